@@ -25,7 +25,7 @@ def value_text(value) -> str:
     if isinstance(value, np.ndarray):
         return f"<{value.dtype} array {tuple(int(n) for n in value.shape)}>"
     if isinstance(value, tuple) and len(repr(value)) > 120:
-        return f"<{len(value)} items>"
+        return f"<{len(value)} item{'' if len(value) == 1 else 's'}>"
     if isinstance(value, str) and len(value) > 120:
         return repr(value[:117] + "...")
     return repr(value)

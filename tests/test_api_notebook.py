@@ -43,6 +43,9 @@ def test_a_result_shown_in_a_notebook_is_a_line_not_pages_of_pixels(sample_analy
     assert f"after='{AFTER}'" in shown["comparison"] and "lifts_mean_mm={'jawline': " in shown["comparison"]
     assert "verdicts={'fades_within_a_day': 1}" in shown["series"], shown["series"]
     assert "half_life_h=" in shown["fit"] and "change_24h_mm=" in shown["fit"], shown["fit"]
+    refused = fm.compare_photos(sample_analysis, sample_analysis.photo.rgb[:, ::-1].copy())  # a mirrored face
+    assert refused.status == "refused" and refused.lifts  # its lifts, kept for inspection, are not shown as changes
+    assert "lifts_mean_mm=None" in repr(refused) and "messages=<1 item>" in repr(refused), repr(refused)
     failed = fm.analyze_photo(np.zeros((2, 2, 3), np.uint8))
     assert "status='too_small'" in repr(failed) and "photo=None" in repr(failed)
 

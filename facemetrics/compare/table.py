@@ -258,9 +258,10 @@ class Comparison:
 
     def __repr__(self) -> str:
         """The two photos' names, the status, the messages, the table's size and the mean lift of each region
-        (mm, positive = up); arrays and the two analyses are left out (:mod:`facemetrics.reprs`):
-        :meth:`to_frame` has every row."""
-        mean_lifts = {r: round(float(v["mean"]), 2) for r, v in self.lifts.items() if isinstance(v, dict) and "mean" in v}
+        (mm, positive = up; None for a refused comparison, whose table carries no change); arrays and the two
+        analyses are left out (:mod:`facemetrics.reprs`): :meth:`to_frame` has every row."""
+        mean_lifts = None if self.status == "refused" else {
+            r: round(float(v["mean"]), 2) for r, v in self.lifts.items() if isinstance(v, dict) and "mean" in v}
         return short_repr(self, {"before": self.before.name, "after": self.after.name, "status": self.status,
                                  "messages": self.messages, "rows": len(self.changes),
                                  "noise_source": self.noise_source, "lifts_mean_mm": mean_lifts})
