@@ -402,7 +402,7 @@ def check_source_type(source: Any, what: str = "load_photo() source", also: str 
     if isinstance(source, np.ndarray):
         if source.dtype != np.uint8:
             raise TypeError(f"{what} must be an 8-bit array (dtype uint8, values 0-255), not {source.dtype}; "
-                            f"convert it first, e.g. {_to_uint8_hint(source.dtype)}")
+                            f"convert it first, for instance {_to_uint8_hint(source.dtype)}")
         if not (source.ndim == 2 or (source.ndim == 3 and source.shape[2] in (1, 3, 4))):
             raise TypeError(f"{what} must be an array of shape (H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA "
                             f"(rows, columns, channels), not {source.shape}")

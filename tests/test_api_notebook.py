@@ -67,7 +67,7 @@ def test_the_short_repr_leaves_the_results_whole(sample_analysis, comparison):
     (("A", np.zeros((64, 64, 3))), {}, r"^compare_photos\(\) after must be an 8-bit array .*not float64; .*for floats "
                                        r"in 0-1$"),
     (("A", np.zeros((64, 64, 3), np.uint16)), {}, r"^compare_photos\(\) after must be an 8-bit array .*not uint16; "
-                                                  r"convert it first, e\.g\. \(a // 257\)\.astype\(np\.uint8\) for "
+                                                  r"convert it first, for instance \(a // 257\)\.astype\(np\.uint8\) for "
                                                   r"16-bit values in 0-65535$"),
 ])
 def test_a_wrong_photo_in_compare_photos_names_the_argument(sample_analysis, args, kw, match):

@@ -216,8 +216,8 @@ def _check_photo_arg(x, what: str) -> None:
         return
     if type(x).__name__ in ("Photo", "PhotoAnalysis"):
         raise TypeError(f"{what} is a {type(x).__name__} of another import of facemetrics (the package was "
-                        f"reloaded since it was made, e.g. by importlib.reload or %autoreload); analyse the photo "
-                        f"again")
+                        f"reloaded since it was made: importlib.reload, %autoreload); use a new analysis of the "
+                        f"photo, or the photo itself")
     if isinstance(x, (list, tuple)) and what.endswith(("before", "after")):
         state = what.rpartition(" ")[2]
         raise TypeError(f"{what} must be one photo, not a {type(x).__name__}; more photos of the {state} state go "
