@@ -146,3 +146,16 @@ def test_a_time_column_of_text_names_the_column_the_row_and_what_to_give():
     as_text = changes.assign(hours_since_treatment=changes["hours_since_treatment"].astype(str))
     assert not pd.api.types.is_numeric_dtype(as_text.hours_since_treatment)  # numbers as text still read as numbers
     assert fm.analyze_series(as_text, n_boot=0).to_frame().equals(fm.analyze_series(changes, n_boot=0).to_frame())
+
+
+def test_metrics_of_the_wrong_kind_and_a_missing_fit_say_what_there_is():
+    """analyze_series(metrics=5) raised "TypeError: 'int' object is not iterable" from inside the function, and
+    SeriesResult.get of a misspelt metric a bare KeyError of the key: the fits there are were not said."""
+    changes = _two_subjects()
+    with pytest.raises(fm.SeriesError, match=r"^metrics must be a metric name or a list of them, not int$"):
+        fm.analyze_series(changes, metrics=5)
+    result = fm.analyze_series(changes, n_boot=0)
+    with pytest.raises(KeyError, match=r"no fit for \('mc', 'jawline_lift', 'mean', None\); the fits are \(treatment, "
+                                       r"metric, side\) \('mc', 'jawline_lift_mm', 'mean'\)"):
+        result.get("mc", "jawline_lift")
+    assert result.get("mc", "jawline_lift_mm").metric == "jawline_lift_mm"

@@ -698,12 +698,15 @@ class SeriesResult:
         Raises
         ------
         KeyError
-            If there is no such fit.
+            If there is no such fit (the message lists the fits' treatment, metric and side).
         """
         for f in self.fits:
             if (f.treatment, f.metric, f.side, f.subject) == (treatment, metric, side, subject):
                 return f
-        raise KeyError((treatment, metric, side, subject))
+        fitted = sorted({(f.treatment, f.metric, f.side) for f in self.fits})
+        shown = ", ".join(map(repr, fitted[:6])) + (", ..." if len(fitted) > 6 else "")
+        raise KeyError(f"no fit for {(treatment, metric, side, subject)!r}; the fits are (treatment, metric, side) "
+                       f"{shown or 'none'}")
 
 
 # --------------------------------------------------------------------------
@@ -1331,7 +1334,11 @@ def analyze_series(
     check_min_effect(min_effect)
     per_subject = check_flag(per_subject, "per_subject", SeriesError)
     if metrics is not None and not isinstance(metrics, str):
-        metrics = list(metrics)  # read three times below: a generator would be spent by the first
+        try:
+            metrics = list(metrics)  # read three times below: a generator would be spent by the first
+        except TypeError:
+            raise SeriesError(f"metrics must be a metric name or a list of them, not {type(metrics).__name__}") \
+                from None
     df, source, twice = _usable(changes, metrics)  # validate_changes, keeping what it leaves out
     again = _repeated(df, source)
     twice &= ~again  # a repeated row is counted as such, once
