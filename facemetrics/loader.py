@@ -471,6 +471,10 @@ def _read_source(source: Any, name: str | None) -> tuple[bytes, str, str | None]
     if isinstance(source, (str, os.PathLike)):
         path = os.path.abspath(os.fspath(source))
         label = name if name is not None else legible(os.path.basename(path))  # caf\xe9.jpg, not a surrogate
+        if isinstance(source, str) and source.strip().lower().startswith(("http://", "https://", "ftp://")) \
+                and not os.path.exists(path):  # a notebook's URL was "a.jpg: file not found"
+            raise PhotoError(label, f"{source.strip()} is a web address, not a file (nothing is downloaded); "
+                                    "save the photo to a file first", status="unreadable")
         check_regular_file(path, label)  # never open() a FIFO (blocks forever), a device or a socket
         try:
             with open(path, "rb") as fh:  # read-only, never modifies the file

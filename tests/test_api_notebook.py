@@ -159,3 +159,14 @@ def test_metrics_of_the_wrong_kind_and_a_missing_fit_say_what_there_is():
                                        r"metric, side\) \('mc', 'jawline_lift_mm', 'mean'\)"):
         result.get("mc", "jawline_lift")
     assert result.get("mc", "jawline_lift_mm").metric == "jawline_lift_mm"
+
+
+def test_a_web_address_is_said_to_be_one():
+    """fm.load_photo("https://.../a.jpg") said "a.jpg: file not found"; nothing is downloaded (no network at run
+    time), so it says that the path is a web address and what to do."""
+    url = "https://example.com/photos/a.jpg"
+    with pytest.raises(fm.PhotoError, match=r"^a\.jpg: https://example\.com/photos/a\.jpg is a web address, not a "
+                                            r"file \(nothing is downloaded\); save the photo to a file first$"):
+        fm.load_photo(url)
+    result = fm.analyze_photo(url)
+    assert result.status == "unreadable" and "is a web address" in result.error
