@@ -170,3 +170,16 @@ def test_a_web_address_is_said_to_be_one():
         fm.load_photo(url)
     result = fm.analyze_photo(url)
     assert result.status == "unreadable" and "is a web address" in result.error
+
+
+def test_a_subject_from_a_table_cell_is_text_and_a_blank_cell_is_none(sample_path):
+    """A notebook loops over a table of photos: ``analyze_photo(r.path, subject=r.subject)``.  A blank cell (NaN)
+    was written as the subject nan (a float, "nan" in a CSV), an id read as a number stayed a number, a
+    ``pathlib.Path`` given as ``name`` stayed a Path in the ``photo`` column."""
+    small = np.zeros((40, 40, 3), np.uint8)  # no face: status too_small/no_face, the labels are what is checked
+    rows = {repr(s): fm.analyze_photo(small, subject=s).to_row()["subject"]
+            for s in (float("nan"), pd.NA, None, 123, np.int64(7), 12.0, "me")}
+    assert rows == {"nan": "", "<NA>": "", "None": "", "123": "123", repr(np.int64(7)): "7", "12.0": "12", "'me'": "me"}
+    assert fm.analyze_photo(small, name=sample_path).to_row()["photo"] == str(sample_path)
+    with pytest.raises(TypeError, match=r"^analyze_photo\(\) subject must be a text or None, not list$"):
+        fm.analyze_photo(small, subject=["a"])
