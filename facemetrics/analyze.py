@@ -17,7 +17,7 @@ from PIL import Image
 
 from . import sharing
 from ._version import __version__
-from .errors import FacemetricsError, SettingError, legible
+from .errors import FacemetricsError, SettingError, check_flag, legible
 from .align import GlassesFound, find_glasses
 from .eyes import ONE_EYE_MIN_SPREAD, EyeVisibility, iris_visibility, scale_warning
 from .folds import FoldMetrics, fold_metrics
@@ -29,6 +29,7 @@ from .jaw import JawMetrics, jaw_metrics
 from .landmarks import cut_face_edges, detect_landmarks, detection_input, mirrored_landmarks, orientation_scores
 from .loader import Photo, check_source_type, load_photo, read_taken_at
 from .occlusion import PhotoOcclusion, occlusion_warnings, photo_occlusion
+from .reprs import short_repr
 from .quality import (
     HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
     MIN_FACE_OPACITY, ORIENTATION_UNSURE, TRANSPARENT_FACE_FRACTION, colour_fraction, cut_landmarks, face_opacity,
@@ -158,6 +159,16 @@ class PhotoAnalysis:
         self.__dict__.update(state)
         if isinstance(self.points, np.ndarray):
             self.points.flags.writeable = False
+
+    def __repr__(self) -> str:
+        """The name, status, error, subject, faces found, mm per original px, the jawline height (mm) and the
+        warnings; `points` by shape, the photo by its own short repr (:mod:`facemetrics.reprs`); every
+        figure is in :meth:`to_row`."""
+        fields = {"name": self.name, "status": self.status, "error": self.error, "subject": self.subject,
+                  "n_faces": self.n_faces, "mm_per_px": self.mm_per_px,
+                  "jawline_height_mm": self.jaw.jawline_height_mm if self.jaw is not None else None,
+                  "points": self.points, "warnings": self.warnings}
+        return short_repr(self, fields)[:-1] + f", photo={self.photo!r})"
 
     @property
     def ok(self) -> bool:
@@ -422,7 +433,8 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
         The photo (see :func:`facemetrics.load_photo`; an array is R, G, B,
         shape (H, W, 3), or (H, W) grey or (H, W, 4) RGBA).
     subject : str, optional
-        Subject identifier written to the ``subject`` column.
+        Subject identifier written to the ``subject`` column (a number is written as its
+        text; NaN, a blank pandas cell, as no subject).
     name : str, optional
         Name for the ``photo`` column (default: the file name).
     mm_per_px : float, optional
@@ -446,7 +458,8 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
     ------
     SettingError
         ``mm_per_px`` outside :data:`USER_MM_PER_PX_RANGE` or ``ipd_mm`` outside
-        :data:`USER_IPD_RANGE_MM` (before the photo is read; a bad photo never raises).
+        :data:`USER_IPD_RANGE_MM`, or ``fast`` not True or False (before the photo is read; a bad
+        photo never raises).
     TypeError
         ``source`` of a kind :func:`load_photo` cannot take (e.g. None, a list, a float
         array, a :class:`PhotoAnalysis`): a caller's mistake, raised at once.
@@ -465,12 +478,14 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
     >>> fm.analyze_photo(b"not a photo").status                # a bad photo is a status, not an exception
     'not_an_image'
     """
-    mm_per_px, ipd_mm = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm)
+    mm_per_px, ipd_mm, fast = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm), check_flag(fast, "fast")
+    subject, name = _label_text(subject, "subject"), _label_text(name, "name")
     if isinstance(source, PhotoAnalysis):
         raise TypeError("analyze_photo() got a PhotoAnalysis: that photo is already analysed "
                         "(compare_photos takes it as it is)")
     if not isinstance(source, Photo):
-        check_source_type(source)  # a caller's type mistake is a TypeError, not a photo's 'error' row
+        # a caller's type mistake is a TypeError, not a photo's 'error' row
+        check_source_type(source, "analyze_photo() source", also=" or a Photo")
     label = name or (source.name if isinstance(source, Photo) else _name_of(source))
     try:
         photo = source if isinstance(source, Photo) else load_photo(source, name=name, fast=fast)
@@ -480,6 +495,27 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
     except Exception as exc:  # noqa: BLE001 - a decoder or check failing in a way not foreseen
         return _internal_error(label, subject, "reading", exc)
     return analyze_loaded(photo, subject=subject, name=label, mm_per_px=mm_per_px, ipd_mm=ipd_mm)
+
+
+def _label_text(value, what: str) -> str | None:
+    """``analyze_photo``'s ``subject`` or ``name`` as text: None, or a blank cell of a pandas table (NaN,
+    ``pd.NA``), is None; a number (a subject id read from a spreadsheet) its text; a path-like its path.  A
+    NaN was written as the subject "nan" in ``to_row()`` (a notebook's blank cell, stop 55).
+
+    Raises
+    ------
+    TypeError
+        Anything else (a list, a dict), naming the argument.
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value) if isinstance(os.fspath(value), str) else os.fsdecode(value)
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return None if math.isnan(float(value)) else (str(int(value)) if float(value).is_integer() else str(value))
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing values
+        return None
+    raise TypeError(f"analyze_photo() {what} must be a text or None, not {type(value).__name__}")
 
 
 def _internal_error(label: str, subject: str | None, stage: str, exc: Exception) -> PhotoAnalysis:

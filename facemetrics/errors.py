@@ -94,3 +94,17 @@ class SeriesError(FacemetricsError, ValueError):
 class StoreError(FacemetricsError):
     """A store operation that cannot be done (unknown subject, newer schema, bad time ...); a
     :class:`~facemetrics.errors.FacemetricsError`, so code catching those catches it too."""
+
+
+def check_flag(value, name: str, error: type[FacemetricsError] = SettingError) -> bool:
+    """A yes/no setting (``per_subject``, ``fast``, ``check_order``, ...) as a bool: True, False, a NumPy bool or
+    the integers 1 and 0.  Anything else raises ``error`` (:class:`SettingError`, or :class:`SeriesError`
+    for :func:`facemetrics.analyze_series`) naming the setting: a string such as ``"no"`` or ``"False"``
+    read by its truth value alone was True, silently the opposite of what was meant."""
+    if isinstance(value, bool):
+        return value
+    if getattr(value, "dtype", None) is not None and value.dtype.kind == "b" and getattr(value, "ndim", 1) == 0:
+        return bool(value)  # numpy.bool_
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise error(f"{name} must be True or False, got {value!r}")

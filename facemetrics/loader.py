@@ -165,6 +165,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from facemetrics.errors import PhotoError, legible
 from facemetrics.errors import one_line as _short  # a decoder's error in a message
 from facemetrics.exif import exif_lens, exif_orientation, exif_taken_at, read_exif
+from facemetrics.reprs import short_repr
 from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, container_damage, hevc_errors,
                                    jpeg_precision, jpeg_scan_start, jpeg_truncated, vp8_ends_early, vp8l_ends_early,
                                    webp_is_lossless)
@@ -286,6 +287,13 @@ class Photo:
     focal_length_35mm: float | None = None
     orientation: int = 1
 
+    def __repr__(self) -> str:
+        """The name, format, size (px), scale, capture time and warnings; `rgb` and `alpha` by shape and
+        dtype, not their pixels (:mod:`facemetrics.reprs`)."""
+        return short_repr(self, {"name": self.name, "format": self.format, "size": self.size, "scale": self.scale,
+                                 "taken_at": self.taken_at, "rgb": self.rgb, "alpha": self.alpha,
+                                 "warnings": self.warnings})
+
     @property
     def size(self) -> tuple[int, int]:
         """``(width, height)`` of `rgb` in pixels."""
@@ -375,26 +383,49 @@ def check_regular_file(path: str | os.PathLike, label: str | None = None) -> Non
         raise PhotoError(label, f"not a regular file ({kind}{via})", status="unreadable")
 
 
-def check_source_type(source: Any) -> None:
+def check_source_type(source: Any, what: str = "load_photo() source", also: str = "") -> None:
     """Raise :class:`TypeError` when ``source`` is of a kind :func:`load_photo` cannot take (a
     caller's mistake, said at once, not a photo's ``status`` row): not a path, bytes, file-like,
     PIL image or array; an array that is not uint8 or of shape (H, W), (H, W, 1), (H, W, 3) or
-    (H, W, 4)."""
+    (H, W, 4).
+
+    Parameters
+    ----------
+    source : object
+        What the caller handed in.
+    what : str, optional
+        The argument as the message names it, e.g. ``"compare_photos() after"``.
+    also : str, optional
+        The other kinds the caller takes, said in the message after the loader's own, with its
+        leading comma (e.g. ``", a Photo or a PhotoAnalysis"``).
+    """
     if isinstance(source, np.ndarray):
         if source.dtype != np.uint8:
-            raise TypeError(f"load_photo() takes an 8-bit array (dtype uint8, values 0-255), not {source.dtype}; "
-                            "convert it first, e.g. np.clip(a * 255, 0, 255).astype(np.uint8) for floats in 0-1")
+            raise TypeError(f"{what} must be an 8-bit array (dtype uint8, values 0-255), not {source.dtype}; "
+                            f"convert it first, for instance {_to_uint8_hint(source.dtype)}")
         if not (source.ndim == 2 or (source.ndim == 3 and source.shape[2] in (1, 3, 4))):
-            raise TypeError(f"load_photo() takes an array of shape (H, W), (H, W, 3) RGB or (H, W, 4) RGBA, "
-                            f"not {source.shape}")
+            raise TypeError(f"{what} must be an array of shape (H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA "
+                            f"(rows, columns, channels), not {source.shape}")
         return
     if isinstance(source, (str, os.PathLike, bytes, bytearray, memoryview, Image.Image)) \
             or hasattr(source, "getvalue") or hasattr(source, "read"):
         return
-    raise TypeError(
-        f"load_photo() source must be a path, bytes, a binary file-like object, a uint8 array or a "
-        f"PIL image, not {type(source).__name__}"
-    )
+    kinds = "a path, bytes, a binary file-like object, a uint8 array"
+    kinds = f"{kinds}, a PIL image{also}" if also else f"{kinds} or a PIL image"
+    raise TypeError(f"{what} must be {kinds}, not {type(source).__name__}")
+
+
+def _to_uint8_hint(dtype: np.dtype) -> str:
+    """How to make an array of ``dtype`` 8-bit, for :func:`check_source_type`'s message: floats are taken to
+    be in 0-1, 16-bit integers in 0-65535 (a 16-bit PNG or TIFF read by another library), other integers
+    and booleans in 0-255 or 0/1."""
+    if np.issubdtype(dtype, np.floating):
+        return "np.clip(a * 255, 0, 255).round().astype(np.uint8) for floats in 0-1"
+    if dtype in (np.uint16, np.int16):
+        return "(a // 257).astype(np.uint8) for 16-bit values in 0-65535"
+    if dtype == np.bool_:
+        return "a.astype(np.uint8) * 255 for a mask"
+    return "np.clip(a, 0, 255).astype(np.uint8) for values in 0-255"
 
 
 def _photo_from_pixels(source: np.ndarray | Image.Image, name: str | None, max_pixels: int | None) -> Photo:
@@ -440,6 +471,10 @@ def _read_source(source: Any, name: str | None) -> tuple[bytes, str, str | None]
     if isinstance(source, (str, os.PathLike)):
         path = os.path.abspath(os.fspath(source))
         label = name if name is not None else legible(os.path.basename(path))  # caf\xe9.jpg, not a surrogate
+        if isinstance(source, str) and source.strip().lower().startswith(("http://", "https://", "ftp://")) \
+                and not os.path.exists(path):  # a notebook's URL was "a.jpg: file not found"
+            raise PhotoError(label, f"{source.strip()} is a web address, not a file (nothing is downloaded); "
+                                    "save the photo to a file first", status="unreadable")
         check_regular_file(path, label)  # never open() a FIFO (blocks forever), a device or a socket
         try:
             with open(path, "rb") as fh:  # read-only, never modifies the file

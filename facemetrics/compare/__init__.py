@@ -90,8 +90,8 @@ import numpy as np
 from PIL import Image
 
 from ..analyze import PhotoAnalysis, analyze_loaded, analyze_photo, check_ipd_mm, check_mm_per_px
-from ..errors import SettingError
-from ..loader import Photo
+from ..errors import SettingError, check_flag
+from ..loader import Photo, check_source_type
 from ..rounding import fixed
 from ..threads import single_blas_thread
 from .floors import (
@@ -205,6 +205,24 @@ def _as_analysis(x, *, mm_per_px=None, ipd_mm=None, fast=True) -> PhotoAnalysis:
     if isinstance(x, Photo):
         return analyze_loaded(x, mm_per_px=mm_per_px, ipd_mm=ipd_mm)
     return analyze_photo(x, mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
+
+
+def _check_photo_arg(x, what: str) -> None:
+    """Raise :class:`TypeError` naming the argument (``what``, e.g. ``"compare_photos() after"``) when ``x`` is
+    not a photo :func:`compare_photos` can take: what :func:`~facemetrics.loader.check_source_type` refuses
+    (None, a number, a float array, ...), or a Photo / PhotoAnalysis of another import of the package (a
+    module reloaded in a notebook: ``isinstance`` fails and it was read as an unknown source)."""
+    if isinstance(x, (Photo, PhotoAnalysis)):
+        return
+    if type(x).__name__ in ("Photo", "PhotoAnalysis"):
+        raise TypeError(f"{what} is a {type(x).__name__} of another import of facemetrics (the package was "
+                        f"reloaded since it was made: importlib.reload, %autoreload); use a new analysis of the "
+                        f"photo, or the photo itself")
+    if isinstance(x, (list, tuple)) and what.endswith(("before", "after")):
+        state = what.rpartition(" ")[2]
+        raise TypeError(f"{what} must be one photo, not a {type(x).__name__}; more photos of the {state} state go "
+                        f"in {state}_repeats")
+    check_source_type(x, what, also=", a Photo or a PhotoAnalysis")
 
 
 def _as_sequence(repeats, name: str) -> tuple:
@@ -353,9 +371,12 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
         ignored); ``noise_floors`` not a dict of known ``(metric, side)`` keys
         to finite floors >= 0 (these raised before any photo is read); ``repeats_checked`` not a
         :class:`RepeatCheck`, or made for other photos (another before photo or other repeats, by their names
-        and files) or other settings (raised once the photos are analysed, before the comparison).
+        and files) or other settings (raised once the photos are analysed, before the comparison);
+        ``fast``, ``check_order`` or ``check_repeats`` not True or False (a NumPy bool, 0 or 1).
     TypeError
-        A photo of a kind :func:`facemetrics.load_photo` cannot take.
+        A photo of a kind :func:`facemetrics.load_photo` cannot take, the argument named (``before``,
+        ``after``, ``after_repeats[1]``), before any photo is read; a list given as ``before`` or
+        ``after`` (more photos of one state go in ``before_repeats`` / ``after_repeats``).
 
     Examples
     --------
@@ -370,10 +391,16 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     '+1.6 mm, noise floor 0.10 mm: lift'
     """
     floors = _check_floors(noise_floors)
+    fast, check_order, check_repeats = (check_flag(v, k) for k, v in (("fast", fast), ("check_order", check_order),
+                                                                      ("check_repeats", check_repeats)))
     _check_scale_settings(before, after, mm_per_px, ipd_mm)
     given_before, given_repeats = before, _as_sequence(before_repeats, "before_repeats")
     before_repeats = given_repeats
     after_repeats = _as_sequence(after_repeats, "after_repeats")
+    for what, photos in (("before", [before]), ("after", [after]), ("before_repeats", before_repeats),
+                         ("after_repeats", after_repeats)):
+        for i, x in enumerate(photos):
+            _check_photo_arg(x, f"compare_photos() {what}" + (f"[{i}]" if what.endswith("repeats") else ""))
     reuse = repeats_checked is not None and check_repeats and bool(before_repeats)
     if repeats_checked is not None and not isinstance(repeats_checked, RepeatCheck):
         raise SettingError(f"repeats_checked must be a RepeatCheck (made by check_before_repeats), not "

@@ -14,6 +14,7 @@ import numpy as np
 from .. import align as al
 from ..analyze import PhotoAnalysis
 from .._version import __version__
+from ..reprs import short_repr
 from ..schema import COMPARISON_COLUMNS as COLUMNS, COMPARISON_CSV_COLUMNS as CSV_COLUMNS
 from .floors import _floor_key
 from .regions import REGIONS, _RL, _RLM
@@ -254,6 +255,16 @@ class Comparison:
     after_points: np.ndarray | None = None
     flow_mm: np.ndarray | None = None
     cues: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """The two photos' names, the status, the messages, the table's size and the mean lift of each region
+        (mm, positive = up; None for a refused comparison, whose table carries no change); arrays and the two
+        analyses are left out (:mod:`facemetrics.reprs`): :meth:`to_frame` has every row."""
+        mean_lifts = None if self.status == "refused" else {
+            r: round(float(v["mean"]), 2) for r, v in self.lifts.items() if isinstance(v, dict) and "mean" in v}
+        return short_repr(self, {"before": self.before.name, "after": self.after.name, "status": self.status,
+                                 "messages": self.messages, "rows": len(self.changes),
+                                 "noise_source": self.noise_source, "lifts_mean_mm": mean_lifts})
 
     @property
     def ok(self) -> bool:

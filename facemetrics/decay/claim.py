@@ -213,6 +213,8 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
+from ..errors import check_flag
+from ..reprs import short_repr
 from ..schema import REGIMEN_COLUMNS
 from ..schema import TIMELINE_COLUMNS as COLUMNS
 from .bootstrap import (
@@ -588,6 +590,17 @@ class DecayFit:
         """The version that fitted it (the table's provenance column)."""
         return __version__
 
+    def __repr__(self) -> str:
+        """The series' keys, status, verdict, half-life (h) and 24 h change with its interval (``unit``), the
+        photos and times counted and the reason (cut short); every field is in :meth:`to_dict`
+        (:mod:`facemetrics.reprs`)."""
+        u = f"_{self.unit}" if self.unit else ""
+        return short_repr(self, {
+            "treatment": self.treatment, "metric": self.metric, "side": self.side, "subject": self.subject,
+            "status": self.status, "verdict": self.verdict, "half_life_h": self.half_life_h,
+            f"change_24h{u}": self.change_24h, f"change_24h_ci{u}": (self.change_24h_ci_low, self.change_24h_ci_high),
+            "n_photos": self.n_photos, "n_times": self.n_times, "reason": self.reason})
+
     def to_dict(self) -> dict:
         """The table row: a dict with the keys of :data:`COLUMNS`, in that order."""
         return {name: getattr(self, name) for name in COLUMNS}
@@ -658,6 +671,17 @@ class SeriesResult:
     reason: str = ""
     follow_on: tuple[FollowOn, ...] = ()
 
+    def __repr__(self) -> str:
+        """The status, reason, settings, how many fits and their verdicts (counted); each fit is in ``fits``
+        and :meth:`to_frame` (:mod:`facemetrics.reprs`)."""
+        verdicts: dict[str, int] = {}
+        for f in self.fits:
+            verdicts[f.verdict] = verdicts.get(f.verdict, 0) + 1
+        return short_repr(self, {"status": self.status, "reason": self.reason, "fits": len(self.fits),
+                                 "pooled_fits": len(self.pooled()), "verdicts": verdicts,
+                                 "follow_on": len(self.follow_on), "min_effect": self.min_effect,
+                                 "confidence": self.confidence, "n_boot": self.n_boot, "seed": self.seed})
+
     def to_frame(self) -> pd.DataFrame:
         """The timeline table: one row per fit, columns :data:`COLUMNS` in order."""
         rows = [f.to_dict() for f in self.fits]
@@ -674,12 +698,15 @@ class SeriesResult:
         Raises
         ------
         KeyError
-            If there is no such fit.
+            If there is no such fit (the message lists the fits' treatment, metric and side).
         """
         for f in self.fits:
             if (f.treatment, f.metric, f.side, f.subject) == (treatment, metric, side, subject):
                 return f
-        raise KeyError((treatment, metric, side, subject))
+        fitted = sorted({(f.treatment, f.metric, f.side) for f in self.fits})
+        shown = ", ".join(map(repr, fitted[:6])) + (", ..." if len(fitted) > 6 else "")
+        raise KeyError(f"no fit for {(treatment, metric, side, subject)!r}; the fits are (treatment, metric, side) "
+                       f"{shown or 'none'}")
 
 
 # --------------------------------------------------------------------------
@@ -1279,7 +1306,8 @@ def analyze_series(
     SeriesError
         Missing columns, non-numeric values, unknown metrics, mixed units in
         one series, an unknown ``calibration_source``, or invalid settings (``n_boot`` from 1 to
-        ``MIN_VERDICT_REPLICATES - 1`` included).
+        ``MIN_VERDICT_REPLICATES - 1`` included, ``per_subject`` not True or False).  A column that is
+        not numbers is named, with its first bad cell and row.
 
     Examples
     --------
@@ -1304,8 +1332,13 @@ def analyze_series(
     """
     confidence, n_boot, seed = check_settings(confidence, n_boot, seed)
     check_min_effect(min_effect)
+    per_subject = check_flag(per_subject, "per_subject", SeriesError)
     if metrics is not None and not isinstance(metrics, str):
-        metrics = list(metrics)  # read three times below: a generator would be spent by the first
+        try:
+            metrics = list(metrics)  # read three times below: a generator would be spent by the first
+        except TypeError:
+            raise SeriesError(f"metrics must be a metric name or a list of them, not {type(metrics).__name__}") \
+                from None
     df, source, twice = _usable(changes, metrics)  # validate_changes, keeping what it leaves out
     again = _repeated(df, source)
     twice &= ~again  # a repeated row is counted as such, once

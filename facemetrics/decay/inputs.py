@@ -119,6 +119,39 @@ def _hours(col: pd.Series) -> pd.Series:
     return col
 
 
+def _numbers(col: pd.Series) -> pd.Series:
+    """A numeric column (``hours_since_treatment``, ``value``, ``noise_floor``) as floats; blank cells NaN.
+
+    Raises
+    ------
+    SeriesError
+        Naming the column, how many of its cells are not numbers and the first of them (its row, by
+        position); for times written as dates or times of day (ISO 8601 text), what to give instead.
+    """
+    try:
+        return pd.to_numeric(col, errors="raise").astype(float)
+    except (TypeError, ValueError):
+        pass
+    numbers = pd.to_numeric(col, errors="coerce")
+    bad = np.flatnonzero(numbers.isna().to_numpy() & ~_blank(col))
+    first = col.iloc[bad[0]] if bad.size else None
+    msg = (f"{col.name}: {bad.size} of {len(col)} cells are not numbers (the first, row {bad[0] if bad.size else 0}: "
+           f"{first!r})")
+    if col.name == "hours_since_treatment" and isinstance(first, str) and _is_date(first):
+        msg += ("; they look like dates or times of day: give the hours since the treatment "
+                "(photo time - treatment time)")
+    raise SeriesError(msg) from None
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``text`` reads as an ISO 8601 date or date and time (``2026-11-02``, ``2026-11-02T08:30``)."""
+    try:
+        _dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
 def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
     """The checked, typed and filtered copy of a change table (:func:`_usable`), each photo's row
     counted once (a repeated row, :func:`_repeated`, left out), without the photos listed at two
@@ -168,13 +201,9 @@ def _usable(changes: pd.DataFrame, metrics=None) -> tuple[pd.DataFrame, pd.DataF
     for c in ("treated_at", "taken_at"):  # text; taken_at: the time unit's check (decay.time_unit)
         if c in df.columns:
             df[c] = df[c].fillna("").astype(str)
-    try:
-        df["hours_since_treatment"] = pd.to_numeric(df["hours_since_treatment"], errors="raise").astype(float)
-        df["value"] = pd.to_numeric(df["value"], errors="raise").astype(float)
-        if "noise_floor" in df.columns:
-            df["noise_floor"] = pd.to_numeric(df["noise_floor"], errors="raise").astype(float)
-    except (TypeError, ValueError) as exc:
-        raise SeriesError(f"non-numeric time, value or noise floor: {exc}") from exc
+    for c in ("hours_since_treatment", "value", "noise_floor"):
+        if c in df.columns:
+            df[c] = _numbers(df[c])
     if "noise_floor" in df.columns and (df["noise_floor"] < 0).any():
         raise SeriesError(f"{int((df['noise_floor'] < 0).sum())} rows have a negative noise_floor; a noise floor "
                           "is a size (>= 0, the metric's unit)")
