@@ -26,7 +26,7 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, manifest_like_columns, other_files,
                        skipped_note)
 from .runner import REGIMEN_DIR
-from .tables import change_column, repeats_left_out_note, session_notes
+from .tables import MSG_SAME_PICTURE_LEFT_OUT, change_column, repeats_left_out_note, session_notes
 from .fit_notes import HEADLINE_METRICS, _when, before_checks, before_line, expression_kept_notes
 
 #: the start of a console line naming a comparison fitted with the warning "expression may differ" (``timeline``
@@ -129,7 +129,16 @@ def uncertain_lines(change_rows) -> list[str]:
     from .timeline import uncertain_notes
 
     clean = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in change_rows]
-    return [f"{UNCERTAIN_LINE}{n}" for n in uncertain_notes(clean, _headline_columns(clean))]
+    return [f"{UNCERTAIN_LINE}{_same_picture_named(n)}" for n in uncertain_notes(clean, _headline_columns(clean))]
+
+
+def _same_picture_named(note: str) -> str:
+    """An :func:`uncertain_lines` note of a photo that is the same picture as its before photo, its reason cut to
+    :data:`~facemetrics.batch.tables.MSG_SAME_PICTURE_LEFT_OUT` and where it is said in full: `batch` printed the
+    whole of it (both photos, their times, what to check), and the console said it twice (stop 54's audit)."""
+    head, sep, _ = note.partition(f": {MSG_SAME_PICTURE_LEFT_OUT}")
+    return (f"{head}: the same picture as its before photo (a copy: `batch`'s line and changes.csv's messages name "
+            "both photos and their times)") if sep else note
 
 
 def _headline_columns(change_rows) -> list[str]:
