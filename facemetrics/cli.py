@@ -968,7 +968,7 @@ def _import_lines(args: argparse.Namespace, entries, unfit, untimed) -> list[str
     from .batch import console
 
     return (console.identical_files_lines(_import_files(entries, args.subject, args.manifest),
-                                          within_session=False, again=_IMPORT_AGAIN)
+                                          within_session=False, again=_IMPORT_AGAIN, used=console.COPIES_STORED)
             + console.manifest_lines(unfit, args.manifest)
             + console.import_untimed_lines(untimed, args.folder, args.manifest)
             + console.skipped_lines(args.folder, args.manifest))

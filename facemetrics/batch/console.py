@@ -273,8 +273,15 @@ def shape_lines(photo_rows, change_rows, most: int = 5) -> list[str]:
             f"the camera saved them (the original files, not screenshots or edited copies)."]
 
 
+#: what a file filed in two or more sessions is in a batch (:func:`identical_files_lines`)
+COPIES_USED = "each copy is used in its own session"
+#: ... and in a study store (``study import``): it said :data:`COPIES_USED` beside "already in the store: not added
+#: again" for the same files (a clinic's study, stop 55)
+COPIES_STORED = "the store keeps one copy per subject, in the session and at the time it was first imported"
+
+
 def identical_files_lines(photo_rows, most: int = 5, again: str = "run batch again",
-                           within_session: bool = True) -> list[str]:
+                          within_session: bool = True, used: str = COPIES_USED) -> list[str]:
     """The console lines naming the files of a batch that are one file (the same ``sha256``) filed twice:
     in two or more sessions (the same photo under two subjects, ``anna/mc/after.jpg`` and ``ben/rf/post.jpg``,
     is measured and compared in each), and within one session when a copy has no capture time.  Both were
@@ -294,6 +301,9 @@ def identical_files_lines(photo_rows, most: int = 5, again: str = "run batch aga
     within_session : bool
         Also name the copies within one session without a capture time (``study import``: False; its store
         keeps one copy per subject, "already there").
+    used : str
+        What becomes of the copies, in the line's brackets: :data:`COPIES_USED` (``batch``), :data:`COPIES_STORED`
+        (``study import``).
 
     Returns
     -------
@@ -325,9 +335,9 @@ def identical_files_lines(photo_rows, most: int = 5, again: str = "run batch aga
     lines = []
     if spread:
         n = len(spread)
-        lines.append(f"{n} photo{'s are' if n != 1 else ' is'} filed in two or more sessions as the same file (each "
-                     f"copy is used in its own session): {shown(spread)}. If a copy is filed under the wrong subject "
-                     f"or session, remove it and {again}.")
+        lines.append(f"{n} photo{'s are' if n != 1 else ' is'} filed in two or more sessions as the same file "
+                     f"({used}): {shown(spread)}. If a copy is filed under the wrong subject or session, remove it "
+                     f"and {again}.")
     if untimed:
         n = len(untimed)
         lines.append(f"{n} photo{'s are' if n != 1 else ' is'} filed twice or more in one session as the same file, "
