@@ -18,8 +18,8 @@ read from the apparent inter-pupillary distance relative to the image width
 (same phone and resolution assumed): a face 10 % larger means the camera is
 at 1 / 1.1 of the baseline's distance, and the advice asks to move it 10 % further
 away (a percentage of the distance it is held at now, so "closer" never reaches
-100 %).  Centimetres assume the baseline at a 40 cm selfie distance and are
-rounded to 5 cm; they are a hint, not a measurement.
+100 %).  The same move in centimetres assumes the baseline at a 40 cm selfie distance (the
+present one follows from it) and is rounded to 5 cm; the advice says so: a hint, not a measurement.
 """
 
 from __future__ import annotations
@@ -149,17 +149,19 @@ def capture_check(baseline: dict, new: dict, reference: str = "the baseline") ->
         advice.append(f"Hold your head straight (tilted sideways {abs(d['roll_deg']):.0f}° compared with "
                       f"{reference}).")
     if big("distance_pct"):
-        cm = 5 * round(abs(d["distance_pct"]) / 100 * SELFIE_DISTANCE_CM / 5)
-        cm_txt = f" (about {cm:.0f} cm at arm's length)" if cm >= 5 else ""
         # the move in % of the distance the phone is held at now (a camera 2.2 x as far read "123 % closer",
-        # in % of the baseline's distance: 55 % of the present one; app audit, 2026-12-04)
+        # in % of the baseline's distance: 55 % of the present one; app audit, 2026-12-04), and the same move
+        # in cm from the present distance the assumed baseline distance gives (it said "about 50 cm at arm's
+        # length" beside that %, the cm of the baseline's distance: stop 54's audit)
         move_pct = abs(100.0 / (1.0 + d["distance_pct"] / 100.0) - 100.0)
-        if d["distance_pct"] < 0:
-            advice.append(f"Hold the phone about {move_pct:.0f} % further away{cm_txt}: the camera "
-                          f"is closer than in {reference}, which changes the perspective of the jaw.")
-        else:
-            advice.append(f"Hold the phone about {move_pct:.0f} % closer{cm_txt}: the camera is "
-                          f"further away than in {reference}.")
+        now_cm = SELFIE_DISTANCE_CM * (1.0 + d["distance_pct"] / 100.0)
+        cm = 5 * round(move_pct / 100 * now_cm / 5)
+        way = "further away" if d["distance_pct"] < 0 else "closer"
+        cm_txt = (f" (about {cm:.0f} cm, if {reference} was taken at about {SELFIE_DISTANCE_CM:.0f} cm: only the % "
+                  "is measured)" if cm >= 5 else "")
+        why = (f"the camera is closer than in {reference}, which changes the perspective of the jaw"
+               if d["distance_pct"] < 0 else f"the camera is further away than in {reference}")
+        advice.append(f"Hold the phone {way} by about {move_pct:.0f} % of the distance it is at now{cm_txt}: {why}.")
     if smile.beyond and smile.change > 0:
         advice.append(f"Relax your face: you are smiling more than in {reference} (neutral expression, lips "
                       "together).")

@@ -544,9 +544,11 @@ def _why_no_long(folder: Path) -> str:
 
 def _print_verdicts(table, said=()) -> None:
     """Print the timeline's verdicts and its notes, but for those in ``said`` (``study report``: the
-    batch's lines, printed already, :func:`facemetrics.batch.console.batch_lines`; the same-picture notes and the lines on before
-    photos that disagree are among both; ``study report`` holds the batch's lines on the comparisons kept in the fits
-    with a warning back, so that the timeline's say each once, with "; stands out ..." for a photo §16's rule flagged)."""
+    batch's lines, printed already, :func:`facemetrics.batch.console.batch_lines`; the lines on before photos that
+    disagree are among both; ``study report`` holds the batch's lines on the comparisons kept in the fits with a
+    warning back, so that the timeline's say each once, with "; stands out ..." for a photo §16's rule flagged).
+    A photo that is the same picture as its before photo is not said here: `batch` said it and report.md lists it
+    (the console said it twice, `batch` then `timeline`: stop 54's audit)."""
     from .batch.console import KEPT_WITH_WARNING
     from .report import verdict_lines
 
@@ -555,9 +557,6 @@ def _print_verdicts(table, said=()) -> None:
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
         print(note)
     for note in table.attrs.get("disagreement_notes", ()):  # before photos that disagree, in the batch's words
-        if note not in said:
-            print(note)
-    for note in table.attrs.get("same_picture_notes", ()):  # a copy's zeros, left out of the fits
         if note not in said:
             print(note)
     for note in table.attrs.get("follow_on_notes", ()):  # a session begun while an earlier one may still act
@@ -969,7 +968,7 @@ def _import_lines(args: argparse.Namespace, entries, unfit, untimed) -> list[str
     from .batch import console
 
     return (console.identical_files_lines(_import_files(entries, args.subject, args.manifest),
-                                          within_session=False, again=_IMPORT_AGAIN)
+                                          within_session=False, again=_IMPORT_AGAIN, used=console.COPIES_STORED)
             + console.manifest_lines(unfit, args.manifest)
             + console.import_untimed_lines(untimed, args.folder, args.manifest)
             + console.skipped_lines(args.folder, args.manifest))

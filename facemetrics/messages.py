@@ -2,10 +2,10 @@
 
 Pure text in, text out.  A comparison's messages are joined with ``"; "`` in one cell
 (``changes.csv``'s ``messages``, photos.csv's ``excluded``), but a message may hold ``"; "`` itself: inside
-brackets (the camera message, "(+12 % of the distance, limit ±10 %; assuming about 40 cm for the before
-photo)") and before its remedy (compare's gate: "...: perspective changes the face's proportions. This was
-measured and corrected; hold the phone at the same distance for every photo").  :func:`split_messages` is
-the one splitter of such a cell (the batch console, report.md's lists, the batch's counts of repeats); it
+brackets (the camera message, "(+12 % ± 4 % of the distance, limit ±10 %; at an assumed 45 cm for the before
+photo that would be about 5 cm further away: only the % is measured)") and before its remedy (compare's
+gate: "...: perspective changes the face's proportions. This was measured and corrected; hold the phone at
+the same distance for every photo").  :func:`split_messages` is the one splitter of such a cell (the batch console, report.md's lists, the batch's counts of repeats); it
 splits only outside brackets and keeps a remedy with its message.  :func:`shorten_message` cuts a long
 message's reason, never its remedy (report.md cut every quoted message at 200 characters, and so dropped the
 remedy of the long ones; an audit, stop 45).

@@ -294,16 +294,34 @@ def _capture_time(name: str, data: bytes, default_time: str, time_wins=False) ->
     return when, source, exif
 
 
-def role_when_added(name: str, data: bytes, treated_at, taken_at=None, taken_at_wins: bool | str = False) -> str:
+def session_roles(treated_at, taken) -> list[str]:
+    """The role of each of a session's photos, by its capture time (ISO 8601) among all of them: ``baseline`` when
+    taken before the treatment time as the batch reads it among them (:func:`~facemetrics.sessions.treatment_time`:
+    an offset-free treatment time is read in the offset of the before photos when the photos carry two), ``post``
+    at or after it, ``""`` when a time does not parse.  The one rule of :meth:`Store._set_roles` (what is stored)
+    and :func:`role_when_added` (*My study*'s preview): the preview read the session's time against the new photo
+    alone, so with photos in two time zones it could name a role the store then did not give (stop 55, u6)."""
+    from .batch import hours_between
+
+    taken = [str(t or "") for t in taken]
+    when = treatment_time(str(treated_at or ""), taken)
+    roles = []
+    for t in taken:
+        h = hours_between(t, when) if t and when else float("nan")
+        roles.append("" if h != h else "baseline" if h < 0 else "post")
+    return roles
+
+
+def role_when_added(name: str, data: bytes, treated_at, taken_at=None, taken_at_wins: bool | str = False,
+                    among=()) -> str:
     """The role a photo would get if added to the session treated at ``treated_at`` (nothing written): ``baseline``
     when taken before the treatment, ``post`` at or after it, ``""`` when its time or the session's is not known
     (or does not parse).  Its time as :meth:`Store.add_photos` reads it with the same ``taken_at`` and
-    ``taken_at_wins`` (EXIF, file name, given time); the session's time read among this photo alone (the store sets
-    the roles again among all its photos when it is added: :meth:`Store._set_roles`).  *My study* says by it what
+    ``taken_at_wins`` (EXIF, file name, given time); ``among``: the capture times (ISO 8601) of the session's other
+    photos, those stored (:meth:`Store.session_taken`) and those added with it, among which the store reads the
+    session's time when the photo is added (:func:`session_roles`, the one rule).  *My study* says by it what
     a photo not yet stored will be: the first baseline, or an after photo with no before photo yet (stop 54's audit:
     "No baseline yet: the first photo taken before a session becomes it" was said of after photos too)."""
-    from .batch import hours_between
-
     try:
         default_time = iso_time(taken_at, treatment=False) if taken_at else ""
         treated = iso_time(treated_at) if treated_at else ""
@@ -312,10 +330,7 @@ def role_when_added(name: str, data: bytes, treated_at, taken_at=None, taken_at_
     when = _capture_time(name, data, default_time, taken_at_wins)[0] if data else ""
     if not when or not treated:
         return ""
-    h = hours_between(when, treatment_time(treated, [when]))
-    if h != h:  # NaN: a time that does not parse
-        return ""
-    return "baseline" if h < 0 else "post"
+    return session_roles(treated, [when, *[t for t in among if t]])[0]
 
 
 class Store:
@@ -592,18 +607,21 @@ class Store:
         batch reads an offset-free treatment time in the offset of the session's before photos
         when its photos carry two: a photo listed ``post`` was the report's before photo (an audit,
         2026-12-04)."""
-        from .batch import hours_between
-
         treated = con.execute("SELECT treated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()[0]
         photos = con.execute("SELECT id, taken_at, role FROM photos WHERE session_id = ?", (session_id,)).fetchall()
-        when = treatment_time(treated, [p["taken_at"] for p in photos])
         roles = {}
-        for p in photos:
-            role = "baseline" if hours_between(p["taken_at"], when) < 0 else "post"
+        for p, role in zip(photos, session_roles(treated, [p["taken_at"] for p in photos])):
+            role = role or "post"  # a time that does not parse: after, as before
             if role != p["role"]:
                 con.execute("UPDATE photos SET role = ? WHERE id = ?", (role, p["id"]))
             roles[int(p["id"])] = role
         return roles
+
+    def session_taken(self, session_id: int) -> list[str]:
+        """The capture times (ISO 8601) of the photos stored in a session: :func:`role_when_added`'s ``among``,
+        so that *My study*'s preview of a photo's role reads the session's time among them as the store will."""
+        return [t for (t,) in self.con.execute("SELECT taken_at FROM photos WHERE session_id = ? ORDER BY id",
+                                               (int(session_id),)) if t]
 
     def _session_for(self, subject_id: int, taken_at: str) -> sqlite3.Row | None:
         """The subject's latest session treated at or before ``taken_at`` (follow-up photos; the
@@ -642,8 +660,6 @@ class Store:
         instant, two rows of one session are shown as its oldest).  ``role`` is the one the report's
         batch gives (:func:`~facemetrics.sessions.treatment_time` over the session's photos; as :meth:`_set_roles` stores
         it), also for a store written before that rule."""
-        from .batch import hours_between
-
         q = ("SELECT sub.name AS subject, p.id, p.file, p.original_name, p.taken_at, p.role, "
              "COALESCE(se.treatment, '') AS treatment, COALESCE(se.treated_at, '') AS treated_at, "
              "p.sha256, p.file_sha256, p.capture_note, p.session_id, p.subject_id, p.taken_at_source, p.note "
@@ -664,9 +680,8 @@ class Store:
                 sessions.setdefault(int(canon[int(s)]["id"]), []).append(i)
         roles, taken = df["role"].tolist(), df["taken_at"].tolist()
         for rows in sessions.values():
-            when = treatment_time(df["treated_at"].iat[rows[0]], [taken[i] for i in rows])
-            for i in rows:
-                roles[i] = "baseline" if hours_between(taken[i], when) < 0 else "post"
+            for i, role in zip(rows, session_roles(df["treated_at"].iat[rows[0]], [taken[i] for i in rows])):
+                roles[i] = role or "post"
         df["role"] = roles
         df["taken_at_source"] = [s or UNKNOWN_SOURCE for s in df["taken_at_source"]]
         return df.drop(columns="subject_id")

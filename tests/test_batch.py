@@ -1690,7 +1690,8 @@ def test_a_no_change_check_names_its_photos_by_their_roles():
     check = out[1]["messages"]
     assert not any("after photo" in m for m in check[:-1]) and check[-1] == MSG_SAME_PICTURE
     assert check[0].endswith("retake the checked before photo facing the camera as in the reference before photo")
-    assert "further away in the checked before photo" in check[1] and "for the reference before photo)" in check[1]
+    assert "further away in the checked before photo" in check[1]
+    assert "at an assumed 45 cm for the reference before photo that would be" in check[1]
 
 
 # ---------------------------------------------------------------- which before photo is the baseline

@@ -24,7 +24,7 @@ def test_each_difference_gets_its_sentence():
     assert "to your right" in text  # yaw + = turned to the subject's left
     assert "Hold your head straight" in text
     # face 20 % larger: the camera at 1/1.2 of the baseline's distance, so 20 % of the present distance further away
-    assert "20 % further away (about 5 cm" in text
+    assert "further away by about 20 % of the distance it is at now (about 5 cm" in text
     assert "smiling" in text and "Close your mouth" in text
     assert "more light" in text and "blurrier" in text
     assert round(c.differences["distance_pct"]) == -17
@@ -42,13 +42,13 @@ def test_distance_advice_is_a_share_of_the_present_distance():
     baseline's distance; a fake camera in the app, 2026-12-04): it is 55 % of the distance held at now."""
     far = capture_check(BASE, dict(BASE, ipd_px=120.0 / 2.23))
     text = " ".join(far.advice)
-    assert "about 55 % closer (about 50 cm" in text, text
+    assert "closer by about 55 % of the distance it is at now (about 50 cm" in text, text
     assert round(far.differences["distance_pct"]) == 123  # the difference itself is unchanged
     for k in (1.3, 2.0, 5.0, 20.0):  # however far: less than 100 % closer
-        pct = float(" ".join(capture_check(BASE, dict(BASE, ipd_px=120.0 / k)).advice).split(" % closer")[0].split()[-1])
+        pct = float(" ".join(capture_check(BASE, dict(BASE, ipd_px=120.0 / k)).advice).split(" % of the distance")[0].split()[-1])
         assert 0 < pct < 100 and abs(pct - 100 * (1 - 1 / k)) < 0.51
     near = " ".join(capture_check(BASE, dict(BASE, ipd_px=120.0 * 2.0)).advice)
-    assert "about 100 % further away (about 20 cm" in near, near  # at half the distance: double it
+    assert "further away by about 100 % of the distance it is at now (about 20 cm" in near, near  # at half the distance: double it
 
 
 def test_unmeasurable_new_photo():
@@ -165,3 +165,20 @@ def test_capture_overlay_names_its_reference_on_the_image(sample_analysis, monke
     drawn.clear()
     capture.capture_overlay(sample_analysis, sample_analysis, max_side=300, reference="first stored photo's")
     assert "first stored photo's jaw and folds" in drawn and not any("baseline" in t for t in drawn), drawn
+
+
+def test_distance_advice_gives_its_percent_and_its_cm_of_one_move_and_says_what_the_cm_assume():
+    """Stop 54's audit: "about 40 % further away (about 10 cm at arm's length)" gave the % of the distance the phone
+    is held at now beside cm of the baseline's distance, and did not say the cm rest on an assumed distance.  Both
+    figures are now the one move from where the phone is now: the cm are that % of the present distance the assumed
+    baseline distance (40 cm) gives, and the advice names the % as of the present distance and the cm's assumption."""
+    from facemetrics.capture import SELFIE_DISTANCE_CM
+
+    for k in (0.5, 0.7, 1.4, 2.23):  # the camera at k x the baseline's distance
+        text = " ".join(capture_check(BASE, dict(BASE, ipd_px=120.0 / k)).advice)
+        pct = float(text.split(" % of the distance it is at now")[0].split()[-1])
+        cm = float(text.split(" cm, if the baseline was taken at about 40 cm: only the % is measured")[0].split()[-1])
+        now_cm = k * SELFIE_DISTANCE_CM
+        assert abs(pct - 100 * abs(1 - 1 / k)) < 0.51, text
+        assert abs(cm - pct / 100 * now_cm) <= 2.5 + 0.01 * now_cm, text  # the same move, rounded to 5 cm
+        assert "arm's length" not in text, text

@@ -1256,7 +1256,7 @@ def test_a_camera_change_beyond_the_checked_range_gives_no_distance_in_cm():
     """debruine 15 -> 60 cm (a true +300 %) read +716 % in the app and was said as "the camera was about 322 cm
     further away in the after photo" (stop 54's first-user audit with real faces): beyond the ±42 % the
     correction was checked on, the estimate is given in % with its uncertainty, never as a distance in cm;
-    within it the cm wording stays."""
+    within it the cm are given as an example at an assumed distance."""
     from facemetrics.compare.gate import MSG_CAMERA, MSG_CAMERA_UNCHECKED, pose_messages
 
     def msgs(cam, sd):
@@ -1268,3 +1268,23 @@ def test_a_camera_change_beyond_the_checked_range_gives_no_distance_in_cm():
         assert " cm further" not in said[0] and " cm closer" not in said[0] and "assuming about" not in said[0]
         assert f"{cam:+.0f} % ±" in said[0] and MSG_CAMERA_UNCHECKED in said[0], said
     assert "about 18 cm further away" in msgs(41.0, 6.0)[0]  # within the checked range: the cm kept
+
+
+def test_a_camera_change_within_the_checked_range_leads_with_the_measured_percent():
+    """Stop 54's audit: "the camera was about 20 cm further away in the after photo (+45 % of the distance, ...;
+    assuming about 45 cm for the before photo)" read as 20 cm further for a 30 -> 45 cm pair (15 cm): the cm rest on
+    an assumed distance.  The message now leads with the % measured (with its uncertainty, as beyond the checked
+    range) and gives the cm as what it would be at the assumed 45 cm; one message for the console, changes.csv,
+    comparison.csv and the app."""
+    from facemetrics.compare.gate import MSG_CAMERA, pose_messages
+    from facemetrics.compare.pose import camera_floor
+
+    for cam, sd, way, cm in ((41.0, 6.0, "further away", 18), (-24.0, 3.0, "closer", 11)):
+        cues = {"camera_distance_change_pct": cam, "pose_sd": {"camera_distance_change_pct": sd}}
+        (said,) = pose_messages(cues)[1]
+        pm = camera_floor(cues)
+        assert said.startswith(f"{MSG_CAMERA} {way} in the after photo ({cam:+.0f} % ± {pm:.0f} % of the distance, "
+                               "limit ±10 %; at an assumed 45 cm for the before photo that would be about "
+                               f"{cm} cm {way}: only the % is measured): "), said
+        assert "cm" not in said.split("(")[0], said
+        assert said.endswith("This was measured and corrected; hold the phone at the same distance for every photo")

@@ -539,6 +539,28 @@ def test_role_when_added_reads_the_photos_time_as_the_store_does(sample_path):
     assert role_when_added("a.jpg", data, "") == ""
 
 
+def test_role_when_added_reads_the_session_time_among_its_photos_as_the_store_does(tmp_path):
+    """Stop 54's audit: the preview read an offset-free treatment time against the new photo alone, the store among
+    all the session's photos.  A before photo stored at 07:30+00:00 puts the 08:00 treatment at 08:00+00:00, so a
+    photo taken at 08:30+01:00 (07:30 UTC) is stored as a before photo; alone its wall clock read after (post)."""
+    from facemetrics.store import role_when_added
+
+    store = Store(tmp_path / "s")
+    (first,) = store.add_photos("ann", [("pre.jpg", photo_bytes(1))], treatment="mc", treated_at="2026-11-02T08:00",
+                                taken_at="2026-11-02T07:30+00:00", taken_at_wins=True, measure=False)
+    assert first.status == "added" and first.role == "baseline"
+    new = photo_bytes(2)
+    among = store.session_taken(first.session_id)
+    assert among == ["2026-11-02T07:30:00+00:00"]
+    said = role_when_added("travel.jpg", new, "2026-11-02T08:00", "2026-11-02T08:30+01:00", True, among=among)
+    (added,) = store.add_photos("ann", [("travel.jpg", new)], treatment="mc", treated_at="2026-11-02T08:00",
+                                taken_at="2026-11-02T08:30+01:00", taken_at_wins=True, measure=False)
+    stored = store.photos("ann").set_index("original_name")["role"]
+    assert said == added.role == stored["travel.jpg"] == "baseline", (said, added.role, stored.to_dict())
+    assert role_when_added("travel.jpg", new, "2026-11-02T08:00", "2026-11-02T08:30+01:00", True) == "post"  # alone
+    store.close()
+
+
 def test_first_photo_note_by_role():
     from facemetrics.capture import MSG_FIRST_AFTER, MSG_FIRST_AFTER_WITH_BEFORE, MSG_FIRST_BEFORE, first_photo_note
 

@@ -582,11 +582,38 @@ def test_import_names_a_file_filed_under_two_subjects(tmp_path, capsys):
     main(["study", "import", str(folder), "--store", str(tmp_path / "store"), "--no-measure"])
     lines = capsys.readouterr().out.splitlines()
     (line,) = [x for x in lines if "filed in two or more sessions" in x]
-    assert line.startswith("1 photo is filed in two or more sessions as the same file (each copy is used in its own "
-                           "session): anna/microcurrent/after.png = ben/rf/post.png (subjects 'anna', 'ben'). If a "
+    assert line.startswith("1 photo is filed in two or more sessions as the same file (the store keeps one copy per "
+                           "subject, in the session and at the time it was first imported): anna/microcurrent/after.png "
+                           "= ben/rf/post.png (subjects 'anna', 'ben'). If a "
                            "copy is filed under the wrong subject or session, remove it and import again (a copy "
                            "imported already stays in the store: `facemetrics study delete --subject NAME`"), line
     assert not [x for x in lines if "in one session as the same file" in x], lines  # batch's other line: not here
+
+
+def test_import_of_one_file_in_two_sessions_of_a_subject_does_not_say_each_copy_is_used(tmp_path, capsys):
+    """A clinic's study (stop 55): `study import` of a folder with one file in two sessions of one subject printed
+    "x.png: already in the store: not added again; ..." and then `batch`'s line "... filed in two or more sessions as
+    the same file (each copy is used in its own session)", which the store did not do.  The line says what the
+    store keeps."""
+    from PIL import Image
+
+    from facemetrics.batch.console import COPIES_STORED, COPIES_USED
+
+    folder = tmp_path / "study"
+    for day in ("d1", "d8"):
+        (folder / "anna" / day).mkdir(parents=True)
+    (folder / "anna" / "d1" / "treated_at.txt").write_text("2026-12-01T08:00\n")
+    (folder / "anna" / "d8" / "treated_at.txt").write_text("2026-12-08T08:00\n")
+    Image.new("RGB", (64, 64), (10, 20, 30)).save(folder / "anna" / "d1" / "IMG_20261201_090000.png")
+    (folder / "anna" / "d8" / "IMG_20261208_090000.png").write_bytes(
+        (folder / "anna" / "d1" / "IMG_20261201_090000.png").read_bytes())
+    main(["study", "import", str(folder), "--store", str(tmp_path / "store"), "--no-measure"])
+    lines = capsys.readouterr().out.splitlines()
+    assert any("1 photo(s) imported, 1 already there" in x for x in lines), lines
+    (line,) = [x for x in lines if "filed in two or more sessions" in x]
+    assert f"({COPIES_STORED})" in line and COPIES_USED not in line, line
+    with Store(tmp_path / "store") as s:
+        assert len(s.photos("anna")) == 1  # what the line says: one copy
 
 
 def test_import_says_why_a_manifest_time_written_with_a_dot_is_not_read(days, tmp_path, capsys):

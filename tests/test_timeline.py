@@ -211,21 +211,28 @@ def test_the_app_timeline_says_why_nothing_was_fitted():
 
 def test_report_and_console_name_the_comparisons_of_a_picture_with_itself(timeline, tmp_path, capsys, monkeypatch):
     """A comparison left out of the fits because its photo is the same picture as its before photo
-    (the batch marks its rows 'uncertain' with the message) is listed in report.md and printed by
-    `facemetrics timeline`, for the batch and for its regimen batch; run_timeline finds them once
-    (changes.csv was read three times), and report.md of the table alone says the same."""
+    (the batch marks its rows 'uncertain' with the message) is listed in report.md, for the batch and for its regimen
+    batch; run_timeline finds them once (changes.csv was read three times), and report.md of the table alone says the
+    same.  Stop 54's audit: report.md said it three times (compare's message and the batch's in the 'uncertain'
+    list, then a section of its own) and the console twice (`batch`, then `timeline`): report.md now says it once,
+    in the batch's words (both photos and times), and `timeline` leaves it to `batch`'s line."""
     import shutil
 
     from facemetrics.batch import timeline as stage
     from facemetrics.batch import timeline_report
     from facemetrics.batch.tables import MSG_SAME_PICTURE_LEFT_OUT, same_picture_left_out
     from facemetrics.cli import _print_verdicts
+    from facemetrics.compare import MSG_SAME_PICTURE
 
     flagged = tmp_path / "flagged"
     shutil.copytree(timeline[4], flagged, ignore=shutil.ignore_patterns(".cache"))
     changes = pd.read_csv(flagged / "changes.csv", keep_default_na=False)
-    msg = same_picture_left_out("S01/microcurrent/copy.jpg", 12.0, "S01/microcurrent/pre.jpg", -1.0)
-    changes.loc[0, "messages"] = str(changes.loc[0, "messages"]) + "; " + msg
+    photo = str(changes.loc[0, "photo"])
+    msg = same_picture_left_out(photo, 12.0, "S01/microcurrent/pre.jpg", -1.0)
+    changes.loc[0, "messages"] = f"{MSG_SAME_PICTURE}; {changes.loc[0, 'messages']}; {msg}"
+    for col in [c for c in changes.columns if c.endswith("_verdict")]:  # as the batch marks a copy's rows
+        changes[col] = changes[col].astype(object)
+        changes.loc[0, col] = "uncertain"
     changes.to_csv(flagged / "changes.csv", index=False)
     (flagged / "regimen").mkdir()
     changes.iloc[[0]].to_csv(flagged / "regimen" / "changes.csv", index=False)
@@ -235,13 +242,31 @@ def test_report_and_console_name_the_comparisons_of_a_picture_with_itself(timeli
     assert sorted(map(str, read)) == sorted(map(str, [flagged, flagged, flagged / "regimen"])), read
     report = (flagged / "report.md").read_text()
     assert timeline_report(table, flagged) == report  # the notes read by the report itself
-    head = f"{changes.loc[0, 'subject']}, {changes.loc[0, 'treatment']}, treated {changes.loc[0, 'treated_at']}"
-    assert "## Comparisons left out of the fits: the same picture as their before photo" in report
-    assert f"- {head}: {msg}\n" in report and f"- regimen: {head}: {msg}\n" in report
+    assert report.count(MSG_SAME_PICTURE_LEFT_OUT) == 2, report  # once for the batch, once for its regimen batch
+    assert f"`{photo}` (" in report and f": {msg}\n" in report and f"- regimen: `{photo}` (" in report
+    assert MSG_SAME_PICTURE not in report and "same picture as their before photo" not in report
     _print_verdicts(table)
     out = capsys.readouterr().out
-    assert f"\n{head}: {msg}\n" in out and f"\nregimen: {head}: {msg}\n" in out
+    assert MSG_SAME_PICTURE_LEFT_OUT not in out and msg not in out, out  # `batch` said it
     assert MSG_SAME_PICTURE_LEFT_OUT not in (timeline[4] / "report.md").read_text()  # none in the clean study
+
+
+def test_timeline_that_cannot_fit_names_a_copy_briefly_after_batch_said_it_whole():
+    """Stop 54's audit: `timeline` stopped on a study whose every row read 'uncertain' with a line quoting compare's
+    message on the copy and the batch's after it, which `batch` had printed whole just before.  The line names the
+    comparison and where it is said in full."""
+    from facemetrics.batch.console import UNCERTAIN_LINE, uncertain_lines
+    from facemetrics.batch.tables import MSG_SAME_PICTURE_LEFT_OUT, same_picture_left_out
+    from facemetrics.compare import MSG_NEAR_COPY
+
+    msg = same_picture_left_out("D/rf/b.jpg", 0.75, "D/rf/a.jpg", -0.25, copy=True)
+    row = {"subject": "D", "treatment": "rf", "treated_at": "2026-12-01T08:15", "photo": "D/rf/b.jpg",
+           "hours_since_treatment": 0.75, "status": "warning", "jawline_lift_mm_verdict": "uncertain",
+           "messages": f"{MSG_NEAR_COPY} (a lossy save of it); compare two different photos; {msg}"}
+    (line,) = uncertain_lines([row])
+    assert line.startswith(f"{UNCERTAIN_LINE}`D/rf/b.jpg` (D, rf, 0.75 h since treatment): the same picture as its "
+                           "before photo"), line
+    assert MSG_NEAR_COPY not in line and MSG_SAME_PICTURE_LEFT_OUT not in line and "`batch`" in line, line
 
 
 def test_report_names_each_comparison_left_out_as_uncertain_and_why(timeline, tmp_path):

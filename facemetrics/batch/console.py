@@ -26,7 +26,7 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, manifest_like_columns, other_files,
                        skipped_note)
 from .runner import REGIMEN_DIR
-from .tables import change_column, repeats_left_out_note, session_notes
+from .tables import MSG_SAME_PICTURE_LEFT_OUT, change_column, repeats_left_out_note, session_notes
 from .fit_notes import HEADLINE_METRICS, _when, before_checks, before_line, expression_kept_notes
 
 #: the start of a console line naming a comparison fitted with the warning "expression may differ" (``timeline``
@@ -129,7 +129,16 @@ def uncertain_lines(change_rows) -> list[str]:
     from .timeline import uncertain_notes
 
     clean = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in change_rows]
-    return [f"{UNCERTAIN_LINE}{n}" for n in uncertain_notes(clean, _headline_columns(clean))]
+    return [f"{UNCERTAIN_LINE}{_same_picture_named(n)}" for n in uncertain_notes(clean, _headline_columns(clean))]
+
+
+def _same_picture_named(note: str) -> str:
+    """An :func:`uncertain_lines` note of a photo that is the same picture as its before photo, its reason cut to
+    :data:`~facemetrics.batch.tables.MSG_SAME_PICTURE_LEFT_OUT` and where it is said in full: `batch` printed the
+    whole of it (both photos, their times, what to check), and the console said it twice (stop 54's audit)."""
+    head, sep, _ = note.partition(f": {MSG_SAME_PICTURE_LEFT_OUT}")
+    return (f"{head}: the same picture as its before photo (a copy: `batch`'s line and changes.csv's messages name "
+            "both photos and their times)") if sep else note
 
 
 def _headline_columns(change_rows) -> list[str]:
@@ -264,8 +273,15 @@ def shape_lines(photo_rows, change_rows, most: int = 5) -> list[str]:
             f"the camera saved them (the original files, not screenshots or edited copies)."]
 
 
+#: what a file filed in two or more sessions is in a batch (:func:`identical_files_lines`)
+COPIES_USED = "each copy is used in its own session"
+#: ... and in a study store (``study import``): it said :data:`COPIES_USED` beside "already in the store: not added
+#: again" for the same files (a clinic's study, stop 55)
+COPIES_STORED = "the store keeps one copy per subject, in the session and at the time it was first imported"
+
+
 def identical_files_lines(photo_rows, most: int = 5, again: str = "run batch again",
-                           within_session: bool = True) -> list[str]:
+                          within_session: bool = True, used: str = COPIES_USED) -> list[str]:
     """The console lines naming the files of a batch that are one file (the same ``sha256``) filed twice:
     in two or more sessions (the same photo under two subjects, ``anna/mc/after.jpg`` and ``ben/rf/post.jpg``,
     is measured and compared in each), and within one session when a copy has no capture time.  Both were
@@ -285,6 +301,9 @@ def identical_files_lines(photo_rows, most: int = 5, again: str = "run batch aga
     within_session : bool
         Also name the copies within one session without a capture time (``study import``: False; its store
         keeps one copy per subject, "already there").
+    used : str
+        What becomes of the copies, in the line's brackets: :data:`COPIES_USED` (``batch``), :data:`COPIES_STORED`
+        (``study import``).
 
     Returns
     -------
@@ -316,9 +335,9 @@ def identical_files_lines(photo_rows, most: int = 5, again: str = "run batch aga
     lines = []
     if spread:
         n = len(spread)
-        lines.append(f"{n} photo{'s are' if n != 1 else ' is'} filed in two or more sessions as the same file (each "
-                     f"copy is used in its own session): {shown(spread)}. If a copy is filed under the wrong subject "
-                     f"or session, remove it and {again}.")
+        lines.append(f"{n} photo{'s are' if n != 1 else ' is'} filed in two or more sessions as the same file "
+                     f"({used}): {shown(spread)}. If a copy is filed under the wrong subject or session, remove it "
+                     f"and {again}.")
     if untimed:
         n = len(untimed)
         lines.append(f"{n} photo{'s are' if n != 1 else ' is'} filed twice or more in one session as the same file, "

@@ -237,9 +237,9 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
                                () if regimen is None else regimen.attrs.get(REGIMEN_FIGURES_WITHOUT, ()))
     follow = follow_on_notes(result.follow_on)  # sessions begun while an earlier one may still act, left out
     before = list(reading.before_notes)  # §20: a before photo every after photo of its session differs from
-    files["report.md"] = timeline_report(table, batch_dir, regimen_note=note, same_picture_notes=same,
-                                         uncertain_notes=left, follow_on_notes=follow,
-                                         expression_notes=kept, before_notes=before).encode("utf-8")
+    files["report.md"] = timeline_report(table, batch_dir, regimen_note=note, uncertain_notes=left,
+                                         follow_on_notes=follow, expression_notes=kept,
+                                         before_notes=before).encode("utf-8")
     if regimen_png is not None:
         files["regimen.png"] = regimen_png
     table.attrs["regimen_note"] = note  # what the CLI prints (a regimen with no usable comparison has no row)
@@ -361,7 +361,10 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
         (:data:`_UNCERTAIN_CAUSES`; those that begin as a cause's message, :data:`_CAUSE_STARTS`, when
         there are such), else its first message, after the first clause of the batch's message that
         its before photo is the likely cause (:data:`~facemetrics.batch.tables.MSG_BEFORE_PHOTO_AT_FAULT`:
-        flagged, a smile or a turned head, where the after photo is not) when it has one; [] when none
+        flagged, a smile or a turned head, where the after photo is not) when it has one; a comparison of a photo
+        that is the same picture as its before photo gives the batch's message alone, whole
+        (:data:`~facemetrics.batch.tables.MSG_SAME_PICTURE_LEFT_OUT`: compare's message on the copy was quoted
+        before it, and report.md said it a third time in a section of its own: stop 54's audit); [] when none
         is left out.
     """
     verdicts = [f"{c}_verdict" for c in columns]
@@ -371,6 +374,10 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
                 str(r.get(v) or "") == "uncertain" for v in verdicts):
             continue
         parts = split_messages(str(r.get("messages") or ""))  # a camera message's "(...; ...)" and remedy kept
+        same = [p for p in parts if p.startswith(MSG_SAME_PICTURE_LEFT_OUT)]
+        if same:  # the batch's message names both photos and times: compare's own ("a re-saved copy ...") not again
+            out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {_when(r)}): {same[0]}")
+            continue
         # the before photo first: compare's own messages, which judge one pair, blame the after photo
         faults = [_first_clause(p) for p in parts if p.startswith(MSG_BEFORE_PHOTO_AT_FAULT)]
         # an after photo flagged smiling where the before photo is not: said with its flag (u4, stop 54)
@@ -474,20 +481,17 @@ def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:
     return regimen_no_fit_note(len(with_value), len(comparisons(chosen) - with_value))
 
 
-def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
-                    same_picture_notes: list[str] | None = None, uncertain_notes: list[str] | None = None,
+def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "", uncertain_notes: list[str] | None = None,
                     follow_on_notes: list[str] | None = None, expression_notes: list[str] | None = None,
                     before_notes: list[str] | None = None) -> str:
     """``report.md`` of a timeline table: reads ``batch_dir/photos.csv`` for the
     photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s (``regimen_note`` its
     ``## Regimen`` note when there are no regimen rows), followed by
     the sessions whose before photos disagree (from ``batch_dir/changes.csv``'s messages,
-    :func:`facemetrics.batch.tables.disagreement_notes`; each says whether the fits left it out) and
-    the comparisons left out of the fits because their photo is the same picture as its before photo
-    (:func:`facemetrics.batch.tables.same_picture_notes`, of the batch and its regimen batch:
-    ``same_picture_notes`` when the caller has them, as :func:`run_timeline`, else read here).
+    :func:`facemetrics.batch.tables.disagreement_notes`; each says whether the fits left it out).
     ``## Photos excluded`` lists the comparisons left out of the fits as ``uncertain``, with their
-    reasons (:func:`_uncertain_notes` of both batches: ``uncertain_notes`` when the caller has them), and
+    reasons (:func:`_uncertain_notes` of both batches: ``uncertain_notes`` when the caller has them; a photo that is
+    the same picture as its before photo among them, once: it had a section of its own too until stop 55), and
     the follow-on sessions the decay fits left out (``follow_on_notes``, :func:`facemetrics.report.follow_on_notes`
     of the fits' ``SeriesResult.follow_on``; none when not given: the table alone does not hold them).
     ``## Comparisons kept in the fits with a warning`` lists those fitted although the expression may differ
@@ -502,10 +506,8 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
         photos = None
     changes = _change_records(batch_dir)
     regimen = None
-    if same_picture_notes is None or uncertain_notes is None:  # the regimen batch's changes.csv, read once
+    if uncertain_notes is None or expression_notes is None:  # the regimen batch's changes.csv, read once
         regimen = _change_records(Path(batch_dir) / REGIMEN_DIR)
-    if uncertain_notes is None or expression_notes is None:
-        regimen = _change_records(Path(batch_dir) / REGIMEN_DIR) if regimen is None else regimen
     if uncertain_notes is None:
         uncertain_notes = _uncertain_notes(table, changes, regimen)
     if expression_notes is None:
@@ -517,11 +519,4 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
     notes = disagreement_notes(changes)
     if notes:
         text += "\n## Sessions whose before photos disagree\n\n" + "".join(f"- {n}\n" for n in notes)
-    same = (same_picture_notes if same_picture_notes is not None
-            else _same_picture_notes(batch_dir, changes, regimen))
-    if same:
-        text += ("\n## Comparisons left out of the fits: the same picture as their before photo\n\n"
-                 "One picture under two times (a copied file, a wrong capture time) reads a change of 0 by "
-                 "construction, which is no measurement of the change at that time.\n\n"
-                 + "".join(f"- {n}\n" for n in same))
     return text

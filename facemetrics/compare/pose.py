@@ -230,13 +230,23 @@ def pose_messages(c: dict, expression_changed: bool = False,
     elif abs(cam) > WARN_CAMERA_PCT and beyond:
         msgs.append(_camera_beyond_message(cam, cam_floor, unchecked))
     elif abs(cam) > WARN_CAMERA_PCT:
-        cm = abs(cam) / 100.0 * p3.CAMERA_MM / 10.0
-        msgs.append(f"{MSG_CAMERA} about {fixed(cm, 0)} cm {'further away' if cam > 0 else 'closer'} in the after photo "
-                    f"({fixed(cam, 0, True)} % of the distance, limit ±{fixed(WARN_CAMERA_PCT, 0)} %; assuming about "
-                    f"{fixed(p3.CAMERA_MM / 10, 0)} cm for the before photo): perspective changes the face's proportions. "
-                    + (f"This was measured, but {unchecked}" if beyond else "This was measured and corrected")
-                    + "; hold the phone at the same distance for every photo")
+        msgs.append(_camera_message(cam, cam_floor) + " This was measured and corrected; hold the phone at the same "
+                    "distance for every photo")
     return refuse, msgs
+
+
+def _camera_message(cam: float, cam_floor: float) -> str:
+    """The first sentence of the message of a measured camera-distance change within the checked range: the % of
+    the before photo's distance that was measured, with its uncertainty, then its size in cm as an example at an
+    assumed before-photo distance (:data:`facemetrics.pose3d.CAMERA_MM`).  It led with the cm ("the camera was about
+    20 cm further away in the after photo (+45 % of the distance, ...; assuming about 45 cm for the before photo)"),
+    which a 30 -> 45 cm pair read as 20 cm further (stop 54's audit): only the % is measured."""
+    way = "further away" if cam > 0 else "closer"
+    cm = abs(cam) / 100.0 * p3.CAMERA_MM / 10.0
+    return (f"{MSG_CAMERA} {way} in the after photo ({fixed(cam, 0, True)} % ± {fixed(cam_floor, 0)} % of the "
+            f"distance, limit ±{fixed(WARN_CAMERA_PCT, 0)} %; at an assumed {fixed(p3.CAMERA_MM / 10, 0)} cm for the "
+            f"before photo that would be about {fixed(cm, 0)} cm {way}: only the % is measured): perspective changes "
+            "the face's proportions.")
 
 
 def _camera_beyond_message(cam: float, cam_floor: float, unchecked: str) -> str:
