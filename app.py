@@ -2161,7 +2161,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     keep, why_not = {}, {}
     typed = taken.strip() != shown.strip()
     analysed = [(name, data, analyse(data, name)) for name, data in items]
-    roles, before_ok = ({}, False) if base_row is not None else _first_roles(analysed, sess, taken, typed)
+    roles, before_ok = ({}, False) if base_row is not None else _first_roles(store, analysed, sess, taken, typed)
     for name, data, new_ana in analysed:
         unread = read_failure(new_ana)
         if unread:  # a 0-byte file or no image: no retake cures it (a fresh user's audit, 2026-12-04)
@@ -2204,14 +2204,17 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         st.rerun()
 
 
-def _first_roles(analysed: list, sess, taken: str, typed: bool) -> tuple[dict, bool]:
+def _first_roles(store, analysed: list, sess, taken: str, typed: bool) -> tuple[dict, bool]:
     """No measured photo of the subject yet: ``({name: the role each new photo would get}, whether a usable one is
     a before photo)`` (:func:`facemetrics.store.role_when_added`, the store's reading of its time), so that an after
-    photo is not told "the first photo taken before a session becomes it" (stop 54's audit)."""
-    from facemetrics.store import role_when_added
+    photo is not told "the first photo taken before a session becomes it" (stop 54's audit); each read among the
+    photos added with it and those stored in the session, as the store reads it (stop 55)."""
+    from facemetrics.store import roles_when_added
 
     wins = "typed" if typed and taken.strip() else False
-    roles = {name: role_when_added(name, data, sess["treated_at"], taken or None, wins) for name, data, _ in analysed}
+    found = roles_when_added([(name, data) for name, data, _ in analysed], sess["treated_at"], taken or None, wins,
+                             among=store.session_taken(int(sess["id"])))
+    roles = {name: role for (name, _, _), role in zip(analysed, found)}
     return roles, any(a.ok and roles.get(name) == "baseline" for name, _, a in analysed)
 
 

@@ -322,15 +322,24 @@ def role_when_added(name: str, data: bytes, treated_at, taken_at=None, taken_at_
     session's time when the photo is added (:func:`session_roles`, the one rule).  *My study* says by it what
     a photo not yet stored will be: the first baseline, or an after photo with no before photo yet (stop 54's audit:
     "No baseline yet: the first photo taken before a session becomes it" was said of after photos too)."""
+    return roles_when_added([(name, data)], treated_at, taken_at, taken_at_wins, among)[0]
+
+
+def roles_when_added(photos, treated_at, taken_at=None, taken_at_wins: bool | str = False, among=()) -> list[str]:
+    """:func:`role_when_added` of photos added together: ``photos``, ``[(name, data), ...]``; each one's role read
+    among the others' capture times and ``among`` (the session's stored photos' times), as
+    :meth:`Store.add_photos` adds them together (one list of roles, in the order of ``photos``)."""
     try:
         default_time = iso_time(taken_at, treatment=False) if taken_at else ""
         treated = iso_time(treated_at) if treated_at else ""
     except (StoreError, ValueError, TypeError):
-        return ""
-    when = _capture_time(name, data, default_time, taken_at_wins)[0] if data else ""
-    if not when or not treated:
-        return ""
-    return session_roles(treated, [when, *[t for t in among if t]])[0]
+        return [""] * len(photos)
+    when = [_capture_time(name, data, default_time, taken_at_wins)[0] if data else "" for name, data in photos]
+    if not treated:
+        return [""] * len(photos)
+    known = [t for t in when if t]
+    roles = iter(session_roles(treated, [*known, *[t for t in among if t]]))
+    return [next(roles) if t else "" for t in when]
 
 
 class Store:

@@ -561,6 +561,36 @@ def test_role_when_added_reads_the_session_time_among_its_photos_as_the_store_do
     store.close()
 
 
+def _with_offset(data: bytes, offset: str) -> bytes:
+    """``data`` (a JPEG of :func:`photo_bytes`) with EXIF OffsetTimeOriginal ``offset`` (e.g. ``"+01:00"``)."""
+    img = Image.open(io.BytesIO(data))
+    exif = img.getexif()
+    exif.get_ifd(0x8769)[36881] = offset
+    out = io.BytesIO()
+    img.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_roles_of_photos_added_together_are_read_among_them_as_the_store_does(tmp_path):
+    """My study's preview of photos uploaded together (app's ``_first_roles``): a before photo at 07:30+00:00 and a
+    photo at 08:30+01:00 (07:30 UTC) of a session treated at 08:00 (no offset) are both before photos to the store;
+    each read alone (stop 54's rule), the second read after (post)."""
+    from facemetrics.store import role_when_added, roles_when_added
+
+    pre = _with_offset(photo_bytes(1, "2026:11:02 07:30:00"), "+00:00")
+    travel = _with_offset(photo_bytes(2, "2026:11:02 08:30:00"), "+01:00")
+    photos = [("pre.jpg", pre), ("travel.jpg", travel)]
+    said = roles_when_added(photos, "2026-11-02T08:00")
+    assert role_when_added("travel.jpg", travel, "2026-11-02T08:00") == "post"  # alone
+    store = Store(tmp_path / "s")
+    added = store.add_photos("ann", photos, treatment="mc", treated_at="2026-11-02T08:00", measure=False)
+    stored = store.photos("ann").set_index("original_name")["role"]
+    assert said == [a.role for a in added] == [stored["pre.jpg"], stored["travel.jpg"]] == ["baseline", "baseline"], (
+        said, [a.role for a in added], stored.to_dict())
+    assert roles_when_added([("x.jpg", b""), ("pre.jpg", pre)], "2026-11-02T08:00") == ["", "baseline"]
+    store.close()
+
+
 def test_first_photo_note_by_role():
     from facemetrics.capture import MSG_FIRST_AFTER, MSG_FIRST_AFTER_WITH_BEFORE, MSG_FIRST_BEFORE, first_photo_note
 
