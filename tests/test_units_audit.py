@@ -1,0 +1,44 @@
+"""Every figure a user is shown carries its unit and its uncertainty (stop 55's audit, ``bench/audit_units.py``;
+docs/validation.md §12, "Round 9").
+
+The checker's core rules on texts the messages make (no photo is measured here: the full audit of every command's
+output and the app's page runs in bench/, ~4 min), and the figures the audit found without their uncertainty: a
+named head-pose change, a coarse photo's mm scale, a jaw angle's before and after values in the app's tables.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+import audit_units as audit  # noqa: E402
+
+
+def _rules(text: str) -> list[tuple[str, str]]:
+    return [(f.rule, f.figure) for f in audit.audit_text(text, "t")]
+
+
+def test_the_checker_passes_figures_with_unit_and_uncertainty():
+    """The console's lines as compare and timeline write them hold: a change with its floor, a value with its ±, an
+    interval, a range, counts, dates, versions and the limits a message names."""
+    ok = ["  jawline lift: +1.59 mm (lift; noise floor 0.10 mm; scale ± 0.07 mm); right +1.58 mm (lift; floor 0.12 mm)",
+          "  pose change (corrected for): pitch -0.01 ± 0.04 deg (chin up > 0), yaw 0.00 ± 0.03 deg",
+          "At 24 h the change is −0.11 mm (90% CI −0.27 to 0.01 mm), inside the ±0.50 mm margin, after a peak of "
+          "1.93 mm (95% CI 1.69 to 2.15 mm): the lift fades within a day.",
+          "the fitted change is −0.15 index, whose 95% CI −0.34 to −0.08 index does not lie entirely beyond",
+          "54 photos measured; 48 changes; 0 photos left out (15.2 s).",
+          "capture times: before 2026-11-02T08:00:00 (EXIF), after 2026-11-02T11:30:00 (EXIF); facemetrics 0.2.32",
+          "smiling against neutral 0.15-1.36 mm",
+          "| treatment | photos | half-life h [95% CI] |\n|---|---|---|\n| rf | 27 | 3.4 [2.5, 5.0] |"]
+    for text in ok:
+        assert _rules(text) == [], text
+
+
+def test_the_checker_flags_a_bare_number_and_a_figure_without_its_uncertainty():
+    assert _rules("a mouth corner moved 1.7 mm relative to the jowl below it (limit 0.6 mm)") == [
+        ("no_uncertainty", "1.7 mm")]
+    assert _rules("head pose differs: chin raised by about 6.7 deg in the after photo (limit ±2 deg)") == [
+        ("no_uncertainty", "6.7 deg")], "a limit's ± is not the figure's"
+    assert _rules("| metric | half-life [95% CI] |\n|---|---|\n| jaw | 3.4 [2.5, 5.0] |") == [("no_unit", "3.4")]
