@@ -45,9 +45,9 @@ FACES = ROOT.parent / "shared" / "faces"
 
 #: unit words that may follow a number (longest first); a measurement unit is one whose figure needs an
 #: uncertainty (``MEASURE_UNITS``)
-UNITS = ("mm/px", "mm²", "mm2", "mm", "cm", "px", "deg", "°", "%", "pp", "index", "h", "hours", "hour", "min",
+UNITS = ("mm/px", "mm²", "mm2", "mm", "cm", "px", "deg", "°", "%", "pct", "pp", "index", "h", "hours", "hour", "min",
          "s", "days", "day", "d", "weeks", "week", "x", "×", "MB", "MP", "fps", "/s", "SD", "IPD", "dB", "bit")
-MEASURE_UNITS = {"mm/px", "mm²", "mm2", "mm", "deg", "°", "%", "pp", "index", "px"}
+MEASURE_UNITS = {"mm/px", "mm²", "mm2", "mm", "deg", "°", "%", "pct", "pp", "index", "px"}
 
 #: words after a number that make it a count, not a figure with a unit
 COUNT_NOUNS = (r"photos?|photo\(s\)|subjects?|faces?|pairs?|sessions?|session\(s\)|replicates?|rows?|messages?|"
@@ -67,7 +67,7 @@ NOT_FIGURES = (
     (r"\[#*-*\]", "a progress bar"),
     (r"\(\d+(?:\.\d+)?/s\)", "a progress rate"),
     (r"\b\d+ of \d+\b", "a count: n of m"),
-    (r"[\w./-]*[A-Za-z_][\w./-]*\d[\w./-]*|\d+[A-Za-z_][\w-]*\.[A-Za-z]\w*", "a name with a digit in it"),
+    (r"(?!mm2\b)[\w./-]*[A-Za-z_][\w./-]*\d[\w./-]*|\d+[A-Za-z_][\w-]*\.[A-Za-z]\w*", "a name with a digit in it"),
     (r"§\s*\d+\w*", "a section number"),
     (r"\b(?:step|stop|round|Round|schema|stage)\s+\d+", "an ordinal: step, stop, round"),
     (r"\b\d+(?:st|nd|rd|th)\b", "an ordinal"),
@@ -248,7 +248,7 @@ def audit_frame(frame, source: str) -> list[Finding]:
             continue
         if not unit and not has_unit_col and not entry[0] and name not in _UNITLESS:
             out.append(Finding(source, "csv_no_unit", name, "no unit suffix, no unit column, schema unit ''"))
-        if name.endswith(_UNCERTAINTY_SUFFIXES) or name in _NOT_MEASUREMENTS or unit in ("ipd", "ipd2"):
+        if name.endswith(_UNCERTAINTY_SUFFIXES) or name == "noise_floor" or name in _NOT_MEASUREMENTS or unit in ("ipd", "ipd2"):
             continue
         if entry and entry[1]:
             continue  # the schema's uncertainty cell names it
