@@ -42,3 +42,19 @@ def test_the_checker_flags_a_bare_number_and_a_figure_without_its_uncertainty():
     assert _rules("head pose differs: chin raised by about 6.7 deg in the after photo (limit ±2 deg)") == [
         ("no_uncertainty", "6.7 deg")], "a limit's ± is not the figure's"
     assert _rules("| metric | half-life [95% CI] |\n|---|---|\n| jaw | 3.4 [2.5, 5.0] |") == [("no_unit", "3.4")]
+
+
+def test_a_named_head_pose_change_carries_the_uncertainty_its_row_shows():
+    """"chin raised by about 6.7 deg" beside the pose row's "pitch +6.72 ± 2.32 deg": the message now gives the
+    row's ± (pose_uncertainty of the 3-D fit's SD); without an SD in the cues it keeps "about"."""
+    from facemetrics.compare.floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
+    from facemetrics.compare.gate import pose_messages
+
+    cues = {"pose_pitch_deg": 3.0, "pose_yaw_deg": -6.5, "pose_sd": {"head_pitch_change_deg": 0.4,
+                                                                      "head_yaw_change_deg": 0.5}}
+    pitch, yaw = pose_messages(cues)[1]
+    u = pose_uncertainty("head_pitch_change_deg", 3.0, 0.4, DEFAULT_NOISE_FLOORS[("head_pitch_change_deg", "mean")])
+    assert f"chin raised by 3.0 ± {u:.1f} deg in the after photo (limit ±2 deg)" in pitch, pitch
+    assert "subject's right by 6.5 ± " in yaw and "deg in the after photo (named above ±3 deg" in yaw, yaw
+    assert _rules(pitch.split(";")[0]) == [], pitch
+    assert "chin raised by about 3.0 deg" in pose_messages({"pose_pitch_deg": 3.0})[1][0]
