@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
@@ -58,3 +59,19 @@ def test_a_named_head_pose_change_carries_the_uncertainty_its_row_shows():
     assert "subject's right by 6.5 ± " in yaw and "deg in the after photo (named above ±3 deg" in yaw, yaw
     assert _rules(pitch.split(";")[0]) == [], pitch
     assert "chin raised by about 3.0 deg" in pose_messages({"pose_pitch_deg": 3.0})[1][0]
+
+
+def test_a_coarse_photos_scale_carries_its_uncertainty():
+    """"resolution too low in the after photo: 0.69 mm/px (limit 0.5 mm/px)": the scale now with its 1 SD (the
+    iris calibration's uncertainty_pct), none added where the scale has none (--mm-per-px)."""
+    from facemetrics.compare.gate import resolution_messages
+
+    fine = SimpleNamespace(mm_per_px=0.2, calibration=SimpleNamespace(uncertainty_pct=4.5))
+    coarse = SimpleNamespace(mm_per_px=0.69, calibration=SimpleNamespace(uncertainty_pct=4.7))
+    given = SimpleNamespace(mm_per_px=0.6, calibration=SimpleNamespace(uncertainty_pct=0.0))
+    (msg,) = resolution_messages(fine, coarse)
+    assert msg == ("resolution too low in the after photo: 0.69 ± 0.03 mm/px (1 SD; limit 0.5 mm/px); "
+                   "sub-millimetre changes cannot be resolved"), msg
+    assert _rules(msg) == [], msg
+    assert resolution_messages(given, fine) == ["resolution too low in the before photo: 0.60 mm/px (limit 0.5 "
+                                                "mm/px); sub-millimetre changes cannot be resolved"]
