@@ -12,6 +12,11 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
+import pandas as pd
+
+from conftest import app_module
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 import audit_units as audit  # noqa: E402
@@ -75,3 +80,19 @@ def test_a_coarse_photos_scale_carries_its_uncertainty():
     assert _rules(msg) == [], msg
     assert resolution_messages(given, fine) == ["resolution too low in the before photo: 0.60 mm/px (limit 0.5 "
                                                 "mm/px); sub-millimetre changes cannot be resolved"]
+
+
+def test_a_jaw_angles_before_and_after_carry_their_uncertainty_in_the_comparison_tables():
+    """The app's comparison tables showed a jaw angle's own values bare ("138.0 deg"), while a fold's carry its ±
+    and the photo's figures table gives the angle one (floor / √2): both tables now give it."""
+    app = app_module()
+    shown = pd.DataFrame(dict(metric=["jaw_angle_deg", "nlf_depth"], side=["right", "right"], change=[-0.93, -0.31],
+                              unit=["deg", "index"], noise_floor=[2.7, 0.84], verdict=["within_noise"] * 2,
+                              before=[138.04, 16.3], after=[137.11, 16.0], change_scale_sd=[np.nan, np.nan]))
+    v = app.compact_values(shown).set_index("metric")
+    assert v.loc["jaw_angle_deg, right", "before"] == "138.0 ± 1.9 deg", v
+    table = "| metric | before | after |\n|---|---|---|\n" + "\n".join(
+        f"| {m} | {b} | {a} |" for m, b, a in zip(v.index, v["before"], v["after"]))
+    assert _rules(table) == [], table
+    styled = app.table_styled(shown).to_html()
+    assert "138.0 ± 1.9" in styled and "137.1 ± 1.9" in styled, styled
