@@ -54,7 +54,7 @@ COUNT_NOUNS = (r"photos?|photo\(s\)|subjects?|faces?|pairs?|sessions?|session\(s
                r"message\(s\)|runs?|sides?|times|repeats?|frames?|files?|file\(s\)|CPUs?|workers?|people|persons?|"
                r"metrics?|series|treatments?|comparisons?|changes|points|landmarks?|more|other|digits?|"
                r"columns?|cells?|bootstrap|fits?|draws?|scenarios?|checks?|tables?|channels?|significant|"
-               r"decimals?|of|out|in|or|and|to|per|fractions?|hex|different|later|earlier|consecutive|"
+               r"decimals?|of|out|in|or|and|to|per|fractions?|hex|different|distinct|later|earlier|consecutive|"
                r"values?|readings?|estimates?|steps?|levels?|years?|months?|dimensions?|sd\b|times?")
 
 #: masks: what is not a figure at all, each with its reason
@@ -77,6 +77,9 @@ NOT_FIGURES = (
     (r"^simulated study:.*$", "the simulated study's truth (the demo's first line)"),
     (r"\d+ mm either side|10 × mm", "the fold contrast's and index's definition: method constants"),
     (r"\b0 by construction", "a change that is zero by construction, not measured"),
+    (r"\b3-D\b", "three-dimensional"),
+    (r"cases with a [\w/ ]+ verdict: \d+", "a count of cases"),
+    (r"simulated truth: [^()\n]*\([^)\n]*\)", "the simulated study's truth (validate's claim test)"),
     (r"opening \d+\.\d+(?=, limit)", "the mouth-opening ratio (dimensionless), defined in its parenthesis"),
     (r"the sample photo lifted \d+ mm", "the bundled example's simulated truth"),
     (r"At \d+\.\d+ mm the photos may also be", "the registration residual again, said above with the ranges "
@@ -94,7 +97,7 @@ NOT_MEASURED = (r"±\s*|floor\s*|floors?\s+of\s+|limit\s*|limits?\s+of\s+|at lea
                 r"\bvs\s*|from\s*|read\s*|\(|≥\s*|≤\s*|<\s*|>\s*|/\s*|√")
 
 _NUMBER = re.compile(r"(?<![\w.])([+\-−]?\d+(?:\.\d+)?)")
-_UNCERTAIN = re.compile(r"±|\bCI\b|interval|\bSD\b|noise floor|\bfloor\b|\[[^\]]*,[^\]]*\]|uncertain|"
+_UNCERTAIN = re.compile(r"±|\bCI\b|interval|\bSD\b|noise floor|\bfloor\b|\bRMS\b|largest|\[[^\]]*,[^\]]*\]|uncertain|"
                         r"not resolved|to [+\-−]?\d", re.I)
 
 
@@ -144,6 +147,12 @@ def _clause(text: str, start: int, end: int) -> str:
             break
     before = re.sub(r"\(limit[^)]*\)?", "", text[max(0, start - 40):start])
     clause = before + text[start:end] + after[:stop]
+    # a figure in a list after a line's lead-in ("noise floor from 6 repeats (t x RMS): a 0.158 mm, b 0.160 mm"):
+    # the lead-in says what the list's figures are
+    line = text.rfind("\n", 0, start) + 1
+    colon = text.find(": ", line, start)
+    if colon >= 0:
+        clause += " " + text[line:colon]
     # a figure inside a parenthesis: its whole parenthesis (``(left -1.02 index ...; floor 0.84 index)``)
     opened = text.rfind("(", max(0, start - 200), start)
     if opened >= 0 and text.find(")", opened, start) < 0:
@@ -243,6 +252,13 @@ def audit_frame(frame, source: str) -> list[Finding]:
             continue
         stem, unit = schema.split_unit(name)
         entry = known.get(name)
+        wide = re.match(r"(.+?)(_noise_floor|_scale_sd)?$", name)  # changes.csv: <metric>[_noise_floor|_scale_sd]
+        base = wide.group(1)
+        if entry is None and (schema.split_unit(base)[1] or base in known):
+            entry = known.get(base, (schema.split_unit(base)[1], ""))  # the data dictionary's changes.csv rule
+            if wide.group(2):
+                continue  # an uncertainty column, in its metric's unit
+            stem, unit = schema.split_unit(base)
         if not unit and not has_unit_col and entry is None:
             out.append(Finding(source, "csv_not_in_schema", name, "a numeric column the schema does not name"))
             continue
@@ -254,7 +270,7 @@ def audit_frame(frame, source: str) -> list[Finding]:
             continue  # the schema's uncertainty cell names it
         partners = [f"{name}{s}" for s in _UNCERTAINTY_SUFFIXES] + [f"{stem}_ci_low{'_' + unit if unit else ''}"]
         partners += [f"{name}_test_ci_low", f"{stem}_{unit}_ci_low"]
-        if has_unit_col and name in ("before", "after", "change"):
+        if has_unit_col and name in ("before", "after", "change", "value"):
             partners.append("noise_floor")
         if not any(p in frame.columns for p in partners):
             out.append(Finding(source, "csv_no_uncertainty", name, "no uncertainty column beside it"))
@@ -270,8 +286,15 @@ _NOT_MEASUREMENTS = {
     "image_width_px": "the photo's size, counted", "image_height_px": "the photo's size, counted",
     "n_faces": "a count", "day_n": "a day chosen", "last_time_h": "the last photo's time, not estimated",
     "half_life_h_min": "the shortest half-life the series resolves, a bound",
+    "n_baseline": "a count", "n_times": "a count", "n_photos_18_30h": "a count",
+    "rmse": "the fit's residual spread: itself an uncertainty, in `unit`",
 }
-_UNITLESS = {"n_subjects", "n_boot", "confidence", "test_confidence", "n_faces", "n_photos", "n_points"}
+_UNITLESS = {"n_subjects", "n_boot", "confidence", "test_confidence", "n_faces", "n_photos", "n_points",
+             "n_baseline", "n_times", "n_photos_18_30h"}
+
+#: the tables the schema owns (validate's own tables and the simulated studies' manifests are not among them)
+SCHEMA_TABLES = ("photos.csv", "changes.csv", "long.csv", "comparison.csv", "timeline.csv", "analyze.csv",
+                 "analyze_faces.csv")
 
 
 # --- making the outputs and the app's text -------------------------------------------------------------
@@ -354,7 +377,7 @@ def audit_folder(folder: Path, app: bool = False) -> list[Finding]:
     for path in sorted(folder.rglob("*.out")) + sorted(folder.rglob("report.md")):
         findings += audit_text(path.read_text(errors="replace"), str(path.relative_to(folder)))
     for path in sorted(folder.rglob("*.csv")):
-        if "study" in path.parts and path.name == "manifest.csv":
+        if path.name not in SCHEMA_TABLES:
             continue
         findings += audit_csv(path, str(path.relative_to(folder)))
     if app:
