@@ -96,3 +96,19 @@ def test_a_jaw_angles_before_and_after_carry_their_uncertainty_in_the_comparison
     assert _rules(table) == [], table
     styled = app.table_styled(shown).to_html()
     assert "138.0 ± 1.9" in styled and "137.1 ± 1.9" in styled, styled
+
+
+def test_every_numeric_column_of_photos_csv_names_its_unit_and_its_uncertainty_or_why_none(sample_analysis):
+    """The schema's audit of a photo's row (``photos.csv``): each numeric column has a unit (its name's suffix or
+    the schema's unit word: the quality columns' were empty) and its uncertainty or the reason it has none
+    (:data:`facemetrics.schema.NO_UNCERTAINTY`: the checks of the photo, the scale's pixel inputs, counts)."""
+    from facemetrics import schema
+
+    frame = pd.DataFrame([sample_analysis.to_row()])
+    assert audit.audit_frame(frame, "photos.csv") == []
+    numeric = [c for c in schema.PHOTO_COLUMNS_DEF if pd.api.types.is_numeric_dtype(frame[c.name])
+               and frame[c.name].dtype != bool and frame[c.name].notna().any()]
+    assert len(numeric) > 40, len(numeric)
+    for c in numeric:
+        assert c.unit or c.name.endswith(("_ipd", "_ipd2")), c.name
+        assert schema.photo_uncertainty(c), c.name
