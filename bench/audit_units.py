@@ -6,7 +6,8 @@
 
 ``--make`` runs ``analyze``, ``compare``, ``demo``, ``batch``, ``timeline``, ``study add/list/report`` and
 ``validate --quick`` on the bundled sample pair (and, when /work/wt/shared/faces is there, on four real faces,
-symlinked into DIR, never copied into the project), each command's console output kept as ``DIR/<name>.out``.
+symlinked into DIR, never copied into the project; ``FACEMETRICS_FACES`` names another folder of them), each
+command's console output kept as ``DIR/<name>.out``.
 
 What is checked (:func:`audit_text`, on every ``*.out``, every ``report.md`` and the app's text):
 
@@ -41,7 +42,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
-FACES = ROOT.parent / "shared" / "faces"
+FACES = Path(os.environ.get("FACEMETRICS_FACES", ROOT.parent / "shared" / "faces"))  # the shared real faces
 
 #: unit words that may follow a number (longest first); a measurement unit is one whose figure needs an
 #: uncertainty (``MEASURE_UNITS``)
@@ -67,7 +68,7 @@ NOT_FIGURES = (
     (r"\[#*-*\]", "a progress bar"),
     (r"\(\d+(?:\.\d+)?/s\)", "a progress rate"),
     (r"\b\d+ of \d+\b", "a count: n of m"),
-    (r"(?!mm2\b)[\w./-]*[A-Za-z_][\w./-]*\d[\w./-]*|\d+[A-Za-z_][\w-]*\.[A-Za-z]\w*", "a name with a digit in it"),
+    (r"(?<![\w./-])(?!mm2\b)[\w./-]*[A-Za-z_][\w./-]*\d[\w./-]*|\d+[A-Za-z_][\w-]*\.[A-Za-z]\w*", "a name with a digit in it"),
     (r"§\s*\d+\w*", "a section number"),
     (r"\b(?:step|stop|round|Round|schema|stage)\s+\d+", "an ordinal: step, stop, round"),
     (r"\b\d+(?:st|nd|rd|th)\b", "an ordinal"),

@@ -37,6 +37,7 @@ def test_the_checker_passes_figures_with_unit_and_uncertainty():
           "54 photos measured; 48 changes; 0 photos left out (15.2 s).",
           "capture times: before 2026-11-02T08:00:00 (EXIF), after 2026-11-02T11:30:00 (EXIF); facemetrics 0.2.32",
           "smiling against neutral 0.15-1.36 mm",
+          "| change | floor |\n|---|---|\n| -91 ± 8 mm2 | 380 mm2 |",
           "| treatment | photos | half-life h [95% CI] |\n|---|---|---|\n| rf | 27 | 3.4 [2.5, 5.0] |"]
     for text in ok:
         assert _rules(text) == [], text
