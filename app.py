@@ -1201,10 +1201,10 @@ TABLE_COLUMNS = {
                                                       "in the row's unit"),
     "verdict": st.column_config.TextColumn("verdict", width=124),
     "before": st.column_config.NumberColumn("before", width=100,
-                                            help="blank: a lift has no value of its own; a fold's with its ± "
+                                            help="blank: a lift has no value of its own; a fold's or a jaw angle's with its ± "
                                                  "(floor / √2: each photo's share of the change's floor)"),
     "after": st.column_config.NumberColumn("after", width=100,
-                                           help="blank: a lift has no value of its own; a fold's with its ± "
+                                           help="blank: a lift has no value of its own; a fold's or a jaw angle's with its ± "
                                                 "(floor / √2: each photo's share of the change's floor)"),
 }
 # no number format above: each row's figures are formatted by table_styled (a format here would override it)
@@ -1249,8 +1249,9 @@ def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-#: the rows whose before / after values are shown with their own ± (report.per_photo_value): the folds
-PER_PHOTO_ROWS = ("nlf_depth", "nlf_contrast_pct")
+#: the rows whose before / after values are shown with their own ± (report.per_photo_value): the folds and the jaw
+#: angles, which have no scale uncertainty (as :func:`photo_figures` gives them; the angles showed none here: stop 55)
+PER_PHOTO_ROWS = ("nlf_depth", "nlf_contrast_pct", "jaw_angle_deg")
 
 
 def _number_text(dp: int, sign: str = ""):

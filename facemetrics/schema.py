@@ -127,7 +127,7 @@ STATUS = [
 IMAGE = [
     Column("image_width_px", "px", "Width of the photo after EXIF orientation."),
     Column("image_height_px", "px", "Height of the photo after EXIF orientation."),
-    Column("n_faces", "", "Number of faces found; the largest is measured (two or more of about the same size: not measured, status `several_faces`). A comparison with a photo of one face measures the face that matches it instead (the one face the identity check would not refuse), and its messages say which face (`compare.faces.matching_face`); with several faces in both photos, the before photo's largest face and the one face of the after photo that matches it one to one, else the pair is refused (`compare.faces.matching_pair`). `analyze` rows describe the largest face; in a batch, a photo whose comparisons all measured another face has that face's row (its `warnings` lead with `N faces found; measured the one on the left, the face that matches <photo> ...`), so that `photos.csv` and `changes.csv` describe one face.", limits="Up to 4 faces are detected."),
+    Column("n_faces", "count", "Number of faces found; the largest is measured (two or more of about the same size: not measured, status `several_faces`). A comparison with a photo of one face measures the face that matches it instead (the one face the identity check would not refuse), and its messages say which face (`compare.faces.matching_face`); with several faces in both photos, the before photo's largest face and the one face of the after photo that matches it one to one, else the pair is refused (`compare.faces.matching_pair`). `analyze` rows describe the largest face; in a batch, a photo whose comparisons all measured another face has that face's row (its `warnings` lead with `N faces found; measured the one on the left, the face that matches <photo> ...`), so that `photos.csv` and `changes.csv` describe one face.", limits="Up to 4 faces are detected."),
     Column("face_width_px", "px", "Width of the Face Mesh face oval, in pixels of the photo.", landmarks="face oval"),
 ]
 
@@ -141,10 +141,10 @@ CALIBRATION = [
     Column("calibration_source", "", "`iris`, `user_mm_per_px` or `user_ipd`."),
     Column("iris_diameter_right_px", "px", "Horizontal iris diameter of the subject's right eye.", landmarks="469, 471"),
     Column("iris_diameter_left_px", "px", "Horizontal iris diameter of the subject's left eye.", landmarks="474, 476"),
-    Column("calibration_spread", "", "Relative disagreement of the two eyes' iris diameters, |r - l| / mean; it enters `mm_per_px_uncertainty_pct`, and above 0.1 (a turned head or an iris partly hidden; frontal portraits read at most about 0.05) `warnings` says the mm scale is less certain."),
+    Column("calibration_spread", "ratio", "Relative disagreement of the two eyes' iris diameters, |r - l| / mean; it enters `mm_per_px_uncertainty_pct`, and above 0.1 (a turned head or an iris partly hidden; frontal portraits read at most about 0.05) `warnings` says the mm scale is less certain."),
     Column("ipd_px", "px", "Inter-pupillary distance (iris centres).", landmarks="468, 473"),
     Column("ipd_mm", "mm", "Inter-pupillary distance under this calibration; outside 50-80 mm gives a warning and a quality flag (unless the user gave the IPD).", landmarks="468, 473"),
-    Column("irises_visible", "", "How many irises (0-2) are in view: an eye counts when its lids are open and its iris reads darker than the sclera on both sides (facemetrics.eyes). With 0 (dark glasses, closed eyes) Face Mesh guesses the pupils, so the mm scale is flagged and the expression checks (comparison, guided capture) compare `smile_elevation` instead of `smile_index`.",
+    Column("irises_visible", "count", "How many irises (0-2) are in view: an eye counts when its lids are open and its iris reads darker than the sclera on both sides (facemetrics.eyes). With 0 (dark glasses, closed eyes) Face Mesh guesses the pupils, so the mm scale is flagged and the expression checks (comparison, guided capture) compare `smile_elevation` instead of `smile_index`.",
            "larger = more irises seen", "468-477, eye contours"),
 ]
 
@@ -157,19 +157,19 @@ POSE = [
 ]
 
 QUALITY = [
-    Column("sharpness", "", "Variance of the Laplacian of the face's luminance (divided by its mean) at 0.25 mm/px, x 1000. Below 1.0 the photo is flagged blurry.",
+    Column("sharpness", "dimensionless", "Variance of the Laplacian of the face's luminance (divided by its mean) at 0.25 mm/px, x 1000. Below 1.0 the photo is flagged blurry.",
            "larger = sharper", "face hull", "Depends on skin texture and noise: 28-190 on the London studio faces; a Gaussian blur of 0.5 mm brings them to 1.4-5.7."),
     Column("face_luminance", "0-255", "Mean luminance of the face region; outside 60-220 flagged too dark / too bright.", landmarks="face hull"),
-    Column("clipped_fraction", "", "Fraction of face pixels clipped (a channel >= 250 or luminance <= 5); above 0.05 flagged.", landmarks="face hull"),
-    Column("colour_fraction", "", "Fraction of face pixels with colour (two channels more than 3 grey levels apart, every 4th row and column); below 0.01 the photo is black-and-white: `warnings` says so, since the fold depth is then read on its grey instead of the green channel, and a comparison with a colour photo gives its fold rows the verdict `uncertain`. The colour photos of the test sets read 0.989-1.0.", landmarks="face hull"),
+    Column("clipped_fraction", "fraction", "Fraction of face pixels clipped (a channel >= 250 or luminance <= 5); above 0.05 flagged.", landmarks="face hull"),
+    Column("colour_fraction", "fraction", "Fraction of face pixels with colour (two channels more than 3 grey levels apart, every 4th row and column); below 0.01 the photo is black-and-white: `warnings` says so, since the fold depth is then read on its grey instead of the green channel, and a comparison with a colour photo gives its fold rows the verdict `uncertain`. The colour photos of the test sets read 0.989-1.0.", landmarks="face hull"),
     Column("mouth_opening_mm", "mm", "Gap between the inner lips.", "larger = mouth more open", "13, 14"),
-    Column("mouth_opening_ratio", "", "Inner-lip gap divided by mouth width; above 0.15 flagged `mouth open`.", "larger = mouth more open", "13, 14, 61, 291"),
-    Column("smile_index", "", "Elevation of the mouth corners above the inner-lip midpoint divided by mouth width, plus (mouth width / IPD - 0.8). Compared between two photos (the comparison's expression check); the per-photo `smiling` flag reads `smile_score`.",
+    Column("mouth_opening_ratio", "ratio", "Inner-lip gap divided by mouth width; above 0.15 flagged `mouth open`.", "larger = mouth more open", "13, 14, 61, 291"),
+    Column("smile_index", "dimensionless", "Elevation of the mouth corners above the inner-lip midpoint divided by mouth width, plus (mouth width / IPD - 0.8). Compared between two photos (the comparison's expression check); the per-photo `smiling` flag reads `smile_score`.",
            "larger = broader smile", "13, 14, 61, 291, 468, 473",
            "Higher smiling than neutral for all 12 London faces, but weak smiles reach only -0.03-0.02 and talking raises it: compare it between photos rather than trusting an absolute threshold."),
-    Column("smile_elevation", "", "The first term of `smile_index` alone: elevation of the mouth corners above the inner-lip midpoint divided by mouth width. Read from the lips only (no pupils): when no iris is visible in one of two photos (`irises_visible` 0) the expression checks compare it instead of `smile_index`, against the same limit (0.10).",
+    Column("smile_elevation", "ratio", "The first term of `smile_index` alone: elevation of the mouth corners above the inner-lip midpoint divided by mouth width. Read from the lips only (no pupils): when no iris is visible in one of two photos (`irises_visible` 0) the expression checks compare it instead of `smile_index`, against the same limit (0.10).",
            "larger = mouth corners higher (smile)", "13, 14, 61, 291"),
-    Column("smile_score", "", "Mean of two standard scores against neutral faces: mouth width / IPD (neutral 0.771 +/- 0.044) and minus the mouth corners' depth below the pupil line / IPD (neutral 1.117 +/- 0.052). Above 1.35 flagged `smiling`.",
+    Column("smile_score", "SD", "Mean of two standard scores against neutral faces: mouth width / IPD (neutral 0.771 +/- 0.044) and minus the mouth corners' depth below the pupil line / IPD (neutral 1.117 +/- 0.052). Above 1.35 flagged `smiling`.",
            "larger = wider mouth, corners nearer the eyes (smile)", "61, 291, 468, 473",
            "One photo, no baseline: a gentle smile on a face with a narrow, low-set mouth can stay below the limit, and a neutral face with a wide, high-set mouth can exceed it (docs/accuracy.md 'Smiling flag')."),
 ]
@@ -228,10 +228,27 @@ PHOTO_FLOOR_KEYS: dict[str, tuple[str, str]] = {
 }
 
 
+#: why a numeric column of ``photos.csv`` that is no measurement of the face gives no uncertainty (the data
+#: dictionary's ``uncertainty`` cell; an audit, stop 55: every numeric column names its uncertainty or why none)
+_CHECK = ("none: a check of the photo, read against its limit (`quality_flags`, `warnings`), not a measurement "
+          "of the face")
+_SCALE_INPUT = "none of its own: a pixel length the mm scale is read from; its spread enters `mm_per_px_uncertainty_pct`"
+NO_UNCERTAINTY: dict[str, str] = {
+    "image_width_px": "none: counted pixels", "image_height_px": "none: counted pixels",
+    "n_faces": "none: a count", "irises_visible": "none: a count", "face_width_px": _CHECK,
+    "iris_diameter_right_px": _SCALE_INPUT, "iris_diameter_left_px": _SCALE_INPUT, "ipd_px": _SCALE_INPUT,
+    "calibration_spread": "none: itself the two irises' disagreement, an input of `mm_per_px_uncertainty_pct`",
+    "mm_per_px_uncertainty_pct": "none: itself an uncertainty",
+    **{n: _CHECK for n in ("sharpness", "face_luminance", "clipped_fraction", "colour_fraction",
+                           "mouth_opening_ratio", "smile_index", "smile_elevation", "smile_score")},
+}
+
+
 def photo_uncertainty(col: Column) -> str:
     """The ``uncertainty`` cell of a ``photos.csv`` column in the data dictionary: the mm scale's
     (``mm_per_px_uncertainty_pct``, 1 SD) for a length or an area, and the noise floor of a change
-    between two photos (:data:`PHOTO_FLOOR_KEYS`); ``""`` for a column that is no measurement.  Every
+    between two photos (:data:`PHOTO_FLOOR_KEYS`); for a numeric column that is no measurement of the face, why it
+    has none (:data:`NO_UNCERTAINTY`); ``""`` for a text column.  Every
     measured figure of a photo has one or both (an audit, 2026-12-04: the mm columns' own rows named
     neither, the scale's uncertainty stood only under `mm_per_px_uncertainty_pct`)."""
     parts = []
@@ -245,6 +262,8 @@ def photo_uncertainty(col: Column) -> str:
     elif col.name.endswith(("_ipd", "_ipd2")):
         parts.append("no scale uncertainty (no calibration); no noise floor of its own (its mm column's floor "
                      "divided by `ipd_mm` is a guide, not measured)")
+    if col.name in NO_UNCERTAINTY:
+        parts.append(NO_UNCERTAINTY[col.name])
     key = PHOTO_FLOOR_KEYS.get(col.name)
     if key:
         parts.append(f"change between two photos: noise floor `{key[0]}` ({key[1]}) of `comparison.csv` "

@@ -29,8 +29,8 @@ UNITS = ("mm/px", "mm RMS", "mm²", "mm", "deg", "%", "px", "cm", "min", "h", "s
 #: the unitless forms a number may stand in, each a regular expression matched around the number's place:
 #: the index and ratio terms of the expression check (their name before the figures), a count of photos, faces
 #: or landmarks, the '3-D' of the head-pose fit, the 255 of a grey level's scale ('212 of 255'), and the first
-#: figure of a range ('15-60 cm') or of a before and after pair ('7.00 -> 7.90 mm'), whose unit follows the
-#: second figure (which is checked itself)
+#: figure of a range ('15-60 cm'), of a before and after pair ('7.00 -> 7.90 mm') or of a value with its
+#: uncertainty ('0.61 ± 0.03 mm/px', stop 55), whose unit follows the second figure (which is checked itself)
 UNITLESS = (
     r"(smile index|mouth-corner elevation|mouth opening) [-+]?\d+\.\d+ → [-+]?\d+\.\d+ \(limit ±\d+\.\d+",
     r"\b\d+ (photos?|faces?|landmarks?|jaw-line|of the)\b",
@@ -38,6 +38,7 @@ UNITLESS = (
     r"\bof 255\b",
     r"[-+]?\b\d+(\.\d+)?-\d",
     r"[-+]?\b\d+(\.\d+)? (->|→) [-+]?\d",
+    r"[-+]?\b\d+(\.\d+)? ± (?=\d)",
 )
 
 NUMBER = re.compile(r"(?<![\w.])[-+−]?\d+(?:\.\d+)?(?![\w.])")
@@ -128,6 +129,8 @@ def test_every_number_in_the_gates_messages_has_a_unit_or_a_listed_unitless_form
     ("2 faces found", []),
     ("read 0.13-0.36 mm", []),
     ("7.00 -> 7.90 mm (+0.90)", ["+0.90"]),
+    ("0.61 ± 0.03 mm/px (1 SD; limit 0.5 mm/px)", []),
+    ("0.61 ± 0.03 (1 SD)", ["0.03"]),
     ("by +12.0 deg (limit ±10)", ["10"]),
 ])
 def test_the_reader_finds_a_bare_number(text, bare):

@@ -302,6 +302,21 @@ def colour_mismatch(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
     return len(bw) == 2 and bw[0] != bw[1]
 
 
+def resolution_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
+    """The photos coarser than :data:`MAX_MM_PER_PX`, each with its mm scale's uncertainty (1 SD, the
+    calibration's ``uncertainty_pct``; none said when the scale has none, e.g. ``--mm-per-px``): "0.69 ± 0.03
+    mm/px" (an audit, stop 55: the scale was said without the ± the comparison's "scale ±" line gives it)."""
+    out = []
+    for label, x in (("before", a), ("after", b)):
+        if x.mm_per_px > MAX_MM_PER_PX:
+            pct = getattr(getattr(x, "calibration", None), "uncertainty_pct", None)
+            known = pct is not None and np.isfinite(pct) and pct > 0
+            sd = f" ± {fixed(x.mm_per_px * pct / 100.0, 2)} mm/px (1 SD; " if known else " mm/px ("
+            out.append(f"resolution too low in the {label} photo: {fixed(x.mm_per_px, 2)}{sd}"
+                       f"limit {MAX_MM_PER_PX:g} mm/px); sub-millimetre changes cannot be resolved")
+    return out
+
+
 def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple[str, list[str]]:
     """Is the pair comparable?  Returns ``(status, messages)``.
 
@@ -370,10 +385,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
         msgs.append(f"lighting differs: face luminance {fixed(la, 0)} → {fixed(lb, 0)} of 255 "
                     f"({fixed(100 * (lb / la - 1), 0, True)} %, limit ±{fixed(100 * MAX_LUMINANCE_CHANGE, 0)} %); "
                     "fold depth and contrast depend on the light")
-    for label, x in (("before", a), ("after", b)):
-        if x.mm_per_px > MAX_MM_PER_PX:
-            msgs.append(f"resolution too low in the {label} photo: {fixed(x.mm_per_px, 2)} mm/px "
-                        f"(limit {MAX_MM_PER_PX:g} mm/px); sub-millimetre changes cannot be resolved")
+    msgs += resolution_messages(a, b)
     # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
     msgs = first + msgs + rough + several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)
     msgs += [] if mirror else framing_messages(a, b)

@@ -113,6 +113,19 @@ def camera_floor(cues: dict) -> float:
                             DEFAULT_NOISE_FLOORS[("camera_distance_change_pct", "mean")])
 
 
+def _angle_text(c: dict, key: str, d: float) -> str:
+    """``"6.7 ± 2.3 deg"``: a named head-pose change with its row's 95 % uncertainty (the pitch or yaw row's
+    noise floor, :func:`facemetrics.compare.floors.pose_uncertainty` of the 3-D fit's SD), as the table's pose
+    row gives it; ``"about 6.7 deg"`` when the cues carry no SD (an audit, stop 55: the message said the angle
+    without the ± its row shows)."""
+    metric = {"pose_pitch_deg": "head_pitch_change_deg", "pose_yaw_deg": "head_yaw_change_deg"}[key]
+    sd = c.get("pose_sd", {}).get(metric)
+    if sd is None or not np.isfinite(sd):
+        return f"about {fixed(abs(d), 1)} deg"
+    u = pose_uncertainty(metric, d, sd, DEFAULT_NOISE_FLOORS[(metric, "mean")])
+    return f"{fixed(abs(d), 1)} ± {fixed(u, 1)} deg"
+
+
 def camera_measured(cues: dict, expression_changed: bool = False) -> bool:
     """Is the 3-D fit's camera-distance estimate a measurement?  Not when it lies within its own
     uncertainty (:func:`camera_floor`), nor when the lips' shape changed (``expression_changed``,
@@ -186,7 +199,7 @@ def pose_messages(c: dict, expression_changed: bool = False,
                         f"±{fixed(hard, 0)} deg); retake the after photo facing the camera as in the before photo")
         elif abs(d) > checked:
             # one decimal when it reads beyond the limit (7.31-7.34 printed "about 7.3 deg ... beyond ±7.3")
-            amount = f"about {fixed(abs(d), 1)} deg" if round(abs(d), 1) > checked else f"more than {checked:g} deg"
+            amount = _angle_text(c, key, d) if round(abs(d), 1) > checked else f"more than {checked:g} deg"
             msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by {amount} in the after photo (named "
                         f"above ±{warn:g} deg, checked up to ±{checked:g} deg, refused beyond ±{fixed(hard, 0)} deg): "
                         f"this was measured, but it is {MSG_POSE_UNCHECKED} (beyond it the correction misread "
@@ -207,7 +220,7 @@ def pose_messages(c: dict, expression_changed: bool = False,
                         "reason (the other messages say which)")
             else:
                 tail = f"; {effect}"
-            msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by about {fixed(abs(d), 1)} deg in the "
+            msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by {_angle_text(c, key, d)} in the "
                         f"after photo (limit ±{fixed(warn, 0)} deg){tail}")
     cam_floor = camera_floor(c)
     beyond = camera_beyond_checked(c)

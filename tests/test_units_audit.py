@@ -1,0 +1,115 @@
+"""Every figure a user is shown carries its unit and its uncertainty (stop 55's audit, ``bench/audit_units.py``;
+docs/validation.md §12, "Round 9").
+
+The checker's core rules on texts the messages make (no photo is measured here: the full audit of every command's
+output and the app's page runs in bench/, ~4 min), and the figures the audit found without their uncertainty: a
+named head-pose change, a coarse photo's mm scale, a jaw angle's before and after values in the app's tables.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+from conftest import app_module
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+import audit_units as audit  # noqa: E402
+
+
+def _rules(text: str) -> list[tuple[str, str]]:
+    return [(f.rule, f.figure) for f in audit.audit_text(text, "t")]
+
+
+def test_the_checker_passes_figures_with_unit_and_uncertainty():
+    """The console's lines as compare and timeline write them hold: a change with its floor, a value with its ±, an
+    interval, a range, counts, dates, versions and the limits a message names."""
+    ok = ["  jawline lift: +1.59 mm (lift; noise floor 0.10 mm; scale ± 0.07 mm); right +1.58 mm (lift; floor 0.12 mm)",
+          "  pose change (corrected for): pitch -0.01 ± 0.04 deg (chin up > 0), yaw 0.00 ± 0.03 deg",
+          "At 24 h the change is −0.11 mm (90% CI −0.27 to 0.01 mm), inside the ±0.50 mm margin, after a peak of "
+          "1.93 mm (95% CI 1.69 to 2.15 mm): the lift fades within a day.",
+          "the fitted change is −0.15 index, whose 95% CI −0.34 to −0.08 index does not lie entirely beyond",
+          "54 photos measured; 48 changes; 0 photos left out (15.2 s).",
+          "capture times: before 2026-11-02T08:00:00 (EXIF), after 2026-11-02T11:30:00 (EXIF); facemetrics 0.2.32",
+          "smiling against neutral 0.15-1.36 mm",
+          "| change | floor |\n|---|---|\n| -91 ± 8 mm2 | 380 mm2 |",
+          "| treatment | photos | half-life h [95% CI] |\n|---|---|---|\n| rf | 27 | 3.4 [2.5, 5.0] |"]
+    for text in ok:
+        assert _rules(text) == [], text
+
+
+def test_the_checker_flags_a_bare_number_and_a_figure_without_its_uncertainty():
+    assert _rules("a mouth corner moved 1.7 mm relative to the jowl below it (limit 0.6 mm)") == [
+        ("no_uncertainty", "1.7 mm")]
+    assert _rules("head pose differs: chin raised by about 6.7 deg in the after photo (limit ±2 deg)") == [
+        ("no_uncertainty", "6.7 deg")], "a limit's ± is not the figure's"
+    assert _rules("| metric | half-life [95% CI] |\n|---|---|\n| jaw | 3.4 [2.5, 5.0] |") == [("no_unit", "3.4")]
+
+
+def test_a_named_head_pose_change_carries_the_uncertainty_its_row_shows():
+    """"chin raised by about 6.7 deg" beside the pose row's "pitch +6.72 ± 2.32 deg": the message now gives the
+    row's ± (pose_uncertainty of the 3-D fit's SD); without an SD in the cues it keeps "about"."""
+    from facemetrics.compare.floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
+    from facemetrics.compare.gate import pose_messages
+
+    cues = {"pose_pitch_deg": 3.0, "pose_yaw_deg": -6.5, "pose_sd": {"head_pitch_change_deg": 0.4,
+                                                                      "head_yaw_change_deg": 0.5}}
+    pitch, yaw = pose_messages(cues)[1]
+    u = pose_uncertainty("head_pitch_change_deg", 3.0, 0.4, DEFAULT_NOISE_FLOORS[("head_pitch_change_deg", "mean")])
+    assert f"chin raised by 3.0 ± {u:.1f} deg in the after photo (limit ±2 deg)" in pitch, pitch
+    assert "subject's right by 6.5 ± " in yaw and "deg in the after photo (named above ±3 deg" in yaw, yaw
+    assert _rules(pitch.split(";")[0]) == [], pitch
+    assert "chin raised by about 3.0 deg" in pose_messages({"pose_pitch_deg": 3.0})[1][0]
+
+
+def test_a_coarse_photos_scale_carries_its_uncertainty():
+    """"resolution too low in the after photo: 0.69 mm/px (limit 0.5 mm/px)": the scale now with its 1 SD (the
+    iris calibration's uncertainty_pct), none added where the scale has none (--mm-per-px)."""
+    from facemetrics.compare.gate import resolution_messages
+
+    fine = SimpleNamespace(mm_per_px=0.2, calibration=SimpleNamespace(uncertainty_pct=4.5))
+    coarse = SimpleNamespace(mm_per_px=0.69, calibration=SimpleNamespace(uncertainty_pct=4.7))
+    given = SimpleNamespace(mm_per_px=0.6, calibration=SimpleNamespace(uncertainty_pct=0.0))
+    (msg,) = resolution_messages(fine, coarse)
+    assert msg == ("resolution too low in the after photo: 0.69 ± 0.03 mm/px (1 SD; limit 0.5 mm/px); "
+                   "sub-millimetre changes cannot be resolved"), msg
+    assert _rules(msg) == [], msg
+    assert resolution_messages(given, fine) == ["resolution too low in the before photo: 0.60 mm/px (limit 0.5 "
+                                                "mm/px); sub-millimetre changes cannot be resolved"]
+
+
+def test_a_jaw_angles_before_and_after_carry_their_uncertainty_in_the_comparison_tables():
+    """The app's comparison tables showed a jaw angle's own values bare ("138.0 deg"), while a fold's carry its ±
+    and the photo's figures table gives the angle one (floor / √2): both tables now give it."""
+    app = app_module()
+    shown = pd.DataFrame(dict(metric=["jaw_angle_deg", "nlf_depth"], side=["right", "right"], change=[-0.93, -0.31],
+                              unit=["deg", "index"], noise_floor=[2.7, 0.84], verdict=["within_noise"] * 2,
+                              before=[138.04, 16.3], after=[137.11, 16.0], change_scale_sd=[np.nan, np.nan]))
+    v = app.compact_values(shown).set_index("metric")
+    assert v.loc["jaw_angle_deg, right", "before"] == "138.0 ± 1.9 deg", v
+    table = "| metric | before | after |\n|---|---|---|\n" + "\n".join(
+        f"| {m} | {b} | {a} |" for m, b, a in zip(v.index, v["before"], v["after"]))
+    assert _rules(table) == [], table
+    styled = app.table_styled(shown).to_html()
+    assert "138.0 ± 1.9" in styled and "137.1 ± 1.9" in styled, styled
+
+
+def test_every_numeric_column_of_photos_csv_names_its_unit_and_its_uncertainty_or_why_none(sample_analysis):
+    """The schema's audit of a photo's row (``photos.csv``): each numeric column has a unit (its name's suffix or
+    the schema's unit word: the quality columns' were empty) and its uncertainty or the reason it has none
+    (:data:`facemetrics.schema.NO_UNCERTAINTY`: the checks of the photo, the scale's pixel inputs, counts)."""
+    from facemetrics import schema
+
+    frame = pd.DataFrame([sample_analysis.to_row()])
+    assert audit.audit_frame(frame, "photos.csv") == []
+    numeric = [c for c in schema.PHOTO_COLUMNS_DEF if pd.api.types.is_numeric_dtype(frame[c.name])
+               and frame[c.name].dtype != bool and frame[c.name].notna().any()]
+    assert len(numeric) > 40, len(numeric)
+    for c in numeric:
+        assert c.unit or c.name.endswith(("_ipd", "_ipd2")), c.name
+        assert schema.photo_uncertainty(c), c.name
