@@ -5,6 +5,8 @@ argument named, what it takes), and settings that must not be read by their trut
 docs/validation.md §12, "Round 8".
 """
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -183,3 +185,17 @@ def test_a_subject_from_a_table_cell_is_text_and_a_blank_cell_is_none(sample_pat
     assert fm.analyze_photo(small, name=sample_path).to_row()["photo"] == str(sample_path)
     with pytest.raises(TypeError, match=r"^analyze_photo\(\) subject must be a text or None, not list$"):
         fm.analyze_photo(small, subject=["a"])
+
+
+@pytest.mark.parametrize("given, said", [("0,3", "('0,3' has a decimal comma): write 0.3"),
+                                         ("0.3 mm", "(text that is not a number): give the number alone"),
+                                         (np.True_, "got True")])
+def test_min_effect_as_text_is_read_as_a_number_or_refused_saying_what_to_write(given, said):
+    """Round 8 (stop 55) left ``analyze_series(min_effect="0.3")`` accepted without a word of it in the docs, and
+    "0,3" (a European spreadsheet's decimal comma) refused as "must be a non-negative number" with no word of
+    the comma; a NumPy bool was read as 1.0 mm.  A number as text is read (documented); other text says what to
+    write; a bool of either kind is refused (b3, stop 55)."""
+    with pytest.raises(fm.SeriesError, match=re.escape(said)):
+        fm.analyze_series(_two_subjects(), min_effect=given, n_boot=0)
+    assert fm.analyze_series(_two_subjects(), min_effect="0.3", n_boot=0).min_effect == 0.3
+    assert "A number\n        written as text" in fm.analyze_series.__doc__

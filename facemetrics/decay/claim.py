@@ -1267,7 +1267,9 @@ def analyze_series(
         per unit, :data:`MIN_EFFECT` (0.3 mm for lifts, 0.84 for the fold-depth
         index, 0 for other units).  The equivalence margin is
         ``max(min_effect, noise_floor)``; a ``reason`` whose verdict used a
-        noise floor larger than the ``min_effect`` given says so.
+        noise floor larger than the ``min_effect`` given says so.  A number
+        written as text (``"0.3"``, a CSV cell) is read as that number; other
+        text (``"0,3"``, ``"0.3 mm"``) is refused, saying what to write.
     per_subject : bool, optional
         Also fit each subject with at least :data:`MIN_SUBJECT_TIMES` (5)
         distinct times after treatment (retakes less than 5 min apart in one

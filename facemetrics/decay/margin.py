@@ -10,6 +10,7 @@ interval cannot be judged against it (:data:`INCONCLUSIVE`).  Pure functions; no
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -70,12 +71,27 @@ def _floor_and_margin(data: pd.DataFrame, unit: str, min_effect: float | None) -
 
 def check_min_effect(min_effect) -> None:
     """``analyze_series``' ``min_effect`` (None: the series unit's :data:`MIN_EFFECT`; else a finite number
-    of at least 0 in the series' unit, mm or index), checked; a :class:`SeriesError` naming it otherwise."""
+    of at least 0 in the series' unit, mm or index, or such a number as text, ``"0.3"``, as a CSV cell or a
+    form gives it), checked; a :class:`SeriesError` naming it otherwise, saying what to write for text that
+    is not a number (``"0,3"``: a decimal comma, as a European spreadsheet writes it; ``"0.3 mm"``)."""
     if min_effect is None:
         return
+    hint = ""
     try:
         value = float(min_effect)
     except (TypeError, ValueError):  # "abc", [1]: a clear message, never a traceback (2026-12-05)
-        value = float("nan")
-    if isinstance(min_effect, bool) or not (math.isfinite(value) and value >= 0):
-        raise SeriesError(f"min_effect must be a non-negative number, got {min_effect!r}")
+        value, hint = float("nan"), _text_hint(min_effect)
+    if isinstance(min_effect, (bool, np.bool_)) or not (math.isfinite(value) and value >= 0):
+        raise SeriesError(f"min_effect must be a non-negative number, got {min_effect!r}{hint}")
+
+
+def _text_hint(given) -> str:
+    """What to write instead of a ``min_effect`` given as text that is not a number ("" for other values):
+    ``"0,3"`` read "must be a non-negative number" without a word of the comma (stop 55, b3)."""
+    if isinstance(given, bytes):
+        given = given.decode("utf-8", "replace")
+    if not isinstance(given, str):
+        return ""
+    if re.fullmatch(r"\s*\d*,\d+\s*", given):
+        return f" ({given.strip()!r} has a decimal comma): write {given.strip().replace(',', '.')}"
+    return " (text that is not a number): give the number alone, in the series' unit (mm or index), e.g. 0.3"
