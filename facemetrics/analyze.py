@@ -27,7 +27,7 @@ from .geometry import (
 )
 from .jaw import JawMetrics, jaw_metrics
 from .landmarks import cut_face_edges, detect_landmarks, detection_input, mirrored_landmarks, orientation_scores
-from .loader import Photo, check_source_type, load_photo, read_taken_at
+from .loader import Photo, check_source_type, label_text, load_photo, read_taken_at
 from .occlusion import PhotoOcclusion, occlusion_warnings, photo_occlusion
 from .reprs import short_repr
 from .quality import (
@@ -479,7 +479,7 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
     'not_an_image'
     """
     mm_per_px, ipd_mm, fast = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm), check_flag(fast, "fast")
-    subject, name = _label_text(subject, "subject"), _label_text(name, "name")
+    subject, name = label_text(subject, "subject"), label_text(name, "name")
     if isinstance(source, PhotoAnalysis):
         raise TypeError("analyze_photo() got a PhotoAnalysis: that photo is already analysed "
                         "(compare_photos takes it as it is)")
@@ -495,27 +495,6 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
     except Exception as exc:  # noqa: BLE001 - a decoder or check failing in a way not foreseen
         return _internal_error(label, subject, "reading", exc)
     return analyze_loaded(photo, subject=subject, name=label, mm_per_px=mm_per_px, ipd_mm=ipd_mm)
-
-
-def _label_text(value, what: str) -> str | None:
-    """``analyze_photo``'s ``subject`` or ``name`` as text: None, or a blank cell of a pandas table (NaN,
-    ``pd.NA``), is None; a number (a subject id read from a spreadsheet) its text; a path-like its path.  A
-    NaN was written as the subject "nan" in ``to_row()`` (a notebook's blank cell, stop 55).
-
-    Raises
-    ------
-    TypeError
-        Anything else (a list, a dict), naming the argument.
-    """
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, os.PathLike):
-        return os.fspath(value) if isinstance(os.fspath(value), str) else os.fsdecode(value)
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        return None if math.isnan(float(value)) else (str(int(value)) if float(value).is_integer() else str(value))
-    if type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing values
-        return None
-    raise TypeError(f"analyze_photo() {what} must be a text or None, not {type(value).__name__}")
 
 
 def _internal_error(label: str, subject: str | None, stage: str, exc: Exception) -> PhotoAnalysis:

@@ -1010,6 +1010,29 @@ def read_taken_at(path: str | os.PathLike) -> datetime | None:
         return None
 
 
+def label_text(value, what: str, caller: str = "analyze_photo") -> str | None:
+    """A ``subject`` or ``name`` given to ``analyze_photo`` or ``load_photo`` as text: None, or a blank cell of
+    a pandas table (NaN, ``pd.NA``), is None; a number (a subject id read from a spreadsheet) its text; a
+    path-like its path.  A NaN was written as the subject "nan" in ``to_row()`` (a notebook's blank cell, stop
+    55); ``load_photo(name=Path(...))`` kept the ``Path`` in ``Photo.name`` (only ``analyze_photo`` converted
+    it; Round 8's open end, b3).
+
+    Raises
+    ------
+    TypeError
+        Anything else (a list, a dict), naming the argument and ``caller``.
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value) if isinstance(os.fspath(value), str) else os.fsdecode(value)
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+        return None if math.isnan(float(value)) else (str(int(value)) if float(value).is_integer() else str(value))
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing values
+        return None
+    raise TypeError(f"{caller}() {what} must be a text or None, not {type(value).__name__}")
+
+
 def load_photo(
     source: str | os.PathLike | bytes | Any,
     *,
@@ -1036,7 +1059,8 @@ def load_photo(
         ``format`` is ``"ARRAY"`` / ``"PIL"`` and ``sha256`` hashes the pixels;
         ``max_decoded_pixels`` and ``fast`` do not apply.
     name : str, optional
-        Name to report in :attr:`Photo.name` and in error messages. Defaults
+        Name to report in :attr:`Photo.name` and in error messages (a path-like
+        is its path as text, a number its text, NaN none; :func:`label_text`). Defaults
         to the file's basename, the file-like's ``.name`` basename,
         ``"<bytes>"`` or ``"<stream>"``.
     fast : bool, default True
@@ -1082,6 +1106,7 @@ def load_photo(
     >>> photo.taken_at                                       # EXIF DateTimeOriginal, camera local time
     datetime.datetime(2026, 11, 2, 8, 0)
     """
+    name = label_text(name, "name", "load_photo")  # a Path kept as one in Photo.name (Round 8)
     if isinstance(source, (np.ndarray, Image.Image)):
         return _photo_from_pixels(source, name, max_pixels)
     data, label, path = _read_source(source, name)

@@ -199,3 +199,17 @@ def test_min_effect_as_text_is_read_as_a_number_or_refused_saying_what_to_write(
         fm.analyze_series(_two_subjects(), min_effect=given, n_boot=0)
     assert fm.analyze_series(_two_subjects(), min_effect="0.3", n_boot=0).min_effect == 0.3
     assert "A number\n        written as text" in fm.analyze_series.__doc__
+
+
+def test_load_photo_takes_a_path_as_name_as_its_text(sample_path):
+    """Round 8 (stop 55) left ``load_photo(p, name=Path(...))`` keeping the Path in ``Photo.name`` (only
+    ``analyze_photo`` converted it): a name a report joins or a CSV writes as text.  Now its text; a number its
+    text; a list a TypeError naming load_photo's ``name`` (b3)."""
+    from pathlib import Path
+
+    photo = fm.load_photo(sample_path, name=Path("clinic") / "before.jpg")
+    assert type(photo.name) is str and photo.name == str(Path("clinic") / "before.jpg")
+    assert fm.load_photo(np.zeros((64, 64, 3), np.uint8), name=Path("a.png")).name == "a.png"
+    assert fm.load_photo(sample_path, name=12.0).name == "12"
+    with pytest.raises(TypeError, match=r"^load_photo\(\) name must be a text or None, not list$"):
+        fm.load_photo(sample_path, name=["a"])
