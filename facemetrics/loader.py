@@ -1168,9 +1168,7 @@ def load_photo(
                 scale = 1.0
             # HEIF: libheif already rotated the pixels and img.size, tag is 1
             original_size = (height, width) if orientation >= 5 else (width, height)
-            notes = ()
-            if n_frames > 1:
-                notes = (_frames_note(img, fmt, n_frames),)
+            notes = (_frames_note(img, fmt, n_frames),) if n_frames > 1 else ()
 
     return Photo(
         rgb=rgb,

@@ -109,3 +109,27 @@ def test_a_file_name_time_does_not_override_an_exif_time(pair):
     a, b = pair
     before = dataclasses.replace(a, name="IMG_20261124_230000.jpg")  # EXIF 2026-11-02 08:00 wins
     assert swapped(order_messages(before, b)) == []
+
+
+def test_one_time_with_a_utc_offset_and_one_without_is_read_in_every_zone_or_said_unchecked(pair):
+    """Round 8 (stop 55) left a naive before time and an aware after time read as wall-clock times without a
+    word: 12:00 (no offset) before and 13:00+05:00 after passed as in order, though the before photo's camera
+    in UTC puts it 4 h after the after photo.  Now (b3) such a pair is read in every zone the offset-free time
+    may be in (UTC-12 to +14): swapped in all, the swap warning saying the times were read as wall-clock
+    times; in order in all, nothing; else MSG_ORDER_UNCHECKED naming the time with no offset."""
+    from facemetrics.compare.gate import MSG_ORDER_UNCHECKED
+
+    a, b = pair
+    plus5 = timezone(timedelta(hours=5))
+    near = order_messages(at(a, datetime(2026, 11, 2, 12, 0)), at(b, datetime(2026, 11, 2, 13, 0, tzinfo=plus5)))
+    assert len(near) == 1 and near[0].startswith(f"{MSG_ORDER_UNCHECKED}: the before photo's capture time has "
+                                                 "no UTC offset"), near
+    assert "read as wall-clock times, the after photo was taken 1.0 h later" in near[0], near[0]
+    other = order_messages(at(a, datetime(2026, 11, 2, 12, 0, tzinfo=plus5)), at(b, datetime(2026, 11, 2, 8, 0)))
+    assert other and other[0].startswith(f"{MSG_ORDER_UNCHECKED}: the after photo's"), other
+    far = order_messages(at(a, datetime(2026, 11, 3, 8, 0)), at(b, datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)))
+    assert swapped(far) and "read as wall-clock times, one having no UTC offset" in far[0], far
+    assert not order_messages(at(a, datetime(2026, 11, 1, 8, 0)),
+                              at(b, datetime(2026, 11, 2, 12, 0, tzinfo=timezone.utc)))  # 28 h: in any zone
+    c = compare_photos(at(a, datetime(2026, 11, 2, 12, 0)), at(b, datetime(2026, 11, 2, 13, 0, tzinfo=plus5)))
+    assert c.status == "warning" and c.messages[0].startswith(MSG_ORDER_UNCHECKED), c.messages

@@ -326,7 +326,9 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     check_order : bool
         Warn when both photos carry an EXIF capture time and the before photo was taken more than
         :data:`~facemetrics.compare.gate.MAX_BEFORE_AFTER_H` after the after photo (status ``warning``,
-        verdicts kept: :func:`~facemetrics.compare.gate.order_messages`).  The batch and the app's
+        verdicts kept: :func:`~facemetrics.compare.gate.order_messages`); one time with a UTC offset and
+        one without, so near that the offset-free camera's zone decides the order, gives a warning starting
+        :data:`~facemetrics.compare.gate.MSG_ORDER_UNCHECKED` saying so.  The batch and the app's
         study comparisons pass False: they order the photos by their times themselves, and a no-change
         check compares a baseline photo with a later one on purpose.
     check_repeats : bool

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..analyze import PhotoAnalysis, face_place
 from ..quality import MAX_MM_PER_PX
-from ..timekeys import capture_time_of, hours_between
+from ..timekeys import capture_time_of, hours_between, parse_time
 from ..rounding import fixed
 from .measure import _Pair, eyes_covered
 from .pose import (MAX_CHECKED_CAMERA_PCT, MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_FLOORS_LACK,
@@ -50,6 +50,7 @@ __all__ = [
     "MSG_NOT_ALIGNED",
     "MSG_SWAPPED",
     "REMEDY_SWAP",
+    "MSG_ORDER_UNCHECKED",
     "REFUSAL_PREFIXES",
     "MAX_LUMINANCE_CHANGE",
     "MAX_BEFORE_AFTER_H",
@@ -215,6 +216,13 @@ MSG_SWAPPED = "the before photo was taken"
 #: the remedy that warning gives, worded for the command line (``compare AFTER BEFORE``); the app says its own
 #: way of doing it in its place (the roles table's 'role' column: ``app.APP_REMEDIES``)
 REMEDY_SWAP = "compare again with the earlier photo as the before photo"
+#: how the warning of a pair whose order cannot be read begins (:func:`order_messages`): one capture time with a
+#: UTC offset and the other without (a camera's local time, its zone unknown), so near that a time zone between
+#: them could put either photo first; said since stop 55 (b3: before, such a pair was read as wall-clock times
+#: without a word)
+MSG_ORDER_UNCHECKED = "the photo order could not be checked"
+#: the UTC offsets clocks show, h (UTC-12 to UTC+14): the zones an offset-free capture time may be in
+UTC_OFFSET_SPAN_H = (-12.0, 14.0)
 REFUSAL_PREFIXES = ("before photo not measured (", "after photo not measured (", f"{MSG_POSE} too much to compare",
                     MSG_DIFFERENT_PEOPLE, MSG_NOT_ALIGNED, MSG_MIRRORED)
 
@@ -409,17 +417,59 @@ def order_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     the file name states, ``IMG_20261124_080000.jpg``; until stop 46 the EXIF time only, so two photos
     without EXIF, e.g. messenger copies, were never checked) and compared by
     :func:`facemetrics.timekeys.hours_between`, the batch's rule: as instants when both carry a UTC offset,
-    else as wall-clock times; none when either time is unknown.  The message names each time's source.  The
-    verdicts are kept: the times may be wrong (a camera clock), the files may be swapped."""
+    else as wall-clock times; none when either time is unknown.  One time with a UTC offset and the other
+    without (the camera's zone unknown) is read on both clocks' possible zones (:data:`UTC_OFFSET_SPAN_H`):
+    swapped in every zone, the swap's warning (its times said to be read as wall-clock times); in order in
+    every zone, none; else :data:`MSG_ORDER_UNCHECKED`, saying why and the wall-clock reading (stop 55, b3).
+    The message names each time's source.  The verdicts are kept: the times may be wrong (a camera clock), the
+    files may be swapped."""
     (ta, sa), (tb, sb) = (capture_time_of("", x.taken_at, x.name or "") for x in (a, b))
     hours = hours_between(ta or None, tb or None)
-    if not np.isfinite(hours) or hours <= MAX_BEFORE_AFTER_H:
+    if not np.isfinite(hours):
         return []
-    span = f"{fixed(hours, 1)} h" if hours >= 1 else f"{fixed(hours * 60, 0)} min"
     said = " and ".join(f"{t} ({_TIME_SOURCE_WORDS.get(s, s)})" for t, s in ((ta, sa), (tb, sb)))
-    return [f"{MSG_SWAPPED} {span} after the after photo (capture times {said}): are the two photos swapped? "
+    low, high = _possible_hours(ta, tb, hours)
+    if low <= MAX_BEFORE_AFTER_H < high:
+        return [_order_unchecked(ta, tb, hours, said)]
+    if hours <= MAX_BEFORE_AFTER_H:
+        return []
+    span = _span(hours)
+    wall = " read as wall-clock times, one having no UTC offset" if (low, high) != (hours, hours) else ""
+    return [f"{MSG_SWAPPED} {span} after the after photo (capture times {said}{wall}): are the two photos swapped? "
             f"If so, {REMEDY_SWAP} (a lift then reads as a sag and a sag as a lift); the verdicts are for the "
             "photos in the order given"]
+
+
+def _span(hours: float) -> str:
+    """A time between two photos, for a sentence: ``"3.5 h"``, ``"10 min"`` below 1 h."""
+    return f"{fixed(hours, 1)} h" if hours >= 1 else f"{fixed(hours * 60, 0)} min"
+
+
+def _possible_hours(ta: str, tb: str, hours: float) -> tuple[float, float]:
+    """The least and most hours the before photo (time ``ta``) may have been taken after the after photo
+    (``tb``): ``(hours, hours)`` unless exactly one time has a UTC offset; then the offset-free one may be
+    in any zone of :data:`UTC_OFFSET_SPAN_H` (``hours`` is their wall-clock difference)."""
+    a, b = parse_time(ta), parse_time(tb)
+    if a is None or b is None or (a.tzinfo is None) == (b.tzinfo is None):
+        return hours, hours
+    known = (a if a.tzinfo is not None else b).utcoffset().total_seconds() / 3600.0
+    lo, hi = UTC_OFFSET_SPAN_H
+    if a.tzinfo is None:  # before - after = wall gap - before's offset + after's offset
+        return hours - hi + known, hours - lo + known
+    return hours - known + lo, hours - known + hi
+
+
+def _order_unchecked(ta: str, tb: str, hours: float, said: str) -> str:
+    """:data:`MSG_ORDER_UNCHECKED`'s message: which time has no UTC offset, and the wall-clock reading."""
+    naive = "before" if parse_time(ta).tzinfo is None else "after"
+    if abs(hours) * 60 < 0.5:
+        reading = "the two photos were taken at one moment"
+    else:
+        reading = f"the {'before' if hours > 0 else 'after'} photo was taken {_span(abs(hours))} later"
+    return (f"{MSG_ORDER_UNCHECKED}: the {naive} photo's capture time has no UTC offset and the other's has one "
+            f"(capture times {said}), so which photo was taken first depends on the time zone the {naive} "
+            f"photo's camera was set to (read as wall-clock times, {reading}); if the before photo was taken "
+            f"later, {REMEDY_SWAP}; the verdicts are for the photos in the order given")
 
 
 #: how :func:`order_messages` names where a capture time came from (:func:`facemetrics.timekeys.capture_time_of`)
