@@ -688,8 +688,9 @@ def _read_manifest(manifest: Path) -> dict[str, dict]:
 def _read_manifest_rows(manifest: Path) -> dict[str, dict]:
     """``{normalised photo path: metadata (+ "_row": line number)}`` from a manifest CSV, times as written.
 
-    Read as UTF-8 (a BOM is allowed), else as Latin-1 (Windows spreadsheets);
-    the separator (``,``, ``;`` or tab) is sniffed from the header line.
+    Read as UTF-8 (a BOM is allowed), UTF-16 with its BOM, else as Latin-1 (Windows spreadsheets)
+    (:func:`_manifest_text`: a workbook or other binary file refused, saying so); the separator (``,``, ``;``
+    or tab) is sniffed from the header line, or read from Excel's ``sep=;`` line before it.
     Every problem is a :class:`ManifestError` with one line naming the file,
     the row (line number, header = 1) and the column: no file, empty file, no
     ``photo`` column, a renamed column (a missing expected column with a
@@ -705,17 +706,22 @@ def _read_manifest_rows(manifest: Path) -> dict[str, dict]:
         raw = manifest.read_bytes()
     except OSError as exc:
         raise ManifestError(f"manifest {manifest}: cannot read it ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+    text = _manifest_text(manifest, raw)
     lines = text.splitlines()
     if not any(ln.strip() for ln in lines):
         raise ManifestError(f"manifest {manifest} is empty (need a header line: {', '.join(MANIFEST_COLUMNS)})")
     header_line = next(ln for ln in lines if ln.strip())
     sep = max((",", ";", "\t"), key=header_line.count)
+    said = _SEP_LINE.fullmatch(header_line.strip().strip('"'))  # Excel's "sep=;" first line: the separator
+    sep = said.group(1) if said else sep
     reader = csv.reader(io.StringIO(text), delimiter=sep)
-    rows = [(i, r) for i, r in enumerate(reader, 1) if any(c.strip() for c in r)]
+    try:
+        rows = [(i, r) for i, r in enumerate(reader, 1) if any(c.strip() for c in r)][1 if said else 0:]
+    except csv.Error as exc:  # a stray carriage return, a NUL: one line naming the row, never a traceback
+        raise ManifestError(f"manifest {manifest} row {reader.line_num}: cannot be read as CSV ({exc}); save it "
+                            f"again as CSV (UTF-8) from the spreadsheet") from None
+    if not rows:
+        raise ManifestError(f"manifest {manifest} is empty (need a header line: {', '.join(MANIFEST_COLUMNS)})")
     (hline, header), body = rows[0], rows[1:]
     header = ["_".join(h.strip().lower().split()) for h in header]
     unknown = [h for h in header if h not in MANIFEST_COLUMNS]
@@ -744,6 +750,38 @@ def _read_manifest_rows(manifest: Path) -> dict[str, dict]:
             continue
         out[key] = {**meta, "_row": line, "_given": rec.get("photo", "")}
     return out
+
+
+#: Excel's first line naming a CSV's separator (``sep=;``), which it writes and reads (stop 55, b3)
+_SEP_LINE = re.compile(r"(?i)sep=([,;\t|])")
+
+#: the first bytes of files a clinic gives as a manifest that are not CSV text: the words for them
+_NOT_CSV = ((b"PK\x03\x04", "a zip file (an Excel workbook .xlsx or .ods, or a zipped folder)"),
+            (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)"),
+            (b"%PDF", "a PDF"))
+
+
+def _manifest_text(manifest: Path, raw: bytes) -> str:
+    """A manifest's bytes as text: UTF-8 (a BOM allowed), UTF-16 with its BOM (Excel's "Unicode Text", Notepad's
+    "Unicode"), else Latin-1 (Windows spreadsheets).  A workbook, a zip or a PDF, or other bytes that are not
+    text (a NUL), is a :class:`ManifestError` saying what the file is and to save it as CSV: a UTF-16 manifest
+    and an .xlsx given as ``--manifest`` ended the batch with a traceback (``_csv.Error: new-line character
+    seen in unquoted field``; stop 55, b3)."""
+    what = next((w for magic, w in _NOT_CSV if raw.startswith(magic)), None)
+    if what is None and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            what = "text in UTF-16 that cannot be decoded"
+    if what is None and b"\0" in raw:
+        what = "not a text file (it holds binary data)"
+    if what is not None:
+        raise ManifestError(f"manifest {manifest} is {what}, not a CSV table: in the spreadsheet use File > Save As "
+                            f"> CSV UTF-8 (Comma delimited) and give that .csv file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def _read_time_columns(manifest: Path, out: dict[str, dict]) -> list[str]:

@@ -1,0 +1,62 @@
+"""A clinic's folders and manifests as staff make them (Round 11 of docs/validation.md §12, stop 55, b3): a
+manifest saved by Excel as "Unicode Text" (UTF-16) or with its ``sep=;`` first line is read; a workbook, a zip
+or another binary file given as the manifest, or a zip given as the folder, is refused in one line saying
+what the file is and what to do (a UTF-16 manifest and an .xlsx ended the batch with a traceback); a manifest
+row naming a file that is in the folder under another case, another ending or in a subfolder says which file
+it likely means."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from facemetrics.batch.discover import ManifestError, discover
+from facemetrics.cli import main
+
+HEADER = ["photo", "subject", "treatment", "taken_at", "treated_at"]
+ROWS = [["a.jpg", "Zoë", "rf", "2026-11-24T07:50", "2026-11-24T08:00"],
+        ["b.jpg", "Zoë", "rf", "2026-11-24T09:00", "2026-11-24T08:00"]]
+
+
+def _folder(tmp_path, names=("a.jpg", "b.jpg")):
+    f = tmp_path / "f"
+    for name in names:
+        (f / name).parent.mkdir(parents=True, exist_ok=True)
+        (f / name).write_bytes(b"x")
+    return f
+
+
+def _table(sep: str, rows=ROWS) -> str:
+    return "\r\n".join(sep.join(r) for r in [HEADER, *rows]) + "\r\n"
+
+
+@pytest.mark.parametrize("data", [_table("\t").encode("utf-16"),  # Excel's "Unicode Text" (.txt), Notepad's "Unicode"
+                                  _table("\t").encode("utf-16-be").join([b"\xfe\xff", b""]),
+                                  ("sep=;\r\n" + _table(";")).encode("cp1252"),  # Excel's separator line
+                                  ('"sep=,"\r\n' + _table(",")).encode("utf-8-sig")])
+def test_a_manifest_in_utf16_or_with_excels_sep_line_is_read(tmp_path, data):
+    f = _folder(tmp_path)
+    m = tmp_path / "m.csv"
+    m.write_bytes(data)
+    got = {e.photo: (e.subject, e.treatment, e.taken_at, e.note) for e in discover(f, m)}
+    assert got == {"a.jpg": ("Zoë", "rf", "2026-11-24T07:50", ""), "b.jpg": ("Zoë", "rf", "2026-11-24T09:00", "")}
+
+
+@pytest.mark.parametrize("data, what", [(None, "is a zip file (an Excel workbook .xlsx or .ods, or a zipped folder)"),
+                                        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "an Excel 97-2003 workbook"),
+                                        (b"photo,subject\r\na.jpg\0\0\r\x00x", "is not a text file")])
+def test_a_workbook_or_binary_file_given_as_the_manifest_is_one_line_saying_what_it_is(tmp_path, capsys, data, what):
+    f = _folder(tmp_path)
+    m = tmp_path / "m.csv"
+    if data is None:
+        with zipfile.ZipFile(m, "w") as z:  # an .xlsx is a zip; with a \r in its bytes csv.Error ended the batch
+            z.writestr("xl/workbook.xml", "<workbook>\r\n</workbook>")
+    else:
+        m.write_bytes(data)
+    with pytest.raises(ManifestError, match="Save As > CSV UTF-8") as err:
+        discover(f, m)
+    assert what in str(err.value) and str(m) in str(err.value)
+    assert main(["batch", str(f), "--manifest", str(m), "-o", str(tmp_path / "out")]) == 2
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err and what in out.err, out.err
