@@ -453,12 +453,28 @@ def _measure_isolated(worker, path, label: str, args: argparse.Namespace, subjec
         return crashed_analysis(label, exc.how, ANALYZE_AGAIN, subject=subject)
 
 
+def _not_a_folder(path) -> str:
+    """Why a study folder given is not one, to follow its name: "does not exist", "is not a folder", or for a zip
+    of the folder (as a clinic sends its photos) what to do with it: it read "is not a folder" (stop 55, b3)."""
+    import zipfile
+
+    if not Path(path).exists():
+        return "does not exist"
+    try:
+        zipped = Path(path).is_file() and zipfile.is_zipfile(path)
+    except OSError:
+        zipped = False
+    if zipped:
+        return ("is a zip file, not a folder: unzip it first (Windows: right-click > Extract All; macOS: double-click "
+                "it) and give the folder it makes")
+    return "is not a folder"
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import find_study_photos, run_batch
 
     if not Path(args.folder).is_dir():
-        what = "is not a folder" if Path(args.folder).exists() else "does not exist"
-        print(f"facemetrics batch: {args.folder} {what}", file=sys.stderr)
+        print(f"facemetrics batch: {args.folder} {_not_a_folder(args.folder)}", file=sys.stderr)
         return 2
     check_output(args.output, folder=True)
     if not args.manifest and not find_study_photos(Path(args.folder)):  # as `analyze` says it (was "0 photos", 0)
@@ -884,7 +900,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     from .store import DUPLICATE_MESSAGE, StoreError
 
     if not Path(args.folder).is_dir():
-        print(f"facemetrics study import: {args.folder} is not a folder", file=sys.stderr)
+        print(f"facemetrics study import: {args.folder} {_not_a_folder(args.folder)}", file=sys.stderr)
         return 2
     entries = discover(args.folder, args.manifest)
     print("".join(f"{n}\n" for n in manifest_order_notes(args.manifest)), end="")  # 24/11/2026: its order, said

@@ -60,3 +60,17 @@ def test_a_workbook_or_binary_file_given_as_the_manifest_is_one_line_saying_what
     assert main(["batch", str(f), "--manifest", str(m), "-o", str(tmp_path / "out")]) == 2
     out = capsys.readouterr()
     assert "Traceback" not in out.err and what in out.err, out.err
+
+
+@pytest.mark.parametrize("command", [["batch"], ["study", "import"]])
+def test_a_zip_of_the_folder_given_as_the_folder_says_to_unzip_it(tmp_path, capsys, command):
+    """A clinic sends its photos as a zip; `batch photos.zip` said only "is not a folder"."""
+    f = _folder(tmp_path)
+    z = tmp_path / "photos.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for p in f.iterdir():
+            zf.write(p, p.name)
+    extra = ["-o", str(tmp_path / "out")] if command == ["batch"] else ["--store", str(tmp_path / "st")]
+    assert main([*command, str(z), *extra]) == 2
+    err = capsys.readouterr().err
+    assert f"{z} is a zip file, not a folder: unzip it first" in err and "Traceback" not in err, err
