@@ -74,3 +74,38 @@ def test_a_zip_of_the_folder_given_as_the_folder_says_to_unzip_it(tmp_path, caps
     assert main([*command, str(z), *extra]) == 2
     err = capsys.readouterr().err
     assert f"{z} is a zip file, not a folder: unzip it first" in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("on_disk, in_manifest, why", [
+    ("img_1.jpg", "IMG_1.JPG", "its name in another case"),
+    ("IMG_1.JPG", "img_1.jpg", "its name in another case"),
+    ("img_1.jpg", "img_1.jpeg", "another ending"),
+    ("img_1.JPG", "img_1", "another ending"),
+    ("S1/day1/img_1.jpg", "img_1.jpg", "in a subfolder: give its path relative to the folder")])
+def test_a_row_naming_a_file_of_another_case_ending_or_subfolder_says_which_file_it_likely_means(
+        tmp_path, on_disk, in_manifest, why):
+    """IMG_1.JPG in the manifest and img_1.jpg on disk were said apart, "listed in manifest row 2 but not found"
+    and "not in manifest", without a word that they are one photo: the row now names the file (photos.csv's
+    ``excluded`` and the console's line); the photo is not guessed, the user corrects the row."""
+    from facemetrics.batch import console
+    from facemetrics.batch.discover import NOT_FOUND
+
+    f = _folder(tmp_path, (on_disk, "b.jpg"))
+    m = tmp_path / "m.csv"
+    m.write_text(_table(",", [[in_manifest, *ROWS[0][1:]], ROWS[1]]), encoding="utf-8")
+    got = {e.photo: e for e in discover(f, m)}
+    hint = f"(the folder has {on_disk!r}, not listed: {why}?)"
+    assert got[in_manifest].note == (f"listed in manifest m.csv row 2 but not found in {f} {hint}: correct its path "
+                                     f"(relative to {f}) or remove the row"), got[in_manifest].note
+    assert got[on_disk].note.startswith("not in manifest m.csv") and got["b.jpg"].note == ""
+    lines = console.manifest_lines([got[in_manifest]], manifest=str(m))
+    assert any(f"row 2 ({in_manifest}) {hint}" in ln for ln in lines), lines
+    assert [r.code for r in got[in_manifest].reasons] == [NOT_FOUND]
+
+
+def test_a_row_naming_no_file_like_it_gives_no_guess(tmp_path):
+    f = _folder(tmp_path, ("S1/a.jpg", "S2/a.jpg", "b.jpg"))  # two files of that name: no guess
+    m = tmp_path / "m.csv"
+    m.write_text(_table(",", [["a.jpg", *ROWS[0][1:]], ["c.jpg", *ROWS[1][1:]]]), encoding="utf-8")
+    got = {e.photo: e.note for e in discover(f, m)}
+    assert "(the folder has" not in got["a.jpg"] + got["c.jpg"], got

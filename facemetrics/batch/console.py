@@ -384,7 +384,9 @@ def manifest_lines(excluded, manifest=None, most: int = 5) -> list[str]:
 
     reasons = [(e.photo, r) for e in excluded for r in e.reasons]
     unlisted = [photo for photo, r in reasons if r.code == NOT_LISTED]
-    missing = [f"row {r.row} ({photo})" for photo, r in reasons if r.code == NOT_FOUND]
+    # with the file it likely means (discover.likely_file: another case, ending or a subfolder; stop 55, b3)
+    missing = [f"row {r.row} ({photo})" + (f" {r.reading}" if r.reading else "") for photo, r in reasons
+               if r.code == NOT_FOUND]
     times, dotted = [], []  # a time not read; one written with a dot (08.20, 8.20pm), said with its own reason
     for photo, r in reasons:
         said = f"row {r.row} ({photo}), column {r.column!r}: {r.value!r}" + (f" {r.reading}" if r.reading else "")

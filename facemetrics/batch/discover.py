@@ -7,6 +7,7 @@ import difflib
 import io
 import math
 import os
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -87,7 +88,8 @@ class Reason:
         A time not read: the time(s) it would be, written as the forms read it, as
         :func:`facemetrics.timekeys.meant_in` quotes it (``"(if 09:30 was meant: 2026-11-02T09:30)"``;
         two readings for a day and month that can be swapped); "" when none can be said (``08:20.5``,
-        ``yesterday``).
+        ``yesterday``).  A row whose photo is not found (:data:`NOT_FOUND`): the file it likely means
+        (:func:`likely_file`), ``"(the folder has 'img_1.jpg', not listed: its name in another case?)"``, or "".
     """
 
     code: str
@@ -993,6 +995,29 @@ def _convention(folder: Path, path: Path) -> dict:
     return meta
 
 
+def likely_file(rel: str, unlisted: list[str]) -> str:
+    """The file of the folder a manifest row that names no file likely means, in words to follow "not found in
+    FOLDER": one the manifest does not list whose path differs from ``rel`` only in case (``IMG_1.JPG`` for
+    ``img_1.jpg``: a Windows or macOS disk ignores case, this search does not), in its ending (``a.jpeg`` for
+    ``a.jpg``, ``a`` for ``a.JPG``), or whose name is ``rel``'s in a subfolder (``a.jpg`` for ``S1/day1/a.jpg``);
+    "" when there is none or more than one.  Both were said apart ("listed ... but not found", "not in
+    manifest") without a word that they are one photo (stop 55, b3)."""
+    def stem(path: str) -> str:
+        base = posixpath.basename(path)
+        return (base.rsplit(".", 1)[0] if "." in base.lstrip(".") else base).casefold()
+
+    tests = (("its name in another case", lambda u: u.casefold() == rel.casefold()),
+             ("another ending", lambda u: posixpath.dirname(u).casefold() == posixpath.dirname(rel).casefold()
+              and stem(u) == stem(rel)),
+             ("in a subfolder: give its path relative to the folder", lambda u: "/" not in rel
+              and posixpath.basename(u).casefold() == rel.casefold()))
+    for why, same in tests:
+        hits = [u for u in unlisted if same(u)]
+        if len(hits) == 1:
+            return f" (the folder has {hits[0]!r}, not listed: {why}?)"
+    return ""
+
+
 def discover(folder, manifest=None) -> list[PhotoEntry]:
     """Find the study's photos and their metadata (manifest or folder convention).
 
@@ -1042,6 +1067,7 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
         entries.append(PhotoEntry(path=path, photo=legible(rel), subject=m["subject"], treatment=m["treatment"],
                                   taken_at=m["taken_at"], treated_at=m["treated_at"], **why))
     if meta is not None:  # listed but not found: a row each, never silently dropped
+        unlisted = [e.photo for e in entries if any(r.code == NOT_LISTED for r in e.reasons)]
         for key, m in meta.items():
             if key not in listed:
                 rel = m["_rel"]
@@ -1049,10 +1075,11 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
                 # a file the search skips (another ending, a hidden folder) but the manifest names
                 # is read like a file named on the command line: whatever its ending
                 found = _not_a_folder(path)
+                likely = likely_file(rel, unlisted)
                 missing = Reason(NOT_FOUND, f"listed in manifest {Path(manifest).name} row {m['_row']} but not "
-                                            f"found in {folder}: correct its path (relative to {folder}) or remove "
-                                            f"the row", manifest=str(manifest), row=int(m["_row"]), column="photo",
-                                 value=str(rel))
+                                            f"found in {folder}{likely}: correct its path (relative to {folder}) or "
+                                            f"remove the row", manifest=str(manifest), row=int(m["_row"]),
+                                 column="photo", value=str(rel), reading=likely.strip())
                 entries.append(PhotoEntry(
                     path=path, photo=rel, subject=m["subject"], treatment=m["treatment"],
                     taken_at=m["taken_at"], treated_at=m["treated_at"],
