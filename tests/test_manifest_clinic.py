@@ -109,3 +109,14 @@ def test_a_row_naming_no_file_like_it_gives_no_guess(tmp_path):
     m.write_text(_table(",", [["a.jpg", *ROWS[0][1:]], ["c.jpg", *ROWS[1][1:]]]), encoding="utf-8")
     got = {e.photo: e.note for e in discover(f, m)}
     assert "(the folder has" not in got["a.jpg"] + got["c.jpg"], got
+
+
+def test_a_title_line_above_the_header_says_where_the_header_is(tmp_path):
+    """A sheet with a title above the table was refused "no 'photo' column (found: clinic_study_nov_2026, , ...)"
+    without a word of the header two lines below."""
+    f = _folder(tmp_path)
+    m = tmp_path / "m.csv"
+    m.write_text("Clinic study Nov 2026;;;;\r\n;;;;\r\n" + _table(";"), encoding="utf-8-sig")
+    with pytest.raises(ManifestError, match=r"row 1: no 'photo' column \(found: clinic_study_nov_2026, , , , ; "
+                                            r"expected: .*\); row 3 looks like the header: delete the lines above it$"):
+        discover(f, m)

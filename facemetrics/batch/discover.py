@@ -732,6 +732,7 @@ def _read_manifest_rows(manifest: Path) -> dict[str, dict]:
             near = difflib.get_close_matches(col, unknown, n=1, cutoff=0.6)
             if near or col == "photo":
                 hint = f"; column {near[0]!r} looks like it: rename it to {col!r}" if near else ""
+                hint = hint or _header_below(body)
                 raise ManifestError(f"manifest {manifest} row {hline}: no {col!r} column (found: "
                                     f"{', '.join(header)}; expected: {', '.join(MANIFEST_COLUMNS)}){hint}")
     out: dict[str, dict] = {}
@@ -784,6 +785,15 @@ def _manifest_text(manifest: Path, raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return raw.decode("latin-1")
+
+
+def _header_below(body: list[tuple[int, list[str]]]) -> str:
+    """Where a manifest's header is when its first line is not it (a title row, a date line above the table, as
+    staff write a sheet): "; row 3 looks like the header: delete the lines above it", or "" (stop 55, b3)."""
+    for line, cells in body[:10]:
+        if "photo" in {"_".join(c.strip().lower().split()) for c in cells}:
+            return f"; row {line} looks like the header: delete the lines above it"
+    return ""
 
 
 def _read_time_columns(manifest: Path, out: dict[str, dict]) -> list[str]:
