@@ -34,7 +34,8 @@ def _table(sep: str, rows=ROWS) -> str:
 @pytest.mark.parametrize("data", [_table("\t").encode("utf-16"),  # Excel's "Unicode Text" (.txt), Notepad's "Unicode"
                                   _table("\t").encode("utf-16-be").join([b"\xfe\xff", b""]),
                                   ("sep=;\r\n" + _table(";")).encode("cp1252"),  # Excel's separator line
-                                  ('"sep=,"\r\n' + _table(",")).encode("utf-8-sig")])
+                                  ('"sep=,"\r\n' + _table(",")).encode("utf-8-sig"),
+                                  _table(";").replace("\r\n", "\r").encode("cp1252")])  # Excel for Mac: CR alone
 def test_a_manifest_in_utf16_or_with_excels_sep_line_is_read(tmp_path, data):
     f = _folder(tmp_path)
     m = tmp_path / "m.csv"
@@ -81,7 +82,9 @@ def test_a_zip_of_the_folder_given_as_the_folder_says_to_unzip_it(tmp_path, caps
     ("IMG_1.JPG", "img_1.jpg", "its name in another case"),
     ("img_1.jpg", "img_1.jpeg", "another ending"),
     ("img_1.JPG", "img_1", "another ending"),
-    ("S1/day1/img_1.jpg", "img_1.jpg", "in a subfolder: give its path relative to the folder")])
+    ("S1/day1/img_1.jpg", "img_1.jpg", "in a subfolder: give its path relative to the folder"),
+    ("img_1.jpg", "C:\\Users\\clinic\\Photos\\img_1.jpg",
+     "the row gives a path on another computer: give its path relative to the folder")])
 def test_a_row_naming_a_file_of_another_case_ending_or_subfolder_says_which_file_it_likely_means(
         tmp_path, on_disk, in_manifest, why):
     """IMG_1.JPG in the manifest and img_1.jpg on disk were said apart, "listed in manifest row 2 but not found"
@@ -94,6 +97,7 @@ def test_a_row_naming_a_file_of_another_case_ending_or_subfolder_says_which_file
     m = tmp_path / "m.csv"
     m.write_text(_table(",", [[in_manifest, *ROWS[0][1:]], ROWS[1]]), encoding="utf-8")
     got = {e.photo: e for e in discover(f, m)}
+    in_manifest = in_manifest.replace("\\", "/")  # a Windows path is read with / (photos.csv's photo column)
     hint = f"(the folder has {on_disk!r}, not listed: {why}?)"
     assert got[in_manifest].note == (f"listed in manifest m.csv row 2 but not found in {f} {hint}: correct its path "
                                      f"(relative to {f}) or remove the row"), got[in_manifest].note

@@ -708,7 +708,8 @@ def _read_manifest_rows(manifest: Path) -> dict[str, dict]:
         raw = manifest.read_bytes()
     except OSError as exc:
         raise ManifestError(f"manifest {manifest}: cannot read it ({exc.strerror or exc})") from None
-    text = _manifest_text(manifest, raw)
+    # CR alone ends a line of Excel for Mac's "CSV (Macintosh)": csv.reader took it for one line (stop 55, b3)
+    text = _manifest_text(manifest, raw).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.splitlines()
     if not any(ln.strip() for ln in lines):
         raise ManifestError(f"manifest {manifest} is empty (need a header line: {', '.join(MANIFEST_COLUMNS)})")
@@ -1005,11 +1006,17 @@ def _convention(folder: Path, path: Path) -> dict:
     return meta
 
 
+#: a manifest path written on another computer: a Windows drive (``C:\\Users\\...``, read ``C:/Users/...``), a
+#: network share (``\\\\server\\...``), a macOS or Linux home or volume
+_OTHER_COMPUTER = re.compile(r"(?i)([a-z]:/|//|/?(users|home|volumes)/)")
+
+
 def likely_file(rel: str, unlisted: list[str]) -> str:
     """The file of the folder a manifest row that names no file likely means, in words to follow "not found in
     FOLDER": one the manifest does not list whose path differs from ``rel`` only in case (``IMG_1.JPG`` for
     ``img_1.jpg``: a Windows or macOS disk ignores case, this search does not), in its ending (``a.jpeg`` for
-    ``a.jpg``, ``a`` for ``a.JPG``), or whose name is ``rel``'s in a subfolder (``a.jpg`` for ``S1/day1/a.jpg``);
+    ``a.jpg``, ``a`` for ``a.JPG``), or whose name is ``rel``'s in a subfolder (``a.jpg`` for ``S1/day1/a.jpg``),
+    or the name of a path written on another computer (``C:\\Users\\clinic\\a.jpg``);
     "" when there is none or more than one.  Both were said apart ("listed ... but not found", "not in
     manifest") without a word that they are one photo (stop 55, b3)."""
     def stem(path: str) -> str:
@@ -1020,7 +1027,10 @@ def likely_file(rel: str, unlisted: list[str]) -> str:
              ("another ending", lambda u: posixpath.dirname(u).casefold() == posixpath.dirname(rel).casefold()
               and stem(u) == stem(rel)),
              ("in a subfolder: give its path relative to the folder", lambda u: "/" not in rel
-              and posixpath.basename(u).casefold() == rel.casefold()))
+              and posixpath.basename(u).casefold() == rel.casefold()),
+             ("the row gives a path on another computer: give its path relative to the folder",
+              lambda u: _OTHER_COMPUTER.match(rel) is not None
+              and posixpath.basename(u).casefold() == posixpath.basename(rel).casefold()))
     for why, same in tests:
         hits = [u for u in unlisted if same(u)]
         if len(hits) == 1:
