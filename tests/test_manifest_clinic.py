@@ -122,5 +122,5 @@ def test_a_title_line_above_the_header_says_where_the_header_is(tmp_path):
     m = tmp_path / "m.csv"
     m.write_text("Clinic study Nov 2026;;;;\r\n;;;;\r\n" + _table(";"), encoding="utf-8-sig")
     with pytest.raises(ManifestError, match=r"row 1: no 'photo' column \(found: clinic_study_nov_2026, , , , ; "
-                                            r"expected: .*\); row 3 looks like the header: delete the lines above it$"):
+                                            r"expected: .*\) \(row 3 looks like the header: delete the lines above it\)$"):
         discover(f, m)

@@ -790,10 +790,10 @@ def _manifest_text(manifest: Path, raw: bytes) -> str:
 
 def _header_below(body: list[tuple[int, list[str]]]) -> str:
     """Where a manifest's header is when its first line is not it (a title row, a date line above the table, as
-    staff write a sheet): "; row 3 looks like the header: delete the lines above it", or "" (stop 55, b3)."""
+    staff write a sheet): " (row 3 looks like the header: delete the lines above it)", or "" (stop 55, b3)."""
     for line, cells in body[:10]:
         if "photo" in {"_".join(c.strip().lower().split()) for c in cells}:
-            return f"; row {line} looks like the header: delete the lines above it"
+            return f" (row {line} looks like the header: delete the lines above it)"
     return ""
 
 
