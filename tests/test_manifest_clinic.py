@@ -124,3 +124,15 @@ def test_a_title_line_above_the_header_says_where_the_header_is(tmp_path):
     with pytest.raises(ManifestError, match=r"row 1: no 'photo' column \(found: clinic_study_nov_2026, , , , ; "
                                             r"expected: .*\) \(row 3 looks like the header: delete the lines above it\)$"):
         discover(f, m)
+
+
+def test_a_windows_excel_csv_keeps_its_curly_apostrophe_and_other_cp1252_letters(tmp_path):
+    """Excel on Windows saves "CSV (Comma delimited)" in cp1252 and types O’Brien with a curly apostrophe (byte
+    0x92): read as Latin-1 the subject was "O\\x92Brien", a control character, without a word (so were Š, Ž, œ,
+    €, “ ”).  A manifest that is not UTF-8 is read as cp1252 (Latin-1 for its 5 undefined bytes)."""
+    f = _folder(tmp_path)
+    m = tmp_path / "m.csv"
+    m.write_bytes(_table(";", [["a.jpg", "O’Brien", "Šárka’s “RF”", *ROWS[0][3:]],
+                               ["b.jpg", "Zoë Œ", "rf", *ROWS[1][3:]]]).encode("cp1252"))
+    got = {e.photo: (e.subject, e.treatment) for e in discover(f, m)}
+    assert got == {"a.jpg": ("O’Brien", "Šárka’s “RF”"), "b.jpg": ("Zoë Œ", "rf")}, got

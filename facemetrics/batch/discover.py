@@ -690,7 +690,7 @@ def _read_manifest(manifest: Path) -> dict[str, dict]:
 def _read_manifest_rows(manifest: Path) -> dict[str, dict]:
     """``{normalised photo path: metadata (+ "_row": line number)}`` from a manifest CSV, times as written.
 
-    Read as UTF-8 (a BOM is allowed), UTF-16 with its BOM, else as Latin-1 (Windows spreadsheets)
+    Read as UTF-8 (a BOM is allowed), UTF-16 with its BOM, else as cp1252 / Latin-1 (Windows spreadsheets)
     (:func:`_manifest_text`: a workbook or other binary file refused, saying so); the separator (``,``, ``;``
     or tab) is sniffed from the header line, or read from Excel's ``sep=;`` line before it.
     Every problem is a :class:`ManifestError` with one line naming the file,
@@ -767,7 +767,8 @@ _NOT_CSV = ((b"PK\x03\x04", "a zip file (an Excel workbook .xlsx or .ods, or a z
 
 def _manifest_text(manifest: Path, raw: bytes) -> str:
     """A manifest's bytes as text: UTF-8 (a BOM allowed), UTF-16 with its BOM (Excel's "Unicode Text", Notepad's
-    "Unicode"), else Latin-1 (Windows spreadsheets).  A workbook, a zip or a PDF, or other bytes that are not
+    "Unicode"), else cp1252 (Windows Excel's "CSV (Comma delimited)": its ’ “ ” Š Ž œ € were read as Latin-1's
+    control characters, O’Brien as "O\\x92Brien", until stop 55 b3), else Latin-1.  A workbook, a zip or a PDF, or other bytes that are not
     text (a NUL), is a :class:`ManifestError` saying what the file is and to save it as CSV: a UTF-16 manifest
     and an .xlsx given as ``--manifest`` ended the batch with a traceback (``_csv.Error: new-line character
     seen in unquoted field``; stop 55, b3)."""
@@ -782,10 +783,12 @@ def _manifest_text(manifest: Path, raw: bytes) -> str:
     if what is not None:
         raise ManifestError(f"manifest {manifest} is {what}, not a CSV table: in the spreadsheet use File > Save As "
                             f"> CSV UTF-8 (Comma delimited) and give that .csv file")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
+    for encoding in ("utf-8-sig", "cp1252"):  # Windows Excel's CSV: O’Brien's ’ is 0x92, a control in Latin-1
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return raw.decode("latin-1")  # cp1252's 5 undefined bytes
 
 
 def _header_below(body: list[tuple[int, list[str]]]) -> str:
