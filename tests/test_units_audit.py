@@ -117,6 +117,8 @@ def test_a_photos_mm_and_mm2_values_carry_their_uncertainty_in_the_comparison_ta
     a fold's and a jaw angle's (no mm scale) are as before."""
     app = app_module()
     shown = _sample_rows()
+    # a scale the user gave (no uncertainty): the floor's share alone, still a ± (it was "96.2 mm")
+    assert app.compact_values(shown).set_index("metric").loc["jawline_height_mm, mean", "before"] == "96.2 ± 2.6 mm"
     v = app.compact_values(shown, scale_pct=4.5).set_index("metric")
     assert v.loc["jawline_height_mm, mean", "before"] == "96.2 ± 8.9 mm", v  # hypot(3.7 / √2, 1.96 x 4.33)
     assert v.loc["lower_face_area_mm2, mean", "after"] == "6126 ± 1114 mm2", v  # twice the % for an area
@@ -129,8 +131,6 @@ def test_a_photos_mm_and_mm2_values_carry_their_uncertainty_in_the_comparison_ta
     html = app.table_styled(shown, 4.5).to_html()
     for cell in ("96.2 ± 8.9", "95.1 ± 8.8", "6218 ± 1129", "16.25 ± 0.59", "137.1 ± 1.9"):
         assert cell in html, cell
-    # a scale the user gave (no uncertainty): the floor's share alone, still a ±
-    assert app.compact_values(shown).set_index("metric").loc["jawline_height_mm, mean", "before"] == "96.2 ± 2.6 mm"
     note = app.scale_table_note(4.5)
     assert "1.96 × that scale's share" in note and _rules(note) == [], note
 
