@@ -146,6 +146,24 @@ def test_a_photos_uncertainty_adds_the_scale_at_the_floors_coverage():
     assert np.isnan(per_photo_scaled_uncertainty(np.nan, 2.0, "mm", 5.0))
 
 
+def test_the_expression_flow_cues_name_their_noise_floor():
+    """"a mouth corner moved 1.7 mm relative to the jowl below it (limit 0.6 mm)": a single reading of the pair
+    with no spread said; each flow cue now names its own noise floor (the default floors' rule on the 325
+    nuisance-only pairs: bench_compare.py --noise-floors)."""
+    from facemetrics.compare.expression import (MOUTH_CORNER_RISE_FLOOR_MM, MOUTH_WIDENING_FLOOR_MM,
+                                                _flow_expression_cues)
+
+    narrower, rise = _flow_expression_cues({"mouth_widening_mm": -2.04, "mouth_corner_rise_mm": 1.71})
+    assert narrower == f"mouth corners moved 2.0 mm narrower (noise floor {MOUTH_WIDENING_FLOOR_MM:.2f} mm; limit 0.5 mm)"
+    assert rise == (f"a mouth corner moved 1.7 mm relative to the jowl below it (noise floor "
+                    f"{MOUTH_CORNER_RISE_FLOOR_MM:.2f} mm; limit 0.6 mm)")
+    assert _rules(narrower) == [] and _rules(rise) == [], (narrower, rise)
+    assert 0 < MOUTH_WIDENING_FLOOR_MM < 0.5 and 0 < MOUTH_CORNER_RISE_FLOOR_MM < 0.6  # below their limits
+    # the framing message's face shares: a check of the photos against a limit, masked with its reason
+    framing = "the photos are framed differently (the face fills 56 % vs 31 % of the frame's width, 1.82x; limit 1.20x)"
+    assert _rules(framing) == []
+
+
 def test_every_numeric_column_of_photos_csv_names_its_unit_and_its_uncertainty_or_why_none(sample_analysis):
     """The schema's audit of a photo's row (``photos.csv``): each numeric column has a unit (its name's suffix or
     the schema's unit word: the quality columns' were empty) and its uncertainty or the reason it has none
