@@ -91,10 +91,10 @@ from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import MANIFEST_REMEDY
 from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGIMEN_COLUMNS_DEF, TIMELINE_COLUMNS_DEF
 # an upload session as a study (roles, pairs, the rows of the downloads and the fits): facemetrics.uploads
-from facemetrics.uploads import (Pair, comparison_frame, comparison_result, default_roles, hours_from, late_before_note,
-                                 page_headline, pair_key, pairs_of, photos_rows, photos_table, same_roles,
-                                 session_disagreement, smile_flag, timeline_rows, treatment_time_text, unique_uploads,
-                                 untimed_after_photos, with_batch_verdicts)
+from facemetrics.uploads import (PER_PHOTO_SCALE_NOTE, Pair, comparison_frame, comparison_result, default_roles,
+                                 hours_from, late_before_note, page_headline, pair_key, pairs_of, per_photo_cell,
+                                 photos_rows, photos_table, same_roles, session_disagreement, smile_flag, timeline_rows,
+                                 treatment_time_text, unique_uploads, untimed_after_photos, with_batch_verdicts)
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT / "sample_images"
@@ -1184,6 +1184,12 @@ TABLE_ORDER = ("metric", "side", "change", "unit", "noise_floor", "verdict", "be
 #: ``change_scale_sd``, which the change's cell shows
 TABLE_DRAWN = tuple(c for c in TABLE_ORDER if c != "change_scale_sd")
 
+#: the before / after columns' help: how each photo's ± is made (:func:`facemetrics.uploads.per_photo_cell`)
+PER_PHOTO_HELP = ("blank: a lift has no value of its own. Each photo's value ± about 95 %, in the row's unit: its "
+                  "share of the change's floor (floor / √2) and, in a mm or mm² row, the iris scale's (1.96 × its "
+                  "1 SD, the % under the table; twice that % for mm²), added in quadrature. The scale's share is the "
+                  "same in before and after (both are read in the before photo's scale), so it cancels in the change")
+
 #: how the comparison table shows them (labels, widths, number formats; the unit differs by row)
 TABLE_COLUMNS = {
     "metric": st.column_config.TextColumn("metric", width=230),
@@ -1200,12 +1206,8 @@ TABLE_COLUMNS = {
                                                  help="noise floor: the smallest change distinguishable from noise, "
                                                       "in the row's unit"),
     "verdict": st.column_config.TextColumn("verdict", width=124),
-    "before": st.column_config.NumberColumn("before", width=100,
-                                            help="blank: a lift has no value of its own; a fold's or a jaw angle's with its ± "
-                                                 "(floor / √2: each photo's share of the change's floor)"),
-    "after": st.column_config.NumberColumn("after", width=100,
-                                           help="blank: a lift has no value of its own; a fold's or a jaw angle's with its ± "
-                                                "(floor / √2: each photo's share of the change's floor)"),
+    "before": st.column_config.NumberColumn("before", width=100, help=PER_PHOTO_HELP),
+    "after": st.column_config.NumberColumn("after", width=100, help=PER_PHOTO_HELP),
 }
 # no number format above: each row's figures are formatted by table_styled (a format here would override it)
 
@@ -1227,13 +1229,16 @@ def table_frame(cmp) -> pd.DataFrame:
 
 def scale_table_note(pct: float) -> str:
     """Under the comparison table: what its ``scale ±`` column says, in the CLI's words
-    (:func:`facemetrics.report.scale_note` at the before photo's scale uncertainty ``pct``, %, 1 SD); "" when
-    it is unknown (a scale the user gave: the column is blank)."""
+    (:func:`facemetrics.report.scale_note` at the before photo's scale uncertainty ``pct``, %, 1 SD), then what it
+    does to each photo's before and after (:data:`facemetrics.uploads.PER_PHOTO_SCALE_NOTE`); "" when it is
+    unknown (a scale the user gave: the column is blank, each photo's ± is its floor / √2 alone)."""
     try:
         pct = float(pct)
     except (TypeError, ValueError):
         return ""
-    return fm_report.scale_note(pct).strip()[1:-1] + "." if math.isfinite(pct) else ""
+    if not math.isfinite(pct):
+        return ""
+    return fm_report.scale_note(pct).strip()[1:-1] + ". " + PER_PHOTO_SCALE_NOTE
 
 
 def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1249,20 +1254,16 @@ def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-#: the rows whose before / after values are shown with their own ± (report.per_photo_value): the folds and the jaw
-#: angles, which have no scale uncertainty (as :func:`photo_figures` gives them; the angles showed none here: stop 55)
-PER_PHOTO_ROWS = ("nlf_depth", "nlf_contrast_pct", "jaw_angle_deg")
-
-
 def _number_text(dp: int, sign: str = ""):
     """A Styler formatter: a number with ``dp`` decimals (``sign`` "+": signed; a rounded zero without a sign,
     :func:`facemetrics.decay.wording.fixed`), blank for NaN."""
     return lambda v: "" if not math.isfinite(float(v)) else fixed(v, dp, sign=sign == "+")
 
 
-def _per_photo_text(floor: float):
-    """A Styler formatter: a fold row's before or after value with its ± (report.per_photo_value), blank for NaN."""
-    return lambda v: "" if not math.isfinite(float(v)) else fm_report.per_photo_value(v, floor, "").strip()
+def _per_photo_text(floor: float, unit, scale_pct: float = math.nan):
+    """A Styler formatter: a row's before or after value with its ± (:func:`facemetrics.uploads.per_photo_cell`:
+    floor / √2, and for a mm or mm² row the mm scale's 1 SD ``scale_pct`` x 1.96, in quadrature), blank for NaN."""
+    return lambda v: per_photo_cell(v, floor, unit, scale_pct)
 
 
 def table_decimals(shown: pd.DataFrame) -> pd.Series:
@@ -1278,28 +1279,27 @@ def table_decimals(shown: pd.DataFrame) -> pd.Series:
                       for m, f in zip(metric, widest)], index=shown.index)
 
 
-def table_styled(shown: pd.DataFrame):
+def table_styled(shown: pd.DataFrame, scale_pct: float = math.nan):
     """:func:`table_shown`'s table with each row's figures shown with no more decimals than its noise floor
-    supports (:func:`table_decimals`): ``lower_face_area_mm2`` −91 against a 380 mm² floor, not −91.16.  The
-    fold rows' (:data:`PER_PHOTO_ROWS`) before and after carry their ± (:func:`facemetrics.report.per_photo_value`),
+    supports (:func:`table_decimals`): ``lower_face_area_mm2`` −91 against a 380 mm² floor, not −91.16.  Each
+    row's before and after carry their ± (:func:`facemetrics.uploads.per_photo_cell`: floor / √2, and in a mm or
+    mm² row the mm scale's, ``scale_pct``: the comparison's ``scale_uncertainty_pct``, 1 SD, %; "96.2 ± 8.9"),
     and each change its scale ± (``change_scale_sd``, with the change's decimals: "+1.59 ± 0.07"; none where it
     is blank), the cell the table draws for it (:data:`TABLE_DRAWN`).
     A :class:`pandas.io.formats.style.Styler`: the browser shows these texts and sorts by the numbers under
     them (the columns stay numbers); the comparison.csv download keeps every digit."""
     dp = table_decimals(shown)
-    fold = shown["metric"].isin(PER_PHOTO_ROWS) if "metric" in shown.columns else pd.Series(False, index=shown.index)
     styler = shown.style
-    for col, sign in (("change", "+"), ("noise_floor", ""), ("change_scale_sd", ""), ("before", ""), ("after", "")):
-        if col not in shown.columns:
-            continue
-        per_photo = fold if col in ("before", "after") else pd.Series(False, index=shown.index)
-        for d in sorted(set(dp[~per_photo])):
-            rows = shown.index[(dp == d) & ~per_photo]
-            styler = styler.format(_number_text(int(d), sign), subset=pd.IndexSlice[rows, [col]])
-        floors = pd.to_numeric(shown.loc[per_photo, "noise_floor"], errors="coerce")
-        for f in sorted(set(floors)):
-            rows = floors.index[floors == f] if math.isfinite(f) else floors.index[floors.isna()]
-            styler = styler.format(_per_photo_text(f), subset=pd.IndexSlice[rows, [col]])
+    for col, sign in (("change", "+"), ("noise_floor", ""), ("change_scale_sd", "")):
+        if col in shown.columns:
+            for d in sorted(set(dp)):
+                styler = styler.format(_number_text(int(d), sign), subset=pd.IndexSlice[shown.index[dp == d], [col]])
+    floors = pd.to_numeric(shown["noise_floor"], errors="coerce").fillna(-1.0)  # -1: no floor (a NaN groups apart)
+    units = shown["unit"].fillna("").astype(str) if "unit" in shown.columns else pd.Series("", index=shown.index)
+    for (f, unit), rows in shown.groupby([floors, units]).groups.items():  # before / after: with their ±
+        cols = [c for c in ("before", "after") if c in shown.columns]
+        styler = styler.format(_per_photo_text(f if f >= 0 else math.nan, unit, scale_pct),
+                               subset=pd.IndexSlice[rows, cols])
     if "change_scale_sd" in shown.columns and "change" in shown.columns:  # "+1.59 ± 0.07": the scale ± in the cell
         sd = pd.to_numeric(shown["change_scale_sd"], errors="coerce")
         for d in sorted(set(dp)):
@@ -1352,17 +1352,15 @@ def compact_table(shown: pd.DataFrame) -> pd.DataFrame:
                                                                                       shown["side"].fillna(""))]})
 
 
-def compact_values(shown: pd.DataFrame) -> pd.DataFrame:
+def compact_values(shown: pd.DataFrame, scale_pct: float = math.nan) -> pd.DataFrame:
     """Each photo's own value of the comparison table's rows that have one (a lift has none), as a phone shows them
-    under :func:`compact_table`: the metric with its side, ``before`` and ``after`` with their unit (a fold's with its
-    ± as the wide table shows it: :func:`facemetrics.report.per_photo_value`)."""
-    dp = table_decimals(shown)
-    fold = shown["metric"].isin(PER_PHOTO_ROWS)
+    under :func:`compact_table`: the metric with its side, ``before`` and ``after`` with their ± and unit as the wide
+    table shows them (:func:`facemetrics.uploads.per_photo_cell`, ``scale_pct`` the mm scale's 1 SD, %)."""
     rows = []
     for k in shown.index:
         unit = shown.at[k, "unit"]
-        text = (_per_photo_text(float_or_nan(shown.at[k, "noise_floor"])) if fold[k] else _number_text(int(dp[k])))
-        b, a = (text(float_or_nan(shown.at[k, c])) for c in ("before", "after"))
+        text = _per_photo_text(float_or_nan(shown.at[k, "noise_floor"]), unit, scale_pct)
+        b, a = (text(shown.at[k, c]) for c in ("before", "after"))
         if b or a:
             side = shown.at[k, "side"]
             rows.append({"metric": f"{shown.at[k, 'metric']}, {side}" if isinstance(side, str) and side
@@ -1435,12 +1433,12 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
         # a wide table and, on a phone, its compact form (verdict and change first; the per-photo values below)
         wide, compact = fitted(f"cmp-{hashlib.sha1(label.encode()).hexdigest()[:8]}-{len(drawn)}", box.container())
         drawn.append(1)
-        wide.dataframe(table_styled(shown), hide_index=True, width="stretch", height=420,
+        wide.dataframe(table_styled(shown, cmp.scale_uncertainty_pct), hide_index=True, width="stretch", height=420,
                        column_config=TABLE_COLUMNS, placeholder=TABLE_PLACEHOLDER, column_order=TABLE_DRAWN)
         with compact:
             st.table(md_cells(compact_table(shown)), hide_index=True)
             with st.expander("Each photo's values (before, after)"):
-                st.table(md_cells(compact_values(shown)), hide_index=True)
+                st.table(md_cells(compact_values(shown, cmp.scale_uncertainty_pct)), hide_index=True)
 
     # the table across the page, under the headline, then the figure with the table's notes beside it: beside the
     # figure (half the page) its columns needed a horizontal scroll at 1366 px to reach the scale ± (632 px of

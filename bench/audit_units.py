@@ -83,6 +83,9 @@ NOT_FIGURES = (
     (r"simulated truth: [^()\n]*\([^)\n]*\)", "the simulated study's truth (validate's claim test)"),
     (r"opening \d+\.\d+(?=, limit)", "the mouth-opening ratio (dimensionless), defined in its parenthesis"),
     (r"the sample photo lifted \d+ mm", "the bundled example's simulated truth"),
+    (r"the face fills \d+ % vs \d+ % of the frame's", "framing: the face's share of each frame (face-oval width / "
+     "image width or longer side), a check of the photos read against its limit (1.20x), not a measurement of the "
+     "face; as photos.csv's `face_width_px` (schema.NO_UNCERTAINTY: a check of the photo), no uncertainty of its own"),
     (r"At \d+\.\d+ mm the photos may also be", "the registration residual again, said above with the ranges "
      "it is read against (one person's, different people's)"),
 )

@@ -268,9 +268,13 @@ def photo_uncertainty(col: Column) -> str:
     if key:
         parts.append(f"change between two photos: noise floor `{key[0]}` ({key[1]}) of `comparison.csv` "
                      "(`DEFAULT_NOISE_FLOORS`, docs/thresholds.md; from repeat photos when given)")
-        if key[0] in ("nlf_depth", "nlf_contrast_pct"):
+        if key[0] in ("nlf_depth", "nlf_contrast_pct", "jaw_angle_deg"):
             parts.append("one photo's own value: +/- that floor / sqrt(2), each photo's share of it "
                          "(`compare.per_photo_uncertainty`; docs/compare.md 'Absolute values and their uncertainty')")
+        elif col.unit in ("mm", "mm2"):
+            parts.append("one photo's own value (the app's comparison tables): +/- sqrt((that floor / sqrt(2))^2 + "
+                         "(1.96 x the scale's)^2), about 95 % (`compare.per_photo_scaled_uncertainty`; docs/compare.md "
+                         "'Absolute values and their uncertainty')")
     return "; ".join(parts)
 
 

@@ -36,8 +36,10 @@ from .batch.tables import (HOURS_FROM_FIRST_BEFORE, MSG_BEFORE_TAKEN_AFTER, MSG_
                            before_taken_after, change_column, shared_faults)
 from .compare.disagreement import MSG_BASELINES_DISAGREE, baseline_disagreement, result_dict
 from .compare.expression import MSG_EXPRESSION
+from .compare.floors import per_photo_scaled_uncertainty
 from .compare.table import UNCERTAIN, float_or_nan
 from .decay.claim import SAME_PHOTO_TIME_H
+from .decay.wording import decimals_for
 from .errors import StoreError
 from .export import rows_frame
 from .pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pair_photos, too_early, too_late
@@ -772,3 +774,36 @@ def timeline_rows(pairs: dict, comparison_of,
             rows += pair_long_rows(pair, result["rows"] if result["status"] != "refused" else [],
                                    cmp.scale_uncertainty_pct)
     return rows, copies + [(t, msg, ":material/warning:") for t, (msg, _) in disagreements.items() if msg]
+
+
+#: under the app's comparison table, after the scale's note (:func:`facemetrics.report.scale_note`): what that
+#: scale does to each photo's own value (:func:`per_photo_cell`)
+PER_PHOTO_SCALE_NOTE = ("Each photo's own value (before, after) carries it too, at about 95 %: its ± adds, in "
+                        "quadrature, its share of the change's floor (floor / √2) and, in a mm or mm² row, 1.96 × "
+                        "that scale's share (twice the % for mm²).")
+
+
+def per_photo_cell(value, floor, unit: str, scale_pct=math.nan) -> str:
+    """One photo's value of a comparison row as the app's tables show it, with its ± and without its unit:
+    ``"96.2 ± 8.9"`` (``jawline_height_mm``), ``"16.25 ± 0.59"`` (a fold's depth): the ± is
+    :func:`facemetrics.compare.per_photo_scaled_uncertainty` of the row's change ``floor`` (each photo's share
+    of it, floor / √2) and, for a ``mm`` or ``mm2`` row, of the mm scale's 1 SD ``scale_pct`` (the comparison's
+    ``scale_uncertainty_pct``, the before photo's ``mm_per_px_uncertainty_pct``) x 1.96, in quadrature, at about
+    95 %; the value and the ± with as many decimals as it supports
+    (:func:`facemetrics.decay.wording.decimals_for`, as :func:`facemetrics.report.per_photo_value`, whose text
+    this is for a row without a mm scale).  Without a floor: :func:`~facemetrics.report.per_photo_value`'s
+    "16.3 (no floor)"; "" for a missing value (a lift row has none).
+
+    >>> per_photo_cell(96.2056, 3.7, "mm", 4.5), per_photo_cell(16.2544, 0.84, "index", 4.5)
+    ('96.2 ± 8.9', '16.25 ± 0.59')
+    >>> per_photo_cell(6217.54, 380, "mm2", 4.5), per_photo_cell(96.2, 3.7, "mm"), per_photo_cell(float("nan"), 1, "mm")
+    ('6218 ± 1129', '96.2 ± 2.6', '')
+    """
+    v = float_or_nan(value)
+    if not math.isfinite(v):
+        return ""
+    u = per_photo_scaled_uncertainty(v, float_or_nan(floor), str(unit or ""), float_or_nan(scale_pct))
+    if not math.isfinite(u):
+        return fm_report.per_photo_value(v, floor, "").strip()
+    dp = decimals_for(u)
+    return f"{fixed(v, dp)} ± {fixed(u, dp)}"

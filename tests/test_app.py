@@ -220,7 +220,8 @@ def _decimals(text: str) -> int:
 def test_the_comparison_table_shows_each_change_with_the_decimals_its_floor_supports(sample_pair_page):
     """Every row showed 2 decimals (``lower_face_area_mm2`` −91.16 beside a floor of 380): each row now has
     steps of about a tenth of its floor (0-3 decimals), the columns stay numbers (sorted as numbers), and a
-    fold's before and after carry their ± (each photo's share of the floor, floor / √2)."""
+    fold's before and after carry their ± (each photo's share of the floor, floor / √2), an area's too (with its
+    scale's)."""
     import math
 
     at, _ = sample_pair_page
@@ -237,11 +238,15 @@ def test_the_comparison_table_shows_each_change_with_the_decimals_its_floor_supp
     assert _decimals(big) == 0 and _decimals(small) >= 2, (big, small)
     assert float(big.split(" ± ")[0]) == pytest.approx(data.loc[area, "change"], abs=0.5)  # the same value, rounded
     assert big.endswith(f" ± {data.loc[area, 'change_scale_sd']:.0f}"), big  # its scale ±, with the change's decimals
-    assert shown.loc[area, "before"] == f"{data.loc[area, 'before']:.0f}"
+    # an area's own value with its ± (stop 55, b1; it was bare): floor / √2 and 1.96 x the scale's 1 SD, twice
+    # the scale's % for mm² (the change's scale ± is |change| x 2 x pct / 100), in quadrature
+    pct = data.loc[area, "change_scale_sd"] / abs(data.loc[area, "change"]) / 2 * 100
+    u_area = math.hypot(data.loc[area, "noise_floor"] / math.sqrt(2), 1.96 * data.loc[area, "before"] * 2 * pct / 100)
+    assert shown.loc[area, "before"] == f"{data.loc[area, 'before']:.0f} ± {u_area:.0f}", shown.loc[area]
     fold = at_row[("nlf_depth", "right")]
     u = data.loc[fold, "noise_floor"] / math.sqrt(2)
     assert shown.loc[fold, "before"] == f"{data.loc[fold, 'before']:.2f} ± {u:.2f}", shown.loc[fold]
-    assert " ± " in shown.loc[fold, "after"] and " ± " not in shown.loc[area, "after"]
+    assert " ± " in shown.loc[fold, "after"] and " ± " in shown.loc[area, "after"]
     for c in ("change", "noise_floor", "before", "after"):  # a format in the column's config would override them
         assert not app_module().TABLE_COLUMNS[c]["type_config"].get("format"), c
 

@@ -87,7 +87,8 @@ def test_compact_tables_carry_units_and_blank_what_the_wide_one_blanks():
     v = app.compact_values(shown)
     assert list(v["metric"]) == ["nlf_depth, right", "head_yaw_change_deg, mean"]
     assert v.iloc[0]["before"].endswith(" index") and "±" in v.iloc[0]["before"]
-    assert list(v.iloc[1][["before", "after"]]) == ["1.00 deg", "1.20 deg"]
+    # every row's own value carries its ± (floor / √2 = 0.021 deg here; stop 55, b1: it was "1.00 deg")
+    assert list(v.iloc[1][["before", "after"]]) == ["1.000 ± 0.021 deg", "1.200 ± 0.021 deg"]
 
 
 def test_the_compact_figures_and_study_tables():

@@ -187,6 +187,12 @@ def test_every_measured_photo_column_names_its_uncertainty():
         assert name in schema.PHOTO_COLUMNS, name
         assert key in DEFAULT_NOISE_FLOORS, (name, key)
     assert all(schema.photo_uncertainty(c) == "" for c in schema.PROVENANCE + schema.STATUS)
-    # a fold's own value (as compare's summary and the app show it): +/- its change's floor / sqrt(2)
+    # a fold's own value (as compare's summary and the app show it): +/- its change's floor / sqrt(2); a length's
+    # (the app's tables, stop 55): that and 1.96 x the scale's, in quadrature
     for c in schema.NLF:
-        assert ("floor / sqrt(2)" in schema.photo_uncertainty(c)) == c.name.startswith(("nlf_depth", "nlf_contrast")), c
+        assert ("that floor / sqrt(2), each" in schema.photo_uncertainty(c)) == c.name.startswith(("nlf_depth",
+                                                                                                    "nlf_contrast")), c
+    for c in (*schema.JAW, *schema.NLF):
+        text = schema.photo_uncertainty(c)
+        if c.unit in ("mm", "mm2") and c.name in schema.PHOTO_FLOOR_KEYS:
+            assert "per_photo_scaled_uncertainty" in text and "1.96" in text, c.name

@@ -99,6 +99,71 @@ def test_a_jaw_angles_before_and_after_carry_their_uncertainty_in_the_comparison
     assert "138.0 ± 1.9" in styled and "137.1 ± 1.9" in styled, styled
 
 
+def _sample_rows() -> pd.DataFrame:
+    """Rows of the sample pair's comparison table (comparison.csv, 2026-12-06): a mm length, an area, a fold, a
+    jaw angle and a lift (no value of its own)."""
+    return pd.DataFrame(dict(
+        metric=["jawline_height_mm", "lower_face_area_mm2", "nlf_depth", "jaw_angle_deg", "jawline_lift_mm"],
+        side=["mean", "mean", "right", "right", "mean"], change=[-1.07, -91.16, -0.32, -0.93, 1.59],
+        unit=["mm", "mm2", "index", "deg", "mm"], noise_floor=[3.7, 380.0, 0.84, 2.7, 0.099],
+        verdict=["within_noise"] * 4 + ["lift"], before=[96.2056, 6217.54, 16.2544, 138.013, np.nan],
+        after=[95.1333, 6126.38, 15.9366, 137.084, np.nan], change_scale_sd=[0.048, 8.18, np.nan, np.nan, 0.071]))
+
+
+def test_a_photos_mm_and_mm2_values_carry_their_uncertainty_in_the_comparison_tables():
+    """The app's comparison tables showed a length's and an area's own values bare ("96.2 mm", "6218 mm2"; 100
+    findings of the audit's app page, their scale said once in the caption): each now carries its ±, floor / √2
+    and 1.96 x the iris scale's 1 SD in quadrature (uploads.per_photo_cell), in the phone's table and the wide one;
+    a fold's and a jaw angle's (no mm scale) are as before."""
+    app = app_module()
+    shown = _sample_rows()
+    # a scale the user gave (no uncertainty): the floor's share alone, still a ± (it was "96.2 mm")
+    assert app.compact_values(shown).set_index("metric").loc["jawline_height_mm, mean", "before"] == "96.2 ± 2.6 mm"
+    v = app.compact_values(shown, scale_pct=4.5).set_index("metric")
+    assert v.loc["jawline_height_mm, mean", "before"] == "96.2 ± 8.9 mm", v  # hypot(3.7 / √2, 1.96 x 4.33)
+    assert v.loc["lower_face_area_mm2, mean", "after"] == "6126 ± 1114 mm2", v  # twice the % for an area
+    assert v.loc["nlf_depth, right", "before"] == "16.25 ± 0.59 index", v
+    assert v.loc["jaw_angle_deg, right", "before"] == "138.0 ± 1.9 deg", v
+    assert "jawline_lift_mm, mean" not in v.index, v
+    table = "| metric | before | after |\n|---|---|---|\n" + "\n".join(
+        f"| {m} | {b} | {a} |" for m, b, a in zip(v.index, v["before"], v["after"]))
+    assert _rules(table) == [], table
+    html = app.table_styled(shown, 4.5).to_html()
+    for cell in ("96.2 ± 8.9", "95.1 ± 8.8", "6218 ± 1129", "16.25 ± 0.59", "137.1 ± 1.9"):
+        assert cell in html, cell
+    note = app.scale_table_note(4.5)
+    assert "1.96 × that scale's share" in note and _rules(note) == [], note
+
+
+def test_a_photos_uncertainty_adds_the_scale_at_the_floors_coverage():
+    from facemetrics.compare import SCALE_COVERAGE_K, per_photo_scaled_uncertainty, per_photo_uncertainty
+
+    assert per_photo_scaled_uncertainty(100.0, 2.0, "mm", 5.0) == np.hypot(2 / np.sqrt(2), SCALE_COVERAGE_K * 5.0)
+    assert per_photo_scaled_uncertainty(100.0, 2.0, "mm2", 5.0) == np.hypot(2 / np.sqrt(2), SCALE_COVERAGE_K * 10.0)
+    for unit in ("index", "deg", "pct"):
+        assert per_photo_scaled_uncertainty(100.0, 2.0, unit, 5.0) == per_photo_uncertainty(2.0)
+    assert per_photo_scaled_uncertainty(100.0, 2.0, "mm", np.nan) == per_photo_uncertainty(2.0)
+    assert np.isnan(per_photo_scaled_uncertainty(np.nan, 2.0, "mm", 5.0))
+
+
+def test_the_expression_flow_cues_name_their_noise_floor():
+    """"a mouth corner moved 1.7 mm relative to the jowl below it (limit 0.6 mm)": a single reading of the pair
+    with no spread said; each flow cue now names its own noise floor (the default floors' rule on the 325
+    nuisance-only pairs: bench_compare.py --noise-floors)."""
+    from facemetrics.compare.expression import (MOUTH_CORNER_RISE_FLOOR_MM, MOUTH_WIDENING_FLOOR_MM,
+                                                _flow_expression_cues)
+
+    narrower, rise = _flow_expression_cues({"mouth_widening_mm": -2.04, "mouth_corner_rise_mm": 1.71})
+    assert narrower == f"mouth corners moved 2.0 mm narrower (noise floor {MOUTH_WIDENING_FLOOR_MM:.2f} mm; limit 0.5 mm)"
+    assert rise == (f"a mouth corner moved 1.7 mm relative to the jowl below it (noise floor "
+                    f"{MOUTH_CORNER_RISE_FLOOR_MM:.2f} mm; limit 0.6 mm)")
+    assert _rules(narrower) == [] and _rules(rise) == [], (narrower, rise)
+    assert 0 < MOUTH_WIDENING_FLOOR_MM < 0.5 and 0 < MOUTH_CORNER_RISE_FLOOR_MM < 0.6  # below their limits
+    # the framing message's face shares: a check of the photos against a limit, masked with its reason
+    framing = "the photos are framed differently (the face fills 56 % vs 31 % of the frame's width, 1.82x; limit 1.20x)"
+    assert _rules(framing) == []
+
+
 def test_every_numeric_column_of_photos_csv_names_its_unit_and_its_uncertainty_or_why_none(sample_analysis):
     """The schema's audit of a photo's row (``photos.csv``): each numeric column has a unit (its name's suffix or
     the schema's unit word: the quality columns' were empty) and its uncertainty or the reason it has none

@@ -83,7 +83,8 @@ def expression_kept_notes(change_rows, columns) -> list[str]:
     -------
     list of str
         ``"`S01/mc/p8.jpg` (S01, microcurrent, 24 h since treatment): expression may differ (a mouth corner
-        moved 1.8 mm relative to the jowl below it (limit 0.6 mm))"`` in the rows' order; [] when none.
+        moved 1.8 mm relative to the jowl below it (noise floor 0.06 mm; limit 0.6 mm))"`` in the rows' order; []
+        when none.
     """
     verdicts = [f"{c}_verdict" for c in columns]
     out = []

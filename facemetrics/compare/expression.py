@@ -44,6 +44,18 @@ MAX_MOUTH_WIDENING_MM = 0.5
 MAX_MOUTH_CORNER_RISE_MM = 0.6
 
 
+#: the two flow cues' own noise floors (mm), named beside each cue in its message (a cue is one reading of the
+#: pair, with no spread of its own: stop 55's units audit): the default floors' rule
+#: (:func:`facemetrics.compare.noise_floors_from_nuisances`: 1.25 x the largest |cue| over the 325 nuisance-only
+#: pairs, rounded up to two significant digits), measured by ``python bench/bench_compare.py --noise-floors``
+#: (2026-12-06, on 1b10929: largest widening 0.019 mm, largest rise 0.047 mm, both jpeg_70 / noise / gamma; as
+#: docs/compare.md's 2026-12-02 table: 0.018 / 0.047).  Printed with 2 decimals: "noise floor 0.06 mm"
+MOUTH_WIDENING_FLOOR_MM = 0.024
+
+
+MOUTH_CORNER_RISE_FLOOR_MM = 0.059
+
+
 @dataclasses.dataclass(frozen=True)
 class SmileChange:
     """The expression check's smile cue between two photos (:func:`smile_change`).
@@ -163,15 +175,17 @@ def lip_shape_changes(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
 def _flow_expression_cues(c: dict) -> list[str]:
     """The expression cues of :func:`gate` read from the pose-corrected flow (the pair's cues ``c``), each
     as a message part: the mouth corners moved wider or narrower beyond :data:`MAX_MOUTH_WIDENING_MM`, or a
-    corner moved against the jowl below it beyond :data:`MAX_MOUTH_CORNER_RISE_MM` (mm)."""
+    corner moved against the jowl below it beyond :data:`MAX_MOUTH_CORNER_RISE_MM` (mm), each with its noise
+    floor (:data:`MOUTH_WIDENING_FLOOR_MM`, :data:`MOUTH_CORNER_RISE_FLOOR_MM`)."""
     out = []
     if abs(c["mouth_widening_mm"]) > MAX_MOUTH_WIDENING_MM:
         word = "wider" if c["mouth_widening_mm"] > 0 else "narrower"
         out.append(f"mouth corners moved {fixed(abs(c['mouth_widening_mm']), 1)} mm {word} "
-                   f"(limit {fixed(MAX_MOUTH_WIDENING_MM, 1)} mm)")
+                   f"(noise floor {fixed(MOUTH_WIDENING_FLOOR_MM, 2)} mm; limit {fixed(MAX_MOUTH_WIDENING_MM, 1)} mm)")
     if c["mouth_corner_rise_mm"] > MAX_MOUTH_CORNER_RISE_MM:
         out.append(f"a mouth corner moved {fixed(c['mouth_corner_rise_mm'], 1)} mm relative to the jowl below it "
-                   f"(limit {fixed(MAX_MOUTH_CORNER_RISE_MM, 1)} mm)")
+                   f"(noise floor {fixed(MOUTH_CORNER_RISE_FLOOR_MM, 2)} mm; "
+                   f"limit {fixed(MAX_MOUTH_CORNER_RISE_MM, 1)} mm)")
     return out
 
 

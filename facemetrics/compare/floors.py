@@ -187,6 +187,50 @@ def per_photo_uncertainty(floor: float) -> float:
     return float(floor) / float(np.sqrt(2.0))
 
 
+#: the coverage factor that brings the mm scale's 1 SD to the noise floor's coverage (about 95 %: the floors are
+#: 1.25 x the largest nuisance-only change or t(0.975) x RMS of repeats) before the two are added
+#: (:func:`per_photo_scaled_uncertainty`); the iris scale's error is mostly how iris size varies between
+#: people, near-normal, so 1.96 SD covers about 95 % of it
+SCALE_COVERAGE_K = 1.96
+
+
+def per_photo_scaled_uncertainty(value: float, floor: float, unit: str, scale_pct: float) -> float:
+    """The uncertainty (±) of one photo's value of a row in ``unit``, with the mm scale's share when it has one.
+
+    Two independent parts, at the noise floor's coverage (about 95 %):
+
+    - the measurement's repeatability, ``floor / sqrt(2)`` (:func:`per_photo_uncertainty`: each photo's share
+      of its change's noise floor ``floor``);
+    - for a length (``mm``) or an area (``mm2``): the mm scale's, ``SCALE_COVERAGE_K x |value| x p x
+      scale_pct / 100`` (p = 1 for mm, 2 for mm2, to first order; ``scale_pct`` the photo's
+      ``mm_per_px_uncertainty_pct``, 1 SD: photos.csv's dictionary gives the same 1 SD), which the floor does not
+      contain (it is measured on no-change pairs, where the scale has no effect);
+
+    added in quadrature: ``sqrt((floor / sqrt(2))^2 + (1.96 x scale SD)^2)``.  The scale's part is shared by the
+    before and after values of one comparison (both are read in the before photo's scale), so it cancels in
+    their change (the change's ``scale ±`` is what is left of it).  Other units (index, deg, pct) and a scale
+    without an uncertainty (NaN ``scale_pct``: one the user gave) carry the repeatability alone.  NaN for a NaN
+    ``floor`` or ``value``.
+
+    >>> round(per_photo_scaled_uncertainty(96.2, 3.7, "mm", 4.5), 2)
+    8.88
+    >>> round(per_photo_scaled_uncertainty(16.3, 0.84, "index", 4.5), 3)
+    0.594
+    """
+    u = per_photo_uncertainty(floor)
+    power = {"mm": 1, "mm2": 2}.get(unit)
+    try:
+        v, pct = float(value), float(scale_pct)
+    except (TypeError, ValueError):
+        return float("nan")
+    if not np.isfinite(v):
+        return float("nan")
+    if power is None or not np.isfinite(pct):
+        return u
+    scale = SCALE_COVERAGE_K * abs(v) * power * pct / 100.0
+    return float(np.hypot(u, scale))
+
+
 def _round_up_2sig(x: float) -> float:
     """``x`` rounded up to two significant digits (0 for ``x <= 0``)."""
     if not x > 0:
