@@ -109,3 +109,14 @@ def test_a_file_name_time_does_not_override_an_exif_time(pair):
     a, b = pair
     before = dataclasses.replace(a, name="IMG_20261124_230000.jpg")  # EXIF 2026-11-02 08:00 wins
     assert swapped(order_messages(before, b)) == []
+
+
+def test_a_before_photo_days_or_years_after_the_after_photo_is_said_in_days_or_years(pair):
+    """The swapped-photos warning said any gap in hours ("122105.0 h" for a camera clock 14 years off, stop 55):
+    beyond a few days it is said in days, from a year in years (``timekeys.since_text``, the one formatter)."""
+    a, b = pair
+    t = datetime(2026, 11, 2, 8, 0)
+    assert order_messages(at(a, t + timedelta(hours=36)), at(b, t))[0].startswith(f"{MSG_SWAPPED} 36.0 h after")
+    assert order_messages(at(a, t + timedelta(days=9)), at(b, t))[0].startswith(f"{MSG_SWAPPED} 9.0 days after")
+    assert order_messages(at(a, t), at(b, datetime(2012, 11, 2, 8, 0)))[0].startswith(
+        f"{MSG_SWAPPED} 14.0 years after")

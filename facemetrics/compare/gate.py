@@ -8,7 +8,7 @@ import numpy as np
 
 from ..analyze import PhotoAnalysis, face_place
 from ..quality import MAX_MM_PER_PX
-from ..timekeys import capture_time_of, hours_between
+from ..timekeys import capture_time_of, hours_between, since_text
 from ..rounding import fixed
 from .measure import _Pair, eyes_covered
 from .pose import (MAX_CHECKED_CAMERA_PCT, MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_FLOORS_LACK,
@@ -415,7 +415,7 @@ def order_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     hours = hours_between(ta or None, tb or None)
     if not np.isfinite(hours) or hours <= MAX_BEFORE_AFTER_H:
         return []
-    span = f"{fixed(hours, 1)} h" if hours >= 1 else f"{fixed(hours * 60, 0)} min"
+    span = since_text(hours)  # the one formatter: minutes, hours, days or years
     said = " and ".join(f"{t} ({_TIME_SOURCE_WORDS.get(s, s)})" for t, s in ((ta, sa), (tb, sb)))
     return [f"{MSG_SWAPPED} {span} after the after photo (capture times {said}): are the two photos swapped? "
             f"If so, {REMEDY_SWAP} (a lift then reads as a sag and a sag as a lift); the verdicts are for the "
