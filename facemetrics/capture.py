@@ -157,11 +157,13 @@ def capture_check(baseline: dict, new: dict, reference: str = "the baseline") ->
         now_cm = SELFIE_DISTANCE_CM * (1.0 + d["distance_pct"] / 100.0)
         cm = 5 * round(move_pct / 100 * now_cm / 5)
         way = "further away" if d["distance_pct"] < 0 else "closer"
-        cm_txt = (f" (about {cm:.0f} cm, if {reference} was taken at about {SELFIE_DISTANCE_CM:.0f} cm: only the % "
-                  "is measured)" if cm >= 5 else "")
-        why = (f"the camera is closer than in {reference}, which changes the perspective of the jaw"
-               if d["distance_pct"] < 0 else f"the camera is further away than in {reference}")
-        advice.append(f"Hold the phone {way} by about {move_pct:.0f} % of the distance it is at now{cm_txt}: {why}.")
+        # the reference named once, in the why; the cm clause after it says "that photo" ("if your first stored
+        # photo was taken at about 40 cm" read as when it was stored, and named it twice: stop 55, b2)
+        cm_txt = (f" (a move of about {cm:.0f} cm, if that photo was taken with the phone about "
+                  f"{SELFIE_DISTANCE_CM:.0f} cm from the face: only the % is measured)" if cm >= 5 else "")
+        why = (f"the camera is closer than in {reference}{cm_txt}, which changes the perspective of the jaw"
+               if d["distance_pct"] < 0 else f"the camera is further away than in {reference}{cm_txt}")
+        advice.append(f"Hold the phone {way} by about {move_pct:.0f} % of the distance it is at now: {why}.")
     if smile.beyond and smile.change > 0:
         advice.append(f"Relax your face: you are smiling more than in {reference} (neutral expression, lips "
                       "together).")

@@ -93,7 +93,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .timekeys import name_key
+from .timekeys import name_key, since_text
 
 __all__ = ["BASELINE", "POST", "MAX_DAYS_BEFORE_TREATMENT", "PairingPhoto", "PhotoPair", "Pairing", "pair_photos",
            "too_early", "MAX_DAYS_AFTER_TREATMENT", "too_late"]
@@ -134,7 +134,7 @@ def too_late(hours_since_treatment) -> str:
     h = _hours(hours_since_treatment)
     if h is None or h <= MAX_DAYS_AFTER_TREATMENT * 24.0:
         return ""
-    return (f"taken {h / 24.0:.0f} days after the treatment (more than {MAX_DAYS_AFTER_TREATMENT:g} days: a "
+    return (f"taken {since_text(h)} after the treatment (more than {MAX_DAYS_AFTER_TREATMENT:g} days: a "
             f"camera clock set ahead, e.g. to a later year, or a photo from another session?): not compared "
             f"{MANIFEST_REMEDY}")
 
@@ -147,8 +147,7 @@ def too_early(hours_since_treatment) -> str:
     h = _hours(hours_since_treatment)
     if h is None or -h <= MAX_DAYS_BEFORE_TREATMENT * 24.0:
         return ""
-    days = -h / 24.0
-    return (f"taken {days:.0f} days before the treatment (more than {MAX_DAYS_BEFORE_TREATMENT:g} days: a "
+    return (f"taken {since_text(h)} before the treatment (more than {MAX_DAYS_BEFORE_TREATMENT:g} days: a "
             f"camera clock reset, e.g. to 2000-01-01, or a photo from another session?): not used as a "
             f"before photo {MANIFEST_REMEDY}")
 

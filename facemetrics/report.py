@@ -24,10 +24,12 @@ from .compare.expression import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 from .compare.identity import MSG_MISMATCH
 from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels_or, peak_resolved,
                           HALF_LIFE_SPAN, unresolved_span)
+from .decay.carryover import figure_text, shorten_follow_on
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import decimals_for, effect_noun, hours_text, join_words, num, percent, quantity
 from .rounding import MISSING, fixed
+from .timekeys import since_text
 from .folds import CONTRAST_OFFSET_MM
 
 __all__ = [
@@ -72,9 +74,9 @@ def verdict_lines(table: pd.DataFrame) -> list[str]:
     lines, marked = [], []
     for r in pooled:
         label = f"{r['treatment']} / {r['metric']} ({r['side']})"
-        reason = short_reason(r["reason"])
+        reason = follow_on_reason(r["reason"], bool(table.attrs.get("follow_on_notes")))
         lines.append(f"{label}: {r['verdict']} - {reason}")
-        marked += [label] if reason != r["reason"] else []
+        marked += [label] if shorten_unread(r["reason"])[1] else []
     return lines + unread_note(marked)
 
 
@@ -110,7 +112,7 @@ def short_reason(reason) -> str:
 _NO_FIT_STATUSES = ("insufficient_data", "fit_failed", "bootstrap_failed")
 
 
-def subject_gap_lines(table: pd.DataFrame) -> list[str]:
+def subject_gap_lines(table: pd.DataFrame, follow_on_below: bool = False) -> list[str]:
     """The ``## Subjects without a fit of their own`` section of ``report.md``: each per-subject
     decay row with no fit and its ``reason`` (e.g. "Subject S3: 3 times after treatment, 5 needed
     for a per-subject fit; included in the pooled fit only."); empty when every subject row has a fit."""
@@ -120,8 +122,8 @@ def subject_gap_lines(table: pd.DataFrame) -> list[str]:
     if gaps.empty:
         return []
     return ["", "## Subjects without a fit of their own", ""] + [
-        f"- **{r['subject']}, {r['treatment']}, {r['metric']} ({r['side']})**: {short_reason(r['reason'])}"
-        for _, r in gaps.iterrows()]
+        f"- **{r['subject']}, {r['treatment']}, {r['metric']} ({r['side']})**: "
+        f"{follow_on_reason(r['reason'], follow_on_below)}" for _, r in gaps.iterrows()]
 
 
 def uncompared_lines(photos: pd.DataFrame | None) -> list[str]:
@@ -306,7 +308,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     pooled = table[table["subject"].map(is_pooled).astype(bool)]
     for _, r in pooled.iterrows():
         lines.append(f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. "
-                     f"{short_reason(r['reason'])}")
+                     f"{follow_on_reason(r['reason'], bool(follow_on))}")
     # the causes of 'uncertain' once, naming every line of the report that refers to it
     marked = [("" if is_pooled(r["subject"]) else f"{r['subject']}, ")
               + ("regimen: " if r.get("kind") == "regimen" else "") + f"{r['treatment']}, {r['metric']} ({r['side']})"
@@ -353,7 +355,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
                       "into a lasting and a transient part (e.g. a change that does not fade over the photos' span); "
                       "the change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
     lines += source_notes(table)
-    lines += subject_gap_lines(table)
+    lines += subject_gap_lines(table, bool(follow_on))
     lines += uncompared_lines(photos)
     lines += ["", "![timeline](timeline.png)"]
     lines += _regimen_report(full, regimen_note)
@@ -381,10 +383,14 @@ def kept_lines(kept) -> list[str]:
 
 def follow_on_notes(items) -> list[str]:
     """One line per follow-on session left out of the decay fits (``SeriesResult.follow_on``:
-    :class:`facemetrics.decay.carryover.FollowOn`, one per session and series), naming the series it
-    was left out of: ``"S01, rf: the session treated at 2026-12-06T08:00:00 began 96.0 h after the
-    one treated at 2026-12-02T08:00:00, whose effect is not shown gone by then: its changes are left
-    out of the decay fits of jawline_lift_mm (mean), ... (its before photo may carry that effect)"``.
+    :class:`facemetrics.decay.carryover.FollowOn`, one per session and series), naming each series it
+    was left out of with that series' figures (:func:`facemetrics.decay.carryover.figure_text`):
+    ``"S01, rf: the session treated at 2026-12-06T08:00:00 began 4.0 days after the one treated at
+    2026-12-02T08:00:00, whose effect is not shown gone by then in jawline_lift_mm (mean) (the first sessions'
+    fit puts that one's change at ...) and ...: its 3 changes per series are left out of these series' decay
+    fits (its before photo may carry that effect; its rows stay in long.csv)"``.  The one place the console and
+    report.md name the session: the fits' verdicts say only how many rows of how many sessions they left out
+    (:func:`follow_on_reason`; an audit, stop 55: each session was said in every verdict and again here).
     [] for none."""
     sessions: dict[tuple, list] = {}
     for f in items:
@@ -392,13 +398,26 @@ def follow_on_notes(items) -> list[str]:
     lines = []
     for (subj, tr, when), group in sessions.items():
         first = min(group, key=lambda f: f.gap_h)
-        series = join_words(list(dict.fromkeys(f"{f.metric} ({f.side})" for f in group)))
+        series = {f"{f.metric} ({f.side})": f for f in group}
+        by_figure: dict[str, list[str]] = {}  # series with the same words (e.g. "no fit shows ...") said together
+        for name, f in series.items():
+            by_figure.setdefault(figure_text(f), []).append(name)
+        figures = join_words([f"{join_words(names)} ({fig})" for fig, names in by_figure.items()])
         n = max(f.n_rows for f in group)
-        lines.append(f"{subj}, {tr}: the session treated at {when} began {hours_text(first.gap_h)} after the one "
-                     f"treated at {first.earlier_treated_at}, whose effect is not shown gone by then: its "
-                     f"{n} change{'s' if n != 1 else ''} per series {'are' if n != 1 else 'is'} left out of the decay "
-                     f"fits of {series} (its before photo may carry that effect; its rows stay in long.csv)")
+        lines.append(f"{subj}, {tr}: the session treated at {when} began {since_text(first.gap_h)} after the one "
+                     f"treated at {first.earlier_treated_at}, whose effect is not shown gone by then in {figures}: "
+                     f"its {n} change{'s' if n != 1 else ''} per series {'are' if n != 1 else 'is'} left out of "
+                     f"{'these series' if len(series) != 1 else 'this series'}' decay fit{'s' if len(series) != 1 else ''} "
+                     "(its before photo may carry that effect; its rows stay in long.csv)")
     return lines
+
+
+def follow_on_reason(reason, said_below: bool):
+    """A fit's ``reason`` for a surface that lists the follow-on sessions in lines of their own
+    (``said_below``: :func:`follow_on_notes` is printed there): its follow-on sentence cut to the count and a
+    pointer (:func:`facemetrics.decay.carryover.shorten_follow_on`), as :func:`short_reason` gives it."""
+    reason = short_reason(reason)
+    return shorten_follow_on(reason) if said_below else reason
 
 
 def _none_excluded_but(n_uncertain: int, n_follow_on: int) -> str:
@@ -446,8 +465,8 @@ def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=()) -> li
                   "Each of these sessions began while an earlier session of the same subject and treatment may "
                   "still act (the fit of the subjects' first sessions does not show that session's change inside "
                   "the margin by then, at its 90% CI), so its before photo may carry that effect and its changes "
-                  "are no changes from a fresh baseline; the decay fits leave them out (each fit's reason gives the "
-                  "figures). Their comparisons stay in `changes.csv` and `long.csv`, and the Regimen section "
+                  "are no changes from a fresh baseline; the decay fits leave them out (each line gives each series' "
+                  "figures; `timeline.csv`'s `reason` says it per fit too). Their comparisons stay in `changes.csv` and `long.csv`, and the Regimen section "
                   "compares their before photos with the first session's.", ""]
         lines += [f"- {n}" for n in follow_on]
     return lines

@@ -95,27 +95,50 @@ def hours_between(taken_at, treated_at) -> float:
     return (a - b).total_seconds() / 3600.0
 
 
-def since_text(hours) -> str:
-    """How long a photo was taken from a time (the treatment's), for a sentence: ``"5 min"`` below
-    1 h, else ``"2.0 h"`` (the absolute value; the caller says before or after).
+#: a time difference up to this is said in hours (a study's photos are 0-48 h after the treatment, the decay fits'
+#: time axis; 72 h keeps a 48 h photo taken late in hours), beyond it in days (:func:`since_text`)
+HOURS_SAID_UP_TO_H = 72.0
+#: ... and from this many days on in years (of 365.25 days): a camera clock years off read "+122105.0 h"
+DAYS_SAID_UP_TO = 365.0
+
+
+def since_text(hours, digits: int = 1) -> str:
+    """A time difference for a sentence, the one formatter of the console, report.md and the messages: ``"5 min"``
+    below 1 h, ``"2.0 h"`` up to :data:`HOURS_SAID_UP_TO_H`, ``"7.0 days"`` beyond it, ``"13.9 years"`` from
+    :data:`DAYS_SAID_UP_TO` days (the absolute value; the caller says before or after, later or earlier).
 
     A second photo 5 min after the first read "0.1 h after" (3 min: "0.0 h after"), which says the
-    photos were taken at one moment or reads as a rounding error (an audit, 2026-12-04); the tables
-    keep their hours (``hours_since_treatment`` [h]), only the words change.
+    photos were taken at one moment or reads as a rounding error (an audit, 2026-12-04); an EXIF time 14 years
+    from the manifest's read "+122105.0 h" and a follow-on session's photo "167.8 h after the treatment" (an
+    audit, stop 55: said in days or years since); the tables keep their hours (``hours_since_treatment`` [h]),
+    only the words change.
 
     Parameters
     ----------
     hours : float
         Hours from the time [h], finite (negative: before it).
+    digits : int
+        Decimals of the hours; ``2``: a decay fit's time point, said in hours below 1 h too, as changes.csv's
+        ``hours_since_treatment`` (``"0.75 h"``, ``"2.25 h"``, trailing zeros dropped); days and years take one.
 
     Returns
     -------
     str
         Whole minutes (``"0 min"``, ``"59 min"``) when ``|hours|`` rounds to under 60 min, else hours
-        to 0.1 h (``"1.0 h"``, ``"36.5 h"``).
+        (``"1.0 h"``, ``"36.5 h"``; with ``digits=2`` ``"0.75 h"``, ``"6 h"``), days (``"7.0 days"``) or years
+        (``"13.9 years"``).
     """
-    minutes = round(abs(float(hours)) * 60.0)
-    return f"{minutes:.0f} min" if minutes < 60 else f"{abs(float(hours)):.1f} h"
+    h = abs(float(hours))
+    minutes = round(h * 60.0)
+    if minutes < 60 and digits == 1:
+        return f"{minutes:.0f} min"
+    if round(h, digits) <= HOURS_SAID_UP_TO_H:
+        text = f"{h:.{digits}f}"
+        return (text.rstrip("0").rstrip(".") if digits > 1 else text) + " h"
+    days = h / 24.0
+    if round(days, 1) < DAYS_SAID_UP_TO:
+        return f"{days:.1f} days"
+    return f"{days / 365.25:.1f} years"
 
 
 def ambiguous_time(text, what: str = "time") -> str:

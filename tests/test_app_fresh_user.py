@@ -109,12 +109,12 @@ def test_the_roles_editor_warns_of_a_photo_dated_years_later_without_a_manifest(
         ("later.jpg", _jpeg_taken_at(SAMPLES / "astronaut_after.jpg", "2031:01:01 00:00:00"), "image/jpeg")])
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    warned = [str(w.value) for w in at.warning if "days after the treatment" in str(w.value)]
+    warned = [str(w.value) for w in at.warning if "years after the treatment" in str(w.value)]
     assert len(warned) == 1 and warned[0].startswith(r"later\.jpg: taken"), [str(w.value) for w in at.warning]
     assert "manifest" not in warned[0] and "set its role and its hours since treatment" in warned[0]
     # shown above the roles editor's expander (collapsed by default), not only inside it
     (editor,) = [e for e in at.expander if "Which photos are 'before'" in str(e.label)]
-    assert not [w for w in editor.warning if "days after the treatment" in str(w.value)]
+    assert not [w for w in editor.warning if "years after the treatment" in str(w.value)]
 
 
 def test_one_file_picked_twice_is_named_once():

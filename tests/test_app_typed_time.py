@@ -68,7 +68,7 @@ def test_a_typed_time_wins_over_the_file_name_and_exif(save, tmp_path):
     assert got["cam.jpg"] == ("2026-11-24T09:00:00", "typed", "post")
     # the EXIF time it overrode is named, as the typed time's (not a manifest's)
     (said,) = [m for m in msgs if m.startswith("cam.jpg")]
-    assert "the typed time 2026-11-24T09:00:00 is 90 min later than the photo's EXIF capture time" in said, said
+    assert "the typed time 2026-11-24T09:00:00 is 1.5 h later than the photo's EXIF capture time" in said, said
     assert "manifest" not in said, said
 
 

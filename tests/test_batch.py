@@ -1662,11 +1662,11 @@ def test_a_manifest_time_far_from_the_exif_time_is_used_and_said(tmp_path):
     res = run_batch(d, tmp_path / "out", manifest=m, workers=1, progress=False, compare=False)
     rows = {r["photo"]: r for r in res.photo_rows}
     assert rows["far.jpg"]["taken_at"] == "2026-11-02T08:30" and rows["far.jpg"]["hours_since_treatment"] == 0.5
-    assert ("manifest taken_at 2026-11-02T08:30 is 90 min later than the photo's EXIF capture time "
+    assert ("manifest taken_at 2026-11-02T08:30 is 1.5 h later than the photo's EXIF capture time "
             "2026-11-02T07:00:00: the manifest's time is used") in rows["far.jpg"]["warnings"], rows["far.jpg"]
     assert "manifest" not in (rows["near.jpg"]["warnings"] or "") + (rows["none.jpg"]["warnings"] or "")
     assert len(res.taken_at_notes) == 1 and res.taken_at_notes[0].startswith("1 photo: the manifest's taken_at")
-    assert res.taken_at_notes[0].endswith(": far.jpg (+90 min)"), res.taken_at_notes
+    assert res.taken_at_notes[0].endswith(": far.jpg (+1.5 h)"), res.taken_at_notes
     assert "manifest taken_at" in pd.read_csv(tmp_path / "out" / "photos.csv").set_index("photo").loc["far.jpg", "warnings"]
 
 

@@ -24,7 +24,8 @@ def test_each_difference_gets_its_sentence():
     assert "to your right" in text  # yaw + = turned to the subject's left
     assert "Hold your head straight" in text
     # face 20 % larger: the camera at 1/1.2 of the baseline's distance, so 20 % of the present distance further away
-    assert "further away by about 20 % of the distance it is at now (about 5 cm" in text
+    assert "further away by about 20 % of the distance it is at now: the camera is closer than in the baseline " \
+           "(a move of about 5 cm" in text, text
     assert "smiling" in text and "Close your mouth" in text
     assert "more light" in text and "blurrier" in text
     assert round(c.differences["distance_pct"]) == -17
@@ -42,13 +43,15 @@ def test_distance_advice_is_a_share_of_the_present_distance():
     baseline's distance; a fake camera in the app, 2026-12-04): it is 55 % of the distance held at now."""
     far = capture_check(BASE, dict(BASE, ipd_px=120.0 / 2.23))
     text = " ".join(far.advice)
-    assert "closer by about 55 % of the distance it is at now (about 50 cm" in text, text
+    assert "closer by about 55 % of the distance it is at now: the camera is further away than in the baseline " \
+           "(a move of about 50 cm" in text, text
     assert round(far.differences["distance_pct"]) == 123  # the difference itself is unchanged
     for k in (1.3, 2.0, 5.0, 20.0):  # however far: less than 100 % closer
         pct = float(" ".join(capture_check(BASE, dict(BASE, ipd_px=120.0 / k)).advice).split(" % of the distance")[0].split()[-1])
         assert 0 < pct < 100 and abs(pct - 100 * (1 - 1 / k)) < 0.51
     near = " ".join(capture_check(BASE, dict(BASE, ipd_px=120.0 * 2.0)).advice)
-    assert "further away by about 100 % of the distance it is at now (about 20 cm" in near, near  # at half the distance: double it
+    assert "further away by about 100 % of the distance it is at now: the camera is closer than in the baseline " \
+           "(a move of about 20 cm" in near, near  # at half the distance: double it
 
 
 def test_unmeasurable_new_photo():
@@ -177,8 +180,22 @@ def test_distance_advice_gives_its_percent_and_its_cm_of_one_move_and_says_what_
     for k in (0.5, 0.7, 1.4, 2.23):  # the camera at k x the baseline's distance
         text = " ".join(capture_check(BASE, dict(BASE, ipd_px=120.0 / k)).advice)
         pct = float(text.split(" % of the distance it is at now")[0].split()[-1])
-        cm = float(text.split(" cm, if the baseline was taken at about 40 cm: only the % is measured")[0].split()[-1])
+        cm = float(text.split(" cm, if that photo was taken with the phone about 40 cm from the face: only the % is "
+                              "measured")[0].split()[-1])
         now_cm = k * SELFIE_DISTANCE_CM
         assert abs(pct - 100 * abs(1 - 1 / k)) < 0.51, text
         assert abs(cm - pct / 100 * now_cm) <= 2.5 + 0.01 * now_cm, text  # the same move, rounded to 5 cm
         assert "arm's length" not in text, text
+
+
+def test_the_distance_hint_names_its_reference_once_and_its_cm_clause_reads_of_that_photo():
+    """*My study* checks a photo against "your first stored photo" when no before photo is stored; the hint read
+    "(about 50 cm, if your first stored photo was taken at about 40 cm: only the % is measured): the camera is
+    further away than in your first stored photo" (stop 55's audit: "taken" read as when it was stored, and the
+    reference twice).  It names the reference once, in why, and the cm clause speaks of "that photo"."""
+    for ref in ("the baseline", "your first stored photo"):
+        (text,) = capture_check(BASE, dict(BASE, ipd_px=120.0 / 2.23), reference=ref).advice
+        assert text.count(ref) == 1, text
+        assert text == ("Hold the phone closer by about 55 % of the distance it is at now: the camera is further away "
+                        f"than in {ref} (a move of about 50 cm, if that photo was taken with the phone about 40 cm "
+                        "from the face: only the % is measured)."), text

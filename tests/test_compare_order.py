@@ -133,3 +133,14 @@ def test_one_time_with_a_utc_offset_and_one_without_is_read_in_every_zone_or_sai
                               at(b, datetime(2026, 11, 2, 12, 0, tzinfo=timezone.utc)))  # 28 h: in any zone
     c = compare_photos(at(a, datetime(2026, 11, 2, 12, 0)), at(b, datetime(2026, 11, 2, 13, 0, tzinfo=plus5)))
     assert c.status == "warning" and c.messages[0].startswith(MSG_ORDER_UNCHECKED), c.messages
+
+
+def test_a_before_photo_days_or_years_after_the_after_photo_is_said_in_days_or_years(pair):
+    """The swapped-photos warning said any gap in hours ("122105.0 h" for a camera clock 14 years off, stop 55):
+    beyond a few days it is said in days, from a year in years (``timekeys.since_text``, the one formatter)."""
+    a, b = pair
+    t = datetime(2026, 11, 2, 8, 0)
+    assert order_messages(at(a, t + timedelta(hours=36)), at(b, t))[0].startswith(f"{MSG_SWAPPED} 36.0 h after")
+    assert order_messages(at(a, t + timedelta(days=9)), at(b, t))[0].startswith(f"{MSG_SWAPPED} 9.0 days after")
+    assert order_messages(at(a, t), at(b, datetime(2012, 11, 2, 8, 0)))[0].startswith(
+        f"{MSG_SWAPPED} 14.0 years after")

@@ -70,7 +70,7 @@ def test_a_follow_on_session_is_left_out_and_named():
     assert abs(f.lasting - RF["lasting"]) < 0.25, f.lasting  # pooled as before: -0.19 mm (95 % CI -9.6 to 1.0)
     assert f.n_photos == 3 * len(FIRST_TIMES)
     assert "3 follow-on sessions" in f.reason and "12 rows" in f.reason
-    assert "S1's session treated at 2026-11-06T08:00:00 began 96.0 h after the one treated at 2026-11-02T08:00:00" \
+    assert "S1's session treated at 2026-11-06T08:00:00 began 4.0 days after the one treated at 2026-11-02T08:00:00" \
         in f.reason
     assert "not shown inside \u00b1" in f.reason
     assert [(x.subject, x.gap_h, x.n_rows) for x in res.follow_on] == [("S1", 96.0, 4), ("S2", 96.0, 4),
@@ -149,10 +149,11 @@ def test_report_and_console_name_the_follow_on_sessions(tmp_path, capsys):
     _, table = run_timeline(out, n_boot=100, seed=0)
     md = (out / "report.md").read_text()
     assert "### Sessions left out of the decay fits: follow-on sessions" in md
-    line = ("- S2, rf: the session treated at 2026-11-07T08:00:00 began 96.0 h after the one treated at "
-            "2026-11-03T08:00:00, whose effect is not shown gone by then: its 4 changes per series are left out "
-            "of the decay fits of jawline_lift_mm (mean)")
-    assert line in md
+    line = ("- S2, rf: the session treated at 2026-11-07T08:00:00 began 4.0 days after the one treated at "
+            "2026-11-03T08:00:00, whose effect is not shown gone by then in jawline_lift_mm (mean) (the first "
+            "sessions' fit puts that one's change at ")
+    assert line in md, md
+    assert "its 4 changes per series are left out of this series' decay fit" in md
     assert "None: every photo was measured and compared." not in md
     assert len(table.attrs["follow_on_notes"]) == 3
     _print_verdicts(table)
@@ -184,3 +185,35 @@ def test_sessions_are_timed_as_the_batch_times_them():
     assert len(order) == 3
     assert [text for _, _, text in order] == ["2026-11-02T08:00:00+01:00", "2026-11-06T08:00:00",
                                                "2026-11-10T08:00:00+01:00"]
+
+
+def test_each_follow_on_session_is_named_once_per_surface_with_its_figures(tmp_path, capsys):
+    """The follow-on sessions were said twice on the console and in report.md (stop 55's audit, docs/validation.md
+    §12 Rounds 7 and 10): in each verdict's reason (session, gap, figures) and again in their own lines / section.
+    The verdict now says how many rows of how many sessions it left out and points below; each session's line there
+    names it once, with each series' figures.  timeline.csv keeps the whole reason (the app shows it, with no
+    such lines)."""
+    from facemetrics.cli import _print_verdicts
+    from facemetrics.decay.carryover import shorten_follow_on
+
+    out = tmp_path / "batch"
+    out.mkdir()
+    two_sessions(96.0, RF).reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)
+    pd.DataFrame({"photo": ["a.jpg"], "excluded": [""]}).to_csv(out / "photos.csv", index=False)
+    _, table = run_timeline(out, n_boot=100, seed=0)
+    md = (out / "report.md").read_text()
+    _print_verdicts(table)
+    printed = capsys.readouterr().out
+    for text in (md, printed):
+        for when in ("2026-11-06T08:00:00", "2026-11-07T08:00:00", "2026-11-08T08:00:00"):
+            assert text.count(f"treated at {when}") == 1, (when, text)
+        assert "12 rows of 3 follow-on sessions were left out of this fit (sessions begun while an earlier one may " \
+               "still act; each is named, with this series' figures, under the follow-on sessions below)." in text
+        assert text.count("not shown inside \u00b1") == 3, text  # the figures: in the sessions' lines
+    from facemetrics.report import is_pooled
+
+    pooled = table[table["subject"].map(is_pooled).astype(bool) & (table["metric"] == METRIC)].iloc[0]
+    whole = str(pooled["reason"])
+    assert "S1's session treated at 2026-11-06T08:00:00 began 4.0 days after" in whole, whole  # timeline.csv's
+    assert "S1's session" not in shorten_follow_on(whole) and shorten_follow_on("no follow-on here.") == \
+        "no follow-on here."

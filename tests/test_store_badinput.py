@@ -250,16 +250,16 @@ def test_a_photo_dated_years_from_its_session_is_named_when_added(tmp_path, caps
                                    ("reset.jpg", jpeg(4, "2000:01:01 00:00:00"))], **SESSION, measure=False)
     assert [r.status for r in res] == ["added"] * 4
     assert res[0].message == "" and res[1].message == ""
-    assert res[2].message.startswith("taken 1521 days after the treatment") and "not compared" in res[2].message
-    assert res[3].message.startswith("taken 9802 days before the treatment") and "not used as a before" in res[3].message
+    assert res[2].message.startswith("taken 4.2 years after the treatment") and "not compared" in res[2].message
+    assert res[3].message.startswith("taken 26.8 years before the treatment") and "not used as a before" in res[3].message
     for r in res[2:]:
         assert "manifest" not in r.message and "`study report` leaves it out" in r.message
     # a follow-up photo is timed from the session it joins
     (late,) = store.add_photos("ann", [("later.jpg", jpeg(5, "2030:01:01 00:00:00"))], follow_up=True, measure=False)
-    assert late.status == "added" and late.message.startswith("taken 1156 days after the treatment"), late
+    assert late.status == "added" and late.message.startswith("taken 3.2 years after the treatment"), late
     assert main(["study", "add", "--store", str(tmp_path), "--subject", "ann", "--follow-up", "--no-measure",
                  str(_write(tmp_path / "x.jpg", jpeg(6, "2029:01:01 00:00:00")))]) == 0
-    assert "x.jpg: added (post, taken 2029-01-01T00:00:00) - taken 791 days after the treatment" in capsys.readouterr().out
+    assert "x.jpg: added (post, taken 2029-01-01T00:00:00) - taken 2.2 years after the treatment" in capsys.readouterr().out
 
 
 def _write(path, data: bytes):

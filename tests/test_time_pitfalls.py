@@ -108,7 +108,8 @@ def test_travel_reads_treated_at_in_the_before_photos_offset_and_warns():
     assert {e.treated_at for e in out} == {"2026-11-02T08:00:00+00:00"}
     assert [hours_between(t, e.treated_at) for t, e in zip(times, out)] == [-0.5, 0.5, 1.0]
     assert hours_between(times[2], "2026-11-02T08:00") == 3.0  # the wall-clock reading (the defect)
-    assert list(warned) == [2] and "read in +00:00" in warned[2] and "1 h after" in warned[2] and "3 h)" in warned[2]
+    assert list(warned) == [2] and "read in +00:00" in warned[2] and "1.0 h after the treatment" in warned[2]
+    assert "(as wall-clock times 3.0 h after)" in warned[2], warned[2]
     assert len(notes) == 1 and "+00:00, +02:00" in notes[0] and "p2.jpg" in notes[0]
     assert not any(e.note for e in out)
 
@@ -172,7 +173,7 @@ def test_a_baseline_more_than_the_limit_before_is_never_the_before_photo():
     pairing = pair_photos(photos)
     assert [(p.photo, p.before, p.repeats) for p in pairing.pairs] == [("p24.jpg", "pre.jpg", ())]
     (name, reason), = pairing.too_early
-    assert name == "reset.jpg" and reason.startswith("taken 9803 days before the treatment (more than 30 days")
+    assert name == "reset.jpg" and reason.startswith("taken 26.8 years before the treatment (more than 30 days")
 
 
 def test_a_baseline_a_week_before_is_kept():
@@ -189,7 +190,7 @@ def test_batch_leaves_a_reset_clock_photo_out_with_its_reason():
     times = {"a_reset.jpg": "2000-01-01T00:00:00", "b_pre.jpg": "2026-11-03T07:30:00", "c_24h.jpg": "2026-11-04T08:00:00"}
     rows = [_table_row(PhotoEntry(Path(n), f"S01/rf/{n}", "S01", "rf", taken_at=t, treated_at="2026-11-03T08:00:00"),
                        dict(measured, sha256=n)) for n, t in times.items()]
-    assert rows[0]["role"] == "" and rows[0]["excluded"].startswith("taken 9803 days before the treatment")
+    assert rows[0]["role"] == "" and rows[0]["excluded"].startswith("taken 26.8 years before the treatment")
     jobs = _comparison_jobs(rows)
     assert [(r["photo"], [b["photo"] for b in bs]) for r, bs in jobs] == [("S01/rf/c_24h.jpg", ["S01/rf/b_pre.jpg"])]
     assert [r["excluded"] for r in rows[1:]] == ["", ""]
@@ -212,7 +213,7 @@ def test_the_apps_default_roles_ignore_a_reset_clock_photo_and_name_it():
     roles = app.default_roles(photos, "rf").set_index("photo")
     assert list(roles["role"]) == ["ignore", "before", "after"]
     assert roles.loc["p1.jpg", "hours_since_treatment"] == 1.5
-    assert roles.attrs["too_early"]["p24.jpg"].startswith("taken 9803 days before the treatment")
+    assert roles.attrs["too_early"]["p24.jpg"].startswith("taken 26.8 years before the treatment")
     # two photos months apart stay a before/after pair (nothing else tells which one is wrong)
     assert list(app.default_roles(photos[:2], "rf")["role"]) == ["before", "after"]
 
@@ -226,7 +227,7 @@ def test_a_post_photo_more_than_the_limit_after_is_not_compared():
     pairing = pair_photos(photos)
     assert [(p.photo, p.before) for p in pairing.pairs] == [("p24.jpg", "pre.jpg")]
     (name, reason), = pairing.too_late
-    assert name == "p2031.jpg" and reason.startswith("taken 1826 days after the treatment (more than 365 days")
+    assert name == "p2031.jpg" and reason.startswith("taken 5.0 years after the treatment (more than 365 days")
     assert pairing.too_early == ()
 
 
@@ -246,7 +247,7 @@ def test_batch_leaves_a_photo_dated_years_ahead_out_with_its_reason():
     times = {"a_pre.jpg": "2026-11-03T07:30:00", "b_24h.jpg": "2026-11-04T08:00:00", "c_2031.jpg": "2031-11-03T09:00:00"}
     rows = [_table_row(PhotoEntry(Path(n), f"S01/rf/{n}", "S01", "rf", taken_at=t, treated_at="2026-11-03T08:00:00"),
                        dict(measured, sha256=n)) for n, t in times.items()]
-    assert rows[2]["role"] == "" and rows[2]["excluded"].startswith("taken 1826 days after the treatment")
+    assert rows[2]["role"] == "" and rows[2]["excluded"].startswith("taken 5.0 years after the treatment")
     assert "correct its capture time with taken_at in a manifest" in rows[2]["excluded"]
     jobs = _comparison_jobs(rows)
     assert [(r["photo"], [b["photo"] for b in bs]) for r, bs in jobs] == [("S01/rf/b_24h.jpg", ["S01/rf/a_pre.jpg"])]
@@ -269,7 +270,7 @@ def test_the_apps_default_roles_ignore_a_photo_dated_years_ahead_and_name_it():
     roles = app.default_roles(photos, "rf").set_index("photo")
     assert roles.loc["p0.jpg", "role"] == "before" and roles.loc["p1.jpg", "role"] == "after"
     assert roles.loc["p2031.jpg", "role"] == "ignore"
-    assert roles.attrs["too_early"]["p2031.jpg"].startswith("taken 1826 days after the treatment")
+    assert roles.attrs["too_early"]["p2031.jpg"].startswith("taken 5.0 years after the treatment")
     assert "bad2031.jpg" not in roles.attrs["too_early"]  # unusable anyway: no second message
     # two photos years apart stay a before/after pair (nothing else tells which one is wrong), as above
     assert list(app.default_roles(photos[::2], "rf")["role"]) == ["before", "after"]

@@ -213,3 +213,29 @@ def test_a_photo_minutes_from_the_treatment_is_said_in_minutes_and_its_row_keeps
     row = dict(photo="b.jpg", hours_since_treatment=3 / 60)
     assert before_taken_after([row]).startswith("b.jpg (3 min after the treatment) is "), before_taken_after([row])
     assert row["hours_since_treatment"] == 3 / 60
+
+
+def test_a_time_difference_beyond_a_few_days_is_said_in_days_or_years_by_the_one_formatter():
+    """An EXIF capture time 14 years from the manifest's was said "+122105.0 h" on the console and a follow-on
+    session's photo "167.8 h after the treatment" (stop 55's audit, docs/validation.md §12 Rounds 7 and 10): every
+    time difference said to the user goes through ``timekeys.since_text``: minutes below 1 h, hours up to
+    ``HOURS_SAID_UP_TO_H``, days beyond, years from ``DAYS_SAID_UP_TO`` days."""
+    from pathlib import Path
+
+    from facemetrics.batch.discover import PhotoEntry, manifest_time_notes
+    from facemetrics.batch.fit_notes import _when as fit_when
+    from facemetrics.batch.tables import when_text
+    from facemetrics.timekeys import DAYS_SAID_UP_TO, HOURS_SAID_UP_TO_H, since_text
+
+    assert [since_text(h) for h in (48.0, -HOURS_SAID_UP_TO_H, 72.1, 167.8, -24 * 30.0, 24 * DAYS_SAID_UP_TO,
+                                    122105.0)] == \
+        ["48.0 h", "72.0 h", "3.0 days", "7.0 days", "30.0 days", "1.0 years", "13.9 years"]
+    assert [since_text(h, 2) for h in (2.25, 6.0, 0.25, 167.8)] == ["2.25 h", "6 h", "0.25 h", "7.0 days"]
+    assert when_text(167.8) == "7.0 days after the treatment"
+    entries = [PhotoEntry(Path("old.jpg"), "old.jpg", taken_at="2026-11-11T09:00")]
+    warned, notes = manifest_time_notes(entries, {0: "2012-11-12T13:00:00"})
+    assert "old.jpg (+14.0 years)" in notes[0] and " h)" not in notes[0], notes
+    assert warned[0].startswith("manifest taken_at 2026-11-11T09:00 is 14.0 years later than the photo's EXIF"), warned
+    assert fit_when({"hours_since_treatment": 167.8}) == "7.0 days since treatment"
+    assert fit_when({"hours_since_treatment": 24.0}) == "24 h since treatment"
+    assert fit_when({"hours_since_treatment": ""}) == "no time since treatment"

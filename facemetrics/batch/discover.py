@@ -22,7 +22,7 @@ from ..errors import FacemetricsError, legible
 from ..export import PNG_MARK
 from ..outputs import HEAD_BYTES
 from ..schema import PHOTO_SUFFIXES
-from ..timekeys import hours_between, name_key, parse_time  # the one time and name rule (re-exported here)
+from ..timekeys import hours_between, name_key, parse_time, since_text  # the one time and name rule (re-exported here)
 from ..timekeys import read_time_column  # a manifest column's year-last dates (24/11/2026 9:00), in its order
 from ..timekeys import read_lone_time  # one such date alone (treated_at.txt): read when it tells its order itself
 from ..timekeys import ambiguous_time, meant_in, time_meant, twelve_hour_dot_time  # a time refused: why, with the time meant
@@ -293,6 +293,11 @@ def _session_name(entry: PhotoEntry) -> str:
             f"treated {entry.treated_at}")
 
 
+def _after(hours: float) -> str:
+    """``"2.0 h after"`` / ``"30 min before"`` (:func:`facemetrics.timekeys.since_text`, the one formatter)."""
+    return f"{since_text(hours)} {'before' if hours < 0 else 'after'}"
+
+
 def _offset_text(offset) -> str:
     """``timedelta(hours=1) -> "+01:00"``, ``timedelta(hours=-5, minutes=-30) -> "-05:30"``."""
     minutes = round(offset.total_seconds() / 60)
@@ -382,7 +387,7 @@ def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[
                 warnings[i] = (f"capture time {t.isoformat()} carries {_offset_text(t.utcoffset())} while treated_at "
                                f"{first.treated_at} has no UTC offset: treated_at is read in "
                                f"{_offset_text(before[0])}, the offset of the session's before photo(s), so the "
-                               f"photo is {now:g} h after the treatment (as wall-clock times {wall_h:g} h)")
+                               f"photo is {_after(now)} the treatment (as wall-clock times {_after(wall_h)})")
                 moved.append(entries[i].photo)
             notes.append(f"{where}: treated_at has no UTC offset while the session's photos carry {shown}; it is "
                          f"read in {_offset_text(before[0])}, the offset of the session's before photo(s), and "
@@ -490,7 +495,7 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
             if offsets == [treated_off]:  # hours unchanged; written with it for the pooled regimen (review of 85fba1e, B)
                 continue
             late = (offsets[0] - treated_off).total_seconds() / 3600.0
-            later = f"{abs(late):g} h {'later' if late > 0 else 'earlier'}"
+            later = f"{abs(late):g} h {'later' if late > 0 else 'earlier'}"  # a zone offset: whole hours
             for i, t in naive:
                 warnings[i] = (f"capture time {t.isoformat()} has no UTC offset: read in {shown}, the offset of the "
                                f"session's other photos (as a wall-clock time against treated_at "
@@ -574,7 +579,7 @@ def manifest_time_notes(entries: list[PhotoEntry], taken: dict) -> tuple[dict[in
         late = hours_between(e.taken_at, exif)  # manifest minus EXIF, h
         if abs(late) * 60.0 <= MANIFEST_EXIF_MINUTES:
             continue
-        gap = f"{abs(late) * 60:.0f} min" if abs(late) < 2 else f"{abs(late):.1f} h"
+        gap = since_text(late)  # a camera clock years off read "+122105.0 h" (stop 55): days or years
         warnings[i] = (f"manifest taken_at {e.taken_at} is {gap} {'later' if late > 0 else 'earlier'} than the "
                        f"photo's EXIF capture time {exif}: the manifest's time is used")
         named.append(f"{e.photo} ({'+' if late > 0 else '-'}{gap})")

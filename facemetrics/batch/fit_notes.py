@@ -11,10 +11,12 @@ Without pandas, so that the batch's console (:mod:`facemetrics.batch.console`), 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 from ..compare.expression import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
+from ..timekeys import since_text
 
 #: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
 #: lifts of the jawline and mouth corners (mm, mean of both sides) and the fold depth
@@ -23,11 +25,15 @@ HEADLINE_METRICS = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth")
 
 
 def _when(r: dict) -> str:
-    """``"24 h since treatment"`` of a ``changes.csv`` row (hours rounded to 0.01), or "no time since treatment"."""
+    """``"24 h since treatment"`` of a ``changes.csv`` row (:func:`facemetrics.timekeys.since_text`, the hours to
+    0.01 h: "0.75 h", "7.0 days"; "... before treatment" for a photo before it), or "no time since treatment"."""
     try:
-        return f"{round(float(r.get('hours_since_treatment')), 2):g} h since treatment"
+        h = float(r.get("hours_since_treatment"))
     except (TypeError, ValueError):
         return "no time since treatment"
+    if not math.isfinite(h):
+        return "no time since treatment"
+    return f"{since_text(h, 2)} {'before' if h < 0 else 'since'} treatment"
 
 
 def _fitted_with_flow(r: dict, verdicts) -> bool:

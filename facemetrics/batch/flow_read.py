@@ -14,14 +14,15 @@ import pandas as pd
 from ..decay.flow_outliers import FlowCheck, flow_checks, stands_out_reason
 from ..decay.margin import INCONCLUSIVE
 from ..report import is_pooled
-from ..rounding import fixed
+from ..timekeys import since_text
 
 __all__ = ["flow_read", "flow_reason", "unchecked_reason", "stands_out_notes"]
 
 
 def _hours(p) -> str:
-    """"24 h", "0.25 h": a photo's hours since treatment."""
-    return f"{fixed(p.hours, 2).rstrip('0').rstrip('.')} h"
+    """"24 h", "0.25 h", "7.0 days": a photo's time since treatment (:func:`facemetrics.timekeys.since_text`,
+    the hours to 0.01 h; "... before" for a photo before it)."""
+    return since_text(p.hours, 2) + (" before" if p.hours < 0 else "")
 
 
 def _names(photos) -> str:

@@ -381,7 +381,7 @@ def later_treatment_message(r: dict) -> str:
     later = r.get("_later_treatments") or ()
     if not later:
         return ""
-    named = ", ".join(f"{tr} treated at {at} ({hours_between(str(r.get('taken_at')), at):.1f} h before this photo)"
+    named = ", ".join(f"{tr} treated at {at} ({since_text(hours_between(str(r.get('taken_at')), at))} before this photo)"
                       for tr, at in later)
     return (f"{MSG_AFTER_ANOTHER_TREATMENT}: {named}, after this session's treatment at {r.get('treated_at')}. Its "
             "change carries that treatment's effect too, so its rows are shown without a verdict ('uncertain') and "

@@ -118,7 +118,7 @@ from .framing import (face_cut, MAX_FOCAL_35MM_DIFFERENCE_MM, MSG_LENSES, differ
                       MSG_CUT_OUT, MSG_CUT_DIFFERENTLY, CUT_OUT_METRICS, CUT_EDGE_OFFSET, MAX_CUT_EDGE_DIFFERENCE,
                       transparency, cut_edge_opacity, cut_out_differs, cut_out_rows, cut_out_messages)
 from .expression import (MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
-                         lip_shape_changes)
+                         lip_shape_changes, said_verdicts)
 from .iris_scale import (irises_hidden, MAX_IRIS_SCALE_RATIO, MSG_IRIS_SCALE, iris_scale_ratio, iris_scale_disagrees,
                          iris_scale_rows)
 from .skin import (MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
@@ -899,6 +899,7 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     iris_rows = () if refused else iris_scale_rows(changes, iris_scale_ratio(a, b, pair.alignment.scale))
     if iris_rows:
         changes = _rows(pair.values, floors, refused=refused, uncertain=uncertain + iris_rows)
+    msgs = msgs if refused else said_verdicts(msgs, changes)  # the smile warning's tail true to the rows
     return Comparison(
         a, b, status, tuple(msgs),
         changes=changes,

@@ -13,6 +13,7 @@ from ..analyze import PhotoAnalysis
 from ..quality import smile_terms
 from ..rounding import fixed
 from .measure import eyes_covered
+from .table import LOWER_FACE_KINDS, METRICS, UNCERTAIN
 
 
 MSG_EXPRESSION = "expression differs"
@@ -27,6 +28,16 @@ MSG_EXPRESSION_MAYBE = "expression may differ"
 #: only the flow cues fire', 2026-12-05)
 MSG_SMILE_FOLDS = ("a smile deepens and lengthens the nasolabial folds, so a fold row reading 'deeper' or "
                    "'longer' here may be the smile, not the skin")
+
+
+#: the tail of :data:`MSG_EXPRESSION_MAYBE`'s message while the rows it names (the lifts, folds and mouth metrics)
+#: keep their verdicts; :func:`said_verdicts` makes it true to the rows when another check reads them 'uncertain'
+_KEEP_VERDICTS = ", and they keep their verdicts: " + MSG_SMILE_FOLDS
+#: ... when every one of those rows reads 'uncertain' for another reason (the upper faces match only roughly, the
+#: face is cut, the pose or camera changed beyond the checked range, one picture twice: its own message says which)
+_ALL_UNCERTAIN = ", but here they are shown without a verdict ('uncertain') for the reason another message gives"
+#: ... when some of them do (a black-and-white photo against a colour one, a covered jaw or fold, ...)
+_SOME_UNCERTAIN = ", and those not shown 'uncertain' for another reason keep their verdicts"
 
 
 #: expression limits: change of the smile index, of the mouth opening (inner-lip gap /
@@ -208,6 +219,26 @@ def _expression_messages(expr: list[str], lips_changed: bool) -> list[str]:
         return [f"{MSG_EXPRESSION_MAYBE}: " + "; ".join(expr)
                 + ", while the lips kept their shape. A change of expression (a gentle smile) and a lift "
                   "that pulls the mouth corners up and out both do this, so the lifts, folds and mouth "
-                  "metrics may reflect either, and they keep their verdicts: " + MSG_SMILE_FOLDS
+                  "metrics may reflect either" + _KEEP_VERDICTS
                 + "; take both photos with the same relaxed, closed-mouth expression"]
     return []
+
+
+def said_verdicts(messages, changes) -> list[str]:
+    """``messages`` with :data:`MSG_EXPRESSION_MAYBE`'s tail true to the comparison's rows ``changes`` (its
+    :class:`~facemetrics.compare.table.Change` rows, verdicts final): "they keep their verdicts" while no row of
+    :data:`~facemetrics.compare.table.LOWER_FACE_KINDS` with a verdict (a value) reads 'uncertain'; when every one does (e.g. the upper
+    faces match only roughly, whose message says so beside it: an audit, stop 55, docs/validation.md §12 Round 6)
+    that they are shown without a verdict for another message's reason; when some do, that the others keep theirs
+    (with the fold clause :data:`MSG_SMILE_FOLDS` while a fold row keeps its verdict).  Other messages unchanged."""
+    kind = {m.metric: m.kind for m in METRICS}
+    rows = [c for c in changes if kind.get(c.metric) in LOWER_FACE_KINDS and c.verdict not in ("", "refused")]
+    kept = [c for c in rows if c.verdict != UNCERTAIN]
+    if not rows or len(kept) == len(rows):
+        return list(messages)
+    if not kept:
+        tail = _ALL_UNCERTAIN
+    else:
+        folds = any(kind[c.metric] == "fold" for c in kept)
+        tail = _SOME_UNCERTAIN + (": " + MSG_SMILE_FOLDS if folds else "")
+    return [m.replace(_KEEP_VERDICTS, tail, 1) if m.startswith(MSG_EXPRESSION_MAYBE) else m for m in messages]

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..analyze import PhotoAnalysis, face_place
 from ..quality import MAX_MM_PER_PX
-from ..timekeys import capture_time_of, hours_between, parse_time
+from ..timekeys import capture_time_of, hours_between, parse_time, since_text
 from ..rounding import fixed
 from .measure import _Pair, eyes_covered
 from .pose import (MAX_CHECKED_CAMERA_PCT, MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_FLOORS_LACK,
@@ -433,16 +433,11 @@ def order_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
         return [_order_unchecked(ta, tb, hours, said)]
     if hours <= MAX_BEFORE_AFTER_H:
         return []
-    span = _span(hours)
+    span = since_text(hours)  # the one formatter: minutes, hours, days or years
     wall = " read as wall-clock times, one having no UTC offset" if (low, high) != (hours, hours) else ""
     return [f"{MSG_SWAPPED} {span} after the after photo (capture times {said}{wall}): are the two photos swapped? "
             f"If so, {REMEDY_SWAP} (a lift then reads as a sag and a sag as a lift); the verdicts are for the "
             "photos in the order given"]
-
-
-def _span(hours: float) -> str:
-    """A time between two photos, for a sentence: ``"3.5 h"``, ``"10 min"`` below 1 h."""
-    return f"{fixed(hours, 1)} h" if hours >= 1 else f"{fixed(hours * 60, 0)} min"
 
 
 def _possible_hours(ta: str, tb: str, hours: float) -> tuple[float, float]:
@@ -465,7 +460,7 @@ def _order_unchecked(ta: str, tb: str, hours: float, said: str) -> str:
     if abs(hours) * 60 < 0.5:
         reading = "the two photos were taken at one moment"
     else:
-        reading = f"the {'before' if hours > 0 else 'after'} photo was taken {_span(abs(hours))} later"
+        reading = f"the {'before' if hours > 0 else 'after'} photo was taken {since_text(abs(hours))} later"
     return (f"{MSG_ORDER_UNCHECKED}: the {naive} photo's capture time has no UTC offset and the other's has one "
             f"(capture times {said}), so which photo was taken first depends on the time zone the {naive} "
             f"photo's camera was set to (read as wall-clock times, {reading}); if the before photo was taken "

@@ -42,17 +42,18 @@ carry the before photo's time.  Pure functions; no file I/O.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from ..timekeys import parse_time
+from ..timekeys import parse_time, since_text
 from .inputs import _session_keys, _session_texts
-from .wording import hours_text, join_words, num, percent, quantity
+from .wording import join_words, num, percent, quantity
 
 __all__ = ["GONE", "THERE", "UNTOLD", "FollowOn", "first_session_rows", "follow_on_sentence", "follow_on_sessions",
-           "session_order", "shown_gone", "state_at"]
+           "session_order", "shorten_follow_on", "shown_gone", "state_at", "figure_text"]
 
 #: at most this many sessions are named one by one in a fit's ``reason`` (the rest counted)
 _NAMED = 3
@@ -296,10 +297,17 @@ def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None
 def _phrase(f: FollowOn, with_subject: bool) -> str:
     """One follow-on session in words (part of :func:`follow_on_sentence`)."""
     who = f"{f.subject}'s session" if with_subject else "the session"
-    head = (f"{who} treated at {f.treated_at} began {hours_text(f.gap_h)} after the one treated at "
+    head = (f"{who} treated at {f.treated_at} began {since_text(f.gap_h)} after the one treated at "
             f"{f.earlier_treated_at}")
+    return head + (", and " if not math.isfinite(f.change) else ", when ") + figure_text(f)
+
+
+def figure_text(f: FollowOn) -> str:
+    """Why ``f``'s session is a follow-on one in its series, in words: ``"the first sessions' fit puts that one's
+    change at 0.40 mm (90% CI 0.21 to 0.60 mm), not shown inside ±0.30 mm"`` (or "no fit shows that one's effect
+    gone by then"): the end of :func:`_phrase` and, per series, of :func:`facemetrics.report.follow_on_notes`."""
     if not math.isfinite(f.change):
-        return head + ", and no fit shows that one's effect gone by then"
+        return "no fit shows that one's effect gone by then"
     fit = ("the first sessions' fit" if f.judged_by == "first" else
            "the fit of all sessions (the first sessions' alone cannot tell)")
     if math.isfinite(f.ci_low):
@@ -308,8 +316,31 @@ def _phrase(f: FollowOn, with_subject: bool) -> str:
     else:
         at = quantity(f.change, f.unit)
     if not (math.isfinite(f.margin) and f.margin > 0):
-        return head + f", when {fit} puts that one's change at {at}, with no margin to call it gone"
-    return head + f", when {fit} puts that one's change at {at}, not shown inside \u00b1{quantity(f.margin, f.unit)}"
+        return f"{fit} puts that one's change at {at}, with no margin to call it gone"
+    return f"{fit} puts that one's change at {at}, not shown inside \u00b1{quantity(f.margin, f.unit)}"
+
+
+#: the end of :func:`follow_on_sentence`: why a follow-on session is left out
+_WHY_LEFT_OUT = ("A session begun while an earlier session of the same subject and treatment may still act has a "
+                 "before photo that may carry that effect, so its changes are not changes from a fresh baseline "
+                 "(they stay in long.csv; the Regimen section compares the before photos of later sessions with the "
+                 "first session's).")
+_SENTENCE = re.compile(r" (\d+ rows? of \d+ follow-on sessions?) (were|was) left out of this fit: .*? "
+                       + re.escape(_WHY_LEFT_OUT))
+#: what :func:`shorten_follow_on` leaves of :func:`follow_on_sentence` (``{what}``: "16 rows of 4 follow-on
+#: sessions were") where the sessions have lines of their own (the console's, report.md's section)
+FOLLOW_ON_REF = (" {what} left out of this fit (sessions begun while an earlier one may still act; each is named, "
+                 "with this series' figures, under the follow-on sessions below).")
+
+
+def shorten_follow_on(reason: str) -> str:
+    """``reason`` with :func:`follow_on_sentence` cut to its count and a pointer (:data:`FOLLOW_ON_REF`), for a
+    surface that names each follow-on session in lines of its own (the ``timeline`` / ``study report`` console,
+    report.md's "Sessions left out of the decay fits" section): it named them twice (an audit, stop 55).
+    timeline.csv and the app, which have no such lines, keep the whole sentence."""
+    if not isinstance(reason, str):
+        return reason
+    return _SENTENCE.sub(lambda m: FOLLOW_ON_REF.format(what=f"{m.group(1)} {m.group(2)}"), reason)
 
 
 def follow_on_sentence(items, subject: str | None = None) -> str:
@@ -331,7 +362,4 @@ def follow_on_sentence(items, subject: str | None = None) -> str:
     if k > _NAMED:
         named.append(f"{k - _NAMED} more")
     return (f" {n_rows} row{'s' if n_rows != 1 else ''} of {k} follow-on session{'s' if k != 1 else ''} "
-            f"{'were' if n_rows != 1 else 'was'} left out of this fit: {join_words(named)}. A session begun while "
-            "an earlier session of the same subject and treatment may still act has a before photo that may "
-            "carry that effect, so its changes are not changes from a fresh baseline (they stay in long.csv; "
-            "the Regimen section compares the before photos of later sessions with the first session's).")
+            f"{'were' if n_rows != 1 else 'was'} left out of this fit: {join_words(named)}. " + _WHY_LEFT_OUT)
