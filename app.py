@@ -1545,6 +1545,20 @@ def _clauses(message: str) -> list[list[str]]:
     return out + [[message[start:], ""]]
 
 
+def _unbracketed(text: str) -> str:
+    """``text`` without what stands in round or square brackets (the bracket rule of
+    :func:`facemetrics.messages.top_level`)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
 def refused_others(messages) -> list[str]:
     """A refused comparison's other messages (:func:`facemetrics.compare.gate.refusal_reasons`) as the
     page lists them: without the clauses that speak of corrections, noise floors and verdicts
@@ -1557,7 +1571,8 @@ def refused_others(messages) -> list[str]:
         kept, drop_next = [], False
         for text, sep in _clauses(m):
             # never the first clause (the message's subject: "head pose differs", "the camera was ...")
-            dropped = bool(kept) and (drop_next or any(w in text.lower() for w in _MEASURED_ONLY))
+            # a phrase in brackets is a figure's note ("(noise floor 0.02 mm; limit 0.5 mm)"), not the clause's topic
+            dropped = bool(kept) and (drop_next or any(w in _unbracketed(text).lower() for w in _MEASURED_ONLY))
             drop_next = dropped and sep == ": "
             if not dropped:
                 kept.append([text, sep])
