@@ -1545,18 +1545,14 @@ def _clauses(message: str) -> list[list[str]]:
     return out + [[message[start:], ""]]
 
 
-def _unbracketed(text: str) -> str:
-    """``text`` without what stands in round or square brackets (the bracket rule of
-    :func:`facemetrics.messages.top_level`)."""
-    out, depth = [], 0
-    for ch in text:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            out.append(ch)
-    return "".join(out)
+#: a figure's own noise floor, said with its value ("(noise floor 0.02 mm; limit 0.5 mm)": a flow cue's), which a
+#: refused pair's message keeps; "its noise floor is ...", "... is added to its noise floor" speak of a row's floor
+FIGURE_FLOOR = re.compile(r"noise floor [0-9][0-9.]*")
+
+
+def _topic(text: str) -> str:
+    """``text`` without its figures' own floors (:data:`FIGURE_FLOOR`), for the :data:`_MEASURED_ONLY` check."""
+    return FIGURE_FLOOR.sub("", text)
 
 
 def refused_others(messages) -> list[str]:
@@ -1571,8 +1567,8 @@ def refused_others(messages) -> list[str]:
         kept, drop_next = [], False
         for text, sep in _clauses(m):
             # never the first clause (the message's subject: "head pose differs", "the camera was ...")
-            # a phrase in brackets is a figure's note ("(noise floor 0.02 mm; limit 0.5 mm)"), not the clause's topic
-            dropped = bool(kept) and (drop_next or any(w in _unbracketed(text).lower() for w in _MEASURED_ONLY))
+            # a figure's own floor ("(noise floor 0.02 mm; limit 0.5 mm)") is not the clause's topic
+            dropped = bool(kept) and (drop_next or any(w in _topic(text).lower() for w in _MEASURED_ONLY))
             drop_next = dropped and sep == ": "
             if not dropped:
                 kept.append([text, sep])

@@ -1297,8 +1297,8 @@ def test_refused_pair_says_why_apart_from_the_other_differences(monkeypatch):
     assert any(w.startswith("head pose differs") for w in warnings_), warnings_
     assert any(w.startswith("the camera was") for w in warnings_), warnings_
     # nothing was measured: no "... is added to its noise floor", no "shown without a verdict" (a cue's own
-    # floor in brackets, "(noise floor 0.02 mm; limit 0.5 mm)", is its figure's uncertainty and stays)
-    said = [app_module()._unbracketed(w) for w in warnings_]
+    # floor, "(noise floor 0.02 mm; limit 0.5 mm)", is its figure's uncertainty and stays)
+    said = [app_module()._topic(w) for w in warnings_]
     assert not [w for w in said if "noise floor" in w or "without a verdict" in w], warnings_
     assert _headline(at) is None
     text = pd.read_csv(io.BytesIO(got["comparison.csv"]), dtype=str, keep_default_na=False)
