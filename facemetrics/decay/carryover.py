@@ -52,6 +52,12 @@ from ..timekeys import parse_time, since_text
 from .inputs import _session_keys, _session_texts
 from .wording import join_words, num, percent, quantity
 
+#: how a subject's own fits judge its later sessions before the pooled rule (module docstring; docs/validation.md
+#: section 22): ``""`` not at all (the pooled rule alone, as before stop 56), ``"first"`` its first-session fit,
+#: ``"first+all"`` that, then the fit of all its sessions when it shows the effect gone
+#: (``bench/bench_follow_on_subject.py`` sets each)
+SUBJECT_JUDGES = ""
+
 __all__ = ["GONE", "THERE", "UNTOLD", "FollowOn", "first_session_rows", "follow_on_sentence", "follow_on_sessions",
            "session_order", "shorten_follow_on", "shown_gone", "state_at", "figure_text"]
 
@@ -85,8 +91,9 @@ class FollowOn:
     unit : str
         Unit of ``change`` and ``margin``.
     judged_by : str
-        The fit whose figures these are: ``"first"`` (the first sessions' fit) or ``"all"`` (the fit
-        of all sessions, when the first sessions' fit did not tell).
+        The fit whose figures these are: ``"subject"`` (the subject's own first-session fit), ``"first"``
+        (the first sessions' fit, every subject pooled, when the subject's own did not tell or there is
+        none) or ``"all"`` (the fit of all sessions, when the first sessions' fit did not tell either).
     """
 
     subject: str
@@ -224,7 +231,7 @@ def shown_gone(fit, gap_h: float) -> tuple[bool, float, float, float]:
     return bool(fit.boot_params is None or len(fit.boot_params) == 0) and abs(f) < delta, f, lo, hi
 
 
-def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None
+def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None, own=None
                        ) -> tuple[np.ndarray, tuple[FollowOn, ...]]:
     """The follow-on sessions of one series (module docstring): which rows to leave out, and each session.
 
@@ -240,6 +247,11 @@ def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None
     fallback : callable, optional
         Returns the fit of all the series' rows (called at most once, only when ``judge`` does not
         tell, :data:`UNTOLD`); None: no such fit (a session ``judge`` does not tell of is left out).
+    own : dict, optional
+        ``{subject: (DecayFit, callable or None)}``: a subject's own first-session fit, and a callable
+        returning the fit of all its sessions (None: not asked), asked first of that subject's later
+        sessions (:func:`_own_state`); where they do not tell, or a subject has none, ``judge`` (then
+        ``fallback``) is asked as before.  None or {}: the pooled rule alone.
 
     Returns
     -------
@@ -272,8 +284,10 @@ def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None
             continue
         judged.add((subj, tr, k))
         for earlier_text, gap in _earlier(order, subj, tr, k):  # latest first: the smallest gap
-            fit, by = judge, "first"
-            state, change, lo, hi = state_at(judge, gap)
+            state, fit, by, change, lo, hi = _own_state((own or {}).get(subj), gap)
+            if state == UNTOLD:
+                fit, by = judge, "first"
+                state, change, lo, hi = state_at(judge, gap)
             if state == UNTOLD and all_fit() is not None:
                 fit, by = all_fit(), "all"
                 state, change, lo, hi = state_at(fit, gap)
@@ -294,6 +308,26 @@ def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None
     return leave, tuple(items)
 
 
+def _own_state(own, gap: float) -> tuple:
+    """``(state, fit, judged_by, change, low, high)`` of a subject's own fits (``(first-session fit, callable
+    returning the fit of all its sessions or None)``, or None) ``gap`` hours after treatment: its first
+    session's fit when it tells, else the fit of all its sessions when that shows the effect gone, else
+    :data:`UNTOLD` (the pooled rule judges)."""
+    nan = float("nan")
+    if own is None:
+        return UNTOLD, None, "", nan, nan, nan
+    first, every = own
+    state, change, lo, hi = state_at(first, gap)
+    if state != UNTOLD:
+        return state, first, "subject", change, lo, hi
+    fit = every() if every is not None else None
+    if fit is not None:
+        state, change, lo, hi = state_at(fit, gap)
+        if state == GONE:
+            return state, fit, "subject_all", change, lo, hi
+    return UNTOLD, None, "", nan, nan, nan
+
+
 def _phrase(f: FollowOn, with_subject: bool) -> str:
     """One follow-on session in words (part of :func:`follow_on_sentence`)."""
     who = f"{f.subject}'s session" if with_subject else "the session"
@@ -308,8 +342,9 @@ def figure_text(f: FollowOn) -> str:
     gone by then"): the end of :func:`_phrase` and, per series, of :func:`facemetrics.report.follow_on_notes`."""
     if not math.isfinite(f.change):
         return "no fit shows that one's effect gone by then"
-    fit = ("the first sessions' fit" if f.judged_by == "first" else
-           "the fit of all sessions (the first sessions' alone cannot tell)")
+    fit = {"first": "the first sessions' fit", "subject": f"{f.subject}'s own first-session fit",
+           "subject_all": f"the fit of all {f.subject}'s sessions"}.get(
+        f.judged_by, "the fit of all sessions (the first sessions' alone cannot tell)")
     if math.isfinite(f.ci_low):
         at = (f"{quantity(f.change, f.unit)} ({percent(f.level)} CI {num(f.ci_low)} to "
               f"{quantity(f.ci_high, f.unit)})")

@@ -227,6 +227,7 @@ from .bootstrap import (
     _group_rng,
     _scale_factors,
 )
+from . import carryover as _carryover
 from .carryover import FollowOn, first_session_rows, follow_on_sentence, follow_on_sessions, session_order
 from .inputs import (
     BLANK_SUBJECT,
@@ -1428,11 +1429,33 @@ def _without_follow_on(grp: pd.DataFrame, order: dict, *, treatment, metric, sid
         every.append(_analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None, **opts))
         return every[-1]
 
-    leave, later = follow_on_sessions(grp, order, judge, everything)
+    leave, later = follow_on_sessions(grp, order, judge, everything, _subject_judges(grp, first, order, **opts))
     if not leave.any():
         return grp, (), (every[0] if every else None)  # the fit of all sessions is this series' fit
     kept = grp[~leave]
     return kept, later, (judge if np.array_equal(leave, ~first) else None)  # kept: the first sessions' rows
+
+
+def _subject_judges(grp: pd.DataFrame, first: np.ndarray, order: dict, **opts) -> dict:
+    """``{subject: DecayFit}``: the fit of each subject's own first session (rows ``first``) for the subjects of
+    ``grp`` with a later session and at least :data:`MIN_SUBJECT_TIMES` distinct times in that first session
+    (retakes once; a fit with too few photos, e.g. 5 rows below :data:`MIN_PHOTOS`, has no ``fit_ok`` and
+    tells nothing), {} with one subject (its own fit is the first sessions' fit) or when
+    :data:`~facemetrics.decay.carryover.SUBJECT_JUDGES` is off (:mod:`facemetrics.decay.carryover`)."""
+    if not _carryover.SUBJECT_JUDGES or grp["subject"].nunique() < 2:
+        return {}
+    out = {}
+    treatment, metric, side = (str(grp[c].iloc[0]) for c in ("treatment", "metric", "side"))
+    for subj, sg in grp[first].groupby("subject", sort=True):
+        if len(sg) == int((grp["subject"] == subj).sum()):
+            continue  # no later session to judge
+        if _n_times(sg["hours_since_treatment"].to_numpy(dtype=float), _photo_moments(sg)) < MIN_SUBJECT_TIMES:
+            continue
+        every = (lambda rows=grp[grp["subject"] == subj], subj=subj: _analyze_one(
+            rows, treatment=treatment, metric=metric, side=side, subject=subj, **opts))
+        out[str(subj)] = (_analyze_one(sg, treatment=treatment, metric=metric, side=side, subject=subj, **opts),
+                          every if _carryover.SUBJECT_JUDGES == "first+all" else None)
+    return out
 
 
 def _too_few_subject_times(data: pd.DataFrame, *, treatment, metric, side, subject, pooled_ok: bool,

@@ -1,0 +1,389 @@
+"""Follow-on sessions judged per subject, and the clinic protocol's 5 after photos (stop 56, task c3).
+
+Change tables are simulated directly (no images), as ``bench/bench_claim.py`` and
+``bench/bench_decay_misspecified.py`` do, so a study costs a few ``analyze_series`` calls::
+
+    PYTHONPATH=. python bench/bench_follow_on_subject.py --part follow_on   # ~8 min on 2 busy cores
+    PYTHONPATH=. python bench/bench_follow_on_subject.py --part min_photos  # ~4 min
+    PYTHONPATH=. python bench/bench_follow_on_subject.py --studies 4        # a smoke run
+    ... --csv /tmp/x.csv   /   --from-csv /tmp/x.csv                        # keep / re-read the records
+
+Everything below was written on 2026-12-06 (17:40 UTC) before any run.
+
+Noise and subjects (measured: as ``bench_decay_misspecified.py``, from the demo's long.csv, docs/validation.md
+section 7): every session's before photo has an error ``b`` ~ N(0, 0.156²) mm shared by all the session's changes,
+every photo ``e`` ~ N(0, 0.117²) mm; between subjects the amplitude ``f = max(0.05, 1 + 0.2 z)`` and the time
+scale ``s = exp(0.3 z')``.
+
+Part 1, ``follow_on``: a subject's later sessions judged by its own first-session fit
+-----------------------------------------------------------------------------------
+Kinds of subject (change in mm ``t`` h after a treatment): ``fade`` ``1.5 * 2 ** (-t / 6 h)`` (the s55 audit's
+lee), ``last`` ``1.5 + 0.5 * 2 ** (-t / 3 h)`` (a lasting lift with a transient on top), ``none`` 0.  Several
+sessions: the face is at its ceiling (a treatment restores the peak, adds nothing on top): the subject's state
+at absolute time ``T`` is ``f * max_k g((T - T_k) / s)`` over the treatments ``T_k <= T``; a session's changes
+are its photos' state minus its before photo's (taken 0.25 h before its treatment), plus the noise.
+
+Study truths: ``all_fade`` (fade x3), ``all_last`` (last x3), ``fade_none`` (fade + none: the s55 case),
+``fade_last`` (fade + last).
+
+Designs (3 sessions each; photo times jittered: late by U(0.1, 0.4) h at a clinic, ``t * exp(0.15 z)`` at home):
+``clinic6`` weekly (168 h), photos at 0, 1, 2, 6, 24, 48 h, one before photo; ``clinic5+2b`` weekly, photos at 0,
+2, 6, 24, 48 h and two before photos (0.5 and 0.25 h before: their two no-change rows at negative times, as the
+batch's leave-one-out comparisons of a session's before photos, ``+-(b2 - b)``); ``home48`` every 48 h, photos
+at 0.25, 1, 3, 8, 14, 24 h.  (The clinic protocol with one before photo, 5 rows a session, gives no subject's
+first-session fit at ``MIN_PHOTOS`` = 6, so the two rules read it identically: not run.)
+
+Rules: ``pooled`` (before stop 56: the pooled first sessions' fit, then the fit of all sessions) and ``subject``
+(a subject's own first-session fit first, when it has >= ``MIN_SUBJECT_TIMES`` times and it tells; else the
+pooled rule), on the same tables and seeds (``carryover.SUBJECT_JUDGES``).  Added at 17:40 UTC after a smoke run
+(2 studies, ``clinic6``) and before any other: ``subject_all`` (the subject's first-session fit when it tells, else
+the fit of all the subject's sessions when it shows the effect gone, else the pooled rule).  In the smoke run the
+own first-session fit never showed a fading subject's lift gone a week later: one session's changes share its
+before photo's error (0.156 mm SD: +-0.26 mm at 90 % alone), so its band at any gap is about as wide as the
++-0.3 mm margin; the fit of all the subject's sessions has a before photo per session.
+``analyze_series(table, per_subject=True, n_boot=200, seed=study)``, the ``mean`` side.
+
+Figures per design x truth x rule: the pooled row's right / wrong / inconclusive (answer: the population's true
+24 h change, mean over the study's kinds and ``s``, against the 0.3 mm margin; ``fade_none``: fades) and its 95 %
+CI of the 24 h change covering that truth; per kind of subject the same against the subject's own truth
+(``f * g(24 / s)``; a ``none`` subject: ``inconclusive`` is right, either verdict wrong), coverage of its own
+truth; later sessions dropped as follow-on when they should be pooled (the earlier effect's true state at the
+before photo inside the margin) and pooled when they should be dropped.
+
+Decision rule (fixed before the run): the ``tuning`` half (even study indices) decides, the ``held_out`` half
+(odd) is read once.  A variant (``subject``, ``subject_all``) ships iff on the tuning half (a) no right-verdict rate of any cell (pooled row,
+or a kind's per-subject rows) is lower than ``pooled``'s by more than 5 points, (b) no wrong-verdict rate is
+above 5 % and higher than ``pooled``'s, and (c) it clearly helps the case that motivated it: in ``fade_none``,
+on some design, the pooled row's or the fading subject's right rate is at least 10 points higher, and the
+sessions dropped when they should be pooled are fewer, summed over designs.  Otherwise the rule is left as it is
+(``SUBJECT_JUDGES = ""``) and the figures say why.  If both variants pass, the one with the higher mean right rate
+over the ``fade_none`` cells (pooled and per-subject rows) ships.
+
+Part 2, ``min_photos``: the clinic protocol 0/2/6/24/48 h
+--------------------------------------------------------
+One subject, one session, one before photo: 5 rows, below ``MIN_PHOTOS`` = 6 (rows: a session's before photo has
+a row only when there are two or more, each compared with the others), so always ``insufficient_data``.  Truths
+and noise: ``bench_decay_misspecified.py``'s 8 truths (its ``simulate_table``, one subject).  Schedules
+(clinic jitter): ``clinic5`` 0, 2, 6, 24, 48 h fitted with ``MIN_PHOTOS`` = 5 (patched); ``clinic6`` 0, 1, 2, 6,
+24, 48 h at 6; ``clinic5+2b`` the 5 photos and two before photos' no-change rows (7 rows, fitted at 6 as it is).
+``analyze_series(..., n_boot=200)``.  Figures: right / wrong / inconclusive against the subject's own truth
+at 24 h (``wrong own``), 95 % CI coverage of that truth.
+
+Decision rule (fixed before the run): ``MIN_PHOTOS`` becomes 5 iff on the tuning half, for every truth,
+``clinic5``'s wrong rate is at most max(5 %, ``clinic6``'s) and its coverage at least ``clinic6``'s minus 10
+points.  Else it stays 6, and the README says how the protocol reaches a fit (a sixth photo, or two before
+photos), with the ``clinic5+2b`` figures.
+
+Seeds ``SeedSequence([20261206, part, design, truth, study])``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from facemetrics.decay import FADES, INCONCLUSIVE, PERSISTS, analyze_series  # noqa: E402
+from facemetrics.decay import carryover, claim  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+import bench_decay_misspecified as mis  # noqa: E402
+
+SEED = 20261206
+METRIC = "jawline_lift_mm"
+SD_BASE, SD_PHOTO = mis.SD_BETWEEN_MM, mis.SD_WITHIN_MM
+MARGIN = mis.MARGIN_MM
+N_BOOT = 200
+START = datetime(2026, 11, 2, 9, 0)
+
+KINDS = {
+    "fade": lambda t: 1.5 * np.exp2(-np.asarray(t, float) / 6.0),
+    "last": lambda t: 1.5 + 0.5 * np.exp2(-np.asarray(t, float) / 3.0),
+    "none": lambda t: np.zeros_like(np.asarray(t, float)),
+}
+STUDIES = {"all_fade": ("fade",) * 3, "all_last": ("last",) * 3, "fade_none": ("fade", "none"),
+           "fade_last": ("fade", "last")}
+#: ``name: (gap between sessions h, photo times h, before photos, jitter)``
+DESIGNS = {
+    "clinic6": (168.0, (0.0, 1.0, 2.0, 6.0, 24.0, 48.0), 1, "clinic"),
+    "clinic5+2b": (168.0, (0.0, 2.0, 6.0, 24.0, 48.0), 2, "clinic"),
+    "home48": (48.0, (0.25, 1.0, 3.0, 8.0, 14.0, 24.0), 1, "home"),
+}
+N_SESSIONS = 3
+#: the rules compared: name -> ``carryover.SUBJECT_JUDGES``
+RULES = {"pooled": "", "subject": "first", "subject_all": "first+all"}
+_GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(40)
+_GH_W = _GH_W / _GH_W.sum()
+
+
+def _jitter(rng, times, how):
+    t = np.asarray(times, float)
+    if how == "clinic":
+        return t + rng.uniform(0.1, 0.4, t.size)
+    return t * np.exp(0.15 * rng.standard_normal(t.size))
+
+
+def _state(kind, f, s, at, treated):
+    """The subject's true change at absolute hours ``at`` (array) under the ceiling rule."""
+    g = KINDS[kind]
+    at = np.atleast_1d(np.asarray(at, float))
+    out = np.zeros_like(at)
+    for tk in treated:
+        out = np.where(at >= tk, np.maximum(out, f * g(np.clip(at - tk, 0, None) / s)), out)
+    return out
+
+
+def _rows(subject, k, treated_h, t, values):
+    when = (START + timedelta(hours=treated_h)).isoformat()
+    return [dict(subject=subject, treatment="rf", hours_since_treatment=float(h), metric=METRIC, side="mean",
+                 value=float(v), unit="mm", treated_at=when, photo=f"{subject}/s{k}/{h:.3f}.jpg")
+            for h, v in zip(t, values)]
+
+
+def simulate_study(rng, design, kinds):
+    """One study's long.csv rows, and per subject its kind, own 24 h truth and each later session's carry."""
+    gap, times, n_before, how = DESIGNS[design]
+    rows, subjects = [], {}
+    for i, kind in enumerate(kinds):
+        name = f"S{i + 1}"
+        f = max(0.05, 1.0 + 0.2 * rng.standard_normal())
+        s = math.exp(0.3 * rng.standard_normal())
+        treated = [i * 24.0 + k * gap for k in range(N_SESSIONS)]
+        carries = {}
+        for k, tk in enumerate(treated):
+            b = SD_BASE * rng.standard_normal()
+            t = _jitter(rng, times, how)
+            before = float(_state(kind, f, s, tk - 0.25, treated[:k])[0]) if k else 0.0
+            y = _state(kind, f, s, tk + t, treated[:k + 1]) - before - b + SD_PHOTO * rng.standard_normal(t.size)
+            rows += _rows(name, k, tk, t, y)
+            if n_before == 2:
+                d = SD_BASE * rng.standard_normal() - b
+                rows += _rows(name, k, tk, np.array([-0.5, -0.25]), np.array([-d, d]))
+            if k:
+                carries[(START + timedelta(hours=tk)).isoformat()] = before
+        own24 = float(f * KINDS[kind](np.array([24.0 / s]))[0])
+        subjects[name] = dict(kind=kind, own24=own24, carries=carries)
+    return pd.DataFrame(rows), subjects
+
+
+def population_24h(kinds):
+    return float(np.mean([np.sum(_GH_W * KINDS[k](24.0 / np.exp(0.3 * _GH_X))) for k in kinds]))
+
+
+def _own_answer(kind, own24):
+    if kind == "none":
+        return INCONCLUSIVE
+    return FADES if abs(own24) < MARGIN else PERSISTS
+
+
+def _covers(f, truth):
+    return bool(f.status == "ok" and f.change_24h_ci_low <= truth <= f.change_24h_ci_high)
+
+
+def run_follow_on(studies, designs=tuple(DESIGNS), truths=tuple(STUDIES)) -> pd.DataFrame:
+    recs, saved = [], carryover.SUBJECT_JUDGES
+    for di, design in enumerate(DESIGNS):
+        for ti, truth in enumerate(STUDIES):
+            if design not in designs or truth not in truths:
+                continue
+            kinds = STUDIES[truth]
+            pop = population_24h(kinds)
+            pop_answer = FADES if abs(pop) < MARGIN else PERSISTS
+            for k in studies:
+                rng = np.random.default_rng(np.random.SeedSequence([SEED, 1, di, ti, k]))
+                table, subjects = simulate_study(rng, design, kinds)
+                for rule, mode in RULES.items():
+                    carryover.SUBJECT_JUDGES = mode
+                    res = analyze_series(table, per_subject=True, n_boot=N_BOOT, seed=k)
+                    dropped = {(x.subject, x.treated_at) for x in res.follow_on}
+                    base = dict(design=design, truth=truth, study=k, rule=rule,
+                                half="tuning" if k % 2 == 0 else "held_out")
+                    for fit in res.fits:
+                        if fit.subject is None:
+                            recs.append(dict(base, row="pooled", answer=pop_answer, verdict=fit.verdict,
+                                             covered=_covers(fit, pop), ok=fit.status == "ok", drop_wrong=0,
+                                             pool_wrong=0, later=0))
+                            continue
+                        info = subjects[fit.subject]
+                        should = {w for w, c in info["carries"].items() if c >= MARGIN}
+                        mine = {w for (s, w) in dropped if s == fit.subject}
+                        recs.append(dict(base, row=info["kind"], answer=_own_answer(info["kind"], info["own24"]),
+                                         verdict=fit.verdict, covered=_covers(fit, info["own24"]),
+                                         ok=fit.status == "ok", drop_wrong=len(mine - should),
+                                         pool_wrong=len(should - mine), later=len(info["carries"]),
+                                         judged_by=";".join(sorted({x.judged_by for x in res.follow_on
+                                                                    if x.subject == fit.subject}))))
+    carryover.SUBJECT_JUDGES = saved
+    return pd.DataFrame(recs)
+
+
+def _wrong(answer, verdict):
+    if answer == INCONCLUSIVE:
+        return verdict != INCONCLUSIVE
+    return verdict == (PERSISTS if answer == FADES else FADES)
+
+
+def summarise_follow_on(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.assign(right=df["verdict"] == df["answer"],
+                   wrong=[_wrong(a, v) for a, v in zip(df["answer"], df["verdict"])],
+                   inconclusive=df["verdict"] == INCONCLUSIVE)
+    g = df.groupby(["half", "design", "truth", "row", "rule"], sort=False)
+    out = g.agg(n=("right", "size"), right=("right", "mean"), wrong=("wrong", "mean"),
+                inconclusive=("inconclusive", "mean"), drop_wrong=("drop_wrong", "sum"),
+                pool_wrong=("pool_wrong", "sum"), later=("later", "sum")).reset_index()
+    cov = df[df["ok"]].groupby(["half", "design", "truth", "row", "rule"], sort=False)["covered"].mean()
+    return out.merge(cov.rename("coverage").reset_index(), how="left")
+
+
+def decide_follow_on(s: pd.DataFrame) -> tuple[str, list[str]]:
+    """The module docstring's rule on the tuning half's summary ``s``: the rule that ships, and why."""
+    ships, notes, score = [], [], {}
+    for rule in ("subject", "subject_all"):
+        ok, why = _decide_one(s, rule)
+        notes += [f"{rule}: " + w for w in why]
+        t = s[(s["half"] == "tuning") & (s["rule"] == rule) & (s["truth"] == "fade_none")]
+        score[rule] = float(t["right"].mean())
+        if ok:
+            ships.append(rule)
+    return (max(ships, key=score.get) if ships else "pooled"), notes
+
+
+def _decide_one(s: pd.DataFrame, rule: str) -> tuple[bool, list[str]]:
+    t = s[s["half"] == "tuning"].set_index(["design", "truth", "row", "rule"])
+    old = t.xs("pooled", level="rule")
+    new = t.xs(rule, level="rule")
+    notes = []
+    loss = (old["right"] - new["right"])
+    a = bool((loss <= 0.05 + 1e-9).all())
+    notes.append(f"(a) largest loss of right verdicts {100 * loss.max():.0f} points ({loss.idxmax()}): "
+                 f"{'kept' if a else 'broken'}")
+    bad = (new["wrong"] > 0.05 + 1e-9) & (new["wrong"] > old["wrong"] + 1e-9)
+    b = not bad.any()
+    notes.append(f"(b) wrong rates above 5 % and higher: {list(bad[bad].index) or 'none'}")
+    fn = [(d, r) for d, tr, r in new.index if tr == "fade_none" and r in ("pooled", "fade")]
+    gain = max(float(new.loc[(d, "fade_none", r), "right"] - old.loc[(d, "fade_none", r), "right"]) for d, r in fn)
+    dw_old = int(old.xs("fade_none", level="truth")["drop_wrong"].sum())
+    dw_new = int(new.xs("fade_none", level="truth")["drop_wrong"].sum())
+    c = gain >= 0.10 - 1e-9 and dw_new < dw_old
+    notes.append(f"(c) fade_none: best gain of right verdicts {100 * gain:.0f} points; sessions dropped that "
+                 f"should be pooled {dw_old} -> {dw_new}: {'helps' if c else 'does not clearly help'}")
+    return a and b and c, notes
+
+
+def run_min_photos(studies) -> pd.DataFrame:
+    recs = []
+    scheds = {"clinic5": ((0.0, 2.0, 6.0, 24.0, 48.0), 5, 1), "clinic6": ((0.0, 1.0, 2.0, 6.0, 24.0, 48.0), 6, 1),
+              "clinic5+2b": ((0.0, 2.0, 6.0, 24.0, 48.0), 6, 2)}
+    saved = claim.MIN_PHOTOS
+    try:
+        for si, (sched, (times, min_photos, n_before)) in enumerate(scheds.items()):
+            for ti, name in enumerate(mis.TRUTHS):
+                for k in studies:
+                    rng = np.random.default_rng(np.random.SeedSequence([SEED, 2, si, ti, k]))
+                    t = _jitter(rng, times, "clinic")
+                    table = mis.simulate_table(rng, name, t, 1)
+                    own24 = float(table.pop("own_24h").iloc[0])
+                    if n_before == 2:  # the before photos' no-change rows: +-(b2 - b), b the before photo's
+                        d = math.sqrt(2.0) * mis.SD_BETWEEN_MM * rng.standard_normal()
+                        extra = table.iloc[:2].assign(hours_since_treatment=[-0.5, -0.25], value=[-d, d])
+                        table = pd.concat([extra, table], ignore_index=True)
+                    claim.MIN_PHOTOS = min_photos
+                    f = analyze_series(table, per_subject=False, n_boot=N_BOOT, seed=k).fits[0]
+                    answer = FADES if abs(own24) < MARGIN else PERSISTS
+                    recs.append(dict(schedule=sched, truth=name, study=k,
+                                     half="tuning" if k % 2 == 0 else "held_out", answer=answer,
+                                     verdict=f.verdict, ok=f.status == "ok", covered=_covers(f, own24)))
+    finally:
+        claim.MIN_PHOTOS = saved
+    return pd.DataFrame(recs)
+
+
+def summarise_min_photos(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.assign(right=df["verdict"] == df["answer"],
+                   wrong=[_wrong(a, v) for a, v in zip(df["answer"], df["verdict"])],
+                   inconclusive=df["verdict"] == INCONCLUSIVE)
+    g = df.groupby(["half", "schedule", "truth"], sort=False)
+    out = g.agg(n=("right", "size"), right=("right", "mean"), wrong=("wrong", "mean"),
+                inconclusive=("inconclusive", "mean")).reset_index()
+    cov = df[df["ok"]].groupby(["half", "schedule", "truth"], sort=False)["covered"].mean()
+    return out.merge(cov.rename("coverage").reset_index(), how="left")
+
+
+def decide_min_photos(s: pd.DataFrame) -> tuple[bool, list[str]]:
+    t = s[s["half"] == "tuning"].set_index(["truth", "schedule"])
+    notes, ok = [], True
+    for truth in mis.TRUTHS:
+        five, six = t.loc[(truth, "clinic5")], t.loc[(truth, "clinic6")]
+        good = five["wrong"] <= max(0.05, six["wrong"]) + 1e-9 and \
+            (five["coverage"] >= six["coverage"] - 0.10 - 1e-9)
+        ok &= bool(good)
+        notes.append(f"{truth}: clinic5 wrong {100 * five['wrong']:.0f} % (clinic6 {100 * six['wrong']:.0f} %), "
+                     f"coverage {100 * five['coverage']:.0f} % (clinic6 {100 * six['coverage']:.0f} %): "
+                     f"{'passes' if good else 'fails'}")
+    return ok, notes
+
+
+def _pct(x):
+    return "-" if not np.isfinite(x) else f"{100 * x:.0f}"
+
+
+def markdown(s: pd.DataFrame, keys) -> str:
+    lines = []
+    for half, g in s.groupby("half", sort=False):
+        lines += [f"\n{half} ({int(g['n'].iloc[0])} rows per cell)\n",
+                  "| " + " | ".join(keys) + " | right % | wrong % | inconclusive % | 95 % CI covers % |"
+                  + (" dropped, should pool | pooled, should drop | later sessions |" if "later" in g else ""),
+                  "|" + "---|" * (len(keys) + 4 + (3 if "later" in g else 0))]
+        for r in g.to_dict("records"):
+            cells = [str(r[k]) for k in keys] + [_pct(r["right"]), _pct(r["wrong"]), _pct(r["inconclusive"]),
+                                                 _pct(r["coverage"])]
+            if "later" in r:
+                cells += [str(int(r["drop_wrong"])), str(int(r["pool_wrong"])), str(int(r["later"]))]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--part", choices=("follow_on", "min_photos"), default="follow_on")
+    ap.add_argument("--studies", type=int, default=16, help="studies per cell (even: tuning, odd: held out)")
+    ap.add_argument("--designs", nargs="*", default=list(DESIGNS))
+    ap.add_argument("--csv")
+    ap.add_argument("--from-csv")
+    args = ap.parse_args(argv)
+    t0 = time.time()
+    studies = range(args.studies)
+    if args.from_csv:
+        df = pd.read_csv(args.from_csv, keep_default_na=False)
+    elif args.part == "follow_on":
+        df = run_follow_on(studies, tuple(args.designs))
+    else:
+        df = run_min_photos(studies)
+    if args.csv:
+        df.to_csv(args.csv, index=False)
+    print(f"{len(df)} records in {time.time() - t0:.0f} s; margin {MARGIN} mm, noise {SD_BASE} mm per session's "
+          f"before photo + {SD_PHOTO} mm per photo, n_boot {N_BOOT}")
+    if args.part == "follow_on":
+        s = summarise_follow_on(df)
+        print(markdown(s, ["design", "truth", "row", "rule"]))
+        ship, notes = decide_follow_on(s)
+    else:
+        s = summarise_min_photos(df)
+        print(markdown(s, ["schedule", "truth"]))
+        ship, notes = decide_min_photos(s)
+        ship = "MIN_PHOTOS 5" if ship else "MIN_PHOTOS stays 6"
+    print(f"\ndecision (tuning half): {ship}\n  " + "\n  ".join(notes))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
