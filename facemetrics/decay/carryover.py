@@ -34,6 +34,14 @@ The rule (:func:`follow_on_sessions`), per treatment × metric × side:
   ``reason`` with the fit that judged.  A later session after every earlier one's effect is
   gone (a fast-fading lift, sessions a day or more apart) is pooled as before.
 
+Judging a subject's later sessions by that subject's own fits first (its first session's fit, then the fit of
+all its sessions; :data:`SUBJECT_JUDGES`, off) was measured and not shipped (docs/validation.md section 22,
+``bench/bench_follow_on_subject.py``, stop 56).  A subject's first-session fit almost never shows a fading lift
+gone: its changes share one before photo's error (about +-0.26 mm at 90 %), about as wide as the +-0.3 mm margin.
+An unaffected subject's sessions are dropped under every rule.  The s55 case (a fading and an unaffected subject
+under one treatment) read ``inconclusive`` pooled under every rule, and the variant cost another case's pooled
+row 10 points (one study in 10).
+
 The session's *treatment* time is the boundary, not its before photo's capture time: the before
 photo is taken before it, when the earlier effect is at least as large, and ``long.csv`` does not
 carry the before photo's time.  Pure functions; no file I/O.

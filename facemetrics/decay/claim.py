@@ -1437,11 +1437,12 @@ def _without_follow_on(grp: pd.DataFrame, order: dict, *, treatment, metric, sid
 
 
 def _subject_judges(grp: pd.DataFrame, first: np.ndarray, order: dict, **opts) -> dict:
-    """``{subject: DecayFit}``: the fit of each subject's own first session (rows ``first``) for the subjects of
+    """``{subject: (DecayFit, callable or None)}``: the fit of each subject's own first session (rows ``first``),
+    and (``SUBJECT_JUDGES`` ``"first+all"``) a callable making the fit of all its sessions, for the subjects of
     ``grp`` with a later session and at least :data:`MIN_SUBJECT_TIMES` distinct times in that first session
     (retakes once; a fit with too few photos, e.g. 5 rows below :data:`MIN_PHOTOS`, has no ``fit_ok`` and
-    tells nothing), {} with one subject (its own fit is the first sessions' fit) or when
-    :data:`~facemetrics.decay.carryover.SUBJECT_JUDGES` is off (:mod:`facemetrics.decay.carryover`)."""
+    tells nothing); {} with one subject (its own fit is the first sessions' fit) or when
+    :data:`~facemetrics.decay.carryover.SUBJECT_JUDGES` is off, as it ships (docs/validation.md section 22)."""
     if not _carryover.SUBJECT_JUDGES or grp["subject"].nunique() < 2:
         return {}
     out = {}
