@@ -84,3 +84,29 @@ def test_one_subject_reads_as_before(judges):
         res = analyze_series(one, n_boot=100, seed=0)
         got.add(tuple((x.subject, x.judged_by, round(x.change, 6)) for x in res.follow_on))
     assert len(got) == 1 and next(iter(got))[0][:2] == ("S2", "first")
+
+
+def test_as_shipped_the_pooled_rule_judges_as_before():
+    """The switch ships off (docs/validation.md section 22: not shipped): without touching it the mixed table reads
+    as before stop 56 (this assertion passes on the old code too), and the switch says so."""
+    res = analyze_series(mixed(), n_boot=100, seed=0)
+    assert [(x.subject, x.judged_by) for x in res.follow_on] == [("S1", "all"), ("S2", "all")]
+    assert "the fit of all sessions (the first sessions' alone cannot tell)" in res.get("rf", METRIC, "mean").reason
+    assert carryover.SUBJECT_JUDGES == ""
+
+
+def test_the_clinic_protocol_needs_a_second_before_photo_or_a_sixth_photo():
+    """README (stop 56): a fit needs 6 photos' changes; the 0/2/6/24/48 h protocol with one before photo gives 5
+    ('only 5 photos (need at least 6)'); a second before photo adds the session's two no-change rows (negative
+    hours) and the series is fitted, as is a sixth after photo (docs/validation.md section 22)."""
+    hours = [0.2, 2.2, 6.2, 24.2, 48.2]
+    base = dict(subject="me", treatment="rf", metric=METRIC, side="mean", unit="mm")
+    lift = [_truth(h, FADE) for h in hours]
+    one = pd.DataFrame([dict(base, hours_since_treatment=h, value=v) for h, v in zip(hours, lift)])
+    f = analyze_series(one, n_boot=0).fits[0]
+    assert f.status == "insufficient_data" and "only 5 photos (need at least 6)" in f.reason
+    two = pd.concat([one, pd.DataFrame([dict(base, hours_since_treatment=h, value=v)
+                                        for h, v in ((-0.5, 0.05), (-0.25, -0.05))])], ignore_index=True)
+    assert analyze_series(two, n_boot=0).fits[0].status == "no_bootstrap"
+    six = pd.concat([one, pd.DataFrame([dict(base, hours_since_treatment=1.2, value=_truth(1.2, FADE))])])
+    assert analyze_series(six, n_boot=0).fits[0].status == "no_bootstrap"
