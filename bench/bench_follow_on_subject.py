@@ -75,6 +75,14 @@ points.  Else it stays 6, and the README says how the protocol reaches a fit (a 
 photos), with the ``clinic5+2b`` figures.
 
 Seeds ``SeedSequence([20261206, part, design, truth, study])``.
+
+Results (2026-12-06, c2a956c, docs/validation.md section 22).  Part 1 (20 studies a cell, 804 s): neither variant
+ships.  Both broke (a): ``clinic5+2b`` ``fade_last``'s pooled row fell 40 -> 30 % right, one study in 10.  Both
+met (b) and (c): ``subject_all`` took the fading subject of ``fade_none`` on ``clinic6`` from 20 to 40 % right,
+and cut the sessions dropped that should be pooled from 120 to 92; held out, 120 -> 77.  The ``fade_none`` pooled
+row read 0-3 % right under every rule.  ``SUBJECT_JUDGES`` stays ``""``.  Part 2 (40 studies a cell, 189 s):
+``MIN_PHOTOS`` stays 6; on the tuning half, 5 photos failed 3 of 8 truths (coverage 45-70 % against 90 %;
+``power_tail`` 10 % wrong).  ``clinic5+2b`` was at most 5 % wrong in every cell, coverage 80-100 %.
 """
 
 from __future__ import annotations
