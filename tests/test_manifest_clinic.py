@@ -136,3 +136,52 @@ def test_a_windows_excel_csv_keeps_its_curly_apostrophe_and_other_cp1252_letters
                                ["b.jpg", "Zoë Œ", "rf", *ROWS[1][3:]]]).encode("cp1252"))
     got = {e.photo: (e.subject, e.treatment) for e in discover(f, m)}
     assert got == {"a.jpg": ("O’Brien", "Šárka’s “RF”"), "b.jpg": ("Zoë Œ", "rf")}, got
+
+
+# --- stop 56, c1: Mac Roman, a folder named by a row, a UTF-16 manifest in the folder ---------------------------
+
+@pytest.mark.parametrize("names", [("Zoë", "Müller"), ("François", "rf"), ("José", "Renée"), ("Zoë Müller", "Chloé")])
+def test_excel_for_macs_mac_roman_csv_is_read_as_mac_roman(tmp_path, names):
+    """Excel for Mac's "CSV (Macintosh)" is Mac Roman: "Zoë" (ë 0x91) was read "Zo‘" (cp1252) or "Zo\\x91"
+    (Latin-1, a file with ç, cp1252's undefined 0x8D).  Read as Mac Roman, and the console says so."""
+    from facemetrics.batch.discover import manifest_order_notes
+
+    f = _folder(tmp_path)
+    m = tmp_path / "m.csv"
+    m.write_bytes(_table(";", [["a.jpg", names[0], names[1], *ROWS[0][3:]],
+                               ["b.jpg", names[0], names[1], *ROWS[1][3:]]]).replace("\r\n", "\r").encode("mac_roman"))
+    got = {e.photo: (e.subject, e.treatment) for e in discover(f, m)}
+    assert got == {"a.jpg": names, "b.jpg": names}, got
+    note = manifest_order_notes(m)[0]
+    assert note.startswith("m.csv is not UTF-8: read as Mac Roman") and names[0] in note and "CSV UTF-8" in note
+
+
+@pytest.mark.parametrize("names", [("O’Brien", "Šárka’s “RF”"), ("Zoë", "José"), ("Smith–Jones", "5€ Œuvre"),
+                                   ("João", "Müller — rf"), ("naïve", "Ångström…")])
+def test_an_ordinary_cp1252_csv_is_not_taken_for_mac_roman(tmp_path, names):
+    """The Mac Roman rule reads no ordinary Windows Excel CSV wrong: cp1252's letters é, ü, ï, Å are Mac Roman's
+    symbols or capitals, its ’ – — € between or after letters are what they read.  The console names the encoding."""
+    from facemetrics.batch.discover import manifest_order_notes
+
+    f = _folder(tmp_path)
+    m = tmp_path / "m.csv"
+    m.write_bytes(_table(";", [["a.jpg", *names, *ROWS[0][3:]], ["b.jpg", *names, *ROWS[1][3:]]]).encode("cp1252"))
+    got = {e.photo: (e.subject, e.treatment) for e in discover(f, m)}
+    assert got == {"a.jpg": names, "b.jpg": names}, got
+    assert manifest_order_notes(m)[0].startswith('m.csv is not UTF-8: read as Windows-1252 (Windows Excel\'s "CSV')
+
+
+def test_a_mac_roman_csv_that_reads_as_cp1252_too_is_named_so_the_user_can_see(tmp_path):
+    """Where no byte tells Mac Roman from cp1252 ("Jörg": ö is Mac Roman 0x9A, cp1252's š), the file is read as
+    cp1252 and the note shows the names as read, with how to save it as CSV UTF-8; a UTF-8 manifest has no note."""
+    from facemetrics.batch.discover import manifest_order_notes
+
+    m = tmp_path / "m.csv"
+    m.write_bytes(_table(";", [["a.jpg", "Jörg", "rf", *ROWS[0][3:]]]).encode("mac_roman"))
+    assert manifest_order_notes(m) == ["m.csv is not UTF-8: read as Windows-1252 (Windows Excel's \"CSV (Comma "
+                                       "delimited)\"), so its names read Jšrg; if a letter is wrong, save it from the "
+                                       "spreadsheet as \"CSV UTF-8 (Comma delimited)\" and give that file"]
+    m.write_bytes(_table(";", [["a.jpg", "Jörg", "rf", *ROWS[0][3:]]]).encode("utf-8"))
+    assert manifest_order_notes(m) == []
+    m.write_bytes(_table(";").encode("utf-16"))
+    assert manifest_order_notes(m) == []

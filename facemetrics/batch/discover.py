@@ -771,16 +771,23 @@ _NOT_CSV = ((b"PK\x03\x04", "a zip file (an Excel workbook .xlsx or .ods, or a z
 
 
 def _manifest_text(manifest: Path, raw: bytes) -> str:
-    """A manifest's bytes as text: UTF-8 (a BOM allowed), UTF-16 with its BOM (Excel's "Unicode Text", Notepad's
-    "Unicode"), else cp1252 (Windows Excel's "CSV (Comma delimited)": its ’ “ ” Š Ž œ € were read as Latin-1's
-    control characters, O’Brien as "O\\x92Brien", until stop 55 b3), else Latin-1.  A workbook, a zip or a PDF, or other bytes that are not
-    text (a NUL), is a :class:`ManifestError` saying what the file is and to save it as CSV: a UTF-16 manifest
-    and an .xlsx given as ``--manifest`` ended the batch with a traceback (``_csv.Error: new-line character
-    seen in unquoted field``; stop 55, b3)."""
+    """A manifest's bytes as text (:func:`_manifest_decoded`'s text)."""
+    return _manifest_decoded(manifest, raw)[0]
+
+
+def _manifest_decoded(manifest: Path, raw: bytes) -> tuple[str, str]:
+    """A manifest's bytes as text and the encoding they were read in (:data:`_ENCODING_WORDS`' keys): UTF-8 (a
+    BOM allowed), UTF-16 with its BOM (Excel's "Unicode Text", Notepad's "Unicode"), else Mac Roman when its
+    bytes can only be that (:func:`_mac_roman`: Excel for Mac's "CSV (Macintosh)"; "Zoë" was read "Zo‘", stop
+    56, c1), else cp1252 (Windows Excel's "CSV (Comma delimited)": its ’ “ ” Š Ž œ € were read as Latin-1's
+    control characters, O’Brien as "O\\x92Brien", until stop 55 b3), else Latin-1.  A workbook, a zip or a PDF,
+    or other bytes that are not text (a NUL), is a :class:`ManifestError` saying what the file is and to save it
+    as CSV: a UTF-16 manifest and an .xlsx given as ``--manifest`` ended the batch with a traceback
+    (``_csv.Error: new-line character seen in unquoted field``; stop 55, b3)."""
     what = next((w for magic, w in _NOT_CSV if raw.startswith(magic)), None)
     if what is None and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return raw.decode("utf-16")
+            return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             what = "text in UTF-16 that cannot be decoded"
     if what is None and b"\0" in raw:
@@ -788,12 +795,99 @@ def _manifest_text(manifest: Path, raw: bytes) -> str:
     if what is not None:
         raise ManifestError(f"manifest {manifest} is {what}, not a CSV table: in the spreadsheet use File > Save As "
                             f"> CSV UTF-8 (Comma delimited) and give that .csv file")
-    for encoding in ("utf-8-sig", "cp1252"):  # Windows Excel's CSV: O’Brien's ’ is 0x92, a control in Latin-1
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    return raw.decode("latin-1")  # cp1252's 5 undefined bytes
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _mac_roman(raw):
+        return raw.decode("mac_roman"), "mac_roman"
+    try:
+        return raw.decode("cp1252"), "cp1252"  # Windows Excel's CSV: O’Brien's ’ is 0x92, a control in Latin-1
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"  # cp1252's 5 undefined bytes
+
+
+#: how the console names the 8-bit encodings a manifest that is not UTF-8 is read in (:func:`manifest_encoding_note`)
+_ENCODING_WORDS = {"mac_roman": 'Mac Roman (Excel for Mac\'s "CSV (Macintosh)")',
+                   "cp1252": 'Windows-1252 (Windows Excel\'s "CSV (Comma delimited)")',
+                   "latin-1": "Latin-1"}
+
+#: cp1252 marks that may stand between two letters (an apostrophe, a dash: O’Brien, Smith–Jones), and those that
+#: may follow a letter but not stand between two (a closing quote, an ellipsis, the trade mark)
+_CP1252_BETWEEN_LETTERS = "’–—"
+_CP1252_AFTER_LETTER = "”…™"
+#: Mac Roman's marks among names (the rest of its bytes above 0x7F are letters or symbols: † ° ∑ ≈ ¸ ...)
+_MAC_ROMAN_MARKS = "“”‘’–—…\xa0"
+
+
+def _mac_roman(raw: bytes) -> bool:
+    """Whether 8-bit text that is not UTF-8 is Mac Roman (Excel for Mac's "CSV (Macintosh)") rather than cp1252.
+
+    The two share every byte above 0x7F, so only what they make of the text tells them apart.  Mac Roman's
+    0x80-0x9F are its accented letters (ë 0x91, é 0x8E, ü 0x9F, ç 0x8D, ñ 0x96), which cp1252 reads as marks and
+    capitals: "Zoë" as "Zo‘", "José" as "JosŽ", "Müller" as "MŸller", and ç is one of
+    cp1252's 5 undefined bytes.
+    Mac Roman is taken only when (1) read as Mac Roman, every byte above 0x7F is a letter (not a capital after a
+    small letter) or one of its quotes, dashes, ellipsis (cp1252's é, ü, ñ are Mac Roman's "È", "¸", "Ò":
+    "JosÈ", "M¸ller" are not Mac Roman), and (2) read as cp1252, one of its bytes 0x80-0x9F cannot be what it
+    reads: undefined, an opening quote or other mark right after a letter and before no letter ("Zo‘"), a closing
+    quote, ellipsis or trade mark between two letters ("Beno”t"), or a capital after a small letter or between a
+    letter and a small one ("JosŽ", "MŸller").  A byte both read alike stays cp1252 (O’Brien's ’ is Mac Roman's
+    í: "OíBrien" reads as well as "O’Brien"; so do "Jörg", "María" and "Muñoz" of a Mac Roman file, read "Jšrg",
+    "Mar’a" and "Mu–oz" when nothing else in the file tells): :func:`manifest_encoding_note` says which encoding
+    was read, the names as read, and how to save the file as CSV UTF-8.
+    """
+    mac, cp = raw.decode("mac_roman"), raw.decode("cp1252", errors="replace")  # one character per byte, both
+    high = [i for i, b in enumerate(raw) if b >= 0x80]
+
+    def letter(text: str, j: int) -> bool:
+        return 0 <= j < len(text) and text[j].isalpha()
+
+    def small(text: str, j: int) -> bool:
+        return 0 <= j < len(text) and text[j].islower()
+
+    for i in high:
+        m = mac[i]
+        if not (m.isalpha() or m in _MAC_ROMAN_MARKS) or (m.isupper() and small(mac, i - 1)):
+            return False
+    return any(_cp1252_misread(cp, i, letter, small) for i in high if raw[i] <= 0x9F)
+
+
+def _cp1252_misread(cp: str, i: int, letter, small) -> bool:
+    """Whether the cp1252 character ``cp[i]`` (a byte 0x80-0x9F) cannot be what the text means (:func:`_mac_roman`)."""
+    c = cp[i]
+    before, after = letter(cp, i - 1), letter(cp, i + 1)
+    if c == "\ufffd":  # undefined in cp1252
+        return True
+    if c.isalpha():
+        return c.isupper() and before and (small(cp, i - 1) or small(cp, i + 1))
+    if c in _CP1252_BETWEEN_LETTERS:  # O’Brien, Smith–Jones: Mac Roman's í and ñ read as well ("Mu–oz")
+        return False
+    if c in _CP1252_AFTER_LETTER:
+        return before and after
+    return before and not after
+
+
+def manifest_encoding_note(manifest) -> str:
+    """The console's note on a manifest that is not UTF-8 or UTF-16: the encoding it was read in (Mac Roman,
+    cp1252, Latin-1: :func:`_manifest_decoded`), the names it read with letters beyond ASCII (a few), and how to
+    save it so that nothing is guessed; "" for a UTF-8 or UTF-16 manifest, one that is ASCII, or none.  Mac Roman
+    and cp1252 share their bytes, and which one a file is cannot always be told (:func:`_mac_roman`)."""
+    if manifest is None:
+        return ""
+    manifest = Path(manifest)
+    try:
+        raw = manifest.read_bytes()
+        text, encoding = _manifest_decoded(manifest, raw)
+    except (OSError, ManifestError):
+        return ""
+    if encoding not in _ENCODING_WORDS:
+        return ""
+    cells = (c.strip() for c in re.split(r"[\r\n,;\t\"]+", text))  # the cells with a letter beyond ASCII, as read
+    words = list(dict.fromkeys(c for c in cells if any(ord(ch) > 127 for ch in c)))
+    shown = ", ".join(words[:3]) + (", ..." if len(words) > 3 else "")
+    return (f"{manifest.name} is not UTF-8: read as {_ENCODING_WORDS[encoding]}, so its names read {shown}; if a "
+            f"letter is wrong, save it from the spreadsheet as \"CSV UTF-8 (Comma delimited)\" and give that file")
 
 
 def _header_below(body: list[tuple[int, list[str]]]) -> str:
@@ -824,13 +918,15 @@ def _read_time_columns(manifest: Path, out: dict[str, dict]) -> list[str]:
 
 
 def manifest_order_notes(manifest) -> list[str]:
-    """The console's notes on a manifest's year-last dates: per column whose order its values told, e.g.
+    """The console's notes on a manifest: the encoding it was read in when it is not UTF-8
+    (:func:`manifest_encoding_note`), then its year-last dates' per column whose order its values told, e.g.
     "dates in manifest.csv's taken_at read as day/month/year (24/11/2026 9:00 ...)"; [] when none (or no
     manifest).  The manifest is read again (:func:`discover` raised already if it cannot be)."""
     if manifest is None:
         return []
     rows = {k: {**m} for k, m in _read_manifest_rows(Path(manifest)).items()}
-    return _read_time_columns(Path(manifest), rows)
+    said = manifest_encoding_note(manifest)  # not UTF-8: the encoding read, its names as read (stop 56, c1)
+    return ([said] if said else []) + _read_time_columns(Path(manifest), rows)
 
 
 def _manifest_time_reasons(manifest: Path, m: dict) -> tuple[Reason, ...]:
