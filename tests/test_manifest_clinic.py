@@ -185,3 +185,26 @@ def test_a_mac_roman_csv_that_reads_as_cp1252_too_is_named_so_the_user_can_see(t
     assert manifest_order_notes(m) == []
     m.write_bytes(_table(";").encode("utf-16"))
     assert manifest_order_notes(m) == []
+
+
+def test_a_row_naming_a_folder_says_it_is_one_and_what_a_row_names(tmp_path, capsys):
+    """A row ``photos/day1`` (a folder of the study) said only "not found in F: correct its path"; it now says it
+    is a folder, that a row names one photo, and that the folder itself can be given to batch (docs/validation.md
+    §12 Round 11's open snag; stop 56, c1).  So does the console's line on the manifest."""
+    from facemetrics.batch.discover import NOT_FOUND
+
+    f = _folder(tmp_path, names=("a.jpg", "photos/day1/x.jpg"))
+    m = tmp_path / "m.csv"
+    m.write_text(_table(",", [ROWS[0], ["photos/day1", *ROWS[1][1:]]]), encoding="utf-8")
+    got = {e.photo: e for e in discover(f, m)}
+    row = got["photos/day1"]
+    assert [r.code for r in row.reasons] == [NOT_FOUND]
+    assert row.note == (f"listed in manifest m.csv row 3 but 'photos/day1' is a folder of {f}, not a photo: a manifest "
+                        f"row names one photo (e.g. photos/day1/IMG_0001.jpg); give each photo of the folder its own "
+                        f"row, or remove the row and give the folder itself to batch (facemetrics batch "
+                        f"{f / 'photos' / 'day1'})"), row.note
+    assert "not found" not in row.note
+    assert main(["batch", str(f), "-o", str(tmp_path / "out"), "--manifest", str(m)]) == 1
+    out = capsys.readouterr().out
+    assert "row 3 (photos/day1) (a folder, not a photo: a row names one photo; or give the folder itself to batch)" \
+        in out, out

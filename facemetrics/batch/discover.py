@@ -1142,6 +1142,17 @@ def likely_file(rel: str, unlisted: list[str]) -> str:
     return ""
 
 
+def _not_found_text(folder: Path, path: Path, rel: str, likely: str) -> str:
+    """What follows "listed in manifest M row N but " for a row whose photo is not a file of ``folder``: "not found
+    in FOLDER (likely) ...: correct its path" or, for a row naming a folder (``photos/day1``), that it is one and
+    what a row names (it said only "not found": docs/validation.md §12 Round 11; stop 56, c1)."""
+    if path.is_dir():
+        return (f"{rel!r} is a folder of {folder}, not a photo: a manifest row names one photo (e.g. "
+                f"{posixpath.join(rel, 'IMG_0001.jpg')}); give each photo of the folder its own row, or remove the "
+                f"row and give the folder itself to batch (facemetrics batch {folder / rel})")
+    return f"not found in {folder}{likely}: correct its path (relative to {folder}) or remove the row"
+
+
 def discover(folder, manifest=None) -> list[PhotoEntry]:
     """Find the study's photos and their metadata (manifest or folder convention).
 
@@ -1199,10 +1210,11 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
                 # a file the search skips (another ending, a hidden folder) but the manifest names
                 # is read like a file named on the command line: whatever its ending
                 found = _not_a_folder(path)
-                likely = likely_file(rel, unlisted)
-                missing = Reason(NOT_FOUND, f"listed in manifest {Path(manifest).name} row {m['_row']} but not "
-                                            f"found in {folder}{likely}: correct its path (relative to {folder}) or "
-                                            f"remove the row", manifest=str(manifest), row=int(m["_row"]),
+                likely = likely_file(rel, unlisted) if not path.is_dir() else \
+                    " (a folder, not a photo: a row names one photo; or give the folder itself to batch)"
+                missing = Reason(NOT_FOUND, f"listed in manifest {Path(manifest).name} row {m['_row']} but "
+                                            f"{_not_found_text(folder, path, rel, likely)}",
+                                 manifest=str(manifest), row=int(m["_row"]),
                                  column="photo", value=str(rel), reading=likely.strip())
                 entries.append(PhotoEntry(
                     path=path, photo=rel, subject=m["subject"], treatment=m["treatment"],
