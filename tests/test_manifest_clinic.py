@@ -208,3 +208,36 @@ def test_a_row_naming_a_folder_says_it_is_one_and_what_a_row_names(tmp_path, cap
     out = capsys.readouterr().out
     assert "row 3 (photos/day1) (a folder, not a photo: a row names one photo; or give the folder itself to batch)" \
         in out, out
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be-bom", "utf-8-sig-sep", "mac_roman"])
+def test_a_manifest_in_the_folder_is_recognised_in_every_encoding_the_option_reads(tmp_path, encoding):
+    """A UTF-16 manifest.csv (Excel's "Unicode Text") inside the photo folder was passed over as "not a photo by its
+    ending" without a word of --manifest: the folder's discovery read its header as UTF-8 (stop 56, c1).  It reads
+    it as --manifest does, Excel's sep=; line too; a workbook or a CSV of other columns is still no manifest."""
+    from facemetrics.batch.console import skipped_lines
+    from facemetrics.batch.discover import manifest_like_columns
+
+    f = _folder(tmp_path)
+    m = f / "manifest.csv"
+    rows = [["a.jpg", "Zoë", "rf", *ROWS[0][3:]]]
+    data = {"utf-16": _table("\t", rows).encode("utf-16"),
+            "utf-16-be-bom": b"\xfe\xff" + _table("\t", rows).encode("utf-16-be"),
+            "utf-8-sig-sep": ("sep=;\r\n" + _table(";", rows)).encode("utf-8-sig"),
+            "mac_roman": _table(";", rows).replace("\r\n", "\r").encode("mac_roman")}[encoding]
+    m.write_bytes(data)
+    assert manifest_like_columns(m) == tuple(HEADER)
+    assert [ln for ln in skipped_lines(f) if "looks like a manifest" in ln] == \
+        [f"manifest.csv looks like a manifest (its columns {', '.join(HEADER)}): give it with --manifest {m}"]
+    assert len(discover(f, m)) == 2  # as the option reads it
+
+
+def test_a_workbook_or_other_table_in_the_folder_is_no_manifest(tmp_path):
+    from facemetrics.batch.discover import manifest_like_columns
+
+    f = _folder(tmp_path)
+    (f / "notes.csv").write_bytes("when\tphoto\r\n1\ta.jpg\r\n".encode("utf-16"))
+    (f / "book.csv").write_bytes(b"PK\x03\x04photo,subject\r\n")
+    (f / "odd.csv").write_bytes(b"\xff\xfe" + "photo,subject\n".encode("utf-16-le")[:-1])  # cut in a code unit
+    assert [manifest_like_columns(f / n) for n in ("notes.csv", "book.csv")] == [(), ()]
+    assert manifest_like_columns(f / "odd.csv") == ("photo", "subject")

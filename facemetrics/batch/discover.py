@@ -656,9 +656,9 @@ MANIFEST_COLUMNS = ("photo", "subject", "treatment", "taken_at", "treated_at")
 
 def manifest_like_columns(path) -> tuple[str, ...]:
     """The manifest columns (:data:`MANIFEST_COLUMNS`) in the header line of the CSV file ``path`` when it
-    has ``photo`` and at least one other of them (read as :func:`_read_manifest` reads a header: a BOM, a
-    ``,``/``;``/tab separator, names case-insensitive, spaces read as ``_``); () for any other file, or one
-    that cannot be read.  A study folder's own ``manifest.csv`` was passed over as "not a photo by its
+    has ``photo`` and at least one other of them (read as :func:`_read_manifest` reads a header: decoded as
+    :func:`_manifest_text` decodes it, UTF-16 and Excel's ``sep=;`` line included, a ``,``/``;``/tab separator,
+    names case-insensitive, spaces read as ``_``); () for any other file, or one that cannot be read.  A study folder's own ``manifest.csv`` was passed over as "not a photo by its
     ending" without a word of ``--manifest`` (first-user audit, 2026-12-05)."""
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".tsv"):
@@ -668,8 +668,16 @@ def manifest_like_columns(path) -> tuple[str, ...]:
             raw = fh.read(65536)
     except OSError:
         return ()
-    text = raw.decode("utf-8-sig", errors="replace")
-    header = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (Excel's "Unicode Text"): whole code units (stop 56, c1)
+        raw = raw[:len(raw) - len(raw) % 2]
+    try:  # as --manifest reads it: UTF-16 with its BOM was passed over (read as UTF-8, its header unread)
+        text = _manifest_text(path, raw)
+    except (ManifestError, UnicodeDecodeError):  # a workbook, a binary file; UTF-16 cut in a surrogate pair
+        return ()
+    header = next((ln for ln in text.replace("\r", "\n").splitlines() if ln.strip()), "")
+    said = _SEP_LINE.fullmatch(header.strip().strip('"'))  # Excel's "sep=;" first line: the header is below it
+    if said:
+        header = next((ln for ln in text.replace("\r", "\n").splitlines()[1:] if ln.strip()), "")
     sep = max((",", ";", "\t"), key=header.count)
     names = {"_".join(h.strip().strip('"').lower().split()) for h in header.split(sep)}
     found = tuple(c for c in MANIFEST_COLUMNS if c in names)
