@@ -79,7 +79,7 @@ from facemetrics.compare.table import float_or_nan
 from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       REMEDY_SWAP, refusal_reasons)
-from facemetrics.decay.wording import decimals_for
+from facemetrics.decay.wording import UNIT_WORDS, decimals_for
 from facemetrics.rounding import fixed
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
@@ -1290,6 +1290,8 @@ def table_styled(shown: pd.DataFrame, scale_pct: float = math.nan):
     them (the columns stay numbers); the comparison.csv download keeps every digit."""
     dp = table_decimals(shown)
     styler = shown.style
+    if "unit" in shown.columns:  # "%" and "mm²" as the page writes them; the data (and its sort) keep the codes
+        styler = styler.format(unit_shown, subset=["unit"])
     for col, sign in (("change", "+"), ("noise_floor", ""), ("change_scale_sd", "")):
         if col in shown.columns:
             for d in sorted(set(dp)):
@@ -1317,8 +1319,17 @@ def _change_scale_text(dp: int, scale: str):
 
 
 def _unit_text(text: str, unit) -> str:
-    """``text`` with ``unit`` after it (blank text: blank; no unit: the text alone)."""
-    return f"{text} {unit}" if text and isinstance(unit, str) and unit else text
+    """``text`` with ``unit`` after it, a unit code as a page writes it (:func:`unit_shown`: "%" for ``pct``, the
+    fold contrast's unit, which the phone's table wrote "pct": stop 56, c1); blank text: blank; no unit: the text
+    alone."""
+    return f"{text} {unit_shown(unit)}" if text and isinstance(unit, str) and unit else text
+
+
+def unit_shown(unit):
+    """A unit code of the tables (``schema``: ``pct``, ``mm2``) as a page writes it (``%``, ``mm²``:
+    :data:`facemetrics.decay.wording.UNIT_WORDS`, as the reasons and report.md write them); other units, and
+    anything that is not text, as given.  The CSV downloads keep the codes (and their columns' ``_pct``)."""
+    return UNIT_WORDS.get(unit, unit) if isinstance(unit, str) else unit
 
 
 def compact_table(shown: pd.DataFrame) -> pd.DataFrame:
