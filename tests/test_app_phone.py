@@ -98,11 +98,11 @@ def test_the_compact_figures_and_study_tables():
                jaw_angle_right_deg=138.0, nlf_depth_right=16.84, calibration_source="iris")
     figures = app.photo_figures(row)
     c = app.figures_compact(figures)
-    assert list(c.columns) == ["figure", "value", "± scale", "floor"] and len(c) == len(figures)
+    assert list(c.columns) == ["figure", "value", "floor"] and len(c) == len(figures)  # the ± in the value
     by = c.set_index("figure")
-    assert by.loc["jawline height below the pupils", "value"] == "96.2 mm"
+    assert by.loc["jawline height below the pupils", "value"] == "96.2 ± 3.5 mm"  # hypot(3.7 / √2, 1.96 x 1.15)
     assert by.loc["jaw width", "value"] == "n/a"
-    assert by.loc["mm per pixel (scale)", "value"] == "0.1845 mm/px" and by.loc["mm per pixel (scale)", "± scale"]
+    assert by.loc["mm per pixel (scale)", "value"] == "0.1845 ± 0.0043 mm/px"
     photos = pd.DataFrame(dict(taken_at=["2026-11-02T07:30:00"], role=["baseline"], treatment=["rf"],
                                treated_at=["2026-11-02T08:00:00"], original_name=["a.jpg"], capture_note=[""],
                                status=["ok"], error=[""]))
