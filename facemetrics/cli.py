@@ -1089,9 +1089,9 @@ def _min_effect(text: str) -> float:
     try:
         x = float(text)
     except ValueError:
-        from .decay.margin import _text_hint  # "0,3": a decimal comma, as the library says it
+        from .decay.margin import min_effect_hint  # "0,3": a decimal comma, as the library says it
 
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number{_text_hint(text)}") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number{min_effect_hint(text)}") from None
     if not (math.isfinite(x) and x >= 0):
         raise argparse.ArgumentTypeError(f"must be a number of 0 or more (the smallest change that "
                                          f"matters, in the metric's unit, e.g. 0.3 for 0.3 mm), got {text}")

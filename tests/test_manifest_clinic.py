@@ -200,7 +200,7 @@ def test_a_row_naming_a_folder_says_it_is_one_and_what_a_row_names(tmp_path, cap
     row = got["photos/day1"]
     assert [r.code for r in row.reasons] == [NOT_FOUND]
     assert row.note == (f"listed in manifest m.csv row 3 but 'photos/day1' is a folder of {f}, not a photo: a manifest "
-                        f"row names one photo (e.g. photos/day1/IMG_0001.jpg); give each photo of the folder its own "
+                        f"row names one photo, such as photos/day1/IMG_0001.jpg; give each photo of the folder its own "
                         f"row, or remove the row and give the folder itself to batch (facemetrics batch "
                         f"{f / 'photos' / 'day1'})"), row.note
     assert "not found" not in row.note

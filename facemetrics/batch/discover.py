@@ -1155,9 +1155,10 @@ def _not_found_text(folder: Path, path: Path, rel: str, likely: str) -> str:
     in FOLDER (likely) ...: correct its path" or, for a row naming a folder (``photos/day1``), that it is one and
     what a row names (it said only "not found": docs/validation.md §12 Round 11; stop 56, c1)."""
     if path.is_dir():
-        return (f"{rel!r} is a folder of {folder}, not a photo: a manifest row names one photo (e.g. "
-                f"{posixpath.join(rel, 'IMG_0001.jpg')}); give each photo of the folder its own row, or remove the "
-                f"row and give the folder itself to batch (facemetrics batch {folder / rel})")
+        example = posixpath.join(rel, "IMG_0001.jpg")
+        return (f"{rel!r} is a folder of {folder}, not a photo: a manifest row names one photo, such as {example}; "
+                f"give each photo of the folder its own row, or remove the row and give the folder itself to batch "
+                f"(facemetrics batch {folder / rel})")
     return f"not found in {folder}{likely}: correct its path (relative to {folder}) or remove the row"
 
 
