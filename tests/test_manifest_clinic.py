@@ -241,3 +241,22 @@ def test_a_workbook_or_other_table_in_the_folder_is_no_manifest(tmp_path):
     (f / "odd.csv").write_bytes(b"\xff\xfe" + "photo,subject\n".encode("utf-16-le")[:-1])  # cut in a code unit
     assert [manifest_like_columns(f / n) for n in ("notes.csv", "book.csv")] == [(), ()]
     assert manifest_like_columns(f / "odd.csv") == ("photo", "subject")
+
+
+@pytest.mark.parametrize("text", ["Botox®", "¿Qué?", "O´Brien", "Smith–Jones", "word—word", "ƒ/2.8", "‘RF’", "«RF»",
+                                  "½ dose", "O‘Brien", "Ann‘s", "T°C", "Art. § 5", "Mme Lefèvre", "naïve café"])
+def test_cp1252_marks_a_sheet_may_hold_keep_it_cp1252(tmp_path, text):
+    """The marks that tell Mac Roman from cp1252 stay cp1252 where a Windows sheet writes them (a typing slip
+    O‘Brien, ‘ between letters, too: Mac Roman's ë there, "No‘l", is then read as cp1252 with the note)."""
+    from facemetrics.batch.discover import _manifest_decoded
+
+    line = f"photo;subject\r\na.jpg;{text}\r\n"
+    assert _manifest_decoded(tmp_path / "m.csv", line.encode("cp1252")) == (line, "cp1252")
+
+
+@pytest.mark.parametrize("name", ["Søren", "Straße", "Anaïs", "Château", "João", "Étienne", "Noël Zoë"])
+def test_mac_roman_letters_cp1252_reads_as_symbols_beside_letters_are_mac_roman(tmp_path, name):
+    from facemetrics.batch.discover import _manifest_decoded
+
+    line = f"photo;subject\ra.jpg;{name}\r"
+    assert _manifest_decoded(tmp_path / "m.csv", line.encode("mac_roman")) == (line, "mac_roman")

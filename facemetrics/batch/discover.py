@@ -658,8 +658,9 @@ def manifest_like_columns(path) -> tuple[str, ...]:
     """The manifest columns (:data:`MANIFEST_COLUMNS`) in the header line of the CSV file ``path`` when it
     has ``photo`` and at least one other of them (read as :func:`_read_manifest` reads a header: decoded as
     :func:`_manifest_text` decodes it, UTF-16 and Excel's ``sep=;`` line included, a ``,``/``;``/tab separator,
-    names case-insensitive, spaces read as ``_``); () for any other file, or one that cannot be read.  A study folder's own ``manifest.csv`` was passed over as "not a photo by its
-    ending" without a word of ``--manifest`` (first-user audit, 2026-12-05)."""
+    names case-insensitive, spaces read as ``_``); () for any other file, or one that cannot be read.  A study
+    folder's own ``manifest.csv`` was passed over as "not a photo by its ending" without a word of ``--manifest``
+    (first-user audit, 2026-12-05); a UTF-16 one still was until stop 56, c1."""
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".tsv"):
         return ()
@@ -833,17 +834,24 @@ def _mac_roman(raw: bytes) -> bool:
 
     The two share every byte above 0x7F, so only what they make of the text tells them apart.  Mac Roman's
     0x80-0x9F are its accented letters (ë 0x91, é 0x8E, ü 0x9F, ç 0x8D, ñ 0x96), which cp1252 reads as marks and
-    capitals: "Zoë" as "Zo‘", "José" as "JosŽ", "Müller" as "MŸller", and ç is one of
-    cp1252's 5 undefined bytes.
-    Mac Roman is taken only when (1) read as Mac Roman, every byte above 0x7F is a letter (not a capital after a
-    small letter) or one of its quotes, dashes, ellipsis (cp1252's é, ü, ñ are Mac Roman's "È", "¸", "Ò":
-    "JosÈ", "M¸ller" are not Mac Roman), and (2) read as cp1252, one of its bytes 0x80-0x9F cannot be what it
-    reads: undefined, an opening quote or other mark right after a letter and before no letter ("Zo‘"), a closing
-    quote, ellipsis or trade mark between two letters ("Beno”t"), or a capital after a small letter or between a
-    letter and a small one ("JosŽ", "MŸller").  A byte both read alike stays cp1252 (O’Brien's ’ is Mac Roman's
-    í: "OíBrien" reads as well as "O’Brien"; so do "Jörg", "María" and "Muñoz" of a Mac Roman file, read "Jšrg",
-    "Mar’a" and "Mu–oz" when nothing else in the file tells): :func:`manifest_encoding_note` says which encoding
-    was read, the names as read, and how to save the file as CSV UTF-8.
+    capitals: "Zoë" as "Zo‘", "José" as "JosŽ", "Müller" as "MŸller", and ç is one of cp1252's 5 undefined
+    bytes.  Mac Roman is taken only when
+
+    1. read as Mac Roman, every byte above 0x7F is a letter (not a capital after a small letter) or one of its
+       quotes, dashes, ellipsis (cp1252's é, ü, ñ are Mac Roman's "È", "¸", "Ò": "JosÈ", "M¸ller" are not Mac
+       Roman), and
+    2. read as cp1252, one of its bytes cannot be what it reads (:func:`_cp1252_misread`): undefined, an opening
+       quote ending a word ("Zo‘"; "No‘l" may be a slip for ’ and stays cp1252), another mark right after a letter
+       ("Ana•s", "Ch‰teau"), a closing quote, ellipsis or trade mark between two letters ("Beno”t"), the florin
+       beside a letter ("ƒtienne"), a capital after a small letter or between a letter and a small one ("JosŽ",
+       "MŸller"), or a symbol of 0xA0-0xFF between two letters ("S¿ren", "Stra§e").
+
+    A byte both read alike stays cp1252 (O’Brien's ’ is Mac Roman's í: "OíBrien" reads as well as "O’Brien"; so
+    do "Jörg", "María" and "Muñoz" of a Mac Roman file, read "Jšrg", "Mar’a" and "Mu–oz" when nothing else in the
+    file tells): :func:`manifest_encoding_note` says which encoding was read, the names as read, and how to save
+    the file as CSV UTF-8.  Measured (stop 56, c1; bench/audit_manifest_encoding_s56.py, each name alone in a
+    row): 86 of 86 names and 31 of 31 texts with marks (Botox®, ¿Qué?, O´Brien, Smith–Jones, O‘Brien, ...) saved as
+    cp1252 read right; 46 of 82 names saved as Mac Roman read as Mac Roman, the other 36 as cp1252 (with the note).
     """
     mac, cp = raw.decode("mac_roman"), raw.decode("cp1252", errors="replace")  # one character per byte, both
     high = [i for i, b in enumerate(raw) if b >= 0x80]
@@ -858,22 +866,30 @@ def _mac_roman(raw: bytes) -> bool:
         m = mac[i]
         if not (m.isalpha() or m in _MAC_ROMAN_MARKS) or (m.isupper() and small(mac, i - 1)):
             return False
-    return any(_cp1252_misread(cp, i, letter, small) for i in high if raw[i] <= 0x9F)
+    return any(_cp1252_misread(cp, i, raw[i], letter, small) for i in high)
 
 
-def _cp1252_misread(cp: str, i: int, letter, small) -> bool:
-    """Whether the cp1252 character ``cp[i]`` (a byte 0x80-0x9F) cannot be what the text means (:func:`_mac_roman`)."""
+def _cp1252_misread(cp: str, i: int, byte: int, letter, small) -> bool:
+    """Whether the cp1252 character ``cp[i]`` (of ``byte``, above 0x7F) cannot be what the text means
+    (:func:`_mac_roman`): above 0x9F, a symbol between two letters ("S¿ren", "Stra§e": Mac Roman's ø, ß; cp1252's
+    letters there, é ü ñ, are not Mac Roman letters, which (1) of :func:`_mac_roman` checks); below, see there."""
     c = cp[i]
     before, after = letter(cp, i - 1), letter(cp, i + 1)
+    if byte > 0x9F:
+        return not c.isalpha() and before and after
     if c == "\ufffd":  # undefined in cp1252
         return True
+    if c == "ƒ":  # the florin (ƒ/2.8) beside a letter: Mac Roman's É ("ƒtienne")
+        return before or after
     if c.isalpha():
         return c.isupper() and before and (small(cp, i - 1) or small(cp, i + 1))
     if c in _CP1252_BETWEEN_LETTERS:  # O’Brien, Smith–Jones: Mac Roman's í and ñ read as well ("Mu–oz")
         return False
     if c in _CP1252_AFTER_LETTER:
         return before and after
-    return before and not after
+    if c == "‘":  # "Zo‘" at a word's end; between letters a slip for ’ (O‘Brien) as likely as Mac Roman's ë
+        return before and not after
+    return before  # “ • † ‡ ˆ ‰ ˜ € ‚ „ ‹ › right after a letter: "Ana•s", "Ch‰teau", "Jo‹o"
 
 
 def manifest_encoding_note(manifest) -> str:
