@@ -75,11 +75,12 @@ from facemetrics.batch import name_key
 from facemetrics.batch.discover import name_text
 from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LEFT_OUT
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, pair_mm_per_px, resolution_floors
+from facemetrics.compare.floors import SCALE_COVERAGE_K
 from facemetrics.compare.table import float_or_nan
 from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       REMEDY_SWAP, refusal_reasons)
-from facemetrics.decay.wording import decimals_for
+from facemetrics.decay.wording import UNIT_WORDS, decimals_for
 from facemetrics.rounding import fixed
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
@@ -907,12 +908,16 @@ def photo_card(a: fm.PhotoAnalysis) -> None:
         st.success("Usable", icon=":material/check:")
 
 
-#: how :func:`photo_cards` shows a photo's figures
+#: how :func:`photo_cards` shows a photo's figures: each value with its ± at about 95 %, as the comparison tables show
+#: a photo's before and after (:data:`PER_PHOTO_HELP`); the mm scale's 1 SD had its own column, and so 1 SD beside
+#: the tables' 95 % (stop 56, c1)
 FIGURE_COLUMNS = {
     "figure": st.column_config.TextColumn("figure", width="medium"),
-    "value": st.column_config.TextColumn("value", width="small"),
+    "value": st.column_config.TextColumn("value ± about 95 %", width="small",
+                                         help="the photo's value ± about 95 %, as the comparison tables show each "
+                                              "photo's: its share of a change's noise floor (floor / √2) and, for a "
+                                              "length, 1.96 × the mm scale's 1 SD, added in quadrature"),
     "unit": st.column_config.TextColumn("unit", width="small"),
-    "scale_uncertainty": st.column_config.TextColumn("± scale (1 SD)", width="small"),
     "change_noise_floor": st.column_config.TextColumn("change noise floor", width="small"),
 }
 
@@ -928,55 +933,50 @@ PHOTO_FIGURES = (
     ("fold depth index, left", "nlf_depth_left", "index", ("nlf_depth", "side")),
 )
 
-#: under a photo's figures: what the two uncertainty columns are (docs/metrics.md, docs/compare.md)
-FIGURES_NOTE = ("right / left: the subject's own sides. ± scale: the mm scale's uncertainty (1 SD, "
-                "`mm_per_px_uncertainty_pct`: iris size, calibration, landmarks), which moves every mm of the "
-                "photo together and cancels in a before/after change. Change noise floor: the default smallest "
-                "change between two photos that is not noise, at this photo's resolution (wider for a coarse "
-                "photo; a comparison uses the coarser photo's). A fold depth's or jaw angle's ±: its share of that floor, "
-                "floor / √2 "
-                "(the repeatability of photos of one unchanged face, not of the light). The measurements and `mm_per_px_uncertainty_pct` are in photos.csv (Downloads); the ± mm and floor "
+#: under a photo's figures: what the ± and the floor are (docs/metrics.md, docs/compare.md)
+FIGURES_NOTE = ("right / left: the subject's own sides. Each value ± about 95 %, as the comparison tables show each "
+                "photo's before and after: its share of a change's noise floor (floor / √2: the repeatability of "
+                "photos of one unchanged face, not of the light) and, for a length in mm, the mm scale's (1.96 × "
+                "`mm_per_px_uncertainty_pct`, its 1 SD: iris size, calibration, landmarks), added in quadrature; the "
+                "scale moves every mm of the photo together and cancels in a before/after change. The scale's own ± "
+                "is 1.96 × that %. Change noise floor: the default smallest change between two photos that is not "
+                "noise, at this photo's resolution (wider for a coarse photo; a comparison uses the coarser photo's). "
+                "The measurements and `mm_per_px_uncertainty_pct` are in photos.csv (Downloads); the ± and floor "
                 "columns are derived here.")
 
 
 def figures_compact(figures: pd.DataFrame) -> pd.DataFrame:
-    """:func:`photo_figures`' table as a phone shows it (``st.table``, no sideways scroll): the value with its unit,
-    then the same ± and floor texts under shorter headers ("± scale", "floor")."""
+    """:func:`photo_figures`' table as a phone shows it (``st.table``, no sideways scroll): the value with its ± and
+    unit, then the change's floor under a shorter header ("floor")."""
     value = [v if v == "n/a" else _unit_text(v, u) for v, u in zip(figures["value"], figures["unit"])]
     return pd.DataFrame({"figure": figures["figure"].to_numpy(), "value": value,
-                         "± scale": figures["scale_uncertainty"].to_numpy(),
                          "floor": figures["change_noise_floor"].to_numpy()})
 
 
 def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFrame:
-    """A photo's main figures (``row``: :meth:`PhotoAnalysis.to_row`) with their units and the
-    uncertainties the library gives: the mm scale (``mm_per_px`` and its ``mm_per_px_uncertainty_pct``,
-    1 SD, which scales every mm value), and the default noise floor of a change
-    (:data:`facemetrics.compare.DEFAULT_NOISE_FLOORS`) widened for the photo's pixel size as a
-    comparison widens it (:func:`facemetrics.compare.resolution_floors` at ``floor_mm_per_px``, mm per
-    analysed pixel: :func:`facemetrics.compare.pair_mm_per_px` of the photo with itself; NaN: the
-    defaults); a fold depth's value with its ± (:func:`facemetrics.report.per_photo_value`: each photo's share
-    of that floor, floor / √2), and so a jaw angle's (deg: no scale uncertainty either).  Text columns: "n/a"
-    for a figure not measured, blank for an uncertainty the library does not give."""
+    """A photo's main figures (``row``: :meth:`PhotoAnalysis.to_row`) with their units, each value with its ± at
+    about 95 % as the comparison tables show a photo's (:func:`facemetrics.uploads.per_photo_cell`: its share of a
+    change's noise floor, floor / √2, and for a mm value 1.96 × the mm scale's 1 SD ``mm_per_px_uncertainty_pct``,
+    in quadrature; the scale's own row ± 1.96 × that SD), and the default noise floor of a change
+    (:data:`facemetrics.compare.DEFAULT_NOISE_FLOORS`) widened for the photo's pixel size as a comparison widens it
+    (:func:`facemetrics.compare.resolution_floors` at ``floor_mm_per_px``, mm per analysed pixel:
+    :func:`facemetrics.compare.pair_mm_per_px` of the photo with itself; NaN: the defaults).  The mm scale's 1 SD
+    had its own column beside the floor's, where the comparison tables give each photo's value ± about 95 % (stop
+    56, c1).  Text columns ``figure``, ``value``, ``unit``, ``change_noise_floor``: "n/a" for a figure not
+    measured; a scale the user gave (no uncertainty) is named in its row's figure, and its mm values carry the
+    floor's share alone, as in the comparison tables."""
     floors = resolution_floors(DEFAULT_NOISE_FLOORS, floor_mm_per_px)
     pct = float_or_nan(row.get("mm_per_px_uncertainty_pct"))
     scale = float_or_nan(row.get("mm_per_px"))
-    source = row.get("calibration_source") or ""
-    rows = [dict(figure="mm per pixel (scale)", value=fixed(scale, 4) if math.isfinite(scale) else "n/a",
-                 unit="mm/px",
-                 scale_uncertainty=(f"±{fixed(pct, 1)} %" if math.isfinite(pct)
-                                    else "set by you" if source == "user_mm_per_px" else ""),
-                 change_noise_floor="")]
+    given = (row.get("calibration_source") or "") == "user_mm_per_px"
+    u = SCALE_COVERAGE_K * scale * pct / 100  # the scale's own ± at about 95 %
+    rows = [dict(figure="mm per pixel (scale, set by you)" if given else "mm per pixel (scale)",
+                 value=("n/a" if not math.isfinite(scale) else fixed(scale, 4) if not math.isfinite(u)
+                        else f"{fixed(scale, max(decimals_for(u), 4))} ± {fixed(u, max(decimals_for(u), 4))}"),
+                 unit="mm/px", change_noise_floor="")]
     for label, col, unit, floor_key in PHOTO_FIGURES:
         v = float_or_nan(row.get(col))
-        mm = unit == "mm" and math.isfinite(v) and math.isfinite(pct)
-        value = fixed(v, 1) if math.isfinite(v) else "n/a"
-        # a fold's or a jaw angle's own value with its ± (floor / √2; report.per_photo_value): neither has a scale
-        # uncertainty, and the angle showed none at all (h3's fresh-user pass, 2026-12-04)
-        if unit in ("index", "deg") and math.isfinite(v):
-            value = fm_report.per_photo_value(v, floors[floor_key], "").strip()
-        rows.append(dict(figure=label, value=value, unit=unit,
-                         scale_uncertainty=f"±{fixed(abs(v) * pct / 100, 1)} {unit}" if mm else "",
+        rows.append(dict(figure=label, value=per_photo_cell(v, floors[floor_key], unit, pct) or "n/a", unit=unit,
                          change_noise_floor=f"{round(floors[floor_key], 2):g} {unit}"))
     return pd.DataFrame(rows)
 
@@ -1290,6 +1290,8 @@ def table_styled(shown: pd.DataFrame, scale_pct: float = math.nan):
     them (the columns stay numbers); the comparison.csv download keeps every digit."""
     dp = table_decimals(shown)
     styler = shown.style
+    if "unit" in shown.columns:  # "%" and "mm²" as the page writes them; the data (and its sort) keep the codes
+        styler = styler.format(unit_shown, subset=["unit"])
     for col, sign in (("change", "+"), ("noise_floor", ""), ("change_scale_sd", "")):
         if col in shown.columns:
             for d in sorted(set(dp)):
@@ -1317,8 +1319,17 @@ def _change_scale_text(dp: int, scale: str):
 
 
 def _unit_text(text: str, unit) -> str:
-    """``text`` with ``unit`` after it (blank text: blank; no unit: the text alone)."""
-    return f"{text} {unit}" if text and isinstance(unit, str) and unit else text
+    """``text`` with ``unit`` after it, a unit code as a page writes it (:func:`unit_shown`: "%" for ``pct``, the
+    fold contrast's unit, which the phone's table wrote "pct": stop 56, c1); blank text: blank; no unit: the text
+    alone."""
+    return f"{text} {unit_shown(unit)}" if text and isinstance(unit, str) and unit else text
+
+
+def unit_shown(unit):
+    """A unit code of the tables (``schema``: ``pct``, ``mm2``) as a page writes it (``%``, ``mm²``:
+    :data:`facemetrics.decay.wording.UNIT_WORDS`, as the reasons and report.md write them); other units, and
+    anything that is not text, as given.  The CSV downloads keep the codes (and their columns' ``_pct``)."""
+    return UNIT_WORDS.get(unit, unit) if isinstance(unit, str) else unit
 
 
 def compact_table(shown: pd.DataFrame) -> pd.DataFrame:

@@ -1036,20 +1036,36 @@ def cmd_study_delete(args: argparse.Namespace) -> int:
     return 0
 
 
-def _whole_number(text: str, least: int, too_small: str) -> int:
-    """A whole number of at least ``least`` (an argparse type's check; ``too_small`` the message)."""
+def _whole_number(text: str, least: int | None, too_small: str, example: str = "400") -> int:
+    """A whole number of at least ``least`` (None: any; an argparse type's check; ``too_small`` the message),
+    written as the library reads it (:func:`facemetrics.decay.bootstrap.whole_setting`: ``400`` or ``400.0``); other
+    text is refused saying what to write (``1,000``: write 1000; ``ninety``: the number alone, e.g. ``example``)."""
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < least:
+        try:
+            x = float(text)
+            n = int(x) if x == int(x) else None
+        except (ValueError, OverflowError):
+            n = None
+        if n is None:
+            from .decay.bootstrap import whole_hint  # only for text that is not a whole number
+
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number{whole_hint(text, example)}") from None
+    if least is not None and n < least:
         raise argparse.ArgumentTypeError(too_small.format(n=n, text=text))
     return n
 
 
 def _positive_int(text: str) -> int:
     """argparse type of ``--workers`` and counts: a whole number of at least 1."""
-    return _whole_number(text, 1, "{text} is not a positive number (at least 1)")
+    return _whole_number(text, 1, "{text} is not a positive number (at least 1)", "2")
+
+
+def _seed(text: str) -> int:
+    """argparse type of ``--seed``: a whole number, as :func:`facemetrics.analyze_series` reads it (``int`` said
+    "invalid int value: '0,5'" and refused ``7.0``, which the library takes)."""
+    return _whole_number(text, None, "", "0")
 
 
 def _n_boot(text: str) -> int:
@@ -1073,7 +1089,9 @@ def _min_effect(text: str) -> float:
     try:
         x = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        from .decay.margin import min_effect_hint  # "0,3": a decimal comma, as the library says it
+
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number{min_effect_hint(text)}") from None
     if not (math.isfinite(x) and x >= 0):
         raise argparse.ArgumentTypeError(f"must be a number of 0 or more (the smallest change that "
                                          f"matters, in the metric's unit, e.g. 0.3 for 0.3 mm), got {text}")
@@ -1127,7 +1145,7 @@ def _add_fit_options(p) -> None:
     """The timeline fit's options, the same for ``timeline`` and ``study report`` (which fits as ``timeline``)."""
     p.add_argument("--min-effect", type=_min_effect, default=None, help=_MIN_EFFECT_HELP)
     p.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates: {_N_BOOT_HELP}")
-    p.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed of the bootstrap (default 0)")
 
 
 class _ExampleLines(argparse.HelpFormatter):
@@ -1334,7 +1352,7 @@ def _add_demo(sub) -> None:
     d.add_argument("--workers", type=_positive_int,
                    help="processes measuring photos (default: min(2, CPUs))")
     d.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates of the timeline: {_N_BOOT_HELP}")
-    d.add_argument("--seed", type=int, default=0, help="random seed of the simulation and the bootstrap (default 0)")
+    d.add_argument("--seed", type=_seed, default=0, help="random seed of the simulation and the bootstrap (default 0)")
     _add_force(d)
     d.set_defaults(func=cmd_demo)
 

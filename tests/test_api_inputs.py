@@ -95,6 +95,64 @@ def test_regimen_settings_are_series_errors(kw, match):
         analyze_regimen(levels, **kw)
 
 
+def test_series_settings_written_as_text_are_read_as_the_numbers_they_are():
+    """``confidence``, ``n_boot`` and ``seed`` as a CSV cell or a form gives them ("0.9", "50", "400.0", " 3 ") are
+    read as min_effect's "0.3" is (stop 56, c1: "400.0" and "3.0" were refused as not whole)."""
+    from facemetrics.decay import analyze_regimen
+
+    numbers = fm.analyze_series(_changes(), confidence=0.9, n_boot=50, seed=3, min_effect=0.3).to_frame()
+    for kw in (dict(confidence="0.9", n_boot="50", seed="3", min_effect="0.3"),
+               dict(confidence=" 0.9 ", n_boot="50.0", seed="3.0", min_effect="0.3"),
+               dict(confidence=b"0.9", n_boot=b"50", seed=b" 3 ", min_effect=0.3)):
+        pd.testing.assert_frame_equal(fm.analyze_series(_changes(), **kw).to_frame(), numbers)
+    levels = _changes().assign(days_since_start=lambda d: d["hours_since_treatment"] / 24.0)
+    pd.testing.assert_frame_equal(analyze_regimen(levels, confidence="0.9", n_boot="50.0", seed="3"),
+                                  analyze_regimen(levels, confidence=0.9, n_boot=50, seed=3))
+
+
+@pytest.mark.parametrize("kw, said", [
+    ({"confidence": "0,9"}, "confidence must be in (0.5, 1), got '0,9' ('0,9' has a decimal comma): write 0.9"),
+    ({"confidence": "ninety"}, "confidence must be in (0.5, 1), got 'ninety' (text that is not a number): give the "
+                               "level as a fraction, e.g. 0.95"),
+    ({"confidence": "90%"}, "confidence must be in (0.5, 1), got '90%' (a percentage?): give it as a fraction, 0.9 "
+                            "for 90 %"),
+    ({"confidence": 95}, "confidence must be in (0.5, 1), got 95 (a percentage?): give it as a fraction, 0.95 for "
+                         "95 %"),
+    ({"n_boot": "1,000"}, "n_boot must be a whole number, got '1,000' ('1,000' has a thousands separator): write 1000"),
+    ({"n_boot": "ninety"}, "n_boot must be a whole number, got 'ninety' (text that is not a number): give the number "
+                           "alone, e.g. 400"),
+    ({"n_boot": "2.5"}, "n_boot must be a whole number, got '2.5'"),
+    ({"seed": "seven"}, "seed must be a whole number, got 'seven' (text that is not a number): give the number alone, "
+                        "e.g. 0"),
+    ({"seed": True}, "seed must be a whole number, got True"), ({"confidence": True}, "confidence must be in (0.5, "
+                                                                                     "1), got True"),
+])
+def test_series_settings_refuse_other_text_saying_what_to_write(kw, said):
+    """"0,9" read "confidence must be in (0.5, 1), got '0,9'" without a word of the comma, "ninety" for n_boot
+    "must be a whole number": each now says what to write, as min_effect's "0,3" does (stop 56, c1)."""
+    with pytest.raises(fm.SeriesError) as err:
+        fm.analyze_series(_changes(), **kw)
+    assert str(err.value) == said
+
+
+def test_the_command_lines_seed_and_n_boot_read_what_the_library_reads(capsys):
+    """`--seed 7.0` was argparse's "invalid int value", `--n-boot 1,000` "'1,000' is not a whole number" and
+    `--min-effect 0,3` "'0,3' is not a number", each without what to write (stop 56, c1)."""
+    from facemetrics.cli import build_parser
+
+    ns = build_parser().parse_args(["timeline", "D", "--seed", "7.0", "--n-boot", "400.0", "--min-effect", "0.3"])
+    assert (ns.seed, ns.n_boot, ns.min_effect) == (7, 400, 0.3)
+    for option, value, said in (("--seed", "seven", "argument --seed: 'seven' is not a whole number (text that is "
+                                                    "not a number): give the number alone, e.g. 0"),
+                                ("--n-boot", "1,000", "argument --n-boot: '1,000' is not a whole number ('1,000' has "
+                                                      "a thousands separator): write 1000"),
+                                ("--min-effect", "0,3", "argument --min-effect: '0,3' is not a number ('0,3' has a "
+                                                        "decimal comma): write 0.3")):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["timeline", "D", option, value])
+        assert said in capsys.readouterr().err
+
+
 def test_negative_noise_floor_is_refused_and_numpy_integers_are_settings():
     with pytest.raises(fm.SeriesError, match="negative noise_floor"):
         fm.analyze_series(_changes().assign(noise_floor=-0.2), n_boot=50)

@@ -1770,14 +1770,21 @@ def test_a_single_photo_shows_its_main_figures_with_units_and_uncertainties(one_
     assert len(figs) == 1, [d.value.columns for d in at.dataframe]
     t = figs[0].set_index("figure")
     pct = row["mm_per_px_uncertainty_pct"]
-    assert t.loc["jaw width", "value"] == f"{row['jaw_width_mm']:.1f}" and t.loc["jaw width", "unit"] == "mm"
-    assert t.loc["jaw width", "scale_uncertainty"] == f"±{row['jaw_width_mm'] * pct / 100:.1f} mm"
+    # each value ± about 95 %, as the comparison tables show a photo's (floor / √2 and 1.96 x the scale's 1 SD in
+    # quadrature): the scale's 1 SD had its own column (stop 56, c1)
+    assert list(figs[0].columns) == ["figure", "value", "unit", "change_noise_floor"]
+    floor = float(t.loc["jaw width", "change_noise_floor"].removesuffix(" mm"))
+    u = ((floor / 2 ** 0.5) ** 2 + (1.96 * row["jaw_width_mm"] * pct / 100) ** 2) ** 0.5
+    value, _, said = t.loc["jaw width", "value"].partition(" ± ")
+    assert float(value) == pytest.approx(row["jaw_width_mm"], abs=0.5) and float(said) == pytest.approx(u, abs=0.5)
+    assert t.loc["jaw width", "unit"] == "mm"
     # a fold's own value with its ± (each photo's share of the change's floor, 0.84 / sqrt(2)): it had none
     assert t.loc["fold depth index, right", "value"] == f"{row['nlf_depth_right']:.2f} ± 0.59"
     # the default fold-depth floor, 0.84 since re-measured 2026-12-04 after f368598 (0.72 before)
     assert t.loc["fold depth index, left", "change_noise_floor"] == "0.84 index"
-    assert t.loc["jaw angle, left", "unit"] == "deg" and t.loc["jaw angle, left", "scale_uncertainty"] == ""
-    assert t.loc["mm per pixel (scale)", "scale_uncertainty"] == f"±{pct:.1f} %"
+    assert t.loc["jaw angle, left", "unit"] == "deg"
+    scale, _, su = t.loc["mm per pixel (scale)", "value"].partition(" ± ")
+    assert float(su) == pytest.approx(1.96 * row["mm_per_px"] * pct / 100, abs=5e-5), t.loc["mm per pixel (scale)"]
     assert any("subject's own sides" in str(c.value) for c in at.caption), _texts(at)
 
 
@@ -1788,18 +1795,23 @@ def test_photo_figures_take_their_uncertainties_from_the_library():
     row = dict(mm_per_px=0.2, mm_per_px_uncertainty_pct=5.0, calibration_source="iris", jaw_width_mm=120.0,
                jawline_height_mm=float("nan"), jaw_angle_right_deg=125.0, nlf_depth_right=10.0)
     t = app.photo_figures(row).set_index("figure")
-    assert t.loc["jaw width", "scale_uncertainty"] == "±6.0 mm"
+    # the value ± about 95 % as the comparison tables give a photo's (uploads.per_photo_cell): hypot(3.1 / √2,
+    # 1.96 x 6.0 mm) = 11.96 mm, where the table showed "120.0" beside a column "±6.0 mm" (the scale's 1 SD)
+    assert "scale_uncertainty" not in t.columns
+    assert t.loc["jaw width", "value"] == "120 ± 12"
     assert t.loc["jaw width", "change_noise_floor"] == f"{DEFAULT_NOISE_FLOORS[('jaw_width_mm', 'mean')]:g} mm"
     assert t.loc["jawline height below the pupils", "value"] == "n/a"
     # a jaw angle carries its ± as a fold depth does (floor / sqrt(2)): it had no uncertainty but the floor's column
     ua = DEFAULT_NOISE_FLOORS[("jaw_angle_deg", "side")] / 2 ** 0.5
     assert t.loc["jaw angle, left", "value"] == "n/a" and t.loc["jaw angle, right", "value"] == f"125.0 ± {ua:.1f}"
-    assert t.loc["mm per pixel (scale)", "value"] == "0.2000"
+    assert t.loc["mm per pixel (scale)", "value"] == "0.2000 ± 0.0196"  # 1.96 x 5 % of 0.2 mm/px
     u = DEFAULT_NOISE_FLOORS[("nlf_depth", "side")] / 2 ** 0.5
     assert t.loc["fold depth index, right", "value"] == f"10.00 ± {u:.2f}" and "floor / √2" in app.FIGURES_NOTE
+    assert "about 95 %" in app.FIGURES_NOTE and "1 SD" not in app.FIGURE_COLUMNS["value"]["label"]
     user = app.photo_figures(dict(row, mm_per_px_uncertainty_pct=None, calibration_source="user_mm_per_px"))
-    assert user.set_index("figure").loc["jaw width", "scale_uncertainty"] == ""
-    assert user.set_index("figure").loc["mm per pixel (scale)", "scale_uncertainty"] == "set by you"
+    user = user.set_index("figure")  # a scale the user gave: its floor's share alone, as the comparison tables
+    assert user.loc["jaw width", "value"] == f"120.0 ± {DEFAULT_NOISE_FLOORS[('jaw_width_mm', 'mean')] / 2 ** 0.5:.1f}"
+    assert user.loc["mm per pixel (scale, set by you)", "value"] == "0.2000"
 
 
 def test_one_photos_noise_floors_are_those_a_comparison_would_use_at_its_resolution():

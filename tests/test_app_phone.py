@@ -53,14 +53,15 @@ def test_the_compact_comparison_table_says_what_the_wide_one_does(after_bytes, n
     at = _pair_app(after_bytes)
     wide = next(d for d in at.dataframe if "verdict" in d.value.columns and "change" in d.value.columns)
     data, shown = wide.value, _shown_texts(wide)  # the numbers, and the wide table's texts of them
-    texts = {(r, c): shown.loc[r, c] for r in data.index for c in ("change", "noise_floor")}
+    texts = {(r, c): shown.loc[r, c] for r in data.index for c in ("change", "noise_floor", "unit")}
     # shown literally (Markdown-escaped), the break marks (app.md_cells) taken out: app.plain_cell
     tables = [t.value.map(app_module().plain_cell) for t in at.table]
     compact = next(t for t in tables if list(t.columns) == ["verdict", "change ± scale", "floor", "metric"])
     assert len(compact) == len(data)
     assert list(compact["verdict"]) == list(data["verdict"])
     for k, r in enumerate(data.index):
-        unit = data.loc[r, "unit"]
+        unit = texts[(r, "unit")]  # as the wide table writes it: "%" for pct (stop 56, c1)
+        assert unit != "pct" and unit != "mm2"
         assert compact.iloc[k]["change ± scale"] == f"{texts[(r, 'change')]} {unit}", compact.iloc[k]
         assert compact.iloc[k]["floor"] == f"{texts[(r, 'noise_floor')]} {unit}", compact.iloc[k]
         assert compact.iloc[k]["metric"] == f"{data.loc[r, 'metric']}, {data.loc[r, 'side']}"
@@ -97,11 +98,11 @@ def test_the_compact_figures_and_study_tables():
                jaw_angle_right_deg=138.0, nlf_depth_right=16.84, calibration_source="iris")
     figures = app.photo_figures(row)
     c = app.figures_compact(figures)
-    assert list(c.columns) == ["figure", "value", "± scale", "floor"] and len(c) == len(figures)
+    assert list(c.columns) == ["figure", "value", "floor"] and len(c) == len(figures)  # the ± in the value
     by = c.set_index("figure")
-    assert by.loc["jawline height below the pupils", "value"] == "96.2 mm"
+    assert by.loc["jawline height below the pupils", "value"] == "96.2 ± 3.5 mm"  # hypot(3.7 / √2, 1.96 x 1.15)
     assert by.loc["jaw width", "value"] == "n/a"
-    assert by.loc["mm per pixel (scale)", "value"] == "0.1845 mm/px" and by.loc["mm per pixel (scale)", "± scale"]
+    assert by.loc["mm per pixel (scale)", "value"] == "0.1845 ± 0.0043 mm/px"
     photos = pd.DataFrame(dict(taken_at=["2026-11-02T07:30:00"], role=["baseline"], treatment=["rf"],
                                treated_at=["2026-11-02T08:00:00"], original_name=["a.jpg"], capture_note=[""],
                                status=["ok"], error=[""]))
@@ -713,3 +714,23 @@ def test_browser_phone_choosing_my_study_closes_the_sidebar(browser, tmp_path):
             assert (bar.get_attribute("aria-expanded") == "true") == stays, size
             box = bar.bounding_box()
             assert (box["x"] + box["width"] > 0) == stays, box  # closed: out of the window
+
+
+def test_the_phone_tables_write_the_fold_contrasts_unit_as_percent():
+    """The phone's comparison table wrote the fold contrast's unit "pct" (the schema's code) where every other text
+    writes "%" (and "mm2" for "mm²"); the wide table's unit column too shows them so, its data keeping the codes
+    (comparison.csv keeps ``pct``, ``mm2`` and its ``_pct`` columns; stop 56, c1)."""
+    app = app_module()
+    shown = pd.DataFrame(dict(metric=["nlf_contrast_pct", "lower_face_area_mm2"], side=["right", "mean"],
+                              change=[2.0, -91.0], unit=["pct", "mm2"], noise_floor=[3.0, 380.0],
+                              verdict=["within_noise"] * 2, before=[40.0, 6217.5], after=[42.0, 6126.5],
+                              change_scale_sd=[float("nan"), 10.0]))
+    c = app.compact_table(shown)
+    assert list(c["change ± scale"]) == ["+2.0 %", "-91 ± 10 mm²"] and list(c["floor"]) == ["3.0 %", "380 mm²"]
+    v = app.compact_values(shown, 4.5).set_index("metric")
+    assert v.loc["nlf_contrast_pct, right", "before"] == "40.0 ± 2.1 %"
+    assert v.loc["lower_face_area_mm2, mean", "after"] == "6126 ± 1114 mm²"  # the mm² row keeps its scale's share
+    assert not any("pct" in str(x) or "mm2" in str(x) for x in [*c["change ± scale"], *c["floor"], *v["before"]])
+    html = app.table_styled(shown, 4.5).to_html()
+    assert ">%</td>" in html and ">mm²</td>" in html and ">pct</td>" not in html
+    assert list(shown["unit"]) == ["pct", "mm2"]  # the data keep the codes

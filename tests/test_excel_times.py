@@ -92,6 +92,9 @@ def test_a_batch_on_a_semicolon_cp1252_excel_manifest_reads_the_hours(tmp_path, 
     out = capsys.readouterr().out
     assert "dates in manifest.csv's taken_at read as day/month/year (24/11/2026 7:50" in out, out
     assert "dates in manifest.csv's treated_at read as day/month/year (24/11/2026 8:00 ...)" in out, out  # once
+    # not UTF-8: the console names the encoding read and the names as read (stop 56, c1)
+    assert "manifest.csv is not UTF-8: read as Windows-1252 (Windows Excel's \"CSV (Comma delimited)\"), so its " \
+        "names read Zoë/rf/a.png, Zoë, Zoë/rf/b.png, ..." in out, out
     photos = pd.read_csv(tmp_path / "out" / "photos.csv").set_index("photo")
     assert list(photos.loc[["Zoë/rf/a.png", "Zoë/rf/b.png", "Zoë/rf/c.png"], "taken_at"]) == \
         ["2026-11-24T07:50", "2026-11-24T09:00", "2026-12-01T09:30"]

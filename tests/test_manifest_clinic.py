@@ -136,3 +136,127 @@ def test_a_windows_excel_csv_keeps_its_curly_apostrophe_and_other_cp1252_letters
                                ["b.jpg", "Zoë Œ", "rf", *ROWS[1][3:]]]).encode("cp1252"))
     got = {e.photo: (e.subject, e.treatment) for e in discover(f, m)}
     assert got == {"a.jpg": ("O’Brien", "Šárka’s “RF”"), "b.jpg": ("Zoë Œ", "rf")}, got
+
+
+# --- stop 56, c1: Mac Roman, a folder named by a row, a UTF-16 manifest in the folder ---------------------------
+
+@pytest.mark.parametrize("names", [("Zoë", "Müller"), ("François", "rf"), ("José", "Renée"), ("Zoë Müller", "Chloé")])
+def test_excel_for_macs_mac_roman_csv_is_read_as_mac_roman(tmp_path, names):
+    """Excel for Mac's "CSV (Macintosh)" is Mac Roman: "Zoë" (ë 0x91) was read "Zo‘" (cp1252) or "Zo\\x91"
+    (Latin-1, a file with ç, cp1252's undefined 0x8D).  Read as Mac Roman, and the console says so."""
+    from facemetrics.batch.discover import manifest_order_notes
+
+    f = _folder(tmp_path)
+    m = tmp_path / "m.csv"
+    m.write_bytes(_table(";", [["a.jpg", names[0], names[1], *ROWS[0][3:]],
+                               ["b.jpg", names[0], names[1], *ROWS[1][3:]]]).replace("\r\n", "\r").encode("mac_roman"))
+    got = {e.photo: (e.subject, e.treatment) for e in discover(f, m)}
+    assert got == {"a.jpg": names, "b.jpg": names}, got
+    note = manifest_order_notes(m)[0]
+    assert note.startswith("m.csv is not UTF-8: read as Mac Roman") and names[0] in note and "CSV UTF-8" in note
+
+
+@pytest.mark.parametrize("names", [("O’Brien", "Šárka’s “RF”"), ("Zoë", "José"), ("Smith–Jones", "5€ Œuvre"),
+                                   ("João", "Müller — rf"), ("naïve", "Ångström…")])
+def test_an_ordinary_cp1252_csv_is_not_taken_for_mac_roman(tmp_path, names):
+    """The Mac Roman rule reads no ordinary Windows Excel CSV wrong: cp1252's letters é, ü, ï, Å are Mac Roman's
+    symbols or capitals, its ’ – — € between or after letters are what they read.  The console names the encoding."""
+    from facemetrics.batch.discover import manifest_order_notes
+
+    f = _folder(tmp_path)
+    m = tmp_path / "m.csv"
+    m.write_bytes(_table(";", [["a.jpg", *names, *ROWS[0][3:]], ["b.jpg", *names, *ROWS[1][3:]]]).encode("cp1252"))
+    got = {e.photo: (e.subject, e.treatment) for e in discover(f, m)}
+    assert got == {"a.jpg": names, "b.jpg": names}, got
+    assert manifest_order_notes(m)[0].startswith('m.csv is not UTF-8: read as Windows-1252 (Windows Excel\'s "CSV')
+
+
+def test_a_mac_roman_csv_that_reads_as_cp1252_too_is_named_so_the_user_can_see(tmp_path):
+    """Where no byte tells Mac Roman from cp1252 ("Jörg": ö is Mac Roman 0x9A, cp1252's š), the file is read as
+    cp1252 and the note shows the names as read, with how to save it as CSV UTF-8; a UTF-8 manifest has no note."""
+    from facemetrics.batch.discover import manifest_order_notes
+
+    m = tmp_path / "m.csv"
+    m.write_bytes(_table(";", [["a.jpg", "Jörg", "rf", *ROWS[0][3:]]]).encode("mac_roman"))
+    assert manifest_order_notes(m) == ["m.csv is not UTF-8: read as Windows-1252 (Windows Excel's \"CSV (Comma "
+                                       "delimited)\"), so its names read Jšrg; if a letter is wrong, save it from the "
+                                       "spreadsheet as \"CSV UTF-8 (Comma delimited)\" and give that file"]
+    m.write_bytes(_table(";", [["a.jpg", "Jörg", "rf", *ROWS[0][3:]]]).encode("utf-8"))
+    assert manifest_order_notes(m) == []
+    m.write_bytes(_table(";").encode("utf-16"))
+    assert manifest_order_notes(m) == []
+
+
+def test_a_row_naming_a_folder_says_it_is_one_and_what_a_row_names(tmp_path, capsys):
+    """A row ``photos/day1`` (a folder of the study) said only "not found in F: correct its path"; it now says it
+    is a folder, that a row names one photo, and that the folder itself can be given to batch (docs/validation.md
+    §12 Round 11's open snag; stop 56, c1).  So does the console's line on the manifest."""
+    from facemetrics.batch.discover import NOT_FOUND
+
+    f = _folder(tmp_path, names=("a.jpg", "photos/day1/x.jpg"))
+    m = tmp_path / "m.csv"
+    m.write_text(_table(",", [ROWS[0], ["photos/day1", *ROWS[1][1:]]]), encoding="utf-8")
+    got = {e.photo: e for e in discover(f, m)}
+    row = got["photos/day1"]
+    assert [r.code for r in row.reasons] == [NOT_FOUND]
+    assert row.note == (f"listed in manifest m.csv row 3 but 'photos/day1' is a folder of {f}, not a photo: a manifest "
+                        f"row names one photo, such as photos/day1/IMG_0001.jpg; give each photo of the folder its own "
+                        f"row, or remove the row and give the folder itself to batch (facemetrics batch "
+                        f"{f / 'photos' / 'day1'})"), row.note
+    assert "not found" not in row.note
+    assert main(["batch", str(f), "-o", str(tmp_path / "out"), "--manifest", str(m)]) == 1
+    out = capsys.readouterr().out
+    assert "row 3 (photos/day1) (a folder, not a photo: a row names one photo; or give the folder itself to batch)" \
+        in out, out
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be-bom", "utf-8-sig-sep", "mac_roman"])
+def test_a_manifest_in_the_folder_is_recognised_in_every_encoding_the_option_reads(tmp_path, encoding):
+    """A UTF-16 manifest.csv (Excel's "Unicode Text") inside the photo folder was passed over as "not a photo by its
+    ending" without a word of --manifest: the folder's discovery read its header as UTF-8 (stop 56, c1).  It reads
+    it as --manifest does, Excel's sep=; line too; a workbook or a CSV of other columns is still no manifest."""
+    from facemetrics.batch.console import skipped_lines
+    from facemetrics.batch.discover import manifest_like_columns
+
+    f = _folder(tmp_path)
+    m = f / "manifest.csv"
+    rows = [["a.jpg", "Zoë", "rf", *ROWS[0][3:]]]
+    data = {"utf-16": _table("\t", rows).encode("utf-16"),
+            "utf-16-be-bom": b"\xfe\xff" + _table("\t", rows).encode("utf-16-be"),
+            "utf-8-sig-sep": ("sep=;\r\n" + _table(";", rows)).encode("utf-8-sig"),
+            "mac_roman": _table(";", rows).replace("\r\n", "\r").encode("mac_roman")}[encoding]
+    m.write_bytes(data)
+    assert manifest_like_columns(m) == tuple(HEADER)
+    assert [ln for ln in skipped_lines(f) if "looks like a manifest" in ln] == \
+        [f"manifest.csv looks like a manifest (its columns {', '.join(HEADER)}): give it with --manifest {m}"]
+    assert len(discover(f, m)) == 2  # as the option reads it
+
+
+def test_a_workbook_or_other_table_in_the_folder_is_no_manifest(tmp_path):
+    from facemetrics.batch.discover import manifest_like_columns
+
+    f = _folder(tmp_path)
+    (f / "notes.csv").write_bytes("when\tphoto\r\n1\ta.jpg\r\n".encode("utf-16"))
+    (f / "book.csv").write_bytes(b"PK\x03\x04photo,subject\r\n")
+    (f / "odd.csv").write_bytes(b"\xff\xfe" + "photo,subject\n".encode("utf-16-le")[:-1])  # cut in a code unit
+    assert [manifest_like_columns(f / n) for n in ("notes.csv", "book.csv")] == [(), ()]
+    assert manifest_like_columns(f / "odd.csv") == ("photo", "subject")
+
+
+@pytest.mark.parametrize("text", ["Botox®", "¿Qué?", "O´Brien", "Smith–Jones", "word—word", "ƒ/2.8", "‘RF’", "«RF»",
+                                  "½ dose", "O‘Brien", "Ann‘s", "T°C", "Art. § 5", "Mme Lefèvre", "naïve café"])
+def test_cp1252_marks_a_sheet_may_hold_keep_it_cp1252(tmp_path, text):
+    """The marks that tell Mac Roman from cp1252 stay cp1252 where a Windows sheet writes them (a typing slip
+    O‘Brien, ‘ between letters, too: Mac Roman's ë there, "No‘l", is then read as cp1252 with the note)."""
+    from facemetrics.batch.discover import _manifest_decoded
+
+    line = f"photo;subject\r\na.jpg;{text}\r\n"
+    assert _manifest_decoded(tmp_path / "m.csv", line.encode("cp1252")) == (line, "cp1252")
+
+
+@pytest.mark.parametrize("name", ["Søren", "Straße", "Anaïs", "Château", "João", "Étienne", "Noël Zoë"])
+def test_mac_roman_letters_cp1252_reads_as_symbols_beside_letters_are_mac_roman(tmp_path, name):
+    from facemetrics.batch.discover import _manifest_decoded
+
+    line = f"photo;subject\ra.jpg;{name}\r"
+    assert _manifest_decoded(tmp_path / "m.csv", line.encode("mac_roman")) == (line, "mac_roman")

@@ -121,7 +121,7 @@ def test_a_photos_mm_and_mm2_values_carry_their_uncertainty_in_the_comparison_ta
     assert app.compact_values(shown).set_index("metric").loc["jawline_height_mm, mean", "before"] == "96.2 ± 2.6 mm"
     v = app.compact_values(shown, scale_pct=4.5).set_index("metric")
     assert v.loc["jawline_height_mm, mean", "before"] == "96.2 ± 8.9 mm", v  # hypot(3.7 / √2, 1.96 x 4.33)
-    assert v.loc["lower_face_area_mm2, mean", "after"] == "6126 ± 1114 mm2", v  # twice the % for an area
+    assert v.loc["lower_face_area_mm2, mean", "after"] == "6126 ± 1114 mm²", v  # twice the % for an area (mm², stop 56 c1)
     assert v.loc["nlf_depth, right", "before"] == "16.25 ± 0.59 index", v
     assert v.loc["jaw_angle_deg, right", "before"] == "138.0 ± 1.9 deg", v
     assert "jawline_lift_mm, mean" not in v.index, v

@@ -656,10 +656,11 @@ MANIFEST_COLUMNS = ("photo", "subject", "treatment", "taken_at", "treated_at")
 
 def manifest_like_columns(path) -> tuple[str, ...]:
     """The manifest columns (:data:`MANIFEST_COLUMNS`) in the header line of the CSV file ``path`` when it
-    has ``photo`` and at least one other of them (read as :func:`_read_manifest` reads a header: a BOM, a
-    ``,``/``;``/tab separator, names case-insensitive, spaces read as ``_``); () for any other file, or one
-    that cannot be read.  A study folder's own ``manifest.csv`` was passed over as "not a photo by its
-    ending" without a word of ``--manifest`` (first-user audit, 2026-12-05)."""
+    has ``photo`` and at least one other of them (read as :func:`_read_manifest` reads a header: decoded as
+    :func:`_manifest_text` decodes it, UTF-16 and Excel's ``sep=;`` line included, a ``,``/``;``/tab separator,
+    names case-insensitive, spaces read as ``_``); () for any other file, or one that cannot be read.  A study
+    folder's own ``manifest.csv`` was passed over as "not a photo by its ending" without a word of ``--manifest``
+    (first-user audit, 2026-12-05); a UTF-16 one still was until stop 56, c1."""
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".tsv"):
         return ()
@@ -668,8 +669,16 @@ def manifest_like_columns(path) -> tuple[str, ...]:
             raw = fh.read(65536)
     except OSError:
         return ()
-    text = raw.decode("utf-8-sig", errors="replace")
-    header = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (Excel's "Unicode Text"): whole code units (stop 56, c1)
+        raw = raw[:len(raw) - len(raw) % 2]
+    try:  # as --manifest reads it: UTF-16 with its BOM was passed over (read as UTF-8, its header unread)
+        text = _manifest_text(path, raw)
+    except (ManifestError, UnicodeDecodeError):  # a workbook, a binary file; UTF-16 cut in a surrogate pair
+        return ()
+    header = next((ln for ln in text.replace("\r", "\n").splitlines() if ln.strip()), "")
+    said = _SEP_LINE.fullmatch(header.strip().strip('"'))  # Excel's "sep=;" first line: the header is below it
+    if said:
+        header = next((ln for ln in text.replace("\r", "\n").splitlines()[1:] if ln.strip()), "")
     sep = max((",", ";", "\t"), key=header.count)
     names = {"_".join(h.strip().strip('"').lower().split()) for h in header.split(sep)}
     found = tuple(c for c in MANIFEST_COLUMNS if c in names)
@@ -771,16 +780,23 @@ _NOT_CSV = ((b"PK\x03\x04", "a zip file (an Excel workbook .xlsx or .ods, or a z
 
 
 def _manifest_text(manifest: Path, raw: bytes) -> str:
-    """A manifest's bytes as text: UTF-8 (a BOM allowed), UTF-16 with its BOM (Excel's "Unicode Text", Notepad's
-    "Unicode"), else cp1252 (Windows Excel's "CSV (Comma delimited)": its ’ “ ” Š Ž œ € were read as Latin-1's
-    control characters, O’Brien as "O\\x92Brien", until stop 55 b3), else Latin-1.  A workbook, a zip or a PDF, or other bytes that are not
-    text (a NUL), is a :class:`ManifestError` saying what the file is and to save it as CSV: a UTF-16 manifest
-    and an .xlsx given as ``--manifest`` ended the batch with a traceback (``_csv.Error: new-line character
-    seen in unquoted field``; stop 55, b3)."""
+    """A manifest's bytes as text (:func:`_manifest_decoded`'s text)."""
+    return _manifest_decoded(manifest, raw)[0]
+
+
+def _manifest_decoded(manifest: Path, raw: bytes) -> tuple[str, str]:
+    """A manifest's bytes as text and the encoding they were read in (:data:`_ENCODING_WORDS`' keys): UTF-8 (a
+    BOM allowed), UTF-16 with its BOM (Excel's "Unicode Text", Notepad's "Unicode"), else Mac Roman when its
+    bytes can only be that (:func:`_mac_roman`: Excel for Mac's "CSV (Macintosh)"; "Zoë" was read "Zo‘", stop
+    56, c1), else cp1252 (Windows Excel's "CSV (Comma delimited)": its ’ “ ” Š Ž œ € were read as Latin-1's
+    control characters, O’Brien as "O\\x92Brien", until stop 55 b3), else Latin-1.  A workbook, a zip or a PDF,
+    or other bytes that are not text (a NUL), is a :class:`ManifestError` saying what the file is and to save it
+    as CSV: a UTF-16 manifest and an .xlsx given as ``--manifest`` ended the batch with a traceback
+    (``_csv.Error: new-line character seen in unquoted field``; stop 55, b3)."""
     what = next((w for magic, w in _NOT_CSV if raw.startswith(magic)), None)
     if what is None and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return raw.decode("utf-16")
+            return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             what = "text in UTF-16 that cannot be decoded"
     if what is None and b"\0" in raw:
@@ -788,12 +804,114 @@ def _manifest_text(manifest: Path, raw: bytes) -> str:
     if what is not None:
         raise ManifestError(f"manifest {manifest} is {what}, not a CSV table: in the spreadsheet use File > Save As "
                             f"> CSV UTF-8 (Comma delimited) and give that .csv file")
-    for encoding in ("utf-8-sig", "cp1252"):  # Windows Excel's CSV: O’Brien's ’ is 0x92, a control in Latin-1
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    return raw.decode("latin-1")  # cp1252's 5 undefined bytes
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _mac_roman(raw):
+        return raw.decode("mac_roman"), "mac_roman"
+    try:
+        return raw.decode("cp1252"), "cp1252"  # Windows Excel's CSV: O’Brien's ’ is 0x92, a control in Latin-1
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"  # cp1252's 5 undefined bytes
+
+
+#: how the console names the 8-bit encodings a manifest that is not UTF-8 is read in (:func:`manifest_encoding_note`)
+_ENCODING_WORDS = {"mac_roman": 'Mac Roman (Excel for Mac\'s "CSV (Macintosh)")',
+                   "cp1252": 'Windows-1252 (Windows Excel\'s "CSV (Comma delimited)")',
+                   "latin-1": "Latin-1"}
+
+#: cp1252 marks that may stand between two letters (an apostrophe, a dash: O’Brien, Smith–Jones), and those that
+#: may follow a letter but not stand between two (a closing quote, an ellipsis, the trade mark)
+_CP1252_BETWEEN_LETTERS = "’–—"
+_CP1252_AFTER_LETTER = "”…™"
+#: Mac Roman's marks among names (the rest of its bytes above 0x7F are letters or symbols: † ° ∑ ≈ ¸ ...)
+_MAC_ROMAN_MARKS = "“”‘’–—…\xa0"
+
+
+def _mac_roman(raw: bytes) -> bool:
+    """Whether 8-bit text that is not UTF-8 is Mac Roman (Excel for Mac's "CSV (Macintosh)") rather than cp1252.
+
+    The two share every byte above 0x7F, so only what they make of the text tells them apart.  Mac Roman's
+    0x80-0x9F are its accented letters (ë 0x91, é 0x8E, ü 0x9F, ç 0x8D, ñ 0x96), which cp1252 reads as marks and
+    capitals: "Zoë" as "Zo‘", "José" as "JosŽ", "Müller" as "MŸller", and ç is one of cp1252's 5 undefined
+    bytes.  Mac Roman is taken only when
+
+    1. read as Mac Roman, every byte above 0x7F is a letter (not a capital after a small letter) or one of its
+       quotes, dashes, ellipsis (cp1252's é, ü, ñ are Mac Roman's "È", "¸", "Ò": "JosÈ", "M¸ller" are not Mac
+       Roman), and
+    2. read as cp1252, one of its bytes cannot be what it reads (:func:`_cp1252_misread`): undefined, an opening
+       quote ending a word ("Zo‘"; "No‘l" may be a slip for ’ and stays cp1252), another mark right after a letter
+       ("Ana•s", "Ch‰teau"), a closing quote, ellipsis or trade mark between two letters ("Beno”t"), the florin
+       beside a letter ("ƒtienne"), a capital after a small letter or between a letter and a small one ("JosŽ",
+       "MŸller"), or a symbol of 0xA0-0xFF between two letters ("S¿ren", "Stra§e").
+
+    A byte both read alike stays cp1252 (O’Brien's ’ is Mac Roman's í: "OíBrien" reads as well as "O’Brien"; so
+    do "Jörg", "María" and "Muñoz" of a Mac Roman file, read "Jšrg", "Mar’a" and "Mu–oz" when nothing else in the
+    file tells): :func:`manifest_encoding_note` says which encoding was read, the names as read, and how to save
+    the file as CSV UTF-8.  Measured (stop 56, c1; bench/audit_manifest_encoding_s56.py, each name alone in a
+    row): 86 of 86 names and 31 of 31 texts with marks (Botox®, ¿Qué?, O´Brien, Smith–Jones, O‘Brien, ...) saved as
+    cp1252 read right; 46 of 82 names saved as Mac Roman read as Mac Roman, the other 36 as cp1252 (with the note).
+    """
+    mac, cp = raw.decode("mac_roman"), raw.decode("cp1252", errors="replace")  # one character per byte, both
+    high = [i for i, b in enumerate(raw) if b >= 0x80]
+
+    def letter(text: str, j: int) -> bool:
+        return 0 <= j < len(text) and text[j].isalpha()
+
+    def small(text: str, j: int) -> bool:
+        return 0 <= j < len(text) and text[j].islower()
+
+    for i in high:
+        m = mac[i]
+        if not (m.isalpha() or m in _MAC_ROMAN_MARKS) or (m.isupper() and small(mac, i - 1)):
+            return False
+    return any(_cp1252_misread(cp, i, raw[i], letter, small) for i in high)
+
+
+def _cp1252_misread(cp: str, i: int, byte: int, letter, small) -> bool:
+    """Whether the cp1252 character ``cp[i]`` (of ``byte``, above 0x7F) cannot be what the text means
+    (:func:`_mac_roman`): above 0x9F, a symbol between two letters ("S¿ren", "Stra§e": Mac Roman's ø, ß; cp1252's
+    letters there, é ü ñ, are not Mac Roman letters, which (1) of :func:`_mac_roman` checks); below, see there."""
+    c = cp[i]
+    before, after = letter(cp, i - 1), letter(cp, i + 1)
+    if byte > 0x9F:
+        return not c.isalpha() and before and after
+    if c == "\ufffd":  # undefined in cp1252
+        return True
+    if c == "ƒ":  # the florin (ƒ/2.8) beside a letter: Mac Roman's É ("ƒtienne")
+        return before or after
+    if c.isalpha():
+        return c.isupper() and before and (small(cp, i - 1) or small(cp, i + 1))
+    if c in _CP1252_BETWEEN_LETTERS:  # O’Brien, Smith–Jones: Mac Roman's í and ñ read as well ("Mu–oz")
+        return False
+    if c in _CP1252_AFTER_LETTER:
+        return before and after
+    if c == "‘":  # "Zo‘" at a word's end; between letters a slip for ’ (O‘Brien) as likely as Mac Roman's ë
+        return before and not after
+    return before  # “ • † ‡ ˆ ‰ ˜ € ‚ „ ‹ › right after a letter: "Ana•s", "Ch‰teau", "Jo‹o"
+
+
+def manifest_encoding_note(manifest) -> str:
+    """The console's note on a manifest that is not UTF-8 or UTF-16: the encoding it was read in (Mac Roman,
+    cp1252, Latin-1: :func:`_manifest_decoded`), the names it read with letters beyond ASCII (a few), and how to
+    save it so that nothing is guessed; "" for a UTF-8 or UTF-16 manifest, one that is ASCII, or none.  Mac Roman
+    and cp1252 share their bytes, and which one a file is cannot always be told (:func:`_mac_roman`)."""
+    if manifest is None:
+        return ""
+    manifest = Path(manifest)
+    try:
+        raw = manifest.read_bytes()
+        text, encoding = _manifest_decoded(manifest, raw)
+    except (OSError, ManifestError):
+        return ""
+    if encoding not in _ENCODING_WORDS:
+        return ""
+    cells = (c.strip() for c in re.split(r"[\r\n,;\t\"]+", text))  # the cells with a letter beyond ASCII, as read
+    words = list(dict.fromkeys(c for c in cells if any(ord(ch) > 127 for ch in c)))
+    shown = ", ".join(words[:3]) + (", ..." if len(words) > 3 else "")
+    return (f"{manifest.name} is not UTF-8: read as {_ENCODING_WORDS[encoding]}, so its names read {shown}; if a "
+            f"letter is wrong, save it from the spreadsheet as \"CSV UTF-8 (Comma delimited)\" and give that file")
 
 
 def _header_below(body: list[tuple[int, list[str]]]) -> str:
@@ -824,13 +942,15 @@ def _read_time_columns(manifest: Path, out: dict[str, dict]) -> list[str]:
 
 
 def manifest_order_notes(manifest) -> list[str]:
-    """The console's notes on a manifest's year-last dates: per column whose order its values told, e.g.
+    """The console's notes on a manifest: the encoding it was read in when it is not UTF-8
+    (:func:`manifest_encoding_note`), then its year-last dates' per column whose order its values told, e.g.
     "dates in manifest.csv's taken_at read as day/month/year (24/11/2026 9:00 ...)"; [] when none (or no
     manifest).  The manifest is read again (:func:`discover` raised already if it cannot be)."""
     if manifest is None:
         return []
     rows = {k: {**m} for k, m in _read_manifest_rows(Path(manifest)).items()}
-    return _read_time_columns(Path(manifest), rows)
+    said = manifest_encoding_note(manifest)  # not UTF-8: the encoding read, its names as read (stop 56, c1)
+    return ([said] if said else []) + _read_time_columns(Path(manifest), rows)
 
 
 def _manifest_time_reasons(manifest: Path, m: dict) -> tuple[Reason, ...]:
@@ -1046,6 +1166,18 @@ def likely_file(rel: str, unlisted: list[str]) -> str:
     return ""
 
 
+def _not_found_text(folder: Path, path: Path, rel: str, likely: str) -> str:
+    """What follows "listed in manifest M row N but " for a row whose photo is not a file of ``folder``: "not found
+    in FOLDER (likely) ...: correct its path" or, for a row naming a folder (``photos/day1``), that it is one and
+    what a row names (it said only "not found": docs/validation.md §12 Round 11; stop 56, c1)."""
+    if path.is_dir():
+        example = posixpath.join(rel, "IMG_0001.jpg")
+        return (f"{rel!r} is a folder of {folder}, not a photo: a manifest row names one photo, such as {example}; "
+                f"give each photo of the folder its own row, or remove the row and give the folder itself to batch "
+                f"(facemetrics batch {folder / rel})")
+    return f"not found in {folder}{likely}: correct its path (relative to {folder}) or remove the row"
+
+
 def discover(folder, manifest=None) -> list[PhotoEntry]:
     """Find the study's photos and their metadata (manifest or folder convention).
 
@@ -1103,10 +1235,11 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
                 # a file the search skips (another ending, a hidden folder) but the manifest names
                 # is read like a file named on the command line: whatever its ending
                 found = _not_a_folder(path)
-                likely = likely_file(rel, unlisted)
-                missing = Reason(NOT_FOUND, f"listed in manifest {Path(manifest).name} row {m['_row']} but not "
-                                            f"found in {folder}{likely}: correct its path (relative to {folder}) or "
-                                            f"remove the row", manifest=str(manifest), row=int(m["_row"]),
+                likely = likely_file(rel, unlisted) if not path.is_dir() else \
+                    " (a folder, not a photo: a row names one photo; or give the folder itself to batch)"
+                missing = Reason(NOT_FOUND, f"listed in manifest {Path(manifest).name} row {m['_row']} but "
+                                            f"{_not_found_text(folder, path, rel, likely)}",
+                                 manifest=str(manifest), row=int(m["_row"]),
                                  column="photo", value=str(rel), reading=likely.strip())
                 entries.append(PhotoEntry(
                     path=path, photo=rel, subject=m["subject"], treatment=m["treatment"],

@@ -17,6 +17,7 @@ blocks of days).  To fit without the scale term, set :data:`SCALE_SD` here (wher
 
 from __future__ import annotations
 
+import re
 import zlib
 
 import numpy as np
@@ -115,23 +116,90 @@ def _scale_factors(n_boot: int, rng, unit: str, subjects=None, sessions=None, so
 def check_settings(confidence, n_boot, seed) -> tuple[float, int, int]:
     """``analyze_series``' ``confidence`` (float in (0.5, 1)), ``n_boot`` (0, or a whole number of at
     least :data:`MIN_VERDICT_REPLICATES`) and ``seed`` (whole number), checked; a :class:`SeriesError`
-    naming the setting otherwise."""
-    def whole(name, v):
-        try:
-            if isinstance(v, bool) or float(v) != int(v):
-                raise ValueError
-            return int(v)
-        except (TypeError, ValueError, OverflowError):
-            raise SeriesError(f"{name} must be a whole number, got {v!r}") from None
-    try:
-        c = float(confidence)
-    except (TypeError, ValueError):
-        c = float("nan")
+    naming the setting otherwise.  Each may be a number written as text, as a CSV cell or a form gives it
+    (``"0.9"``, ``"400"``, ``"400.0"``), as ``min_effect`` may (:func:`facemetrics.decay.margin.check_min_effect`);
+    other text is refused saying what to write: ``"0,9"`` (a decimal comma), ``"1,000"`` (a thousands
+    separator), ``"90%"`` or ``90`` (a percentage), ``"ninety"`` (stop 56, c1)."""
+    c = _number_setting(confidence)
     if not 0.5 < c < 1.0:
-        raise SeriesError(f"confidence must be in (0.5, 1), got {confidence!r}")
-    n = whole("n_boot", n_boot)
+        raise SeriesError(f"confidence must be in (0.5, 1), got {confidence!r}{_confidence_hint(confidence, c)}")
+    n = whole_setting("n_boot", n_boot, "400")
     if n < 0 or 0 < n < MIN_VERDICT_REPLICATES:  # 1 gave "1.93 mm [1.95, 1.95]": an interval without its estimate
         raise SeriesError(f"n_boot must be 0 (no bootstrap: point estimates only, no intervals) or at least "
                           f"{MIN_VERDICT_REPLICATES} (bootstrap replicates; with fewer an interval's tails rest on "
                           f"one or two replicates), got {n_boot!r}")
-    return c, n, whole("seed", seed)
+    return c, n, whole_setting("seed", seed, "0")
+
+
+def _text(value):
+    """``value`` as text when it is text (bytes decoded as UTF-8), else None."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value if isinstance(value, str) else None
+
+
+def _number_setting(value) -> float:
+    """A setting as a float (a number, or a number written as text); NaN for anything else (True, "0,9", None)."""
+    if isinstance(value, (bool, np.bool_)):
+        return _NAN
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError):
+        return _NAN
+
+
+def _confidence_hint(given, c: float) -> str:
+    """What to write instead of a ``confidence`` refused: a decimal comma's, a percentage's, other text's; ""."""
+    text = _text(given)
+    if text is not None:
+        t = text.strip()
+        if re.fullmatch(r"[+-]?\d*,\d+", t):
+            return f" ({t!r} has a decimal comma): write {t.replace(',', '.')}"
+        if re.fullmatch(r"\d+(\.\d+)?\s*%", t):
+            c = float(t.rstrip("%").strip())
+        elif not np.isfinite(c):
+            return " (text that is not a number): give the level as a fraction, e.g. 0.95"
+    if np.isfinite(c) and 50 < c < 100:
+        return f" (a percentage?): give it as a fraction, {c / 100:g} for {c:g} %"
+    return ""
+
+
+def whole_setting(name: str, value, example: str) -> int:
+    """A whole-number setting (``n_boot``, ``seed``) as an int: an integer (NumPy's too), a float or a number written
+    as text whose value is whole (``400.0``, ``"400"``, ``" 400 "``, ``"400.0"``); a :class:`SeriesError` naming
+    ``name`` otherwise, saying for text what to write (``"1,000"``: write 1000; ``"ninety"``: the number alone, e.g.
+    ``example``).  ``True`` is not 1."""
+    text = _text(value)
+    try:
+        if isinstance(value, (bool, np.bool_)):
+            raise ValueError
+        if text is not None:
+            try:
+                return int(text)
+            except ValueError:
+                value = float(text)
+        if float(value) != int(value):
+            raise ValueError
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        hint = whole_hint(text, example) if text is not None else ""
+        raise SeriesError(f"{name} must be a whole number, got {_shown(value, text)!r}{hint}") from None
+
+
+def _shown(value, text):
+    return text if text is not None and not isinstance(value, (str, bytes)) else value
+
+
+def whole_hint(text: str, example: str) -> str:
+    """What to write instead of a whole number given as text that is not a number: ``"1,000"`` (a thousands
+    separator: write 1000), ``"ninety"`` (the number alone, e.g. ``example``); "" for a number (``"2.5"``).  The
+    command line's ``--n-boot`` and ``--seed`` say it too (:func:`facemetrics.cli._whole_number`)."""
+    t = str(text).strip()
+    try:
+        float(t)
+        return ""
+    except ValueError:
+        pass
+    if re.fullmatch(r"[+-]?\d{1,3}([,.' ]\d{3})+", t):
+        return f" ({t!r} has a thousands separator): write {re.sub(r'[,.' ']', '', t)}"
+    return f" (text that is not a number): give the number alone, e.g. {example}"

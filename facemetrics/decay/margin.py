@@ -18,7 +18,7 @@ import pandas as pd
 from ..compare.floors import DEFAULT_NOISE_FLOORS
 from .model import SeriesError
 
-__all__ = ["INCONCLUSIVE", "MIN_EFFECT", "check_min_effect", "min_effect_for"]
+__all__ = ["INCONCLUSIVE", "MIN_EFFECT", "check_min_effect", "min_effect_for", "min_effect_hint"]
 
 _NAN = float("nan")
 
@@ -80,12 +80,12 @@ def check_min_effect(min_effect) -> None:
     try:
         value = float(min_effect)
     except (TypeError, ValueError):  # "abc", [1]: a clear message, never a traceback (2026-12-05)
-        value, hint = float("nan"), _text_hint(min_effect)
+        value, hint = float("nan"), min_effect_hint(min_effect)
     if isinstance(min_effect, (bool, np.bool_)) or not (math.isfinite(value) and value >= 0):
         raise SeriesError(f"min_effect must be a non-negative number, got {min_effect!r}{hint}")
 
 
-def _text_hint(given) -> str:
+def min_effect_hint(given) -> str:
     """What to write instead of a ``min_effect`` given as text that is not a number ("" for other values):
     ``"0,3"`` read "must be a non-negative number" without a word of the comma (stop 55, b3)."""
     if isinstance(given, bytes):
