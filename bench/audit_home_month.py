@@ -1,0 +1,231 @@
+"""A home user's month with a microcurrent device, stop 56 (docs/validation.md §12, "Round 13").
+
+    PYTHONPATH=. python bench/audit_home_month.py DIR                 # all three users (~10-20 min on 2 cores)
+    PYTHONPATH=. python bench/audit_home_month.py DIR --users fading  # one of them
+    PYTHONPATH=. python bench/audit_home_month.py DIR --build-only    # the photos and the commands, not run
+
+Follows a home user through the README's "Your own study" commands for four weeks: a short session most mornings
+(07:30 plus a few minutes), a selfie before it (10 min before) and one or two after (10 min, some days 1 h), on some
+days one at lunch (5 h) or in the evening (12 h, ``study add --follow-up``); days 6, 13, 19, 20 and 27 skipped; on
+day 15 a second session in the evening (19:00); days 8 and 22 taken farther from the camera (0.8 x the face),
+days 11 and 25 in dim, warm light.  Capture times are the photos' EXIF DateTimeOriginal.  ``study list`` and
+``study report`` run after day 7, day 14 and day 28 (``DIR/USER/week1`` ...), each in its own store
+(``DIR/USER/store``).  The photos are written in ``DIR`` (outside the project; never the shared faces' copies in
+the project).
+
+Three users, one truth each (written before the tool was run):
+
+- **fading**: London 107 neutral with a simulated lift of 1.0 mm (``simulate.lifted_image``) that holds 2 h after
+  each session, then falls linearly to 0 at 10 h (not the decay model's exponential); nothing lasts.
+  Should read: the lift fades within a day (``fades_within_a_day``), or inconclusive with what is missing; no
+  lasting change; the regimen flat.
+- **placebo**: the debruine CC0 person's real photos (poses 1-4, 30/45/60 cm), no effect made.
+  Should read: no lift, nothing fading; no regimen change.
+- **rf**: London 107 neutral with a lasting lift that builds up by 0.8/14 mm a session day to 0.8 mm at day 14 and
+  stays (no within-day fading).  Should read: nothing fading (each session's change is ~0.06 mm, under the floor);
+  the Regimen section sees the build-up (~0.8 mm by week 3-4).
+
+Every photo is jittered by ``simulate.photo_jitter`` (``DEFAULT_JITTER``), so no two are copies.  Prints each
+report's verdict rows and the lines a user reads; needs the shared faces (``FACES``, default
+/work/wt/shared/faces) and exits 2 without them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+START = datetime(2026, 11, 2)  # a Monday: day 1
+SKIPPED = {6, 13, 19, 20, 27}
+FAR = {8, 22}                  # farther from the camera: the face 0.8 x as large
+DIM = {11, 25}                 # dim warm light
+LUNCH = {3, 10, 17, 24}        # a photo 5 h after
+EVENING = {2, 5, 9, 12, 16, 23, 26}  # a photo 12 h after, added with --follow-up
+SECOND = {15: 11.5}            # a second session that day, hours after the morning one
+REPORT_AFTER = {7: "week1", 14: "week2", 28: "week4"}
+USERS = ("fading", "placebo", "rf")
+
+
+def fading_mm(h: float) -> float:
+    """The fading user's true lift [mm] ``h`` hours after a session: 1.0 to 2 h, linear to 0 at 10 h."""
+    return 1.0 if h <= 2 else max(0.0, 1.0 * (10 - h) / 8)
+
+
+def rf_mm(day: int) -> float:
+    """The rf user's true lasting lift [mm] after the session of ``day`` (0.8 mm reached at day 14)."""
+    return 0.8 * min(day, 14) / 14
+
+
+def sessions() -> list[tuple[int, float, list[float], list[float]]]:
+    """(day, treated hour of day, after photos' hours, follow-up hours) of the month, in order."""
+    out = []
+    for day in range(1, 29):
+        if day in SKIPPED:
+            continue
+        at = 7.5 + (day % 4) * 0.05
+        afters = [1 / 6] + ([1.0] if day % 2 == 0 else []) + ([5.0] if day in LUNCH else [])
+        out.append((day, at, afters, [12.0] if day in EVENING else []))
+        if day in SECOND:
+            out.append((day, at + SECOND[day], [1 / 6], []))
+    return out
+
+
+def _stamp(day: int, hour: float) -> datetime:
+    return START + timedelta(days=day - 1, hours=hour)
+
+
+def _save(rgb: np.ndarray, path: Path, when: datetime) -> None:
+    img = Image.fromarray(rgb)
+    exif = img.getexif()
+    exif[0x0132] = when.strftime("%Y:%m:%d %H:%M:%S")
+    exif.get_ifd(0x8769)[0x9003] = when.strftime("%Y:%m:%d %H:%M:%S")
+    img.save(path, quality=92, exif=exif)
+
+
+class _Faces:
+    """The user's face on a given day: a real photo, the truth's lift, the day's distance and light, jittered."""
+
+    def __init__(self, user: str, faces: Path, seed: int):
+        import facemetrics as fm
+        self.user, self.rng = user, np.random.default_rng(seed)
+        if user == "placebo":
+            names = ["pose_variation_1", "pose_variation_2", "pose_variation_3", "pose_variation_4",
+                     "camera_distance_30cm", "camera_distance_45cm"]
+            self.real = [np.asarray(Image.open(faces / "debruine_cc0" / f"debruine_{n}.jpg").convert("RGB"))
+                         for n in names]
+            self.far = np.asarray(Image.open(faces / "debruine_cc0" / "debruine_camera_distance_60cm.jpg")
+                                  .convert("RGB"))
+        else:
+            self.base = fm.analyze_photo(faces / "london_ccby" / "london_107_f41_white_neutral.jpg")
+        self._lifted: dict[float, np.ndarray] = {}
+
+    def truth(self, day: int, h: float, treated: bool) -> float:
+        """True lift [mm] at ``h`` h after the day's session (``treated`` False: the photo before it)."""
+        if self.user == "fading":
+            return fading_mm(h) if treated else 0.0
+        if self.user == "rf":
+            return rf_mm(day) if treated else rf_mm(day - 1)
+        return 0.0
+
+    def image(self, day: int, mm: float) -> np.ndarray:
+        from facemetrics import simulate
+        if self.user == "placebo":
+            rgb = self.far if day in FAR else self.real[int(self.rng.integers(len(self.real)))]
+        else:
+            key = round(mm, 3)
+            if key not in self._lifted:
+                self._lifted[key] = (self.base.photo.rgb if key == 0 else simulate.lifted_image(self.base, key))
+            rgb = self._lifted[key]
+            if day in FAR:
+                rgb = simulate.rescale(rgb, 0.8).image
+        if day in DIM:
+            rgb = simulate.white_balance(simulate.brightness(rgb, 0.7).image).image
+        return simulate.photo_jitter(rgb, self.rng, simulate.DEFAULT_JITTER)[0]
+
+
+def build(user: str, out: Path, faces: Path) -> list[tuple[int, list[str]]]:
+    """Write the user's photos in ``out/photos`` and return (day, study command arguments) in order."""
+    photos = out / "photos"
+    photos.mkdir(parents=True, exist_ok=True)
+    gen = _Faces(user, faces, seed=56 + USERS.index(user))
+    commands, truth = [], []
+    for day, at, afters, follow in sessions():
+        treated = _stamp(day, at)
+        names = []
+        for h in [-1 / 6, *afters]:
+            mm = gen.truth(day, h, h >= 0)
+            when = treated + timedelta(hours=h)
+            name = photos / f"{user}_{when:%m%d_%H%M}.jpg"
+            _save(gen.image(day, mm), name, when)
+            names.append(str(name))
+            truth.append((name.name, when.isoformat(timespec="minutes"), treated.isoformat(timespec="minutes"), mm))
+        commands.append((day, [*names, "--treatment", "microcurrent", "--treated-at",
+                               treated.strftime("%Y-%m-%dT%H:%M"), "--device", "NuFace"]))
+        for h in follow:
+            when = treated + timedelta(hours=h)
+            name = photos / f"{user}_{when:%m%d_%H%M}.jpg"
+            _save(gen.image(day, gen.truth(day, h, True)), name, when)
+            truth.append((name.name, when.isoformat(timespec="minutes"), treated.isoformat(timespec="minutes"),
+                          gen.truth(day, h, True)))
+            commands.append((day, [str(name), "--follow-up"]))
+    with open(out / "truth.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["photo", "taken_at", "treated_at", "true_lift_mm"])
+        w.writerows(truth)
+    print(f"{user}: {len(truth)} photos, {len(commands)} study add commands in {photos}", flush=True)
+    return commands
+
+
+def _run(args: list[str], store: Path, log) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), FACEMETRICS_STORE=str(store))
+    p = subprocess.run([sys.executable, "-m", "facemetrics", "study", *args], capture_output=True, text=True,
+                       env=env, cwd=ROOT)
+    log.write(f"$ facemetrics study {' '.join(Path(a).name if '/' in a else a for a in args)}  [exit {p.returncode}]\n")
+    log.write(p.stdout + p.stderr + "\n")
+    if "Traceback" in p.stderr:
+        print(f"  TRACEBACK in study {args[0]}: {p.stderr.strip().splitlines()[-1]}")
+    return p
+
+
+def findings(report: Path) -> list[str]:
+    """The lines a user reads first: each verdict row of timeline.csv, and report.md's Regimen lines."""
+    import pandas as pd
+    lines = []
+    tl = report / "timeline.csv"
+    if tl.is_file():
+        t = pd.read_csv(tl)
+        keep = [c for c in ("kind", "metric", "side", "verdict", "n_photos", "half_life_h", "lasting",
+                            "reason") if c in t.columns]
+        for _, r in t[keep].iterrows():
+            lines.append("  " + " | ".join(f"{c}={str(r[c])[:160]}" for c in keep))
+    md = report / "report.md"
+    if md.is_file():
+        text = md.read_text()
+        at = text.find("## Regimen")
+        lines.append("  report.md Regimen: " + (text[at:at + 600].replace("\n", " / ") if at >= 0 else "(none)"))
+    return lines
+
+
+def run(user: str, out: Path, commands) -> None:
+    store = out / "store"
+    with open(out / "console.txt", "w") as log:
+        for i, (day, args) in enumerate(commands):
+            _run(["add", *args, "--subject", user], store, log)
+            last = i + 1 == len(commands) or commands[i + 1][0] != day
+            if last and day in REPORT_AFTER:
+                name = REPORT_AFTER[day]
+                _run(["list"], store, log)
+                _run(["report", "--subject", user, "-o", str(out / name)], store, log)
+                print(f"{user} after day {day} ({name}):")
+                print("\n".join(findings(out / name)), flush=True)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out", type=Path, help="folder to build the month in (outside the project)")
+    ap.add_argument("--users", nargs="+", choices=USERS, default=list(USERS))
+    ap.add_argument("--build-only", action="store_true", help="write the photos and truth.csv, run nothing")
+    ap.add_argument("--faces", type=Path, default=Path(os.environ.get("FACES", "/work/wt/shared/faces")))
+    args = ap.parse_args(argv)
+    if not (args.faces / "debruine_cc0").is_dir():
+        print(f"{args.faces}: the shared real faces are not there", file=sys.stderr)
+        return 2
+    for user in args.users:
+        out = args.out / user
+        commands = build(user, out, args.faces)
+        if not args.build_only:
+            run(user, out, commands)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
