@@ -463,8 +463,9 @@ def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=()) -> li
     if follow_on:
         lines += ["", "### Sessions left out of the decay fits: follow-on sessions", "",
                   "Each of these sessions began while an earlier session of the same subject and treatment may "
-                  "still act (the fit of the subjects' first sessions does not show that session's change inside "
-                  "the margin by then, at its 90% CI), so its before photo may carry that effect and its changes "
+                  "still act (the fit of the subjects' first sessions, or the fit of all sessions when the first "
+                  "sessions' alone cannot tell, does not show that session's change inside the margin by then, at "
+                  "its 90% CI; each line names the fit that judged), so its before photo may carry that effect and its changes "
                   "are no changes from a fresh baseline; the decay fits leave them out (each line gives each series' "
                   "figures; `timeline.csv`'s `reason` says it per fit too). Their comparisons stay in `changes.csv` and `long.csv`, and the Regimen section "
                   "compares their before photos with the first session's.", ""]

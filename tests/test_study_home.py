@@ -1,0 +1,34 @@
+"""A home user's month of daily sessions (stop 56's audit, bench/audit_home_month.py; docs/validation.md §12,
+"Round 13"): what the study surfaces say to a user whose every session follows the day before's.
+
+Simulated at the level of measured changes (numbers, no images), as tests/test_follow_on.py."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from facemetrics.batch import LONG_COLUMNS, run_timeline
+
+from test_follow_on import RF, two_sessions
+
+
+def _report(tmp_path, long: pd.DataFrame):
+    out = tmp_path / "batch"
+    out.mkdir()
+    long.reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)
+    pd.DataFrame({"photo": ["a.jpg"], "excluded": [""]}).to_csv(out / "photos.csv", index=False)
+    _, table = run_timeline(out, n_boot=100, seed=0)
+    return (out / "report.md").read_text(), table
+
+
+def test_the_follow_on_section_does_not_say_the_first_sessions_judged_when_all_sessions_did(tmp_path):
+    """One subject whose first session has too few photos to fit: the fit of all sessions judged, and each line
+    of report.md's follow-on section says so; the section's own sentence said "the fit of the subjects' first
+    sessions does not show that session's change inside the margin" above them (the home-month audit: every
+    daily session of a fading lift, judged by the fit of all sessions)."""
+    long = two_sessions(96.0, RF, n_subjects=1, first_times=(1.0, 24.0), second_times=(1.0, 6.0, 24.0, 72.0))
+    md, _ = _report(tmp_path, long)
+    section = md[md.index("### Sessions left out of the decay fits"):]
+    assert "the fit of all sessions (the first sessions' alone cannot tell)" in section
+    assert "(the fit of the subjects' first sessions does not show" not in section
+    assert "the fit of all sessions when the first sessions' alone cannot tell" in section
