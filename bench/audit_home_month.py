@@ -19,13 +19,17 @@ Three users, one truth each (written before the tool was run):
   each session, then falls linearly to 0 at 10 h (not the decay model's exponential); nothing lasts.
   Should read: the lift fades within a day (``fades_within_a_day``), or inconclusive with what is missing; no
   lasting change; the regimen flat.
-- **placebo**: the debruine CC0 person's real photos (poses 1-4, 30/45/60 cm), no effect made.
-  Should read: no lift, nothing fading; no regimen change.
+- **fading_skip**: the fading user who, on each day without a session, takes a selfie at the usual morning time
+  (24 h, 48 h after the last session; ``--follow-up``).  Should read as fading, with fits where fading has none.
+- **placebo**: London 107 neutral as the others, no effect made.  Should read: no lift, nothing fading; no regimen
+  change.
+- **placebo_real**: the debruine CC0 person's real photos (poses 1-4, 30/45 cm; 60 cm on the far days), no effect
+  made.  Should read: no lift, nothing fading (or photos refused as too different, each with its reason).
 - **rf**: London 107 neutral with a lasting lift that builds up by 0.8/14 mm a session day to 0.8 mm at day 14 and
   stays (no within-day fading).  Should read: nothing fading (each session's change is ~0.06 mm, under the floor);
   the Regimen section sees the build-up (~0.8 mm by week 3-4).
 
-Every photo is jittered by ``simulate.photo_jitter`` (``DEFAULT_JITTER``), so no two are copies.  Prints each
+Every photo is turned by its own roll (0.06 deg apart, within +-1.45 deg) and jittered by ``simulate.photo_jitter``\n(``DEFAULT_JITTER`` without its roll), so no two are copies.  Prints each
 report's verdict rows and the lines a user reads; needs the shared faces (``FACES``, default
 /work/wt/shared/faces) and exits 2 without them.
 """
@@ -52,7 +56,7 @@ LUNCH = {3, 10, 17, 24}        # a photo 5 h after
 EVENING = {2, 5, 9, 12, 16, 23, 26}  # a photo 12 h after, added with --follow-up
 SECOND = {15: 11.5}            # a second session that day, hours after the morning one
 REPORT_AFTER = {7: "week1", 14: "week2", 28: "week4"}
-USERS = ("fading", "placebo", "rf")
+USERS = ("fading", "placebo", "rf", "placebo_real", "fading_skip")
 
 
 def fading_mm(h: float) -> float:
@@ -65,15 +69,21 @@ def rf_mm(day: int) -> float:
     return 0.8 * min(day, 14) / 14
 
 
-def sessions() -> list[tuple[int, float, list[float], list[float]]]:
-    """(day, treated hour of day, after photos' hours, follow-up hours) of the month, in order."""
+def sessions(skip_photos: bool = False) -> list[tuple[int, float, list[float], list[float]]]:
+    """(day, treated hour of day, after photos' hours, follow-up hours) of the month, in order; ``skip_photos``: on
+    a day without a session, a selfie at the usual morning time, added with ``--follow-up`` (24 h, 48 h after)."""
     out = []
     for day in range(1, 29):
         if day in SKIPPED:
             continue
         at = 7.5 + (day % 4) * 0.05
         afters = [1 / 6] + ([1.0] if day % 2 == 0 else []) + ([5.0] if day in LUNCH else [])
-        out.append((day, at, afters, [12.0] if day in EVENING else []))
+        follow = [12.0] if day in EVENING else []
+        gap = 1
+        while skip_photos and day + gap in SKIPPED:
+            follow.append(24.0 * gap)
+            gap += 1
+        out.append((day, at, afters, follow))
         if day in SECOND:
             out.append((day, at + SECOND[day], [1 / 6], []))
     return out
@@ -97,7 +107,7 @@ class _Faces:
     def __init__(self, user: str, faces: Path, seed: int):
         import facemetrics as fm
         self.user, self.rng = user, np.random.default_rng(seed)
-        if user == "placebo":
+        if user == "placebo_real":
             names = ["pose_variation_1", "pose_variation_2", "pose_variation_3", "pose_variation_4",
                      "camera_distance_30cm", "camera_distance_45cm"]
             self.real = [np.asarray(Image.open(faces / "debruine_cc0" / f"debruine_{n}.jpg").convert("RGB"))
@@ -107,10 +117,11 @@ class _Faces:
         else:
             self.base = fm.analyze_photo(faces / "london_ccby" / "london_107_f41_white_neutral.jpg")
         self._lifted: dict[float, np.ndarray] = {}
+        self.count = 0
 
     def truth(self, day: int, h: float, treated: bool) -> float:
         """True lift [mm] at ``h`` h after the day's session (``treated`` False: the photo before it)."""
-        if self.user == "fading":
+        if self.user.startswith("fading"):
             return fading_mm(h) if treated else 0.0
         if self.user == "rf":
             return rf_mm(day) if treated else rf_mm(day - 1)
@@ -118,7 +129,7 @@ class _Faces:
 
     def image(self, day: int, mm: float) -> np.ndarray:
         from facemetrics import simulate
-        if self.user == "placebo":
+        if self.user == "placebo_real":
             rgb = self.far if day in FAR else self.real[int(self.rng.integers(len(self.real)))]
         else:
             key = round(mm, 3)
@@ -129,7 +140,14 @@ class _Faces:
                 rgb = simulate.rescale(rgb, 0.8).image
         if day in DIM:
             rgb = simulate.white_balance(simulate.brightness(rgb, 0.7).image).image
-        return simulate.photo_jitter(rgb, self.rng, simulate.DEFAULT_JITTER)[0]
+        # each photo its own roll: the first -1.45 deg, the others 0.06 deg apart in +-1.38 deg (47 steps; photos 47
+        # apart share one, never one photo and its own before photo or the first one): two draws of the jitter
+        # closer than 0.05 deg are one picture re-saved to the copy check (simulate.DEFAULT_JITTER's note), and
+        # within +-1.45 deg no two differ by the app's 3 deg guided-capture limit (capture.LIMITS)
+        angle = -1.45 if self.count == 0 else (((self.count - 1) * 17) % 47 - 23) * 0.06
+        self.count += 1
+        rgb = simulate.roll(rgb, angle).image
+        return simulate.photo_jitter(rgb, self.rng, dict(simulate.DEFAULT_JITTER, roll_deg=0.0))[0]
 
 
 def build(user: str, out: Path, faces: Path) -> list[tuple[int, list[str]]]:
@@ -138,16 +156,18 @@ def build(user: str, out: Path, faces: Path) -> list[tuple[int, list[str]]]:
     photos.mkdir(parents=True, exist_ok=True)
     gen = _Faces(user, faces, seed=56 + USERS.index(user))
     commands, truth = [], []
-    for day, at, afters, follow in sessions():
+    for day, at, afters, follow in sessions(skip_photos=user.endswith("_skip")):
         treated = _stamp(day, at)
         names = []
+        before_mm = gen.truth(day, -1 / 6, False)
         for h in [-1 / 6, *afters]:
             mm = gen.truth(day, h, h >= 0)
             when = treated + timedelta(hours=h)
             name = photos / f"{user}_{when:%m%d_%H%M}.jpg"
             _save(gen.image(day, mm), name, when)
             names.append(str(name))
-            truth.append((name.name, when.isoformat(timespec="minutes"), treated.isoformat(timespec="minutes"), mm))
+            truth.append((name.name, when.isoformat(timespec="minutes"), treated.isoformat(timespec="minutes"), mm,
+                          mm - before_mm))
         commands.append((day, [*names, "--treatment", "microcurrent", "--treated-at",
                                treated.strftime("%Y-%m-%dT%H:%M"), "--device", "NuFace"]))
         for h in follow:
@@ -155,11 +175,11 @@ def build(user: str, out: Path, faces: Path) -> list[tuple[int, list[str]]]:
             name = photos / f"{user}_{when:%m%d_%H%M}.jpg"
             _save(gen.image(day, gen.truth(day, h, True)), name, when)
             truth.append((name.name, when.isoformat(timespec="minutes"), treated.isoformat(timespec="minutes"),
-                          gen.truth(day, h, True)))
+                          gen.truth(day, h, True), gen.truth(day, h, True) - before_mm))
             commands.append((day, [str(name), "--follow-up"]))
     with open(out / "truth.csv", "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["photo", "taken_at", "treated_at", "true_lift_mm"])
+        w.writerow(["photo", "taken_at", "treated_at", "true_lift_mm", "true_change_mm"])
         w.writerows(truth)
     print(f"{user}: {len(truth)} photos, {len(commands)} study add commands in {photos}", flush=True)
     return commands
@@ -195,6 +215,29 @@ def findings(report: Path) -> list[str]:
     return lines
 
 
+def truth_check(out: Path, report: Path) -> list[str]:
+    """Measured jawline lift against the truth, and the fit the follow-on rule would have let through."""
+    import pandas as pd
+    from facemetrics.decay.claim import analyze_series
+    long = report / "long.csv"
+    if not long.is_file():
+        return []
+    lg = pd.read_csv(long)
+    jaw = lg[(lg.metric == "jawline_lift_mm") & (lg.side == "mean")]
+    both = jaw.merge(pd.read_csv(out / "truth.csv"), on="photo")
+    err = (both["value"] - both["true_change_mm"]).abs()  # the change from the session's own before photo
+    lines = [f"  jawline_lift_mm (mean) of {len(both)} after photos vs truth: median |error| {err.median():.2f} mm, "
+             f"max {err.max():.2f} mm; {int((jaw.verdict == 'uncertain').sum())} read 'uncertain'"]
+    every = lg[lg.metric == "jawline_lift_mm"].copy()
+    every["subject"] = every["subject"] + "@" + every["treated_at"].astype(str)  # each session a first session
+    for f in analyze_series(every, per_subject=False, n_boot=200).fits:
+        if f.side == "mean":
+            lines.append(f"  without the follow-on rule (each session fitted as a first one): {f.verdict}, "
+                         f"{f.n_photos} photos, change at 24 h {f.change_24h:.2f} mm, lasting {f.lasting:.2f} mm, "
+                         f"half-life {f.half_life_h:.1f} h")
+    return lines
+
+
 def run(user: str, out: Path, commands) -> None:
     store = out / "store"
     with open(out / "console.txt", "w") as log:
@@ -206,7 +249,7 @@ def run(user: str, out: Path, commands) -> None:
                 _run(["list"], store, log)
                 _run(["report", "--subject", user, "-o", str(out / name)], store, log)
                 print(f"{user} after day {day} ({name}):")
-                print("\n".join(findings(out / name)), flush=True)
+                print("\n".join(findings(out / name) + truth_check(out, out / name)), flush=True)
 
 
 def main(argv=None) -> int:
