@@ -32,3 +32,32 @@ def test_the_follow_on_section_does_not_say_the_first_sessions_judged_when_all_s
     assert "the fit of all sessions (the first sessions' alone cannot tell)" in section
     assert "(the fit of the subjects' first sessions does not show" not in section
     assert "the fit of all sessions when the first sessions' alone cannot tell" in section
+
+
+def test_report_and_console_say_once_what_photo_would_let_a_follow_on_session_count(tmp_path, capsys):
+    """A daily user whose every later session is left out as a follow-on read "only 1 photo (need at least 6)" and
+    a list of sessions: nothing said what to do (more photos of the same days do not help: the home-month audit's
+    fading user, 47 photos, 4 weeks, no fit).  What did: a photo about 24 h after a session, before the next one
+    (its fading_skip user, photos on the days without a session: `fades_within_a_day` at week 4).  report.md's
+    follow-on section and the console say it once, in words a user acts on."""
+    from facemetrics.cli import _print_verdicts
+    from facemetrics.report import FOLLOW_ON_ADVICE
+
+    long = two_sessions(96.0, RF, n_subjects=1, first_times=(1.0, 24.0), second_times=(1.0, 6.0, 24.0, 72.0))
+    md, table = _report(tmp_path, long)
+    assert "about 24 h later" in FOLLOW_ON_ADVICE and "--follow-up" in FOLLOW_ON_ADVICE
+    assert md.count(FOLLOW_ON_ADVICE) == 1
+    assert md.index(FOLLOW_ON_ADVICE) > md.index("### Sessions left out of the decay fits")
+    _print_verdicts(table)
+    assert capsys.readouterr().out.count(FOLLOW_ON_ADVICE) == 1
+
+
+def test_without_follow_on_sessions_no_advice_is_given(tmp_path, capsys):
+    from facemetrics.cli import _print_verdicts
+    from facemetrics.report import FOLLOW_ON_ADVICE
+
+    long = two_sessions(96.0, RF, n_subjects=1)
+    long = long[long["photo"].str.contains("/s1/")]  # the first sessions only
+    md, table = _report(tmp_path, long)
+    _print_verdicts(table)
+    assert FOLLOW_ON_ADVICE not in md and FOLLOW_ON_ADVICE not in capsys.readouterr().out
