@@ -61,3 +61,48 @@ def test_without_follow_on_sessions_no_advice_is_given(tmp_path, capsys):
     md, table = _report(tmp_path, long)
     _print_verdicts(table)
     assert FOLLOW_ON_ADVICE not in md and FOLLOW_ON_ADVICE not in capsys.readouterr().out
+
+
+def _turned(path, deg: float) -> bytes:
+    """The photo at ``path`` turned by ``deg`` (another capture to the copy check: more than 0.05 deg), as JPEG."""
+    import cv2
+
+    rgb = cv2.imread(str(path))
+    h, w = rgb.shape[:2]
+    ok, data = cv2.imencode(".jpg", cv2.warpAffine(rgb, cv2.getRotationMatrix2D((w / 2, h / 2), deg, 1.0), (w, h),
+                                                   borderMode=cv2.BORDER_REPLICATE), [cv2.IMWRITE_JPEG_QUALITY, 92])
+    return data.tobytes()
+
+
+def test_my_study_says_what_would_let_a_follow_on_session_count(tmp_path, monkeypatch):
+    """*My study* showed a daily user's verdicts with every later session left out as a follow-on and no word of
+    what to do (the home-month audit's app week): the page says FOLLOW_ON_ADVICE once under the verdicts."""
+    pytest = __import__("pytest")
+    pytest.importorskip("streamlit")
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from facemetrics.report import FOLLOW_ON_ADVICE
+    from facemetrics.store import Store
+
+    root = Path(__file__).resolve().parents[1]
+    samples = root / "sample_images"
+    monkeypatch.setenv("FACEMETRICS_STORE", str(tmp_path / "store"))
+    with Store(tmp_path / "store") as store:  # two sessions a day apart, one photo before and one after each
+        for day, (a, b) in enumerate(((0.3, -0.3), (0.6, -0.6)), start=2):
+            store.add_photos("me", [("pre.jpg", _turned(samples / "astronaut_before.jpg", a))],
+                             treatment="microcurrent", treated_at=f"2026-11-0{day}T08:00",
+                             taken_at=f"2026-11-0{day}T07:50")
+            store.add_photos("me", [("post.jpg", _turned(samples / "astronaut_after.jpg", b))],
+                             treatment="microcurrent", treated_at=f"2026-11-0{day}T08:00",
+                             taken_at=f"2026-11-0{day}T08:10")
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=300)
+    at.run()
+    at.sidebar.radio(key="mode").set_value("My study").run()
+    at.selectbox(key="study-subject").set_value("me")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [str(e.value) for kind in ("markdown", "caption", "info") for e in getattr(at, kind)]
+    assert any("follow-on session" in t for t in shown), shown  # the verdicts name them
+    assert sum(FOLLOW_ON_ADVICE.replace("*", "") in t.replace("\\", "").replace("*", "") for t in shown) == 1, shown
