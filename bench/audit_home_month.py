@@ -224,10 +224,11 @@ def truth_check(out: Path, report: Path) -> list[str]:
         return []
     lg = pd.read_csv(long)
     jaw = lg[(lg.metric == "jawline_lift_mm") & (lg.side == "mean")]
-    both = jaw.merge(pd.read_csv(out / "truth.csv"), on="photo")
+    both = jaw[jaw.verdict != "uncertain"].merge(pd.read_csv(out / "truth.csv"), on="photo")
     err = (both["value"] - both["true_change_mm"]).abs()  # the change from the session's own before photo
-    lines = [f"  jawline_lift_mm (mean) of {len(both)} after photos vs truth: median |error| {err.median():.2f} mm, "
-             f"max {err.max():.2f} mm; {int((jaw.verdict == 'uncertain').sum())} read 'uncertain'"]
+    lines = [f"  jawline_lift_mm (mean) of {len(both)} after photos read (not 'uncertain') vs truth: median |error| "
+             f"{err.median():.2f} mm, max {err.max():.2f} mm; {int((jaw.verdict == 'uncertain').sum())} more read "
+             "'uncertain'"]
     every = lg[lg.metric == "jawline_lift_mm"].copy()
     every["subject"] = every["subject"] + "@" + every["treated_at"].astype(str)  # each session a first session
     for f in analyze_series(every, per_subject=False, n_boot=200).fits:
