@@ -566,7 +566,7 @@ def _print_verdicts(table, said=()) -> None:
     A photo that is the same picture as its before photo is not said here: `batch` said it and report.md lists it
     (the console said it twice, `batch` then `timeline`: stop 54's audit)."""
     from .batch.console import KEPT_WITH_WARNING
-    from .report import verdict_lines
+    from .report import FOLLOW_ON_ADVICE, verdict_lines
 
     for line in verdict_lines(table):
         print(line)
@@ -577,6 +577,8 @@ def _print_verdicts(table, said=()) -> None:
             print(note)
     for note in table.attrs.get("follow_on_notes", ()):  # a session begun while an earlier one may still act
         print(f"follow-on session left out of the decay fits: {note}")
+    if table.attrs.get("follow_on_notes"):  # what would let them count, once (the home-month audit, stop 56)
+        print(FOLLOW_ON_ADVICE)
     for note in table.attrs.get("expression_kept_notes", ()):  # fitted although the expression may differ
         if (line := f"{KEPT_WITH_WARNING}{note}") not in said:  # `study report`: the batch's lines said it
             print(line)

@@ -33,6 +33,7 @@ from .timekeys import since_text
 from .folds import CONTRAST_OFFSET_MM
 
 __all__ = [
+    "FOLLOW_ON_ADVICE",
     "effect_noun",
     "floor_text",
     "follow_on_notes",
@@ -381,6 +382,18 @@ def kept_lines(kept) -> list[str]:
             "(each line gives the cues of `changes.csv`'s `messages`).", ""] + [f"- {n}" for n in kept]
 
 
+#: what lets a follow-on session count, said once under the follow-on sessions (report.md, the console, *My study*).
+#: A daily user's every later session was left out while the fit judging the earlier one's effect had no photo near
+#: the next session's time; measured (docs/validation.md §12, Round 13, bench/audit_home_month.py): 47 photos over 4
+#: weeks, no fit, and with a selfie at the usual time on the days without a session `fades_within_a_day` at week 4
+FOLLOW_ON_ADVICE = ("What would let such a session count: a photo taken after a session at about the time the next "
+                    "one begins (for a daily session, about 24 h later, e.g. at your usual time on a day without a "
+                    "session), added to that session before the next one is logged (`facemetrics study add PHOTO "
+                    "--subject NAME --follow-up`, *My study* with that session chosen, or a batch's session folder "
+                    "or manifest row): it shows whether the "
+                    "effect is gone by then. More photos within a few hours of each session do not.")
+
+
 def follow_on_notes(items) -> list[str]:
     """One line per follow-on session left out of the decay fits (``SeriesResult.follow_on``:
     :class:`facemetrics.decay.carryover.FollowOn`, one per session and series), naming each series it
@@ -463,12 +476,14 @@ def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=()) -> li
     if follow_on:
         lines += ["", "### Sessions left out of the decay fits: follow-on sessions", "",
                   "Each of these sessions began while an earlier session of the same subject and treatment may "
-                  "still act (the fit of the subjects' first sessions does not show that session's change inside "
-                  "the margin by then, at its 90% CI), so its before photo may carry that effect and its changes "
+                  "still act (the fit of the subjects' first sessions, or the fit of all sessions when the first "
+                  "sessions' alone cannot tell, does not show that session's change inside the margin by then, at "
+                  "its 90% CI; each line names the fit that judged), so its before photo may carry that effect and its changes "
                   "are no changes from a fresh baseline; the decay fits leave them out (each line gives each series' "
                   "figures; `timeline.csv`'s `reason` says it per fit too). Their comparisons stay in `changes.csv` and `long.csv`, and the Regimen section "
                   "compares their before photos with the first session's.", ""]
         lines += [f"- {n}" for n in follow_on]
+        lines += ["", FOLLOW_ON_ADVICE]
     return lines
 
 
