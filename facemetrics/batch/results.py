@@ -10,8 +10,8 @@ returns a new dict when it adds something, else the one given, and never changes
 
 from __future__ import annotations
 
-from .tables import (baseline_messages, before_taken_after, later_treatment_message, no_change_wording,
-                     same_picture_left_out, same_picture_rows)
+from .tables import (baseline_messages, before_taken_after, later_treatment_message, next_before_message,
+                     no_change_wording, same_picture_left_out, same_picture_rows)
 
 #: statuses of a comparison that has no measurement to flag
 _NOT_MEASURED = ("refused", "error")
@@ -171,5 +171,7 @@ def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[
     result = with_same_picture(r, base, with_disagreement(raw, disagreement, base if r.get("role") == "post" else ()))
     result = with_before_taken_after(r, base, result)  # labelled 'before', dated after the treatment (the app)
     result = with_later_treatment(r, result)  # taken after another treatment of the subject began (the batch)
+    if next_before_message(r) and result["status"] not in _NOT_MEASURED:  # the next session's before photo
+        result = dict(result, messages=[*result["messages"], next_before_message(r)])
     result = with_baseline_messages(r, base, result, raw)  # judged on compare's own result, as the app
     return with_checked_photos_named(r, result, raw)  # a no-change check's "after photo" is a before photo

@@ -336,7 +336,84 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
         rows[p.photo]["_passed_over"], rows[p.photo]["_shared_faults"] = p.passed_over, shared[sessions[p.photo]]
     _name_before_photos_alone(with_role, sessions, pairing)
     _mark_later_treatments(with_role, sessions)
-    return [(rows[p.photo], [rows[b] for b in p.baselines]) for p in pairing.pairs]
+    return [(rows[p.photo], [rows[b] for b in p.baselines]) for p in pairing.pairs] + \
+        _next_before_jobs(with_role, sessions, pairing, shared)
+
+
+#: how the message begins on a comparison of a session's before photo read as the earlier session's photo at that
+#: time (:func:`next_before_message`, :func:`_next_before_jobs`)
+MSG_NEXT_BEFORE = "the before photo of this subject's next session of this treatment"
+
+
+def next_before_message(r: dict) -> str:
+    """The message (``changes.csv``'s ``messages``) on a comparison whose after photo ``r`` is the before photo of
+    the next session of its subject and treatment (``r["_next_session"]``: that session's ``treated_at``,
+    :func:`_next_before_jobs`), read as this session's photo at its hours since treatment; "" for any other."""
+    nxt = r.get("_next_session")
+    if not nxt:
+        return ""
+    return (f"{MSG_NEXT_BEFORE} (treated at {nxt}), taken {since_text(r.get('hours_since_treatment'))} after this "
+            f"session's treatment at {r.get('treated_at')} and before that one's: read as this session's photo at that "
+            "time, as a --follow-up photo taken then would be")
+
+
+def _chosen_before(pairing) -> dict[tuple, tuple]:
+    """``{session key: (before, repeats, passed_over)}`` of the sessions of ``pairing`` with a post photo compared
+    (:func:`facemetrics.pairing.pair_photos`'s choice)."""
+    out: dict[tuple, tuple] = {}
+    for p in pairing.pairs:
+        if not p.no_change:
+            out.setdefault(tuple(p.session), (p.before, p.repeats, p.passed_over))
+    return out
+
+
+def _next_before_jobs(with_role: list[dict], sessions: dict, pairing, shared: dict) -> list[tuple[dict, list[dict]]]:
+    """The comparisons of each session's chosen before photo with the chosen before photo of the previous session
+    of its subject and treatment, as a post photo of that earlier session (``[(row, baselines)]``; ``row`` a copy
+    of the before photo's row with the earlier session's ``treated_at``, its hours since that treatment, role
+    ``post`` and ``_next_session`` the later session's ``treated_at``; :func:`next_before_message`).
+
+    A daily user's next before photo is the face about 24 h after the earlier treatment, taken before the next
+    one: what a ``--follow-up`` photo then would be (docs/validation.md section 12, Round 14).  Made only when
+    both sessions have a post photo compared (their before photos are chosen: :func:`_chosen_before`), the later
+    before photo was taken after the earlier treatment and at most
+    :data:`~facemetrics.pairing.MAX_DAYS_AFTER_TREATMENT` after it (as any post photo), no session of another
+    treatment of the subject began in between, and it is not the same file or picture as one of the earlier
+    session's photos (its before photo, repeats or post photos).  No other largest gap: a weekly clinic's 168 h
+    row is a true photo of the earlier effect a week on."""
+    chosen = _chosen_before(pairing)
+    rows = {r["photo"]: r for r in with_role}
+    starts: dict[tuple, str] = {}
+    for r in with_role:
+        starts.setdefault(sessions[r["photo"]], str(r["treated_at"]))
+    jobs = []
+    for a, (before_a, repeats_a, passed_a) in sorted(chosen.items()):
+        later = [(hours_between(at, starts[a]), k) for k, at in starts.items() if k[:2] == a[:2] and k != a]
+        later = sorted((h, k) for h, k in later if h == h and h > 0)
+        if not later or later[0][1] not in chosen:
+            continue
+        b = later[0][1]
+        nb = dict(rows[chosen[b][0]])
+        h = hours_between(str(nb.get("taken_at") or ""), starts[a])
+        if not h > 0 or too_late(h) or _another_between(starts, a, str(nb.get("taken_at"))) \
+                or _same_as_session(nb, [rows[n] for n in rows if sessions[n] == a]):
+            continue
+        nb.update(role="post", treated_at=rows[before_a]["treated_at"], hours_since_treatment=h,
+                  _next_session=nb["treated_at"], _passed_over=passed_a, _shared_faults=shared[a])
+        jobs.append((nb, [rows[n] for n in (before_a, *repeats_a)]))
+    return jobs
+
+
+def _another_between(starts: dict, a: tuple, taken_at: str) -> bool:
+    """Did a session of another treatment of session ``a``'s subject begin after ``a``'s treatment and at or before
+    ``taken_at`` (``starts``: ``{session key: treated_at}``)?"""
+    return any(k[0] == a[0] and k[1] != a[1] and _began_between(at, starts[a], taken_at) for k, at in starts.items())
+
+
+def _same_as_session(r: dict, photos: list[dict]) -> bool:
+    """Is ``r`` one of ``photos`` or the same file (sha256) or pixels (pixel_sha256) as one of them?"""
+    same = {r["photo"]} | {x for x in (r.get("sha256"), r.get("pixel_sha256")) if x}
+    return any(same & {p["photo"], p.get("sha256") or "", p.get("pixel_sha256") or ""} - {""} for p in photos)
 
 
 #: how the message begins on a comparison whose after photo was taken after another treatment of its subject began
