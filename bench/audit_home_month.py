@@ -226,8 +226,15 @@ def truth_check(out: Path, report: Path) -> list[str]:
         return []
     lg = pd.read_csv(long)
     jaw = lg[(lg.metric == "jawline_lift_mm") & (lg.side == "mean")]
-    both = jaw[jaw.verdict != "uncertain"].merge(pd.read_csv(out / "truth.csv"), on="photo")
-    err = (both["value"] - both["true_change_mm"]).abs()  # the change from the session's own before photo
+    truth = pd.read_csv(out / "truth.csv")
+    # the change from the before photo of the row's session (a next session's before photo is a row of the earlier
+    # session since Round 14: its truth is its lift less that session's before photo's, not its own session's 0)
+    truth["at"] = pd.to_datetime(truth["treated_at"])
+    base = (truth["true_lift_mm"] - truth["true_change_mm"]).groupby(truth["at"]).first().rename("base_mm")
+    both = jaw[jaw.verdict != "uncertain"].merge(truth[["photo", "true_lift_mm"]], on="photo")
+    both = both.merge(base, left_on=pd.to_datetime(both["treated_at"]), right_index=True, how="left")
+    both["true_change_mm"] = both["true_lift_mm"] - both["base_mm"]
+    err = (both["value"] - both["true_change_mm"]).abs()
     lines = [f"  jawline_lift_mm (mean) of {len(both)} after photos read (not 'uncertain') vs truth: median |error| "
              f"{err.median():.2f} mm, max {err.max():.2f} mm; {int((jaw.verdict == 'uncertain').sum())} more read "
              "'uncertain'"]

@@ -384,14 +384,22 @@ def kept_lines(kept) -> list[str]:
 
 #: what lets a follow-on session count, said once under the follow-on sessions (report.md, the console, *My study*).
 #: A daily user's every later session was left out while the fit judging the earlier one's effect had no photo near
-#: the next session's time; measured (docs/validation.md §12, Round 13, bench/audit_home_month.py): 47 photos over 4
-#: weeks, no fit, and with a selfie at the usual time on the days without a session `fades_within_a_day` at week 4
-FOLLOW_ON_ADVICE = ("What would let such a session count: a photo taken after a session at about the time the next "
-                    "one begins (for a daily session, about 24 h later, e.g. at your usual time on a day without a "
-                    "session), added to that session before the next one is logged (`facemetrics study add PHOTO "
-                    "--subject NAME --follow-up`, *My study* with that session chosen, or a batch's session folder "
-                    "or manifest row): it shows whether the "
-                    "effect is gone by then. More photos within a few hours of each session do not.")
+#: the next session's time (docs/validation.md §12, Round 13): 47 photos over 4 weeks, no fit.  Since Round 14 (stop
+#: 56, c4) each session's before photo is also the earlier session's photo at that time
+#: (:func:`facemetrics.batch.tables._next_before_jobs`), so a daily user needs no photo on a day without a session;
+#: what is still needed is a before photo the next session can lend, or a photo at that time added to the session
+FOLLOW_ON_ADVICE = ("What would let such a session count: a photo of the earlier session at about the time the next "
+                    "one begins (for a daily session, about 24 h later) that shows whether its effect is gone. The "
+                    "next session's before photo is read as that photo when both sessions have a photo compared after "
+                    "their treatment and no other treatment came between (`changes.csv`'s `messages` say so on its "
+                    "row); a session above was left out because that photo did not show the effect gone (its rows "
+                    "read 'uncertain' or were refused: see why in `changes.csv`; the effect still there; or too few "
+                    "photos yet to tell). Take each before photo as your others (same place, light and distance), "
+                    "just before the treatment; when a session had no photo after it or the next none before it, add "
+                    "one at about the next session's time to the earlier session before the next is logged "
+                    "(`facemetrics study add PHOTO --subject NAME --follow-up`, *My study* with that session chosen, "
+                    "or a batch's session folder or manifest row). More photos within a few hours of each session do "
+                    "not help.")
 
 
 def follow_on_notes(items) -> list[str]:

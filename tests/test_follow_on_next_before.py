@@ -122,3 +122,14 @@ def test_a_placebo_daily_study_claims_no_lift():
     assert fit.verdict not in ("fades_within_a_day", "persists_beyond_a_day"), (fit.verdict, fit.reason)
     assert "nothing to fade" in fit.reason or fit.verdict != "inconclusive", fit.reason
     assert fit.n_photos > 14 * 4  # next before photos among them (2 sessions of 14 left out as follow-ons)
+
+
+def test_the_advice_no_longer_asks_for_a_photo_on_a_day_without_a_session():
+    """Round 13's advice asked a daily user for a selfie on a day without a session; the next session's before
+    photo now is that photo.  What is still needed is said: a before photo the next session can lend, or one
+    added with --follow-up when there is none."""
+    from facemetrics.report import FOLLOW_ON_ADVICE
+
+    assert "day without a session" not in FOLLOW_ON_ADVICE
+    assert "next session's before photo is read as that photo" in FOLLOW_ON_ADVICE
+    assert "about 24 h later" in FOLLOW_ON_ADVICE and "--follow-up" in FOLLOW_ON_ADVICE
