@@ -61,7 +61,10 @@ def test_report_writes_batch_and_timeline_outputs(store_and_report):
     assert len(photos) == 9 and (photos["status"] == "ok").all()
     assert (photos["excluded"] == "").all(), photos["excluded"].tolist()
     changes = pd.read_csv(out / "changes.csv")
-    assert len(changes) == 6  # two post photos per session
+    # two post photos per session, and the next session's before photo as a row of days 1 and 2 (stop 56, c4)
+    assert len(changes) == 6 + 2
+    nxt = changes[changes["messages"].fillna("").str.contains("next session of this treatment")]
+    assert len(nxt) == 2 and set(nxt["photo"]) <= set(photos.loc[photos["role"] == "baseline", "photo"])
     lift1 = changes.loc[changes["hours_since_treatment"].round(2) == 1.0, "jawline_lift_mm"]
     assert (lift1 > 0.8).all(), lift1.tolist()  # true lift at 1 h: 1.59 mm
     regimen = pd.read_csv(out / "regimen" / "long.csv")
@@ -106,7 +109,9 @@ def test_report_reuses_the_stored_measurements(store_and_report, tmp_path):
     with Store(store_dir) as store:
         n_an = store.con.execute("SELECT COUNT(*) FROM analyses").fetchone()[0]
         n_cmp = store.con.execute("SELECT COUNT(*) FROM comparisons").fetchone()[0]
-        assert n_an == 9 and n_cmp == 6 + 2  # sessions + regimen (days 1, 2 vs day 0)
+        # sessions + regimen (days 1, 2 vs day 0) + day 2's before photo vs day 1's (day 1's vs day 0's is the
+        # regimen's comparison, reused: stop 56, c4)
+        assert n_an == 9 and n_cmp == 6 + 2 + 1
         seen = []  # what `study report` prints from: the batch and its regimen batch, before the fits
         res, _ = store.report(tmp_path / "again", "me", n_boot=50, batch_done=lambda *both: seen.append(both))
     assert res.n_measured == 0 and res.n_compared == 0 and res.n_cached == 9
