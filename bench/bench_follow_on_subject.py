@@ -86,6 +86,17 @@ and cut the sessions dropped that should be pooled from 120 to 92; held out, 120
 row read 0-3 % right under every rule.  ``SUBJECT_JUDGES`` stays ``""``.  Part 2 (40 studies a cell, 189 s):
 ``MIN_PHOTOS`` stays 6; on the tuning half, 5 photos failed 3 of 8 truths (coverage 45-70 % against 90 %;
 ``power_tail`` 10 % wrong).  ``clinic5+2b`` was at most 5 % wrong in every cell, coverage 80-100 %.
+
+Task c3b (docs/validation.md section 22b; the rule and seed base written there before the run): part 1 again with
+fresh seeds, ``pooled`` against ``subject_all`` only, 40 tuning + 40 held-out studies a cell::
+
+    PYTHONPATH=. nice -n 5 python bench/bench_follow_on_subject.py --studies 80 --seed-base 2026120656 \
+        --rules pooled,subject_all --show tuning --csv /tmp/c3b_fo.csv      # 1078 s, load 2-4, 9fe829e
+
+``subject_all`` does not ship: (a) kept at the limit (``clinic5+2b`` ``fade_last`` pooled row 17.5 -> 12.5 %),
+(b) kept, (c) not met (the fading subject of ``fade_none`` gained at most 7.5 points, ``home48``; sessions dropped
+that should be pooled 480 -> 329).  The held-out half would have passed (c) (``home48`` 15 -> 30 %): reported, not
+acted on.  ``SUBJECT_JUDGES`` stays ``""``.
 """
 
 from __future__ import annotations
