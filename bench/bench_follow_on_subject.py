@@ -7,6 +7,7 @@ Change tables are simulated directly (no images), as ``bench/bench_claim.py`` an
     PYTHONPATH=. python bench/bench_follow_on_subject.py --part min_photos  # ~4 min
     PYTHONPATH=. python bench/bench_follow_on_subject.py --studies 4        # a smoke run
     ... --csv /tmp/x.csv   /   --from-csv /tmp/x.csv                        # keep / re-read the records
+    ... --seed-base N --rules pooled,subject_all --show tuning              # fresh studies, fewer rules (c3b)
 
 Everything below was written on 2026-12-06 (17:40 UTC) before any run.
 
@@ -74,7 +75,9 @@ Decision rule (fixed before the run): ``MIN_PHOTOS`` becomes 5 iff on the tuning
 points.  Else it stays 6, and the README says how the protocol reaches a fit (a sixth photo, or two before
 photos), with the ``clinic5+2b`` figures.
 
-Seeds ``SeedSequence([20261206, part, design, truth, study])``.
+Seeds ``SeedSequence([20261206, part, design, truth, study])``; ``--seed-base N`` replaces 20261206 to draw fresh
+studies (task c3b, docs/validation.md section 22b), ``--rules`` runs only some rules (``pooled`` always, as the
+reference), ``--show`` prints one half's table (the decision always reads the tuning half).
 
 Results (2026-12-06, c2a956c, docs/validation.md section 22).  Part 1 (20 studies a cell, 804 s): neither variant
 ships.  Both broke (a): ``clinic5+2b`` ``fade_last``'s pooled row fell 40 -> 30 % right, one study in 10.  Both
@@ -83,6 +86,17 @@ and cut the sessions dropped that should be pooled from 120 to 92; held out, 120
 row read 0-3 % right under every rule.  ``SUBJECT_JUDGES`` stays ``""``.  Part 2 (40 studies a cell, 189 s):
 ``MIN_PHOTOS`` stays 6; on the tuning half, 5 photos failed 3 of 8 truths (coverage 45-70 % against 90 %;
 ``power_tail`` 10 % wrong).  ``clinic5+2b`` was at most 5 % wrong in every cell, coverage 80-100 %.
+
+Task c3b (docs/validation.md section 22b; the rule and seed base written there before the run): part 1 again with
+fresh seeds, ``pooled`` against ``subject_all`` only, 40 tuning + 40 held-out studies a cell::
+
+    PYTHONPATH=. nice -n 5 python bench/bench_follow_on_subject.py --studies 80 --seed-base 2026120656 \
+        --rules pooled,subject_all --show tuning --csv /tmp/c3b_fo.csv      # 1078 s, load 2-4, 9fe829e
+
+``subject_all`` does not ship: (a) kept at the limit (``clinic5+2b`` ``fade_last`` pooled row 17.5 -> 12.5 %),
+(b) kept, (c) not met (the fading subject of ``fade_none`` gained at most 7.5 points, ``home48``; sessions dropped
+that should be pooled 480 -> 329).  The held-out half would have passed (c) (``home48`` 15 -> 30 %): reported, not
+acted on.  ``SUBJECT_JUDGES`` stays ``""``.
 """
 
 from __future__ import annotations
@@ -197,7 +211,10 @@ def _covers(f, truth):
     return bool(f.status == "ok" and f.change_24h_ci_low <= truth <= f.change_24h_ci_high)
 
 
-def run_follow_on(studies, designs=tuple(DESIGNS), truths=tuple(STUDIES)) -> pd.DataFrame:
+def run_follow_on(studies, designs=tuple(DESIGNS), truths=tuple(STUDIES), seed_base=SEED,
+                  rules=tuple(RULES)) -> pd.DataFrame:
+    """Records of part 1; ``seed_base`` draws fresh studies (``SeedSequence([seed_base, 1, design, truth, study])``),
+    ``rules`` the rules compared (names of ``RULES``, ``pooled`` first as the reference)."""
     recs, saved = [], carryover.SUBJECT_JUDGES
     for di, design in enumerate(DESIGNS):
         for ti, truth in enumerate(STUDIES):
@@ -207,10 +224,10 @@ def run_follow_on(studies, designs=tuple(DESIGNS), truths=tuple(STUDIES)) -> pd.
             pop = population_24h(kinds)
             pop_answer = FADES if abs(pop) < MARGIN else PERSISTS
             for k in studies:
-                rng = np.random.default_rng(np.random.SeedSequence([SEED, 1, di, ti, k]))
+                rng = np.random.default_rng(np.random.SeedSequence([seed_base, 1, di, ti, k]))
                 table, subjects = simulate_study(rng, design, kinds)
-                for rule, mode in RULES.items():
-                    carryover.SUBJECT_JUDGES = mode
+                for rule in rules:
+                    carryover.SUBJECT_JUDGES = RULES[rule]
                     res = analyze_series(table, per_subject=True, n_boot=N_BOOT, seed=k)
                     dropped = {(x.subject, x.treated_at) for x in res.follow_on}
                     base = dict(design=design, truth=truth, study=k, rule=rule,
@@ -255,7 +272,7 @@ def summarise_follow_on(df: pd.DataFrame) -> pd.DataFrame:
 def decide_follow_on(s: pd.DataFrame) -> tuple[str, list[str]]:
     """The module docstring's rule on the tuning half's summary ``s``: the rule that ships, and why."""
     ships, notes, score = [], [], {}
-    for rule in ("subject", "subject_all"):
+    for rule in [r for r in ("subject", "subject_all") if r in set(s["rule"])]:
         ok, why = _decide_one(s, rule)
         notes += [f"{rule}: " + w for w in why]
         t = s[(s["half"] == "tuning") & (s["rule"] == rule) & (s["truth"] == "fade_none")]
@@ -287,7 +304,7 @@ def _decide_one(s: pd.DataFrame, rule: str) -> tuple[bool, list[str]]:
     return a and b and c, notes
 
 
-def run_min_photos(studies) -> pd.DataFrame:
+def run_min_photos(studies, seed_base=SEED) -> pd.DataFrame:
     recs = []
     scheds = {"clinic5": ((0.0, 2.0, 6.0, 24.0, 48.0), 5, 1), "clinic6": ((0.0, 1.0, 2.0, 6.0, 24.0, 48.0), 6, 1),
               "clinic5+2b": ((0.0, 2.0, 6.0, 24.0, 48.0), 6, 2)}
@@ -296,7 +313,7 @@ def run_min_photos(studies) -> pd.DataFrame:
         for si, (sched, (times, min_photos, n_before)) in enumerate(scheds.items()):
             for ti, name in enumerate(mis.TRUTHS):
                 for k in studies:
-                    rng = np.random.default_rng(np.random.SeedSequence([SEED, 2, si, ti, k]))
+                    rng = np.random.default_rng(np.random.SeedSequence([seed_base, 2, si, ti, k]))
                     t = _jitter(rng, times, "clinic")
                     table = mis.simulate_table(rng, name, t, 1)
                     own24 = float(table.pop("own_24h").iloc[0])
@@ -365,24 +382,37 @@ def main(argv=None) -> int:
     ap.add_argument("--part", choices=("follow_on", "min_photos"), default="follow_on")
     ap.add_argument("--studies", type=int, default=16, help="studies per cell (even: tuning, odd: held out)")
     ap.add_argument("--designs", nargs="*", default=list(DESIGNS))
+    ap.add_argument("--seed-base", type=int, default=SEED,
+                    help=f"first entry of every study's SeedSequence (default {SEED}: the recorded run of section 22)")
+    ap.add_argument("--rules", default=",".join(RULES),
+                    help="rules compared, comma-separated (pooled is the reference and always run), e.g. "
+                         "pooled,subject_all")
+    ap.add_argument("--show", choices=("both", "tuning", "held_out"), default="both",
+                    help="which half's table to print (the decision always reads the tuning half); "
+                         "'tuning' keeps the held-out half unread until it is asked for")
     ap.add_argument("--csv")
     ap.add_argument("--from-csv")
     args = ap.parse_args(argv)
+    rules = tuple(dict.fromkeys(["pooled"] + [r.strip() for r in args.rules.split(",") if r.strip()]))
+    unknown = [r for r in rules if r not in RULES]
+    if unknown:
+        ap.error(f"unknown rule(s) {', '.join(unknown)}; choose from {', '.join(RULES)}")
     t0 = time.time()
     studies = range(args.studies)
     if args.from_csv:
         df = pd.read_csv(args.from_csv, keep_default_na=False)
     elif args.part == "follow_on":
-        df = run_follow_on(studies, tuple(args.designs))
+        df = run_follow_on(studies, tuple(args.designs), seed_base=args.seed_base, rules=rules)
     else:
-        df = run_min_photos(studies)
+        df = run_min_photos(studies, seed_base=args.seed_base)
     if args.csv:
         df.to_csv(args.csv, index=False)
-    print(f"{len(df)} records in {time.time() - t0:.0f} s; margin {MARGIN} mm, noise {SD_BASE} mm per session's "
+    print(f"{len(df)} records in {time.time() - t0:.0f} s; seed base {args.seed_base}; margin {MARGIN} mm, "
+          f"noise {SD_BASE} mm per session's "
           f"before photo + {SD_PHOTO} mm per photo, n_boot {N_BOOT}")
     if args.part == "follow_on":
         s = summarise_follow_on(df)
-        print(markdown(s, ["design", "truth", "row", "rule"]))
+        print(markdown(s if args.show == "both" else s[s["half"] == args.show], ["design", "truth", "row", "rule"]))
         ship, notes = decide_follow_on(s)
     else:
         s = summarise_min_photos(df)
