@@ -126,14 +126,20 @@ SD_BASE, SD_PHOTO = mis.SD_BETWEEN_MM, mis.SD_WITHIN_MM
 MARGIN = mis.MARGIN_MM
 N_BOOT = 200
 START = datetime(2026, 11, 2, 9, 0)
+#: ``build``: each session adds this lasting change (mm), on top of the earlier ones' (docs/validation.md section 12,
+#: Round 14's rf user: 0.057 mm a session day)
+BUILD_MM = 0.06
 
 KINDS = {
     "fade": lambda t: 1.5 * np.exp2(-np.asarray(t, float) / 6.0),
     "last": lambda t: 1.5 + 0.5 * np.exp2(-np.asarray(t, float) / 3.0),
     "none": lambda t: np.zeros_like(np.asarray(t, float)),
+    "build": lambda t: np.full_like(np.asarray(t, float), BUILD_MM),
 }
+#: kinds whose right verdict is ``inconclusive`` (no lift beyond the margin: "nothing to fade")
+NO_LIFT = ("none", "build")
 STUDIES = {"all_fade": ("fade",) * 3, "all_last": ("last",) * 3, "fade_none": ("fade", "none"),
-           "fade_last": ("fade", "last")}
+           "fade_last": ("fade", "last"), "all_build": ("build",) * 3}
 #: ``name: (gap between sessions h, photo times h, before photos, jitter)``
 DESIGNS = {
     "clinic6": (168.0, (0.0, 1.0, 2.0, 6.0, 24.0, 48.0), 1, "clinic"),
@@ -142,7 +148,9 @@ DESIGNS = {
 }
 N_SESSIONS = 3
 #: the rules compared: name -> ``carryover.SUBJECT_JUDGES``
-RULES = {"pooled": "", "subject": "first", "subject_all": "first+all"}
+RULES = {"pooled": "", "subject": "first", "subject_all": "first+all", "monotone": ""}
+#: the rules that also set ``carryover.MONOTONE`` (section 22c)
+MONOTONE_RULES = ("monotone",)
 _GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(40)
 _GH_W = _GH_W / _GH_W.sum()
 
@@ -155,12 +163,14 @@ def _jitter(rng, times, how):
 
 
 def _state(kind, f, s, at, treated):
-    """The subject's true change at absolute hours ``at`` (array) under the ceiling rule."""
+    """The subject's true change at absolute hours ``at`` (array) under the ceiling rule (``build``: the sessions'
+    changes add up)."""
     g = KINDS[kind]
+    combine = np.add if kind == "build" else np.maximum
     at = np.atleast_1d(np.asarray(at, float))
     out = np.zeros_like(at)
     for tk in treated:
-        out = np.where(at >= tk, np.maximum(out, f * g(np.clip(at - tk, 0, None) / s)), out)
+        out = np.where(at >= tk, combine(out, f * g(np.clip(at - tk, 0, None) / s)), out)
     return out
 
 
@@ -171,8 +181,13 @@ def _rows(subject, k, treated_h, t, values):
             for h, v in zip(t, values)]
 
 
-def simulate_study(rng, design, kinds):
-    """One study's long.csv rows, and per subject its kind, own 24 h truth and each later session's carry."""
+def simulate_study(rng, design, kinds, next_before=True):
+    """One study's long.csv rows, and per subject its kind, own 24 h truth and each later session's carry.
+
+    ``next_before``: each later session's before photo is also a row of the session before it at that photo's
+    hours since that session's treatment (the batch's next-before rows since stop 56, c4): its true state less the
+    earlier before photo's, plus that photo's error less the earlier before photo's (the error the earlier
+    session's rows share).  No extra draws: the studies are the same with and without."""
     gap, times, n_before, how = DESIGNS[design]
     rows, subjects = [], {}
     for i, kind in enumerate(kinds):
@@ -180,13 +195,17 @@ def simulate_study(rng, design, kinds):
         f = max(0.05, 1.0 + 0.2 * rng.standard_normal())
         s = math.exp(0.3 * rng.standard_normal())
         treated = [i * 24.0 + k * gap for k in range(N_SESSIONS)]
-        carries = {}
+        carries, prev = {}, None
         for k, tk in enumerate(treated):
             b = SD_BASE * rng.standard_normal()
             t = _jitter(rng, times, how)
             before = float(_state(kind, f, s, tk - 0.25, treated[:k])[0]) if k else 0.0
             y = _state(kind, f, s, tk + t, treated[:k + 1]) - before - b + SD_PHOTO * rng.standard_normal(t.size)
             rows += _rows(name, k, tk, t, y)
+            if next_before and prev is not None:  # this before photo as the previous session's photo
+                rows += _rows(name, k - 1, prev[0], np.array([tk - 0.25 - prev[0]]),
+                              np.array([before - prev[1] + b - prev[2]]))
+            prev = (tk, before, b)
             if n_before == 2:
                 d = SD_BASE * rng.standard_normal() - b
                 rows += _rows(name, k, tk, np.array([-0.5, -0.25]), np.array([-d, d]))
@@ -202,7 +221,7 @@ def population_24h(kinds):
 
 
 def _own_answer(kind, own24):
-    if kind == "none":
+    if kind in NO_LIFT:
         return INCONCLUSIVE
     return FADES if abs(own24) < MARGIN else PERSISTS
 
@@ -212,23 +231,29 @@ def _covers(f, truth):
 
 
 def run_follow_on(studies, designs=tuple(DESIGNS), truths=tuple(STUDIES), seed_base=SEED,
-                  rules=tuple(RULES)) -> pd.DataFrame:
+                  rules=tuple(RULES), next_before=True) -> pd.DataFrame:
     """Records of part 1; ``seed_base`` draws fresh studies (``SeedSequence([seed_base, 1, design, truth, study])``),
-    ``rules`` the rules compared (names of ``RULES``, ``pooled`` first as the reference)."""
-    recs, saved = [], carryover.SUBJECT_JUDGES
+    ``rules`` the rules compared (names of ``RULES``, ``pooled`` first as the reference), ``next_before`` whether
+    the tables have the next-before rows (:func:`simulate_study`)."""
+    recs, saved, saved_mono = [], carryover.SUBJECT_JUDGES, carryover.MONOTONE
     for di, design in enumerate(DESIGNS):
         for ti, truth in enumerate(STUDIES):
             if design not in designs or truth not in truths:
                 continue
             kinds = STUDIES[truth]
             pop = population_24h(kinds)
-            pop_answer = FADES if abs(pop) < MARGIN else PERSISTS
+            pop_answer = INCONCLUSIVE if set(kinds) <= set(NO_LIFT) else FADES if abs(pop) < MARGIN else PERSISTS
             for k in studies:
                 rng = np.random.default_rng(np.random.SeedSequence([seed_base, 1, di, ti, k]))
-                table, subjects = simulate_study(rng, design, kinds)
+                table, subjects = simulate_study(rng, design, kinds, next_before=next_before)
+                done = {}
                 for rule in rules:
                     carryover.SUBJECT_JUDGES = RULES[rule]
-                    res = analyze_series(table, per_subject=True, n_boot=N_BOOT, seed=k)
+                    carryover.MONOTONE = rule in MONOTONE_RULES
+                    if rule in MONOTONE_RULES and "pooled" in done and not done["pooled"].follow_on:
+                        res = done["pooled"]  # it only pools sessions pooled drops: none here, the same analysis
+                    else:
+                        res = done[rule] = analyze_series(table, per_subject=True, n_boot=N_BOOT, seed=k)
                     dropped = {(x.subject, x.treated_at) for x in res.follow_on}
                     base = dict(design=design, truth=truth, study=k, rule=rule,
                                 half="tuning" if k % 2 == 0 else "held_out")
@@ -247,7 +272,7 @@ def run_follow_on(studies, designs=tuple(DESIGNS), truths=tuple(STUDIES), seed_b
                                          pool_wrong=len(should - mine), later=len(info["carries"]),
                                          judged_by=";".join(sorted({x.judged_by for x in res.follow_on
                                                                     if x.subject == fit.subject}))))
-    carryover.SUBJECT_JUDGES = saved
+    carryover.SUBJECT_JUDGES, carryover.MONOTONE = saved, saved_mono
     return pd.DataFrame(recs)
 
 
@@ -279,7 +304,38 @@ def decide_follow_on(s: pd.DataFrame) -> tuple[str, list[str]]:
         score[rule] = float(t["right"].mean())
         if ok:
             ships.append(rule)
+    if "monotone" in set(s["rule"]):
+        ok, why = _decide_monotone(s)
+        notes += ["monotone: " + w for w in why]
+        if ok and not ships:
+            return "monotone", notes
     return (max(ships, key=score.get) if ships else "pooled"), notes
+
+
+def _decide_monotone(s: pd.DataFrame) -> tuple[bool, list[str]]:
+    """Section 22c's rule for ``monotone`` against ``pooled`` on the tuning half: (a) no right-verdict rate falls by
+    more than 5 points, (b) no wrong-verdict rate above 5 % where ``pooled``'s was not, (c) the sessions dropped that
+    should be pooled fall (summed over every design and truth), (d) the sessions pooled that should be dropped do
+    not rise above 1 % of the later sessions (or above ``pooled``'s count, if that is higher)."""
+    t = s[s["half"] == "tuning"].set_index(["design", "truth", "row", "rule"])
+    old, new = t.xs("pooled", level="rule"), t.xs("monotone", level="rule")
+    loss = old["right"] - new["right"]
+    a = bool((loss <= 0.05 + 1e-9).all())
+    bad = (new["wrong"] > 0.05 + 1e-9) & (old["wrong"] <= 0.05 + 1e-9)
+    b = not bad.any()
+    dw_old, dw_new = int(old["drop_wrong"].sum()), int(new["drop_wrong"].sum())
+    c = dw_new < dw_old
+    later = int(new["later"].sum())
+    pw_old, pw_new = int(old["pool_wrong"].sum()), int(new["pool_wrong"].sum())
+    d = pw_new <= max(pw_old, 0.01 * later)
+    return a and b and c and d, [
+        f"(a) largest loss of right verdicts {100 * loss.max():.1f} points ({loss.idxmax()}): "
+        f"{'kept' if a else 'broken'}",
+        f"(b) wrong rates above 5 % where pooled's was not: {list(bad[bad].index) or 'none'}",
+        f"(c) sessions dropped that should be pooled {dw_old} -> {dw_new} of {later} later sessions: "
+        f"{'fall' if c else 'do not fall'}",
+        f"(d) sessions pooled that should be dropped {pw_old} -> {pw_new} (1 % of {later} = {0.01 * later:.1f}): "
+        f"{'kept' if d else 'broken'}"]
 
 
 def _decide_one(s: pd.DataFrame, rule: str) -> tuple[bool, list[str]]:
@@ -390,6 +446,9 @@ def main(argv=None) -> int:
     ap.add_argument("--show", choices=("both", "tuning", "held_out"), default="both",
                     help="which half's table to print (the decision always reads the tuning half); "
                          "'tuning' keeps the held-out half unread until it is asked for")
+    ap.add_argument("--next-before", action=argparse.BooleanOptionalAction, default=True,
+                    help="each later session's before photo also a row of the session before it (the batch since "
+                         "stop 56, c4; default on; --no-next-before: the tables of sections 22 and 22b)")
     ap.add_argument("--csv")
     ap.add_argument("--from-csv")
     args = ap.parse_args(argv)
@@ -402,12 +461,14 @@ def main(argv=None) -> int:
     if args.from_csv:
         df = pd.read_csv(args.from_csv, keep_default_na=False)
     elif args.part == "follow_on":
-        df = run_follow_on(studies, tuple(args.designs), seed_base=args.seed_base, rules=rules)
+        df = run_follow_on(studies, tuple(args.designs), seed_base=args.seed_base, rules=rules,
+                           next_before=args.next_before)
     else:
         df = run_min_photos(studies, seed_base=args.seed_base)
     if args.csv:
         df.to_csv(args.csv, index=False)
-    print(f"{len(df)} records in {time.time() - t0:.0f} s; seed base {args.seed_base}; margin {MARGIN} mm, "
+    print(f"{len(df)} records in {time.time() - t0:.0f} s; seed base {args.seed_base}; next-before rows "
+          f"{'on' if args.next_before else 'off'}; margin {MARGIN} mm, "
           f"noise {SD_BASE} mm per session's "
           f"before photo + {SD_PHOTO} mm per photo, n_boot {N_BOOT}")
     if args.part == "follow_on":

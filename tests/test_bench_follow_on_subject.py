@@ -23,8 +23,8 @@ def test_the_seed_base_draws_other_studies_and_its_default_is_section_22s(monkey
     seen = []
     simulate = b.simulate_study
 
-    def spy(rng, design, kinds):
-        table, subjects = simulate(rng, design, kinds)
+    def spy(rng, design, kinds, **kw):
+        table, subjects = simulate(rng, design, kinds, **kw)
         seen.append(table["value"].to_numpy())
         return table, subjects
 

@@ -69,6 +69,12 @@ from .wording import join_words, num, percent, quantity
 #: (``bench/bench_follow_on_subject.py`` sets each)
 SUBJECT_JUDGES = ""
 
+#: whether an earlier session whose effect was shown gone at its gap to a session between it and a later one is
+#: judged gone for that later one too, without a second look at the larger gap (where the band is wider), when the
+#: fit that showed it has its lasting level inside the margin (:func:`_settles`); docs/validation.md section 22c,
+#: ``bench/bench_follow_on_subject.py --rules pooled,monotone``
+MONOTONE = False
+
 __all__ = ["GONE", "THERE", "UNTOLD", "FollowOn", "first_session_rows", "follow_on_sentence", "follow_on_sessions",
            "session_order", "shorten_follow_on", "shown_gone", "state_at", "figure_text"]
 
@@ -287,14 +293,10 @@ def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None, 
             everything.append(fallback() if fallback is not None else None)
         return everything[0]
 
-    for i, (subj, tr, k) in enumerate(zip(subjects, treatments, keys)):
-        if (subj, tr, k) in found:
-            leave[i] = True
-            continue
-        if (subj, tr, k) in judged:
-            continue
-        judged.add((subj, tr, k))
-        for earlier_text, gap in _earlier(order, subj, tr, k):  # latest first: the smallest gap
+    states: dict[tuple, tuple] = {}  # (subject, gap) -> _state_of's answer, asked once
+
+    def state_of(subj, gap):
+        if (subj, gap) not in states:
             state, fit, by, change, lo, hi = _own_state((own or {}).get(subj), gap)
             if state == UNTOLD:
                 fit, by = judge, "first"
@@ -302,6 +304,21 @@ def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None, 
             if state == UNTOLD and all_fit() is not None:
                 fit, by = all_fit(), "all"
                 state, change, lo, hi = state_at(fit, gap)
+            states[(subj, gap)] = (state, fit, by, change, lo, hi)
+        return states[(subj, gap)]
+
+    for i, (subj, tr, k) in enumerate(zip(subjects, treatments, keys)):
+        if (subj, tr, k) in found:
+            leave[i] = True
+            continue
+        if (subj, tr, k) in judged:
+            continue
+        judged.add((subj, tr, k))
+        earlier = _earlier(order, subj, tr, k)
+        for j, (earlier_text, gap) in enumerate(earlier):  # latest first: the smallest gap
+            state, fit, by, change, lo, hi = state_of(subj, gap)
+            if state != GONE and MONOTONE and _gone_sooner(earlier, j, lambda g: state_of(subj, g)) is not None:
+                continue
             if state != GONE:
                 found[(subj, tr, k)] = FollowOn(
                     subject=subj, treatment=tr, metric=metric, side=side, treated_at=str(texts[i]),
@@ -317,6 +334,31 @@ def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None, 
     items = [replace(found[trip], n_rows=counts.get(trip, 0))
              for trip in sorted(found, key=lambda trip: (trip[0], trip[1], place.get(trip, 0)))]
     return leave, tuple(items)
+
+
+def _gone_sooner(earlier: list, j: int, state_of) -> float | None:
+    """The smallest gap (hours) at which the earlier session ``earlier[j]`` (of :func:`_earlier`'s list, latest
+    first) was shown gone at one of the sessions between it and the judged one, by a fit whose lasting level lies
+    inside its margin (:data:`MONOTONE`); None when there is none.  ``state_of(gap)`` is the judging chain's
+    ``(state, fit, ...)`` at a gap."""
+    for i in range(j - 1, -1, -1):  # the sessions between, nearest the earlier one first
+        g = earlier[j][1] - earlier[i][1]
+        state, fit = state_of(g)[:2]
+        if state == GONE and _settles(fit):
+            return g
+    return None
+
+
+def _settles(fit) -> bool:
+    """Whether ``fit``'s curve stays inside its margin from a time its point estimate is inside it: its lasting
+    level lies inside ``±smallest_meaningful_change``.  The model's change moves monotonically from ``lasting +
+    transient`` towards ``lasting``, so from a time it is inside the margin it stays between that value and
+    ``lasting`` (when ``lasting`` and ``transient`` share a sign, ``|lasting|`` is below the change at any time, so
+    this always holds where the change is inside)."""
+    delta = getattr(fit, "smallest_meaningful_change", float("nan"))
+    lasting = getattr(fit, "lasting", float("nan"))
+    return bool(getattr(fit, "fit_ok", False) and math.isfinite(delta) and math.isfinite(lasting)
+                and abs(lasting) < delta)
 
 
 def _own_state(own, gap: float) -> tuple:
