@@ -52,3 +52,39 @@ def test_an_unknown_rule_is_a_clear_usage_error(capsys):
         b.main(["--rules", "pooled,subjct_all", "--studies", "0"])
     assert e.value.code == 2
     assert "unknown rule(s) subjct_all" in capsys.readouterr().err
+
+
+def test_the_next_before_rows_are_the_later_before_photos_read_as_the_earlier_sessions_photos():
+    """Section 22c: each later session's before photo is also a row of the session before it (the batch since stop
+    56, c4), drawn from the same random numbers: without the rows the table is the old one, row for row."""
+    import numpy as np
+
+    def draw(next_before):
+        rng = np.random.default_rng(np.random.SeedSequence([5, 1, 0, 0, 0]))
+        return b.simulate_study(rng, "clinic6", ("fade", "build"), next_before=next_before)
+
+    (with_rows, subjects), (without, _) = draw(True), draw(False)
+    extra = with_rows[with_rows["hours_since_treatment"] > 100]
+    assert len(with_rows) == len(without) + 4 and len(extra) == 4  # 2 subjects x 2 later sessions
+    assert np.allclose(extra["hours_since_treatment"], 167.75)
+    assert with_rows.drop(extra.index).reset_index(drop=True).equals(without)
+    # a row of the earlier session: its treated_at, and the fading lift gone a week on (only the two photos' errors)
+    s1 = extra[extra["subject"] == "S1"]
+    assert list(s1["treated_at"]) == sorted(set(with_rows.loc[with_rows["subject"] == "S1", "treated_at"]))[:2]
+    assert (s1["value"].abs() < 4 * b.SD_BASE * 2 ** 0.5).all()
+    # build-up: each session adds its lasting change to the earlier ones'; every later session should be pooled
+    assert b._state("build", 1.0, 1.0, [10.0, 200.0, 400.0], [0.0, 168.0, 336.0]) == pytest.approx(
+        [b.BUILD_MM, 2 * b.BUILD_MM, 3 * b.BUILD_MM])
+    assert b._own_answer("build", b.BUILD_MM) == b.INCONCLUSIVE
+    assert all(c < b.MARGIN for c in subjects["S2"]["carries"].values())
+
+
+def test_the_monotone_rule_is_run_and_decided_by_section_22cs_rule():
+    df = b.run_follow_on(range(1), designs=("home48",), truths=("all_fade",), rules=("pooled", "monotone"))
+    assert set(df["rule"]) == {"pooled", "monotone"}
+    s = b.summarise_follow_on(pd.concat([df, df.assign(study=1, half="held_out")]))
+    ship, notes = b.decide_follow_on(s)
+    assert ship in ("pooled", "monotone")
+    assert [n[:14] for n in notes] == ["monotone: (a) ", "monotone: (b) ", "monotone: (c) ", "monotone: (d) "]
+    mono, pooled = (df[df["rule"] == r].reset_index(drop=True) for r in ("monotone", "pooled"))
+    assert (mono["drop_wrong"] <= pooled["drop_wrong"]).all()  # it only pools sessions pooled drops
