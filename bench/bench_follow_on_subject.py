@@ -437,6 +437,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--part", choices=("follow_on", "min_photos"), default="follow_on")
     ap.add_argument("--studies", type=int, default=16, help="studies per cell (even: tuning, odd: held out)")
+    ap.add_argument("--first-study", type=int, default=0,
+                    help="index of the first study (studies first .. first + studies - 1: a long run in chunks)")
     ap.add_argument("--designs", nargs="*", default=list(DESIGNS))
     ap.add_argument("--seed-base", type=int, default=SEED,
                     help=f"first entry of every study's SeedSequence (default {SEED}: the recorded run of section 22)")
@@ -457,7 +459,7 @@ def main(argv=None) -> int:
     if unknown:
         ap.error(f"unknown rule(s) {', '.join(unknown)}; choose from {', '.join(RULES)}")
     t0 = time.time()
-    studies = range(args.studies)
+    studies = range(args.first_study, args.first_study + args.studies)
     if args.from_csv:
         df = pd.read_csv(args.from_csv, keep_default_na=False)
     elif args.part == "follow_on":
