@@ -101,3 +101,28 @@ def test_a_session_still_under_an_earlier_effect_is_left_out_either_way(monkeypa
     for monotone in (False, True):
         leave, items = _left_out(series, _Fit(), monkeypatch, monotone)
         assert [x.treated_at for x in items] == ["2026-11-03T14:00:00", "2026-11-04T20:00:00"]
+
+
+def test_a_session_counted_gone_is_said_where_a_later_one_is_still_left_out(monkeypatch):
+    """Sessions at 0, 30, 54 and 78 h: the first's effect is never shown gone at a session (30 h: band ±0.35 mm), so
+    every later session is left out for it; the 30 h session's effect, shown gone at 24 h (the 54 h session), is
+    counted gone for the 78 h one, and its words say so."""
+    rows = []
+    for h0 in (0.0, 30.0, 54.0, 78.0):
+        treated = (START + timedelta(hours=h0)).isoformat()
+        rows += [dict(subject="me", treatment="rf", metric="jawline_lift_mm", side="mean", hours_since_treatment=h,
+                      value=0.0, unit="mm", treated_at=treated) for h in (1.0, 6.0)]
+    series = pd.DataFrame(rows)
+    _, old = _left_out(series, _Fit(), monkeypatch, False)
+    _, new = _left_out(series, _Fit(), monkeypatch, True)
+    assert [(x.earlier_treated_at, x.gap_h) for x in old] == [("2026-11-02T08:00:00", 30.0),
+                                                                ("2026-11-02T08:00:00", 54.0),
+                                                                ("2026-11-03T14:00:00", 48.0)]
+    assert [(x.earlier_treated_at, x.gap_h, x.counted_gone) for x in new] == [
+        ("2026-11-02T08:00:00", 30.0, ()), ("2026-11-02T08:00:00", 54.0, ()),
+        ("2026-11-02T08:00:00", 78.0, (("2026-11-03T14:00:00", 24.0),))]
+    text = carryover.figure_text(new[-1])
+    assert text.endswith("(the one treated at 2026-11-03T14:00:00 counts as gone, its effect shown gone 24.0 h after "
+                         "it, at a session between, by a fit whose lasting level is inside the margin)"), text
+    assert "counts as gone" not in carryover.figure_text(old[-1])
+    assert "counts as gone" in carryover.follow_on_sentence(new)

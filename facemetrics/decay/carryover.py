@@ -111,6 +111,9 @@ class FollowOn:
         The fit whose figures these are: ``"subject"`` (the subject's own first-session fit), ``"first"``
         (the first sessions' fit, every subject pooled, when the subject's own did not tell or there is
         none) or ``"all"`` (the fit of all sessions, when the first sessions' fit did not tell either).
+    counted_gone : tuple of (str, float)
+        Later earlier sessions (``treated_at`` text, hours after it their effect was shown gone) counted gone
+        because their effect was shown gone at a smaller gap (:data:`MONOTONE`); () without.
     """
 
     subject: str
@@ -128,6 +131,7 @@ class FollowOn:
     level: float
     unit: str
     judged_by: str = "first"
+    counted_gone: tuple = ()
 
 
 def _hours(later, earlier) -> float:
@@ -314,17 +318,19 @@ def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None, 
         if (subj, tr, k) in judged:
             continue
         judged.add((subj, tr, k))
-        earlier = _earlier(order, subj, tr, k)
+        earlier, counted = _earlier(order, subj, tr, k), []
         for j, (earlier_text, gap) in enumerate(earlier):  # latest first: the smallest gap
             state, fit, by, change, lo, hi = state_of(subj, gap)
-            if state != GONE and MONOTONE and _gone_sooner(earlier, j, lambda g: state_of(subj, g)) is not None:
+            sooner = _gone_sooner(earlier, j, lambda g: state_of(subj, g)) if state != GONE and MONOTONE else None
+            if sooner is not None:
+                counted.append((str(earlier_text), float(sooner)))
                 continue
             if state != GONE:
                 found[(subj, tr, k)] = FollowOn(
                     subject=subj, treatment=tr, metric=metric, side=side, treated_at=str(texts[i]),
                     earlier_treated_at=str(earlier_text), gap_h=float(gap), n_rows=0, change=change, ci_low=lo,
                     ci_high=hi, margin=float(fit.smallest_meaningful_change) if fit.fit_ok else float("nan"),
-                    level=float(fit.test_confidence), unit=unit, judged_by=by)
+                    level=float(fit.test_confidence), unit=unit, judged_by=by, counted_gone=tuple(counted))
                 leave[i] = True
                 break
     counts: dict[tuple, int] = {}
@@ -404,8 +410,18 @@ def figure_text(f: FollowOn) -> str:
     else:
         at = quantity(f.change, f.unit)
     if not (math.isfinite(f.margin) and f.margin > 0):
-        return f"{fit} puts that one's change at {at}, with no margin to call it gone"
-    return f"{fit} puts that one's change at {at}, not shown inside \u00b1{quantity(f.margin, f.unit)}"
+        return f"{fit} puts that one's change at {at}, with no margin to call it gone" + _counted_text(f)
+    return f"{fit} puts that one's change at {at}, not shown inside \u00b1{quantity(f.margin, f.unit)}" + \
+        _counted_text(f)
+
+
+def _counted_text(f: FollowOn) -> str:
+    """The end of :func:`figure_text` naming the earlier sessions counted gone (:data:`MONOTONE`): "" for none."""
+    if not f.counted_gone:
+        return ""
+    named = [f"the one treated at {text} counts as gone, its effect shown gone {since_text(g)} after it"
+             for text, g in f.counted_gone]
+    return " (" + join_words(named) + ", at a session between, by a fit whose lasting level is inside the margin)"
 
 
 #: the end of :func:`follow_on_sentence`: why a follow-on session is left out
