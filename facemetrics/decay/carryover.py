@@ -72,8 +72,8 @@ SUBJECT_JUDGES = ""
 #: whether an earlier session whose effect was shown gone at its gap to a session between it and a later one is
 #: judged gone for that later one too, without a second look at the larger gap (where the band is wider), when the
 #: fit that showed it has its lasting level inside the margin (:func:`_settles`); docs/validation.md section 22c,
-#: ``bench/bench_follow_on_subject.py --rules pooled,monotone``
-MONOTONE = False
+#: ``bench/bench_follow_on_subject.py --rules pooled,monotone``: on since stop 56 (d1)
+MONOTONE = True
 
 __all__ = ["GONE", "THERE", "UNTOLD", "FollowOn", "first_session_rows", "follow_on_sentence", "follow_on_sessions",
            "session_order", "shorten_follow_on", "shown_gone", "state_at", "figure_text"]
