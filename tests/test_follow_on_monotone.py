@@ -58,10 +58,10 @@ def _left_out(series, fit, monkeypatch, monotone):
 def test_it_ships_on_and_pools_what_the_rule_before_it_left_out():
     """As shipped (section 22c's decision): the third of three daily sessions, whose earlier sessions' effects were
     each shown gone at 24 h, is pooled; before, the first's was judged again at 48 h and the session left out."""
-    assert carryover.MONOTONE is True
     series = _daily()
     leave, items = carryover.follow_on_sessions(series, carryover.session_order(series), _Fit())
-    assert items == () and not leave.any()
+    assert items == () and not leave.any()  # before: the third session left out (48 h after the first)
+    assert carryover.MONOTONE is True
 
 
 def test_a_session_whose_earlier_ones_were_each_shown_gone_at_a_smaller_gap_is_pooled(monkeypatch):
