@@ -97,6 +97,21 @@ fresh seeds, ``pooled`` against ``subject_all`` only, 40 tuning + 40 held-out st
 (b) kept, (c) not met (the fading subject of ``fade_none`` gained at most 7.5 points, ``home48``; sessions dropped
 that should be pooled 480 -> 329).  The held-out half would have passed (c) (``home48`` 15 -> 30 %): reported, not
 acted on.  ``SUBJECT_JUDGES`` stays ``""``.
+
+Task d1 (docs/validation.md section 22c; rule and seed base written there before the run): the tables gain the
+next-before rows (``--next-before``, default on: each later session's before photo also a row of the session
+before it, as the batch makes since stop 56, c4), a fifth truth ``all_build`` (each session adds a lasting 0.06 mm;
+right verdict ``inconclusive``) and the rule ``monotone`` (``carryover.MONOTONE``: an earlier session shown gone at
+a smaller gap stays gone), decided by ``_decide_monotone``::
+
+    PYTHONPATH=. nice -n 5 python bench/bench_follow_on_subject.py --studies 40 --first-study 0 \
+        --seed-base 2026120657 --rules pooled,monotone --show tuning --designs DESIGN --csv /tmp/fo_DESIGN_0.csv
+    # the same with --first-study 40; each DESIGN a process; 514-570 s a chunk at load ~16, d6e6ed3
+
+``monotone`` ships (``MONOTONE = True``): on the tuning half no right rate fell, no wrong rate rose above 5 %,
+sessions dropped that should be pooled 922 -> 813 of 3120 (held out 919 -> 805), none more pooled that should be
+dropped.  ``pooled`` without the next-before rows (``--no-next-before``, 40 studies) against with: wrongly dropped
+sessions 753 -> 462 of 1560 on 20 tuning studies a cell; ``home48`` ``all_fade``'s pooled row 45 -> 85 % right.
 """
 
 from __future__ import annotations
