@@ -26,7 +26,7 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, manifest_like_columns, other_files,
                        skipped_note)
 from .runner import REGIMEN_DIR
-from .tables import MSG_SAME_PICTURE_LEFT_OUT, change_column, repeats_left_out_note, session_notes
+from .tables import MSG_SAME_PICTURE_LEFT_OUT, change_column, next_before_count, repeats_left_out_note, session_notes
 from .fit_notes import HEADLINE_METRICS, _when, before_checks, before_line, expression_kept_notes
 
 #: the start of a console line naming a comparison fitted with the warning "expression may differ" (``timeline``
@@ -552,6 +552,7 @@ def batch_summary(res, output) -> str:
     n_refused = sum(r.get("status") in ("refused", "error") for r in res.change_rows)
     n_out = sum(e.photo not in compared for e in res.excluded)
     refused = f", {n_refused} of them refused or failed (their status in changes.csv)" if n_refused else ""
+    refused += next_before_count(res.change_rows, res.photo_rows)  # a before photo read also as an after photo
     earlier = ""
     if res.removed:  # an earlier run's timeline: made from the tables this run replaced
         earlier += (f" The earlier {', '.join(res.removed)} in {output} removed (made from an earlier run's tables; "
