@@ -117,3 +117,20 @@ def test_study_report_and_my_study_say_it_on_a_real_store(tmp_path, monkeypatch,
     assert not at.exception, [e.value for e in at.exception]
     shown = [str(e.value).replace("\\", "") for e in at.caption]
     assert sum(f"1 of the 3 after-photo changes is {SAID}" in t for t in shown) == 1, shown
+
+
+def test_a_line_on_a_before_photo_read_twice_says_which_session_it_is_of():
+    """The clinic audit's report.md listed "`lee_d10_pre.jpg` (lee, rf, 7.0 days since treatment): left out ..." under
+    the photos excluded: day 10's before photo, read as day 3's photo a week on, with nothing saying which session's
+    treatment the 7 days count from.  The line names that treatment and the photo's role there."""
+    from facemetrics.batch.tables import MSG_NEXT_BEFORE
+    from facemetrics.batch.timeline import uncertain_notes
+
+    row = dict(photo="lee_d10_pre.jpg", subject="lee", treatment="rf", treated_at="2026-11-03T09:00:00",
+               hours_since_treatment="167.75", status="warning", jawline_lift_mm_verdict="uncertain",
+               messages=f"the after photo is flagged smiling; {MSG_NEXT_BEFORE} (treated at 2026-11-10T09:00:00), ...")
+    line = uncertain_notes([row], ["jawline_lift_mm"])[0]
+    assert line.startswith("`lee_d10_pre.jpg` (lee, rf, 7.0 days since the treatment of 2026-11-03T09:00:00: the next "
+                           "session's before photo, read as this session's photo at that time): "), line
+    plain = uncertain_notes([dict(row, messages="the after photo is flagged smiling")], ["jawline_lift_mm"])[0]
+    assert plain.startswith("`lee_d10_pre.jpg` (lee, rf, 7.0 days since treatment): "), plain
