@@ -134,3 +134,37 @@ def test_a_line_on_a_before_photo_read_twice_says_which_session_it_is_of():
                            "session's before photo, read as this session's photo at that time): "), line
     plain = uncertain_notes([dict(row, messages="the after photo is flagged smiling")], ["jawline_lift_mm"])[0]
     assert plain.startswith("`lee_d10_pre.jpg` (lee, rf, 7.0 days since treatment): "), plain
+
+
+def test_a_refused_comparison_of_a_before_photo_read_twice_says_so_too():
+    """changes.csv's next-before message was added to measured comparisons only, so a refused one's console line
+    read "`me_d2_pre.jpg` (me, mc, 23.8 h since treatment): these may be different people: ... retake the after
+    photo like the before photo" of a before photo, with nothing saying it is one.  Its message is kept, and the
+    line names the session (the refusal's reason first, as before)."""
+    from facemetrics.batch.console import refused_lines
+    from facemetrics.batch.results import comparison_result
+    from facemetrics.batch.tables import MSG_NEXT_BEFORE
+
+    rows = daily(2)
+    nb, base = next((r, b) for r, b in _comparison_jobs(rows) if r["photo"] == "me_d2_pre.jpg")
+    why = "these may be different people: the upper faces differ by 2.2 mm RMS: retake the after photo like the before photo"
+    raw = {"status": "refused", "messages": [why], "rows": []}
+    res = comparison_result(dict(nb, quality_flags=""), [dict(b, quality_flags="") for b in base], raw)
+    assert res["status"] == "refused" and res["messages"][0] == why
+    assert any(m.startswith(MSG_NEXT_BEFORE) for m in res["messages"]), res["messages"]
+    line = refused_lines([dict(nb, status="refused", messages="; ".join(res["messages"]))])[0]
+    assert "23.83 h since the treatment of" in line and "the next session's before photo" in line, line
+    assert line.count("these may be different people") == 1
+
+
+def test_the_role_message_is_never_read_as_the_reason_a_comparison_was_refused():
+    """A refused comparison whose messages hold no refusing one has every message read as a reason
+    (``gate.refusal_reasons``): the next-before message, added to refused ones since Round 16, is not one."""
+    from facemetrics.batch.console import refusal_gist, refused_lines
+    from facemetrics.batch.tables import MSG_NEXT_BEFORE
+
+    row = dict(photo="me_d2_pre.jpg", subject="me", treatment="mc", treated_at="2026-11-02T07:30:00",
+               hours_since_treatment="23.83", status="refused",
+               messages=f"an odd reason: retake it; {MSG_NEXT_BEFORE} (treated at 2026-11-03T07:30:00), taken ...")
+    assert refusal_gist(row) == "an odd reason"
+    assert MSG_NEXT_BEFORE not in refused_lines([row])[0]
