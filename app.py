@@ -2433,6 +2433,8 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         st.markdown(f"**{md(r.treatment)} · {r.metric} ({r.side}), {label}**: **{r.verdict}**  \n{reason}")
     for note in fm_report.unread_note(marked):
         st.caption(md(note))
+    if note := table.attrs.get("next_before_note"):  # a before photo read also as the earlier session's (Round 16)
+        st.caption(md_message(note))
     if table.attrs.get("follow_on_notes"):  # sessions left out as follow-ons: what would let them count (stop 56)
         st.caption(fm_report.FOLLOW_ON_ADVICE)
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted

@@ -584,6 +584,8 @@ def _print_verdicts(table, said=()) -> None:
             print(line)
     for note in table.attrs.get("before_notes", ()):  # §20: a before photo every after photo differs from
         print(note)
+    if note := table.attrs.get("next_before_note"):  # a before photo read also as the earlier session's (Round 16)
+        print(note)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -853,6 +855,7 @@ def _read_rows(path: Path) -> list[dict]:
 
 def cmd_study_report(args: argparse.Namespace) -> int:
     from .batch import console
+    from .batch.tables import next_before_count
     from .store import StoreError
 
     check_output(args.output, folder=True)
@@ -891,6 +894,7 @@ def cmd_study_report(args: argparse.Namespace) -> int:
     # nothing of the one refused for a mirror image (first-user audit, stop 54)
     n_refused = sum(r.get("status") in ("refused", "error") for r in res.change_rows)
     refused = f", {n_refused} of them refused or failed (their status in changes.csv)" if n_refused else ""
+    refused += next_before_count(res.change_rows, res.photo_rows)  # "14 changes" of 10 after photos (Round 16)
     print(f"{res.n_ok} of {len(res.photo_rows)} photos measured, {len(res.change_rows)} changes{refused}; written to "
           f"{args.output}: photos.csv, changes.csv, long.csv, timeline.csv, timeline.png, report.md")
     return 0

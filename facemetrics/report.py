@@ -266,7 +266,7 @@ def source_notes(table: pd.DataFrame) -> list[str]:
 
 
 def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "",
-                      left_out=(), follow_on=(), kept=(), before=()) -> str:
+                      left_out=(), follow_on=(), kept=(), before=(), next_before: str = "") -> str:
     """The text of ``report.md``: verdicts in words, the figures, and the photos left out and why.
 
     Parameters
@@ -294,6 +294,9 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     before : sequence of str, optional
         One line per before photo every after photo of its session differs from in expression
         (:func:`facemetrics.batch.before_read.before_notes`): listed under ``## Before photos to retake``.
+    next_before : str, optional
+        The sentence on the changes that are a next session's before photo read also as the earlier session's
+        photo at that time (:func:`facemetrics.batch.tables.next_before_note`), under the figures; "" for none.
     """
     lines = ["# Treatment time course", "",
              "Changes of each photo versus its session's baseline, fitted with "
@@ -358,6 +361,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     lines += source_notes(table)
     lines += subject_gap_lines(table, bool(follow_on))
     lines += uncompared_lines(photos)
+    lines += ["", next_before] if next_before else []
     lines += ["", "![timeline](timeline.png)"]
     lines += _regimen_report(full, regimen_note)
     lines += excluded_lines(photos, left_out, follow_on)

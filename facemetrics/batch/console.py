@@ -26,7 +26,7 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, manifest_like_columns, other_files,
                        skipped_note)
 from .runner import REGIMEN_DIR
-from .tables import MSG_SAME_PICTURE_LEFT_OUT, change_column, repeats_left_out_note, session_notes
+from .tables import MSG_NEXT_BEFORE, MSG_SAME_PICTURE_LEFT_OUT, change_column, next_before_count, repeats_left_out_note, session_notes
 from .fit_notes import HEADLINE_METRICS, _when, before_checks, before_line, expression_kept_notes
 
 #: the start of a console line naming a comparison fitted with the warning "expression may differ" (``timeline``
@@ -93,7 +93,7 @@ def refused_lines(change_rows) -> list[str]:
     for r in change_rows:
         if r.get("status") not in ("refused", "error"):
             continue
-        why = (refusal_reasons(split_messages(r.get("messages")))[0] if r.get("status") == "refused"
+        why = (refusal_reasons(_not_next_before(r.get("messages")))[0] if r.get("status") == "refused"
                else split_messages(r.get("messages")))
         head = REFUSED_LINE if r.get("status") == "refused" else "comparison failed: "
         # each reason cut to REFUSED_CHARS with its remedy kept whole (changes.csv's messages hold it in full)
@@ -103,13 +103,20 @@ def refused_lines(change_rows) -> list[str]:
     return out
 
 
+def _not_next_before(messages) -> list[str]:
+    """``changes.csv``'s ``messages`` split (:func:`split_messages`) without the one saying the photo is a next
+    session's before photo read as this session's (:data:`~facemetrics.batch.tables.MSG_NEXT_BEFORE`): never a
+    reason a comparison was refused (with no refusing message every message is one: ``refusal_reasons``)."""
+    return [m for m in split_messages(messages) if not m.startswith(MSG_NEXT_BEFORE)]
+
+
 def refusal_gist(row: dict) -> str:
     """What refused or failed a ``changes.csv`` row, in a few words: the first clause of each message that refused
     it (:func:`facemetrics.compare.gate.refusal_reasons`; a failed one's messages), up to its first ":" or " ("
     (``"these may be different people"``, ``"after photo not measured"``); "refused" without a message."""
     from ..compare.gate import refusal_reasons
 
-    messages = split_messages(row.get("messages"))
+    messages = _not_next_before(row.get("messages"))  # the role's message, no reason (its line names the role)
     why = refusal_reasons(messages)[0] if row.get("status") == "refused" else messages
     heads = [m.split(": ", 1)[0].split(" (", 1)[0].strip() for m in why]
     return ", ".join(dict.fromkeys(h for h in heads if h)) or str(row.get("status") or "refused")
@@ -552,6 +559,7 @@ def batch_summary(res, output) -> str:
     n_refused = sum(r.get("status") in ("refused", "error") for r in res.change_rows)
     n_out = sum(e.photo not in compared for e in res.excluded)
     refused = f", {n_refused} of them refused or failed (their status in changes.csv)" if n_refused else ""
+    refused += next_before_count(res.change_rows, res.photo_rows)  # a before photo read also as an after photo
     earlier = ""
     if res.removed:  # an earlier run's timeline: made from the tables this run replaced
         earlier += (f" The earlier {', '.join(res.removed)} in {output} removed (made from an earlier run's tables; "

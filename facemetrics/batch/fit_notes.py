@@ -26,13 +26,21 @@ HEADLINE_METRICS = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth")
 
 def _when(r: dict) -> str:
     """``"24 h since treatment"`` of a ``changes.csv`` row (:func:`facemetrics.timekeys.since_text`, the hours to
-    0.01 h: "0.75 h", "7.0 days"; "... before treatment" for a photo before it), or "no time since treatment"."""
+    0.01 h: "0.75 h", "7.0 days"; "... before treatment" for a photo before it), or "no time since treatment"; a
+    next session's before photo read as this session's photo (its messages say so: ``tables.MSG_NEXT_BEFORE``) is
+    named so, with this session's treatment time (a user read "`lee_d10_pre.jpg` (lee, rf, 7.0 days since
+    treatment)" of a photo taken before day 10's treatment; docs/validation.md section 12, Round 16)."""
     try:
         h = float(r.get("hours_since_treatment"))
     except (TypeError, ValueError):
         return "no time since treatment"
     if not math.isfinite(h):
         return "no time since treatment"
+    from .tables import MSG_NEXT_BEFORE  # lazy: tables imports this module's neighbours
+
+    if MSG_NEXT_BEFORE in str(r.get("messages") or ""):  # one photo in two sessions: say which role this row is
+        return (f"{since_text(h, 2)} since the treatment of {r.get('treated_at')}: the next session's before photo, "
+                "read as this session's photo at that time")
     return f"{since_text(h, 2)} {'before' if h < 0 else 'since'} treatment"
 
 

@@ -171,7 +171,9 @@ def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[
     result = with_same_picture(r, base, with_disagreement(raw, disagreement, base if r.get("role") == "post" else ()))
     result = with_before_taken_after(r, base, result)  # labelled 'before', dated after the treatment (the app)
     result = with_later_treatment(r, result)  # taken after another treatment of the subject began (the batch)
-    if next_before_message(r) and result["status"] not in _NOT_MEASURED:  # the next session's before photo
+    # the next session's before photo, also when refused (its console line named "the after photo" of a before
+    # photo, nothing saying it is one: Round 16); a failed one's messages are printed whole, so not there
+    if next_before_message(r) and result["status"] != "error":
         result = dict(result, messages=[*result["messages"], next_before_message(r)])
     result = with_baseline_messages(r, base, result, raw)  # judged on compare's own result, as the app
     return with_checked_photos_named(r, result, raw)  # a no-change check's "after photo" is a before photo

@@ -357,6 +357,57 @@ def next_before_message(r: dict) -> str:
             "time, as a --follow-up photo taken then would be")
 
 
+def next_before_rows(change_rows, photo_rows) -> list[dict]:
+    """The rows of ``change_rows`` (``changes.csv``'s, dicts) that are a session's before photo read as the previous
+    session's photo at that time (:func:`_next_before_jobs`): role ``post`` in ``changes.csv`` while ``photo_rows``
+    (``photos.csv``'s) give the photo role ``baseline``; in ``change_rows``' order."""
+    before = {r.get("photo") for r in photo_rows or () if r.get("role") == "baseline"}
+    return [r for r in change_rows or () if r.get("role") == "post" and r.get("photo") in before]
+
+
+def _hours(v) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+#: how the note on the next-session before photos read as the earlier session's photos begins (the console, report.md,
+#: *My study*: :func:`next_before_note`)
+MSG_NEXT_BEFORE_NOTE = "a next session's before photo read a second time"
+
+
+def next_before_count(change_rows, photo_rows) -> str:
+    """``", N of them {MSG_NEXT_BEFORE_NOTE}"`` for the summary lines' count of changes (``batch``, ``study
+    report``), "" when none is: a daily user with 10 after photos read "14 changes" (docs/validation.md §12,
+    Round 16)."""
+    n = len(next_before_rows(change_rows, photo_rows))
+    return f", {n} of them {MSG_NEXT_BEFORE_NOTE}" if n else ""
+
+
+def next_before_note(change_rows, photo_rows, most: int = 6) -> str:
+    """One sentence for the console (``timeline``, ``study report``), report.md and *My study*, on the changes that
+    are a session's before photo read as the previous session's photo at that time (:func:`next_before_rows`):
+    how many of the after-photo changes, at which hours, which photos (``most`` named); "" when none.  One photo
+    is then in two sessions, a before photo of its own and an after photo of the one before; only changes.csv's
+    messages said so (docs/validation.md section 12, Round 16)."""
+    rows = next_before_rows(change_rows, photo_rows)
+    if not rows:
+        return ""
+    n_post = sum(r.get("role") == "post" for r in change_rows)
+    hours = sorted(h for h in (_hours(r.get("hours_since_treatment")) for r in rows) if h == h)
+    span = (since_text(hours[0]) if not hours or hours[0] == hours[-1] or since_text(hours[0]) == since_text(hours[-1])
+            else f"{since_text(hours[0])} to {since_text(hours[-1])}") if hours else "some time"
+    names = [f"{r.get('photo')}" for r in rows[:most]] + ([f"and {len(rows) - most} more"] if len(rows) > most else [])
+    one = len(rows) == 1
+    return (f"{len(rows)} of the {n_post} after-photo changes {'is' if one else 'are'} {MSG_NEXT_BEFORE_NOTE} "
+            f"(the other {n_post - len(rows)} are the after photos as given): "
+            f"{'the before photo' if one else 'each the before photo'} of the next session of its subject and "
+            f"treatment, taken {span} after the previous session's treatment and before the next one's, read also "
+            "as the previous session's photo at that time, as a --follow-up photo taken then would be (changes.csv's "
+            f"messages say so on each row): {', '.join(names)}.")
+
+
 def _chosen_before(pairing) -> dict[tuple, tuple]:
     """``{session key: (before, repeats, passed_over)}`` of the sessions of ``pairing`` with a post photo compared
     (:func:`facemetrics.pairing.pair_photos`'s choice)."""

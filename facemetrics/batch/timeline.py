@@ -237,9 +237,10 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
                                () if regimen is None else regimen.attrs.get(REGIMEN_FIGURES_WITHOUT, ()))
     follow = follow_on_notes(result.follow_on)  # sessions begun while an earlier one may still act, left out
     before = list(reading.before_notes)  # §20: a before photo every after photo of its session differs from
+    twice = next_before_text(batch_dir, changes)  # a next session's before photo read as the earlier one's too
     files["report.md"] = timeline_report(table, batch_dir, regimen_note=note, uncertain_notes=left,
                                          follow_on_notes=follow, expression_notes=kept,
-                                         before_notes=before).encode("utf-8")
+                                         before_notes=before, next_before=twice).encode("utf-8")
     if regimen_png is not None:
         files["regimen.png"] = regimen_png
     table.attrs["regimen_note"] = note  # what the CLI prints (a regimen with no usable comparison has no row)
@@ -249,6 +250,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     table.attrs["follow_on_notes"] = follow  # and the follow-on sessions left out of the decay fits
     table.attrs["expression_kept_notes"] = kept  # and the comparisons fitted with the warning 'expression may differ'
     table.attrs["before_notes"] = before  # and the before photos to retake (§20, §21)
+    table.attrs["next_before_note"] = twice  # and the before photos read also as the earlier session's (Round 16)
     fits = TimelineFits(data, result, *((levels, regimen) if regimen_png is not None else (None, None)),
                         table=reading.table)
     return result, table, files, fits
@@ -481,9 +483,22 @@ def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:
     return regimen_no_fit_note(len(with_value), len(comparisons(chosen) - with_value))
 
 
+def next_before_text(batch_dir, changes: list[dict] | None = None) -> str:
+    """:func:`facemetrics.batch.tables.next_before_note` of the batch in ``batch_dir`` (its ``photos.csv`` and
+    ``changes.csv``; ``changes``: its :func:`_change_records` when already read); "" when none or unreadable."""
+    from .tables import next_before_note
+
+    try:
+        photos = pd.read_csv(Path(batch_dir) / "photos.csv", keep_default_na=False, dtype=_TEXT, usecols=["photo", "role"])
+    except (OSError, ValueError):
+        return ""
+    changes = _change_records(batch_dir) if changes is None else changes
+    return next_before_note(changes or [], photos.to_dict("records"))
+
+
 def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "", uncertain_notes: list[str] | None = None,
                     follow_on_notes: list[str] | None = None, expression_notes: list[str] | None = None,
-                    before_notes: list[str] | None = None) -> str:
+                    before_notes: list[str] | None = None, next_before: str | None = None) -> str:
     """``report.md`` of a timeline table: reads ``batch_dir/photos.csv`` for the
     photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s (``regimen_note`` its
     ``## Regimen`` note when there are no regimen rows), followed by
@@ -497,7 +512,9 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "", unce
     ``## Comparisons kept in the fits with a warning`` lists those fitted although the expression may differ
     (:func:`_expression_kept_notes` of both batches: ``expression_notes`` when the caller has them).
     ``## Before photos to retake`` lists the before photos every after photo of their session differs from
-    (``before_notes``: :attr:`facemetrics.batch.series_read.SeriesReading.before_notes`; none when not given)."""
+    (``before_notes``: :attr:`facemetrics.batch.series_read.SeriesReading.before_notes`; none when not given).
+    The changes that are a next session's before photo read also as the earlier session's photo are said under the
+    figures (``next_before``: :func:`next_before_text`, read here when None)."""
     from .tables import disagreement_notes
 
     try:
@@ -512,8 +529,10 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "", unce
         uncertain_notes = _uncertain_notes(table, changes, regimen)
     if expression_notes is None:
         expression_notes = _expression_kept_notes(table, changes, regimen)
+    if next_before is None:
+        next_before = next_before_text(batch_dir, changes)
     text = timeline_markdown(table, photos, regimen_note, left_out=uncertain_notes, follow_on=follow_on_notes or (),
-                             kept=expression_notes, before=before_notes or ())
+                             kept=expression_notes, before=before_notes or (), next_before=next_before)
     if changes is None:
         return text
     notes = disagreement_notes(changes)
