@@ -1013,7 +1013,8 @@ def _unchecked(verdict: str, reason: str, values: dict, near: NearClaim, judge: 
     """Rule 7: the verdict and sentence of a series with no photo near 24 h (``near.n_photos`` 0), read from
     the curve (``verdict``, ``reason``): ``inconclusive`` when its photo nearest 24 h is further than
     :data:`FAR_FROM_CLAIM_H` from it (:meth:`NearClaim.far`), else the curve's; the sentence says the 24 h figure
-    is the curve's, not measured, and when to take a photo."""
+    is the curve's, not measured, and when to take a photo, unless there is nothing to fade (rule 5: no clear initial
+    change, which no photo at 24 h can give)."""
     lo, hi = near.window_h
     unit = judge["unit"]
     nearest = (f"the nearest at {hours_text(near.nearest_h)}, {hours_text(abs(near.nearest_h - CLAIM_HOURS))} "
@@ -1028,6 +1029,10 @@ def _unchecked(verdict: str, reason: str, values: dict, near: NearClaim, judge: 
             f"{none}: the change at 24 h, {c24} ({ci}), is the fitted curve's extrapolation, not measured, and "
             f"no photo within {hours_text(nc.FAR_FROM_CLAIM_H)} of 24 h can check it, so the claim is not judged "
             f"(the curve alone would read {verdict}); {take}."), near
+    lo24, hi24 = values["change_24h_test_ci_low"], values["change_24h_test_ci_high"]
+    if verdict == INCONCLUSIVE and -judge["delta"] < lo24 and hi24 < judge["delta"]:
+        # "nothing to fade" (rule 5): no clear initial change, which a photo at 24 h cannot give, so none is asked for
+        return verdict, f"{reason} {none}: the 24 h figure is the fitted curve's, not measured.", near
     return verdict, f"{reason} {none}: the 24 h figure is the fitted curve's, not measured; {take}.", near
 
 
