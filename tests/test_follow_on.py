@@ -217,3 +217,21 @@ def test_each_follow_on_session_is_named_once_per_surface_with_its_figures(tmp_p
     assert "S1's session treated at 2026-11-06T08:00:00 began 4.0 days after" in whole, whole  # timeline.csv's
     assert "S1's session" not in shorten_follow_on(whole) and shorten_follow_on("no follow-on here.") == \
         "no follow-on here."
+
+
+def test_too_few_photos_left_says_how_many_the_series_has_and_how_many_were_left_out():
+    """A series whose rows kept after leaving out its follow-on sessions are too few to fit: its reason said
+    "only 2 photos (need at least 6)" to a user with 6 (a home user's month said "only 1 photo" to one with 47,
+    docs/validation.md section 12, Round 13); it now says how many the series has, how many were left out as
+    follow-on sessions, why, and points to their lines."""
+    long = two_sessions(96.0, RF, n_subjects=1, first_times=(1.0, 24.0), second_times=(1.0, 6.0, 24.0, 72.0))
+    f = analyze_series(long, n_boot=100, seed=0).get("rf", METRIC, "mean")
+    assert f.status == "insufficient_data" and f.n_photos == 2
+    assert f.reason.startswith(
+        "Too few data to test the 24 h claim, so no fit was made: this series has 6 photos with a measured change, "
+        "4 of them of 1 follow-on session left out of the fit (begun while an earlier session may still act: see "
+        "below), and in the 2 left: only 2 distinct times after treatment"), f.reason
+    assert "only 2 photos (need at least 6)" in f.reason and "4 rows of 1 follow-on session were left out" in f.reason
+    # a series with no follow-on session keeps its plain reason
+    alone = analyze_series(long[long["photo"].str.contains("/s1/")], n_boot=100, seed=0).get("rf", METRIC, "mean")
+    assert alone.reason.startswith("Too few data to test the 24 h claim, so no fit was made: only 2 distinct times")
