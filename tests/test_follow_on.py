@@ -235,3 +235,22 @@ def test_too_few_photos_left_says_how_many_the_series_has_and_how_many_were_left
     # a series with no follow-on session keeps its plain reason
     alone = analyze_series(long[long["photo"].str.contains("/s1/")], n_boot=100, seed=0).get("rf", METRIC, "mean")
     assert alone.reason.startswith("Too few data to test the 24 h claim, so no fit was made: only 2 distinct times")
+
+
+def test_a_series_with_no_row_fitted_counts_its_follow_on_sessions_photos_too():
+    """Every row of the first session 'uncertain', the later session's left out as a follow-on: the reason said
+    "All 4 photos of this series with a measured change read 'uncertain'" and dropped the follow-on sentence (the
+    home month's placebo_real: "All 33 photos", 14 more of 11 follow-on sessions not counted, docs/validation.md
+    section 12, Round 13).  It counts both and keeps the sentence naming the session."""
+    long = two_sessions(96.0, MC, n_subjects=1, second_times=(1.0, 24.0))
+    long.loc[long["photo"].str.contains("/s1/"), "verdict"] = "uncertain"
+    long.loc[long["photo"].str.contains("/s2/"), "verdict"] = "within_noise"
+    res = analyze_series(long, n_boot=100, seed=0)
+    f = res.get("rf", METRIC, "mean")
+    assert [(x.n_rows, x.judged_by) for x in res.follow_on] == [(2, "all")]
+    assert f.n_photos == 0 and f.status == "insufficient_data"
+    assert f.reason.startswith("Of the 6 photos of this series with a measured change, 4 read 'uncertain' ("), f.reason
+    assert ("and the other 2, of 1 follow-on session, were left out of the fit (begun while an earlier session may "
+            "still act: see below), so no fit was made.") in f.reason
+    assert "2 rows of 1 follow-on session were left out of this fit: S1's session treated at" in f.reason
+    assert not f.reason.startswith("All ")

@@ -1378,7 +1378,8 @@ def analyze_series(
             fit = _analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None, **opts)
         fit = _with_follow_on(fit, later) if later else fit
         fit = _with_time_unit(fit, grp)
-        fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key), repeated, key), retimed, key))
+        fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key, later=later), repeated, key), retimed,
+                                  key))
         if not per_subject or grp["subject"].nunique() < 2:
             continue
         pooled_ok = fits[-1].fit_ok
@@ -1393,8 +1394,8 @@ def analyze_series(
             if any(f.subject == subj for f in later):
                 fit = _with_follow_on(fit, later, subj)
             fit = _with_time_unit(fit, sg)
-            fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key, subj), repeated, key, subj),
-                                      retimed, key, subj))
+            fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key, subj, later), repeated, key,
+                                                     subj), retimed, key, subj))
     if df.empty:  # no usable row: the result says why (an empty tuple said nothing; review, stop 27)
         return SeriesResult(fits=tuple(fits), **opts, status="insufficient_data",
                             reason=_nothing_to_fit(changes, metrics, retimed), follow_on=tuple(follow_on))
