@@ -208,7 +208,7 @@ def test_each_follow_on_session_is_named_once_per_surface_with_its_figures(tmp_p
         for when in ("2026-11-06T08:00:00", "2026-11-07T08:00:00", "2026-11-08T08:00:00"):
             assert text.count(f"treated at {when}") == 1, (when, text)
         assert "12 rows of 3 follow-on sessions were left out of this fit (sessions begun while an earlier one may " \
-               "still act; each is named, with this series' figures, under the follow-on sessions below)." in text
+               "still act: see the follow-on sessions below)." in text
         assert text.count("not shown inside \u00b1") == 3, text  # the figures: in the sessions' lines
     from facemetrics.report import is_pooled
 
@@ -254,3 +254,31 @@ def test_a_series_with_no_row_fitted_counts_its_follow_on_sessions_photos_too():
             "still act: see below), so no fit was made.") in f.reason
     assert "2 rows of 1 follow-on session were left out of this fit: S1's session treated at" in f.reason
     assert not f.reason.startswith("All ")
+
+
+def test_the_console_summarises_more_than_three_follow_on_sessions_and_report_md_lists_all(tmp_path, capsys):
+    """A daily user's week 4 printed 23 follow-on lines, ~26 000 characters (the home month, docs/validation.md
+    section 12, Round 13): with more than FOLLOW_ON_CONSOLE the console gives their count, where all are listed
+    and the first few by session and gap; report.md keeps every session with its figures."""
+    from facemetrics.cli import _print_verdicts
+    from facemetrics.report import FOLLOW_ON_CONSOLE
+
+    out = tmp_path / "batch"
+    out.mkdir()
+    two_sessions(96.0, RF, n_subjects=5).reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)
+    pd.DataFrame({"photo": ["a.jpg"], "excluded": [""]}).to_csv(out / "photos.csv", index=False)
+    _, table = run_timeline(out, n_boot=100, seed=0)
+    md = (out / "report.md").read_text()
+    assert FOLLOW_ON_CONSOLE == 3 and len(table.attrs["follow_on_notes"]) == 5
+    _print_verdicts(table)
+    printed = capsys.readouterr().out
+    assert printed.count("follow-on session left out of the decay fits: ") == 0
+    assert "5 follow-on sessions left out of the decay fits (" in printed
+    assert 'report.md lists each, with every series\' figures, under "Sessions left out of the decay fits"' in printed
+    assert "  S1, rf: the session treated at 2026-11-06T08:00:00 began 4.0 days after the one treated at " \
+           "2026-11-02T08:00:00\n" in printed
+    assert "2026-11-08T08:00:00" in printed and "2026-11-09T08:00:00" not in printed  # S4 and S5: counted
+    assert "  and 2 more (report.md)" in printed and "not shown inside \u00b1" not in printed
+    for when in ("2026-11-06", "2026-11-07", "2026-11-08", "2026-11-09", "2026-11-10"):
+        assert md.count(f"- S{int(when[-2:]) - 5}, rf: the session treated at {when}T08:00:00 began") == 1, when
+    assert md.count("not shown inside \u00b1") == 5
