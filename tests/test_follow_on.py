@@ -228,7 +228,7 @@ def test_too_few_photos_left_says_how_many_the_series_has_and_how_many_were_left
     f = analyze_series(long, n_boot=100, seed=0).get("rf", METRIC, "mean")
     assert f.status == "insufficient_data" and f.n_photos == 2
     assert f.reason.startswith(
-        "Too few data to test the 24 h claim, so no fit was made: this series has 6 photos with a measured change, "
+        "Too few data to test the 24 h claim, so no fit was made: this series has 6 photos whose change was read, "
         "4 of them of 1 follow-on session left out of the fit (begun while an earlier session may still act: see "
         "below), and in the 2 left: only 2 distinct times after treatment"), f.reason
     assert "only 2 photos (need at least 6)" in f.reason and "4 rows of 1 follow-on session were left out" in f.reason
