@@ -229,8 +229,8 @@ def test_too_few_photos_left_says_how_many_the_series_has_and_how_many_were_left
     assert f.status == "insufficient_data" and f.n_photos == 2
     assert f.reason.startswith(
         "Too few data to test the 24 h claim, so no fit was made: this series has 6 photos whose change was read, "
-        "4 of them of 1 follow-on session left out of the fit (begun while an earlier session may still act: see "
-        "below), and in the 2 left: only 2 distinct times after treatment"), f.reason
+        "4 of them left out as follow-on sessions (see below), and in the 2 left: only 2 distinct times after "
+        "treatment"), f.reason
     assert "only 2 photos (need at least 6)" in f.reason and "4 rows of 1 follow-on session were left out" in f.reason
     # a series with no follow-on session keeps its plain reason
     alone = analyze_series(long[long["photo"].str.contains("/s1/")], n_boot=100, seed=0).get("rf", METRIC, "mean")
@@ -250,8 +250,7 @@ def test_a_series_with_no_row_fitted_counts_its_follow_on_sessions_photos_too():
     assert [(x.n_rows, x.judged_by) for x in res.follow_on] == [(2, "all")]
     assert f.n_photos == 0 and f.status == "insufficient_data"
     assert f.reason.startswith("Of the 6 photos of this series with a measured change, 4 read 'uncertain' ("), f.reason
-    assert ("and the other 2, of 1 follow-on session, were left out of the fit (begun while an earlier session may "
-            "still act: see below), so no fit was made.") in f.reason
+    assert "and the other 2 were left out as follow-on sessions (see below), so no fit was made." in f.reason
     assert "2 rows of 1 follow-on session were left out of this fit: S1's session treated at" in f.reason
     assert not f.reason.startswith("All ")
 

@@ -1433,10 +1433,9 @@ def _with_follow_on(fit: DecayFit, later, subject: str | None = None) -> DecayFi
         return fit
     reason = fit.reason
     if fit.status == "insufficient_data" and reason.startswith(_TOO_FEW):
-        left, k, kept = sum(f.n_rows for f in items), len(items), fit.n_photos
+        left, kept = sum(f.n_rows for f in items), fit.n_photos
         reason = (f"{_TOO_FEW}this series has {kept + left} photo{'s' if kept + left != 1 else ''} whose change was "
-                  f"read, {left} of them of {k} follow-on session{'s' if k != 1 else ''} left out of the fit "
-                  f"(begun while an earlier session may still act: see below), and in the {kept} left: "
+                  f"read, {left} of them left out as follow-on sessions (see below), and in the {kept} left: "
                   + reason[len(_TOO_FEW):])
     return replace(fit, reason=reason + follow_on_sentence(items, subject))
 

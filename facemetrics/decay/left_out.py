@@ -64,11 +64,9 @@ def _all_unread(n: int, later: list, subject: str | None) -> str:
         head = (f"All {n} photos of this series with a measured change read" if n != 1 else
                 "The only photo of this series with a measured change read")
         return f"{head} 'uncertain' ({causes}), so no fit was made."
-    k = len(later)
     return (f"Of the {n + left} photos of this series with a measured change, {n} read 'uncertain' ({causes}) and "
-            f"the other {left}, of {k} follow-on session{'s' if k != 1 else ''}, were left out of the fit (begun "
-            f"while an earlier session may still act: see below), so no fit was made."
-            + follow_on_sentence(later, subject))
+            f"the other {left} {'were' if left != 1 else 'was'} left out as follow-on sessions (see below), so no fit "
+            "was made." + follow_on_sentence(later, subject))
 
 
 def _with_repeated(fit: _Fit, repeated: pd.DataFrame, key: tuple, subject: str | None = None) -> _Fit:
