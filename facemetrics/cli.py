@@ -566,7 +566,7 @@ def _print_verdicts(table, said=()) -> None:
     A photo that is the same picture as its before photo is not said here: `batch` said it and report.md lists it
     (the console said it twice, `batch` then `timeline`: stop 54's audit)."""
     from .batch.console import KEPT_WITH_WARNING
-    from .report import FOLLOW_ON_ADVICE, verdict_lines
+    from .report import FOLLOW_ON_ADVICE, follow_on_console, verdict_lines
 
     for line in verdict_lines(table):
         print(line)
@@ -575,8 +575,8 @@ def _print_verdicts(table, said=()) -> None:
     for note in table.attrs.get("disagreement_notes", ()):  # before photos that disagree, in the batch's words
         if note not in said:
             print(note)
-    for note in table.attrs.get("follow_on_notes", ()):  # a session begun while an earlier one may still act
-        print(f"follow-on session left out of the decay fits: {note}")
+    for line in follow_on_console(table.attrs.get("follow_on_notes", ())):  # sessions begun while an earlier one
+        print(line)                                                         # may still act: a few, or a summary
     if table.attrs.get("follow_on_notes"):  # what would let them count, once (the home-month audit, stop 56)
         print(FOLLOW_ON_ADVICE)
     for note in table.attrs.get("expression_kept_notes", ()):  # fitted although the expression may differ

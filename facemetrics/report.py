@@ -36,6 +36,7 @@ __all__ = [
     "FOLLOW_ON_ADVICE",
     "effect_noun",
     "floor_text",
+    "follow_on_console",
     "follow_on_notes",
     "hours_text",
     "is_pooled",
@@ -406,6 +407,29 @@ FOLLOW_ON_ADVICE = ("What would let such a session count: a photo of the earlier
                     "not help.")
 
 
+#: the words of a :func:`follow_on_notes` line after the session and its gap (the series and figures follow)
+_NOT_GONE = ", whose effect is not shown gone by then in "
+#: at most this many follow-on sessions are printed one by one on the console (:func:`follow_on_console`); the
+#: same number the fits' reasons name (:func:`facemetrics.decay.carryover.follow_on_sentence`)
+FOLLOW_ON_CONSOLE = 3
+
+
+def follow_on_console(notes) -> list[str]:
+    """The console's lines for the follow-on sessions (``notes``: :func:`follow_on_notes`): each in full when
+    there are at most :data:`FOLLOW_ON_CONSOLE`, else their count, where all are listed (report.md), and the
+    first few by session and gap alone.  A daily user's week 4 printed 23 lines, ~26 000 characters (the
+    home-month audit, docs/validation.md §12, Round 13)."""
+    notes = list(notes)
+    if len(notes) <= FOLLOW_ON_CONSOLE:
+        return [f"follow-on session left out of the decay fits: {n}" for n in notes]
+    first = [f"  {n.split(_NOT_GONE, 1)[0]}" for n in notes[:FOLLOW_ON_CONSOLE]]
+    return ([f"{len(notes)} follow-on sessions left out of the decay fits (each began while an earlier session of the "
+             "same subject and treatment may still act, whose effect the fit that judged does not show gone by "
+             "then); report.md lists each, with every series' figures, under \"Sessions left out of the decay "
+             f"fits\". The first {FOLLOW_ON_CONSOLE}:"] + first
+            + [f"  and {len(notes) - FOLLOW_ON_CONSOLE} more (report.md)"])
+
+
 def follow_on_notes(items) -> list[str]:
     """One line per follow-on session left out of the decay fits (``SeriesResult.follow_on``:
     :class:`facemetrics.decay.carryover.FollowOn`, one per session and series), naming each series it
@@ -430,7 +454,7 @@ def follow_on_notes(items) -> list[str]:
         figures = join_words([f"{join_words(names)} ({fig})" for fig, names in by_figure.items()])
         n = max(f.n_rows for f in group)
         lines.append(f"{subj}, {tr}: the session treated at {when} began {since_text(first.gap_h)} after the one "
-                     f"treated at {first.earlier_treated_at}, whose effect is not shown gone by then in {figures}: "
+                     f"treated at {first.earlier_treated_at}{_NOT_GONE}{figures}: "
                      f"its {n} change{'s' if n != 1 else ''} per series {'are' if n != 1 else 'is'} left out of "
                      f"{'these series' if len(series) != 1 else 'this series'}' decay fit{'s' if len(series) != 1 else ''} "
                      "(its before photo may carry that effect; its rows stay in long.csv)")

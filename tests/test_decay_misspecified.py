@@ -460,3 +460,17 @@ def test_the_models_own_fade_is_not_called_misfit():
         fit, _ = _bench_study("model_3h", "demo x3", study)
         assert not fit.near_claim.misfit(), (study, fit.near_claim.misfit_p)
         assert fit.change_24h_source == "curve"
+
+
+def test_nothing_to_fade_with_no_photo_near_24_h_asks_for_no_photo_at_24_h():
+    """A flat series with no photo at 18-30 h reads "nothing to fade": a photo at 24 h cannot give it an initial
+    change, so the sentence does not ask for one (it did to the placebo and rf users of docs/validation.md §12,
+    Round 13); a fading series with the same times still does."""
+    flat = analyze_series(table(lambda t: 0.0 * t, NO_24_TIMES, 1, sd_between=0.03, sd_within=0.03),
+                          per_subject=False, n_boot=200, seed=1).fits[0]
+    assert flat.verdict == "inconclusive" and flat.change_24h_source == "curve_unchecked", flat.reason
+    assert "nothing to fade" in flat.reason and "the 24 h figure is the fitted curve's, not measured." in flat.reason
+    assert "24 h after a treatment" not in flat.reason
+    fading = analyze_series(table(lambda t: 2.0 * np.exp2(-t / 3.0), NO_24_TIMES, 0, sd_between=0.03,
+                                  sd_within=0.03), per_subject=False, n_boot=200, seed=0).fits[0]
+    assert "a photo about 24 h after a treatment would check it" in fading.reason

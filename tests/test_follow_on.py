@@ -208,7 +208,7 @@ def test_each_follow_on_session_is_named_once_per_surface_with_its_figures(tmp_p
         for when in ("2026-11-06T08:00:00", "2026-11-07T08:00:00", "2026-11-08T08:00:00"):
             assert text.count(f"treated at {when}") == 1, (when, text)
         assert "12 rows of 3 follow-on sessions were left out of this fit (sessions begun while an earlier one may " \
-               "still act; each is named, with this series' figures, under the follow-on sessions below)." in text
+               "still act: see the follow-on sessions below)." in text
         assert text.count("not shown inside \u00b1") == 3, text  # the figures: in the sessions' lines
     from facemetrics.report import is_pooled
 
@@ -217,3 +217,67 @@ def test_each_follow_on_session_is_named_once_per_surface_with_its_figures(tmp_p
     assert "S1's session treated at 2026-11-06T08:00:00 began 4.0 days after" in whole, whole  # timeline.csv's
     assert "S1's session" not in shorten_follow_on(whole) and shorten_follow_on("no follow-on here.") == \
         "no follow-on here."
+
+
+def test_too_few_photos_left_says_how_many_the_series_has_and_how_many_were_left_out():
+    """A series whose rows kept after leaving out its follow-on sessions are too few to fit: its reason said
+    "only 2 photos (need at least 6)" to a user with 6 (a home user's month said "only 1 photo" to one with 47,
+    docs/validation.md section 12, Round 13); it now says how many the series has, how many were left out as
+    follow-on sessions, why, and points to their lines."""
+    long = two_sessions(96.0, RF, n_subjects=1, first_times=(1.0, 24.0), second_times=(1.0, 6.0, 24.0, 72.0))
+    f = analyze_series(long, n_boot=100, seed=0).get("rf", METRIC, "mean")
+    assert f.status == "insufficient_data" and f.n_photos == 2
+    assert f.reason.startswith(
+        "Too few data to test the 24 h claim, so no fit was made: this series has 6 photos whose change was read, "
+        "4 of them left out as follow-on sessions (see below), and in the 2 left: only 2 distinct times after "
+        "treatment"), f.reason
+    assert "only 2 photos (need at least 6)" in f.reason and "4 rows of 1 follow-on session were left out" in f.reason
+    # a series with no follow-on session keeps its plain reason
+    alone = analyze_series(long[long["photo"].str.contains("/s1/")], n_boot=100, seed=0).get("rf", METRIC, "mean")
+    assert alone.reason.startswith("Too few data to test the 24 h claim, so no fit was made: only 2 distinct times")
+
+
+def test_a_series_with_no_row_fitted_counts_its_follow_on_sessions_photos_too():
+    """Every row of the first session 'uncertain', the later session's left out as a follow-on: the reason said
+    "All 4 photos of this series with a measured change read 'uncertain'" and dropped the follow-on sentence (the
+    home month's placebo_real: "All 33 photos", 14 more of 11 follow-on sessions not counted, docs/validation.md
+    section 12, Round 13).  It counts both and keeps the sentence naming the session."""
+    long = two_sessions(96.0, MC, n_subjects=1, second_times=(1.0, 24.0))
+    long.loc[long["photo"].str.contains("/s1/"), "verdict"] = "uncertain"
+    long.loc[long["photo"].str.contains("/s2/"), "verdict"] = "within_noise"
+    res = analyze_series(long, n_boot=100, seed=0)
+    f = res.get("rf", METRIC, "mean")
+    assert [(x.n_rows, x.judged_by) for x in res.follow_on] == [(2, "all")]
+    assert f.n_photos == 0 and f.status == "insufficient_data"
+    assert f.reason.startswith("Of the 6 photos of this series with a measured change, 4 read 'uncertain' ("), f.reason
+    assert "and the other 2 were left out as follow-on sessions (see below), so no fit was made." in f.reason
+    assert "2 rows of 1 follow-on session were left out of this fit: S1's session treated at" in f.reason
+    assert not f.reason.startswith("All ")
+
+
+def test_the_console_summarises_more_than_three_follow_on_sessions_and_report_md_lists_all(tmp_path, capsys):
+    """A daily user's week 4 printed 23 follow-on lines, ~26 000 characters (the home month, docs/validation.md
+    section 12, Round 13): with more than FOLLOW_ON_CONSOLE the console gives their count, where all are listed
+    and the first few by session and gap; report.md keeps every session with its figures."""
+    from facemetrics.cli import _print_verdicts
+    from facemetrics.report import FOLLOW_ON_CONSOLE
+
+    out = tmp_path / "batch"
+    out.mkdir()
+    two_sessions(96.0, RF, n_subjects=5).reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)
+    pd.DataFrame({"photo": ["a.jpg"], "excluded": [""]}).to_csv(out / "photos.csv", index=False)
+    _, table = run_timeline(out, n_boot=100, seed=0)
+    md = (out / "report.md").read_text()
+    assert FOLLOW_ON_CONSOLE == 3 and len(table.attrs["follow_on_notes"]) == 5
+    _print_verdicts(table)
+    printed = capsys.readouterr().out
+    assert printed.count("follow-on session left out of the decay fits: ") == 0
+    assert "5 follow-on sessions left out of the decay fits (" in printed
+    assert 'report.md lists each, with every series\' figures, under "Sessions left out of the decay fits"' in printed
+    assert "  S1, rf: the session treated at 2026-11-06T08:00:00 began 4.0 days after the one treated at " \
+           "2026-11-02T08:00:00\n" in printed
+    assert "2026-11-08T08:00:00" in printed and "2026-11-09T08:00:00" not in printed  # S4 and S5: counted
+    assert "  and 2 more (report.md)" in printed and "not shown inside \u00b1" not in printed
+    for when in ("2026-11-06", "2026-11-07", "2026-11-08", "2026-11-09", "2026-11-10"):
+        assert md.count(f"- S{int(when[-2:]) - 5}, rf: the session treated at {when}T08:00:00 began") == 1, when
+    assert md.count("not shown inside \u00b1") == 5

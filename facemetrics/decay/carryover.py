@@ -444,8 +444,8 @@ _SENTENCE = re.compile(r" (\d+ rows? of \d+ follow-on sessions?) (were|was) left
                        + re.escape(_WHY_LEFT_OUT))
 #: what :func:`shorten_follow_on` leaves of :func:`follow_on_sentence` (``{what}``: "16 rows of 4 follow-on
 #: sessions were") where the sessions have lines of their own (the console's, report.md's section)
-FOLLOW_ON_REF = (" {what} left out of this fit (sessions begun while an earlier one may still act; each is named, "
-                 "with this series' figures, under the follow-on sessions below).")
+FOLLOW_ON_REF = (" {what} left out of this fit (sessions begun while an earlier one may still act: see the follow-on "
+                 "sessions below).")
 
 
 def shorten_follow_on(reason: str) -> str:

@@ -798,6 +798,10 @@ def _retake_note(n: int, t: np.ndarray) -> str:
     return f"photos of one session taken less than {SAME_PHOTO_TIME_H * 60:.0f} min apart count as one time"
 
 
+#: the start of :func:`_analyze_one`'s reason for a series too small to fit (its ``missing`` list follows)
+_TOO_FEW = "Too few data to test the 24 h claim, so no fit was made: "
+
+
 def _missing_data(t: np.ndarray, moments: np.ndarray | None = None) -> list[str]:
     """Why the series ``t`` (hours) is too small to test the claim (empty when it is not); ``moments``:
     each row's photo time (:func:`_photo_moments`; default ``t``), whose distinct values are counted."""
@@ -1013,7 +1017,8 @@ def _unchecked(verdict: str, reason: str, values: dict, near: NearClaim, judge: 
     """Rule 7: the verdict and sentence of a series with no photo near 24 h (``near.n_photos`` 0), read from
     the curve (``verdict``, ``reason``): ``inconclusive`` when its photo nearest 24 h is further than
     :data:`FAR_FROM_CLAIM_H` from it (:meth:`NearClaim.far`), else the curve's; the sentence says the 24 h figure
-    is the curve's, not measured, and when to take a photo."""
+    is the curve's, not measured, and when to take a photo, unless there is nothing to fade (rule 5: no clear initial
+    change, which no photo at 24 h can give)."""
     lo, hi = near.window_h
     unit = judge["unit"]
     nearest = (f"the nearest at {hours_text(near.nearest_h)}, {hours_text(abs(near.nearest_h - CLAIM_HOURS))} "
@@ -1028,6 +1033,10 @@ def _unchecked(verdict: str, reason: str, values: dict, near: NearClaim, judge: 
             f"{none}: the change at 24 h, {c24} ({ci}), is the fitted curve's extrapolation, not measured, and "
             f"no photo within {hours_text(nc.FAR_FROM_CLAIM_H)} of 24 h can check it, so the claim is not judged "
             f"(the curve alone would read {verdict}); {take}."), near
+    lo24, hi24 = values["change_24h_test_ci_low"], values["change_24h_test_ci_high"]
+    if verdict == INCONCLUSIVE and -judge["delta"] < lo24 and hi24 < judge["delta"]:
+        # "nothing to fade" (rule 5): no clear initial change, which a photo at 24 h cannot give, so none is asked for
+        return verdict, f"{reason} {none}: the 24 h figure is the fitted curve's, not measured.", near
     return verdict, f"{reason} {none}: the 24 h figure is the fitted curve's, not measured; {take}.", near
 
 
@@ -1130,7 +1139,7 @@ def _fit_one(
     if missing:
         return no_fit(
             "insufficient_data",
-            f"Too few data to test the 24 h claim, so no fit was made: {join_words(missing)}.",
+            f"{_TOO_FEW}{join_words(missing)}.",
         )
 
     bound = default_amplitude_bound(y)
@@ -1367,9 +1376,10 @@ def analyze_series(
         follow_on += later
         if fit is None:
             fit = _analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None, **opts)
-        fit = replace(fit, reason=fit.reason + follow_on_sentence(later)) if later else fit
+        fit = _with_follow_on(fit, later) if later else fit
         fit = _with_time_unit(fit, grp)
-        fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key), repeated, key), retimed, key))
+        fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key, later=later), repeated, key), retimed,
+                                  key))
         if not per_subject or grp["subject"].nunique() < 2:
             continue
         pooled_ok = fits[-1].fit_ok
@@ -1382,10 +1392,10 @@ def analyze_series(
             else:
                 fit = _analyze_one(sg, treatment=treatment, metric=metric, side=side, subject=subj, **opts)
             if any(f.subject == subj for f in later):
-                fit = replace(fit, reason=fit.reason + follow_on_sentence(later, subj))
+                fit = _with_follow_on(fit, later, subj)
             fit = _with_time_unit(fit, sg)
-            fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key, subj), repeated, key, subj),
-                                      retimed, key, subj))
+            fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key, subj, later), repeated, key,
+                                                     subj), retimed, key, subj))
     if df.empty:  # no usable row: the result says why (an empty tuple said nothing; review, stop 27)
         return SeriesResult(fits=tuple(fits), **opts, status="insufficient_data",
                             reason=_nothing_to_fit(changes, metrics, retimed), follow_on=tuple(follow_on))
@@ -1411,6 +1421,23 @@ def _sessions_in(changes: pd.DataFrame) -> dict:
     if "treated_at" not in changes.columns:
         return {}
     return session_order(_labels(changes.loc[:, ["subject", "treatment", "metric", "side", "treated_at"]].copy()))
+
+
+def _with_follow_on(fit: DecayFit, later, subject: str | None = None) -> DecayFit:
+    """``fit`` with :func:`~facemetrics.decay.carryover.follow_on_sentence` of its follow-on sessions ``later``
+    (``subject``'s alone when given) added to its reason; when the rows kept are too few to fit, the reason
+    first says how many photos the series has and how many of them were left out as follow-on sessions, so
+    "only 1 photo (need at least 6)" is not read as too few photos taken (a home user's month, stop 56)."""
+    items = [f for f in later if subject is None or f.subject == subject]
+    if not items:
+        return fit
+    reason = fit.reason
+    if fit.status == "insufficient_data" and reason.startswith(_TOO_FEW):
+        left, kept = sum(f.n_rows for f in items), fit.n_photos
+        reason = (f"{_TOO_FEW}this series has {kept + left} photo{'s' if kept + left != 1 else ''} whose change was "
+                  f"read, {left} of them left out as follow-on sessions (see below), and in the {kept} left: "
+                  + reason[len(_TOO_FEW):])
+    return replace(fit, reason=reason + follow_on_sentence(items, subject))
 
 
 def _without_follow_on(grp: pd.DataFrame, order: dict, *, treatment, metric, side, **opts

@@ -16,6 +16,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from .carryover import follow_on_sentence
 from .inputs import UNREAD_VERDICTS, _has_time_and_value
 from .wording import join_words
 
@@ -34,23 +35,38 @@ def _count_of(rows: pd.DataFrame, key: tuple, subject: str | None) -> int:
     return int(sel.sum())
 
 
-def _with_unread(fit: _Fit, unread: pd.DataFrame, key: tuple, subject: str | None = None) -> _Fit:
+def _with_unread(fit: _Fit, unread: pd.DataFrame, key: tuple, subject: str | None = None, later=()) -> _Fit:
     """``fit`` with a sentence added to its ``reason`` saying how many photos of its series were
     left out because their comparison read ``uncertain`` (unchanged when none were): without it a
-    series reads "only 2 photos" while the batch compared 80."""
+    series reads "only 2 photos" while the batch compared 80.  ``later``: the series' follow-on sessions
+    (:class:`~facemetrics.decay.carryover.FollowOn`, ``subject``'s alone when given), whose rows were left
+    out of the fit too: a series with no row left says both counts and keeps their sentence."""
     n = _count_of(unread, key, subject)
     if n == 0:
         return fit
     if fit.n_photos == 0:  # nothing else in the series: say that first, not "only 0 photos"
-        # counted as what the sentence claims: the photos with a measured change (a refused comparison has
-        # none; "All 1 photo of this series" read as the session's only photo, CLI audit 2026-12-03)
-        head = (f"All {n} photos of this series with a measured change read" if n != 1 else
-                "The only photo of this series with a measured change read")
-        return replace(fit, reason=f"{head} 'uncertain' ({_UNREAD_CAUSES.format(it='them' if n != 1 else 'it')}), "
-                                   "so no fit was made.")
+        return replace(fit, reason=_all_unread(n, [f for f in later if subject is None or f.subject == subject],
+                                               subject))
     note = (f" {n} more photo{'s were' if n != 1 else ' was'} left out because {'their' if n != 1 else 'its'} "
             f"comparison read 'uncertain' ({_UNREAD_CAUSES.format(it='it')}).")
     return replace(fit, reason=fit.reason + note)
+
+
+def _all_unread(n: int, later: list, subject: str | None) -> str:
+    """The reason of a series with no row fitted: its ``n`` photos read 'uncertain' and its follow-on sessions
+    ``later`` (their rows left out) and their sentence.  It counts what it claims to count: the photos with a
+    measured change (a refused comparison has none; "All 1 photo of this series" read as the session's only
+    photo, CLI audit 2026-12-03), the follow-on sessions' too ("All 33 photos" omitted 14 of 11 follow-on
+    sessions, a home user's month, stop 56)."""
+    causes = _UNREAD_CAUSES.format(it="them" if n != 1 else "it")
+    left = sum(f.n_rows for f in later)
+    if not left:
+        head = (f"All {n} photos of this series with a measured change read" if n != 1 else
+                "The only photo of this series with a measured change read")
+        return f"{head} 'uncertain' ({causes}), so no fit was made."
+    return (f"Of the {n + left} photos of this series with a measured change, {n} read 'uncertain' ({causes}) and "
+            f"the other {left} {'were' if left != 1 else 'was'} left out as follow-on sessions (see below), so no fit "
+            "was made." + follow_on_sentence(later, subject))
 
 
 def _with_repeated(fit: _Fit, repeated: pd.DataFrame, key: tuple, subject: str | None = None) -> _Fit:
