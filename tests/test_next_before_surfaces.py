@@ -84,22 +84,14 @@ def test_study_report_and_my_study_say_it_on_a_real_store(tmp_path, monkeypatch,
     from pathlib import Path
 
     from facemetrics.cli import main
-    from facemetrics.store import Store
 
-    from test_study_home import _turned
+    from test_study_home import two_daily_sessions
 
     root = Path(__file__).resolve().parents[1]
     samples = root / "sample_images"
     store_dir = tmp_path / "store"
     monkeypatch.setenv("FACEMETRICS_STORE", str(store_dir))
-    with Store(store_dir) as store:
-        for day, (a, b) in enumerate(((0.3, -0.3), (0.6, -0.6)), start=2):
-            store.add_photos("me", [("pre.jpg", _turned(samples / "astronaut_before.jpg", a))],
-                             treatment="microcurrent", treated_at=f"2026-11-0{day}T08:00",
-                             taken_at=f"2026-11-0{day}T07:50")
-            store.add_photos("me", [("post.jpg", _turned(samples / "astronaut_after.jpg", b))],
-                             treatment="microcurrent", treated_at=f"2026-11-0{day}T08:00",
-                             taken_at=f"2026-11-0{day}T08:10")
+    two_daily_sessions(store_dir, samples)
     out = tmp_path / "report"
     assert main(["study", "report", "--subject", "me", "-o", str(out), "--n-boot", "50", "--store", str(store_dir)]) == 0
     said = capsys.readouterr().out

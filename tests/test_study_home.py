@@ -74,6 +74,22 @@ def _turned(path, deg: float) -> bytes:
     return data.tobytes()
 
 
+def two_daily_sessions(store_dir, samples) -> None:
+    """Fill the store at ``store_dir`` with subject "me"'s two microcurrent sessions a day apart (2 and 3 Nov 2026,
+    08:00), one photo before (07:50) and one after (08:10) each: the bundled samples, each turned a little
+    (:func:`_turned`) so that no two are one capture to the copy check."""
+    from facemetrics.store import Store
+
+    with Store(store_dir) as store:
+        for day, (a, b) in enumerate(((0.3, -0.3), (0.6, -0.6)), start=2):
+            store.add_photos("me", [("pre.jpg", _turned(samples / "astronaut_before.jpg", a))],
+                             treatment="microcurrent", treated_at=f"2026-11-0{day}T08:00",
+                             taken_at=f"2026-11-0{day}T07:50")
+            store.add_photos("me", [("post.jpg", _turned(samples / "astronaut_after.jpg", b))],
+                             treatment="microcurrent", treated_at=f"2026-11-0{day}T08:00",
+                             taken_at=f"2026-11-0{day}T08:10")
+
+
 def test_my_study_says_what_would_let_a_follow_on_session_count(tmp_path, monkeypatch):
     """*My study* showed a daily user's verdicts with every later session left out as a follow-on and no word of
     what to do (the home-month audit's app week): the page says FOLLOW_ON_ADVICE once under the verdicts."""
@@ -84,19 +100,11 @@ def test_my_study_says_what_would_let_a_follow_on_session_count(tmp_path, monkey
     from streamlit.testing.v1 import AppTest
 
     from facemetrics.report import FOLLOW_ON_ADVICE
-    from facemetrics.store import Store
 
     root = Path(__file__).resolve().parents[1]
     samples = root / "sample_images"
     monkeypatch.setenv("FACEMETRICS_STORE", str(tmp_path / "store"))
-    with Store(tmp_path / "store") as store:  # two sessions a day apart, one photo before and one after each
-        for day, (a, b) in enumerate(((0.3, -0.3), (0.6, -0.6)), start=2):
-            store.add_photos("me", [("pre.jpg", _turned(samples / "astronaut_before.jpg", a))],
-                             treatment="microcurrent", treated_at=f"2026-11-0{day}T08:00",
-                             taken_at=f"2026-11-0{day}T07:50")
-            store.add_photos("me", [("post.jpg", _turned(samples / "astronaut_after.jpg", b))],
-                             treatment="microcurrent", treated_at=f"2026-11-0{day}T08:00",
-                             taken_at=f"2026-11-0{day}T08:10")
+    two_daily_sessions(tmp_path / "store", samples)
     at = AppTest.from_file(str(root / "app.py"), default_timeout=300)
     at.run()
     at.sidebar.radio(key="mode").set_value("My study").run()
