@@ -85,7 +85,7 @@ def test_study_report_and_my_study_say_it_on_a_real_store(tmp_path, monkeypatch,
 
     from facemetrics.cli import main
 
-    from test_study_home import two_daily_sessions
+    from test_study_home import my_study_page, two_daily_sessions
 
     root = Path(__file__).resolve().parents[1]
     samples = root / "sample_images"
@@ -99,14 +99,7 @@ def test_study_report_and_my_study_say_it_on_a_real_store(tmp_path, monkeypatch,
     assert said.count(f"1 of the 3 after-photo changes is {SAID}") == 1, said
     assert (out / "report.md").read_text().count(f"1 of the 3 after-photo changes is {SAID}") == 1
     pytest.importorskip("streamlit")
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=300)
-    at.run()
-    at.sidebar.radio(key="mode").set_value("My study").run()
-    at.selectbox(key="study-subject").set_value("me")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = my_study_page(root, "me")
     shown = [str(e.value).replace("\\", "") for e in at.caption]
     assert sum(f"1 of the 3 after-photo changes is {SAID}" in t for t in shown) == 1, shown
 

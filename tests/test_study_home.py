@@ -89,6 +89,20 @@ def two_daily_sessions(store_dir, samples) -> None:
                              treatment="microcurrent", treated_at=f"2026-11-0{day}T08:00",
                              taken_at=f"2026-11-0{day}T08:10")
 
+def my_study_page(root, subject: str):
+    """The app (``root / "app.py"``, AppTest) run on its *My study* page with ``subject`` chosen, checked to have
+    raised nothing."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=300)
+    at.run()
+    at.sidebar.radio(key="mode").set_value("My study").run()
+    at.selectbox(key="study-subject").set_value(subject)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 
 def test_my_study_says_what_would_let_a_follow_on_session_count(tmp_path, monkeypatch):
     """*My study* showed a daily user's verdicts with every later session left out as a follow-on and no word of
@@ -97,20 +111,13 @@ def test_my_study_says_what_would_let_a_follow_on_session_count(tmp_path, monkey
     pytest.importorskip("streamlit")
     from pathlib import Path
 
-    from streamlit.testing.v1 import AppTest
-
     from facemetrics.report import FOLLOW_ON_ADVICE
 
     root = Path(__file__).resolve().parents[1]
     samples = root / "sample_images"
     monkeypatch.setenv("FACEMETRICS_STORE", str(tmp_path / "store"))
     two_daily_sessions(tmp_path / "store", samples)
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=300)
-    at.run()
-    at.sidebar.radio(key="mode").set_value("My study").run()
-    at.selectbox(key="study-subject").set_value("me")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = my_study_page(root, "me")
     shown = [str(e.value) for kind in ("markdown", "caption", "info") for e in getattr(at, kind)]
     assert any("follow-on session" in t for t in shown), shown  # the verdicts name them
     assert sum(FOLLOW_ON_ADVICE.replace("*", "") in t.replace("\\", "").replace("*", "") for t in shown) == 1, shown
