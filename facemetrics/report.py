@@ -24,7 +24,7 @@ from .compare.expression import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 from .compare.identity import MSG_MISMATCH
 from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels_or, peak_resolved,
                           HALF_LIFE_SPAN, unresolved_span)
-from .decay.carryover import figure_text, shorten_follow_on
+from .decay.carryover import earlier_text, figure_text, shorten_follow_on
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import decimals_for, effect_noun, hours_text, join_words, num, percent, quantity
@@ -454,7 +454,7 @@ def follow_on_notes(items) -> list[str]:
         figures = join_words([f"{join_words(names)} ({fig})" for fig, names in by_figure.items()])
         n = max(f.n_rows for f in group)
         lines.append(f"{subj}, {tr}: the session treated at {when} began {since_text(first.gap_h)} after the one "
-                     f"treated at {first.earlier_treated_at}{_NOT_GONE}{figures}: "
+                     f"treated at {earlier_text(first)}{_NOT_GONE}{figures}: "
                      f"its {n} change{'s' if n != 1 else ''} per series {'are' if n != 1 else 'is'} left out of "
                      f"{'these series' if len(series) != 1 else 'this series'}' decay fit{'s' if len(series) != 1 else ''} "
                      "(its before photo may carry that effect; its rows stay in long.csv)")

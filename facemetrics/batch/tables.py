@@ -337,7 +337,7 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
     _name_before_photos_alone(with_role, sessions, pairing)
     _mark_later_treatments(with_role, sessions)
     return [(rows[p.photo], [rows[b] for b in p.baselines]) for p in pairing.pairs] + \
-        _next_before_jobs(with_role, sessions, pairing, shared)
+        _next_before_jobs(with_role, sessions, pairing, shared, _session_starts(photo_rows, with_role))
 
 
 #: how the message begins on a comparison of a session's before photo read as the earlier session's photo at that
@@ -418,7 +418,23 @@ def _chosen_before(pairing) -> dict[tuple, tuple]:
     return out
 
 
-def _next_before_jobs(with_role: list[dict], sessions: dict, pairing, shared: dict) -> list[tuple[dict, list[dict]]]:
+def _session_starts(photo_rows: list[dict], with_role: list[dict]) -> dict[tuple, str]:
+    """``{session key: treated_at}`` of every session of ``photo_rows`` with a treatment time that can be read, also
+    those none of whose photos has a role (all refused: not measured, no capture time, ...): such a session still
+    treated the face (docs/validation.md section 12, Round 17).  Keys as :func:`_sessions` gives them with the
+    photos with a role."""
+    others = [r for r in photo_rows if not r.get("role") and r.get("subject") is not None and r.get("treated_at")
+              and not _date_only(r["treated_at"]) and parse_time(str(r["treated_at"])) is not None]
+    keys, _ = _sessions(with_role + others)
+    starts: dict[tuple, str] = {}
+    for r in with_role + others:
+        if r["photo"] in keys:
+            starts.setdefault(keys[r["photo"]], str(r["treated_at"]))
+    return starts
+
+
+def _next_before_jobs(with_role: list[dict], sessions: dict, pairing, shared: dict,
+                      every: dict | None = None) -> list[tuple[dict, list[dict]]]:
     """The comparisons of each session's chosen before photo with the chosen before photo of the previous session
     of its subject and treatment, as a post photo of that earlier session (``[(row, baselines)]``; ``row`` a copy
     of the before photo's row with the earlier session's ``treated_at``, its hours since that treatment, role
@@ -431,10 +447,13 @@ def _next_before_jobs(with_role: list[dict], sessions: dict, pairing, shared: di
     :data:`~facemetrics.pairing.MAX_DAYS_AFTER_TREATMENT` after it (as any post photo), no session of another
     treatment of the subject began in between, and it is not the same file or picture as one of the earlier
     session's photos (its before photo, repeats or post photos).  No other largest gap: a weekly clinic's 168 h
-    row is a true photo of the earlier effect a week on."""
+    row is a true photo of the earlier effect a week on.  The next session is the next one of ``every``
+    (:func:`_session_starts`: also a session none of whose photos has a role), so no row is made across a
+    session of the same treatment whose photos were all refused or whose before photo was missing: the later
+    before photo is then not a photo of the earlier session's effect alone (Round 17)."""
     chosen = _chosen_before(pairing)
     rows = {r["photo"]: r for r in with_role}
-    starts: dict[tuple, str] = {}
+    starts: dict[tuple, str] = dict(every or {})
     for r in with_role:
         starts.setdefault(sessions[r["photo"]], str(r["treated_at"]))
     jobs = []

@@ -211,7 +211,8 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     # metrics without a "mean" side (e.g. the fold depth, per side only) are fitted per side
     side_ok = long["side"].isin(list(sides)) | (~long["metric"].isin(has_mean) & long["side"].isin(["right", "left"]))
     data = long[long["metric"].isin(list(metrics)) & side_ok]
-    result = analyze_series(data, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=per_subject)
+    result = analyze_series(data, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=per_subject,
+                            sessions=photo_sessions(batch_dir))  # also a session none of whose photos was compared
     if result.status != "ok":  # no usable row (every value empty, every change 'uncertain'): the fits say why
         raise SeriesError(f"{result.reason} (Only long.csv's lift and fold-depth rows are fitted; the messages "
                           "column of changes.csv gives each comparison's reasons.)")
@@ -289,6 +290,27 @@ def _change_records(batch_dir) -> list[dict] | None:
     except (OSError, ValueError):
         return None
     return changes.to_dict("records")
+
+
+def photo_sessions(batch_dir) -> pd.DataFrame | None:
+    """Every treatment session of the batch in ``batch_dir`` (its ``photos.csv``): ``subject``, ``treatment``,
+    ``treated_at`` and ``why`` (its photos' ``excluded`` reasons, at most two, "; "-joined), one row a session, for
+    :func:`facemetrics.decay.analyze_series`'s ``sessions``: a session whose before photo was forgotten or
+    unusable, or all of whose photos were refused, still treated the face, and the follow-on rule must see it
+    (docs/validation.md section 12, Round 17).  None when ``photos.csv`` cannot be read."""
+    try:
+        photos = pd.read_csv(Path(batch_dir) / "photos.csv", keep_default_na=False, dtype=_TEXT,
+                             usecols=["subject", "treatment", "treated_at", "excluded"])
+    except (OSError, ValueError):
+        return None
+    out: dict[tuple, list[str]] = {}
+    for subj, tr, at, why in photos.itertuples(index=False, name=None):
+        reasons = out.setdefault((str(subj), str(tr), str(at)), [])
+        if why and why not in reasons:
+            reasons.append(str(why))
+    return pd.DataFrame([dict(subject=s, treatment=tr, treated_at=at, why="; ".join(w[:2]))
+                         for (s, tr, at), w in out.items()],
+                        columns=["subject", "treatment", "treated_at", "why"])
 
 
 def _same_picture_notes(batch_dir, changes: list[dict] | None = None,

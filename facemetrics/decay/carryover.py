@@ -86,7 +86,7 @@ SUBJECT_JUDGES = ""
 #: ``bench/bench_follow_on_subject.py --rules pooled,monotone``: on since stop 56 (d1)
 MONOTONE = True
 
-__all__ = ["GONE", "THERE", "UNTOLD", "FollowOn", "first_session_rows", "follow_on_sentence", "follow_on_sessions",
+__all__ = ["GONE", "THERE", "UNTOLD", "FollowOn", "earlier_text", "first_session_rows", "follow_on_sentence", "follow_on_sessions",
            "session_order", "shorten_follow_on", "shown_gone", "state_at", "figure_text"]
 
 #: at most this many sessions are named one by one in a fit's ``reason`` (the rest counted)
@@ -125,6 +125,10 @@ class FollowOn:
     counted_gone : tuple of (str, float)
         Later earlier sessions (``treated_at`` text, hours after it their effect was shown gone) counted gone
         because their effect was shown gone at a smaller gap (:data:`MONOTONE`); () without.
+    earlier_note : str
+        Why the earlier session has no row in the change table, in words (``"none of whose photos was compared:
+        no baseline photo ..."``), when it is known only from the sessions given to
+        :func:`facemetrics.decay.analyze_series` (``sessions``); "" for a session with rows.
     """
 
     subject: str
@@ -143,6 +147,14 @@ class FollowOn:
     unit: str
     judged_by: str = "first"
     counted_gone: tuple = ()
+    earlier_note: str = ""
+
+
+def earlier_text(f: FollowOn) -> str:
+    """``f``'s earlier session as the words name it: its ``treated_at`` text, with :attr:`FollowOn.earlier_note`
+    in brackets when it has no row in the change table (``"2026-11-03T08:00 (none of whose photos was compared:
+    ...)"``)."""
+    return f"{f.earlier_treated_at} ({f.earlier_note})" if f.earlier_note else str(f.earlier_treated_at)
 
 
 def _hours(later, earlier) -> float:
@@ -402,7 +414,7 @@ def _phrase(f: FollowOn, with_subject: bool) -> str:
     """One follow-on session in words (part of :func:`follow_on_sentence`)."""
     who = f"{f.subject}'s session" if with_subject else "the session"
     head = (f"{who} treated at {f.treated_at} began {since_text(f.gap_h)} after the one treated at "
-            f"{f.earlier_treated_at}")
+            f"{earlier_text(f)}")
     return head + (", and " if not math.isfinite(f.change) else ", when ") + figure_text(f)
 
 

@@ -260,6 +260,7 @@ from .model import (
 from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
 from .time_unit import time_unit_note
+from ..timekeys import date_alone
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
 from .wording import effect_noun, hours_text, join_words, num, percent, quantity, raised_margin_note
 
@@ -1218,6 +1219,7 @@ def analyze_series(
     n_boot: int = 400,
     seed: int = 0,
     confidence: float = 0.95,
+    sessions: pd.DataFrame | None = None,
 ) -> SeriesResult:
     """Fit the decay model per treatment × metric × side and test the 24 h claim.
 
@@ -1299,6 +1301,16 @@ def analyze_series(
     confidence : float, optional
         Level of the reported CIs (default 0.95).  The verdict uses the
         ``2 * confidence - 1`` (default 90 %) CI of the 24 h change (TOST).
+    sessions : pandas.DataFrame, optional
+        Every treatment session known to the caller (columns ``subject``, ``treatment``, ``treated_at``,
+        optional ``why``: the reason its photos gave for not being compared), also those with no row in
+        ``changes``: a session whose before photo was forgotten or unusable, or all of whose photos were
+        refused, still treated the face, and a later session begun while its effect may still act is a
+        follow-on session of it (:mod:`facemetrics.decay.carryover`; its words name the session "none of whose
+        photos was compared", with ``why``).  The batch's ``photos.csv`` rows are such a table
+        (:func:`facemetrics.batch.timeline.run_timeline` passes them).  None (default): the sessions are those
+        of ``changes`` alone, so a session with no row there is not seen (a daily user's day 3 was judged
+        against day 1 at 48 h when day 2 had no before photo; docs/validation.md section 12, Round 17).
 
     Returns
     -------
@@ -1367,12 +1379,14 @@ def analyze_series(
     # saying so (it vanished before)
     left_out = pd.concat([unread[["treatment", "metric", "side"]], retimed[["treatment", "metric", "side"]]])
     groups.update({k: df.iloc[:0] for k in left_out.itertuples(index=False, name=None) if k not in groups})
-    order = _sessions_in(changes)  # every session of the table, whatever its rows' verdicts
+    order, notes = _sessions_in(changes, sessions)  # every session of the table and those given, whatever its verdicts
     follow_on: list[FollowOn] = []
     for key in sorted(groups, key=lambda k: tuple(map(str, k))):
         treatment, metric, side = key
         grp = groups[key].sort_values(["subject", "hours_since_treatment"], kind="stable")
         grp, later, fit = _without_follow_on(grp, order, treatment=treatment, metric=metric, side=side, **opts)
+        later = tuple(replace(f, earlier_note=notes.get((f.subject, f.treatment, f.earlier_treated_at), ""))
+                      for f in later)
         follow_on += later
         if fit is None:
             fit = _analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None, **opts)
@@ -1415,12 +1429,46 @@ def _with_time_unit(fit: DecayFit, rows: pd.DataFrame) -> DecayFit:
     return replace(fit, reason=fit.reason + note) if note else fit
 
 
-def _sessions_in(changes: pd.DataFrame) -> dict:
-    """:func:`~facemetrics.decay.carryover.session_order` of every row of ``changes`` (labels as the
-    fits read them), {} without a ``treated_at`` column."""
-    if "treated_at" not in changes.columns:
-        return {}
-    return session_order(_labels(changes.loc[:, ["subject", "treatment", "metric", "side", "treated_at"]].copy()))
+def _sessions_in(changes: pd.DataFrame, sessions: pd.DataFrame | None = None) -> tuple[dict, dict]:
+    """:func:`~facemetrics.decay.carryover.session_order` of every row of ``changes`` and of ``sessions``
+    (:func:`analyze_series`'s; labels as the fits read them), {} when neither has a ``treated_at``; and
+    ``{(subject, treatment, treated_at text): note}`` of the sessions of ``sessions`` with no row in ``changes``
+    ("none of whose photos was compared", with its ``why``)."""
+    cols = ["subject", "treatment", "metric", "side", "treated_at"]
+    own = changes.loc[:, cols].copy() if "treated_at" in changes.columns else changes.iloc[:0].reindex(columns=cols)
+    given = _given_sessions(sessions)
+    if own.empty and given.empty:
+        return {}, {}
+    seen = session_order(_labels(own.copy())) if not own.empty else {}
+    order = session_order(_labels(pd.concat([own, given.loc[:, cols]], ignore_index=True)))
+    why = {(s, tr, str(at).strip()): str(w) for s, tr, at, w in
+           zip(*(_labels(given.copy())[c] for c in ("subject", "treatment", "treated_at", "why")))}
+    notes = {}
+    for st, items in order.items():
+        have = {k for _, k, _ in seen.get(st, [])}
+        for _, k, text in items:
+            if k not in have:
+                w = why.get((*st, text), "")
+                notes[(*st, text)] = "none of whose photos was compared" + (f": {w}" if w else "")
+    return order, notes
+
+
+def _given_sessions(sessions) -> pd.DataFrame:
+    """:func:`analyze_series`'s ``sessions`` as a table of ``subject``, ``treatment``, ``metric``, ``side`` (fill
+    values), ``treated_at`` and ``why`` ("" where not given): the rows with a ``treated_at``; empty for None."""
+    cols = ["subject", "treatment", "metric", "side", "treated_at", "why"]
+    if sessions is None:
+        return pd.DataFrame(columns=cols)
+    given = pd.DataFrame(sessions)
+    missing = [c for c in ("subject", "treatment", "treated_at") if c not in given.columns]
+    if missing:
+        raise SeriesError(f"sessions needs the columns subject, treatment and treated_at; it has no "
+                          f"{', '.join(missing)}")
+    given = given.assign(metric="session", side="session", why=given["why"] if "why" in given.columns else "")
+    given["why"] = given["why"].fillna("").astype(str)
+    at = given["treated_at"].fillna("").astype(str).str.strip()
+    given = given[(at != "") & ~at.map(date_alone)]  # a date alone cannot be ordered with times (the batch refuses it)
+    return given.loc[:, cols].reset_index(drop=True)
 
 
 def _with_follow_on(fit: DecayFit, later, subject: str | None = None) -> DecayFit:
