@@ -4,6 +4,7 @@
     PYTHONPATH=. python bench/audit_home_month.py DIR --users fading  # one of them
     PYTHONPATH=. python bench/audit_home_month.py DIR --build-only    # the photos and the commands, not run
     PYTHONPATH=. python bench/audit_home_month.py DIR --users fading --app   # and its week 1 in the app (AppTest)
+    PYTHONPATH=. python bench/audit_home_month.py DIR --users fading --drop-before 2   # day 2's before photo forgotten
 
 Follows a home user through the README's "Your own study" commands for four weeks: a short session most mornings
 (07:30 plus a few minutes), a selfie before it (10 min before) and one or two after (10 min, some days 1 h), on some
@@ -152,8 +153,10 @@ class _Faces:
         return simulate.photo_jitter(rgb, self.rng, dict(simulate.DEFAULT_JITTER, roll_deg=0.0))[0]
 
 
-def build(user: str, out: Path, faces: Path) -> list[tuple[int, list[str]]]:
-    """Write the user's photos in ``out/photos`` and return (day, study command arguments) in order."""
+def build(user: str, out: Path, faces: Path, drop_before: tuple[int, ...] = ()) -> list[tuple[int, list[str]]]:
+    """Write the user's photos in ``out/photos`` and return (day, study command arguments) in order; on the days
+    ``drop_before`` the before photo is forgotten (written, not added: its session's after photos have no
+    baseline; docs/validation.md §12, Round 17)."""
     photos = out / "photos"
     photos.mkdir(parents=True, exist_ok=True)
     gen = _Faces(user, faces, seed=56 + USERS.index(user))
@@ -167,7 +170,8 @@ def build(user: str, out: Path, faces: Path) -> list[tuple[int, list[str]]]:
             when = treated + timedelta(hours=h)
             name = photos / f"{user}_{when:%m%d_%H%M}.jpg"
             _save(gen.image(day, mm), name, when)
-            names.append(str(name))
+            if not (h < 0 and day in drop_before):
+                names.append(str(name))
             truth.append((name.name, when.isoformat(timespec="minutes"), treated.isoformat(timespec="minutes"), mm,
                           mm - before_mm))
         commands.append((day, [*names, "--treatment", "microcurrent", "--treated-at",
@@ -317,6 +321,8 @@ def main(argv=None) -> int:
     ap.add_argument("--build-only", action="store_true", help="write the photos and truth.csv, run nothing")
     ap.add_argument("--app", action="store_true",
                     help="also run each user's first week through the app's My study page (AppTest; slow, ~10 min)")
+    ap.add_argument("--drop-before", type=int, nargs="+", default=[], metavar="DAY",
+                    help="days whose before photo the user forgot (not added; its after photos are)")
     ap.add_argument("--faces", type=Path, default=Path(os.environ.get("FACES", "/work/wt/shared/faces")))
     args = ap.parse_args(argv)
     if not (args.faces / "debruine_cc0").is_dir():
@@ -324,7 +330,7 @@ def main(argv=None) -> int:
         return 2
     for user in args.users:
         out = args.out / user
-        commands = build(user, out, args.faces)
+        commands = build(user, out, args.faces, tuple(args.drop_before))
         if not args.build_only:
             run(user, out, commands)
             if args.app:
