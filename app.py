@@ -1972,11 +1972,12 @@ def study_figures(fits) -> dict[str, bytes]:
     out = {}
     try:
         # drawn from the rows as read, as timeline.png (a row §21 or §21b changed: no curve; the legend's verdicts)
-        out["timeline.png"] = png_bytes_of_figure(fm_plots.plot_timeline(fits.changes, fits.result, layout="narrow",
-                                                                         table=fits.table), fm_plots.NARROW_DPI)
+        twice = getattr(fits, "second_reads", ())  # a next session's before photo, marked as in timeline.png
+        out["timeline.png"] = png_bytes_of_figure(fm_plots.plot_timeline(
+            fits.changes, fits.result, layout="narrow", table=fits.table, second_reads=twice), fm_plots.NARROW_DPI)
         # a desktop's column: two panels a row (the narrow one was about 2700 px tall in 437 px at 1366 x 768)
-        out[STUDY_TIMELINE_COLUMN] = png_bytes_of_figure(
-            fm_plots.plot_timeline(fits.changes, fits.result, layout="column", table=fits.table), fm_plots.NARROW_DPI)
+        out[STUDY_TIMELINE_COLUMN] = png_bytes_of_figure(fm_plots.plot_timeline(
+            fits.changes, fits.result, layout="column", table=fits.table, second_reads=twice), fm_plots.NARROW_DPI)
         if fits.regimen is not None:
             out["regimen.png"] = png_bytes_of_figure(fm_plots.plot_regimen(fits.levels, fits.regimen,
                                                                            layout="narrow"), fm_plots.NARROW_DPI)
@@ -2098,6 +2099,7 @@ def _study_photos_table(store, photos: pd.DataFrame) -> None:
     shown = photos[["taken_at", "role", "treatment", "treated_at", "original_name", "capture_note", "note"]].copy()
     with st.spinner("Measuring the stored photos (first view with this version only)..."):
         shown["status"], shown["error"] = _stored_statuses(store, photos)  # cached: the timeline reuses them
+    shown["role"] = study_roles(photos, shown["status"])  # a before photo read a second time says so
     wide, compact = fitted("study-photos")
     wide.dataframe(shown, hide_index=True, width="stretch")
     with compact:  # a phone: each photo's status first (it was past the table's right edge at 390 px)
@@ -2105,6 +2107,25 @@ def _study_photos_table(store, photos: pd.DataFrame) -> None:
         with st.expander("All columns"):
             st.dataframe(shown, hide_index=True, width="stretch")
     _study_stuck_photos(store, photos, shown)
+
+
+def study_roles(photos: pd.DataFrame, statuses) -> list[str]:
+    """My study's ``role`` column: each stored photo's role, and for a before photo the report's batch reads a second
+    time as the previous session's photo at that time (:func:`facemetrics.batch.tables.stored_second_reads`, the
+    photos whose ``statuses`` are ``ok``) that role too: ``"baseline; also the 23.8 h photo of the session of
+    2026-11-02T08:00"`` (it showed ``baseline`` alone: docs/validation.md section 12, Round 17)."""
+    from facemetrics.batch.tables import stored_second_reads
+    from facemetrics.timekeys import since_text
+
+    twice = stored_second_reads(photos, ok={i: s == "ok" for i, s in zip(photos["id"], statuses)})
+    out = []
+    for pid, role in zip(photos["id"], photos["role"].fillna("").astype(str)):
+        if int(pid) in twice:
+            prev, h, ready = twice[int(pid)]
+            role += (f"; also the {since_text(h)} photo of the session of {prev}"
+                     + ("" if ready else " (once this session has an after photo)"))
+        out.append(role)
+    return out
 
 
 def _study_stuck_photos(store, photos: pd.DataFrame, shown: pd.DataFrame) -> None:

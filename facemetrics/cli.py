@@ -774,6 +774,7 @@ def cmd_study_add(args: argparse.Namespace) -> int:
             results = store.add_photos(args.subject, photos, treatment=args.treatment, treated_at=args.treated_at,
                                        follow_up=args.follow_up, taken_at=args.taken_at, device=args.device or "",
                                        settings=settings, measure=not args.no_measure)
+            twice = _second_read_lines(store, args.subject, results)
     except StoreError as exc:
         print(f"facemetrics study add: {exc}", file=sys.stderr)
         return 2
@@ -787,6 +788,8 @@ def cmd_study_add(args: argparse.Namespace) -> int:
             extra = (" by its file name" if r.taken_at_source == "file_name" else "") + \
                 (f", measured: {r.measured}" if r.measured else "")
             print(f"{r.name}: {r.status} ({r.role}, taken {r.taken_at}{extra})" + (f" - {why}" if why else ""))
+    for line in twice:
+        print(line)
     n_added = sum(r.status == "added" for r in results)
     n_dup, n_bad = sum(r.status == "duplicate" for r in results), sum(r.status == "error" for r in results)
     where = (f"store: {store.dir}" if store.db_path.exists()  # a failed first add created nothing (lazy)
@@ -797,6 +800,28 @@ def cmd_study_add(args: argparse.Namespace) -> int:
               "the store is unchanged", file=sys.stderr)
         return 2
     return 0
+
+
+#: how the line of ``study add`` begins after a photo's name when that before photo is read a second time, as the
+#: previous session's photo at that time (:func:`_second_read_lines`)
+MSG_ALSO_READ = "also read as the"
+
+
+def _second_read_lines(store, subject: str, results) -> list[str]:
+    """One line per before photo just added that the report's batch reads a second time, as the previous session's
+    photo at that time (:func:`facemetrics.batch.tables.stored_second_reads`): ``study add`` said nothing of that
+    second role (docs/validation.md section 12, Round 17).  [] for none."""
+    from .batch.tables import stored_second_reads
+    from .timekeys import since_text
+
+    added = {r.photo_id: r for r in results if r.status == "added" and r.role == "baseline" and r.photo_id is not None}
+    if not added:
+        return []
+    twice = stored_second_reads(store.photos(subject))
+    return [f"{added[pid].name}: {MSG_ALSO_READ} {since_text(h)} photo of the session treated at {prev} (taken "
+            f"after that treatment and before this one's, it is the face then, as a --follow-up photo would be"
+            + (")" if ready else "; once this session has an after photo)")
+            for pid, (prev, h, ready) in sorted(twice.items()) if pid in added]
 
 
 def _no_store(store) -> str:

@@ -30,8 +30,8 @@ from .export import figure_png, quiet_missing_glyphs, write_bytes
 from .jaw import jaw_metrics
 from .report import is_pooled
 
-__all__ = ["ClaimMarker", "claim_marker", "left_out_fits", "left_out_label", "plot_regimen", "plot_timeline",
-           "plot_validation", "row_verdicts"]
+__all__ = ["SECOND_READ_LABEL", "ClaimMarker", "claim_marker", "left_out_fits", "left_out_label", "plot_regimen",
+           "plot_timeline", "plot_validation", "row_verdicts"]
 
 #: the layouts of the figures: "wide" (the CLI's PNGs, a desktop's page), "narrow" (a phone's width: one panel a
 #: row, text :data:`NARROW_CAP_PER_WIDTH` of the width) and "column" (a desktop page's column, 480-1000 px: two
@@ -132,7 +132,7 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
 
 
 def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, side: str | None = None,
-                  layout: str = "wide", table: pd.DataFrame | None = None):
+                  layout: str = "wide", table: pd.DataFrame | None = None, second_reads=()):
     """Plot change versus hours since treatment, one panel per metric (per side when a metric has no mean).
 
     Drawn per panel: the photos (colour = treatment, marker = subject; hollow: a follow-on session's,
@@ -179,6 +179,11 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
         come from the fit without the session of the odd before photo `...`".  Every treatment's legend entry gives
         its row's verdict (:func:`row_verdicts`: a row §16 or §20 made ``inconclusive`` reads so).  None (default):
         every fit as fitted, with its own verdict.
+    second_reads : iterable of (str, str), optional
+        ``(photo, treated_at)`` of the rows that are a session's before photo read a second time, as the previous
+        session's photo at that time (:func:`facemetrics.batch.tables.next_before_rows`): drawn with a square
+        frame around the point and the legend entry :data:`SECOND_READ_LABEL` (a daily user's 24 h points looked
+        like any other photo; docs/validation.md section 12, Round 17).  () (default): none marked.
 
     Returns
     -------
@@ -210,6 +215,7 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
         marker={s: _MARKERS[i % len(_MARKERS)] for i, s in enumerate(sorted(set(df["subject"])))},
     )
     df = df.assign(_follow_on=_follow_on_rows(df, result))  # drawn hollow: left out of the fits
+    df = df.assign(_second=_second_read_rows(df, changes, second_reads))  # framed: a next session's before photo
     style["left_out"] = left_out_fits(result, table)  # §21, §21b: the rows that do not show the fit's figures
     style["verdicts"] = row_verdicts(result, table)  # the legend's verdicts: the rows' (§16, §20-21)
     panels = _timeline_panels(df, result, metrics, side)
@@ -313,6 +319,37 @@ def _follow_on_rows(df: pd.DataFrame, result: SeriesResult) -> np.ndarray:
     rows = zip(df["subject"].astype(str), df["treatment"].astype(str), df["metric"].astype(str),
                df["side"].astype(str), df["treated_at"].fillna("").astype(str).str.strip())
     return np.array([r in keys for r in rows], dtype=bool)
+
+
+#: the legend entry of the points that are a next session's before photo read as the previous session's photo at that
+#: time (:func:`plot_timeline`'s ``second_reads``)
+SECOND_READ_LABEL = "next session's before photo: read also as this session's photo at that time"
+
+
+def _second_read_rows(df: pd.DataFrame, changes: pd.DataFrame, second_reads) -> np.ndarray:
+    """True for each row of ``df`` (the validated rows, shape (n,)) of a row of ``changes`` whose ``(photo,
+    treated_at)`` is one of ``second_reads`` (matched by subject, treatment, ``treated_at`` and hours: the validated
+    rows have no ``photo``)."""
+    keys = {(str(p), str(t).strip()) for p, t in second_reads or ()}
+    need = ("photo", "treated_at", "subject", "treatment", "hours_since_treatment")
+    if not keys or any(c not in changes.columns for c in need) or "treated_at" not in df.columns:
+        return np.zeros(len(df), dtype=bool)
+    at = changes["treated_at"].fillna("").astype(str).str.strip()
+    hit = [(p, t) in keys for p, t in zip(changes["photo"].astype(str), at)]
+    marked = {(str(s), str(tr), t, round(float(h), 6)) for s, tr, t, h, yes in
+              zip(changes["subject"], changes["treatment"], at, pd.to_numeric(changes["hours_since_treatment"],
+                                                                               errors="coerce"), hit) if yes}
+    rows = zip(df["subject"].astype(str), df["treatment"].astype(str), df["treated_at"].fillna("").astype(str).str.strip(),
+               df["hours_since_treatment"].astype(float).round(6))
+    return np.array([r in marked for r in rows], dtype=bool)
+
+
+def _draw_second_reads(ax, sdf: pd.DataFrame, ms: float) -> None:
+    """A square frame around each point of ``sdf`` that is a next session's before photo (``_second``)."""
+    if "_second" in sdf.columns and sdf["_second"].any():
+        twice = sdf[sdf["_second"]]
+        ax.plot(twice["hours_since_treatment"], twice["value"], ls="none", marker="s", ms=ms * 1.9, mfc="none",
+                mec="0.15", mew=1.0, zorder=4, label="_second_read")
 
 
 def _timeline_panels(df: pd.DataFrame, result: SeriesResult, metrics, side) -> list[tuple[str, str]]:
@@ -548,6 +585,7 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
                 later = sdf[sdf["_follow_on"]]
                 ax.plot(later["hours_since_treatment"], later["value"], ls="none", marker=marker[subj], ms=ms,
                         mfc="none", mec=colour[tr], alpha=0.7, zorder=3)
+            _draw_second_reads(ax, sdf, ms)
         for f in fits:
             if f.treatment == tr and f.fit_ok and (f.treatment, f.metric, f.side) not in left_out:
                 _draw_fit(ax, f, grid, colour[tr])
@@ -655,6 +693,8 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
     if "_follow_on" in mdf.columns and mdf["_follow_on"].any():
         handles.append(Line2D([], [], ls="none", marker="o", ms=4, mfc="none", mec="0.3",
                               label="follow-on session: left out of the fit"))
+    if "_second" in mdf.columns and mdf["_second"].any():
+        handles.append(Line2D([], [], ls="none", marker="s", ms=7, mfc="none", mec="0.15", label=SECOND_READ_LABEL))
     if nf is not None:
         label = f"noise floor \u00b1{quantity(nf, unit)}"
         floors = {f.treatment: f.noise_floor for f in fits if f.subject is None and math.isfinite(f.noise_floor)}

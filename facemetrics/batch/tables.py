@@ -8,6 +8,7 @@ import hashlib
 import json
 import math
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from .._version import __version__
@@ -1106,3 +1107,42 @@ def disagreement_floors_notes(change_rows) -> list[str]:
             if part.startswith(MSG_FLOORS_FROM_DISAGREEMENT) and key not in notes:
                 notes[key] = f"{key[0]}, {key[1]}, treated {key[2]}: {part}"
     return list(notes.values())
+
+
+#: the stand-in after photo's time after its session's treatment (:func:`stored_second_reads`)
+_TEN_MIN = timedelta(minutes=10)
+
+
+def stored_second_reads(photos, ok=None) -> dict:
+    """``{photo id: (previous session's treated_at, hours after it, own session has an after photo)}`` of the
+    before photos of a study store's ``photos`` (:meth:`facemetrics.store.Store.photos`' table: ``id``, ``subject``,
+    ``treatment``, ``treated_at``, ``taken_at``, ``role``, ``sha256``) that the report's batch reads a second time, as
+    the previous session's photo at that time (:func:`_next_before_jobs`, by the same pairing; measurements aside:
+    ``ok``, ``{id: bool}``, the photos measured, all when None).  A session with no after photo yet is given one for
+    the rule (the row is made once it has one: the third value says whether it has).  *My study*'s photo table and
+    ``study add`` say this second role (docs/validation.md section 12, Round 17)."""
+    rows, has_post = [], set()
+    for r in photos.to_dict("records"):
+        at, taken = str(r.get("treated_at") or ""), str(r.get("taken_at") or "")
+        role = str(r.get("role") or "") if ok is None or ok.get(r["id"], True) else ""
+        try:
+            h = hours_between(taken, at)
+        except (TypeError, ValueError):
+            h, role = math.nan, ""
+        key = (str(r.get("subject")), str(r.get("treatment")), at)
+        has_post |= {key} if role == "post" else set()
+        rows.append(dict(photo=f"id:{r['id']}", subject=key[0], treatment=key[1], treated_at=at, taken_at=taken,
+                         hours_since_treatment=h, role=role if h == h else "", excluded="",
+                         sha256=str(r.get("sha256") or ""), pixel_sha256=""))
+    for key in {(r["subject"], r["treatment"], r["treated_at"]) for r in rows if r["role"]} - has_post:
+        t = parse_time(key[2])  # the rule's stand-in after photo, 10 min after the treatment
+        if t is not None:
+            rows.append(dict(photo=f"none:{key}", subject=key[0], treatment=key[1], treated_at=key[2],
+                             taken_at=(t + _TEN_MIN).isoformat(), hours_since_treatment=10 / 60, role="post",
+                             excluded="", sha256=f"none:{key}", pixel_sha256=""))
+    out = {}
+    for r, _ in _comparison_jobs(rows):
+        if r.get("_next_session") and r["photo"].startswith("id:"):
+            out[int(r["photo"][3:])] = (str(r["treated_at"]), float(r["hours_since_treatment"]),
+                                        (r["subject"], r["treatment"], str(r["_next_session"])) in has_post)
+    return out

@@ -85,6 +85,10 @@ class TimelineFits:
         :attr:`~facemetrics.batch.series_read.SeriesReading.table`): give it to
         :func:`~facemetrics.plots.plot_timeline` (``table=``) so that a row with no figure (§21b) has no curve
         there either, as in ``timeline.png``.
+    second_reads : tuple of (str, str)
+        ``(photo, treated_at)`` of the rows that are a next session's before photo read a second time
+        (:func:`second_reads`): give it to :func:`~facemetrics.plots.plot_timeline` (``second_reads=``) so that
+        they are marked as in ``timeline.png``.
     """
 
     changes: pd.DataFrame
@@ -92,6 +96,7 @@ class TimelineFits:
     levels: pd.DataFrame | None = None
     regimen: pd.DataFrame | None = None
     table: pd.DataFrame | None = None
+    second_reads: tuple = ()
 
 
 def _first_clause(message: str) -> str:
@@ -229,7 +234,9 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
         table = pd.concat([table.assign(kind="decay"), regimen.astype(object)], ignore_index=True)
     files = {"timeline.csv": csv_bytes(table)}
     # the rows as read: a row whose figures are left empty (§21b) has no curve either (marked as facemetrics')
-    files["timeline.png"] = figure_png(plot_timeline(data, result, table=reading.table), dpi=110)
+    twice_rows = second_reads(batch_dir, changes)  # a next session's before photo: marked in the figure
+    files["timeline.png"] = figure_png(plot_timeline(data, result, table=reading.table, second_reads=twice_rows),
+                                       dpi=110)
     same = _same_picture_notes(batch_dir, changes, reg_changes)  # the zeros of a copy, left out of the fits
     disagree = _disagreement_lines(changes, reg_changes)  # before photos that disagree, as the batch says them
     left = _uncertain_notes(table, changes, reg_changes)  # every comparison left out as 'uncertain', and why
@@ -253,7 +260,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     table.attrs["before_notes"] = before  # and the before photos to retake (§20, §21)
     table.attrs["next_before_note"] = twice  # and the before photos read also as the earlier session's (Round 16)
     fits = TimelineFits(data, result, *((levels, regimen) if regimen_png is not None else (None, None)),
-                        table=reading.table)
+                        table=reading.table, second_reads=twice_rows)
     return result, table, files, fits
 
 
@@ -503,6 +510,22 @@ def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:
 
     with_value = comparisons(finite)
     return regimen_no_fit_note(len(with_value), len(comparisons(chosen) - with_value))
+
+
+def second_reads(batch_dir, changes: list[dict] | None = None) -> tuple[tuple[str, str], ...]:
+    """``(photo, treated_at)`` of the changes of the batch in ``batch_dir`` that are a session's before photo read
+    as the previous session's photo at that time (:func:`facemetrics.batch.tables.next_before_rows` of its
+    ``photos.csv`` and ``changes.csv``; ``changes``: its :func:`_change_records` when already read); () when none or
+    unreadable."""
+    from .tables import next_before_rows
+
+    try:
+        photos = pd.read_csv(Path(batch_dir) / "photos.csv", keep_default_na=False, dtype=_TEXT, usecols=["photo", "role"])
+    except (OSError, ValueError):
+        return ()
+    changes = _change_records(batch_dir) if changes is None else changes
+    rows = next_before_rows(changes or [], photos.to_dict("records"))
+    return tuple((str(r.get("photo")), str(r.get("treated_at") or "").strip()) for r in rows)
 
 
 def next_before_text(batch_dir, changes: list[dict] | None = None) -> str:
