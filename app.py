@@ -1972,12 +1972,12 @@ def study_figures(fits) -> dict[str, bytes]:
     out = {}
     try:
         # drawn from the rows as read, as timeline.png (a row §21 or §21b changed: no curve; the legend's verdicts)
-        twice = getattr(fits, "second_reads", ())  # a next session's before photo, marked as in timeline.png
-        out["timeline.png"] = png_bytes_of_figure(fm_plots.plot_timeline(
-            fits.changes, fits.result, layout="narrow", table=fits.table, second_reads=twice), fm_plots.NARROW_DPI)
+        # (a next session's before photo read twice is marked: fits.changes' second_read column, as in timeline.png)
+        out["timeline.png"] = png_bytes_of_figure(fm_plots.plot_timeline(fits.changes, fits.result, layout="narrow",
+                                                                         table=fits.table), fm_plots.NARROW_DPI)
         # a desktop's column: two panels a row (the narrow one was about 2700 px tall in 437 px at 1366 x 768)
-        out[STUDY_TIMELINE_COLUMN] = png_bytes_of_figure(fm_plots.plot_timeline(
-            fits.changes, fits.result, layout="column", table=fits.table, second_reads=twice), fm_plots.NARROW_DPI)
+        out[STUDY_TIMELINE_COLUMN] = png_bytes_of_figure(
+            fm_plots.plot_timeline(fits.changes, fits.result, layout="column", table=fits.table), fm_plots.NARROW_DPI)
         if fits.regimen is not None:
             out["regimen.png"] = png_bytes_of_figure(fm_plots.plot_regimen(fits.levels, fits.regimen,
                                                                            layout="narrow"), fm_plots.NARROW_DPI)

@@ -132,7 +132,7 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
 
 
 def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, side: str | None = None,
-                  layout: str = "wide", table: pd.DataFrame | None = None, second_reads=()):
+                  layout: str = "wide", table: pd.DataFrame | None = None):
     """Plot change versus hours since treatment, one panel per metric (per side when a metric has no mean).
 
     Drawn per panel: the photos (colour = treatment, marker = subject; hollow: a follow-on session's,
@@ -153,6 +153,11 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     ----------
     changes : pandas.DataFrame
         The table given to :func:`facemetrics.decay.analyze_series`.
+        An optional bool column ``second_read`` marks the rows that are a session's before photo read a second time,
+        as the previous session's photo at that time (:func:`facemetrics.batch.tables.next_before_rows`;
+        :func:`facemetrics.batch.run_timeline` sets it): drawn with a square frame around the point and the legend
+        entry :data:`SECOND_READ_LABEL` (a daily user's 24 h points looked like any other photo; docs/validation.md
+        section 12, Round 17).
     result : SeriesResult
         Its result.
     path : str or os.PathLike, optional
@@ -179,12 +184,6 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
         come from the fit without the session of the odd before photo `...`".  Every treatment's legend entry gives
         its row's verdict (:func:`row_verdicts`: a row §16 or §20 made ``inconclusive`` reads so).  None (default):
         every fit as fitted, with its own verdict.
-    second_reads : iterable of (str, str), optional
-        ``(photo, treated_at)`` of the rows that are a session's before photo read a second time, as the previous
-        session's photo at that time (:func:`facemetrics.batch.tables.next_before_rows`): drawn with a square
-        frame around the point and the legend entry :data:`SECOND_READ_LABEL` (a daily user's 24 h points looked
-        like any other photo; docs/validation.md section 12, Round 17).  () (default): none marked.
-
     Returns
     -------
     matplotlib.figure.Figure
@@ -215,7 +214,7 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
         marker={s: _MARKERS[i % len(_MARKERS)] for i, s in enumerate(sorted(set(df["subject"])))},
     )
     df = df.assign(_follow_on=_follow_on_rows(df, result))  # drawn hollow: left out of the fits
-    df = df.assign(_second=_second_read_rows(df, changes, second_reads))  # framed: a next session's before photo
+    df = df.assign(_second=_second_read_rows(df, changes))  # framed: a next session's before photo read twice
     style["left_out"] = left_out_fits(result, table)  # §21, §21b: the rows that do not show the fit's figures
     style["verdicts"] = row_verdicts(result, table)  # the legend's verdicts: the rows' (§16, §20-21)
     panels = _timeline_panels(df, result, metrics, side)
@@ -322,23 +321,20 @@ def _follow_on_rows(df: pd.DataFrame, result: SeriesResult) -> np.ndarray:
 
 
 #: the legend entry of the points that are a next session's before photo read as the previous session's photo at that
-#: time (:func:`plot_timeline`'s ``second_reads``)
+#: time (a true ``second_read`` of :func:`plot_timeline`'s ``changes``)
 SECOND_READ_LABEL = "next session's before photo: read also as this session's photo at that time"
 
 
-def _second_read_rows(df: pd.DataFrame, changes: pd.DataFrame, second_reads) -> np.ndarray:
-    """True for each row of ``df`` (the validated rows, shape (n,)) of a row of ``changes`` whose ``(photo,
-    treated_at)`` is one of ``second_reads`` (matched by subject, treatment, ``treated_at`` and hours: the validated
-    rows have no ``photo``)."""
-    keys = {(str(p), str(t).strip()) for p, t in second_reads or ()}
-    need = ("photo", "treated_at", "subject", "treatment", "hours_since_treatment")
-    if not keys or any(c not in changes.columns for c in need) or "treated_at" not in df.columns:
+def _second_read_rows(df: pd.DataFrame, changes: pd.DataFrame) -> np.ndarray:
+    """True for each row of ``df`` (the validated rows, shape (n,)) of a row of ``changes`` whose ``second_read`` is
+    true (matched by subject, treatment, ``treated_at`` and hours: the validated rows keep no other column)."""
+    need = ("second_read", "treated_at", "subject", "treatment", "hours_since_treatment")
+    if any(c not in changes.columns for c in need) or "treated_at" not in df.columns:
         return np.zeros(len(df), dtype=bool)
     at = changes["treated_at"].fillna("").astype(str).str.strip()
-    hit = [(p, t) in keys for p, t in zip(changes["photo"].astype(str), at)]
+    hours = pd.to_numeric(changes["hours_since_treatment"], errors="coerce")
     marked = {(str(s), str(tr), t, round(float(h), 6)) for s, tr, t, h, yes in
-              zip(changes["subject"], changes["treatment"], at, pd.to_numeric(changes["hours_since_treatment"],
-                                                                               errors="coerce"), hit) if yes}
+              zip(changes["subject"], changes["treatment"], at, hours, changes["second_read"]) if yes is True or yes == 1}
     rows = zip(df["subject"].astype(str), df["treatment"].astype(str), df["treated_at"].fillna("").astype(str).str.strip(),
                df["hours_since_treatment"].astype(float).round(6))
     return np.array([r in marked for r in rows], dtype=bool)

@@ -26,10 +26,11 @@ def test_the_timeline_figure_frames_the_before_photos_read_twice_and_names_them_
     jobs = _comparison_jobs(rows)
     changes = _simulated(jobs, _fading)
     res = analyze_series(changes, n_boot=0, seed=0)
-    twice = [(r["photo"], r["treated_at"]) for r, _ in jobs if r.get("_next_session")]
+    twice = {(r["photo"], r["treated_at"]) for r, _ in jobs if r.get("_next_session")}
     assert len(twice) == 2
+    marked = changes.assign(second_read=[(p, t) in twice for p, t in zip(changes["photo"], changes["treated_at"])])
     for layout in ("wide", "narrow"):
-        fig = plot_timeline(changes, res, layout=layout, second_reads=twice)
+        fig = plot_timeline(marked, res, layout=layout)
         assert any(LABEL in t.replace("\n", " ") for t in _labels(fig)), _labels(fig)
         framed = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_label() == "_second_read"]
         assert len(framed) == 1 and framed[0].get_marker() == "s" and len(framed[0].get_xdata()) == 2
@@ -52,7 +53,8 @@ def test_run_timeline_marks_them_in_timeline_png_and_hands_them_to_the_app(tmp_p
                        messages="", baseline_photos="") for r, _ in jobs]).to_csv(out / "changes.csv", index=False)
     got = []
     run_timeline(out, n_boot=0, seed=0, fits_done=got.append)
-    assert sorted(p for p, _ in got[0].second_reads) == ["me_d2_pre.jpg", "me_d3_pre.jpg"]
+    drawn = got[0].changes
+    assert sorted(drawn.loc[drawn["second_read"], "photo"].unique()) == ["me_d2_pre.jpg", "me_d3_pre.jpg"]
 
 
 def _store_rows(days=3, post_last=True):

@@ -73,7 +73,9 @@ class TimelineFits:
     Attributes
     ----------
     changes : pandas.DataFrame
-        The ``long.csv`` rows fitted (tidy: one row per photo, metric and side; values in each row's ``unit``).
+        The ``long.csv`` rows fitted (tidy: one row per photo, metric and side; values in each row's ``unit``), with
+        a bool column ``second_read`` when some are a next session's before photo read a second time (marked in the
+        figures: :func:`facemetrics.plots.plot_timeline`).
     result : facemetrics.decay.SeriesResult
         Their decay fits.
     levels : pandas.DataFrame or None
@@ -85,10 +87,6 @@ class TimelineFits:
         :attr:`~facemetrics.batch.series_read.SeriesReading.table`): give it to
         :func:`~facemetrics.plots.plot_timeline` (``table=``) so that a row with no figure (§21b) has no curve
         there either, as in ``timeline.png``.
-    second_reads : tuple of (str, str)
-        ``(photo, treated_at)`` of the rows that are a next session's before photo read a second time
-        (:func:`second_reads`): give it to :func:`~facemetrics.plots.plot_timeline` (``second_reads=``) so that
-        they are marked as in ``timeline.png``.
     """
 
     changes: pd.DataFrame
@@ -96,7 +94,6 @@ class TimelineFits:
     levels: pd.DataFrame | None = None
     regimen: pd.DataFrame | None = None
     table: pd.DataFrame | None = None
-    second_reads: tuple = ()
 
 
 def _first_clause(message: str) -> str:
@@ -234,9 +231,11 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
         table = pd.concat([table.assign(kind="decay"), regimen.astype(object)], ignore_index=True)
     files = {"timeline.csv": csv_bytes(table)}
     # the rows as read: a row whose figures are left empty (§21b) has no curve either (marked as facemetrics')
-    twice_rows = second_reads(batch_dir, changes)  # a next session's before photo: marked in the figure
-    files["timeline.png"] = figure_png(plot_timeline(data, result, table=reading.table, second_reads=twice_rows),
-                                       dpi=110)
+    twice = set(second_reads(batch_dir, changes))  # a next session's before photo read twice: marked in the figure
+    drawn = data.assign(second_read=[(str(p), str(t).strip()) in twice for p, t in
+                                     zip(data["photo"], data["treated_at"].fillna(""))]) \
+        if twice and {"photo", "treated_at"} <= set(data.columns) else data
+    files["timeline.png"] = figure_png(plot_timeline(drawn, result, table=reading.table), dpi=110)
     same = _same_picture_notes(batch_dir, changes, reg_changes)  # the zeros of a copy, left out of the fits
     disagree = _disagreement_lines(changes, reg_changes)  # before photos that disagree, as the batch says them
     left = _uncertain_notes(table, changes, reg_changes)  # every comparison left out as 'uncertain', and why
@@ -259,8 +258,8 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     table.attrs["expression_kept_notes"] = kept  # and the comparisons fitted with the warning 'expression may differ'
     table.attrs["before_notes"] = before  # and the before photos to retake (§20, §21)
     table.attrs["next_before_note"] = twice  # and the before photos read also as the earlier session's (Round 16)
-    fits = TimelineFits(data, result, *((levels, regimen) if regimen_png is not None else (None, None)),
-                        table=reading.table, second_reads=twice_rows)
+    fits = TimelineFits(drawn, result, *((levels, regimen) if regimen_png is not None else (None, None)),
+                        table=reading.table)
     return result, table, files, fits
 
 
