@@ -384,6 +384,28 @@ def _decide_monotone(s: pd.DataFrame) -> tuple[bool, list[str]]:
         f"{'kept' if d else 'broken'}"]
 
 
+def _monotone_harms(s: pd.DataFrame, half: str = "tuning") -> tuple[bool, list[str]]:
+    """Section 22d's rule for ``monotone`` against ``pooled`` on the rebound truths (one half of the summary ``s``):
+    it harms iff on some rebound cell (design x truth x row) (a) its right-verdict rate is lower by more than 5
+    points, (b) its wrong-verdict rate is above 5 % where ``pooled``'s is not, or (c) the sessions it pools that
+    should be dropped exceed ``pooled``'s by more than 1 % of the cell's later sessions."""
+    t = s[(s["half"] == half) & s["truth"].isin(REBOUND)].set_index(["design", "truth", "row", "rule"])
+    old, new = t.xs("pooled", level="rule"), t.xs("monotone", level="rule")
+    loss = old["right"] - new["right"]
+    a = loss > 0.05 + 1e-9
+    b = (new["wrong"] > 0.05 + 1e-9) & (old["wrong"] <= 0.05 + 1e-9)
+    extra = new["pool_wrong"] - old["pool_wrong"]
+    c = extra > 0.01 * new["later"] + 1e-9
+    return bool(a.any() or b.any() or c.any()), [
+        f"(a) largest loss of right verdicts {100 * loss.max():.1f} points ({loss.idxmax()}); over 5: "
+        f"{list(a[a].index) or 'none'}",
+        f"(b) wrong rates above 5 % where pooled's was not: {list(b[b].index) or 'none'}",
+        f"(c) sessions pooled that should be dropped {int(old['pool_wrong'].sum())} -> {int(new['pool_wrong'].sum())}"
+        f" of {int(new['later'].sum())} later sessions; largest excess {int(extra.max())} ({extra.idxmax()}); "
+        f"over 1 % of a cell's: {list(c[c].index) or 'none'}",
+        f"    sessions dropped that should be pooled {int(old['drop_wrong'].sum())} -> {int(new['drop_wrong'].sum())}"]
+
+
 def _decide_one(s: pd.DataFrame, rule: str) -> tuple[bool, list[str]]:
     t = s[s["half"] == "tuning"].set_index(["design", "truth", "row", "rule"])
     old = t.xs("pooled", level="rule")
@@ -583,6 +605,10 @@ def main(argv=None) -> int:
         ship, notes = decide_min_photos(s)
         ship = "MIN_PHOTOS 5" if ship else "MIN_PHOTOS stays 6"
     print(f"\ndecision (tuning half): {ship}\n  " + "\n  ".join(notes))
+    if args.part == "follow_on" and "monotone" in rules and set(REBOUND) & set(df["truth"]):
+        harms, why = _monotone_harms(s)
+        print(f"\nsection 22d (tuning half, rebound truths): monotone {'HARMS' if harms else 'does not harm'}\n  "
+              + "\n  ".join(why))
     return 0
 
 
