@@ -112,6 +112,20 @@ a smaller gap stays gone), decided by ``_decide_monotone``::
 sessions dropped that should be pooled 922 -> 813 of 3120 (held out 919 -> 805), none more pooled that should be
 dropped.  ``pooled`` without the next-before rows (``--no-next-before``, 40 studies) against with: wrongly dropped
 sessions 753 -> 462 of 1560 on 20 tuning studies a cell; ``home48`` ``all_fade``'s pooled row 45 -> 85 % right.
+
+Task e2 (docs/validation.md section 22d; rule, truths and seed base written there before the run): three rebound
+truths (``dip``: a lift then a dip 0.5 mm below baseline at 48 h, gone by a week; ``return``: a lift then a rise to
+0.4 mm from 24 to 72 h; ``late_return``: a rise to 0.6 mm from 48 to 120 h; the sessions' courses add up), a later
+session's carry beyond the margin of either sign counted as one to drop, ``_monotone_harms``::
+
+    PYTHONPATH=. nice -n 5 python bench/bench_follow_on_subject.py --studies 40 --first-study 0 \
+        --seed-base 2026120757 --truths all_dip all_return all_late_return --rules pooled,monotone \
+        --show tuning --designs DESIGN --csv /tmp/e2/fo_DESIGN_0.csv      # then --first-study 40; 503-662 s a chunk
+    PYTHONPATH=. nice -n 5 python bench/bench_follow_on_subject.py --part first_session --studies 40 \
+        --seed-base 2026120757                                          # the first sessions alone (part 5)
+
+``MONOTONE`` harmed by (c): ``home48`` ``all_late_return`` pooled 66 -> 69 of 240 later sessions that should be
+dropped; so it now needs the earlier effect shown gone at least ``carryover.MONOTONE_MIN_GAP_H`` (120 h) after it.
 """
 
 from __future__ import annotations
