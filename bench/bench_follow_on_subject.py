@@ -112,6 +112,20 @@ a smaller gap stays gone), decided by ``_decide_monotone``::
 sessions dropped that should be pooled 922 -> 813 of 3120 (held out 919 -> 805), none more pooled that should be
 dropped.  ``pooled`` without the next-before rows (``--no-next-before``, 40 studies) against with: wrongly dropped
 sessions 753 -> 462 of 1560 on 20 tuning studies a cell; ``home48`` ``all_fade``'s pooled row 45 -> 85 % right.
+
+Task e2 (docs/validation.md section 22d; rule, truths and seed base written there before the run): three rebound
+truths (``dip``: a lift then a dip 0.5 mm below baseline at 48 h, gone by a week; ``return``: a lift then a rise to
+0.4 mm from 24 to 72 h; ``late_return``: a rise to 0.6 mm from 48 to 120 h; the sessions' courses add up), a later
+session's carry beyond the margin of either sign counted as one to drop, ``_monotone_harms``::
+
+    PYTHONPATH=. nice -n 5 python bench/bench_follow_on_subject.py --studies 40 --first-study 0 \
+        --seed-base 2026120757 --truths all_dip all_return all_late_return --rules pooled,monotone \
+        --show tuning --designs DESIGN --csv /tmp/e2/fo_DESIGN_0.csv      # then --first-study 40; 503-662 s a chunk
+    PYTHONPATH=. nice -n 5 python bench/bench_follow_on_subject.py --part first_session --studies 40 \
+        --seed-base 2026120757                                          # the first sessions alone (part 5)
+
+``MONOTONE`` harmed by (c): ``home48`` ``all_late_return`` pooled 66 -> 69 of 240 later sessions that should be
+dropped; so it now needs the earlier effect shown gone at least ``carryover.MONOTONE_MIN_GAP_H`` (120 h) after it.
 """
 
 from __future__ import annotations
@@ -145,16 +159,47 @@ START = datetime(2026, 11, 2, 9, 0)
 #: Round 14's rf user: 0.057 mm a session day)
 BUILD_MM = 0.06
 
+#: the rebound truths' sizes (mm, times the subject's ``f``; docs/validation.md section 22d): the lift, the dip's depth
+#: at its trough (48 h), the delayed rises' plateaus
+LIFT_MM, DIP_MM, RETURN_MM, LATE_MM = 1.0, 0.5, 0.4, 0.6
+
+
+def _smoothstep(t, start, end):
+    """0 before ``start``, 1 after ``end`` (hours), a smooth rise between."""
+    x = np.clip((np.asarray(t, float) - start) / (end - start), 0.0, 1.0)
+    return x * x * (3.0 - 2.0 * x)
+
+
+def _trough(t, at=48.0, k=6.0):
+    """A dip's shape: 0 at treatment, 1 at ``at`` hours, back near 0 by a week (0.31 at 24 h, 0.16 at 96 h)."""
+    x = np.asarray(t, float) / at
+    return np.where(x > 0, np.clip(x, 0, None) ** k * np.exp(k * (1.0 - x)), 0.0)
+
+
+def _lift(t):
+    return LIFT_MM * np.exp2(-np.asarray(t, float) / 3.0)
+
+
 KINDS = {
     "fade": lambda t: 1.5 * np.exp2(-np.asarray(t, float) / 6.0),
     "last": lambda t: 1.5 + 0.5 * np.exp2(-np.asarray(t, float) / 3.0),
     "none": lambda t: np.zeros_like(np.asarray(t, float)),
     "build": lambda t: np.full_like(np.asarray(t, float), BUILD_MM),
+    # rebound truths (section 22d): not the model's curve, which moves one way in time
+    "dip": lambda t: _lift(t) - DIP_MM * _trough(t),
+    "return": lambda t: _lift(t) + RETURN_MM * _smoothstep(t, 24.0, 72.0),
+    "late_return": lambda t: _lift(t) + LATE_MM * _smoothstep(t, 48.0, 120.0),
 }
+#: kinds whose sessions' courses add up (each treatment's dip or delayed rise on top of the earlier ones'), not the
+#: ceiling rule's maximum
+ADDITIVE = ("build", "dip", "return", "late_return")
 #: kinds whose right verdict is ``inconclusive`` (no lift beyond the margin: "nothing to fade")
 NO_LIFT = ("none", "build")
 STUDIES = {"all_fade": ("fade",) * 3, "all_last": ("last",) * 3, "fade_none": ("fade", "none"),
-           "fade_last": ("fade", "last"), "all_build": ("build",) * 3}
+           "fade_last": ("fade", "last"), "all_build": ("build",) * 3,
+           "all_dip": ("dip",) * 3, "all_return": ("return",) * 3, "all_late_return": ("late_return",) * 3}
+#: the rebound truths (section 22d)
+REBOUND = ("all_dip", "all_return", "all_late_return")
 #: ``name: (gap between sessions h, photo times h, before photos, jitter)``
 DESIGNS = {
     "clinic6": (168.0, (0.0, 1.0, 2.0, 6.0, 24.0, 48.0), 1, "clinic"),
@@ -181,7 +226,7 @@ def _state(kind, f, s, at, treated):
     """The subject's true change at absolute hours ``at`` (array) under the ceiling rule (``build``: the sessions'
     changes add up)."""
     g = KINDS[kind]
-    combine = np.add if kind == "build" else np.maximum
+    combine = np.add if kind in ADDITIVE else np.maximum
     at = np.atleast_1d(np.asarray(at, float))
     out = np.zeros_like(at)
     for tk in treated:
@@ -279,7 +324,7 @@ def run_follow_on(studies, designs=tuple(DESIGNS), truths=tuple(STUDIES), seed_b
                                              pool_wrong=0, later=0))
                             continue
                         info = subjects[fit.subject]
-                        should = {w for w, c in info["carries"].items() if c >= MARGIN}
+                        should = {w for w, c in info["carries"].items() if abs(c) >= MARGIN}
                         mine = {w for (s, w) in dropped if s == fit.subject}
                         recs.append(dict(base, row=info["kind"], answer=_own_answer(info["kind"], info["own24"]),
                                          verdict=fit.verdict, covered=_covers(fit, info["own24"]),
@@ -353,6 +398,28 @@ def _decide_monotone(s: pd.DataFrame) -> tuple[bool, list[str]]:
         f"{'kept' if d else 'broken'}"]
 
 
+def _monotone_harms(s: pd.DataFrame, half: str = "tuning") -> tuple[bool, list[str]]:
+    """Section 22d's rule for ``monotone`` against ``pooled`` on the rebound truths (one half of the summary ``s``):
+    it harms iff on some rebound cell (design x truth x row) (a) its right-verdict rate is lower by more than 5
+    points, (b) its wrong-verdict rate is above 5 % where ``pooled``'s is not, or (c) the sessions it pools that
+    should be dropped exceed ``pooled``'s by more than 1 % of the cell's later sessions."""
+    t = s[(s["half"] == half) & s["truth"].isin(REBOUND)].set_index(["design", "truth", "row", "rule"])
+    old, new = t.xs("pooled", level="rule"), t.xs("monotone", level="rule")
+    loss = old["right"] - new["right"]
+    a = loss > 0.05 + 1e-9
+    b = (new["wrong"] > 0.05 + 1e-9) & (old["wrong"] <= 0.05 + 1e-9)
+    extra = new["pool_wrong"] - old["pool_wrong"]
+    c = extra > 0.01 * new["later"] + 1e-9
+    return bool(a.any() or b.any() or c.any()), [
+        f"(a) largest loss of right verdicts {100 * loss.max():.1f} points ({loss.idxmax()}); over 5: "
+        f"{list(a[a].index) or 'none'}",
+        f"(b) wrong rates above 5 % where pooled's was not: {list(b[b].index) or 'none'}",
+        f"(c) sessions pooled that should be dropped {int(old['pool_wrong'].sum())} -> {int(new['pool_wrong'].sum())}"
+        f" of {int(new['later'].sum())} later sessions; largest excess {int(extra.max())} ({extra.idxmax()}); "
+        f"over 1 % of a cell's: {list(c[c].index) or 'none'}",
+        f"    sessions dropped that should be pooled {int(old['drop_wrong'].sum())} -> {int(new['drop_wrong'].sum())}"]
+
+
 def _decide_one(s: pd.DataFrame, rule: str) -> tuple[bool, list[str]]:
     t = s[s["half"] == "tuning"].set_index(["design", "truth", "row", "rule"])
     old = t.xs("pooled", level="rule")
@@ -373,6 +440,52 @@ def _decide_one(s: pd.DataFrame, rule: str) -> tuple[bool, list[str]]:
     notes.append(f"(c) fade_none: best gain of right verdicts {100 * gain:.0f} points; sessions dropped that "
                  f"should be pooled {dw_old} -> {dw_new}: {'helps' if c else 'does not clearly help'}")
     return a and b and c, notes
+
+
+def population_at(kinds, hours) -> float:
+    """The population's true change ``hours`` after one treatment (mean over the kinds and the time scale)."""
+    return float(np.mean([np.sum(_GH_W * KINDS[k](hours / np.exp(0.3 * _GH_X))) for k in kinds]))
+
+
+def run_first_session(studies, designs=tuple(DESIGNS), truths=REBOUND, seed_base=SEED) -> pd.DataFrame:
+    """Section 22d, for the record: the first sessions alone (every subject pooled; with and without the next
+    session's before photo as their row) under each truth: the 24 h verdict and the fitted curve at 48 and 96 h
+    against the truth there.  The studies are part 1's (the same seeds), their later sessions' rows dropped."""
+    recs = []
+    for di, design in enumerate(DESIGNS):
+        for ti, truth in enumerate(STUDIES):
+            if design not in designs or truth not in truths:
+                continue
+            kinds = STUDIES[truth]
+            pop = {h: population_at(kinds, h) for h in (24.0, 48.0, 96.0)}
+            for k in studies:
+                rng = np.random.default_rng(np.random.SeedSequence([seed_base, 1, di, ti, k]))
+                table, _ = simulate_study(rng, design, kinds)
+                first = table[table["photo"].str.contains("/s0/")]
+                nb = np.isclose(first["hours_since_treatment"], DESIGNS[design][0] - 0.25)  # the next-before rows
+                for rows, data in (("first", first[~nb]), ("first+next", first)):
+                    fit = analyze_series(data, per_subject=False, n_boot=N_BOOT, seed=k).fits[0]
+                    at = fit.curve(np.array([48.0, 96.0]))[0] if fit.fit_ok else (math.nan, math.nan)
+                    recs.append(dict(design=design, truth=truth, study=k, rows=rows,
+                                     half="tuning" if k % 2 == 0 else "held_out", verdict=fit.verdict,
+                                     change_24h=fit.change_24h, true_24h=pop[24.0], fit_48h=float(at[0]),
+                                     true_48h=pop[48.0], fit_96h=float(at[1]), true_96h=pop[96.0],
+                                     lasting=fit.lasting, source=fit.change_24h_source,
+                                     reason=str(fit.reason)[:160]))
+    return pd.DataFrame(recs)
+
+
+def summarise_first_session(df: pd.DataFrame) -> pd.DataFrame:
+    """Per half × design × truth × rows: the verdicts' shares (%), the mean fitted 24/48/96 h change against the
+    truth there (mm)."""
+    g = df.groupby(["half", "design", "truth", "rows"], sort=False)
+    out = g.agg(n=("verdict", "size"), fades=("verdict", lambda v: 100 * (v == FADES).mean()),
+                persists=("verdict", lambda v: 100 * (v == PERSISTS).mean()),
+                inconclusive=("verdict", lambda v: 100 * (v == INCONCLUSIVE).mean()),
+                fit_24h=("change_24h", "mean"), true_24h=("true_24h", "first"), fit_48h=("fit_48h", "mean"),
+                true_48h=("true_48h", "first"), fit_96h=("fit_96h", "mean"), true_96h=("true_96h", "first"),
+                lasting=("lasting", "mean"), photos_18_30h=("source", lambda v: 100 * (v == "photos_18_30h").mean()))
+    return out.round(2).reset_index()
 
 
 def run_min_photos(studies, seed_base=SEED) -> pd.DataFrame:
@@ -450,7 +563,9 @@ def markdown(s: pd.DataFrame, keys) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--part", choices=("follow_on", "min_photos"), default="follow_on")
+    ap.add_argument("--part", choices=("follow_on", "min_photos", "first_session"), default="follow_on")
+    ap.add_argument("--truths", nargs="*", default=None,
+                    help="study truths of part follow_on (default all) or first_session (default the rebound ones)")
     ap.add_argument("--studies", type=int, default=16, help="studies per cell (even: tuning, odd: held out)")
     ap.add_argument("--first-study", type=int, default=0,
                     help="index of the first study (studies first .. first + studies - 1: a long run in chunks)")
@@ -478,8 +593,11 @@ def main(argv=None) -> int:
     if args.from_csv:
         df = pd.read_csv(args.from_csv, keep_default_na=False)
     elif args.part == "follow_on":
-        df = run_follow_on(studies, tuple(args.designs), seed_base=args.seed_base, rules=rules,
-                           next_before=args.next_before)
+        df = run_follow_on(studies, tuple(args.designs), truths=tuple(args.truths or STUDIES),
+                           seed_base=args.seed_base, rules=rules, next_before=args.next_before)
+    elif args.part == "first_session":
+        df = run_first_session(studies, tuple(args.designs), truths=tuple(args.truths or REBOUND),
+                               seed_base=args.seed_base)
     else:
         df = run_min_photos(studies, seed_base=args.seed_base)
     if args.csv:
@@ -488,6 +606,9 @@ def main(argv=None) -> int:
           f"{'on' if args.next_before else 'off'}; margin {MARGIN} mm, "
           f"noise {SD_BASE} mm per session's "
           f"before photo + {SD_PHOTO} mm per photo, n_boot {N_BOOT}")
+    if args.part == "first_session":
+        print(summarise_first_session(df).to_string())
+        return 0
     if args.part == "follow_on":
         s = summarise_follow_on(df)
         print(markdown(s if args.show == "both" else s[s["half"] == args.show], ["design", "truth", "row", "rule"]))
@@ -498,6 +619,10 @@ def main(argv=None) -> int:
         ship, notes = decide_min_photos(s)
         ship = "MIN_PHOTOS 5" if ship else "MIN_PHOTOS stays 6"
     print(f"\ndecision (tuning half): {ship}\n  " + "\n  ".join(notes))
+    if args.part == "follow_on" and "monotone" in rules and set(REBOUND) & set(df["truth"]):
+        harms, why = _monotone_harms(s)
+        print(f"\nsection 22d (tuning half, rebound truths): monotone {'HARMS' if harms else 'does not harm'}\n  "
+              + "\n  ".join(why))
     return 0
 
 

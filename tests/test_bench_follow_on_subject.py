@@ -88,3 +88,49 @@ def test_the_monotone_rule_is_run_and_decided_by_section_22cs_rule():
     assert [n[:14] for n in notes] == ["monotone: (a) ", "monotone: (b) ", "monotone: (c) ", "monotone: (d) "]
     mono, pooled = (df[df["rule"] == r].reset_index(drop=True) for r in ("monotone", "pooled"))
     assert (mono["drop_wrong"] <= pooled["drop_wrong"]).all()  # it only pools sessions pooled drops
+
+
+def test_the_rebound_truths_turn_back_and_a_carry_below_baseline_counts_as_one_to_drop(monkeypatch):
+    """Section 22d: the rebound kinds are not the model's one-way curve (a dip below baseline at 48 h, a delayed rise
+    after a fade); their sessions' courses add up; a later session whose before photo lies 0.3 mm or more *below*
+    baseline should be dropped too (before e2 only a carry above +0.3 mm counted)."""
+    import numpy as np
+
+    dip, ret, late = (b.KINDS[k](np.array([24.0, 48.0, 96.0, 168.0])) for k in ("dip", "return", "late_return"))
+    assert abs(dip[0]) < b.MARGIN < -dip[1] and abs(dip[3]) < 0.01  # inside at 24 h, 0.5 mm below at 48 h, gone
+    assert abs(ret[0]) < b.MARGIN and ret[1] < b.MARGIN < ret[2]  # inside at 24 and 48 h, beyond at 96 h
+    assert abs(late[1]) < 0.01 and late[2] > b.MARGIN
+    assert b._state("dip", 1.0, 1.0, [95.75], [0.0, 48.0])[0] == pytest.approx(
+        float(b.KINDS["dip"](np.array([95.75]))[0] + b.KINDS["dip"](np.array([47.75]))[0]))
+    rng = np.random.default_rng(np.random.SeedSequence([7, 1, 2, 5, 0]))  # run_follow_on's home48 all_dip study 0
+    _, subjects = b.simulate_study(rng, "home48", ("dip",) * 3)
+    assert all(c < -b.MARGIN for v in subjects.values() for c in v["carries"].values())  # all 6 should be dropped
+    seen = []
+    analyze = b.analyze_series
+
+    def spy(*a, **kw):
+        seen.append(analyze(*a, **kw))
+        return seen[-1]
+
+    monkeypatch.setattr(b, "analyze_series", spy)
+    df = b.run_follow_on(range(1), designs=("home48",), truths=("all_dip",), rules=("pooled",), seed_base=7)
+    rows = df[df["row"] == "dip"]
+    dropped = len({(x.subject, x.treated_at) for x in seen[0].follow_on})
+    assert int(rows["later"].sum()) == 6
+    # before e2 (only carries >= +0.3 mm counted) every dropped session was counted "dropped, should pool"
+    assert int(rows["drop_wrong"].sum()) == 0 and int(rows["pool_wrong"].sum()) == 6 - dropped
+
+
+def test_the_harm_rule_of_section_22d_flags_each_of_its_three_conditions():
+    base = dict(half="tuning", design="home48", truth="all_return", row="return", n=120, inconclusive=0.0,
+                coverage=1.0, drop_wrong=0, later=240)
+    old = dict(base, rule="pooled", right=0.5, wrong=0.0, pool_wrong=10)
+
+    def judge(**new):
+        return b._monotone_harms(pd.DataFrame([old, dict(old, rule="monotone", **new)]))[0]
+
+    assert not judge()
+    assert judge(right=0.44)  # (a) 6 points lower
+    assert not judge(right=0.46)
+    assert judge(wrong=0.06)  # (b) above 5 % where pooled's was not
+    assert judge(pool_wrong=13) and not judge(pool_wrong=12)  # (c) more than 1 % of 240 later sessions added

@@ -49,19 +49,46 @@ def _daily(n_sessions=3, gap_h=24.0):
     return pd.DataFrame(rows)
 
 
-def _left_out(series, fit, monkeypatch, monotone):
+class _WeeklyFit(_Fit):
+    """The same, on a week's scale: the band ``±(0.05 + 0.01 × gap / 7)`` mm, inside the margin up to 175 h."""
+
+    def curve(self, t, level):
+        return _Fit.curve(self, np.asarray(t, float) / 7.0, level)
+
+
+def _left_out(series, fit, monkeypatch, monotone, min_gap=0.0):
+    """The rule's core (``min_gap`` 0: every gap may count; as shipped since stop 57, 120 h)."""
     monkeypatch.setattr(carryover, "MONOTONE", monotone)
+    monkeypatch.setattr(carryover, "MONOTONE_MIN_GAP_H", min_gap)
     leave, items = carryover.follow_on_sessions(series, carryover.session_order(series), fit)
     return leave, items
 
 
-def test_it_ships_on_and_pools_what_the_rule_before_it_left_out():
-    """As shipped (section 22c's decision): the third of three daily sessions, whose earlier sessions' effects were
-    each shown gone at 24 h, is pooled; before, the first's was judged again at 48 h and the session left out."""
-    series = _daily()
-    leave, items = carryover.follow_on_sessions(series, carryover.session_order(series), _Fit())
-    assert items == () and not leave.any()  # before: the third session left out (48 h after the first)
-    assert carryover.MONOTONE is True
+def test_it_ships_on_for_weekly_sessions_and_pools_what_the_rule_before_it_left_out():
+    """As shipped (section 22c's decision, restricted in section 22d): the third of three weekly sessions, whose
+    earlier sessions' effects were each shown gone at 168 h, is pooled; before, the first's was judged again at
+    336 h and the session left out."""
+    series = _daily(3, 168.0)
+    leave, items = carryover.follow_on_sessions(series, carryover.session_order(series), _WeeklyFit())
+    assert items == () and not leave.any()  # before: the third session left out (336 h after the first)
+    assert carryover.MONOTONE is True and carryover.MONOTONE_MIN_GAP_H == 120.0
+
+
+def test_as_shipped_an_effect_shown_gone_a_day_or_two_after_it_is_judged_again_at_the_larger_gap():
+    """Section 22d: a face that dips below baseline at 1-2 days, or whose lift comes back after 2-5 days, can act
+    again after it was shown gone at a day or two.  Since stop 57 the shortcut needs the effect shown gone at least
+    120 h after it: three daily (or 48 h) sessions are judged as before section 22c (the third left out for the
+    first at 48 h / 96 h); before stop 57 the third was pooled."""
+    for gap in (24.0, 48.0):
+        series = _daily(3, gap)
+        fit = _Fit()
+        if gap == 48.0:  # the band ±(0.05 + 0.005 × gap): inside up to 50 h, ±0.53 mm at 96 h
+            fit.curve = lambda t, level: (np.zeros(np.size(t)), -0.05 - 0.005 * np.asarray(t, float),
+                                          0.05 + 0.005 * np.asarray(t, float))
+        assert carryover.shown_gone(fit, gap)[0] and not carryover.shown_gone(fit, 2 * gap)[0]
+        leave, items = carryover.follow_on_sessions(series, carryover.session_order(series), fit)
+        assert [x.gap_h for x in items] == [2 * gap] and leave.sum() == 2
+        assert items[0].counted_gone == ()
 
 
 def test_a_session_whose_earlier_ones_were_each_shown_gone_at_a_smaller_gap_is_pooled(monkeypatch):

@@ -43,7 +43,11 @@ The rule (:func:`follow_on_sessions`), per treatment × metric × side:
   Measured (docs/validation.md section 22c, 40 tuning + 40 held-out studies a cell, tables with the
   next-before rows): sessions dropped that should be pooled 922 -> 813 (held out 919 -> 805) of 3120,
   most in a lasting build-up (0.06 mm a session), no right rate down more than 2.5 points, no wrong
-  rate above 5 % where it was not, none pooled that should be dropped added.
+  rate above 5 % where it was not, none pooled that should be dropped added.  Not sound for a face that
+  rebounds (a dip below baseline at 1-2 days, a lift that comes back after 2-5 days; section 22d, stop 57):
+  with sessions 48 h apart it pooled 3 of 240 later sessions more that should be dropped (a rise from 48 to
+  120 h), so since stop 57 it counts only a session shown gone at least :data:`MONOTONE_MIN_GAP_H` (120 h)
+  after it: weekly sessions keep it, sessions a day or two apart are judged at every gap as before it.
 
 Judging a subject's later sessions by that subject's own fits first (its first session's fit, then the fit of
 all its sessions; :data:`SUBJECT_JUDGES`, off) was measured and not shipped (docs/validation.md section 22,
@@ -85,6 +89,13 @@ SUBJECT_JUDGES = ""
 #: fit that showed it has its lasting level inside the margin (:func:`_settles`); docs/validation.md section 22c,
 #: ``bench/bench_follow_on_subject.py --rules pooled,monotone``: on since stop 56 (d1)
 MONOTONE = True
+
+#: :data:`MONOTONE` counts an earlier session gone only when it was shown gone at a gap of at least this many hours to
+#: the session between (stop 57, e2; docs/validation.md section 22d): a face that dips below baseline at 1-2 days, or
+#: whose lift comes back after 2-5 days, can act again after it was shown gone at a day or two, and with sessions
+#: 48 h apart the shortcut pooled a session whose before photo carried it (3 of 240 more than without it, a rise
+#: from 48 to 120 h).  120 h (5 days): the latest rebound simulated there has ended by then.  Weekly sessions keep it.
+MONOTONE_MIN_GAP_H = 120.0
 
 __all__ = ["GONE", "THERE", "UNTOLD", "FollowOn", "earlier_text", "first_session_rows", "follow_on_sentence", "follow_on_sessions",
            "session_order", "shorten_follow_on", "shown_gone", "state_at", "figure_text"]
@@ -367,11 +378,13 @@ def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None, 
 
 def _gone_sooner(earlier: list, j: int, state_of) -> float | None:
     """The smallest gap (hours) at which the earlier session ``earlier[j]`` (of :func:`_earlier`'s list, latest
-    first) was shown gone at one of the sessions between it and the judged one, by a fit whose lasting level lies
-    inside its margin (:data:`MONOTONE`); None when there is none.  ``state_of(gap)`` is the judging chain's
+    first) was shown gone at one of the sessions between it and the judged one, at least :data:`MONOTONE_MIN_GAP_H`
+    after it, by a fit whose lasting level lies inside its margin (:data:`MONOTONE`); None when there is none.  ``state_of(gap)`` is the judging chain's
     ``(state, fit, ...)`` at a gap."""
     for i in range(j - 1, -1, -1):  # the sessions between, nearest the earlier one first
         g = earlier[j][1] - earlier[i][1]
+        if g < MONOTONE_MIN_GAP_H:
+            continue
         state, fit = state_of(g)[:2]
         if state == GONE and _settles(fit):
             return g
