@@ -97,8 +97,8 @@ MONOTONE = True
 #: from 48 to 120 h).  120 h (5 days): the latest rebound simulated there has ended by then.  Weekly sessions keep it.
 MONOTONE_MIN_GAP_H = 120.0
 
-__all__ = ["GONE", "THERE", "UNTOLD", "FollowOn", "earlier_text", "first_session_rows", "follow_on_sentence", "follow_on_sessions",
-           "session_order", "shorten_follow_on", "shown_gone", "state_at", "figure_text"]
+__all__ = ["GONE", "THERE", "UNTOLD", "FollowOn", "earlier_text", "first_session_rows", "follow_on_sentence",
+           "follow_on_sessions", "session_order", "shorten_follow_on", "shown_gone", "state_at", "figure_text"]
 
 #: at most this many sessions are named one by one in a fit's ``reason`` (the rest counted)
 _NAMED = 3
@@ -353,16 +353,16 @@ def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None, 
             continue
         judged.add((subj, tr, k))
         earlier, counted = _earlier(order, subj, tr, k), []
-        for j, (earlier_text, gap) in enumerate(earlier):  # latest first: the smallest gap
+        for j, (earlier_at, gap) in enumerate(earlier):  # latest first: the smallest gap
             state, fit, by, change, lo, hi = state_of(subj, gap)
             sooner = _gone_sooner(earlier, j, lambda g: state_of(subj, g)) if state != GONE and MONOTONE else None
             if sooner is not None:
-                counted.append((str(earlier_text), float(sooner)))
+                counted.append((str(earlier_at), float(sooner)))
                 continue
             if state != GONE:
                 found[(subj, tr, k)] = FollowOn(
                     subject=subj, treatment=tr, metric=metric, side=side, treated_at=str(texts[i]),
-                    earlier_treated_at=str(earlier_text), gap_h=float(gap), n_rows=0, change=change, ci_low=lo,
+                    earlier_treated_at=str(earlier_at), gap_h=float(gap), n_rows=0, change=change, ci_low=lo,
                     ci_high=hi, margin=float(fit.smallest_meaningful_change) if fit.fit_ok else float("nan"),
                     level=float(fit.test_confidence), unit=unit, judged_by=by, counted_gone=tuple(counted))
                 leave[i] = True
@@ -379,8 +379,8 @@ def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None, 
 def _gone_sooner(earlier: list, j: int, state_of) -> float | None:
     """The smallest gap (hours) at which the earlier session ``earlier[j]`` (of :func:`_earlier`'s list, latest
     first) was shown gone at one of the sessions between it and the judged one, at least :data:`MONOTONE_MIN_GAP_H`
-    after it, by a fit whose lasting level lies inside its margin (:data:`MONOTONE`); None when there is none.  ``state_of(gap)`` is the judging chain's
-    ``(state, fit, ...)`` at a gap."""
+    after it, by a fit whose lasting level lies inside its margin (:data:`MONOTONE`); None when there is none.
+    ``state_of(gap)`` is the judging chain's ``(state, fit, ...)`` at a gap."""
     for i in range(j - 1, -1, -1):  # the sessions between, nearest the earlier one first
         g = earlier[j][1] - earlier[i][1]
         if g < MONOTONE_MIN_GAP_H:
