@@ -805,21 +805,28 @@ def cmd_study_add(args: argparse.Namespace) -> int:
 #: how the line of ``study add`` begins after a photo's name when that before photo is read a second time, as the
 #: previous session's photo at that time (:func:`_second_read_lines`)
 MSG_ALSO_READ = "also read as the"
+#: after :data:`MSG_ALSO_READ`'s line's session when the photo was added without measuring (``--no-measure``)
+MSG_IF_MEASURES = "if it measures"
 
 
 def _second_read_lines(store, subject: str, results) -> list[str]:
     """One line per before photo just added that the report's batch reads a second time, as the previous session's
     photo at that time (:func:`facemetrics.batch.tables.stored_second_reads`): ``study add`` said nothing of that
-    second role (docs/validation.md section 12, Round 17).  [] for none."""
+    second role (docs/validation.md section 12, Round 17).  [] for none.  A photo just measured that did not measure
+    (no face found, ...) has no role in the batch: no line (it was claimed, Round 17b); one added without measuring
+    (``--no-measure``) is said "if it measures"."""
     from .batch.tables import stored_second_reads
     from .timekeys import since_text
 
     added = {r.photo_id: r for r in results if r.status == "added" and r.role == "baseline" and r.photo_id is not None}
     if not added:
         return []
-    twice = stored_second_reads(store.photos(subject))
-    return [f"{added[pid].name}: {MSG_ALSO_READ} {since_text(h)} photo of the session treated at {prev} (taken "
-            f"after that treatment and before this one's, it is the face then, as a --follow-up photo would be"
+    # the photos just measured as their measuring went (as My study passes the stored photos' statuses)
+    ok = {r.photo_id: r.measured == "ok" for r in results if r.photo_id is not None and r.measured}
+    twice = stored_second_reads(store.photos(subject), ok=ok)
+    return [f"{added[pid].name}: {MSG_ALSO_READ} {since_text(h)} photo of the session treated at {prev}"
+            + ("" if added[pid].measured else f" {MSG_IF_MEASURES}") + " (taken after that treatment and before "
+            "this one's, it is the face then, as a --follow-up photo would be"
             + (")" if ready else "; once this session has an after photo)")
             for pid, (prev, h, ready) in sorted(twice.items()) if pid in added]
 

@@ -74,7 +74,8 @@ def without_photos(data: pd.DataFrame, photos) -> pd.DataFrame:
 
 
 def pooled_without(table: pd.DataFrame, data: pd.DataFrame, checks, *, n_boot: int = 400, seed: int = 0,
-                   min_effect: float | None = None) -> tuple[pd.DataFrame, frozenset]:
+                   min_effect: float | None = None, sessions: pd.DataFrame | None = None
+                   ) -> tuple[pd.DataFrame, frozenset]:
     """§21's candidate (a): each pooled row of a treatment with an odd before photo, refitted without its sessions.
 
     Parameters
@@ -87,6 +88,10 @@ def pooled_without(table: pd.DataFrame, data: pd.DataFrame, checks, *, n_boot: i
         :func:`before_checks`.
     n_boot, seed, min_effect
         The fits' settings (as ``table``'s).
+    sessions : pandas.DataFrame, optional
+        Every treatment session known (:func:`facemetrics.decay.analyze_series`'s ``sessions``, as the fits of
+        ``table`` were given them): the refit sees a session none of whose photos was compared as they did
+        (docs/validation.md section 12, Round 17b).
 
     Returns
     -------
@@ -107,7 +112,8 @@ def pooled_without(table: pd.DataFrame, data: pd.DataFrame, checks, *, n_boot: i
         rows = data[data["treatment"].astype(str) == t] if "treatment" in data.columns else data.iloc[:0]
         if rows.empty:
             continue
-        refit = analyze_series(rows, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=False).to_frame()
+        refit = analyze_series(rows, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=False,
+                               sessions=sessions).to_frame()
         refit = refit[refit["fit_ok"].astype(bool)] if "fit_ok" in refit.columns else refit.iloc[:0]
         for _, new in refit.iterrows():
             key = (str(new["treatment"]), str(new["metric"]), str(new["side"]))

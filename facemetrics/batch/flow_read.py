@@ -74,7 +74,7 @@ def unchecked_reason(check: FlowCheck) -> str:
 
 
 def flow_read(table: pd.DataFrame, data: pd.DataFrame, flow_photos, *, n_boot: int = 400,
-              seed: int = 0) -> tuple[pd.DataFrame, tuple[FlowCheck, ...]]:
+              seed: int = 0, sessions: pd.DataFrame | None = None) -> tuple[pd.DataFrame, tuple[FlowCheck, ...]]:
     """The timeline table with §16's rule applied to its pooled rows.
 
     Parameters
@@ -88,6 +88,9 @@ def flow_read(table: pd.DataFrame, data: pd.DataFrame, flow_photos, *, n_boot: i
         The photos fitted with the gate's flow warning (:func:`facemetrics.batch.fit_notes.flow_photos`).
     n_boot, seed : int
         The fits' bootstrap (as the table's).
+    sessions : pandas.DataFrame, optional
+        Every treatment session known (:func:`facemetrics.decay.analyze_series`'s ``sessions``, as the table's fits
+        were given them), for the rule's refits.
 
     Returns
     -------
@@ -102,7 +105,7 @@ def flow_read(table: pd.DataFrame, data: pd.DataFrame, flow_photos, *, n_boot: i
     flow = [p for p in flow_photos if p]
     if not flow or "photo" not in data.columns or data.empty:
         return table, ()
-    checks = flow_checks(data, flow, n_boot=n_boot, seed=seed)
+    checks = flow_checks(data, flow, n_boot=n_boot, seed=seed, sessions=sessions)
     out = table.copy()
     pooled = out["subject"].map(is_pooled).astype(bool) if "subject" in out.columns else True
     for c in checks:

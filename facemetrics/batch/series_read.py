@@ -65,7 +65,7 @@ def fitted_columns(table: pd.DataFrame) -> list[str]:
 
 
 def read_series(fitted: pd.DataFrame, data: pd.DataFrame, change_rows, *, n_boot: int = 400,
-                seed: int = 0, min_effect: float | None = None) -> SeriesReading:
+                seed: int = 0, min_effect: float | None = None, sessions: pd.DataFrame | None = None) -> SeriesReading:
     """``fitted`` read by §16's rule, then §20's (the module's list), from ``change_rows``.
 
     Parameters
@@ -83,6 +83,11 @@ def read_series(fitted: pd.DataFrame, data: pd.DataFrame, change_rows, *, n_boot
         The fits' bootstrap (as ``fitted``'s), for §16's fits without a photo and §21's without a session.
     min_effect : float, optional
         The fits' smallest change that matters (as ``fitted``'s; metric unit), for §21's refit.
+    sessions : pandas.DataFrame, optional
+        Every treatment session known, as ``fitted``'s fits were given them
+        (:func:`facemetrics.decay.analyze_series`'s ``sessions``: photos.csv's, :func:`run_timeline
+        <facemetrics.batch.run_timeline>`), for every rule's refits (§16, §21): a refit without a photo or a session
+        sees a session none of whose photos was compared, as the main fit did (docs/validation.md §12, Round 17b).
 
     Returns
     -------
@@ -94,10 +99,11 @@ def read_series(fitted: pd.DataFrame, data: pd.DataFrame, change_rows, *, n_boot
     checks = before_checks(rows, columns)
     odd = odd_photos(rows, checks)  # §21: the pooled fits leave the odd sessions' photos out
     data = without_photos(data, odd)
-    table, refitted = pooled_without(fitted, data, checks, n_boot=n_boot, seed=seed, min_effect=min_effect)
+    table, refitted = pooled_without(fitted, data, checks, n_boot=n_boot, seed=seed, min_effect=min_effect,
+                                     sessions=sessions)
     kept = [r for r in rows
             if (str(r.get("subject") or ""), str(r.get("treatment") or ""), str(r.get("photo"))) not in odd]
-    table, flow = flow_read(table, data, flow_photos(kept, columns), n_boot=n_boot, seed=seed)
+    table, flow = flow_read(table, data, flow_photos(kept, columns), n_boot=n_boot, seed=seed, sessions=sessions)
     table, before = before_read(table, rows, columns, fitted=fitted, refitted=refitted, checks=checks)
     notes = tuple(before_notes(before, table, refitted))
     if notes and table is not fitted:  # a copy (before_read changed a row): the app's Timeline tab reads the lines from the table

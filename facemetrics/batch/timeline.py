@@ -213,8 +213,9 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     # metrics without a "mean" side (e.g. the fold depth, per side only) are fitted per side
     side_ok = long["side"].isin(list(sides)) | (~long["metric"].isin(has_mean) & long["side"].isin(["right", "left"]))
     data = long[long["metric"].isin(list(metrics)) & side_ok]
+    known = photo_sessions(batch_dir)  # also a session none of whose photos was compared: the fits and every refit
     result = analyze_series(data, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=per_subject,
-                            sessions=photo_sessions(batch_dir))  # also a session none of whose photos was compared
+                            sessions=known)
     if result.status != "ok":  # no usable row (every value empty, every change 'uncertain'): the fits say why
         raise SeriesError(f"{result.reason} (Only long.csv's lift and fold-depth rows are fitted; the messages "
                           "column of changes.csv gives each comparison's reasons.)")
@@ -222,7 +223,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     fitted = result.to_frame()
     # every series-reading rule (§16 a flow-only photo off the others' curve, §20 a smiling before photo), as the
     # app's Timeline tab reads its fits
-    reading = read_series(fitted, data, changes, n_boot=n_boot, seed=seed, min_effect=min_effect)
+    reading = read_series(fitted, data, changes, n_boot=n_boot, seed=seed, min_effect=min_effect, sessions=known)
     table, checks = reading.table, reading.flow_checks
     regimen, note, regimen_png, levels, reg_checks = _regimen_rows(
         batch_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot, seed=seed,

@@ -140,6 +140,9 @@ class FollowOn:
         Why the earlier session has no row in the change table, in words (``"none of whose photos was compared:
         no baseline photo ..."``), when it is known only from the sessions given to
         :func:`facemetrics.decay.analyze_series` (``sessions``); "" for a session with rows.
+    counted_notes : tuple of str
+        :attr:`earlier_note` of each session of ``counted_gone``, in its order (() or "" for one with rows): a
+        session counted gone is named with it too (docs/validation.md section 12, Round 17b).
     """
 
     subject: str
@@ -159,6 +162,7 @@ class FollowOn:
     judged_by: str = "first"
     counted_gone: tuple = ()
     earlier_note: str = ""
+    counted_notes: tuple = ()
 
 
 def earlier_text(f: FollowOn) -> str:
@@ -455,8 +459,9 @@ def _counted_text(f: FollowOn) -> str:
     """The end of :func:`figure_text` naming the earlier sessions counted gone (:data:`MONOTONE`): "" for none."""
     if not f.counted_gone:
         return ""
-    named = [f"the one treated at {text} counts as gone, its effect shown gone {since_text(g)} after it"
-             for text, g in f.counted_gone]
+    notes = tuple(f.counted_notes) + ("",) * len(f.counted_gone)
+    named = [f"the one treated at {text}{f' ({note})' if note else ''} counts as gone, its effect shown gone "
+             f"{since_text(g)} after it" for (text, g), note in zip(f.counted_gone, notes)]
     return " (" + join_words(named) + ", at a session between, by a fit whose lasting level is inside the margin)"
 
 

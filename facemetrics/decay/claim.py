@@ -1385,8 +1385,9 @@ def analyze_series(
         treatment, metric, side = key
         grp = groups[key].sort_values(["subject", "hours_since_treatment"], kind="stable")
         grp, later, fit = _without_follow_on(grp, order, treatment=treatment, metric=metric, side=side, **opts)
-        later = tuple(replace(f, earlier_note=notes.get((f.subject, f.treatment, f.earlier_treated_at), ""))
-                      for f in later)
+        later = tuple(replace(f, earlier_note=notes.get((f.subject, f.treatment, f.earlier_treated_at), ""),
+                              counted_notes=tuple(notes.get((f.subject, f.treatment, at), "") for at, _ in
+                                                  f.counted_gone)) for f in later)
         follow_on += later
         if fit is None:
             fit = _analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None, **opts)

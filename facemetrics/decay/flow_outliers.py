@@ -136,9 +136,10 @@ class FlowCheck:
         return self.verdict_read != self.verdict
 
 
-def _fit_row(rows: pd.DataFrame, n_boot: int, seed: int) -> pd.Series | None:
-    """The pooled fit of one series' ``rows`` (its first result row), or None when there is none."""
-    f = analyze_series(rows, n_boot=n_boot, seed=seed, per_subject=False).to_frame()
+def _fit_row(rows: pd.DataFrame, n_boot: int, seed: int, sessions: pd.DataFrame | None = None) -> pd.Series | None:
+    """The pooled fit of one series' ``rows`` (its first result row), or None when there is none; ``sessions``:
+    :func:`~facemetrics.decay.analyze_series`'s (every session known, also one none of whose photos was compared)."""
+    f = analyze_series(rows, n_boot=n_boot, seed=seed, per_subject=False, sessions=sessions).to_frame()
     f = f[f.subject.isna()] if "subject" in f else f
     return f.iloc[0] if len(f) else None
 
@@ -166,14 +167,15 @@ def _floor(rows: pd.DataFrame, r: pd.Series) -> float:
     return f if f > 0 else math.nan
 
 
-def _predict(rows: pd.DataFrame, r: pd.Series) -> tuple[float, float, str, str]:
+def _predict(rows: pd.DataFrame, r: pd.Series, sessions: pd.DataFrame | None = None
+             ) -> tuple[float, float, str, str]:
     """Photo ``r``'s prediction from the fit of the series' other photos (§16): ``(predicted, floor, check, why)``
     (metric unit); without a floor or a fit, :data:`UNCHECKED` and why (§17: said, never passed silently)."""
     floor = _floor(rows, r)
     if not np.isfinite(floor):
         return math.nan, math.nan, UNCHECKED, "no noise floor"
     others = rows[rows["photo"] != r["photo"]]
-    f = _fit_row(others, 0, 0)
+    f = _fit_row(others, 0, 0, sessions)
     if f is not None and all(np.isfinite(float(f[c])) for c in ("lasting", "transient", "half_life_h")):
         t = float(r["hours_since_treatment"])
         return float(decay_model(t, f["lasting"], f["transient"], f["half_life_h"])), floor, CHECK_FIT, ""
@@ -183,8 +185,8 @@ def _predict(rows: pd.DataFrame, r: pd.Series) -> tuple[float, float, str, str]:
     return math.nan, math.nan, UNCHECKED, why
 
 
-def flow_photo_residuals(rows: pd.DataFrame, flow_photos: Iterable[str], *,
-                         k: float = FLOW_OUTLIER_K) -> tuple[FlowPhoto, ...]:
+def flow_photo_residuals(rows: pd.DataFrame, flow_photos: Iterable[str], *, k: float = FLOW_OUTLIER_K,
+                         sessions: pd.DataFrame | None = None) -> tuple[FlowPhoto, ...]:
     """The residual of each flow-only photo of one series against its other photos (rule steps 1-2 above).
 
     Parameters
@@ -196,6 +198,9 @@ def flow_photo_residuals(rows: pd.DataFrame, flow_photos: Iterable[str], *,
         The names (``photo`` column) of the photos whose comparison carries only the flow warning.
     k : float, optional
         Multiple of the photo's floor beyond which it stands out (default :data:`FLOW_OUTLIER_K`).
+    sessions : pandas.DataFrame, optional
+        Every treatment session known (:func:`facemetrics.decay.analyze_series`'s ``sessions``): the fits without a
+        photo see a session none of whose photos was compared, as the main fit did (docs/validation.md §12, 17b).
 
     Returns
     -------
@@ -205,7 +210,7 @@ def flow_photo_residuals(rows: pd.DataFrame, flow_photos: Iterable[str], *,
     """
     out = []
     for _, r in _candidates(rows, set(flow_photos)).iterrows():
-        pred, floor, check, why = _predict(rows, r)
+        pred, floor, check, why = _predict(rows, r, sessions)
         ratio = abs(float(r["value"]) - pred) / floor if check != UNCHECKED else math.nan
         out.append(FlowPhoto(*(str(r[c]) for c in _KEY), photo=str(r["photo"]),
                              hours=float(r["hours_since_treatment"]), value=float(r["value"]), predicted=pred,
@@ -215,7 +220,7 @@ def flow_photo_residuals(rows: pd.DataFrame, flow_photos: Iterable[str], *,
 
 
 def flow_checks(changes: pd.DataFrame, flow_photos: Iterable[str], *, k: float = FLOW_OUTLIER_K,
-                n_boot: int = 400, seed: int = 0) -> tuple[FlowCheck, ...]:
+                n_boot: int = 400, seed: int = 0, sessions: pd.DataFrame | None = None) -> tuple[FlowCheck, ...]:
     """§16's rule on every series of ``changes`` that has a flow-only photo entering its fit.
 
     Parameters
@@ -228,6 +233,8 @@ def flow_checks(changes: pd.DataFrame, flow_photos: Iterable[str], *, k: float =
         Multiple of each row's noise floor (default :data:`FLOW_OUTLIER_K`).
     n_boot, seed : int, optional
         The bootstrap of the fits with every photo and without the flagged ones (as ``analyze_series``).
+    sessions : pandas.DataFrame, optional
+        Every treatment session known (``analyze_series``'s ``sessions``, as the fits read were given them).
 
     Returns
     -------
@@ -239,14 +246,14 @@ def flow_checks(changes: pd.DataFrame, flow_photos: Iterable[str], *, k: float =
     for key, rows in changes.groupby(list(_KEY), sort=True):
         if _candidates(rows, flow).empty:
             continue
-        photos = flow_photo_residuals(rows, flow, k=k)
-        f_all = _fit_row(rows, n_boot, seed)
+        photos = flow_photo_residuals(rows, flow, k=k, sessions=sessions)
+        f_all = _fit_row(rows, n_boot, seed, sessions)
         if f_all is None:
             continue
         flagged = tuple(sorted({p.photo for p in photos if p.stands_out}))
         v_wo = str(f_all["verdict"])
         if flagged:
-            f_wo = _fit_row(rows[~rows["photo"].isin(flagged)], n_boot, seed)
+            f_wo = _fit_row(rows[~rows["photo"].isin(flagged)], n_boot, seed, sessions)
             v_wo = "not_fitted" if f_wo is None else INSUFFICIENT if f_wo.get("status") == INSUFFICIENT \
                 else str(f_wo["verdict"])
         v_all = str(f_all["verdict"])
