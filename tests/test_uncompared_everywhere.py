@@ -142,3 +142,56 @@ def test_a_session_counted_gone_is_named_with_its_note(monkeypatch):
         "me", "mc", "m", "mean", at[228], at[0], 228.0, 6, 0.5, 0.4, 0.6, 0.3, 0.9, "mm",
         counted_gone=((at[30], 168.0),)))
     assert f"the one treated at {at[30]} counts as gone" in plain
+
+
+def _study_add(tmp_path, monkeypatch, data: bytes, *extra):
+    """``study add`` of day 3's before photo (``data``) to a store holding two daily sessions: what it prints."""
+    from pathlib import Path
+
+    from facemetrics.cli import main
+    from test_study_home import two_daily_sessions
+
+    samples = Path(__file__).resolve().parents[1] / "sample_images"
+    store_dir = tmp_path / "store"
+    monkeypatch.setenv("FACEMETRICS_STORE", str(store_dir))
+    two_daily_sessions(store_dir, samples)
+    pre = tmp_path / "pre4.jpg"
+    pre.write_bytes(data)
+    assert main(["study", "add", str(pre), "--subject", "me", "--treatment", "microcurrent", "--treated-at",
+                 "2026-11-04T08:00", "--taken-at", "2026-11-04T07:50", "--store", str(store_dir), *extra]) == 0
+
+
+def _no_face_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (640, 480), (128, 120, 110)).save(buf, format="JPEG")
+    return buf.getvalue()
+
+
+def test_study_add_claims_no_second_role_for_a_before_photo_that_did_not_measure(tmp_path, monkeypatch, capsys):
+    """A before photo with no face is stored, but the report's batch gives it no role, so no second role either:
+    ``study add`` said "pre4.jpg: also read as the 23.8 h photo of the session treated at ..." for it."""
+    from facemetrics.cli import MSG_ALSO_READ
+
+    _study_add(tmp_path, monkeypatch, _no_face_jpeg())
+    said = capsys.readouterr().out
+    assert "pre4.jpg: added (baseline" in said and "no_face" in said, said
+    assert MSG_ALSO_READ not in said, said
+
+
+def test_study_add_without_measuring_says_if_it_measures(tmp_path, monkeypatch, capsys):
+    """``--no-measure``: whether the photo measures is not known when the line is printed, and the line says so."""
+    from facemetrics.cli import MSG_ALSO_READ, MSG_IF_MEASURES
+    from test_study_home import _turned
+
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[1] / "sample_images"
+    _study_add(tmp_path, monkeypatch, _turned(samples / "astronaut_before.jpg", 0.9), "--no-measure")
+    said = capsys.readouterr().out
+    line = (f"pre4.jpg: {MSG_ALSO_READ} 23.8 h photo of the session treated at 2026-11-03T08:00:00 {MSG_IF_MEASURES} "
+            "(taken after that treatment")
+    assert line in said, said
