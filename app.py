@@ -687,7 +687,10 @@ def timeline_download_png(changes: pd.DataFrame, metrics: tuple[str, ...],
 
 def _timeline_fit(changes: pd.DataFrame, metrics: tuple[str, ...]):
     """:func:`facemetrics.decay.analyze_series` of ``changes``' rows of ``metrics``, memoised per session:
-    ``(table, reason, (rows fitted, SeriesResult or None))``, None when nothing could be fitted."""
+    ``(table, reason, (rows fitted, SeriesResult or None))``, None when nothing could be fitted.  No ``sessions``
+    (nor to :func:`timeline_read`'s refits): the tab's upload has one treatment time (the roles editor's), so one
+    session per treatment, and a session none of whose photos was compared cannot be an earlier session of another
+    one (the follow-on rule is per subject and treatment; docs/validation.md section 12, Round 17b)."""
     def run():
         sub = changes[changes["metric"].isin(metrics)]
         try:
