@@ -26,7 +26,7 @@ MEASUREMENT = ("geometry", "filters", "landmarks", "loader", "exif", "quality", 
                "compare.regions", "compare.measure", "compare.floors", "compare.gate", "compare.table", "compare.copies",
                "compare.occlusion", "compare.faces", "compare.disagreement", "compare.fold_length",
                "compare.identity", "compare.pose", "compare.framing", "compare.expression", "compare.glasses",
-               "compare.skin", "compare.iris_scale", "compare.fold_lines",
+               "compare.skin", "compare.iris_scale", "compare.fold_lines", "compare.light",
                "integrity", "integrity.pixels", "integrity.colour", "integrity.drift",
                "integrity.coefficients", "integrity.jpeg", "integrity.webp", "integrity.heif", "integrity.hevc",
                "integrity.result", "integrity.container",
@@ -195,7 +195,7 @@ def test_measurement_modules_do_not_reach_reporting_io_or_the_app(module):
 #: check imports only compare's modules below the gate (:data:`BELOW_THE_GATE`) and the checks before it, never the
 #: gate, the package or the modules that use the gate (faces, fold_length, copies, disagreement)
 GATE_CHECKS = ("compare.pose", "compare.framing", "compare.expression", "compare.iris_scale", "compare.skin",
-               "compare.glasses", "compare.identity", "compare.fold_lines")
+               "compare.light", "compare.glasses", "compare.identity", "compare.fold_lines")
 BELOW_THE_GATE = ("compare.regions", "compare.measure", "compare.floors", "compare.table", "compare.occlusion")
 
 
