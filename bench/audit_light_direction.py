@@ -5,6 +5,7 @@ side"; docs/compare.md "Light from another side").
     python bench/audit_light_direction.py --split tune        # the 24 Canada tuning faces: the limit is chosen here
     python bench/audit_light_direction.py --split held        # London 12 neutral, Canada 16 held out, GRID, debruine
     python bench/audit_light_direction.py --split tune --csv /tmp/light_tune.csv   # and one row per pair
+    python bench/audit_light_direction.py --table /tmp/light_tune.csv     # its table again, at the current limits
 
 Needs ../shared/faces (skips what is absent).  Each before photo is a real neutral photo as stored; each after photo
 is the same capture through one operation, saved as a phone JPEG (quality 92), compared with
@@ -213,7 +214,17 @@ def main() -> None:
     ap.add_argument("--split", choices=("tune", "held"), default="tune")
     ap.add_argument("--csv", type=Path, help="write one row per pair here")
     ap.add_argument("--faces", type=int, default=None, help="only the first N faces (a quick look)")
+    ap.add_argument("--table", type=Path, help="print the table of a CSV written by --csv (the current limits)")
     args = ap.parse_args()
+    if args.table is not None:
+        import pandas as pd
+        rows = pd.read_csv(args.table, keep_default_na=False, na_values=[""]).to_dict("records")
+        for r in rows:
+            r["side_pct"], r["height_pct"] = float(r["side_pct"]), float(r["height_pct"])
+        if any(r["kind"] == "relit" for r in rows) and rows[0]["split"] == "tune":
+            print("the rule's limits from these rows: |side| %g %%, |height| %g %%" % rule(rows))
+        table(rows, light_check.MAX_LIGHT_SIDE_SHIFT_PCT, light_check.MAX_LIGHT_HEIGHT_SHIFT_PCT)
+        return
     if FACES is None or not (FACES / "canada_ccby").is_dir():
         print("../shared/faces not present: nothing to measure")
         return

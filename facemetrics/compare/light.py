@@ -38,9 +38,9 @@ LIGHT_GRID_MM = 1.0
 #: other between the two photos, after the pair's tone curve) above this -> the fold rows read ``uncertain``
 #: (:func:`light_rows`).  Chosen on the Canada tuning faces (docs/robustness.md "Light from another side",
 #: ``bench/audit_light_direction.py --split tune``)
-MAX_LIGHT_SIDE_SHIFT_PCT = 12.0
+MAX_LIGHT_SIDE_SHIFT_PCT = 10.0
 #: |up/down shading shift| (:func:`light_shift`, %: the forehead against the lower cheeks) above this -> the same
-MAX_LIGHT_HEIGHT_SHIFT_PCT = 12.0
+MAX_LIGHT_HEIGHT_SHIFT_PCT = 10.0
 #: how the message of :func:`light_messages` begins
 MSG_LIGHT_SIDE = "the light comes from another side in the two photos"
 
