@@ -105,7 +105,11 @@ def operations(grooves) -> dict:
         "deepen_fold0.3": ("treatment", lambda a: jpeg(sim.deepen_fold(a, 0.3, "both").image)),
         "lift2mm": ("treatment", lambda a: jpeg(sim.lift(a, 2.0).image)),
     })
-    return ops
+    return {k: v for k, v in ops.items() if v[0] == "relit"} if RELIT_ONLY[0] else ops
+
+
+#: set by ``--raw``: the relit operations only
+RELIT_ONLY = [False]
 
 
 def faces(split: str) -> list[Path]:
@@ -214,6 +218,9 @@ def main() -> None:
     ap.add_argument("--split", choices=("tune", "held"), default="tune")
     ap.add_argument("--csv", type=Path, help="write one row per pair here")
     ap.add_argument("--faces", type=int, default=None, help="only the first N faces (a quick look)")
+    ap.add_argument("--raw", action="store_true",
+                    help="also switch the tone-mapping check off and run the relit operations only: what the fold "
+                         "rows read under the light change with no check making them 'uncertain'")
     ap.add_argument("--table", type=Path, help="print the table of a CSV written by --csv (the current limits)")
     args = ap.parse_args()
     if args.table is not None:
@@ -230,10 +237,14 @@ def main() -> None:
         return
     limits = light_check.MAX_LIGHT_SIDE_SHIFT_PCT, light_check.MAX_LIGHT_HEIGHT_SHIFT_PCT
     light_check.MAX_LIGHT_SIDE_SHIFT_PCT = light_check.MAX_LIGHT_HEIGHT_SHIFT_PCT = float("inf")
+    if args.raw:
+        import facemetrics.compare.skin as skin
+        skin.MAX_LOCAL_CONTRAST_RATIO = float("inf")
+        RELIT_ONLY[0] = True
     t0 = time.perf_counter()
     rows = run(args.split, args.faces)
     print(f"Light from another side, {args.split} faces ({time.perf_counter() - t0:.0f} s)")
-    if args.split == "tune":
+    if args.split == "tune" and not args.raw:
         print("the rule's limits from these rows: |side| %g %%, |height| %g %%" % rule(rows))
     light_check.MAX_LIGHT_SIDE_SHIFT_PCT, light_check.MAX_LIGHT_HEIGHT_SHIFT_PCT = limits
     table(rows, *limits)
