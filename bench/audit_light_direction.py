@@ -32,7 +32,9 @@ check fired), other-beyond (a non-fold, non-pose face row with a verdict).
 
 The rule (written before the held-out run, on the tuning faces only): the limit on |side| and |height| is the
 larger of 1.5 x the largest |shift| of a clean or treatment pair of ``--split tune`` and 10 %, rounded up to a
-whole %: ``compare.light.MAX_LIGHT_SIDE_SHIFT_PCT`` / ``MAX_LIGHT_HEIGHT_SHIFT_PCT``.
+whole %: ``compare.light.MAX_LIGHT_SIDE_SHIFT_PCT`` (10 % both; after the runs the height shift was dropped from
+the check: it caught no elevation change, and the forehead discs reach a fringe of hair, docs/robustness.md
+"Light from another side"; the table prints both at the side limit, "caught" by the side shift alone).
 """
 
 from __future__ import annotations
@@ -179,15 +181,15 @@ def run(split: str, n_faces: int | None = None, stream=sys.stdout) -> list[dict]
     return rows
 
 
-def caught(r: dict, side_limit: float, height_limit: float) -> bool:
-    return bool(abs(r["side_pct"]) > side_limit or abs(r["height_pct"]) > height_limit)
+def caught(r: dict, side_limit: float) -> bool:
+    return bool(abs(r["side_pct"]) > side_limit)
 
 
-def table(rows: list[dict], side_limit: float, height_limit: float) -> None:
+def table(rows: list[dict], side_limit: float) -> None:
     by = defaultdict(list)
     for r in rows:
         by[(r["kind"], r["op"])].append(r)
-    print(f"limits: |side| > {side_limit:g} %, |height| > {height_limit:g} %")
+    print(f"limit: |side| > {side_limit:g} %")
     print(f"{'operation':18s} {'kind':9s} {'pairs':>5s} {'refused':>7s} {'|side| med/max':>15s} "
           f"{'|height| med/max':>16s} {'caught':>6s} {'fold_beyond':>11s} {'fold_left':>9s} {'tone':>4s} "
           f"{'other_beyond':>12s}")
@@ -195,7 +197,7 @@ def table(rows: list[dict], side_limit: float, height_limit: float) -> None:
         def q(key):
             v = np.abs([r[key] for r in rs if np.isfinite(r[key])])
             return f"{np.median(v):.1f}/{v.max():.1f}" if len(v) else "-"
-        hit = [caught(r, side_limit, height_limit) for r in rs]
+        hit = [caught(r, side_limit) for r in rs]
         print(f"{op:18s} {kind:9s} {len(rs):5d} {sum(r['status'] == 'refused' for r in rs):7d} {q('side_pct'):>15s} "
               f"{q('height_pct'):>16s} {sum(hit):6d} {sum(r['fold_beyond'] for r in rs):11d} "
               f"{sum(r['fold_beyond'] and not h for r, h in zip(rs, hit)):9d} {sum(r['tone'] for r in rs):4d} "
@@ -230,13 +232,13 @@ def main() -> None:
             r["side_pct"], r["height_pct"] = float(r["side_pct"]), float(r["height_pct"])
         if any(r["kind"] == "relit" for r in rows) and rows[0]["split"] == "tune":
             print("the rule's limits from these rows: |side| %g %%, |height| %g %%" % rule(rows))
-        table(rows, light_check.MAX_LIGHT_SIDE_SHIFT_PCT, light_check.MAX_LIGHT_HEIGHT_SHIFT_PCT)
+        table(rows, light_check.MAX_LIGHT_SIDE_SHIFT_PCT)
         return
     if FACES is None or not (FACES / "canada_ccby").is_dir():
         print("../shared/faces not present: nothing to measure")
         return
-    limits = light_check.MAX_LIGHT_SIDE_SHIFT_PCT, light_check.MAX_LIGHT_HEIGHT_SHIFT_PCT
-    light_check.MAX_LIGHT_SIDE_SHIFT_PCT = light_check.MAX_LIGHT_HEIGHT_SHIFT_PCT = float("inf")
+    limit = light_check.MAX_LIGHT_SIDE_SHIFT_PCT
+    light_check.MAX_LIGHT_SIDE_SHIFT_PCT = float("inf")
     if args.raw:
         import facemetrics.compare.skin as skin
         skin.MAX_LOCAL_CONTRAST_RATIO = float("inf")
@@ -246,8 +248,8 @@ def main() -> None:
     print(f"Light from another side, {args.split} faces ({time.perf_counter() - t0:.0f} s)")
     if args.split == "tune" and not args.raw:
         print("the rule's limits from these rows: |side| %g %%, |height| %g %%" % rule(rows))
-    light_check.MAX_LIGHT_SIDE_SHIFT_PCT, light_check.MAX_LIGHT_HEIGHT_SHIFT_PCT = limits
-    table(rows, *limits)
+    light_check.MAX_LIGHT_SIDE_SHIFT_PCT = limit
+    table(rows, limit)
     print("caught: the check would fire (fold rows 'uncertain'); fold_beyond: nlf depth or contrast reads a verdict "
           "beyond its floor without the check (for deepen_fold a verdict is right); fold_left: fold_beyond and not "
           "caught; tone: the tone-mapping check fired; other_beyond: a non-fold face row reads a verdict")

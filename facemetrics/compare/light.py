@@ -39,8 +39,6 @@ LIGHT_GRID_MM = 1.0
 #: (:func:`light_rows`).  Chosen on the Canada tuning faces (docs/robustness.md "Light from another side",
 #: ``bench/audit_light_direction.py --split tune``)
 MAX_LIGHT_SIDE_SHIFT_PCT = 10.0
-#: |up/down shading shift| (:func:`light_shift`, %: the forehead against the lower cheeks) above this -> the same
-MAX_LIGHT_HEIGHT_SHIFT_PCT = 10.0
 #: how the message of :func:`light_messages` begins
 MSG_LIGHT_SIDE = "the light comes from another side in the two photos"
 
@@ -114,10 +112,11 @@ def light_shift(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
 
 
 def light_moved(shift: tuple[float, float]) -> bool:
-    """Whether ``shift`` (:func:`light_shift`) lies beyond :data:`MAX_LIGHT_SIDE_SHIFT_PCT` or
-    :data:`MAX_LIGHT_HEIGHT_SHIFT_PCT` (NaN: no)."""
-    side, height = shift
-    return bool(abs(side) > MAX_LIGHT_SIDE_SHIFT_PCT or abs(height) > MAX_LIGHT_HEIGHT_SHIFT_PCT)
+    """Whether the side shift of ``shift`` (:func:`light_shift`) lies beyond :data:`MAX_LIGHT_SIDE_SHIFT_PCT`
+    (NaN: no).  The height shift is not used: the simulated elevation changes (15 -> 45 and -5 deg) moved it by
+    6.1 % at most and no fold row, and the forehead discs reach a fringe of hair (the sample against its own
+    cut-out read 34 %: docs/robustness.md "Light from another side")."""
+    return bool(abs(shift[0]) > MAX_LIGHT_SIDE_SHIFT_PCT)
 
 
 def light_rows(shift: tuple[float, float]) -> tuple[tuple[str, str], ...]:
@@ -132,18 +131,13 @@ def light_messages(shift: tuple[float, float]) -> list[str]:
     """The message of :func:`light_rows`, naming which way the light moved and by how much; empty when none."""
     if not light_moved(shift):
         return []
-    side, height = shift
-    parts = []
-    if abs(side) > MAX_LIGHT_SIDE_SHIFT_PCT:
-        towards = "right" if side > 0 else "left"
-        parts.append(f"the subject's {towards} side is {fixed(abs(side), 0)} % brighter against the other side than "
-                     f"in the before photo (limit {fixed(MAX_LIGHT_SIDE_SHIFT_PCT, 0)} %)")
-    if abs(height) > MAX_LIGHT_HEIGHT_SHIFT_PCT:
-        towards = "forehead" if height > 0 else "lower cheeks"
-        parts.append(f"the {towards} {fixed(abs(height), 0)} % brighter against the "
-                     f"{'lower cheeks' if height > 0 else 'forehead'} than in the before photo "
-                     f"(limit {fixed(MAX_LIGHT_HEIGHT_SHIFT_PCT, 0)} %)")
-    return [f"{MSG_LIGHT_SIDE} ({'; '.join(parts)}, after the pair's tone matching): a light from another side "
+    side = shift[0]
+    towards = "right" if side > 0 else "left"
+    # the brighter side against the other: a right/left ratio down by 32 % is a left/right ratio up by 47 %
+    brighter = side if side > 0 else 100.0 * (100.0 / (100.0 + side) - 1.0)
+    return [f"{MSG_LIGHT_SIDE} (the subject's {towards} side is {fixed(brighter, 0)} % brighter against the other "
+            f"side than in the before photo, limit {fixed(MAX_LIGHT_SIDE_SHIFT_PCT, 0)} %, after the pair's tone "
+            "matching): a light from another side "
             "brightens one side of each nasolabial fold and darkens the other, so fold depth and contrast read the "
             "light as much as the fold, and the fold rows are shown without a verdict ('uncertain'); retake both "
             "photos in the same place, facing the same light"]
