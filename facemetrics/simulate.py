@@ -924,3 +924,102 @@ def camera_distance(analysis: PhotoAnalysis, from_mm: float = RENDER_CAMERA_MM, 
                  camera_distance_change_pct=float(100.0 * (to_mm / from_mm - 1.0)), depth_scale=float(depth_scale),
                  lower_depth_scale=float(lower_depth_scale))
     return Simulated(out, truth)
+
+
+def _light_vector(azimuth_deg: float, elevation_deg: float) -> np.ndarray:
+    """Unit vector towards a light at ``azimuth_deg`` (0 = from the camera, > 0 from the image's right, the
+    subject's left) and ``elevation_deg`` (> 0 from above), in image ``(x right, y down, z towards the camera)``."""
+    az, el = math.radians(azimuth_deg), math.radians(elevation_deg)
+    return np.array([math.sin(az) * math.cos(el), -math.sin(el), math.cos(az) * math.cos(el)])
+
+
+def _face_height_px(analysis: PhotoAnalysis, shape: tuple[int, int]) -> np.ndarray:
+    """A smooth face surface: height towards the camera (px) on every pixel, the least-squares quadratic in
+    ``(x, y)`` through Face Mesh's 3-D landmarks (``-z``: Face Mesh's z grows away from the camera), a cap like an
+    ellipsoid head's front; it holds no fold, no nose and no lips."""
+    p = np.asarray(analysis.points, dtype=np.float64)[:468]
+    c, s = p[:, :2].mean(0), p[:, :2].std(0).mean()
+    x, y = (p[:, 0] - c[0]) / s, (p[:, 1] - c[1]) / s
+    design = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=1)
+    coef, *_ = np.linalg.lstsq(design, -p[:, 2], rcond=None)
+    yy, xx = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+    xx, yy = (xx - c[0]) / s, (yy - c[1]) / s
+    return (coef[0] + coef[1] * xx + coef[2] * yy + coef[3] * xx * xx + coef[4] * xx * yy
+            + coef[5] * yy * yy).astype(np.float32)
+
+
+def _groove_height_px(grooves, shape: tuple[int, int], mm_per_px: float, depth_mm: float,
+                      width_mm: float) -> np.ndarray:
+    """Grooves along the polylines ``grooves`` (each ``(n, 2)`` px): a Gaussian valley ``depth_mm`` deep whose
+    full width at half depth is ``width_mm``, as a height (px, negative in the groove) on every pixel."""
+    line = np.full(shape, 255, np.uint8)
+    for g in grooves:
+        cv2.polylines(line, [np.round(np.asarray(g, dtype=np.float64) * 16).astype(np.int32)], False, 0, 1,
+                      cv2.LINE_AA, shift=4)
+    dist_mm = np.minimum(cv2.distanceTransform(line, cv2.DIST_L2, 5) * mm_per_px, 50.0)
+    sigma = width_mm / 2.3548
+    return (-depth_mm / mm_per_px * np.exp(-0.5 * (dist_mm / sigma) ** 2)).astype(np.float32)
+
+
+def _lambert(height: np.ndarray, light: np.ndarray, ambient: float) -> np.ndarray:
+    """Lambertian shading (``ambient`` + the rest times the clipped cosine) of the surface ``height`` (px)."""
+    gy, gx = np.gradient(height)
+    n = np.stack([-gx, -gy, np.ones_like(gx)], axis=-1)
+    n /= np.linalg.norm(n, axis=-1, keepdims=True)
+    return ambient + (1.0 - ambient) * np.clip(n @ light.astype(np.float32), 0.0, None)
+
+
+def relit(analysis: PhotoAnalysis, azimuth_deg: float, elevation_deg: float = 15.0, *,
+          from_azimuth_deg: float = 0.0, from_elevation_deg: float = 15.0, ambient: float = 0.35, grooves=(),
+          groove_depth_mm: float = 1.5, groove_width_mm: float = 4.5, feather_mm: float = 10.0) -> Simulated:
+    """The photo lit from another direction, its folds unchanged: the light-direction change of a before selfie
+    in one room and an after selfie by a window (docs/robustness.md "Light from another side").
+
+    Each pixel of the face (linear light, sRGB gamma 2.2) is multiplied by the ratio of two Lambertian renderings
+    of one surface, under the new light (``azimuth_deg``, ``elevation_deg``) over the old (``from_azimuth_deg``,
+    ``from_elevation_deg``): the smooth face of :func:`_face_height_px` (fitted to the 3-D landmarks) plus, along
+    each polyline of ``grooves`` (px; e.g. the hand-placed smile lines of a ``.tem``, not the method's own fold
+    line), a valley ``groove_depth_mm`` deep and ``groove_width_mm`` wide, whose near side brightens and far side
+    darkens under a side light.  The ratio reaches ``feather_mm`` beyond the landmarks' hull (forehead, ears) and
+    fades to 1 over about as much again outside (a seam-free change of the head's light), and is
+    scaled so that the face's mean luminance stays (the gate's luminance check does not fire on it).
+
+    Parameters
+    ----------
+    analysis : PhotoAnalysis
+        A measured photo (``status == "ok"``).
+    azimuth_deg, elevation_deg : float
+        The new light: azimuth from the camera axis, > 0 from the image's right (the subject's left); elevation,
+        > 0 from above (degrees).
+    from_azimuth_deg, from_elevation_deg : float
+        The light the photo was taken in (degrees; default slightly above the camera).
+    ambient : float
+        The share of light from everywhere (0-1).
+
+    Returns
+    -------
+    Simulated
+        The image; truth: zero lift and zero darkening, and the two light directions.
+    """
+    _measured(analysis, "relit")
+    img = analysis.photo.rgb
+    shape, mm = img.shape[:2], float(analysis.frame.mm_per_px)
+    height = _face_height_px(analysis, shape)
+    if len(grooves):
+        height = height + _groove_height_px(grooves, shape, mm, groove_depth_mm, groove_width_mm)
+    ratio = (_lambert(height, _light_vector(azimuth_deg, elevation_deg), ambient)
+             / _lambert(height, _light_vector(from_azimuth_deg, from_elevation_deg), ambient))
+    hull = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(np.round(analysis.points[:468, :2]).astype(np.int32)), 1)
+    k = max(int(round(feather_mm / mm)), 1)
+    weight = cv2.dilate(hull, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1)))
+    weight = cv2.GaussianBlur(weight.astype(np.float32), (0, 0), k / 2.0)
+    linear = (img.astype(np.float32) / 255.0) ** 2.2
+    grey = linear @ np.array([0.299, 0.587, 0.114], np.float32)
+    inside = hull > 0
+    ratio *= float(grey[inside].mean() / (grey * ratio)[inside].mean())
+    ratio = 1.0 + weight * (ratio - 1.0)
+    out = np.clip(linear * ratio[..., None], 0.0, 1.0) ** (1.0 / 2.2)
+    truth = dict(_zero_truth(), azimuth_deg=float(azimuth_deg), elevation_deg=float(elevation_deg),
+                 from_azimuth_deg=float(from_azimuth_deg), from_elevation_deg=float(from_elevation_deg))
+    return Simulated(np.round(out * 255.0).astype(np.uint8), truth)

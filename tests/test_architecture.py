@@ -26,7 +26,7 @@ MEASUREMENT = ("geometry", "filters", "landmarks", "loader", "exif", "quality", 
                "compare.regions", "compare.measure", "compare.floors", "compare.gate", "compare.table", "compare.copies",
                "compare.occlusion", "compare.faces", "compare.disagreement", "compare.fold_length",
                "compare.identity", "compare.pose", "compare.framing", "compare.expression", "compare.glasses",
-               "compare.skin", "compare.iris_scale", "compare.fold_lines",
+               "compare.skin", "compare.iris_scale", "compare.fold_lines", "compare.light",
                "integrity", "integrity.pixels", "integrity.colour", "integrity.drift",
                "integrity.coefficients", "integrity.jpeg", "integrity.webp", "integrity.heif", "integrity.hevc",
                "integrity.result", "integrity.container",
@@ -195,7 +195,7 @@ def test_measurement_modules_do_not_reach_reporting_io_or_the_app(module):
 #: check imports only compare's modules below the gate (:data:`BELOW_THE_GATE`) and the checks before it, never the
 #: gate, the package or the modules that use the gate (faces, fold_length, copies, disagreement)
 GATE_CHECKS = ("compare.pose", "compare.framing", "compare.expression", "compare.iris_scale", "compare.skin",
-               "compare.glasses", "compare.identity", "compare.fold_lines")
+               "compare.light", "compare.glasses", "compare.identity", "compare.fold_lines")
 BELOW_THE_GATE = ("compare.regions", "compare.measure", "compare.floors", "compare.table", "compare.occlusion")
 
 
@@ -248,6 +248,8 @@ NOT_THRESHOLDS: dict[str, tuple[tuple[str, ...] | str, str]] = {
                 "_TAG_OFFSET_DIGITIZED", "_TAG_SUBSEC_ORIGINAL", "_TAG_SUBSEC_DIGITIZED", "_TAG_FOCAL_35MM",
                 "_TAG_LENS_MAKE", "_TAG_LENS_MODEL"), "EXIF tag numbers"),
     "store": (("SCHEMA_VERSION",), "the database's version number"),
+    "compare.light": (("LIGHT_PAIRS", "LIGHT_UPPER_PAIRS", "LIGHT_LOWER_PAIRS"),
+                      "Face Mesh landmark indices, and how many of those pairs are the forehead and the lower cheeks"),
     "metadata": (("_KEEP_IFD0", "_KEEP_EXIF"), "EXIF tag numbers"),
     "decay.carryover": (("_NAMED",), "how many sessions a reason names one by one (wording, not a threshold)"),
     "integrity.hevc": (("_DE265_DISABLE_DEBLOCKING", "_DE265_DISABLE_SAO", "_NEVER_DECODED"),

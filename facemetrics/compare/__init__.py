@@ -126,6 +126,8 @@ from .skin import (MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fol
                    tone_mapped_rows, fold_cause, MIN_GAIN_SHADING_SHARE, MSG_FINE_CONTRAST, skin_shadings,
                    gain_shading_share, fine_contrast_messages, MIN_EDGE_GAIN_SHARE, skin_edge_levels, edge_gain_share,
                    sharpened)
+from .light import (MAX_LIGHT_SIDE_SHIFT_PCT, MSG_LIGHT_SIDE, light_messages, light_rows,
+                    light_shift)
 from .glasses import (MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows, GLASSES_CHEEK_COVER,
                       glasses_cheek_cover, glasses_cheek_rows, GLASSES_FOLD_COVER, MSG_GLASSES_FOLD, glasses_fold_cover,
                       glasses_fold_sides, glasses_fold_rows, glasses_fold_messages)
@@ -177,6 +179,8 @@ __all__ = [
     "FOLD_LENGTH_AGREEMENT", "MSG_FOLD_LENGTHS", "fold_length_disagreements",
     "MIN_GAIN_SHADING_SHARE", "MSG_FINE_CONTRAST", "skin_shadings", "gain_shading_share", "fine_contrast_messages",
     "MIN_EDGE_GAIN_SHARE", "skin_edge_levels", "edge_gain_share", "sharpened",
+    "MAX_LIGHT_SIDE_SHIFT_PCT", "MSG_LIGHT_SIDE", "light_shift", "light_rows",
+    "light_messages",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
@@ -771,17 +775,17 @@ def _same_picture_rows() -> tuple[tuple[str, str], ...]:
 
 def _fold_checks(a, b, status: str) -> tuple[tuple[tuple[str, str], ...], list[str]]:
     """The fold rows that read ``uncertain`` and their messages: the skin smoothed in one photo (a beauty filter,
-    ``gate.smoothed_skin``) or one photo locally tone-mapped (HDR / night mode, ``gate.tone_mapping_ratio``);
-    none for a refused pair."""
+    ``gate.smoothed_skin``), one photo locally tone-mapped (HDR / night mode, ``gate.tone_mapping_ratio``) or the
+    two lit from different sides (``gate.light_shift``); none for a refused pair."""
     if status == "refused":
         return (), []
-    texture, tone = smoothed_skin(a, b), tone_mapping_ratio(a, b)
-    rows = tuple(dict.fromkeys(weak_fold_rows(texture) + tone_mapped_rows(tone)))
+    texture, tone, light = smoothed_skin(a, b), tone_mapping_ratio(a, b), light_shift(a, b)
+    rows = tuple(dict.fromkeys(weak_fold_rows(texture) + tone_mapped_rows(tone) + light_rows(light)))
     # one edit (tone mapping in one photo, or a beauty filter) trips both checks: the cause and photo it names
     cause = fold_cause(a, b, texture, tone)
     smoothed = ([] if cause == "tone" else fine_contrast_messages(a, b, texture) if cause == "contrast"
                 else weak_fold_messages(a, b, texture))
-    return rows, smoothed + ([] if cause == "smoothing" else tone_mapped_messages(a, b, tone))
+    return rows, smoothed + ([] if cause == "smoothing" else tone_mapped_messages(a, b, tone)) + light_messages(light)
 
 
 def _pair_floors(a, b, pair, defaults, before_repeats, after_repeats, kw_a):

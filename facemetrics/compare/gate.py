@@ -31,6 +31,8 @@ from .skin import (MAX_LOCAL_CONTRAST_RATIO, MIN_EDGE_GAIN_SHARE, MIN_GAIN_SHADI
                    edge_gain_share, fold_cause, gain_shading_share, local_contrasts, sharpened, skin_edge_levels,
                    skin_shadings, skin_textures, smoothed_skin, tone_mapped_messages, tone_mapped_rows,
                    tone_mapping_ratio, weak_fold_rows)
+from .light import (MAX_LIGHT_SIDE_SHIFT_PCT, MSG_LIGHT_SIDE, light_levels, light_messages,
+                    light_moved, light_rows, light_shift)
 from .glasses import (GLASSES_FOLD_COVER, MSG_EYES_COVERED, MSG_GLASSES_FOLD, _glasses_found, eyes_covered_messages,
                       eyes_covered_rows, glasses_cheek_cover, glasses_cheek_rows, glasses_fold_cover,
                       glasses_fold_messages, glasses_fold_rows)
@@ -150,6 +152,14 @@ __all__ = [
     "tone_mapped_rows",
     "tone_mapping_ratio",
     "weak_fold_rows",
+    # .light
+    "MAX_LIGHT_SIDE_SHIFT_PCT",
+    "MSG_LIGHT_SIDE",
+    "light_levels",
+    "light_messages",
+    "light_moved",
+    "light_rows",
+    "light_shift",
     # .glasses
     "GLASSES_FOLD_COVER",
     "MSG_EYES_COVERED",

@@ -1,0 +1,127 @@
+"""Light from another side (compare.light: light_shift, light_rows, light_messages; simulate.relit; docs/compare.md
+"Light from another side", docs/robustness.md "Light from another side"): the before and after photos lit from
+different sides read as a fold change; the check reads the change of the face's left/right shading balance and makes
+the fold rows 'uncertain' with a message; a global tone change does not trigger it; mirroring both photos swaps its
+sign."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from facemetrics import compare_photos
+from facemetrics import simulate as sim
+from facemetrics.analyze import analyze_loaded
+from facemetrics.compare import UNCERTAIN
+from facemetrics.compare.gate import (MAX_LIGHT_SIDE_SHIFT_PCT, MSG_LIGHT_SIDE,
+                                     light_messages, light_moved, light_rows, light_shift)
+from facemetrics.compare.light import LIGHT_PAIRS, _disc_levels
+
+FOLD = ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm")
+
+
+def _variant(a, rgb):
+    out = analyze_loaded(dataclasses.replace(a.photo, rgb=np.ascontiguousarray(rgb)))
+    assert out.ok, out.error
+    return out
+
+
+@pytest.fixture(scope="module")
+def side_lit(sample_analysis):
+    """The sample lit from the image's right (the subject's left), 40 deg off the camera axis."""
+    return _variant(sample_analysis, sim.relit(sample_analysis, 40.0).image)
+
+
+@pytest.fixture(scope="module")
+def mirrored(sample_analysis):
+    """The sample and its side-lit copy, both flipped left to right (the copy lit from the image's left then)."""
+    a = _variant(sample_analysis, sample_analysis.photo.rgb[:, ::-1])
+    return a, _variant(a, sim.relit(sample_analysis, 40.0).image[:, ::-1])
+
+
+# --- the pure rules, on small inputs ---
+
+def test_the_rule_fires_beyond_the_side_limit_and_not_on_nan_or_a_height_shift():
+    assert light_rows((float("nan"), float("nan"))) == () and light_messages((float("nan"), 0.0)) == []
+    assert not light_moved((MAX_LIGHT_SIDE_SHIFT_PCT - 0.1, 0.0))
+    assert light_moved((-(MAX_LIGHT_SIDE_SHIFT_PCT + 0.1), 0.0))
+    assert not light_moved((0.0, 50.0))  # the height shift is read, not used
+    rows = light_rows((MAX_LIGHT_SIDE_SHIFT_PCT + 1.0, 0.0))
+    assert sorted(rows) == sorted((m, s) for m in FOLD for s in ("right", "left"))
+
+
+def test_the_message_names_the_side_that_became_brighter():
+    right = light_messages((MAX_LIGHT_SIDE_SHIFT_PCT + 5.0, 0.0))
+    left = light_messages((-(MAX_LIGHT_SIDE_SHIFT_PCT + 5.0), 0.0))
+    assert len(right) == len(left) == 1 and right[0].startswith(MSG_LIGHT_SIDE) and left[0].startswith(MSG_LIGHT_SIDE)
+    assert "subject's right side" in right[0] and "subject's left side" in left[0]
+    assert "%" in right[0] and "retake both" in right[0]
+
+
+def test_the_discs_read_the_side_of_a_synthetic_picture_that_is_brighter():
+    """A picture bright on the image's left half (the subject's right in an unmirrored photo), with landmarks
+    placed symmetrically: each pair's right disc reads the bright half."""
+    h, w = 200, 200
+    rgb = np.full((h, w, 3), 60, np.uint8)
+    rgb[:, : w // 2] = 180
+    pts = np.zeros((478, 3))
+    for i, (r, l) in enumerate(LIGHT_PAIRS):
+        y = 20 + 12 * i
+        pts[r, :2], pts[l, :2] = (50, y), (150, y)
+    levels = _disc_levels(rgb, pts, mm_per_px=0.5)
+    assert levels.shape == (len(LIGHT_PAIRS), 2)
+    assert np.allclose(levels[:, 0], 180) and np.allclose(levels[:, 1], 60)
+
+
+# --- the simulation ---
+
+def test_relit_keeps_the_face_mean_and_is_the_photo_under_the_same_light(sample_analysis):
+    a = sample_analysis
+    same = sim.relit(a, 0.0, 15.0).image
+    assert np.abs(same.astype(int) - a.photo.rgb.astype(int)).max() <= 1
+    lit = sim.relit(a, 40.0).image
+    assert a.quality.face_luminance == pytest.approx(_variant(a, lit).quality.face_luminance, rel=0.03)
+    assert np.abs(lit.astype(int) - a.photo.rgb.astype(int)).max() > 20
+
+
+# --- the check, on the sample ---
+
+def test_a_side_lit_copy_reads_a_shift_and_its_fold_rows_are_uncertain(sample_analysis, side_lit):
+    side, height = light_shift(sample_analysis, side_lit)
+    # lit from the subject's left: the subject's right side darker against the left
+    assert side < -MAX_LIGHT_SIDE_SHIFT_PCT
+    c = compare_photos(sample_analysis, side_lit, check_order=False)
+    said = [m for m in c.messages if m.startswith(MSG_LIGHT_SIDE)]
+    assert len(said) == 1 and "subject's left side" in said[0]
+    verdicts = {(r.metric, r.side): r.verdict for r in c.changes}
+    assert all(verdicts[(m, s)] == UNCERTAIN for m in FOLD for s in ("right", "left"))
+    assert c.status != "ok"
+
+
+@pytest.mark.parametrize("make", [lambda a: sim.gamma(a, 0.8), lambda a: sim.gamma(a, 1.25),
+                                  lambda a: sim.brightness(a, 0.85), lambda a: sim.brightness(a, 1.15),
+                                  lambda a: sim.white_balance(a)],
+                         ids=["gamma0.8", "gamma1.25", "bright0.85", "bright1.15", "white_balance"])
+def test_a_global_tone_change_does_not_trigger_it(sample_analysis, make):
+    b = _variant(sample_analysis, make(sample_analysis).image)
+    side, height = light_shift(sample_analysis, b)
+    assert abs(side) < MAX_LIGHT_SIDE_SHIFT_PCT / 3 and abs(height) < 3.0
+    c = compare_photos(sample_analysis, b, check_order=False)
+    assert not any(m.startswith(MSG_LIGHT_SIDE) for m in c.messages)
+
+
+def test_mirroring_both_photos_swaps_the_sign(sample_analysis, side_lit, mirrored):
+    side, _ = light_shift(sample_analysis, side_lit)
+    side_m, _ = light_shift(*mirrored)
+    assert side < -MAX_LIGHT_SIDE_SHIFT_PCT and side_m > MAX_LIGHT_SIDE_SHIFT_PCT
+    # the same log ratio the other way (a ratio r read as 1 / r: -32 % one way is +47 % the other)
+    assert np.log1p(side_m / 100) == pytest.approx(-np.log1p(side / 100), rel=0.15)
+    c = compare_photos(*mirrored, check_order=False)
+    assert any(m.startswith(MSG_LIGHT_SIDE) and "subject's right side" in m for m in c.messages)
+
+
+def test_the_reverse_pair_reads_the_opposite_shift(sample_analysis, side_lit):
+    forward, back = light_shift(sample_analysis, side_lit)[0], light_shift(side_lit, sample_analysis)[0]
+    assert np.sign(forward) == -np.sign(back) and abs(back) > MAX_LIGHT_SIDE_SHIFT_PCT
