@@ -372,7 +372,7 @@ def test_uncertain_notes_quote_the_fold_rows_own_cause(cause):
     assert said[:40] in line and other[:30] not in line, line
 
 
-@pytest.mark.parametrize("cause", ["photo_covered", "lower_face_covered", "lenses", "tone_mapped"])
+@pytest.mark.parametrize("cause", ["photo_covered", "lower_face_covered", "lenses", "tone_mapped", "light_side"])
 def test_uncertain_notes_quote_a_row_taking_cause_not_the_first_warning(cause):
     """A clinic's audit (2026-12-05): a comparison whose jaw rows read 'uncertain' because its after photo's jaw
     looked covered was listed in report.md as "resolution too low in the before photo: 0.53 mm/px (limit 0.5)"
@@ -380,7 +380,7 @@ def test_uncertain_notes_quote_a_row_taking_cause_not_the_first_warning(cause):
     note cut at its "; " ("...(-24 % of the distance, limit ±10 %"): the clinician would retake for the wrong
     reason.  The messages of compare's checks that take rows' verdicts are quoted, not the first message."""
     from facemetrics.batch.timeline import uncertain_notes
-    from facemetrics.compare.gate import MSG_LENSES, MSG_TONE_MAPPED
+    from facemetrics.compare.gate import MSG_LENSES, MSG_LIGHT_SIDE, MSG_TONE_MAPPED
     from facemetrics.compare.occlusion import MSG_COVERED, MSG_PHOTO_COVERED
 
     low = ("resolution too low in the before photo: 0.53 mm/px (limit 0.5); sub-millimetre changes cannot be "
@@ -396,8 +396,11 @@ def test_uncertain_notes_quote_a_row_taking_cause_not_the_first_warning(cause):
             "lenses": f"{MSG_LENSES} (iPhone 15 back camera vs iPhone 15 front camera, EXIF): lens distortion "
                       "differs between them, so every lift row is shown without a verdict ('uncertain')",
             "tone_mapped": f"the after photo {MSG_TONE_MAPPED}: its skin's fine shading is 1.60 x the other's, so "
-                           "the fold rows are shown without a verdict ('uncertain')"}[cause]
-    metric = "nlf_depth_right" if cause == "tone_mapped" else "jawline_lift_mm"
+                           "the fold rows are shown without a verdict ('uncertain')",
+            "light_side": f"{MSG_LIGHT_SIDE} (the subject's left side is 46 % brighter against the other side than "
+                          "in the before photo, limit 10 %, after the pair's tone matching): fold depth and contrast "
+                          "read the light as much as the fold"}[cause]
+    metric = "nlf_depth_right" if cause in ("tone_mapped", "light_side") else "jawline_lift_mm"
     row = dict(photo="IMG_4803.JPG", subject="Renée Dubois", treatment="microcurrent", hours_since_treatment=1.0,
                status="warning", messages=f"{low}; {said}", **{f"{metric}_verdict": "uncertain"})
     (line,) = uncertain_notes([row], [metric])

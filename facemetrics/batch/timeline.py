@@ -21,6 +21,7 @@ from ..compare.framing import MSG_CUT_DIFFERENTLY, MSG_CUT_OUT, MSG_FACE_CUT, MS
 from ..compare.expression import MSG_EXPRESSION
 from ..compare.iris_scale import MSG_IRIS_SCALE
 from ..compare.skin import MSG_FINE_CONTRAST, MSG_SMOOTHED, MSG_TONE_MAPPED
+from ..compare.light import MSG_LIGHT_SIDE
 from ..compare.glasses import MSG_EYES_COVERED, MSG_GLASSES_FOLD
 from ..compare.identity import MSG_MISMATCH
 from ..compare.fold_lines import MSG_FOLD_CONTRAST_SIDES, MSG_FOLD_LINES
@@ -47,10 +48,11 @@ _CHANGE_FIELDS = ("subject", "treatment", "treated_at", "photo", "hours_since_tr
 #: parts of a comparison's messages that say why its rows read ``uncertain`` (compare's gate, the
 #: batch's flags): :func:`uncertain_notes` quotes these rather than the comparison's first message
 #: (a region covered in one or both photos, a cut-out, different lenses, the iris scales, a smoothed, tone-mapped
-#: or sharpened photo's fold rows: each takes rows' verdicts, and report.md quoted the pair's first message
-#: instead, "resolution too low ..." or a pose note cut at its "; ": a clinic's audit, 2026-12-05)
+#: or sharpened photo's fold rows, a light from another side's fold rows: each takes rows' verdicts, and report.md
+#: quoted the pair's first message instead, "resolution too low ..." or a pose note cut at its "; ": a clinic's
+#: audit, 2026-12-05)
 _OWN_ROW_CAUSES = (MSG_COVERED, MSG_PHOTO_COVERED, MSG_BOTH_COVERED, MSG_CUT_OUT, MSG_CUT_DIFFERENTLY, MSG_LENSES,
-                   MSG_IRIS_SCALE, MSG_SMOOTHED, MSG_FINE_CONTRAST, MSG_AFTER_ANOTHER_TREATMENT)
+                   MSG_IRIS_SCALE, MSG_SMOOTHED, MSG_FINE_CONTRAST, MSG_LIGHT_SIDE, MSG_AFTER_ANOTHER_TREATMENT)
 _UNCERTAIN_CAUSES = (MSG_FACE_CUT, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_CAMERA_UNCHECKED, MSG_POSE_UNCHECKED,
                      MSG_EXPRESSION, MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE,
                      MSG_NEAR_COPY, MSG_EYES_COVERED, MSG_GLASSES_FOLD, MSG_FOLD_LINES, MSG_FOLD_CONTRAST_SIDES,
