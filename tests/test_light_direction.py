@@ -125,3 +125,41 @@ def test_mirroring_both_photos_swaps_the_sign(sample_analysis, side_lit, mirrore
 def test_the_reverse_pair_reads_the_opposite_shift(sample_analysis, side_lit):
     forward, back = light_shift(sample_analysis, side_lit)[0], light_shift(side_lit, sample_analysis)[0]
     assert np.sign(forward) == -np.sign(back) and abs(back) > MAX_LIGHT_SIDE_SHIFT_PCT
+
+
+def test_with_the_tone_mapping_message_the_light_message_says_either_may_be_the_cause():
+    """The lead's check (stop 57): local tone mapping of one photo (CLAHE, clip 2.5-4, bench/audit_phone.py's edit)
+    moved the left/right balance beyond the limit in 13 of the 40 Canada faces, and a side light trips the tone-mapping
+    check in most pairs: with both messages shown, the light's says which cannot be told apart, and asks for both
+    remedies."""
+    from facemetrics.compare.light import MSG_LIGHT_OR_TONE
+
+    plain = light_messages((MAX_LIGHT_SIDE_SHIFT_PCT + 5.0, 0.0))[0]
+    both = light_messages((MAX_LIGHT_SIDE_SHIFT_PCT + 5.0, 0.0), tone_mapped=True)[0]
+    assert MSG_LIGHT_OR_TONE not in plain and "HDR" not in plain
+    assert MSG_LIGHT_OR_TONE in both and both.endswith("with HDR and night mode off")
+
+
+def test_a_locally_tone_mapped_copy_that_trips_both_checks_names_both_causes(sample_analysis):
+    import cv2
+
+    from facemetrics.compare.gate import MSG_TONE_MAPPED
+    from facemetrics.compare.light import MSG_LIGHT_OR_TONE
+
+    lab = cv2.cvtColor(sample_analysis.photo.rgb, cv2.COLOR_RGB2LAB)
+    lab[..., 0] = cv2.createCLAHE(clipLimit=4.0, tileGridSize=(8, 8)).apply(lab[..., 0])
+    b = _variant(sample_analysis, cv2.cvtColor(lab, cv2.COLOR_LAB2RGB))
+    c = compare_photos(sample_analysis, b, check_order=False)
+    light = [m for m in c.messages if m.startswith(MSG_LIGHT_SIDE)]
+    tone = [m for m in c.messages if MSG_TONE_MAPPED in m]
+    assert len(light) == 1 and len(tone) == 1, c.messages
+    assert MSG_LIGHT_OR_TONE in light[0] and c.messages.index(tone[0]) < c.messages.index(light[0])
+
+
+def test_a_side_lit_copy_alone_does_not_blame_hdr(sample_analysis, side_lit):
+    c = compare_photos(sample_analysis, side_lit, check_order=False)
+    (light,) = [m for m in c.messages if m.startswith(MSG_LIGHT_SIDE)]
+    from facemetrics.compare.gate import MSG_TONE_MAPPED
+    from facemetrics.compare.light import MSG_LIGHT_OR_TONE
+
+    assert (MSG_LIGHT_OR_TONE in light) == any(MSG_TONE_MAPPED in m for m in c.messages)

@@ -785,7 +785,8 @@ def _fold_checks(a, b, status: str) -> tuple[tuple[tuple[str, str], ...], list[s
     cause = fold_cause(a, b, texture, tone)
     smoothed = ([] if cause == "tone" else fine_contrast_messages(a, b, texture) if cause == "contrast"
                 else weak_fold_messages(a, b, texture))
-    return rows, smoothed + ([] if cause == "smoothing" else tone_mapped_messages(a, b, tone)) + light_messages(light)
+    toned = [] if cause == "smoothing" else tone_mapped_messages(a, b, tone)
+    return rows, smoothed + toned + light_messages(light, tone_mapped=bool(toned))
 
 
 def _pair_floors(a, b, pair, defaults, before_repeats, after_repeats, kw_a):

@@ -127,8 +127,16 @@ def light_rows(shift: tuple[float, float]) -> tuple[tuple[str, str], ...]:
     return tuple((m, side) for side in ("right", "left") for m in ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm"))
 
 
-def light_messages(shift: tuple[float, float]) -> list[str]:
-    """The message of :func:`light_rows`, naming which way the light moved and by how much; empty when none."""
+#: said in :func:`light_messages` when the local-tone-mapping check fired on the same pair: local tone mapping (CLAHE,
+#: clip 2.5-4) of one photo moved this balance beyond the limit in 13 of the 40 Canada faces (stop 57, the lead's
+#: check of bench/audit_phone.py's edits), and a side light trips that check in most pairs (docs/robustness.md "Light from
+#: another side"), so which of the two it was cannot be told from the photos
+MSG_LIGHT_OR_TONE = "a phone's HDR or night mode in one photo (the message before) shifts this balance too"
+
+
+def light_messages(shift: tuple[float, float], tone_mapped: bool = False) -> list[str]:
+    """The message of :func:`light_rows`, naming which way the light moved and by how much; empty when none.
+    ``tone_mapped``: the pair's local-tone-mapping message is shown too (:data:`MSG_LIGHT_OR_TONE`)."""
     if not light_moved(shift):
         return []
     side = shift[0]
@@ -139,5 +147,7 @@ def light_messages(shift: tuple[float, float]) -> list[str]:
             f"side than in the before photo, limit {fixed(MAX_LIGHT_SIDE_SHIFT_PCT, 0)} %, after the pair's tone "
             "matching): a light from another side "
             "brightens one side of each nasolabial fold and darkens the other, so fold depth and contrast read the "
-            "light as much as the fold, and the fold rows are shown without a verdict ('uncertain'); retake both "
-            "photos in the same place, facing the same light"]
+            "light as much as the fold, and the fold rows are shown without a verdict ('uncertain')"
+            + (f" ({MSG_LIGHT_OR_TONE}: which of the two it was cannot be told from the photos); retake both photos in "
+               "the same place, facing the same light, with HDR and night mode off" if tone_mapped else
+               "; retake both photos in the same place, facing the same light")]
