@@ -259,6 +259,7 @@ from .model import (
 )
 from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
+from .late_photos import LateTime, late_photos, off_curve
 from .time_unit import time_unit_note
 from ..timekeys import date_alone
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
@@ -584,6 +585,7 @@ class DecayFit:
     test_confidence: float
     boot_params: np.ndarray | None = field(default=None, repr=False, compare=False)
     near_claim: NearClaim | None = field(default=None, repr=False, compare=False)
+    late_photos: tuple[LateTime, ...] = field(default=(), repr=False, compare=False)
     change_24h_source: str = ""
     n_photos_18_30h: int = 0
 
@@ -1098,6 +1100,24 @@ def _second_photo_time(t: np.ndarray) -> float:
     return float(later[0] if later.size else post[-1])
 
 
+def _late_withheld(values: dict, reason: str, late, base: dict) -> tuple[dict, str]:
+    """``values`` without the lasting level, and ``reason`` with one sentence, when a photo time after
+    :data:`~facemetrics.decay.late_photos.LATE_AFTER_H` does not follow the fitted curve
+    (:func:`~facemetrics.decay.late_photos.off_curve`, docs/validation.md section 23); else both unchanged.
+    The verdict is not touched: it is read at 24 h (rules 3-7)."""
+    x = off_curve(late, base["smallest_meaningful_change"], values["peak_change"])
+    if x is None:
+        return values, reason
+    u = base["unit"]
+    lo, hi = x.times_h
+    when = hours_text(lo) if hi - lo < 1.0 else f"{hours_text(lo)} to {hours_text(hi)}"
+    sentence = (f" The photos at {when} read {quantity(x.data_change, u)} ({percent(base['confidence'])} CI "
+                f"{num(x.data_ci[0])} to {quantity(x.data_ci[1], u)}), the fitted curve {quantity(x.curve_change, u)}: "
+                f"after a day the change does not follow the fitted shape (it goes past the before photos or comes "
+                f"back), so the lasting level is not shown.")
+    return {**values, "lasting": _NAN, "lasting_ci_low": _NAN, "lasting_ci_high": _NAN}, reason + sentence
+
+
 def _analyze_one(data: pd.DataFrame, **kw) -> DecayFit:
     """One series (:func:`_fit_one`), with ``change_24h_source`` saying where its 24 h figures come from."""
     fit = _fit_one(data, **kw)
@@ -1189,19 +1209,24 @@ def _fit_one(
                  test_conf=base["test_confidence"], early=early, peak_ok=peak_resolved({**base, **values}))
     # the curve against the photos near 24 h (rule 6: a curve that misses them is not read at 24 h)
     drawn = not (method == "cluster" and base["n_subjects"] >= TWO_STAGE_BELOW_CLUSTERS)
+    near_groups = sessions if sessions is not None else data["subject"].astype(str).to_numpy()
     near = near_claim(t, y, (est.lasting, est.transient, est.half_life), yb[kept], w[kept], boot,
                       hours=CLAIM_HOURS, level=base["test_confidence"], drawn=drawn, confidence=confidence,
-                      groups=sessions if sessions is not None else data["subject"].astype(str).to_numpy())
+                      groups=near_groups)
     verdict, reason, near = _judged(values, near, judge)
     if near.misses():  # the verdict read the photos near 24 h: the figures beside it are theirs (rule 6)
         values = {**values, "change_24h": near.data_change,
                   "change_24h_ci_low": near.data_ci_reported[0], "change_24h_ci_high": near.data_ci_reported[1],
                   "change_24h_test_ci_low": near.data_ci[0], "change_24h_test_ci_high": near.data_ci[1]}
+    # photos after a day the curve does not describe: the lasting level is not shown (section 23)
+    late = late_photos(t, y, (est.lasting, est.transient, est.half_life), yb[kept], w[kept], boot, level=confidence,
+                       groups=near_groups, drawn=drawn)
+    values, reason = _late_withheld(values, reason, late, base)
     # a --min-effect smaller than the noise floor was raised to it: said, or the verdict reads as without it
     reason += raised_margin_note(base["smallest_meaningful_change"], base["noise_floor"], min_effect, base["unit"])
     return DecayFit(
         **base, **values, verdict=verdict, reason=reason, status="ok", fit_ok=True,
-        bootstrap=method, n_boot=n_ok, boot_params=boot, near_claim=near,
+        bootstrap=method, n_boot=n_ok, boot_params=boot, near_claim=near, late_photos=late,
     )
 
 
