@@ -586,6 +586,8 @@ class DecayFit:
     boot_params: np.ndarray | None = field(default=None, repr=False, compare=False)
     near_claim: NearClaim | None = field(default=None, repr=False, compare=False)
     late_photos: tuple[LateTime, ...] = field(default=(), repr=False, compare=False)
+    #: the fitted lasting level the curve is drawn with when ``lasting`` is withheld (section 23), metric unit
+    curve_lasting: float = field(default=_NAN, repr=False, compare=False)
     change_24h_source: str = ""
     n_photos_18_30h: int = 0
 
@@ -628,7 +630,8 @@ class DecayFit:
         nan = np.full(hours.shape, np.nan)
         if not self.fit_ok:
             return nan, nan.copy(), nan.copy()
-        fit = decay_model(hours, self.lasting, self.transient, self.half_life_h)
+        lasting = self.lasting if math.isfinite(self.lasting) else self.curve_lasting
+        fit = decay_model(hours, lasting, self.transient, self.half_life_h)
         bp = self.boot_params
         if bp is None or len(bp) == 0:
             return fit, nan.copy(), nan.copy()
@@ -1115,7 +1118,8 @@ def _late_withheld(values: dict, reason: str, late, base: dict) -> tuple[dict, s
                 f"{num(x.data_ci[0])} to {quantity(x.data_ci[1], u)}), the fitted curve {quantity(x.curve_change, u)}: "
                 f"after a day the change does not follow the fitted shape (it goes past the before photos or comes "
                 f"back), so the lasting level is not shown.")
-    return {**values, "lasting": _NAN, "lasting_ci_low": _NAN, "lasting_ci_high": _NAN}, reason + sentence
+    return ({**values, "lasting": _NAN, "lasting_ci_low": _NAN, "lasting_ci_high": _NAN,
+             "curve_lasting": values["lasting"]}, reason + sentence)
 
 
 def _analyze_one(data: pd.DataFrame, **kw) -> DecayFit:
