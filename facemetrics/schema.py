@@ -564,7 +564,9 @@ TIMELINE_COLUMNS_DEF = [
     Column("n_photos_18_30h", "", "Photos (rows) taken 18-30 h after treatment: those the fitted curve is "
            "checked against at 24 h."),
     Column("lasting", _AS_UNIT, "The part of the change that does not wear off (the model's value long after "
-           "treatment). " + _NOT_RESOLVED),
+           "treatment). " + _NOT_RESOLVED + " Empty, with a sentence in `reason`, when photos taken 36 h or more "
+           "after treatment do not follow the fitted curve (a dip below the before photos, a change that comes "
+           "back; docs/validation.md section 23)."),
     *_ci_pair("lasting", _AS_UNIT, "`lasting`"),
     Column("transient", _AS_UNIT, "The part of the change that wears off, halving every `half_life_h` hours "
            "(change(t) = `lasting` + `transient` x 2^(-t / `half_life_h`)). " + _NOT_RESOLVED),

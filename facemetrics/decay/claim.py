@@ -175,6 +175,17 @@ for the fold-depth index).  Verdicts, checked in order:
    ``inconclusive``; otherwise the curve's verdict stands.  Either way the ``reason`` says that no
    photo lies at 18-30 h, that the 24 h figure is the curve's and not measured, and to take a photo
    about 24 h after a treatment (docs/validation.md section 10).
+8. The photos after a day (at or after :data:`~facemetrics.decay.late_photos.LATE_AFTER_H`, 36 h) are
+   checked against the curve too (:mod:`facemetrics.decay.late_photos`): a photo time beyond the margin
+   that the curve misses (two-sided bootstrap p below :data:`~facemetrics.decay.late_photos.LATE_ALPHA`),
+   or beyond the margin on the side opposite the fitted peak (its 95 % interval excluding 0: the face went
+   past its before photos after the lift), does not follow the model's shape; the ``lasting`` figure and
+   its interval are then withheld (NaN; the curve is still drawn with the fitted value) and the ``reason``
+   ends "... after a day the change does not follow the fitted shape ..., so the lasting level is not
+   shown".  The verdict and the ``change_24h*`` figures are not changed: they are read at 24 h (rules 3-7).
+   On simulated first sessions (3 subjects) a dip below baseline at 48 h was caught in 45-75 % of studies,
+   a delayed return seen by the next session's before photo in 5-70 %, the model's own and monotone shapes
+   in at most 5 % of any cell (tuning half; up to 10 % held out; docs/validation.md section 23).
 
 The ``reason`` column always says which rule applied, in a full sentence; a time axis that looks
 like days (or weeks, minutes) rather than hours adds a "Check the time unit" sentence
@@ -259,6 +270,7 @@ from .model import (
 )
 from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
+from .late_photos import LateTime, late_photos, off_curve
 from .time_unit import time_unit_note
 from ..timekeys import date_alone
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
@@ -584,6 +596,9 @@ class DecayFit:
     test_confidence: float
     boot_params: np.ndarray | None = field(default=None, repr=False, compare=False)
     near_claim: NearClaim | None = field(default=None, repr=False, compare=False)
+    late_photos: tuple[LateTime, ...] = field(default=(), repr=False, compare=False)
+    #: the fitted lasting level the curve is drawn with when ``lasting`` is withheld (section 23), metric unit
+    curve_lasting: float = field(default=_NAN, repr=False, compare=False)
     change_24h_source: str = ""
     n_photos_18_30h: int = 0
 
@@ -626,7 +641,8 @@ class DecayFit:
         nan = np.full(hours.shape, np.nan)
         if not self.fit_ok:
             return nan, nan.copy(), nan.copy()
-        fit = decay_model(hours, self.lasting, self.transient, self.half_life_h)
+        lasting = self.lasting if math.isfinite(self.lasting) else self.curve_lasting
+        fit = decay_model(hours, lasting, self.transient, self.half_life_h)
         bp = self.boot_params
         if bp is None or len(bp) == 0:
             return fit, nan.copy(), nan.copy()
@@ -1098,6 +1114,30 @@ def _second_photo_time(t: np.ndarray) -> float:
     return float(later[0] if later.size else post[-1])
 
 
+def _late_withheld(values: dict, reason: str, base: dict, series: tuple, groups,
+                   drawn: bool) -> tuple[dict, str, tuple]:
+    """Rule 8: the photo times after :data:`~facemetrics.decay.late_photos.LATE_AFTER_H` against the fitted curve
+    (:func:`~facemetrics.decay.late_photos.late_photos`; ``series``: ``(t, y, est, yb, w, boot)``, ``groups`` and
+    ``drawn`` as :func:`near_claim`'s), and ``values`` without the lasting level and ``reason`` with one sentence
+    when one does not follow it (:func:`~facemetrics.decay.late_photos.off_curve`, docs/validation.md section 23);
+    else both unchanged.  The verdict is not touched: it is read at 24 h (rules 3-7)."""
+    t, y, est, yb, w, boot = series
+    late = late_photos(t, y, (est.lasting, est.transient, est.half_life), yb, w, boot, level=base["confidence"],
+                       groups=groups, drawn=drawn)
+    x = off_curve(late, base["smallest_meaningful_change"], values["peak_change"])
+    if x is None:
+        return values, reason, late
+    u = base["unit"]
+    lo, hi = x.times_h
+    when = hours_text(lo) if hi - lo < 1.0 else f"{hours_text(lo)} to {hours_text(hi)}"
+    sentence = (f" The photos at {when} read {quantity(x.data_change, u)} ({percent(base['confidence'])} CI "
+                f"{num(x.data_ci[0])} to {quantity(x.data_ci[1], u)}), the fitted curve {quantity(x.curve_change, u)}: "
+                f"after a day the change does not follow the fitted shape (it goes past the before photos or comes "
+                f"back), so the lasting level is not shown.")
+    return ({**values, "lasting": _NAN, "lasting_ci_low": _NAN, "lasting_ci_high": _NAN,
+             "curve_lasting": values["lasting"]}, reason + sentence, late)
+
+
 def _analyze_one(data: pd.DataFrame, **kw) -> DecayFit:
     """One series (:func:`_fit_one`), with ``change_24h_source`` saying where its 24 h figures come from."""
     fit = _fit_one(data, **kw)
@@ -1138,10 +1178,7 @@ def _fit_one(
     moments = _photo_moments(data)  # a retake minutes after a photo is no time of its own
     missing = _missing_data(t, moments)
     if missing:
-        return no_fit(
-            "insufficient_data",
-            f"{_TOO_FEW}{join_words(missing)}.",
-        )
+        return no_fit("insufficient_data", f"{_TOO_FEW}{join_words(missing)}.")
 
     bound = default_amplitude_bound(y)
     hl_bounds = default_half_life_bounds(t)
@@ -1189,19 +1226,22 @@ def _fit_one(
                  test_conf=base["test_confidence"], early=early, peak_ok=peak_resolved({**base, **values}))
     # the curve against the photos near 24 h (rule 6: a curve that misses them is not read at 24 h)
     drawn = not (method == "cluster" and base["n_subjects"] >= TWO_STAGE_BELOW_CLUSTERS)
+    groups = sessions if sessions is not None else data["subject"].astype(str).to_numpy()
     near = near_claim(t, y, (est.lasting, est.transient, est.half_life), yb[kept], w[kept], boot,
                       hours=CLAIM_HOURS, level=base["test_confidence"], drawn=drawn, confidence=confidence,
-                      groups=sessions if sessions is not None else data["subject"].astype(str).to_numpy())
+                      groups=groups)
     verdict, reason, near = _judged(values, near, judge)
     if near.misses():  # the verdict read the photos near 24 h: the figures beside it are theirs (rule 6)
         values = {**values, "change_24h": near.data_change,
                   "change_24h_ci_low": near.data_ci_reported[0], "change_24h_ci_high": near.data_ci_reported[1],
                   "change_24h_test_ci_low": near.data_ci[0], "change_24h_test_ci_high": near.data_ci[1]}
+    # photos after a day the curve does not describe: the lasting level is not shown (rule 8)
+    values, reason, late = _late_withheld(values, reason, base, (t, y, est, yb[kept], w[kept], boot), groups, drawn)
     # a --min-effect smaller than the noise floor was raised to it: said, or the verdict reads as without it
     reason += raised_margin_note(base["smallest_meaningful_change"], base["noise_floor"], min_effect, base["unit"])
     return DecayFit(
         **base, **values, verdict=verdict, reason=reason, status="ok", fit_ok=True,
-        bootstrap=method, n_boot=n_ok, boot_params=boot, near_claim=near,
+        bootstrap=method, n_boot=n_ok, boot_params=boot, near_claim=near, late_photos=late,
     )
 
 

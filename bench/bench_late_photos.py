@@ -1,0 +1,164 @@
+"""Photos after a day that the fitted curve does not describe (docs/validation.md section 23).
+
+The rule was written (section 23) before any run: candidates of :mod:`facemetrics.decay.late_photos`' check
+(A at alpha in 0.01, 0.05, 0.10: the curve misses a late photo time beyond the margin; B: a late photo time beyond
+the margin on the side opposite the fitted peak; A or B), chosen on the tuning half (even studies): firing on at
+most 5 % of every monotone cell's studies, the highest mean firing rate over the rebound target cells.
+
+Cells: ``bench_follow_on_subject``'s first sessions (3 subjects pooled; rows ``first`` and ``first+next``) under the
+rebound truths and ``all_fade`` / ``all_last``; ``bench_decay_misspecified``'s eight truths on ``demo x1`` / ``demo x3``.
+Each record keeps every late photo time's statistics, so every candidate is read from one run::
+
+    PYTHONPATH=. nice -n 5 python bench/bench_late_photos.py --studies 20 --csv /tmp/late.csv
+    python bench/bench_late_photos.py --from-csv /tmp/late.csv --show tuning
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from facemetrics.decay import analyze_series  # noqa: E402
+from facemetrics.decay.late_photos import LateTime  # noqa: E402
+
+import bench_decay_misspecified as mis  # noqa: E402
+import bench_follow_on_subject as fo  # noqa: E402
+
+SEED = 2026120758
+FO_TRUTHS = ("all_dip", "all_return", "all_late_return", "all_fade", "all_last")
+MONOTONE_FO = ("all_fade", "all_last")
+MIS_SCHEDULES = ("demo x1", "demo x3")
+#: candidates ``name: (alpha of A or None, B on)``
+CANDIDATES = {"A0.01": (0.01, False), "A0.05": (0.05, False), "A0.10": (0.10, False), "B": (None, True),
+              "A0.01|B": (0.01, True), "A0.05|B": (0.05, True), "A0.10|B": (0.10, True)}
+#: the order of simplicity for ties (section 23)
+SIMPLER = ("B", "A0.01", "A0.05", "A0.10", "A0.01|B", "A0.05|B", "A0.10|B")
+
+
+def _record(fit, **keys) -> dict:
+    late = [dict(t=list(x.times_h), n=x.n_photos, m=x.data_change, c=x.curve_change, g=x.gap, p=x.p_value,
+                 ci=list(x.data_ci)) for x in fit.late_photos]
+    return dict(**keys, half="tuning" if keys["study"] % 2 == 0 else "held_out", status=fit.status,
+                verdict=fit.verdict, peak=fit.peak_change, delta=fit.smallest_meaningful_change,
+                lasting=fit.lasting, late=json.dumps(late))
+
+
+def target(family: str, cell: str, truth: str, rows: str) -> bool:
+    """Section 23's target cells: the population's truth at a late photo time beyond 0.3 mm."""
+    if family != "rebound":
+        return False
+    if truth == "all_dip":
+        return True
+    return rows == "first+next" and cell != "home48"
+
+
+def run(studies, seed_base=SEED, parts=("fo", "mis")) -> pd.DataFrame:
+    recs = []
+    if "fo" in parts:
+        for di, design in enumerate(fo.DESIGNS):
+            for ti, truth in enumerate(fo.STUDIES):
+                if truth not in FO_TRUTHS:
+                    continue
+                kinds = fo.STUDIES[truth]
+                for k in studies:
+                    rng = np.random.default_rng(np.random.SeedSequence([seed_base, 1, di, ti, k]))
+                    table, _ = fo.simulate_study(rng, design, kinds)
+                    first = table[table["photo"].str.contains("/s0/")]
+                    nb = np.isclose(first["hours_since_treatment"], fo.DESIGNS[design][0] - 0.25)
+                    for rows, data in (("first", first[~nb]), ("first+next", first)):
+                        fit = analyze_series(data, per_subject=False, n_boot=fo.N_BOOT, seed=k).fits[0]
+                        fam = "monotone" if truth in MONOTONE_FO else "rebound"
+                        recs.append(_record(fit, family=fam, cell=design, truth=truth, rows=rows, study=k,
+                                            target=target(fam, design, truth, rows)))
+    if "mis" in parts:
+        for si, sched in enumerate(mis.SCHEDULES):
+            if sched not in MIS_SCHEDULES:
+                continue
+            times, n_subj = mis.SCHEDULES[sched]
+            for ti, name in enumerate(mis.TRUTHS):
+                for k in studies:
+                    rng = np.random.default_rng(np.random.SeedSequence([seed_base, 2, si, ti, k]))
+                    table = mis.simulate_table(rng, name, times, n_subj).drop(columns="own_24h")
+                    fit = analyze_series(table, per_subject=False, seed=k).fits[0]
+                    recs.append(_record(fit, family="monotone", cell=sched, truth=name, rows="-", study=k,
+                                        target=False))
+    return pd.DataFrame(recs)
+
+
+def fired(rec, alpha, opposite) -> bool:
+    """Whether the candidate ``(alpha, opposite)`` fires on one record (alpha None: A off)."""
+    if rec["status"] != "ok":
+        return False
+    for d in json.loads(rec["late"]):
+        x = LateTime(tuple(d["t"]), d["n"], d["m"], d["c"], d["g"], math.nan if d["p"] is None else d["p"],
+                     tuple(math.nan if v is None else v for v in d["ci"]))
+        if x.off_curve(rec["delta"], rec["peak"], alpha=-1.0 if alpha is None else alpha, opposite=opposite):
+            return True
+    return False
+
+
+def rates(df: pd.DataFrame) -> pd.DataFrame:
+    """Per half x family x cell x truth x rows: each candidate's firing rate (%)."""
+    out = df[["half", "family", "cell", "truth", "rows", "target"]].copy()
+    for name, (alpha, opp) in CANDIDATES.items():
+        out[name] = [100.0 * fired(r, alpha, opp) for _, r in df.iterrows()]
+    keys = ["half", "family", "cell", "truth", "rows", "target"]
+    return out.groupby(keys, sort=False).mean().reset_index()
+
+
+def choose(r: pd.DataFrame, half="tuning") -> tuple[str | None, pd.DataFrame]:
+    """Section 23's rule on ``half``: per candidate the largest monotone rate and the mean target rate."""
+    h = r[r["half"] == half]
+    rows = []
+    for name in CANDIDATES:
+        rows.append(dict(candidate=name, monotone_max=h.loc[h["family"] == "monotone", name].max(),
+                         target_mean=h.loc[h["target"], name].mean()))
+    s = pd.DataFrame(rows)
+    ok = s[s["monotone_max"] <= 5.0].copy()
+    if ok.empty:
+        return None, s
+    ok["simple"] = [SIMPLER.index(c) for c in ok["candidate"]]
+    best = ok.sort_values(["target_mean", "monotone_max", "simple"], ascending=[False, True, True]).iloc[0]
+    return str(best["candidate"]), s
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--studies", type=int, default=20)
+    ap.add_argument("--first-study", type=int, default=0)
+    ap.add_argument("--seed-base", type=int, default=SEED)
+    ap.add_argument("--parts", nargs="+", default=["fo", "mis"], choices=["fo", "mis"])
+    ap.add_argument("--csv")
+    ap.add_argument("--from-csv", nargs="+")
+    ap.add_argument("--show", choices=("tuning", "held_out", "both"), default="tuning")
+    args = ap.parse_args(argv)
+    if args.from_csv:
+        df = pd.concat([pd.read_csv(p) for p in args.from_csv], ignore_index=True)
+    else:
+        df = run(range(args.first_study, args.first_study + args.studies), args.seed_base, tuple(args.parts))
+        if args.csv:
+            df.to_csv(args.csv, index=False)
+    r = rates(df)
+    halves = ("tuning", "held_out") if args.show == "both" else (args.show,)
+    pd.set_option("display.width", 250)
+    for half in halves:
+        print(f"== {half} (firing rate, % of studies)")
+        print(r[r["half"] == half].drop(columns="half").to_string(index=False, float_format=lambda v: f"{v:.0f}"))
+        best, s = choose(r, half)
+        print(s.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+        print(f"chosen on {half}: {best}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
