@@ -97,3 +97,17 @@ def test_k_sets_what_stands_out(k):
     (p,) = flow_photo_residuals(_series(bump_at=24, bump=0.9), ["p24h.jpg"], k=k)
     assert p.stands_out is (p.ratio > k)
     assert p.stands_out is (k == 0.5)
+
+
+def test_the_verdicts_compared_are_read_with_the_users_margin():
+    """The lead (stop 57, e6's note): §16's refits read their verdicts with the default margin whatever
+    ``min_effect`` the fits were given, so the rule compared verdicts the table does not show.  A 2 mm lift
+    read with a 3 mm margin has nothing to fade; the rule's verdict is the table's."""
+    from facemetrics.decay import analyze_series
+
+    rows = _series()
+    table = analyze_series(rows, min_effect=3.0, n_boot=50, seed=0, per_subject=False).pooled()[0]
+    (c,) = flow_checks(rows, EARLY, n_boot=50, seed=0, min_effect=3.0)
+    (d,) = flow_checks(rows, EARLY, n_boot=50, seed=0)
+    assert d.verdict == "fades_within_a_day" and table.verdict != d.verdict  # the margin matters here
+    assert c.verdict == table.verdict and c.verdict_read == table.verdict

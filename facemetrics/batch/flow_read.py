@@ -73,8 +73,9 @@ def unchecked_reason(check: FlowCheck) -> str:
             f"against the other photos ({why}); a smile there would not be seen.")
 
 
-def flow_read(table: pd.DataFrame, data: pd.DataFrame, flow_photos, *, n_boot: int = 400,
-              seed: int = 0, sessions: pd.DataFrame | None = None) -> tuple[pd.DataFrame, tuple[FlowCheck, ...]]:
+def flow_read(table: pd.DataFrame, data: pd.DataFrame, flow_photos, *, n_boot: int = 400, seed: int = 0,
+              sessions: pd.DataFrame | None = None, min_effect: float | None = None
+              ) -> tuple[pd.DataFrame, tuple[FlowCheck, ...]]:
     """The timeline table with §16's rule applied to its pooled rows.
 
     Parameters
@@ -91,6 +92,8 @@ def flow_read(table: pd.DataFrame, data: pd.DataFrame, flow_photos, *, n_boot: i
     sessions : pandas.DataFrame, optional
         Every treatment session known (:func:`facemetrics.decay.analyze_series`'s ``sessions``, as the table's fits
         were given them), for the rule's refits.
+    min_effect : float, optional
+        The margin the table's verdicts were read with (``analyze_series``'s ``min_effect``), for the refits' verdicts.
 
     Returns
     -------
@@ -105,7 +108,7 @@ def flow_read(table: pd.DataFrame, data: pd.DataFrame, flow_photos, *, n_boot: i
     flow = [p for p in flow_photos if p]
     if not flow or "photo" not in data.columns or data.empty:
         return table, ()
-    checks = flow_checks(data, flow, n_boot=n_boot, seed=seed, sessions=sessions)
+    checks = flow_checks(data, flow, n_boot=n_boot, seed=seed, sessions=sessions, min_effect=min_effect)
     out = table.copy()
     pooled = out["subject"].map(is_pooled).astype(bool) if "subject" in out.columns else True
     for c in checks:

@@ -103,7 +103,8 @@ def read_series(fitted: pd.DataFrame, data: pd.DataFrame, change_rows, *, n_boot
                                      sessions=sessions)
     kept = [r for r in rows
             if (str(r.get("subject") or ""), str(r.get("treatment") or ""), str(r.get("photo"))) not in odd]
-    table, flow = flow_read(table, data, flow_photos(kept, columns), n_boot=n_boot, seed=seed, sessions=sessions)
+    table, flow = flow_read(table, data, flow_photos(kept, columns), n_boot=n_boot, seed=seed, sessions=sessions,
+                            min_effect=min_effect)
     table, before = before_read(table, rows, columns, fitted=fitted, refitted=refitted, checks=checks)
     notes = tuple(before_notes(before, table, refitted))
     if notes and table is not fitted:  # a copy (before_read changed a row): the app's Timeline tab reads the lines from the table

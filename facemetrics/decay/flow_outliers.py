@@ -136,10 +136,13 @@ class FlowCheck:
         return self.verdict_read != self.verdict
 
 
-def _fit_row(rows: pd.DataFrame, n_boot: int, seed: int, sessions: pd.DataFrame | None = None) -> pd.Series | None:
-    """The pooled fit of one series' ``rows`` (its first result row), or None when there is none; ``sessions``:
-    :func:`~facemetrics.decay.analyze_series`'s (every session known, also one none of whose photos was compared)."""
-    f = analyze_series(rows, n_boot=n_boot, seed=seed, per_subject=False, sessions=sessions).to_frame()
+def _fit_row(rows: pd.DataFrame, n_boot: int, seed: int, sessions: pd.DataFrame | None = None,
+             min_effect: float | None = None) -> pd.Series | None:
+    """The pooled fit of one series' ``rows`` (its first result row), or None when there is none; ``sessions`` and
+    ``min_effect``: :func:`~facemetrics.decay.analyze_series`'s (every session known, also one none of whose photos
+    was compared; the margin the verdicts are read with)."""
+    f = analyze_series(rows, n_boot=n_boot, seed=seed, per_subject=False, sessions=sessions,
+                       min_effect=min_effect).to_frame()
     f = f[f.subject.isna()] if "subject" in f else f
     return f.iloc[0] if len(f) else None
 
@@ -220,7 +223,8 @@ def flow_photo_residuals(rows: pd.DataFrame, flow_photos: Iterable[str], *, k: f
 
 
 def flow_checks(changes: pd.DataFrame, flow_photos: Iterable[str], *, k: float = FLOW_OUTLIER_K,
-                n_boot: int = 400, seed: int = 0, sessions: pd.DataFrame | None = None) -> tuple[FlowCheck, ...]:
+                n_boot: int = 400, seed: int = 0, sessions: pd.DataFrame | None = None,
+                min_effect: float | None = None) -> tuple[FlowCheck, ...]:
     """§16's rule on every series of ``changes`` that has a flow-only photo entering its fit.
 
     Parameters
@@ -235,6 +239,10 @@ def flow_checks(changes: pd.DataFrame, flow_photos: Iterable[str], *, k: float =
         The bootstrap of the fits with every photo and without the flagged ones (as ``analyze_series``).
     sessions : pandas.DataFrame, optional
         Every treatment session known (``analyze_series``'s ``sessions``, as the fits read were given them).
+    min_effect : float, optional
+        The margin of the verdicts (``analyze_series``'s ``min_effect``, as the fits read were given it): the
+        verdicts with and without the flagged photos are read with it (before stop 57 with the default margin,
+        so a user's ``min_effect`` could make the rule compare verdicts the table does not show).
 
     Returns
     -------
@@ -247,13 +255,13 @@ def flow_checks(changes: pd.DataFrame, flow_photos: Iterable[str], *, k: float =
         if _candidates(rows, flow).empty:
             continue
         photos = flow_photo_residuals(rows, flow, k=k, sessions=sessions)
-        f_all = _fit_row(rows, n_boot, seed, sessions)
+        f_all = _fit_row(rows, n_boot, seed, sessions, min_effect)
         if f_all is None:
             continue
         flagged = tuple(sorted({p.photo for p in photos if p.stands_out}))
         v_wo = str(f_all["verdict"])
         if flagged:
-            f_wo = _fit_row(rows[~rows["photo"].isin(flagged)], n_boot, seed, sessions)
+            f_wo = _fit_row(rows[~rows["photo"].isin(flagged)], n_boot, seed, sessions, min_effect)
             v_wo = "not_fitted" if f_wo is None else INSUFFICIENT if f_wo.get("status") == INSUFFICIENT \
                 else str(f_wo["verdict"])
         v_all = str(f_all["verdict"])
