@@ -485,14 +485,9 @@ def test_cli_refused_and_usage(tmp_path, sample_path, capsys):
 
 
 @pytest.fixture(scope="module")
-def london(london_dir):
-    """{person id: (neutral analysis, smiling analysis)}"""
-    out = {}
-    for neutral in sorted(london_dir.glob("*_neutral.jpg")):
-        pid = neutral.name.rsplit("_", 1)[0]
-        out[pid] = (analyze_photo(neutral), analyze_photo(neutral.with_name(f"{pid}_smiling.jpg")))
-    assert len(out) == 12
-    return out
+def london(london_analyses):
+    """{person id: (neutral analysis, smiling analysis)}: tests/conftest.py's, shared with test_real_faces.py"""
+    return london_analyses
 
 
 def test_london_recovers_simulated_lifts(london, lifts):
