@@ -177,6 +177,23 @@ def london_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def london_analyses(london_dir) -> dict:
+    """{person id: (neutral analysis, smiling analysis)} of the 12 London adults, ``analyze_photo`` of each file,
+    made once per pytest process (per xdist worker): tests/test_compare.py's and test_real_faces.py's module
+    fixtures each analysed the same 24 files (docs/speed.md, "Test suite time, stop 57 (e4)").  The analyses are
+    frozen and read only; the comparisons' caches (``compare.measure._kept``) hold them by identity, so a test
+    that a cache must not serve (a crash, a monkeypatched measure, a cache test) analyses its own copy."""
+    from facemetrics import analyze_photo
+
+    out = {}
+    for neutral in sorted(london_dir.glob("*_neutral.jpg")):
+        pid = neutral.name.rsplit("_", 1)[0]
+        out[pid] = (analyze_photo(neutral), analyze_photo(neutral.with_name(f"{pid}_smiling.jpg")))
+    assert len(out) == 12
+    return out
+
+
+@pytest.fixture(scope="session")
 def canada_dir() -> Path:
     """The Canada set (40 young adults, neutral, hand-placed templates); skip when absent."""
     if not CANADA.is_dir():

@@ -75,6 +75,32 @@ EDITS = {"repeat": lambda a: sim.jpeg(sim.roll(a, 1.0).image, 80).image,  # a re
          "flipped": lambda a: np.ascontiguousarray(a.photo.rgb[:, ::-1])}  # its mirror image
 
 
+@pytest.fixture(scope="module", autouse=True)
+def truth_regions_once():
+    """``simulate.truth_regions`` (the lift truth's own rasterisation of the regions: these tests' oracle, not the
+    code they test) reads the face's landmarks only, not the lift's size or side: a face's 4 lifts and its left-only
+    lift rasterised the same regions 5 times (0.07 s of CPU each, 60 calls in test_london_* alone).  Here it is made
+    once per landmark array (by value) for this module; each lift's truth is still its own trimmed means over those
+    regions (``simulate._lift_truth``).  Read only: the arrays are made unwritable, the dict handed out a copy."""
+    real, made = sim.truth_regions, {}
+
+    def once(points_uv, step_mm=sim.TRUTH_STEP_MM):
+        points_uv = np.ascontiguousarray(points_uv)
+        key = (points_uv.tobytes(), points_uv.shape, points_uv.dtype.str, step_mm)
+        if key not in made:
+            samples, masks = real(points_uv, step_mm)
+            for x in (samples, *masks.values()):
+                x.setflags(write=False)
+            made[key] = samples, masks
+        samples, masks = made[key]
+        return samples, dict(masks)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(sim, "truth_regions", once)
+    yield made
+    mp.undo()
+
+
 @pytest.fixture(scope="module")
 def lifts() -> Lifted:
     """:class:`Lifted`: the lifted and edited copies, their analyses and comparisons, made once for this module."""
@@ -485,14 +511,9 @@ def test_cli_refused_and_usage(tmp_path, sample_path, capsys):
 
 
 @pytest.fixture(scope="module")
-def london(london_dir):
-    """{person id: (neutral analysis, smiling analysis)}"""
-    out = {}
-    for neutral in sorted(london_dir.glob("*_neutral.jpg")):
-        pid = neutral.name.rsplit("_", 1)[0]
-        out[pid] = (analyze_photo(neutral), analyze_photo(neutral.with_name(f"{pid}_smiling.jpg")))
-    assert len(out) == 12
-    return out
+def london(london_analyses):
+    """{person id: (neutral analysis, smiling analysis)}: tests/conftest.py's, shared with test_real_faces.py"""
+    return london_analyses
 
 
 def test_london_recovers_simulated_lifts(london, lifts):

@@ -21,15 +21,11 @@ def _segment_distance(pt: np.ndarray, line: np.ndarray) -> float:
 
 
 @pytest.fixture(scope="module")
-def london(london_dir):
-    """{person id: (neutral analysis, smiling analysis, template)}"""
-    out = {}
-    for neutral in sorted(london_dir.glob("*_neutral.jpg")):
-        pid = neutral.name.rsplit("_", 1)[0]
-        smiling = neutral.with_name(f"{pid}_smiling.jpg")
-        out[pid] = (analyze_photo(neutral), analyze_photo(smiling), read_tem(neutral.with_suffix(".tem")))
-    assert len(out) == 12
-    return out
+def london(london_dir, london_analyses):
+    """{person id: (neutral analysis, smiling analysis, template)}; the analyses are tests/conftest.py's (the same
+    ``analyze_photo`` of each file, made once for the session: test_compare.py reads them too)"""
+    return {pid: (neutral, smiling, read_tem(london_dir / f"{pid}_neutral.tem"))
+            for pid, (neutral, smiling) in london_analyses.items()}
 
 
 def annotation_distances(london) -> tuple[np.ndarray, np.ndarray]:
