@@ -163,3 +163,27 @@ def test_a_side_lit_copy_alone_does_not_blame_hdr(sample_analysis, side_lit):
     from facemetrics.compare.light import MSG_LIGHT_OR_TONE
 
     assert (MSG_LIGHT_OR_TONE in light) == any(MSG_TONE_MAPPED in m for m in c.messages)
+
+
+def _depth(text: str) -> int:
+    deepest = depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@pytest.mark.parametrize("tone_mapped", [False, True])
+def test_the_message_names_both_sides_and_nests_no_brackets(tone_mapped):
+    """Round 18 (stop 57, f1), read as a user: the message was one 100-word sentence, "brighter against the other
+    side" without naming it, and with the tone-mapping message "(... (the message before) ...)", brackets in
+    brackets pointing at a message by its place (report.md quotes them on one line).  Now the figure names both
+    sides, no bracket holds another, and the other message is named by what it says."""
+    from facemetrics.compare.light import MSG_LIGHT_OR_TONE
+
+    left = light_messages((-(MAX_LIGHT_SIDE_SHIFT_PCT + 5.0), 0.0), tone_mapped=tone_mapped)[0]
+    right = light_messages((MAX_LIGHT_SIDE_SHIFT_PCT + 5.0, 0.0), tone_mapped=tone_mapped)[0]
+    assert "against the right side, the subject's left side is" in left
+    assert "against the left side, the subject's right side is" in right
+    assert _depth(left) == 1 and _depth(right) == 1
+    assert "the message before" not in MSG_LIGHT_OR_TONE and "HDR message" in MSG_LIGHT_OR_TONE
