@@ -125,3 +125,24 @@ def test_report_md_says_why_the_withheld_lasting_level_is_missing(dip):
     assert len(rows) == 2
     assert LASTING_WITHHELD_CELL in rows[0] and "n/a [n/a, n/a]" not in rows[0]
     assert LASTING_WITHHELD_CELL not in rows[1]
+
+
+def test_timeline_png_says_in_its_legend_that_the_lasting_level_is_not_shown():
+    """Round 18 (stop 57, f1): the curve is drawn to its fitted end (a flat tail at the withheld level, its band around
+    it) and the legend said only "rf: inconclusive"; now the entry says the lasting level is not shown, as report.md's
+    cell and the reason do.  A fit with its lasting level keeps the plain entry."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from facemetrics.plots import plot_timeline
+
+    def labels(kind):
+        table = _table(kind)
+        res = analyze_series(table, per_subject=False, n_boot=200, seed=0)
+        fig = plot_timeline(table, res)
+        return " ".join(t.get_text().replace("\n", " ") for ax in fig.axes if ax.get_legend()
+                        for t in ax.get_legend().get_texts())
+
+    said = "lasting level not shown (photos after a day off the curve)"
+    assert said in labels("dip")
+    assert said not in labels("fade")
