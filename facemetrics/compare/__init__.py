@@ -785,7 +785,7 @@ def _fold_checks(a, b, status: str) -> tuple[tuple[tuple[str, str], ...], list[s
     cause = fold_cause(a, b, texture, tone)
     smoothed = ([] if cause == "tone" else fine_contrast_messages(a, b, texture) if cause == "contrast"
                 else weak_fold_messages(a, b, texture))
-    toned = [] if cause == "smoothing" else tone_mapped_messages(a, b, tone)
+    toned = [] if cause == "smoothing" else tone_mapped_messages(a, b, tone, side_light=light_moved(light))
     return rows, smoothed + toned + light_messages(light, tone_mapped=bool(toned))
 
 
