@@ -208,3 +208,12 @@ def test_with_the_light_check_fired_the_tone_mapping_message_names_the_light_too
     assert f"{MSG_TONE_MAPPED} {MSG_TONE_OR_LIGHT}: " in tone, tone
     (plain,) = tone_mapped_messages(sample_analysis, b, 2.0)
     assert MSG_TONE_OR_LIGHT not in plain
+
+
+def test_the_note_on_uncertain_names_the_light_and_hdr_among_the_folds_causes():
+    """Round 18 (stop 57, f1): a clinic whose only 'uncertain' fold rows came from a side-lit session read, under
+    its verdicts, a note on 'uncertain' whose list of causes named neither the light nor HDR / night mode."""
+    from facemetrics.decay.left_out import UNREAD_NOTE
+
+    assert "the light came from another side in the two photos" in UNREAD_NOTE
+    assert "locally tone-mapped (HDR/night mode)" in UNREAD_NOTE
