@@ -677,9 +677,11 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
     # "24 h" entry names (:func:`_claim_line_handle`)
     loose = {f.treatment for f in fits if f.subject is None and f.fit_ok and not fit_resolved(f)}
     # a resolved curve whose lasting level is withheld (photos after a day off the curve, decay.claim rule 8) still
-    # ends at the fitted level: the entry says it is not shown, as report.md's cell (Round 18)
+    # ends at the fitted level: the entry says it is not shown, as report.md's cell (Round 18); not when the legend
+    # gives a row's other verdict (§16, §20-21: the row holds another reading than the curve drawn)
     withheld = {f.treatment for f in fits if f.subject is None and f.fit_ok and f.treatment not in loose
-                and math.isnan(f.lasting) and math.isfinite(f.curve_lasting)}
+                and math.isnan(f.lasting) and math.isfinite(f.curve_lasting)
+                and verdicts.get((f.treatment, f.metric, f.side), f.verdict) == f.verdict}
     handles = [
         Line2D([], [], color=colour[tr], lw=2.0, marker="o", ms=4, ls="--" if tr in loose else "-",
                label=f"{tr}: " + next(
