@@ -1770,7 +1770,8 @@ def _timeline_table_columns() -> dict:
     out = {}
     for c in (*TIMELINE_COLUMNS_DEF, *REGIMEN_COLUMNS_DEF):
         if c.unit.startswith("as `unit`"):
-            out[c.name] = st.column_config.NumberColumn(c.name, format="%.2f", help=CLAIM_CI_HELP.get(c.name))
+            out[c.name] = st.column_config.NumberColumn(c.name, format="%.2f",
+                                                        help=CLAIM_CI_HELP.get(c.name) or LASTING_HELP.get(c.name))
         elif c.unit in ("h", "day") and c.name not in ("last_time_h", "half_life_h_min", "day_n"):
             # estimates only: the photos' own times (the last, half the first) are exact and shown as they are
             out[c.name] = st.column_config.NumberColumn(c.name, format=f"%.1f {c.unit}")
@@ -1788,6 +1789,14 @@ CLAIM_CI_HELP = {
     "change_24h_ci_high": "95% CI of change_24h, upper end, as the other figures' CIs; not the claim's interval "
                           "(change_24h_test_ci_*)",
 }
+
+#: the tooltips of the wide "Timeline table"'s lasting level: an empty cell there is a level withheld (Round 18: the
+#: cell was empty with no word; report.md's says "not shown: ...", ``decay.claim.LASTING_WITHHELD_CELL``)
+LASTING_HELP = {c: f"{what}; empty when the photos after a day do not follow the fitted curve (the row's reason then "
+                   "says: the lasting level is not shown), or when the row shows no fit's figures (its reason says why)"
+                for c, what in (("lasting", "the change that does not wear off"),
+                                ("lasting_ci_low", "95% CI of lasting, lower end"),
+                                ("lasting_ci_high", "95% CI of lasting, upper end"))}
 
 #: the "Timeline table"'s number formats (:func:`_timeline_table_columns`)
 TIMELINE_TABLE_COLUMNS = _timeline_table_columns()

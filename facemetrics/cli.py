@@ -774,7 +774,7 @@ def cmd_study_add(args: argparse.Namespace) -> int:
             results = store.add_photos(args.subject, photos, treatment=args.treatment, treated_at=args.treated_at,
                                        follow_up=args.follow_up, taken_at=args.taken_at, device=args.device or "",
                                        settings=settings, measure=not args.no_measure)
-            twice = _second_read_lines(store, args.subject, results)
+            twice = _second_read_lines(store, args.subject, results) + _no_before_lines(store, args.subject, results)
     except StoreError as exc:
         print(f"facemetrics study add: {exc}", file=sys.stderr)
         return 2
@@ -829,6 +829,29 @@ def _second_read_lines(store, subject: str, results) -> list[str]:
             "this one's, it is the face then, as a --follow-up photo would be"
             + (")" if ready else "; once this session has an after photo)")
             for pid, (prev, h, ready) in sorted(twice.items()) if pid in added]
+
+
+#: the line of ``study add`` for a session given after photos and no before photo (:func:`_no_before_lines`)
+MSG_NO_BEFORE = "has no before photo"
+
+
+def _no_before_lines(store, subject: str, results) -> list[str]:
+    """One line per session of the after photos just added that has no before photo in the store: each photo was
+    "added (post, ...)" with nothing said, and the report then left the session's photos uncompared ("no baseline
+    photo (taken before treated_at) in this session"; Round 18 of docs/validation.md section 12).  [] for none."""
+    added = {r.photo_id for r in results if r.status == "added" and r.role == "post" and r.photo_id is not None}
+    if not added:
+        return []
+    photos = store.photos(subject)
+    out = []
+    for sid, rows in photos.groupby("session_id", sort=False):
+        if not added & set(rows["id"]) or (rows["role"] == "baseline").any():
+            continue
+        tr, at, who = (str(rows[c].iloc[0]) for c in ("treatment", "treated_at", "subject"))
+        out.append(f"the {tr} session treated at {at} {MSG_NO_BEFORE}: its after photos are compared once one "
+                   f"taken before the treatment is added (facemetrics study add PHOTO --subject {who} --treatment "
+                   f"{tr} --treated-at {at}); until then it still counts as a treatment before the next session")
+    return out
 
 
 def _no_store(store) -> str:

@@ -323,6 +323,9 @@ def _follow_on_rows(df: pd.DataFrame, result: SeriesResult) -> np.ndarray:
 #: the legend entry of the points that are a next session's before photo read as the previous session's photo at that
 #: time (a true ``second_read`` of :func:`plot_timeline`'s ``changes``)
 SECOND_READ_LABEL = "next session's before photo: read also as this session's photo at that time"
+#: the end of a treatment's legend entry whose lasting level is withheld (:mod:`facemetrics.decay.late_photos`):
+#: the curve is drawn to its fitted end all the same (report.md's cell: ``decay.claim.LASTING_WITHHELD_CELL``)
+LASTING_WITHHELD_LEGEND = "lasting level not shown (photos after a day off the curve)"
 
 
 def _second_read_rows(df: pd.DataFrame, changes: pd.DataFrame) -> np.ndarray:
@@ -673,12 +676,19 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
     # separate entry made the column figure too tall); its 24 h square carries the verdict's CI, whose level the
     # "24 h" entry names (:func:`_claim_line_handle`)
     loose = {f.treatment for f in fits if f.subject is None and f.fit_ok and not fit_resolved(f)}
+    # a resolved curve whose lasting level is withheld (photos after a day off the curve, decay.claim rule 8) still
+    # ends at the fitted level: the entry says it is not shown, as report.md's cell (Round 18); not when the legend
+    # gives a row's other verdict (§16, §20-21: the row holds another reading than the curve drawn)
+    withheld = {f.treatment for f in fits if f.subject is None and f.fit_ok and f.treatment not in loose
+                and math.isnan(f.lasting) and math.isfinite(f.curve_lasting)
+                and verdicts.get((f.treatment, f.metric, f.side), f.verdict) == f.verdict}
     handles = [
         Line2D([], [], color=colour[tr], lw=2.0, marker="o", ms=4, ls="--" if tr in loose else "-",
                label=f"{tr}: " + next(
                    (verdicts.get((f.treatment, f.metric, f.side), f.verdict) for f in fits if f.treatment == tr),
                    "no data")
-               + (", fit not resolved" if tr in loose else ""))
+               + (", fit not resolved" if tr in loose else "")
+               + (f", {LASTING_WITHHELD_LEGEND}" if tr in withheld else ""))
         if tr not in hidden else  # no curve: the row shows no figure (§21b)
         Line2D([], [], color=colour[tr], ls="none", marker="o", ms=4, label=left_out_label(tr, *hidden[tr]))
         for tr in treatments

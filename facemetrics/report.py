@@ -22,8 +22,8 @@ from .compare.pose import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASUR
 from .compare.framing import MSG_FACE_CUT
 from .compare.expression import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 from .compare.identity import MSG_MISMATCH
-from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels_or, peak_resolved,
-                          HALF_LIFE_SPAN, unresolved_span)
+from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, LASTING_WITHHELD_CELL, decay_resolved, labels_or,
+                          lasting_withheld, peak_resolved, HALF_LIFE_SPAN, unresolved_span)
 from .decay.carryover import earlier_text, figure_text, shorten_follow_on
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
@@ -331,7 +331,8 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
         if decay_resolved(r):
             hl = (f"{_fmt(r['half_life_h'], '', 1)} [{_fmt(r['half_life_h_ci_low'], '', 1)}, "
                   f"{_fmt(r['half_life_h_ci_high'], '', 1)}]")
-            lasting = f"{_fmt(r['lasting'], u)} [{_fmt(r['lasting_ci_low'])}, {_fmt(r['lasting_ci_high'])}]"
+            lasting = (LASTING_WITHHELD_CELL if lasting_withheld(r) else
+                       f"{_fmt(r['lasting'], u)} [{_fmt(r['lasting_ci_low'])}, {_fmt(r['lasting_ci_high'])}]")
             transient = (f"{_fmt(r.get('transient'), u)} [{_fmt(r.get('transient_ci_low'))}, "
                          f"{_fmt(r.get('transient_ci_high'))}]")
         else:

@@ -91,3 +91,15 @@ def test_every_ci_the_timeline_tab_shows_is_written_as_the_verdicts_are(table):
               *app.CLAIM_CI_HELP.values()]
     assert sum("95% CI" in t for t in texts) >= 5 and any("90% CI" in t for t in texts), texts
     assert not [t for t in texts if re.search(r"\d\s+%", str(t))], texts
+
+
+def test_the_wide_tables_lasting_cells_say_when_they_are_empty():
+    """Round 18 (stop 57, f1): a lasting level withheld (photos after a day off the curve) is an empty cell of the
+    wide Timeline table with no word beside it (report.md's cell says "not shown: ..."); its tooltip now says when it is
+    empty, in the words of the row's reason."""
+    from facemetrics.decay.claim import LASTING_WITHHELD
+
+    app = app_module()
+    for c in ("lasting", "lasting_ci_low", "lasting_ci_high"):
+        helptext = app.TIMELINE_TABLE_COLUMNS[c]["help"]
+        assert "photos after a day do not follow the fitted curve" in helptext and LASTING_WITHHELD[3:] in helptext

@@ -156,3 +156,19 @@ def test_a_cool_cast_in_linear_light_is_not_flagged(sample_analysis, after_photo
     cast = analyze_photo(np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8), name="cool.png")
     c = compare_photos(sample_analysis, cast)
     assert _covered_messages(c) == [], c.messages
+
+
+def test_the_cover_message_names_a_side_light_when_that_check_fired_too():
+    """Round 18 (stop 57, f1): London 107 against its copy relit from 40 deg (simulate.relit, lifted 1 mm) read "the
+    lower face looks covered ... as a hand, a scarf, a collar or hair over the jaw would ... Retake the photos with the
+    chin and jaw uncovered", beside the light-direction message: a cause and a remedy for a cover alone.  With the
+    light check fired the message names the light too and asks for the same light; without it, unchanged."""
+    from facemetrics.compare.occlusion import MSG_COVERED_OR_LIGHT, Covered, CoveredArea, covered_messages
+
+    found = Covered((CoveredArea("the subject's left jaw corner", 1000.0, (("jawline_lift_mm", "left"),)),))
+    (plain,) = covered_messages(found)
+    (lit,) = covered_messages(found, side_light=True)
+    assert MSG_COVERED_OR_LIGHT not in plain and plain.endswith("Retake the photos with the chin and jaw uncovered")
+    assert MSG_COVERED_OR_LIGHT in lit and lit.endswith("Retake the photos facing the same light, with the chin and "
+                                                          "jaw uncovered")
+    assert lit.startswith(plain.rsplit(". Retake", 1)[0])

@@ -111,3 +111,38 @@ def test_late_photos_bins_and_off_curve_picks_the_first():
 def test_the_constants_are_the_chosen_ones():
     assert lp.LATE_AFTER_H == 36.0
     assert 0 < lp.LATE_ALPHA < 1 and isinstance(lp.LATE_OPPOSITE, bool)
+
+
+def test_report_md_says_why_the_withheld_lasting_level_is_missing(dip):
+    """Round 18 (stop 57, f1): report.md's table showed "n/a [n/a, n/a]" for the withheld lasting level, with no
+    reason beside it; the cell now says why in one phrase, and a fit whose lasting level is shown keeps its figure."""
+    from facemetrics.decay.claim import LASTING_WITHHELD_CELL, lasting_withheld
+    from facemetrics.report import timeline_markdown
+
+    table = pd.DataFrame([dip.to_dict(), _fit("fade").to_dict()])
+    assert lasting_withheld(table.iloc[0]) and not lasting_withheld(table.iloc[1])
+    rows = [x for x in timeline_markdown(table, None).splitlines() if x.startswith("| rf | jawline_lift_mm")]
+    assert len(rows) == 2
+    assert LASTING_WITHHELD_CELL in rows[0] and "n/a [n/a, n/a]" not in rows[0]
+    assert LASTING_WITHHELD_CELL not in rows[1]
+
+
+def test_timeline_png_says_in_its_legend_that_the_lasting_level_is_not_shown():
+    """Round 18 (stop 57, f1): the curve is drawn to its fitted end (a flat tail at the withheld level, its band around
+    it) and the legend said only "rf: inconclusive"; now the entry says the lasting level is not shown, as report.md's
+    cell and the reason do.  A fit with its lasting level keeps the plain entry."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from facemetrics.plots import plot_timeline
+
+    def labels(kind):
+        table = _table(kind)
+        res = analyze_series(table, per_subject=False, n_boot=200, seed=0)
+        fig = plot_timeline(table, res)
+        return " ".join(t.get_text().replace("\n", " ") for ax in fig.axes if ax.get_legend()
+                        for t in ax.get_legend().get_texts())
+
+    said = "lasting level not shown (photos after a day off the curve)"
+    assert said in labels("dip")
+    assert said not in labels("fade")

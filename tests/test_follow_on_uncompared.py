@@ -107,3 +107,27 @@ def test_timeline_names_day_2_from_photos_csv(tmp_path):
     assert [(f.earlier_treated_at, round(f.gap_h)) for f in result.follow_on] == [(D2, 24)]
     md = (out / "report.md").read_text()
     assert f"began 24.0 h after the one treated at {D2} (none of whose photos was compared: {NO_BASELINE})" in md, md
+
+
+def test_a_first_compared_session_after_an_uncompared_one_gives_its_figures_with_their_unit():
+    """Round 18 (stop 57, f1), a home user who forgot the first session's before selfie and came back a week later:
+    the only compared session follows one none of whose photos was compared, so the first sessions' fit has no data
+    and no unit, and the follow-on words read "puts that one's change at −0.19 (90% CI −0.83 to 0.22), not shown
+    inside ±0.30", no unit; now the series' own ("mm")."""
+    import numpy as np
+
+    first, second = START.isoformat(), (START + timedelta(days=7)).isoformat()
+    hours = (0.17, 1.0, 5.0, 12.0, 24.0, 48.0, 96.0)
+    rng = np.random.default_rng(3)
+    changes = pd.DataFrame(dict(
+        subject="me", treatment="microcurrent", metric="jawline_lift_mm", side="mean", unit="mm",
+        hours_since_treatment=hours, treated_at=second, noise_floor=0.09, verdict="lift",
+        value=[np.exp2(-h / 3.0) - 0.2 + 0.05 * rng.standard_normal() for h in hours]))
+    sessions = pd.DataFrame(dict(subject=["me", "me"], treatment="microcurrent", treated_at=[first, second],
+                                 why=[NO_BASELINE, ""]))
+    res = analyze_series(changes, n_boot=100, seed=0, per_subject=False, sessions=sessions)
+    (f,) = res.follow_on
+    assert f.earlier_treated_at == first and f.unit == "mm"
+    assert "puts that one's change at " in res.fits[0].reason
+    at = res.fits[0].reason.split("puts that one's change at ")[1]
+    assert at.split(" (")[0].endswith(" mm") and "not shown inside \u00b10.30 mm" in at, at

@@ -163,3 +163,57 @@ def test_a_side_lit_copy_alone_does_not_blame_hdr(sample_analysis, side_lit):
     from facemetrics.compare.light import MSG_LIGHT_OR_TONE
 
     assert (MSG_LIGHT_OR_TONE in light) == any(MSG_TONE_MAPPED in m for m in c.messages)
+
+
+def _depth(text: str) -> int:
+    deepest = depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@pytest.mark.parametrize("tone_mapped", [False, True])
+def test_the_message_names_both_sides_and_nests_no_brackets(tone_mapped):
+    """Round 18 (stop 57, f1), read as a user: the message was one 100-word sentence, "brighter against the other
+    side" without naming it, and with the tone-mapping message "(... (the message before) ...)", brackets in
+    brackets pointing at a message by its place (report.md quotes them on one line).  Now the figure names both
+    sides, no bracket holds another, and the other message is named by what it says."""
+    from facemetrics.compare.light import MSG_LIGHT_OR_TONE
+
+    left = light_messages((-(MAX_LIGHT_SIDE_SHIFT_PCT + 5.0), 0.0), tone_mapped=tone_mapped)[0]
+    right = light_messages((MAX_LIGHT_SIDE_SHIFT_PCT + 5.0, 0.0), tone_mapped=tone_mapped)[0]
+    assert "against the right side, the subject's left side is" in left
+    assert "against the left side, the subject's right side is" in right
+    assert _depth(left) == 1 and _depth(right) == 1
+    assert "the message before" not in MSG_LIGHT_OR_TONE and "HDR message" in MSG_LIGHT_OR_TONE
+
+
+def test_with_the_light_check_fired_the_tone_mapping_message_names_the_light_too(sample_analysis):
+    """Round 18 (stop 57, f1): a clinic's untouched before photo against an after photo lit from 30 deg read "the
+    before photo looks locally tone-mapped (HDR/night mode)", a photo with no HDR named, while the light's message said
+    which of the two it was cannot be told.  With the light check fired, the tone-mapping message says the light may
+    be the cause too; the sample against its CLAHE copy trips both checks (above)."""
+    import cv2
+
+    from facemetrics.compare.gate import MSG_TONE_MAPPED
+    from facemetrics.compare.skin import MSG_TONE_OR_LIGHT, tone_mapped_messages
+
+    lab = cv2.cvtColor(sample_analysis.photo.rgb, cv2.COLOR_RGB2LAB)
+    lab[..., 0] = cv2.createCLAHE(clipLimit=4.0, tileGridSize=(8, 8)).apply(lab[..., 0])
+    b = _variant(sample_analysis, cv2.cvtColor(lab, cv2.COLOR_LAB2RGB))
+    c = compare_photos(sample_analysis, b, check_order=False)
+    (tone,) = [m for m in c.messages if MSG_TONE_MAPPED in m]
+    assert any(m.startswith(MSG_LIGHT_SIDE) for m in c.messages)
+    assert f"{MSG_TONE_MAPPED} {MSG_TONE_OR_LIGHT}: " in tone, tone
+    (plain,) = tone_mapped_messages(sample_analysis, b, 2.0)
+    assert MSG_TONE_OR_LIGHT not in plain
+
+
+def test_the_note_on_uncertain_names_the_light_and_hdr_among_the_folds_causes():
+    """Round 18 (stop 57, f1): a clinic whose only 'uncertain' fold rows came from a side-lit session read, under
+    its verdicts, a note on 'uncertain' whose list of causes named neither the light nor HDR / night mode."""
+    from facemetrics.decay.left_out import UNREAD_NOTE
+
+    assert "the light came from another side in the two photos" in UNREAD_NOTE
+    assert "locally tone-mapped (HDR/night mode)" in UNREAD_NOTE

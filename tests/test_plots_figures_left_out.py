@@ -55,7 +55,8 @@ def test_a_row_with_no_figure_has_no_curve_and_its_legend_says_why(one_odd, layo
     assert not any("bootstrap CI" in t or t.startswith("24 h:") for t in texts), texts  # no band, no square
     # the fits themselves still draw the with-session curve and its verdict (what timeline.png showed before)
     curves, _, _, texts = _drawn(plot_timeline(fits.changes, fits.result, layout=layout))
-    assert curves == 1 and "tx: persists_beyond_a_day" in texts
+    # (its lasting level withheld: "..., lasting level not shown (photos after a day off the curve)", Round 18)
+    assert curves == 1 and any(t.startswith("tx: persists_beyond_a_day") for t in texts), texts
 
 
 def test_timeline_png_is_the_figure_of_the_rows_as_read(one_odd):

@@ -126,7 +126,7 @@ from .skin import (MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fol
                    tone_mapped_rows, fold_cause, MIN_GAIN_SHADING_SHARE, MSG_FINE_CONTRAST, skin_shadings,
                    gain_shading_share, fine_contrast_messages, MIN_EDGE_GAIN_SHARE, skin_edge_levels, edge_gain_share,
                    sharpened)
-from .light import (MAX_LIGHT_SIDE_SHIFT_PCT, MSG_LIGHT_SIDE, light_messages, light_rows,
+from .light import (MAX_LIGHT_SIDE_SHIFT_PCT, MSG_LIGHT_SIDE, light_messages, light_moved, light_rows,
                     light_shift)
 from .glasses import (MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows, GLASSES_CHEEK_COVER,
                       glasses_cheek_cover, glasses_cheek_rows, GLASSES_FOLD_COVER, MSG_GLASSES_FOLD, glasses_fold_cover,
@@ -785,7 +785,7 @@ def _fold_checks(a, b, status: str) -> tuple[tuple[tuple[str, str], ...], list[s
     cause = fold_cause(a, b, texture, tone)
     smoothed = ([] if cause == "tone" else fine_contrast_messages(a, b, texture) if cause == "contrast"
                 else weak_fold_messages(a, b, texture))
-    toned = [] if cause == "smoothing" else tone_mapped_messages(a, b, tone)
+    toned = [] if cause == "smoothing" else tone_mapped_messages(a, b, tone, side_light=light_moved(light))
     return rows, smoothed + toned + light_messages(light, tone_mapped=bool(toned))
 
 
@@ -870,7 +870,8 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     # first when the verdicts stand (it says how to read each of them), after a refusal's reasons
     msgs = msgs + order if status == "refused" else order + msgs
     covered = _covered(a, b, pair, status)  # a covered jaw or chin: its rows read 'uncertain', with a message
-    msgs += covered_messages(covered)
+    # a side light changes the jaw's shading too: the cover message then names it (the check's figure is cached)
+    msgs += covered_messages(covered, side_light=bool(covered.areas) and light_moved(light_shift(a, b)))
     # a region covered in one photo by its own check (facemetrics.occlusion: a skin-coloured hand or a small
     # cover the pairwise difference misses): its rows read 'uncertain', with a message
     photo_rows, photo_msgs = one_photo_covered(a, b) if status != "refused" else ((), [])

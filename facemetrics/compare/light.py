@@ -130,8 +130,9 @@ def light_rows(shift: tuple[float, float]) -> tuple[tuple[str, str], ...]:
 #: said in :func:`light_messages` when the local-tone-mapping check fired on the same pair: local tone mapping (CLAHE,
 #: clip 2.5-4) of one photo moved this balance beyond the limit in 13 of the 40 Canada faces (stop 57, the lead's
 #: check of bench/audit_phone.py's edits), and a side light trips that check in most pairs (docs/robustness.md "Light from
-#: another side"), so which of the two it was cannot be told from the photos
-MSG_LIGHT_OR_TONE = "a phone's HDR or night mode in one photo (the message before) shifts this balance too"
+#: another side"), so which of the two it was cannot be told from the photos.  It names the other message by its
+#: words, not by its place ("the message before" in brackets inside brackets; Round 18 of docs/validation.md §12)
+MSG_LIGHT_OR_TONE = "a phone's HDR or night mode in one photo (this pair's HDR message) shifts this balance too"
 
 
 def light_messages(shift: tuple[float, float], tone_mapped: bool = False) -> list[str]:
@@ -140,14 +141,15 @@ def light_messages(shift: tuple[float, float], tone_mapped: bool = False) -> lis
     if not light_moved(shift):
         return []
     side = shift[0]
-    towards = "right" if side > 0 else "left"
+    towards, other = ("right", "left") if side > 0 else ("left", "right")
     # the brighter side against the other: a right/left ratio down by 32 % is a left/right ratio up by 47 %
     brighter = side if side > 0 else 100.0 * (100.0 / (100.0 + side) - 1.0)
-    return [f"{MSG_LIGHT_SIDE} (the subject's {towards} side is {fixed(brighter, 0)} % brighter against the other "
-            f"side than in the before photo, limit {fixed(MAX_LIGHT_SIDE_SHIFT_PCT, 0)} %, after the pair's tone "
-            "matching): a light from another side "
-            "brightens one side of each nasolabial fold and darkens the other, so fold depth and contrast read the "
-            "light as much as the fold, and the fold rows are shown without a verdict ('uncertain')"
-            + (f" ({MSG_LIGHT_OR_TONE}: which of the two it was cannot be told from the photos); retake both photos in "
-               "the same place, facing the same light, with HDR and night mode off" if tone_mapped else
+    # the figure and its limit, the rows' consequence, then the other possible cause and the remedy (Round 18: one
+    # 100-word sentence with brackets in brackets, "brighter against the other side" not naming that side)
+    return [f"{MSG_LIGHT_SIDE}: against the {other} side, the subject's {towards} side is {fixed(brighter, 0)} % "
+            f"brighter than in the before photo (limit {fixed(MAX_LIGHT_SIDE_SHIFT_PCT, 0)} %, after the pair's tone "
+            "matching). A light from one side brightens one side of each nasolabial fold and darkens the other, so "
+            "the fold rows read the light as much as the fold and are shown without a verdict ('uncertain')"
+            + (f". Also, {MSG_LIGHT_OR_TONE}: which of the two it was cannot be told from the photos; retake both "
+               "photos in the same place, facing the same light, with HDR and night mode off" if tone_mapped else
                "; retake both photos in the same place, facing the same light")]

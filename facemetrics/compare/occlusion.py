@@ -408,9 +408,19 @@ _ROW_WORDS = (("jaw", ("jawline", "jaw_", "lower_face", "jowl")), ("mouth-corner
               ("cheek", ("cheek",)), ("fold", ("nlf_",)))
 
 
-def covered_messages(found: Covered) -> list[str]:
+#: said in :func:`covered_messages` when the light-direction check fired on the same pair: a side light changes the
+#: jaw's shading too (Round 18 of docs/validation.md section 12: London 107 against its copy relit from 40 deg and
+#: lifted 1 mm read "about 10 cm² there differs ... as a hand, a scarf, a collar or hair over the jaw would"), so
+#: the cover is then one of two causes, and the remedy names both
+MSG_COVERED_OR_LIGHT = ("The light also comes from another side in the two photos (its own message says by how much), "
+                        "and a light from one side changes the jaw's shading as well")
+
+
+def covered_messages(found: Covered, side_light: bool = False) -> list[str]:
     """One message per area of ``found`` (:func:`covered_areas`), beginning with :data:`MSG_COVERED`,
-    naming where it lies and the rows it takes the verdict from."""
+    naming where it lies and the rows it takes the verdict from.  ``side_light``: the light-direction check fired
+    on the pair too (:func:`facemetrics.compare.light.light_moved`): the message says the light may be the cause
+    (:data:`MSG_COVERED_OR_LIGHT`) and the remedy asks for the same light."""
     out = []
     for x in found.areas:
         words = [w for w, starts in _ROW_WORDS if any(m.startswith(starts) for m, _ in x.rows)]
@@ -422,7 +432,8 @@ def covered_messages(found: Covered) -> list[str]:
                    "hair over the jaw would, and as no change of the face did in the pairs measured (lifts of 1-3 mm, "
                    "light, JPEG and scale changes, video frames, smiles that kept the lips' shape); Face Mesh "
                    "guesses the jaw under a cover. "
-                   "Retake the photos with the chin and jaw uncovered")
+                   + (f"{MSG_COVERED_OR_LIGHT}. Retake the photos facing the same light, with the chin and jaw "
+                      "uncovered" if side_light else "Retake the photos with the chin and jaw uncovered"))
     return out
 
 

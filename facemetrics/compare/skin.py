@@ -124,14 +124,24 @@ def tone_mapped_rows(ratio: float) -> tuple[tuple[str, str], ...]:
     return tuple((m, side) for side in ("right", "left") for m in ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm"))
 
 
-def tone_mapped_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> list[str]:
+#: said in :func:`tone_mapped_messages` when the light-direction check fired on the same pair: a side light tripped
+#: this check on most side-lit pairs (24, 9, 24, 16, 22 of 24 tuning pairs per direction, docs/robustness.md "Light
+#: from another side"), naming a photo that had no HDR (Round 18 of docs/validation.md section 12: the clinic's
+#: untouched before photo against an after photo lit from 30 deg read "the before photo looks locally tone-mapped")
+MSG_TONE_OR_LIGHT = "or the two photos are lit from different sides, which reads the same"
+
+
+def tone_mapped_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float, side_light: bool = False) -> list[str]:
     """The message of :func:`tone_mapped_rows`, naming the photo with the larger local contrast and the ratio;
-    empty when none."""
+    empty when none.  ``side_light``: the light-direction check fired on the pair too
+    (:func:`facemetrics.compare.light.light_moved`): the message says the light may be the cause
+    (:data:`MSG_TONE_OR_LIGHT`)."""
     if not tone_mapped_rows(ratio):
         return []
     ca, cb = local_contrasts(a, b)
     which = "after" if cb > ca else "before"
-    return [f"the {which} photo {MSG_TONE_MAPPED}: its skin's fine shading is {fixed(ratio, 2)} x the other's against "
+    either = f" {MSG_TONE_OR_LIGHT}" if side_light else ""
+    return [f"the {which} photo {MSG_TONE_MAPPED}{either}: its skin's fine shading is {fixed(ratio, 2)} x the other's against "
             f"the face's broad shading (limit {fixed(MAX_LOCAL_CONTRAST_RATIO, 2)} x): a phone's HDR or night mode, or a "
             "'local contrast' edit, lifts the folds' shadows in that photo alone, and the nasolabial folds then read "
             "shallower, so the fold rows are shown without a verdict ('uncertain'); take both photos with HDR and "

@@ -325,7 +325,9 @@ def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None, 
     subjects = series["subject"].astype(str).to_numpy()
     treatments = series["treatment"].astype(str).to_numpy()
     metric, side = str(series["metric"].iloc[0]), str(series["side"].iloc[0])
-    unit = str(judge.unit)
+    # the series' own unit when the first sessions' fit has none (no first session compared: the one before it was
+    # none of whose photos was compared; its figures read "-0.19 (90% CI -0.83 to 0.22)", Round 18)
+    unit = str(judge.unit) or next((str(u) for u in series.get("unit", pd.Series(dtype=object)).dropna()), "")
     found: dict[tuple, FollowOn] = {}
     judged: set[tuple] = set()
     everything = []  # the fit of all sessions, made once when needed

@@ -296,6 +296,9 @@ __all__ = [
     "peak_resolved",
     "HALF_LIFE_SPAN",
     "unresolved_span",
+    "LASTING_WITHHELD",
+    "LASTING_WITHHELD_CELL",
+    "lasting_withheld",
     "FIT_FIGURES",
     "FIGURES_LEFT_OUT",
     "FITTED_WITHOUT",
@@ -460,6 +463,22 @@ def unresolved_span(r) -> str:
         level = _row_float(r, "confidence")  # the level of half_life_h_ci_* (a row without it: the default's)
         return TOO_WIDE if not 0 < level < 1 else f"{percent(level)} CI over {HALF_LIFE_SPAN:g}x wide"
     return ""
+
+
+#: how rule 8's sentence in a fit's ``reason`` ends (:func:`_late_withheld`): the lasting level withheld because the
+#: photos after a day do not follow the fitted curve
+LASTING_WITHHELD = "so the lasting level is not shown"
+#: report.md's ``lasting`` cell of such a fit, in place of "n/a [n/a, n/a]" (Round 18: the cell gave no reason; the
+#: verdict's reason beside it gives the photos' figures)
+LASTING_WITHHELD_CELL = "not shown: the photos after a day do not follow the curve"
+
+
+def lasting_withheld(r) -> bool:
+    """Whether a timeline row (mapping) has its lasting level withheld by rule 8 (:func:`_late_withheld`): no
+    ``lasting`` figure and :data:`LASTING_WITHHELD` in its ``reason``."""
+    reason = r.get("reason")
+    return (isinstance(reason, str) and LASTING_WITHHELD in reason
+            and not math.isfinite(_row_float(r, "lasting")))
 
 
 # --------------------------------------------------------------------------
@@ -1133,7 +1152,7 @@ def _late_withheld(values: dict, reason: str, base: dict, series: tuple, groups,
     sentence = (f" The photos at {when} read {quantity(x.data_change, u)} ({percent(base['confidence'])} CI "
                 f"{num(x.data_ci[0])} to {quantity(x.data_ci[1], u)}), the fitted curve {quantity(x.curve_change, u)}: "
                 f"after a day the change does not follow the fitted shape (it goes past the before photos or comes "
-                f"back), so the lasting level is not shown.")
+                f"back), {LASTING_WITHHELD}.")
     return ({**values, "lasting": _NAN, "lasting_ci_low": _NAN, "lasting_ci_high": _NAN,
              "curve_lasting": values["lasting"]}, reason + sentence, late)
 
