@@ -40,15 +40,12 @@ the check: it caught no elevation change, and the forehead discs reach a fringe 
 from __future__ import annotations
 
 import argparse
-import io
-import itertools
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -61,6 +58,9 @@ from facemetrics.annotations import read_tem  # noqa: E402
 from facemetrics.compare import light as light_check  # noqa: E402
 from facemetrics.compare import MSG_TONE_MAPPED  # noqa: E402
 from facemetrics.compare.table import POSE_METRICS, UNCERTAIN, WITHIN_NOISE  # noqa: E402
+# the JPEG writer and the real pairs whose light did not change (debruine distances and poses, GRID frames): the
+# tone-mapping bench's, the same held-out real pairs
+from bench_tone_mapping import jpeg, real_pairs  # noqa: E402
 
 FACES = next((p for p in (HERE.parent.parent / "shared" / "faces", Path("/work/wt/shared/faces"),
                           Path("/work/shared/faces")) if p.is_dir()), None)
@@ -71,12 +71,6 @@ FOLD_ALL = FOLD + ("nlf_length_mm",)
 DIRECTIONS = {"az+20": (20, 15, 0, 15), "az-20": (-20, 15, 0, 15), "az+40": (40, 15, 0, 15),
               "az-40": (-40, 15, 0, 15), "el45": (0, 45, 0, 15), "el-5": (0, -5, 0, 15),
               "az+30->-30": (-30, 15, 30, 15)}
-
-
-def jpeg(x: np.ndarray, q: int = 92) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(x)).save(buf, "JPEG", quality=q)
-    return buf.getvalue()
 
 
 def smile_lines(path: Path) -> list[np.ndarray]:
@@ -119,25 +113,6 @@ def faces(split: str) -> list[Path]:
     if split == "tune":
         return tune
     return sorted((FACES / "london_ccby").glob("*_neutral.jpg")) + held
-
-
-def real_pairs():
-    """(group, name, before, after) of the real pairs whose light did not change: debruine poses and distances,
-    GRID frames."""
-    from bench_near_copies import grid_frames
-
-    d = FACES / "debruine_cc0"
-    cams = {c: d / f"debruine_camera_distance_{c}cm.jpg" for c in (15, 30, 45, 60)}
-    if all(p.is_file() for p in cams.values()):
-        for pa, pb in [(cams[a], cams[b]) for a, b in itertools.permutations((30, 45, 60), 2)] + [(cams[15], cams[30])]:
-            yield "debruine_distance", f"{pa.stem[-4:]}->{pb.stem[-4:]}", pa, pb
-    for pa, pb in itertools.permutations(sorted(d.glob("debruine_pose_variation_*.jpg")), 2):
-        yield "debruine_pose", f"{pa.stem[-1]}->{pb.stem[-1]}", pa, pb
-    for clip in sorted((FACES / "grid_video_ccby").glob("*.mpg")):
-        frames = grid_frames(clip)
-        for i, j in ((10, 15), (20, 25), (30, 40)):
-            if j < len(frames):
-                yield "grid_frames", f"{clip.stem} {i}->{j}", frames[i], frames[j]
 
 
 def score(c) -> dict:

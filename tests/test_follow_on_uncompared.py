@@ -36,6 +36,18 @@ def _sessions(rows):
     return pd.DataFrame(rows)[["subject", "treatment", "treated_at", "excluded"]].rename(columns={"excluded": "why"})
 
 
+def batch_folder(rows, out):
+    """A batch folder ``out`` (created) of ``rows``' photos: long.csv of their comparisons' simulated changes (a lift
+    of 1 mm that lasts) and photos.csv, as ``run_timeline`` reads them."""
+    out.mkdir()
+    long = _simulated(_comparison_jobs(rows), _lasting).assign(sha256="", taken_at="", pixel_sha256="",
+                                                                calibration_source="iris", facemetrics_version="")
+    long.reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)
+    pd.DataFrame(rows)[["photo", "subject", "treatment", "treated_at", "taken_at", "role", "excluded"]].to_csv(
+        out / "photos.csv", index=False)
+    return out
+
+
 def test_day_3_is_judged_against_day_2_whose_before_photo_was_forgotten():
     rows = no_day2_before()
     jobs = _comparison_jobs(rows)
@@ -95,14 +107,7 @@ def test_a_day_whose_photos_were_all_refused_gets_no_next_before_row_across_it()
 
 def test_timeline_names_day_2_from_photos_csv(tmp_path):
     """``run_timeline`` passes photos.csv's sessions: report.md names day 2 and why its photos were not compared."""
-    rows = no_day2_before()
-    out = tmp_path / "batch"
-    out.mkdir()
-    long = _simulated(_comparison_jobs(rows), _lasting).assign(sha256="", taken_at="", pixel_sha256="",
-                                                                calibration_source="iris", facemetrics_version="")
-    long.reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)
-    pd.DataFrame(rows)[["photo", "subject", "treatment", "treated_at", "taken_at", "role", "excluded"]].to_csv(
-        out / "photos.csv", index=False)
+    out = batch_folder(no_day2_before(), tmp_path / "batch")
     result, _ = run_timeline(out, n_boot=0, seed=0)
     assert [(f.earlier_treated_at, round(f.gap_h)) for f in result.follow_on] == [(D2, 24)]
     md = (out / "report.md").read_text()

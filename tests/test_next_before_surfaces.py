@@ -81,17 +81,11 @@ def test_study_report_and_my_study_say_it_on_a_real_store(tmp_path, monkeypatch,
     day 2's photo at 23.8 h.  ``study report``'s summary counts it ("3 changes, 1 of them ..."), its console and
     report.md name it, and *My study* says it under the verdicts."""
     pytest = __import__("pytest")
-    from pathlib import Path
-
     from facemetrics.cli import main
 
-    from test_study_home import my_study_page, two_daily_sessions
+    from test_study_home import daily_store, my_study_page
 
-    root = Path(__file__).resolve().parents[1]
-    samples = root / "sample_images"
-    store_dir = tmp_path / "store"
-    monkeypatch.setenv("FACEMETRICS_STORE", str(store_dir))
-    two_daily_sessions(store_dir, samples)
+    root, _, store_dir = daily_store(tmp_path, monkeypatch)
     out = tmp_path / "report"
     assert main(["study", "report", "--subject", "me", "-o", str(out), "--n-boot", "50", "--store", str(store_dir)]) == 0
     said = capsys.readouterr().out

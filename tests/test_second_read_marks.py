@@ -98,13 +98,9 @@ def test_study_add_and_my_study_say_the_second_role_on_a_real_store(tmp_path, mo
     """``study add`` of day 3's before photo says it is also day 2's photo at 23.8 h; *My study*'s table says so."""
     pytest = __import__("pytest")
     from facemetrics.cli import main
-    from test_study_home import _turned, my_study_page, two_daily_sessions
+    from test_study_home import _turned, daily_store, my_study_page
 
-    root = Path(__file__).resolve().parents[1]
-    samples = root / "sample_images"
-    store_dir = tmp_path / "store"
-    monkeypatch.setenv("FACEMETRICS_STORE", str(store_dir))
-    two_daily_sessions(store_dir, samples)
+    root, samples, store_dir = daily_store(tmp_path, monkeypatch)
     pre = tmp_path / "pre4.jpg"
     pre.write_bytes(_turned(samples / "astronaut_before.jpg", 0.9))
     assert main(["study", "add", str(pre), "--subject", "me", "--treatment", "microcurrent", "--treated-at",

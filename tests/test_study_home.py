@@ -89,6 +89,19 @@ def two_daily_sessions(store_dir, samples) -> None:
                              treatment="microcurrent", treated_at=f"2026-11-0{day}T08:00",
                              taken_at=f"2026-11-0{day}T08:10")
 
+
+def daily_store(tmp_path, monkeypatch):
+    """A store at ``tmp_path / "store"`` (``FACEMETRICS_STORE`` set to it) filled by :func:`two_daily_sessions`:
+    ``(project root, its sample_images folder, the store folder)``."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    store_dir = tmp_path / "store"
+    monkeypatch.setenv("FACEMETRICS_STORE", str(store_dir))
+    two_daily_sessions(store_dir, root / "sample_images")
+    return root, root / "sample_images", store_dir
+
+
 def my_study_page(root, subject: str):
     """The app (``root / "app.py"``, AppTest) run on its *My study* page with ``subject`` chosen, checked to have
     raised nothing."""
@@ -109,14 +122,9 @@ def test_my_study_says_what_would_let_a_follow_on_session_count(tmp_path, monkey
     what to do (the home-month audit's app week): the page says FOLLOW_ON_ADVICE once under the verdicts."""
     pytest = __import__("pytest")
     pytest.importorskip("streamlit")
-    from pathlib import Path
-
     from facemetrics.report import FOLLOW_ON_ADVICE
 
-    root = Path(__file__).resolve().parents[1]
-    samples = root / "sample_images"
-    monkeypatch.setenv("FACEMETRICS_STORE", str(tmp_path / "store"))
-    two_daily_sessions(tmp_path / "store", samples)
+    root, _, _ = daily_store(tmp_path, monkeypatch)
     at = my_study_page(root, "me")
     shown = [str(e.value) for kind in ("markdown", "caption", "info") for e in getattr(at, kind)]
     assert any("follow-on session" in t for t in shown), shown  # the verdicts name them

@@ -21,7 +21,7 @@ from facemetrics.batch.tables import _comparison_jobs
 from facemetrics.decay import analyze_series, carryover
 from facemetrics.decay.flow_outliers import flow_checks
 from test_follow_on_next_before import START, _simulated, daily
-from test_follow_on_uncompared import AFTER, D2, NO_BASELINE, _sessions, no_day2_before
+from test_follow_on_uncompared import AFTER, D2, NO_BASELINE, _sessions, batch_folder, no_day2_before
 
 NOTE = f"none of whose photos was compared: {NO_BASELINE}"
 
@@ -77,7 +77,7 @@ def test_the_flow_rule_judges_the_verdict_the_main_fit_gave():
 def test_read_series_and_run_timeline_hand_the_sessions_to_every_refit(tmp_path, monkeypatch):
     """``run_timeline`` gives ``read_series`` photos.csv's sessions, and ``read_series`` gives them to §21's and §16's
     refits."""
-    from facemetrics.batch import LONG_COLUMNS, run_timeline, series_read, timeline
+    from facemetrics.batch import run_timeline, series_read, timeline
 
     got = {}
 
@@ -90,20 +90,13 @@ def test_read_series_and_run_timeline_hand_the_sessions_to_every_refit(tmp_path,
     for name in ("pooled_without", "flow_read"):
         monkeypatch.setattr(series_read, name, spy(name, getattr(series_read, name)))
     monkeypatch.setattr(timeline, "read_series", spy("read_series", timeline.read_series))
-    rows = no_day2_before()
-    out = tmp_path / "batch"
-    out.mkdir()
-    long = _simulated(_comparison_jobs(rows), _lasting).assign(sha256="", taken_at="", pixel_sha256="",
-                                                                calibration_source="iris", facemetrics_version="")
-    long.reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)
-    pd.DataFrame(rows)[["photo", "subject", "treatment", "treated_at", "taken_at", "role", "excluded"]].to_csv(
-        out / "photos.csv", index=False)
+    out = batch_folder(no_day2_before(), tmp_path / "batch")
     run_timeline(out, n_boot=0, seed=0)
     assert got["read_series"] is not None and D2 in set(got["read_series"]["treated_at"])
     assert got["pooled_without"] is got["read_series"]
     # flow_read is called only with a flow-only photo; read_series' own call is checked directly
     series_read.read_series(pd.DataFrame(columns=["treatment", "metric", "side", "subject", "verdict", "reason"]),
-                            long, [], n_boot=0, sessions=got["read_series"])
+                            pd.read_csv(out / "long.csv"), [], n_boot=0, sessions=got["read_series"])
     assert got["flow_read"] is got["read_series"]
 
 
@@ -146,15 +139,10 @@ def test_a_session_counted_gone_is_named_with_its_note(monkeypatch):
 
 def _study_add(tmp_path, monkeypatch, data: bytes, *extra):
     """``study add`` of day 3's before photo (``data``) to a store holding two daily sessions: what it prints."""
-    from pathlib import Path
-
     from facemetrics.cli import main
-    from test_study_home import two_daily_sessions
+    from test_study_home import daily_store
 
-    samples = Path(__file__).resolve().parents[1] / "sample_images"
-    store_dir = tmp_path / "store"
-    monkeypatch.setenv("FACEMETRICS_STORE", str(store_dir))
-    two_daily_sessions(store_dir, samples)
+    *_, store_dir = daily_store(tmp_path, monkeypatch)
     pre = tmp_path / "pre4.jpg"
     pre.write_bytes(data)
     assert main(["study", "add", str(pre), "--subject", "me", "--treatment", "microcurrent", "--treated-at",
