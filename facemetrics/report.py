@@ -104,10 +104,11 @@ def table_claim_level(table: pd.DataFrame) -> str:
     return claim_level_text(levels.pop()) if len(levels) == 1 else "verdict's"
 
 
-def short_reason(reason) -> str:
+def short_reason(reason, note_above: bool = False) -> str:
     """A ``reason`` as the lines a person reads print it: its causes of 'uncertain' replaced by a reference to
-    :func:`unread_note` (:func:`facemetrics.decay.left_out.shorten_unread`); timeline.csv keeps the whole."""
-    return shorten_unread(reason)[0] if isinstance(reason, str) else reason
+    :func:`unread_note` (:func:`facemetrics.decay.left_out.shorten_unread`; ``note_above``: the line is printed
+    below the note, as report.md's subject and regimen lines are); timeline.csv keeps the whole."""
+    return shorten_unread(reason, note_above)[0] if isinstance(reason, str) else reason
 
 
 #: statuses of a timeline row with no fitted curve (``no_bootstrap`` has point estimates)
@@ -125,7 +126,7 @@ def subject_gap_lines(table: pd.DataFrame, follow_on_below: bool = False) -> lis
         return []
     return ["", "## Subjects without a fit of their own", ""] + [
         f"- **{r['subject']}, {r['treatment']}, {r['metric']} ({r['side']})**: "
-        f"{follow_on_reason(r['reason'], follow_on_below)}" for _, r in gaps.iterrows()]
+        f"{follow_on_reason(r['reason'], follow_on_below, note_above=True)}" for _, r in gaps.iterrows()]
 
 
 def uncompared_lines(photos: pd.DataFrame | None) -> list[str]:
@@ -208,7 +209,7 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
             f"{_fmt(r['change_day_n'], u)} [{_fmt(r['change_day_n_ci_low'])}, {_fmt(r['change_day_n_ci_high'])}] | "
             f"{peak} | {hl} | {r['verdict']} |")
     lines += [""] + [f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. "
-                     f"{short_reason(r['reason'])}" for _, r in reg.iterrows()]
+                     f"{short_reason(r['reason'], note_above=True)}" for _, r in reg.iterrows()]
     lines += ["", "![regimen](regimen.png)"]
     return lines
 
@@ -462,11 +463,12 @@ def follow_on_notes(items) -> list[str]:
     return lines
 
 
-def follow_on_reason(reason, said_below: bool):
+def follow_on_reason(reason, said_below: bool, note_above: bool = False):
     """A fit's ``reason`` for a surface that lists the follow-on sessions in lines of their own
     (``said_below``: :func:`follow_on_notes` is printed there): its follow-on sentence cut to the count and a
-    pointer (:func:`facemetrics.decay.carryover.shorten_follow_on`), as :func:`short_reason` gives it."""
-    reason = short_reason(reason)
+    pointer (:func:`facemetrics.decay.carryover.shorten_follow_on`), as :func:`short_reason` gives it
+    (``note_above``: printed below the note on 'uncertain')."""
+    reason = short_reason(reason, note_above)
     return shorten_follow_on(reason) if said_below else reason
 
 

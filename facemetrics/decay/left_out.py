@@ -112,21 +112,26 @@ _UNREAD_CAUSES = (
 
 
 #: what a reason's causes of 'uncertain' read as in report.md, the console and the app, which print
-#: :data:`UNREAD_NOTE` once instead (a demo audit, 2026-12-05: the ~600 characters stood in 5 of 8 lines)
+#: :data:`UNREAD_NOTE` once instead (a demo audit, 2026-12-05: the ~600 characters stood in 5 of 8 lines), on a
+#: line above the note (the verdicts: the note follows them on every surface)
 UNREAD_REF = "(why: see the note on 'uncertain' below)"
+#: the same on a line below the note: report.md's "Subjects without a fit of their own" and "Regimen" lines, which
+#: follow the note under the verdicts (they said "below" of a note above them: Round 18's (b), stop 58 fixed)
+UNREAD_REF_ABOVE = "(why: see the note on 'uncertain' above, under the verdicts)"
 #: the note, said once under the lines that carry :data:`UNREAD_REF` (then named after it)
 UNREAD_NOTE = "Note on 'uncertain': " + _UNREAD_CAUSES.format(it="a comparison").replace(
     "no change can be read from a comparison, e.g.", "a comparison reads 'uncertain', and no change can be read "
     "from it, when e.g.", 1) + "."
 
 
-def shorten_unread(reason: str) -> tuple[str, bool]:
+def shorten_unread(reason: str, note_above: bool = False) -> tuple[str, bool]:
     """``(reason, True)`` with its causes of 'uncertain' (:data:`_UNREAD_CAUSES`, in parentheses) replaced by
-    :data:`UNREAD_REF`, or ``(reason, False)`` unchanged when it has none.  timeline.csv keeps the whole
-    sentence; the lines a person reads say it once (:data:`UNREAD_NOTE`)."""
+    :data:`UNREAD_REF` (:data:`UNREAD_REF_ABOVE` for a line printed below the note, ``note_above``), or
+    ``(reason, False)`` unchanged when it has none.  timeline.csv keeps the whole sentence; the lines a person
+    reads say it once (:data:`UNREAD_NOTE`)."""
     text = str(reason)
     for it in ("it", "them"):
-        text = text.replace(f"({_UNREAD_CAUSES.format(it=it)})", UNREAD_REF)
+        text = text.replace(f"({_UNREAD_CAUSES.format(it=it)})", UNREAD_REF_ABOVE if note_above else UNREAD_REF)
     return text, text != str(reason)
 
 
