@@ -29,7 +29,7 @@ from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import decimals_for, effect_noun, hours_text, join_words, num, percent, quantity
 from .rounding import MISSING, fixed
-from .timekeys import since_text
+from .timekeys import clock_text, since_text
 from .folds import CONTRAST_OFFSET_MM
 
 __all__ = [
@@ -436,10 +436,11 @@ def follow_on_notes(items) -> list[str]:
     """One line per follow-on session left out of the decay fits (``SeriesResult.follow_on``:
     :class:`facemetrics.decay.carryover.FollowOn`, one per session and series), naming each series it
     was left out of with that series' figures (:func:`facemetrics.decay.carryover.figure_text`):
-    ``"S01, rf: the session treated at 2026-12-06T08:00:00 began 4.0 days after the one treated at
-    2026-12-02T08:00:00, whose effect is not shown gone by then in jawline_lift_mm (mean) (the first sessions'
-    fit puts that one's change at ...) and ...: its 3 changes per series are left out of these series' decay
-    fits (its before photo may carry that effect; its rows stay in long.csv)"``.  The one place the console and
+    ``"S01, rf: the session treated at 2026-12-06 08:00 began 4.0 days after the one treated at
+    2026-12-02 08:00, whose effect is not shown gone by then in jawline_lift_mm (mean): the first sessions'
+    fit puts that one's change at ...; in ...: .... Its 3 changes per series are left out of these series' decay
+    fits (its before photo may carry that effect; its rows stay in long.csv)."`` (times as a sentence says them,
+    :func:`facemetrics.timekeys.clock_text`, and no bracket inside another: Round 18's (e), stop 58).  The one place the console and
     report.md name the session: the fits' verdicts say only how many rows of how many sessions they left out
     (:func:`follow_on_reason`; an audit, stop 55: each session was said in every verdict and again here).
     [] for none."""
@@ -453,13 +454,15 @@ def follow_on_notes(items) -> list[str]:
         by_figure: dict[str, list[str]] = {}  # series with the same words (e.g. "no fit shows ...") said together
         for name, f in series.items():
             by_figure.setdefault(figure_text(f), []).append(name)
-        figures = join_words([f"{join_words(names)} ({fig})" for fig, names in by_figure.items()])
+        # each series' figures after a colon, not in brackets: they hold brackets of their own (the CI, the series'
+        # side; Round 18's (e): "(the fit of all sessions (the first sessions' alone cannot tell) ...)")
+        figures = "; in ".join(f"{join_words(names)}: {fig}" for fig, names in by_figure.items())
         n = max(f.n_rows for f in group)
-        lines.append(f"{subj}, {tr}: the session treated at {when} began {since_text(first.gap_h)} after the one "
-                     f"treated at {earlier_text(first)}{_NOT_GONE}{figures}: "
-                     f"its {n} change{'s' if n != 1 else ''} per series {'are' if n != 1 else 'is'} left out of "
+        lines.append(f"{subj}, {tr}: the session treated at {clock_text(when)} began {since_text(first.gap_h)} after "
+                     f"the one treated at {earlier_text(first)}{_NOT_GONE}{figures}. "
+                     f"Its {n} change{'s' if n != 1 else ''} per series {'are' if n != 1 else 'is'} left out of "
                      f"{'these series' if len(series) != 1 else 'this series'}' decay fit{'s' if len(series) != 1 else ''} "
-                     "(its before photo may carry that effect; its rows stay in long.csv)")
+                     "(its before photo may carry that effect; its rows stay in long.csv).")
     return lines
 
 

@@ -141,6 +141,26 @@ def since_text(hours, digits: int = 1) -> str:
     return f"{days / 365.25:.1f} years"
 
 
+def taken_text(t: datetime | None) -> str:
+    """A wall-clock time as the user reads it, ``"2026-11-02 08:20"`` (to the minute, no ``T``, no seconds; ""
+    for None): the app's roles table's ``taken`` cell (:mod:`facemetrics.uploads`) and, through
+    :func:`clock_text`, a time in a sentence."""
+    return t.strftime("%Y-%m-%d %H:%M") if t else ""
+
+
+def clock_text(text) -> str:
+    """A time written as the tables write it (ISO 8601, ``"2026-11-04T07:30:00"``) as a sentence says it:
+    :func:`taken_text`'s ``"2026-11-04 07:30"``, with its UTC offset when it has one (``"2026-11-04 07:30
+    +01:00"``: two sessions written with different offsets are compared as instants); ``text`` as given when it is
+    not a time.  The follow-on sessions' words read "the session treated at 2026-11-04T07:30:00" (docs/validation.md
+    section 12, Round 18's (e)); the CSV columns keep ISO 8601."""
+    t = parse_time(text)
+    if t is None:
+        return "" if text is None else str(text)
+    offset = t.isoformat()[-6:] if t.tzinfo is not None else ""
+    return taken_text(t) + (f" {offset}" if offset else "")
+
+
 def ambiguous_time(text, what: str = "time") -> str:
     """Why ``text``, a time of day with a decimal fraction after the hours or the minutes
     (``2026-11-02 08.20``, ``14.45+01:00``, ``08:20.5``), is refused by :func:`parse_time`, in one

@@ -46,7 +46,7 @@ from .pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pa
 from .rounding import fixed
 from .schema import BATCH_COLUMNS, PHOTO_COLUMNS
 from .sessions import iso_time, treatment_time
-from .timekeys import time_from_name
+from .timekeys import taken_text, time_from_name  # taken_text: the roles table's ``taken`` cell
 
 if TYPE_CHECKING:
     from .analyze import PhotoAnalysis
@@ -71,11 +71,6 @@ def capture_times(analyses: list[PhotoAnalysis]) -> tuple[list, list]:
     either or without a photo."""
     stamps = [(a.photo.taken_at or time_from_name(a.name)) if a.photo is not None else None for a in analyses]
     return stamps, [naive(t) for t in stamps]
-
-
-def taken_text(t: datetime | None) -> str:
-    """The roles table's ``taken`` cell: a wall-clock capture time as "YYYY-MM-DD HH:MM", "" without one."""
-    return t.strftime("%Y-%m-%d %H:%M") if t else ""
 
 
 #: words of a file name that say which photo was taken first, for photos of equal or no capture time

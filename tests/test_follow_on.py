@@ -70,7 +70,7 @@ def test_a_follow_on_session_is_left_out_and_named():
     assert abs(f.lasting - RF["lasting"]) < 0.25, f.lasting  # pooled as before: -0.19 mm (95 % CI -9.6 to 1.0)
     assert f.n_photos == 3 * len(FIRST_TIMES)
     assert "3 follow-on sessions" in f.reason and "12 rows" in f.reason
-    assert "S1's session treated at 2026-11-06T08:00:00 began 4.0 days after the one treated at 2026-11-02T08:00:00" \
+    assert "S1's session treated at 2026-11-06 08:00 began 4.0 days after the one treated at 2026-11-02 08:00" \
         in f.reason
     assert "not shown inside \u00b1" in f.reason
     assert [(x.subject, x.gap_h, x.n_rows) for x in res.follow_on] == [("S1", 96.0, 4), ("S2", 96.0, 4),
@@ -149,11 +149,11 @@ def test_report_and_console_name_the_follow_on_sessions(tmp_path, capsys):
     _, table = run_timeline(out, n_boot=100, seed=0)
     md = (out / "report.md").read_text()
     assert "### Sessions left out of the decay fits: follow-on sessions" in md
-    line = ("- S2, rf: the session treated at 2026-11-07T08:00:00 began 4.0 days after the one treated at "
-            "2026-11-03T08:00:00, whose effect is not shown gone by then in jawline_lift_mm (mean) (the first "
+    line = ("- S2, rf: the session treated at 2026-11-07 08:00 began 4.0 days after the one treated at "
+            "2026-11-03 08:00, whose effect is not shown gone by then in jawline_lift_mm (mean): the first "
             "sessions' fit puts that one's change at ")
     assert line in md, md
-    assert "its 4 changes per series are left out of this series' decay fit" in md
+    assert "Its 4 changes per series are left out of this series' decay fit" in md
     assert "None: every photo was measured and compared." not in md
     assert len(table.attrs["follow_on_notes"]) == 3
     _print_verdicts(table)
@@ -205,7 +205,7 @@ def test_each_follow_on_session_is_named_once_per_surface_with_its_figures(tmp_p
     _print_verdicts(table)
     printed = capsys.readouterr().out
     for text in (md, printed):
-        for when in ("2026-11-06T08:00:00", "2026-11-07T08:00:00", "2026-11-08T08:00:00"):
+        for when in ("2026-11-06 08:00", "2026-11-07 08:00", "2026-11-08 08:00"):
             assert text.count(f"treated at {when}") == 1, (when, text)
         assert "12 rows of 3 follow-on sessions were left out of this fit (sessions begun while an earlier one may " \
                "still act: see the follow-on sessions below)." in text
@@ -214,7 +214,7 @@ def test_each_follow_on_session_is_named_once_per_surface_with_its_figures(tmp_p
 
     pooled = table[table["subject"].map(is_pooled).astype(bool) & (table["metric"] == METRIC)].iloc[0]
     whole = str(pooled["reason"])
-    assert "S1's session treated at 2026-11-06T08:00:00 began 4.0 days after" in whole, whole  # timeline.csv's
+    assert "S1's session treated at 2026-11-06 08:00 began 4.0 days after" in whole, whole  # timeline.csv's
     assert "S1's session" not in shorten_follow_on(whole) and shorten_follow_on("no follow-on here.") == \
         "no follow-on here."
 
@@ -274,10 +274,10 @@ def test_the_console_summarises_more_than_three_follow_on_sessions_and_report_md
     assert printed.count("follow-on session left out of the decay fits: ") == 0
     assert "5 follow-on sessions left out of the decay fits (" in printed
     assert 'report.md lists each, with every series\' figures, under "Sessions left out of the decay fits"' in printed
-    assert "  S1, rf: the session treated at 2026-11-06T08:00:00 began 4.0 days after the one treated at " \
-           "2026-11-02T08:00:00\n" in printed
-    assert "2026-11-08T08:00:00" in printed and "2026-11-09T08:00:00" not in printed  # S4 and S5: counted
+    assert "  S1, rf: the session treated at 2026-11-06 08:00 began 4.0 days after the one treated at " \
+           "2026-11-02 08:00\n" in printed
+    assert "2026-11-08 08:00" in printed and "2026-11-09 08:00" not in printed  # S4 and S5: counted
     assert "  and 2 more (report.md)" in printed and "not shown inside \u00b1" not in printed
     for when in ("2026-11-06", "2026-11-07", "2026-11-08", "2026-11-09", "2026-11-10"):
-        assert md.count(f"- S{int(when[-2:]) - 5}, rf: the session treated at {when}T08:00:00 began") == 1, when
+        assert md.count(f"- S{int(when[-2:]) - 5}, rf: the session treated at {when} 08:00 began") == 1, when
     assert md.count("not shown inside \u00b1") == 5

@@ -154,7 +154,7 @@ def test_a_session_counted_gone_is_said_where_a_later_one_is_still_left_out(monk
         ("2026-11-02T08:00:00", 30.0, ()), ("2026-11-02T08:00:00", 54.0, ()),
         ("2026-11-02T08:00:00", 78.0, (("2026-11-03T14:00:00", 24.0),))]
     text = carryover.figure_text(new[-1])
-    assert text.endswith("(the one treated at 2026-11-03T14:00:00 counts as gone, its effect shown gone 24.0 h after "
-                         "it, at a session between, by a fit whose lasting level is inside the margin)"), text
+    assert text.endswith(", while the one treated at 2026-11-03 14:00 counts as gone, its effect shown gone 24.0 h "
+                         "after it at a session between, by a fit whose lasting level is inside the margin"), text
     assert "counts as gone" not in carryover.figure_text(old[-1])
     assert "counts as gone" in carryover.follow_on_sentence(new)

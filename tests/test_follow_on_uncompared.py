@@ -21,6 +21,10 @@ from test_follow_on_next_before import START, _simulated, daily
 AFTER = (0.17, 1.0, 5.0, 12.0)
 D1, D2, D3 = ((START + timedelta(days=d)).isoformat() for d in range(3))
 NO_BASELINE = "no baseline photo (taken before treated_at) in this session"
+#: the same as the follow-on words say it: in brackets of their own, so none inside (Round 18's (e), stop 58)
+NO_BASELINE_ASIDE = "no baseline photo, taken before treated_at, in this session"
+#: the treatment times as a sentence says them (facemetrics.timekeys.clock_text)
+SAID = {d: d.replace("T", " ")[:16] for d in (D1, D2, D3)}
 
 
 def _lasting(h):
@@ -59,8 +63,8 @@ def test_day_3_is_judged_against_day_2_whose_before_photo_was_forgotten():
     (f,) = res.follow_on
     assert (f.treated_at, f.earlier_treated_at, round(f.gap_h, 1)) == (D3, D2, 24.0)
     assert f.earlier_note == f"none of whose photos was compared: {NO_BASELINE}"
-    words = (f"me's session treated at {D3} began 24.0 h after the one treated at {D2} (none of whose photos was "
-             f"compared: {NO_BASELINE})")
+    words = (f"me's session treated at {SAID[D3]} began 24.0 h after the one treated at {SAID[D2]} (none of whose "
+             f"photos was compared: {NO_BASELINE_ASIDE})")
     assert words in res.fits[0].reason, res.fits[0].reason
 
 
@@ -111,7 +115,8 @@ def test_timeline_names_day_2_from_photos_csv(tmp_path):
     result, _ = run_timeline(out, n_boot=0, seed=0)
     assert [(f.earlier_treated_at, round(f.gap_h)) for f in result.follow_on] == [(D2, 24)]
     md = (out / "report.md").read_text()
-    assert f"began 24.0 h after the one treated at {D2} (none of whose photos was compared: {NO_BASELINE})" in md, md
+    assert (f"began 24.0 h after the one treated at {SAID[D2]} (none of whose photos was compared: "
+            f"{NO_BASELINE_ASIDE})") in md, md
 
 
 def test_a_first_compared_session_after_an_uncompared_one_gives_its_figures_with_their_unit():

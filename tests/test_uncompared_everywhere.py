@@ -20,10 +20,13 @@ from facemetrics.batch.before_read import pooled_without
 from facemetrics.batch.tables import _comparison_jobs
 from facemetrics.decay import analyze_series, carryover
 from facemetrics.decay.flow_outliers import flow_checks
+from facemetrics.timekeys import clock_text
 from test_follow_on_next_before import START, _simulated, daily
-from test_follow_on_uncompared import AFTER, D2, NO_BASELINE, _sessions, batch_folder, no_day2_before
+from test_follow_on_uncompared import (AFTER, D2, NO_BASELINE, NO_BASELINE_ASIDE, SAID, _sessions, batch_folder,
+                                      no_day2_before)
 
 NOTE = f"none of whose photos was compared: {NO_BASELINE}"
+NOTE_SAID = f"none of whose photos was compared: {NO_BASELINE_ASIDE}"  # as the follow-on words say it
 
 
 def _lasting(h):
@@ -54,7 +57,7 @@ def test_the_pooled_refit_without_an_odd_session_sees_the_uncompared_day():
     out, done = pooled_without(fitted, changes, (odd,), n_boot=0, seed=0, sessions=known)
     assert done == {("mc", str(fitted["metric"].iloc[0]), str(fitted["side"].iloc[0]))}
     reason = str(_pooled(out)["reason"])
-    assert f"after the one treated at {D2} ({NOTE})" in reason, reason
+    assert f"after the one treated at {SAID[D2]} ({NOTE_SAID})" in reason, reason
     assert reason == str(_pooled(fitted)["reason"])
 
 
@@ -127,14 +130,15 @@ def test_a_session_counted_gone_is_named_with_its_note(monkeypatch):
     last = [f for f in res.follow_on if f.treated_at == at[228]]
     assert [(f.earlier_treated_at, f.counted_gone) for f in last] == [(at[0], ((at[30], 168.0),))]
     assert last[0].counted_notes == (NOTE,)
-    words = f"the one treated at {at[30]} ({NOTE}) counts as gone, its effect shown gone 7.0 days after it"
+    words = (f"the one treated at {clock_text(at[30])} ({NOTE_SAID}) counts as gone, its effect shown gone 7.0 days "
+             "after it")
     assert words in carryover.figure_text(last[0])
     assert words in res.fits[0].reason, res.fits[0].reason
     # a session counted gone that has rows is named as before (no brackets)
     plain = carryover.figure_text(carryover.FollowOn(
         "me", "mc", "m", "mean", at[228], at[0], 228.0, 6, 0.5, 0.4, 0.6, 0.3, 0.9, "mm",
         counted_gone=((at[30], 168.0),)))
-    assert f"the one treated at {at[30]} counts as gone" in plain
+    assert f"the one treated at {clock_text(at[30])} counts as gone" in plain
 
 
 def _study_add(tmp_path, monkeypatch, data: bytes, *extra):

@@ -74,7 +74,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..timekeys import parse_time, since_text
+from ..timekeys import clock_text, parse_time, since_text
 from .inputs import _session_keys, _session_texts
 from .wording import join_words, num, percent, quantity
 
@@ -165,11 +165,22 @@ class FollowOn:
     counted_notes: tuple = ()
 
 
+def _aside(note: str) -> str:
+    """``note`` for a bracket of its own: its own brackets made commas (``"no baseline photo (taken before
+    treated_at) in this session"`` -> ``"no baseline photo, taken before treated_at, in this session"``), so that
+    the words never nest brackets (docs/validation.md section 12, Round 18's (e))."""
+    text = re.sub(r"\s*\(([^()]*)\)", r", \1,", str(note))
+    text = re.sub(r",\s*([,.;:)])", r"\1", text)
+    return text.rstrip(", ")
+
+
 def earlier_text(f: FollowOn) -> str:
-    """``f``'s earlier session as the words name it: its ``treated_at`` text, with :attr:`FollowOn.earlier_note`
-    in brackets when it has no row in the change table (``"2026-11-03T08:00 (none of whose photos was compared:
-    ...)"``)."""
-    return f"{f.earlier_treated_at} ({f.earlier_note})" if f.earlier_note else str(f.earlier_treated_at)
+    """``f``'s earlier session as the words name it: its treatment time as a sentence says it
+    (:func:`facemetrics.timekeys.clock_text`), with :attr:`FollowOn.earlier_note` in brackets when it has no row
+    in the change table (``"2026-11-03 08:00 (none of whose photos was compared: no baseline photo, taken before
+    treated_at, in this session)"``: no bracket inside, :func:`_aside`)."""
+    when = clock_text(f.earlier_treated_at)
+    return f"{when} ({_aside(f.earlier_note)})" if f.earlier_note else when
 
 
 def _hours(later, earlier) -> float:
@@ -432,7 +443,7 @@ def _own_state(own, gap: float) -> tuple:
 def _phrase(f: FollowOn, with_subject: bool) -> str:
     """One follow-on session in words (part of :func:`follow_on_sentence`)."""
     who = f"{f.subject}'s session" if with_subject else "the session"
-    head = (f"{who} treated at {f.treated_at} began {since_text(f.gap_h)} after the one treated at "
+    head = (f"{who} treated at {clock_text(f.treated_at)} began {since_text(f.gap_h)} after the one treated at "
             f"{earlier_text(f)}")
     return head + (", and " if not math.isfinite(f.change) else ", when ") + figure_text(f)
 
@@ -440,7 +451,8 @@ def _phrase(f: FollowOn, with_subject: bool) -> str:
 def figure_text(f: FollowOn) -> str:
     """Why ``f``'s session is a follow-on one in its series, in words: ``"the first sessions' fit puts that one's
     change at 0.40 mm (90% CI 0.21 to 0.60 mm), not shown inside ±0.30 mm"`` (or "no fit shows that one's effect
-    gone by then"): the end of :func:`_phrase` and, per series, of :func:`facemetrics.report.follow_on_notes`."""
+    gone by then"): the end of :func:`_phrase` and, per series, of :func:`facemetrics.report.follow_on_notes`.
+    Its brackets are never inside another (a surface prints it after a colon, not in brackets: Round 18's (e))."""
     if not math.isfinite(f.change):
         return "no fit shows that one's effect gone by then"
     fit = {"first": "the first sessions' fit", "subject": f"{f.subject}'s own first-session fit",
@@ -462,9 +474,10 @@ def _counted_text(f: FollowOn) -> str:
     if not f.counted_gone:
         return ""
     notes = tuple(f.counted_notes) + ("",) * len(f.counted_gone)
-    named = [f"the one treated at {text}{f' ({note})' if note else ''} counts as gone, its effect shown gone "
-             f"{since_text(g)} after it" for (text, g), note in zip(f.counted_gone, notes)]
-    return " (" + join_words(named) + ", at a session between, by a fit whose lasting level is inside the margin)"
+    named = [f"the one treated at {clock_text(text)}{f' ({_aside(note)})' if note else ''} counts as gone, its "
+             f"effect shown gone {since_text(g)} after it" for (text, g), note in zip(f.counted_gone, notes)]
+    # no bracket around it: the sessions' own notes are in brackets (Round 18's (e): "(... (...) ...)")
+    return ", while " + join_words(named) + " at a session between, by a fit whose lasting level is inside the margin"
 
 
 #: the end of :func:`follow_on_sentence`: why a follow-on session is left out
