@@ -394,7 +394,9 @@ def kept_lines(kept) -> list[str]:
 #: the next session's time (docs/validation.md §12, Round 13): 47 photos over 4 weeks, no fit.  Since Round 14 (stop
 #: 56, c4) each session's before photo is also the earlier session's photo at that time
 #: (:func:`facemetrics.batch.tables._next_before_jobs`), so a daily user needs no photo on a day without a session;
-#: what is still needed is a before photo the next session can lend, or a photo at that time added to the session
+#: what is still needed is a before photo the next session can lend, or a photo at that time added to the session;
+#: a session after an effect shown still there cannot count at all (a clinic RF patient read only the advice to add
+#: photos: docs/validation.md §12, Round 19)
 FOLLOW_ON_ADVICE = ("What would let such a session count: a photo of the earlier session at about the time the next "
                     "one begins (for a daily session, about 24 h later) that shows whether its effect is gone. The "
                     "next session's before photo is read as that photo when both sessions have a photo compared after "
@@ -406,7 +408,10 @@ FOLLOW_ON_ADVICE = ("What would let such a session count: a photo of the earlier
                     "one at about the next session's time to the earlier session before the next is logged "
                     "(`facemetrics study add PHOTO --subject NAME --follow-up`, *My study* with that session chosen, "
                     "or a batch's session folder or manifest row). More photos within a few hours of each session do "
-                    "not help.")
+                    "not help. A session whose line says the earlier effect was still there cannot count, whatever "
+                    "photo is added: its before photo carries that effect, and that it was still there is the answer "
+                    "to whether it lasted (the Regimen section compares each later session's before photo with the "
+                    "first session's).")
 
 
 #: the words of a :func:`follow_on_notes` line after the session and its gap (the series and figures follow)

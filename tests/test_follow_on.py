@@ -72,7 +72,7 @@ def test_a_follow_on_session_is_left_out_and_named():
     assert "3 follow-on sessions" in f.reason and "12 rows" in f.reason
     assert "S1's session treated at 2026-11-06 08:00 began 4.0 days after the one treated at 2026-11-02 08:00" \
         in f.reason
-    assert "not shown inside \u00b1" in f.reason
+    assert "entirely above the +0.30 mm margin: its effect was still there" in f.reason
     assert [(x.subject, x.gap_h, x.n_rows) for x in res.follow_on] == [("S1", 96.0, 4), ("S2", 96.0, 4),
                                                                        ("S3", 96.0, 4)]
     assert all(x.ci_low > x.margin for x in res.follow_on)  # the first sessions' fit: RF's lift still there
@@ -209,7 +209,7 @@ def test_each_follow_on_session_is_named_once_per_surface_with_its_figures(tmp_p
             assert text.count(f"treated at {when}") == 1, (when, text)
         assert "12 rows of 3 follow-on sessions were left out of this fit (sessions begun while an earlier one may " \
                "still act: see the follow-on sessions below)." in text
-        assert text.count("not shown inside \u00b1") == 3, text  # the figures: in the sessions' lines
+        assert text.count("entirely above the +0.30 mm margin: its effect was still there") == 3, text  # the figures
     from facemetrics.report import is_pooled
 
     pooled = table[table["subject"].map(is_pooled).astype(bool) & (table["metric"] == METRIC)].iloc[0]
@@ -277,7 +277,7 @@ def test_the_console_summarises_more_than_three_follow_on_sessions_and_report_md
     assert "  S1, rf: the session treated at 2026-11-06 08:00 began 4.0 days after the one treated at " \
            "2026-11-02 08:00\n" in printed
     assert "2026-11-08 08:00" in printed and "2026-11-09 08:00" not in printed  # S4 and S5: counted
-    assert "  and 2 more (report.md)" in printed and "not shown inside \u00b1" not in printed
+    assert "  and 2 more (report.md)" in printed and "its effect was still there" not in printed
     for when in ("2026-11-06", "2026-11-07", "2026-11-08", "2026-11-09", "2026-11-10"):
         assert md.count(f"- S{int(when[-2:]) - 5}, rf: the session treated at {when} 08:00 began") == 1, when
-    assert md.count("not shown inside \u00b1") == 5
+    assert md.count("its effect was still there") == 5

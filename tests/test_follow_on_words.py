@@ -91,3 +91,32 @@ def test_a_session_counted_gone_and_the_fit_of_all_sessions_nest_no_brackets():
         _check([text])
     assert "the one treated at 2026-11-03 07:30 +01:00 (none of whose photos was compared: not measured, no face " \
            "found) counts as gone" in words, words
+
+
+def test_an_effect_still_there_is_said_so_and_the_advice_says_no_photo_makes_it_count(tmp_path, capsys):
+    """Round 19 (a clinic RF patient, two treatments 14 days apart): the second session was left out because the
+    first one's lift was still there, 0.51 mm (90% CI 0.36 to 0.67 mm) at 14 days, which the words said as "not shown
+    inside ±0.30 mm", and the advice under them told the patient only which photos to add.  A band entirely beyond
+    the margin now reads as the verdicts say it ("entirely above the +0.30 mm margin") and that the effect was still
+    there; the advice says such a session cannot count whatever photo is added."""
+    from facemetrics.cli import _print_verdicts
+    from facemetrics.report import FOLLOW_ON_ADVICE
+
+    out = tmp_path / "batch"
+    out.mkdir()
+    two_sessions(96.0, RF).reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)
+    pd.DataFrame({"photo": ["a.jpg"], "excluded": [""]}).to_csv(out / "photos.csv", index=False)
+    _, table = run_timeline(out, n_boot=100, seed=0)
+    md = (out / "report.md").read_text()
+    _print_verdicts(table)
+    printed = capsys.readouterr().out
+    for text in (md, printed):
+        lines = _follow_on_lines(text)
+        assert len(lines) == 3 and all("entirely above the +0.30 mm margin: its effect was still there" in ln
+                                       and "not shown inside" not in ln for ln in lines), lines
+        assert text.count("cannot count, whatever photo is added") == 1, text
+    assert "cannot count, whatever photo is added" in FOLLOW_ON_ADVICE
+    # a band that straddles the margin keeps "not shown inside"
+    f = carryover.FollowOn("me", "mc", "jawline_lift_mm", "mean", "2026-11-10T07:30:00", "2026-11-09T07:30:00",
+                           24.0, 4, 0.3, 0.1, 0.5, 0.3, 0.9, "mm")
+    assert carryover.figure_text(f).endswith("not shown inside \u00b10.30 mm"), carryover.figure_text(f)
