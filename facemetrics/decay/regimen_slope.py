@@ -23,7 +23,7 @@ from .bootstrap import MIN_CLUSTERS, MIN_VERDICT_REPLICATES, check_settings, _ci
 from .inputs import UNREAD_VERDICTS, _at_two_times, _calibration_sources, _hours, _labels, _repeated, _sources
 from .margin import INCONCLUSIVE, check_min_effect, _floor_and_margin
 from .model import SeriesError
-from .wording import num, percent, quantity, raised_margin_note
+from .wording import join_words, num, percent, quantity, raised_margin_note
 
 __all__ = [
     "CUMULATIVE",
@@ -234,6 +234,29 @@ def _regimen_boot_weights(d, g, n_subjects: int, n_boot: int, rng) -> tuple[str,
     return "moving_block", _block_weights(groups, d.size, n_boot, rng)
 
 
+def _too_few_days_reason(d: np.ndarray, y: np.ndarray, n_days: int, n_subjects: int, unit: str, floor: float,
+                         delta: float) -> str:
+    """The reason of a regimen row with pre-session photos on fewer than :data:`MIN_REGIMEN_DAYS` days after day 0
+    (``d`` days, ``y`` changes from day 0's baseline [``unit``]).  It said "on only 1 day(s) after day 0 (need at
+    least 3)" and nothing of what that photo read: a clinic RF patient's before photo of treatment 2, 0.57 mm above
+    treatment 1's at day 14 (noise floor 0.12 mm), was said nowhere else as a change from the first before photo
+    (docs/validation.md §12, Round 19).  With one subject, each such day's change is now given, with the floor and
+    the margin, as single photos' changes (no trend is fitted from them)."""
+    head = (f"Pre-session photos on only {n_days} day{'s' if n_days != 1 else ''} after day 0 (need them on at least "
+            f"{MIN_REGIMEN_DAYS}): no cumulative change can be fitted.")
+    later = d > 0.5
+    if n_subjects != 1 or not later.any():
+        return head
+    by_day = pd.Series(y[later]).groupby(np.round(d[later]).astype(int)).mean()
+    read = join_words([f"{quantity(v, unit)} on day {k}" for k, v in by_day.items()])
+    noise = f"noise floor {quantity(floor, unit)}, margin \u00b1{quantity(delta, unit)}" if math.isfinite(floor) else \
+        f"margin \u00b1{quantity(delta, unit)}"
+    one = len(by_day) == 1
+    what = "a single photo's change" if one else "single photos' changes"
+    return (head + f" The pre-session photo{'' if one else 's'} read{'s' if one else ''} {read} against day 0's baseline "
+            f"({noise}): {what}, not a fitted trend.")
+
+
 def _regimen_row(grp: pd.DataFrame, *, treatment, metric, side, day_n, min_effect, n_boot, seed, level) -> dict:
     """One row of :func:`analyze_regimen`: slope, change at ``day_n``, CIs and verdict."""
     grp = grp.sort_values(["subject", "days_since_start"], kind="stable")
@@ -252,8 +275,7 @@ def _regimen_row(grp: pd.DataFrame, *, treatment, metric, side, day_n, min_effec
         return {**row, "slope_per_week": _NAN, "slope_per_week_ci_low": _NAN, "slope_per_week_ci_high": _NAN,
                 "change_day_n": _NAN, "change_day_n_ci_low": _NAN, "change_day_n_ci_high": _NAN,
                 "verdict": INCONCLUSIVE, "status": "insufficient_data",
-                "reason": (f"Pre-session photos on only {n_days} day(s) after day 0 (need at least "
-                           f"{MIN_REGIMEN_DAYS}): no cumulative change can be fitted.")}
+                "reason": _too_few_days_reason(d, y, n_days, len(subj_names), unit, floor, delta)}
     slope = float(_regimen_slope(d, y, g, np.ones((1, d.size)))[0])
     rng = _group_rng(seed, ("regimen", treatment, metric, side))
     if n_boot > 0:
