@@ -113,6 +113,13 @@ def short_reason(reason, note_above: bool = False) -> str:
 
 #: statuses of a timeline row with no fitted curve (``no_bootstrap`` has point estimates)
 _NO_FIT_STATUSES = ("insufficient_data", "fit_failed", "bootstrap_failed")
+#: report.md's figure cells of such a row: each read "n/a [n/a, n/a]", five times, with no word of why (a clinic RF
+#: patient's report, docs/validation.md §12, Round 19)
+NO_FIT_CELL = "no fit"
+#: the note under the figures when a row has :data:`NO_FIT_CELL`
+NO_FIT_NOTE = ("\"no fit\": no curve was fitted to that row (too few photos, or the fit failed); its verdict's reason "
+               "above, or its line under \"Subjects without a fit of their own\", says why; the photos' own changes "
+               "are in `changes.csv`.")
 
 
 def subject_gap_lines(table: pd.DataFrame, follow_on_below: bool = False) -> list[str]:
@@ -325,10 +332,15 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
               "| treatment | metric | side | subject | photos | peak change [95% CI] | half-life h [95% CI] | "
               f"change at 24 h [{table_claim_level(table)} CI] | transient [95% CI] | lasting [95% CI] | verdict |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
-    unresolved = 0
+    unresolved = no_fit = 0
     for _, r in table.iterrows():
         u = r.get("unit") or ""
         subj = "all" if is_pooled(r["subject"]) else r["subject"]
+        if r.get("status") in _NO_FIT_STATUSES:  # no curve: one word, not five "n/a [n/a, n/a]" (Round 19)
+            no_fit += 1
+            lines.append(f"| {r['treatment']} | {r['metric']} | {r['side']} | {subj} | {r['n_photos']} | "
+                         + " | ".join([NO_FIT_CELL] * 5) + f" | {r['verdict']} |")
+            continue
         if decay_resolved(r):
             hl = (f"{_fmt(r['half_life_h'], '', 1)} [{_fmt(r['half_life_h_ci_low'], '', 1)}, "
                   f"{_fmt(r['half_life_h_ci_high'], '', 1)}]")
@@ -361,6 +373,8 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
                       "The half-life is then only where the fit stopped and the change cannot be split "
                       "into a lasting and a transient part (e.g. a change that does not fade over the photos' span); "
                       "the change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
+    if no_fit:
+        lines += ["", NO_FIT_NOTE]
     lines += source_notes(table)
     lines += subject_gap_lines(table, bool(follow_on))
     lines += uncompared_lines(photos)
