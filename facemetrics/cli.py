@@ -25,6 +25,7 @@ from pathlib import Path
 from ._version import __version__
 from .errors import FacemetricsError, legible
 from .messages import remedy_start
+from .timekeys import clock_text  # "2026-11-04 07:30" in the sentences (ISO in the CSVs and commands)
 
 
 class UsageError(FacemetricsError):
@@ -787,7 +788,8 @@ def cmd_study_add(args: argparse.Namespace) -> int:
         else:
             extra = (" by its file name" if r.taken_at_source == "file_name" else "") + \
                 (f", measured: {r.measured}" if r.measured else "")
-            print(f"{r.name}: {r.status} ({r.role}, taken {r.taken_at}{extra})" + (f" - {why}" if why else ""))
+            print(f"{r.name}: {r.status} ({r.role}, taken {clock_text(r.taken_at)}{extra})"
+                  + (f" - {why}" if why else ""))
     for line in twice:
         print(line)
     n_added = sum(r.status == "added" for r in results)
@@ -824,7 +826,7 @@ def _second_read_lines(store, subject: str, results) -> list[str]:
     # the photos just measured as their measuring went (as My study passes the stored photos' statuses)
     ok = {r.photo_id: r.measured == "ok" for r in results if r.photo_id is not None and r.measured}
     twice = stored_second_reads(store.photos(subject), ok=ok)
-    return [f"{added[pid].name}: {MSG_ALSO_READ} {since_text(h)} photo of the session treated at {prev}"
+    return [f"{added[pid].name}: {MSG_ALSO_READ} {since_text(h)} photo of the session treated at {clock_text(prev)}"
             + ("" if added[pid].measured else f" {MSG_IF_MEASURES}") + " (taken after that treatment and before "
             "this one's, it is the face then, as a --follow-up photo would be"
             + (")" if ready else "; once this session has an after photo)")
@@ -848,8 +850,8 @@ def _no_before_lines(store, subject: str, results) -> list[str]:
         if not added & set(rows["id"]) or (rows["role"] == "baseline").any():
             continue
         tr, at, who = (str(rows[c].iloc[0]) for c in ("treatment", "treated_at", "subject"))
-        out.append(f"the {tr} session treated at {at} {MSG_NO_BEFORE}: its after photos are compared once one "
-                   f"taken before the treatment is added (facemetrics study add PHOTO --subject {who} --treatment "
+        out.append(f"the {tr} session treated at {clock_text(at)} {MSG_NO_BEFORE}: its after photos are compared "
+                   f"once one taken before the treatment is added (facemetrics study add PHOTO --subject {who} --treatment "
                    f"{tr} --treated-at {at}); until then it still counts as a treatment before the next session")
     return out
 
@@ -873,13 +875,13 @@ def cmd_study_list(args: argparse.Namespace) -> int:
         sessions, photos = store.sessions(), store.photos()
     noted = photos[photos["note"] != ""]  # a file of several frames: which one was stored (the store's photos.note)
     for s in subjects.itertuples():
-        span = (f"{s.first_photo} to {s.last_photo}" if isinstance(s.first_photo, str) and s.first_photo
-                else "no photos")  # SQL MIN of no rows: None, NaN in the frame
+        span = (f"{clock_text(s.first_photo)} to {clock_text(s.last_photo)}"
+                if isinstance(s.first_photo, str) and s.first_photo else "no photos")  # SQL MIN of no rows: None, NaN in the frame
         print(f"{s.name}: {s.n_photos} photo(s), {s.n_sessions} session(s), {span}")
         for se in sessions[sessions["subject"] == s.name].itertuples():
             dev = f" [{se.device}]" if se.device else ""
             settings = f" {se.settings_json}" if se.settings_json not in ("", "{}") else ""
-            print(f"  {se.treated_at}  {se.treatment}{dev}{settings}: {se.n_photos} photo(s)")
+            print(f"  {clock_text(se.treated_at)}  {se.treatment}{dev}{settings}: {se.n_photos} photo(s)")
         for p in noted[noted["subject"] == s.name].itertuples():
             print(f"  note on {p.original_name}: {p.note}")
     return 0

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from facemetrics.batch.tables import MSG_NEXT_BEFORE, _comparison_jobs, next_before_message
+from facemetrics.timekeys import clock_text
 from facemetrics.decay import analyze_series
 
 START = datetime(2026, 11, 2, 7, 30)
@@ -55,7 +56,7 @@ def test_the_next_before_photo_is_a_row_of_the_earlier_session_at_its_hours():
     assert own == before  # the photos' own rows are not changed: the job's row is a copy
     nb = next(r for r, _ in jobs if r["photo"] == "me_d2_pre.jpg")
     msg = next_before_message(nb)
-    assert msg.startswith(MSG_NEXT_BEFORE) and f"treated at {d2}" in msg and "23.8 h after" in msg, msg
+    assert msg.startswith(MSG_NEXT_BEFORE) and f"treated at {clock_text(d2)}" in msg and "23.8 h after" in msg, msg
     assert next_before_message(rows[1]) == ""
 
 

@@ -19,6 +19,7 @@ import pytest
 from conftest import app_module
 from facemetrics.batch.tables import _comparison_jobs
 from facemetrics.pairing import BASELINE, POST, PairingPhoto, PhotoPair, pair_photos
+from facemetrics.timekeys import clock_text
 
 def _photo(name, hours, role=None, session=("s",), content=""):
     role = role if role is not None else (BASELINE if hours is not None and hours < 0 else POST)
@@ -300,7 +301,7 @@ def test_an_after_photo_taken_after_another_treatment_began_is_read_uncertain():
     jobs = dict((r["photo"], (r, base)) for r, base in jobs)
     late = comparison_result(*jobs["mc_49h.jpg"], raw)
     assert late["status"] == "warning" and late["messages"][-1].startswith(
-        f"{MSG_AFTER_ANOTHER_TREATMENT}: rf treated at {rf} (24.0 h before this photo)"), late["messages"]
+        f"{MSG_AFTER_ANOTHER_TREATMENT}: rf treated at {clock_text(rf)} (24.0 h before this photo)"), late["messages"]
     assert [m["verdict"] for m in late["rows"]] == ["uncertain", "within_noise"]
     assert comparison_result(*jobs["mc_24h.jpg"], raw) == raw
     (line,) = uncertain_notes([dict(photo="mc_49h.jpg", subject="Renée", treatment="microcurrent",

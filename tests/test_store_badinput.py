@@ -259,7 +259,7 @@ def test_a_photo_dated_years_from_its_session_is_named_when_added(tmp_path, caps
     assert late.status == "added" and late.message.startswith("taken 3.2 years after the treatment"), late
     assert main(["study", "add", "--store", str(tmp_path), "--subject", "ann", "--follow-up", "--no-measure",
                  str(_write(tmp_path / "x.jpg", jpeg(6, "2029:01:01 00:00:00")))]) == 0
-    assert "x.jpg: added (post, taken 2029-01-01T00:00:00) - taken 2.2 years after the treatment" in capsys.readouterr().out
+    assert "x.jpg: added (post, taken 2029-01-01 00:00) - taken 2.2 years after the treatment" in capsys.readouterr().out
 
 
 def _write(path, data: bytes):

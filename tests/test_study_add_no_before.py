@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_images"
-LINE = ("the microcurrent session treated at 2026-11-02T09:00:00 has no before photo: its after photos are compared "
+LINE = ("the microcurrent session treated at 2026-11-02 09:00 has no before photo: its after photos are compared "
         "once one taken before the treatment is added (facemetrics study add PHOTO --subject me --treatment "
         "microcurrent --treated-at 2026-11-02T09:00:00); until then it still counts as a treatment before the next "
         "session")

@@ -26,7 +26,7 @@ from ..timekeys import date_alone, no_time_of_day  # a date alone (also with an 
 from ..timekeys import name_time_refusal  # a name with a time's form and year 1000: why
 from ..timekeys import time_meant  # 08.20, 9am, ...: why, with the time meant
 from ..timekeys import capture_time_of  # manifest, else EXIF, else the file name's time: the one chain
-from ..timekeys import since_text  # "5 min" / "2.0 h" in the messages
+from ..timekeys import clock_text, since_text  # "2026-11-04 07:30" and "5 min" / "2.0 h" in the messages
 
 
 def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_treatment: float | None,
@@ -353,9 +353,10 @@ def next_before_message(r: dict) -> str:
     nxt = r.get("_next_session")
     if not nxt:
         return ""
-    return (f"{MSG_NEXT_BEFORE} (treated at {nxt}), taken {since_text(r.get('hours_since_treatment'))} after this "
-            f"session's treatment at {r.get('treated_at')} and before that one's: read as this session's photo at that "
-            "time, as a --follow-up photo taken then would be")
+    since, at = since_text(r.get("hours_since_treatment")), clock_text(r.get("treated_at"))
+    return (f"{MSG_NEXT_BEFORE} (treated at {clock_text(nxt)}), taken {since} after this session's treatment at "
+            f"{at} and before that one's: read as this session's photo at that time, as a --follow-up photo taken "
+            "then would be")
 
 
 def next_before_rows(change_rows, photo_rows) -> list[dict]:
@@ -529,9 +530,10 @@ def later_treatment_message(r: dict) -> str:
     later = r.get("_later_treatments") or ()
     if not later:
         return ""
-    named = ", ".join(f"{tr} treated at {at} ({since_text(hours_between(str(r.get('taken_at')), at))} before this photo)"
-                      for tr, at in later)
-    return (f"{MSG_AFTER_ANOTHER_TREATMENT}: {named}, after this session's treatment at {r.get('treated_at')}. Its "
+    named = ", ".join(f"{tr} treated at {clock_text(at)} "
+                      f"({since_text(hours_between(str(r.get('taken_at')), at))} before this photo)" for tr, at in later)
+    return (f"{MSG_AFTER_ANOTHER_TREATMENT}: {named}, after this session's treatment at "
+            f"{clock_text(r.get('treated_at'))}. Its "
             "change carries that treatment's effect too, so its rows are shown without a verdict ('uncertain') and "
             "the fits leave it out; if the photo belongs to that session, give it that treatment and treated_at "
             "(manifest or folder)")
