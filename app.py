@@ -2454,9 +2454,20 @@ def _capture_outline(base_file: Path, new_ana, name: str, like: str = "your base
                          "jaw and folds (cyan), placed by the eyes and nose")
 
 
+def study_report_key(subject: str, photos: pd.DataFrame, sessions: pd.DataFrame) -> tuple:
+    """:func:`study_report`'s cache key: what its report is made of, the subject's stored photos (their files,
+    sessions, roles and capture times) and the times of their sessions, with facemetrics' version.  A session with
+    no photo is not part of it (the report's batch reads the photos): every "Log session" fitted the whole timeline
+    again (61 s of a test's run under load, tests/test_app_study_browser.py, stop 58), and once more when its photos
+    were added."""
+    used = sessions[sessions["id"].isin(photos["session_id"])]
+    return (subject, tuple(photos["file_sha256"]), tuple(photos["session_id"].astype(str)),
+            tuple(photos["role"].fillna("").astype(str)), tuple(photos["taken_at"].fillna("").astype(str)),
+            tuple(used["treated_at"]), fm.__version__)
+
+
 def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.DataFrame) -> None:
-    key = (subject, tuple(photos["file_sha256"]), tuple(photos["session_id"].astype(str)),
-           tuple(sessions["treated_at"]), fm.__version__)
+    key = study_report_key(subject, photos, sessions)
     with st.spinner("Measuring new photos and fitting the timeline..."):
         try:
             rep = study_report(str(store.dir), subject, key)

@@ -115,3 +115,26 @@ def test_the_desktop_timelines_are_drawn_no_wider_than_streamlit_sends(tmp_path)
     tab.st.session_state.pop(tab.MEMO_KEY, None)
     column = tab.timeline_column_png(long, METRICS, tuple(records))
     assert most - 8 <= _width(column) <= most
+
+
+def test_a_session_logged_without_photos_does_not_fit_the_timeline_again(tmp_path):
+    """*My study*'s report (its fits and five figures: 61 s of a browser test's run under load) was made again when a
+    session was logged, before any photo of it was added; a photo added, a session's time changed, do change it."""
+    pytest.importorskip("streamlit")
+    from conftest import app_module
+    from facemetrics.store import Store
+
+    app = app_module()
+    with Store(tmp_path / "store") as store:
+        sid = store.log_session("me", "microcurrent", "2026-11-02T08:00")
+        con = store.con
+        for i, (taken, role) in enumerate((("2026-11-02T07:50", "baseline"), ("2026-11-02T08:10", "post"))):
+            con.execute("INSERT INTO photos (subject_id, session_id, file, original_name, taken_at, role, sha256, "
+                        "file_sha256, added_at) SELECT subject_id, ?, ?, ?, ?, ?, ?, ?, '' FROM sessions WHERE id = ?",
+                        (sid, f"f{i}.jpg", f"f{i}.jpg", taken, role, f"s{i}", f"fs{i}", sid))
+        con.commit()
+        key = app.study_report_key("me", store.photos("me"), store.sessions("me"))
+        store.log_session("me", "microcurrent", "2026-11-03T08:00")  # the next day's, no photo yet
+        assert app.study_report_key("me", store.photos("me"), store.sessions("me")) == key
+        store.log_session("me", "microcurrent", "2026-11-02T08:00+01:00")  # the first one's offset: its time changes
+        assert app.study_report_key("me", store.photos("me"), store.sessions("me")) != key
