@@ -650,15 +650,15 @@ def _plot_timeline(changes, metrics, records, layout: str):
 def timeline_figures(changes: pd.DataFrame, metrics: tuple[str, ...],
                      records: tuple[dict, ...] = ()) -> tuple[bytes | None, bytes | None]:
     """:func:`timeline`'s plots as PNGs, (phone's, desktop column's) (``layout`` "narrow" and "column", text a share
-    of the width, :data:`facemetrics.plots.NARROW_DPI`), drawn from the table as read (:func:`_plot_timeline`),
+    of the width, :data:`facemetrics.plots.NARROW_DPI` and :data:`COLUMN_DPI`), drawn from the table as read (:func:`_plot_timeline`),
     memoised per session; (None, None) when nothing could be fitted.  One panel a row on a phone (356 px wide), two
     a row in a desktop's column (528 px at 1366 x 768: the narrow one was 1568 px tall there for the example, 2
     panels; h5, 2026-12-05)."""
     if _timeline_fit(changes, metrics)[2][1] is None:
         return None, None
     return session_memo("timeline_png", _timeline_key(changes, metrics, records), lambda: tuple(
-        png_bytes_of_figure(_plot_timeline(changes, metrics, records, layout), fm_plots.NARROW_DPI)
-        for layout in ("narrow", "column")))
+        png_bytes_of_figure(_plot_timeline(changes, metrics, records, layout), dpi)
+        for layout, dpi in (("narrow", fm_plots.NARROW_DPI), ("column", COLUMN_DPI))))
 
 
 def timeline_column_png(changes: pd.DataFrame, metrics: tuple[str, ...],
@@ -721,6 +721,17 @@ def example_series() -> tuple[pd.DataFrame, tuple[dict, ...]]:
 # --------------------------------------------------------------------------
 # glue (no measurement here: PNG bytes; the upload session read as a study is facemetrics.uploads)
 # --------------------------------------------------------------------------
+
+
+#: the widest image Streamlit sends to the browser as given (``streamlit.elements.lib.image_utils``'
+#: ``MAXIMUM_CONTENT_WIDTH``, 2 x 730 px): a wider one is decoded, resized and encoded again by ``st.image`` on every
+#: run that shows it.  *My study*'s desktop timeline, 1600 px at :data:`facemetrics.plots.NARROW_DPI`, was: about
+#: 3 s of CPU of each 4 s view of the page (every click; stop 58's bench/bench_study_page.py --profile)
+ST_IMAGE_MAX_PX = 1460
+
+#: resolution of the desktop column's timeline (:data:`facemetrics.plots.COLUMN_WIDTH_IN` wide, its text a share of
+#: the width): 1456 px, under :data:`ST_IMAGE_MAX_PX` (the browser was sent 1460 px of the 1600 drawn)
+COLUMN_DPI = int(ST_IMAGE_MAX_PX // fm_plots.COLUMN_WIDTH_IN)
 
 
 def png_bytes_of_figure(fig, dpi: int = 110) -> bytes:
@@ -1989,7 +2000,7 @@ def study_figures(fits) -> dict[str, bytes]:
                                                                          table=fits.table), fm_plots.NARROW_DPI)
         # a desktop's column: two panels a row (the narrow one was about 2700 px tall in 437 px at 1366 x 768)
         out[STUDY_TIMELINE_COLUMN] = png_bytes_of_figure(
-            fm_plots.plot_timeline(fits.changes, fits.result, layout="column", table=fits.table), fm_plots.NARROW_DPI)
+            fm_plots.plot_timeline(fits.changes, fits.result, layout="column", table=fits.table), COLUMN_DPI)
         if fits.regimen is not None:
             out["regimen.png"] = png_bytes_of_figure(fm_plots.plot_regimen(fits.levels, fits.regimen,
                                                                            layout="narrow"), fm_plots.NARROW_DPI)
@@ -2125,7 +2136,17 @@ def study_roles(photos: pd.DataFrame, statuses) -> list[str]:
     """My study's ``role`` column: each stored photo's role, and for a before photo the report's batch reads a second
     time as the previous session's photo at that time (:func:`facemetrics.batch.tables.stored_second_reads`, the
     photos whose ``statuses`` are ``ok``) that role too: ``"baseline; also the 23.8 h photo of the session of
-    2026-11-02T08:00"`` (it showed ``baseline`` alone: docs/validation.md section 12, Round 17)."""
+    2026-11-02T08:00"`` (it showed ``baseline`` alone: docs/validation.md section 12, Round 17).  Cached on the
+    photos' table and the statuses themselves (:func:`_study_roles`), not on the store: Streamlit runs the page again
+    on every click, and the pairing ran each time (10-60 ms for 10-60 photos idle; stop 58's
+    bench/bench_study_page.py); a photo added, removed or given another role is another table, read again."""
+    return list(_study_roles(photos, tuple(str(s) for s in statuses)))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _study_roles(photos: pd.DataFrame, statuses: tuple) -> list[str]:
+    """:func:`study_roles`, cached: Streamlit hashes the whole table (every row and column: ids, times, roles,
+    sessions) with the statuses."""
     from facemetrics.batch.tables import stored_second_reads
     from facemetrics.timekeys import since_text
 
@@ -2433,9 +2454,20 @@ def _capture_outline(base_file: Path, new_ana, name: str, like: str = "your base
                          "jaw and folds (cyan), placed by the eyes and nose")
 
 
+def study_report_key(subject: str, photos: pd.DataFrame, sessions: pd.DataFrame) -> tuple:
+    """:func:`study_report`'s cache key: what its report is made of, the subject's stored photos (their files,
+    sessions, roles and capture times) and the times of their sessions, with facemetrics' version.  A session with
+    no photo is not part of it (the report's batch reads the photos): every "Log session" fitted the whole timeline
+    again (61 s of a test's run under load, tests/test_app_study_browser.py, stop 58), and once more when its photos
+    were added."""
+    used = sessions[sessions["id"].isin(photos["session_id"])]
+    return (subject, tuple(photos["file_sha256"]), tuple(photos["session_id"].astype(str)),
+            tuple(photos["role"].fillna("").astype(str)), tuple(photos["taken_at"].fillna("").astype(str)),
+            tuple(used["treated_at"]), fm.__version__)
+
+
 def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.DataFrame) -> None:
-    key = (subject, tuple(photos["file_sha256"]), tuple(photos["session_id"].astype(str)),
-           tuple(sessions["treated_at"]), fm.__version__)
+    key = study_report_key(subject, photos, sessions)
     with st.spinner("Measuring new photos and fitting the timeline..."):
         try:
             rep = study_report(str(store.dir), subject, key)
