@@ -2148,14 +2148,14 @@ def _study_roles(photos: pd.DataFrame, statuses: tuple) -> list[str]:
     """:func:`study_roles`, cached: Streamlit hashes the whole table (every row and column: ids, times, roles,
     sessions) with the statuses."""
     from facemetrics.batch.tables import stored_second_reads
-    from facemetrics.timekeys import since_text
+    from facemetrics.timekeys import clock_text, since_text
 
     twice = stored_second_reads(photos, ok={i: s == "ok" for i, s in zip(photos["id"], statuses)})
     out = []
     for pid, role in zip(photos["id"], photos["role"].fillna("").astype(str)):
         if int(pid) in twice:
             prev, h, ready = twice[int(pid)]
-            role += (f"; also the {since_text(h)} photo of the session of {prev}"
+            role += (f"; also the {since_text(h)} photo of the session of {clock_text(prev)}"
                      + ("" if ready else " (once this session has an after photo)"))
         out.append(role)
     return out

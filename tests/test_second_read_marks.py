@@ -90,8 +90,8 @@ def test_my_study_table_gives_the_second_role():
     spec.loader.exec_module(app)
     photos = _store_rows()
     roles = app.study_roles(photos, ["ok"] * len(photos))
-    assert roles == ["baseline", "post", "baseline; also the 23.8 h photo of the session of 2026-11-02T08:00", "post",
-                     "baseline; also the 23.8 h photo of the session of 2026-11-03T08:00", "post"]
+    assert roles == ["baseline", "post", "baseline; also the 23.8 h photo of the session of 2026-11-02 08:00", "post",
+                     "baseline; also the 23.8 h photo of the session of 2026-11-03 08:00", "post"]
 
 
 def test_study_add_and_my_study_say_the_second_role_on_a_real_store(tmp_path, monkeypatch, capsys):
@@ -113,4 +113,4 @@ def test_study_add_and_my_study_say_the_second_role_on_a_real_store(tmp_path, mo
     pytest.importorskip("streamlit")
     at = my_study_page(root, "me")
     cells = [str(v) for df in at.dataframe for v in df.value.get("role", [])]
-    assert "baseline; also the 23.8 h photo of the session of 2026-11-02T08:00:00" in cells, cells
+    assert "baseline; also the 23.8 h photo of the session of 2026-11-02 08:00" in cells, cells
