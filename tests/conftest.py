@@ -299,7 +299,7 @@ def display_figures_off(monkeypatch, timeline: bool = False) -> None:
     200 dpi, 1200 and 1600 px wide: 3.7 s of CPU drawn alone, where a second session's whole upload took 5.2 s in an
     AppTest run; 2026-12-05 23:14-23:16, load 10-23) are drawn as one white pixel (RGB uint8, shape (1, 1, 3)).
     With ``timeline``, also the Timeline tab's two display plots (``plots.plot_timeline``'s "narrow" and "column"
-    layouts, each saved at ``plots.NARROW_DPI`` by ``app._timeline_fit``: 22 s of 197 s in an upload test's script
+    layouts, saved at ``plots.NARROW_DPI`` and ``app.COLUMN_DPI`` by ``app._timeline_fit``; at stop 49 both at NARROW_DPI: 22 s of 197 s in an upload test's script
     thread, docs/speed.md 'Test suite time, stop 49 ... (s5)') are an empty 0.05 x 0.05 in figure (10 x 10 px).
     Those figures are drawn and checked by tests/test_figures_narrow.py, tests/test_plots*.py and, as a browser
     shows them, the Chromium tests; the "wide" layouts (the ``overlay.png`` and ``timeline.png`` downloads, the
