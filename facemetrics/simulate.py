@@ -1069,6 +1069,9 @@ def _shade(height: np.ndarray, light: np.ndarray, ambient: float, specular: floa
 #: the generic head of :func:`_generic_head_mm`, mm, for irises 63 mm apart (scaled by the photo's own iris
 #: distance): the ellipsoid's half width, half height and depth, and its centre's drop below the eye line
 GENERIC_HEAD_MM = (72.0, 105.0, 90.0, 25.0)
+#: the generic face whose mean luminance :func:`relit` keeps on the generic head: an oval (centre's offset along and
+#: below the eye line, half width, half height; mm for irises 63 mm apart) from the brows to the chin
+GENERIC_FACE_MM = (0.0, 35.0, 60.0, 65.0)
 #: the grid the generic surface is computed on, mm
 GENERIC_GRID_MM = 0.5
 
@@ -1154,10 +1157,15 @@ def _relit_generic(analysis, azimuth_deg, elevation_deg, from_azimuth_deg, from_
     weight = cv2.resize(weight, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
     linear = (img.astype(np.float32) / 255.0) ** 2.2
     grey = linear @ np.array([0.299, 0.587, 0.114], np.float32)
-    # scaled so that the mean luminance inside the outline stays (the gate's luminance check does not fire on it);
-    # the background (weight 0) is left as it is
-    gw_ = grey * weight
-    ratio = 1.0 + weight * (ratio * float(gw_.sum() / max(float((gw_ * ratio).sum()), 1e-12)) - 1.0)
+    # scaled so that the mean luminance of the generic face (:data:`GENERIC_FACE_MM`, an oval from the brows to
+    # the chin placed like the head) stays: the gate's luminance check does not fire on it; the background
+    # (weight 0) is left as it is.  Feathered, the ratio is 1 + w (c r - 1): c keeps the face's mean
+    fu, fv, fa, fb = GENERIC_FACE_MM
+    face = cv2.resize((((u - fu) / fa) ** 2 + ((v - fv) / fb) ** 2 < 1.0).astype(np.uint8), (shape[1], shape[0]),
+                      interpolation=cv2.INTER_NEAREST) > 0
+    gw_ = (grey * weight)[face]
+    c = float(gw_.sum() / max(float((gw_ * ratio[face]).sum()), 1e-12)) if face.any() else 1.0
+    ratio = 1.0 + weight * (ratio * c - 1.0)
     out = np.clip(linear * ratio[..., None], 0.0, 1.0) ** (1.0 / 2.2)
     truth = dict(_zero_truth(), azimuth_deg=float(azimuth_deg), elevation_deg=float(elevation_deg),
                  from_azimuth_deg=float(from_azimuth_deg), from_elevation_deg=float(from_elevation_deg),
