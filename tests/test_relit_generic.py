@@ -107,7 +107,8 @@ def test_the_nose_casts_a_shadow_on_the_far_side(sample_analysis, generic_side_l
     x, y = np.round(mid - eu * 15.0 / mm + ev * 50.0 / mm).astype(int)
     x2, y2 = np.round(mid + eu * 15.0 / mm + ev * 50.0 / mm).astype(int)
     h = max(int(round(2.0 / mm)), 1)
-    box, box2 = (slice(y - h, y + h + 1), slice(x - h, x + h + 1)), (slice(y2 - h, y2 + h + 1), slice(x2 - h, x2 + h + 1))
+    box = (slice(y - h, y + h + 1), slice(x - h, x + h + 1))
+    box2 = (slice(y2 - h, y2 + h + 1), slice(x2 - h, x2 + h + 1))
     assert g_shadow[box].mean() < 0.85 * g_plain[box].mean(), (g_shadow[box].mean(), g_plain[box].mean())
     assert g_shadow[box2].mean() > 0.97 * g_plain[box2].mean()  # the lit side keeps its light (the mean's scale aside)
 
