@@ -138,8 +138,8 @@ MSG_LIGHT_OR_TONE = "a phone's HDR or night mode in one photo (this pair's HDR m
 
 #: the most a head turn under a fixed light moved the side shift (:func:`light_shift`), % per degree of turn: the
 #: light moved by 3, 5 and 10 deg around the face (``simulate.relit``, from the camera axis and from 40 deg off it,
-#: on the mesh surface and on the generic head with a highlight and the nose's shadow; 6 and 4 London faces): 0.3-1.1
-#: % a degree, rounded up (docs/robustness.md "Light from another side", "The words beside a head turn")
+#: on the mesh surface and on the generic head with a highlight and the nose's shadow; 6 and 4 London faces): 0.3-1.2
+#: % a degree, the largest 1.18 (5.9 % at 5 deg), to one decimal (docs/robustness.md "The words beside a head turn")
 TURN_SIDE_SHIFT_PER_DEG_PCT = 1.2
 
 
