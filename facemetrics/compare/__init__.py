@@ -126,8 +126,8 @@ from .skin import (MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fol
                    tone_mapped_rows, fold_cause, MIN_GAIN_SHADING_SHARE, MSG_FINE_CONTRAST, skin_shadings,
                    gain_shading_share, fine_contrast_messages, MIN_EDGE_GAIN_SHARE, skin_edge_levels, edge_gain_share,
                    sharpened)
-from .light import (MAX_LIGHT_SIDE_SHIFT_PCT, MSG_LIGHT_SIDE, light_messages, light_moved, light_rows,
-                    light_shift)
+from .light import (MAX_LIGHT_SIDE_SHIFT_PCT, MSG_LIGHT_SIDE, head_turn_deg, light_messages, light_moved,
+                    light_rows, light_shift)
 from .glasses import (MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows, GLASSES_CHEEK_COVER,
                       glasses_cheek_cover, glasses_cheek_rows, GLASSES_FOLD_COVER, MSG_GLASSES_FOLD, glasses_fold_cover,
                       glasses_fold_sides, glasses_fold_rows, glasses_fold_messages)
@@ -180,7 +180,7 @@ __all__ = [
     "MIN_GAIN_SHADING_SHARE", "MSG_FINE_CONTRAST", "skin_shadings", "gain_shading_share", "fine_contrast_messages",
     "MIN_EDGE_GAIN_SHARE", "skin_edge_levels", "edge_gain_share", "sharpened",
     "MAX_LIGHT_SIDE_SHIFT_PCT", "MSG_LIGHT_SIDE", "light_shift", "light_rows",
-    "light_messages",
+    "light_messages", "head_turn_deg",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
@@ -773,10 +773,11 @@ def _same_picture_rows() -> tuple[tuple[str, str], ...]:
     return tuple((spec.metric, side) for spec in METRICS for side in spec.sides)
 
 
-def _fold_checks(a, b, status: str) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+def _fold_checks(a, b, status: str, cues: dict | None = None) -> tuple[tuple[tuple[str, str], ...], list[str]]:
     """The fold rows that read ``uncertain`` and their messages: the skin smoothed in one photo (a beauty filter,
     ``gate.smoothed_skin``), one photo locally tone-mapped (HDR / night mode, ``gate.tone_mapping_ratio``) or the
-    two lit from different sides (``gate.light_shift``); none for a refused pair."""
+    two lit from different sides (``gate.light_shift``; ``cues``: the pair's pose cues, whose named head turn the
+    light's message names, ``light.head_turn_deg``); none for a refused pair."""
     if status == "refused":
         return (), []
     texture, tone, light = smoothed_skin(a, b), tone_mapping_ratio(a, b), light_shift(a, b)
@@ -786,7 +787,7 @@ def _fold_checks(a, b, status: str) -> tuple[tuple[tuple[str, str], ...], list[s
     smoothed = ([] if cause == "tone" else fine_contrast_messages(a, b, texture) if cause == "contrast"
                 else weak_fold_messages(a, b, texture))
     toned = [] if cause == "smoothing" else tone_mapped_messages(a, b, tone, side_light=light_moved(light))
-    return rows, smoothed + toned + light_messages(light, tone_mapped=bool(toned))
+    return rows, smoothed + toned + light_messages(light, tone_mapped=bool(toned), turn_deg=head_turn_deg(cues))
 
 
 def _pair_floors(a, b, pair, defaults, before_repeats, after_repeats, kw_a):
@@ -878,7 +879,7 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     msgs += photo_msgs
     # the skin smoothed in one photo (a beauty filter) or one photo locally tone-mapped (HDR / night mode):
     # the fold rows read 'uncertain', with a message
-    weak_folds, fold_msgs = _fold_checks(a, b, status)
+    weak_folds, fold_msgs = _fold_checks(a, b, status, pair.cues)
     msgs += fold_msgs
     # one picture twice (identical pixels, or a re-saved copy): the changes are kept (every one ~0), but
     # the pair holds no evidence of the measurement's noise, so no row can read 'within_noise': every row,

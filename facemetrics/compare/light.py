@@ -18,6 +18,7 @@ from ..analyze import PhotoAnalysis
 from ..rounding import fixed
 from .measure import _kept, eyes_covered
 from .iris_scale import irises_hidden
+from .pose import REFUSE_YAW_DEG, WARN_YAW_DEG
 
 
 #: Face Mesh landmarks ``(subject's right, subject's left)`` around which the light balance is read: forehead,
@@ -135,9 +136,41 @@ def light_rows(shift: tuple[float, float]) -> tuple[tuple[str, str], ...]:
 MSG_LIGHT_OR_TONE = "a phone's HDR or night mode in one photo (this pair's HDR message) shifts this balance too"
 
 
-def light_messages(shift: tuple[float, float], tone_mapped: bool = False) -> list[str]:
+#: the most a head turn under a fixed light moved the side shift (:func:`light_shift`), % per degree of turn: the
+#: light moved by 3, 5 and 10 deg around the face (``simulate.relit``, from the camera axis and from 40 deg off it,
+#: on the mesh surface and on the generic head with a highlight and the nose's shadow; 6 and 4 London faces): 0.3-1.2
+#: % a degree, the largest 1.18 (5.9 % at 5 deg), to one decimal (docs/robustness.md "The words beside a head turn")
+TURN_SIDE_SHIFT_PER_DEG_PCT = 1.2
+
+
+def head_turn_deg(cues: dict | None) -> float:
+    """The head turn the pair's head-pose message names (the 3-D fit's yaw change, ``cues["pose_yaw_deg"]``, deg,
+    when beyond :data:`~facemetrics.compare.pose.WARN_YAW_DEG`; beyond
+    :data:`~facemetrics.compare.pose.REFUSE_YAW_DEG` the pair is refused and no light message is given); 0 when
+    it names none."""
+    d = float((cues or {}).get("pose_yaw_deg", 0.0))
+    return d if np.isfinite(d) and WARN_YAW_DEG < abs(d) <= REFUSE_YAW_DEG else 0.0
+
+
+def _turn_clause(side: float, turn_deg: float) -> str:
+    """The light message's clause on a head turn the head-pose message names: the turn as a cause of the shift, and
+    whether it can be the whole cause (:data:`TURN_SIDE_SHIFT_PER_DEG_PCT`); empty without a turn."""
+    if not turn_deg:
+        return ""
+    most = TURN_SIDE_SHIFT_PER_DEG_PCT * abs(turn_deg)
+    part = ("so the turn can be the cause" if abs(side) <= most else
+            f"about {fixed(most, 0)} % for this turn, so the light itself differed too")
+    return (f", and the head turned {fixed(abs(turn_deg), 0)} deg between the photos too (this pair's head-pose "
+            f"message): a head turned under a fixed light is lit from another side, by up to "
+            f"{fixed(TURN_SIDE_SHIFT_PER_DEG_PCT, 1)} % a degree on simulated turns, {part}")
+
+
+def light_messages(shift: tuple[float, float], tone_mapped: bool = False, turn_deg: float = 0.0) -> list[str]:
     """The message of :func:`light_rows`, naming which way the light moved and by how much; empty when none.
-    ``tone_mapped``: the pair's local-tone-mapping message is shown too (:data:`MSG_LIGHT_OR_TONE`)."""
+    ``tone_mapped``: the pair's local-tone-mapping message is shown too (:data:`MSG_LIGHT_OR_TONE`).  ``turn_deg``:
+    the head turn the pair's head-pose message names (:func:`head_turn_deg`; 0: none): the message then names it as
+    a cause of the shift, says whether it can be the whole cause (:func:`_turn_clause`), and its remedy asks to face
+    the camera too."""
     if not light_moved(shift):
         return []
     side = shift[0]
@@ -146,10 +179,13 @@ def light_messages(shift: tuple[float, float], tone_mapped: bool = False) -> lis
     brighter = side if side > 0 else 100.0 * (100.0 / (100.0 + side) - 1.0)
     # the figure and its limit, the rows' consequence, then the other possible cause and the remedy (Round 18: one
     # 100-word sentence with brackets in brackets, "brighter against the other side" not naming that side)
+    # the turn: said with the figure, the cause before its consequence for the folds (one cause, then what it does)
+    facing = "facing the camera and the same light" if turn_deg else "facing the same light"
     return [f"{MSG_LIGHT_SIDE}: against the {other} side, the subject's {towards} side is {fixed(brighter, 0)} % "
             f"brighter than in the before photo (limit {fixed(MAX_LIGHT_SIDE_SHIFT_PCT, 0)} %, after the pair's tone "
-            "matching). A light from one side brightens one side of each nasolabial fold and darkens the other, so "
-            "the fold rows read the light as much as the fold and are shown without a verdict ('uncertain')"
+            "matching)" + _turn_clause(side, turn_deg) + ". A light from one side brightens one "
+            "side of each nasolabial fold and darkens the other, so the fold rows read the light as much as the fold "
+            "and are shown without a verdict ('uncertain')"
             + (f". Also, {MSG_LIGHT_OR_TONE}: which of the two it was cannot be told from the photos; retake both "
-               "photos in the same place, facing the same light, with HDR and night mode off" if tone_mapped else
-               "; retake both photos in the same place, facing the same light")]
+               f"photos in the same place, {facing}, with HDR and night mode off" if tone_mapped else
+               f"; retake both photos in the same place, {facing}")]
