@@ -290,8 +290,10 @@ def timing(rev: str, repeats: int, kinds: str | None = None) -> None:
     one = "1 face / 1 face"
     for kind in KINDS:
         n, o = cpu[kind, names[0]], cpu[kind, names[1]]
+        rel = (f"{n / cpu[one, names[0]]:.2f} / {o / cpu[one, names[1]]:.2f}" if (one, names[0]) in cpu
+               else "(not run)")  # --kinds without the one-face canvas pair
         print(f"| {kind} | {n:.1f} ({wall[kind, names[0]]:.1f}) | {o:.1f} ({wall[kind, names[1]]:.1f}) | {n / o:.3f} | "
-              f"{n / cpu[one, names[0]]:.2f} / {o / cpu[one, names[1]]:.2f} |")
+              f"{rel} |")
     print("\nStages: cumulative CPU ms inside each function (profiled calls, medians; profiling inflates them)\n")
     print("| pair | " + " | ".join(f"`{f}`" for _, f in STAGES) + " |")
     print("|---|" + "---|" * len(STAGES))
