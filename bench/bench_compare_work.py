@@ -4,6 +4,7 @@
     PYTHONPATH=. python bench/bench_compare_work.py --time HEAD      # per-stage times, this tree / HEAD, same run
     PYTHONPATH=. python bench/bench_compare_work.py --profile        # cProfile of one call per kind of pair
     PYTHONPATH=. python bench/bench_compare_work.py --loop           # a loop over 8 after photos with before repeats
+    PYTHONPATH=. python bench/bench_compare_work.py --check-lift HEAD  # simulate.lift bit-identical to HEAD's, its CPU
 
 The pairs are :mod:`compare_pairs`' (the sample pair, glasses, several faces, London and Canada faces with
 simulated changes; 20+ with ``../shared/faces``).  The baseline is the package at a git revision exported
@@ -176,6 +177,49 @@ def check(rev: str, small: bool = False) -> int:
     return 1 if bad else 0
 
 
+def check_lift(rev: str, repeats: int = 3) -> int:
+    """``--check-lift``: ``simulate.lift`` of the sample and of the London / Canada faces of :mod:`compare_pairs`
+    (each face's before photo analysed by this tree), 0.5-3 mm, both sides and one, the three shapes, by this tree
+    and by ``rev``: images by their bytes, truths by their floats' bits; and this tree's lift again after the others
+    (its regions kept, ``simulate.TRUTH_CACHE_SIZE``) the same.  Then the CPU of ``repeats`` rounds of a face's 5
+    lifts (4 sizes and a left-only lift, as tests/test_compare.py's ``check_lifts`` and ``check_left_only``), this
+    tree and ``rev`` alternated, medians and their ratio.  Exits 1 if anything differs."""
+    new, old = packages(rev)
+    faces = [compare_pairs.sample_pairs()[0][1]]
+    faces += [compare_pairs.rgb(p) for p in sorted(compare_pairs.LONDON.glob("*_neutral.jpg"))[:3]]
+    faces += [compare_pairs.rgb(p) for p in sorted(compare_pairs.CANADA.glob("*.jpg"))[:3]]
+    nsim, osim = (importlib.import_module(pkg.__name__ + ".simulate") for pkg in (new, old))
+    calls = [(mm, side, shape) for mm in (0.5, 1.0, 2.0, 3.0) for side, shape in (("both", "full"),)] + \
+        [(2.0, "left", "full"), (1.5, "right", "taper"), (1.5, "both", "jowl")]
+    bad, made = 0, []
+    for i, img in enumerate(faces):
+        a, b = new.analyze_photo(img, name="a.png"), old.analyze_photo(img, name="a.png")
+        made.append((a, b))
+        for mm, side, shape in calls:
+            x, y = nsim.lift(a, mm, side, shape), osim.lift(b, mm, side, shape)
+            z = nsim.lift(a, mm, side, shape)  # its regions kept this time
+            d = differences(flat((x.image, x.truth)), flat((y.image, y.truth))) + \
+                differences(flat((z.image, z.truth)), flat((y.image, y.truth)))
+            bad += bool(d)
+            if d:
+                print(f"DIFFERS face {i} lift {mm} {side} {shape}:", *d[:4], sep="\n    ")
+    print(f"{len(faces)} faces x {len(calls)} lifts (made, and kept): {bad} differ", flush=True)
+    runs = {"this tree": [], rev: []}
+    for k in range(repeats + 1):
+        for name, sm, idx in ((("this tree", nsim, 0), (rev, osim, 1)) if k % 2 else ((rev, osim, 1), ("this tree", nsim, 0))):
+            t = time.process_time()
+            for pair in made:
+                for mm in (0.5, 1.0, 2.0, 3.0):
+                    sm.lift(pair[idx], mm)
+                sm.lift(pair[idx], 2.0, side="left")
+            if k:
+                runs[name].append(1000 * (time.process_time() - t))
+    n, o = statistics.median(runs["this tree"]), statistics.median(runs[rev])
+    print(f"simulate.lift, {len(made)} faces x 5 lifts, CPU ms (median of {repeats}): this tree {n:.0f}, {rev} {o:.0f}, "
+          f"ratio {n / o:.3f}")
+    return 1 if bad else 0
+
+
 def _stage_times(stats: pstats.Stats, pkg_dir: str) -> dict:
     out = {}
     for (fn, _, name), (_, _, _, ct, _) in stats.stats.items():
@@ -196,6 +240,9 @@ KINDS = {"sample": lambda new: compare_pairs.sample_pairs()[0],
          "mirror image (after)": lambda new: compare_pairs.mirror_pairs(new.analyze_photo)[0],
          "mirror image (turned)": lambda new: compare_pairs.mirror_pairs(new.analyze_photo)[2],
          "turned / turned back": lambda new: compare_pairs.mirror_pairs(new.analyze_photo)[3]}
+if compare_pairs.LONDON.is_dir() and compare_pairs.CANADA.is_dir():  # the real faces (stop 58's profile pairs)
+    KINDS.update({"London lift 1.5 mm": lambda new: compare_pairs.london_pairs(new.analyze_photo, n=1)[1],
+                  "Canada re-take": lambda new: compare_pairs.canada_pairs(new.analyze_photo, n=1)[1]})
 
 
 def _timed(pkg, a, b, profiled: bool):
@@ -243,8 +290,10 @@ def timing(rev: str, repeats: int, kinds: str | None = None) -> None:
     one = "1 face / 1 face"
     for kind in KINDS:
         n, o = cpu[kind, names[0]], cpu[kind, names[1]]
+        rel = (f"{n / cpu[one, names[0]]:.2f} / {o / cpu[one, names[1]]:.2f}" if (one, names[0]) in cpu
+               else "(not run)")  # --kinds without the one-face canvas pair
         print(f"| {kind} | {n:.1f} ({wall[kind, names[0]]:.1f}) | {o:.1f} ({wall[kind, names[1]]:.1f}) | {n / o:.3f} | "
-              f"{n / cpu[one, names[0]]:.2f} / {o / cpu[one, names[1]]:.2f} |")
+              f"{rel} |")
     print("\nStages: cumulative CPU ms inside each function (profiled calls, medians; profiling inflates them)\n")
     print("| pair | " + " | ".join(f"`{f}`" for _, f in STAGES) + " |")
     print("|---|" + "---|" * len(STAGES))
@@ -348,6 +397,8 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--check", metavar="REV")
     p.add_argument("--time", metavar="REV")
+    p.add_argument("--check-lift", metavar="REV", help="simulate.lift's images and truths bit for bit against REV, "
+                   "and its CPU for a face's 5 lifts")
     p.add_argument("--profile", action="store_true")
     p.add_argument("--loop", action="store_true", help="a loop over 8 after photos with before repeats: the repeat "
                    "checks in every call, once, and none")
@@ -357,6 +408,8 @@ def main() -> int:
     args = p.parse_args()
     if args.check:
         return check(args.check, args.small)
+    if args.check_lift:
+        return check_lift(args.check_lift, args.repeats)
     if args.time:
         timing(args.time, args.repeats, args.kinds)
     if args.profile:

@@ -13,8 +13,8 @@ RGB arrays (H, W, 3) uint8, so that each package under test analyses them itself
   by the pose mirror check) and against the sample turned 15 deg the other way;
 - ``london``: each London face's neutral photo against its smiling photo, and a neutral photo with a simulated
   1.5 mm lift (``facemetrics.simulate.lift``), one with a wayfarer pair re-seated (``glasses.pair_for``);
-- ``canada``: Canada faces against themselves with a 1 mm lift, a 3 deg roll or 0.9 x rescale (simulated), and two
-  Canada faces of different people (refused).
+- ``canada``: Canada faces against themselves with a 1 mm lift, a 3 deg roll or 0.9 x rescale (simulated), the first
+  also shifted (6, -4) px and brightened 1.1 x, and two Canada faces of different people (refused).
 
 The London and Canada pairs need ``../shared/faces`` (absent: left out).
 """
@@ -138,6 +138,9 @@ def canada_pairs(analyze, n: int = 5) -> list[tuple[str, np.ndarray, np.ndarray]
         change = (("lift 1 mm", lambda: sim.lift(x, 1.0).image), ("roll 3 deg", lambda: sim.roll(x, 3.0).image),
                   ("rescale 0.9", lambda: sim.rescale(x, 0.9).image))[i % 3]
         out.append((f"canada {p.stem}: {change[0]}", a, change[1]()))
+        if i == 0:  # a re-take of the same picture: shifted and brightened (stop 58's profile pair)
+            out.append((f"canada {p.stem}: shift (6, -4) px, brightness 1.1", a,
+                        sim.brightness(sim.shift(x, 6.0, -4.0).image, 1.1).image))
     if len(paths) >= 2:
         out.append((f"canada {paths[0].stem} / {paths[1].stem} (different people)", rgb(paths[0]), rgb(paths[1])))
     return out

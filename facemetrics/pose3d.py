@@ -99,6 +99,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .filters import median
 from .geometry import LEFT_IRIS, RIGHT_IRIS
 from .interpolate import delaunay, linear_on_lattice, nearest_on_lattice
 
@@ -318,6 +319,10 @@ class _Model:
         self.c = np.array([cu, cv])
         self.D = D
         self.pivot = np.array([-cu, -cv, D]) + np.asarray(PIVOT_MM, np.float64)
+        # what every evaluation reads and no parameter changes, made once per model (the solver evaluates
+        # :meth:`flow` and :meth:`jacobian` some 20-60 times per fit): the same arrays, so the same values
+        self._rel = self.p - self.pivot
+        self._uv = np.stack([self.u, self.v], axis=-1)
 
     def flow(self, x) -> np.ndarray:
         """The displacement at every point for the parameters ``x``: the seven of the module's model, or
@@ -325,20 +330,20 @@ class _Model:
         pitch, yaw, tz, log_s, theta, tu, tv = x[:7]
         log_a = x[7] if len(x) > 7 else 0.0
         r = _rot(pitch, yaw)
-        q3 = (self.p - self.pivot) @ r.T + self.pivot
+        q3 = self._rel @ r.T + self.pivot
         q3[..., 2] += tz
         q = self.D * q3[..., :2] / q3[..., 2:3] + self.c
         s, th = np.exp(log_s), np.radians(theta)
         rot2 = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]) * s @ _stretch(log_a)
         q = q @ rot2.T + (tu, tv)
-        return q - np.stack([self.u, self.v], axis=-1)
+        return q - self._uv
 
     def flows(self, xs: np.ndarray) -> np.ndarray:
         """:meth:`flow` for each row of ``xs`` (shape (K, 7) or (K, 8)), shape (K, N, 2), in one pass
         (the same operations, stacked: the same values as K calls of :meth:`flow`)."""
         xs = np.asarray(xs, dtype=np.float64)
         rt = np.stack([_rot(x[0], x[1]).T for x in xs])  # (K, 3, 3)
-        q3 = (self.p - self.pivot) @ rt + self.pivot  # (K, N, 3)
+        q3 = self._rel @ rt + self.pivot  # (K, N, 3)
         q3[..., 2] += xs[:, 2:3]
         q = self.D * q3[..., :2] / q3[..., 2:3] + self.c
         rot2t = np.stack([(np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]) * np.exp(ls)
@@ -346,7 +351,7 @@ class _Model:
                           for ls, th, la in zip(xs[:, 3], np.radians(xs[:, 4]),
                                                 xs[:, 7] if xs.shape[1] > 7 else np.zeros(len(xs)))])
         q = q @ rot2t + xs[:, None, 5:7]
-        return q - np.stack([self.u, self.v], axis=-1)
+        return q - self._uv
 
     def jacobian(self, x) -> np.ndarray:
         """Analytic Jacobian of ``flow(x).ravel()`` (rows ``(u, v)`` of each point in turn), shape (2N, 7),
@@ -361,7 +366,7 @@ class _Model:
         drx = np.array([[0, 0, 0], [0, -sa, -ca], [0, ca, -sa]])  # d rx / d a
         dry = np.array([[-sb, 0, cb], [0, 0, 0], [-cb, 0, -sb]])  # d ry / d b
         k = -np.pi / 180.0  # d a / d pitch = d b / d yaw
-        rel = self.p - self.pivot
+        rel = self._rel
         q3 = rel @ (ry @ rx).T + self.pivot
         q3[:, 2] += tz
         z = q3[:, 2:3]
@@ -618,7 +623,7 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
         # 9 significant digits: the solver's threaded linear algebra may differ in the last bits
         # between processes; results must be identical to the last digit written (resumed batches)
         x = _q(sol_x)
-        rms_after = float(1.4826 * np.median(np.linalg.norm(sol_fun.reshape(-1, 2), axis=1)))
+        rms_after = float(1.4826 * median(np.linalg.norm(sol_fun.reshape(-1, 2), axis=1)))
         cov_inflated = _param_cov(sol_jac, sol_fun) * inflate
     else:  # the same solve made already (compare.measure.upper_face_residual, same comparison)
         x, rms_after, cov_inflated = seed.params.copy(), seed.rms_after_mm, seed.cov
@@ -649,7 +654,7 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     s_fl = grids[1] if has_stretch else None
     p_fl = grids[-1] if alt_uv is not None else None
     return PoseFit(x.copy(), cov_inflated, float(camera_mm), np.asarray(principal_uv, dtype=np.float64),
-                   grids[0], float(1.4826 * np.median(ol)), rms_after, int(len(xs)),
+                   grids[0], float(1.4826 * median(ol)), rms_after, int(len(xs)),
                    float(_q(np.array(a))), float(_q(np.array(a_sd))), s_fl, alt_uv, p_fl,
                    None if x_alt is None else np.array(x_alt, dtype=np.float64), tuple(failed))
 
@@ -679,7 +684,7 @@ def _param_cov(jac: np.ndarray, fun: np.ndarray) -> np.ndarray:
     residuals ``fun`` (2N,), scaled by their robust variance (1.4826 MAD), to 9 digits."""
     w = np.sqrt(np.clip(1.0 / np.sqrt(1.0 + (fun / LOSS_SCALE_MM) ** 2), 1e-6, None))  # soft-l1 IRLS weights
     jw = jac * w[:, None]
-    sigma = 1.4826 * float(np.median(np.abs(fun)))
+    sigma = 1.4826 * float(median(np.abs(fun)))
     try:
         cov = np.linalg.inv(jw.T @ jw) * sigma ** 2
     except np.linalg.LinAlgError:

@@ -27,6 +27,7 @@ frame's ``v`` points down the face, so a lift is a negative ``v`` change.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -262,8 +263,16 @@ def _inside_polygon(p: np.ndarray, poly: np.ndarray) -> np.ndarray:
     return inside
 
 
+#: landmark sets whose :func:`truth_regions` are kept per process (a face's lifts of several sizes, sides or shapes
+#: rasterise the same regions: they read the landmarks only); about 3 MB each
+TRUTH_CACHE_SIZE = 4
+
+
 def truth_regions(points_uv: np.ndarray, step_mm: float = TRUTH_STEP_MM) -> tuple[np.ndarray, dict]:
     """The comparison's lift regions rasterised independently of :mod:`facemetrics.compare`.
+
+    A pure function of the landmarks' values and ``step_mm``: the last :data:`TRUTH_CACHE_SIZE` are kept
+    (keyed on the landmarks' bytes), their arrays read-only, the dict a new one each call.
 
     The same anatomical description as :func:`facemetrics.compare.region_masks`
     (and ``docs/compare.md``), with its sizes, but its own code: sample points
@@ -299,6 +308,22 @@ def truth_regions(points_uv: np.ndarray, step_mm: float = TRUTH_STEP_MM) -> tupl
         ``samples`` (N, 2) ``(u, v)`` mm; ``masks`` ``{(region, side): bool (N,)}``
         for the regions of :data:`facemetrics.compare.REGIONS`.
     """
+    uv = np.ascontiguousarray(np.asarray(points_uv, dtype=np.float64)[:, :2])
+    samples, masks = _truth_regions_kept(uv.tobytes(), uv.shape, float(step_mm))
+    return samples, dict(masks)
+
+
+@functools.lru_cache(maxsize=TRUTH_CACHE_SIZE)
+def _truth_regions_kept(uv_bytes: bytes, shape: tuple[int, int], step_mm: float) -> tuple[np.ndarray, dict]:
+    """:func:`_truth_regions` of the landmarks held in ``uv_bytes`` (float64, ``shape``), its arrays read-only."""
+    samples, masks = _truth_regions(np.frombuffer(uv_bytes, dtype=np.float64).reshape(shape), step_mm)
+    for x in (samples, *masks.values()):
+        x.setflags(write=False)
+    return samples, masks
+
+
+def _truth_regions(points_uv: np.ndarray, step_mm: float) -> tuple[np.ndarray, dict]:
+    """:func:`truth_regions`, made (not kept)."""
     from scipy.spatial import Delaunay
 
     from .compare import CHEEK_RADIUS_MM, JAW_BAND_MM, JOWL_HALF_WIDTH_MM, MOUTH_CORNER_RADIUS_MM

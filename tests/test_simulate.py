@@ -239,3 +239,25 @@ def test_the_single_blas_thread_of_the_re_render_and_the_truth_changes_no_digit(
                             camera_mm=450.0, camera_to_mm=520.0)
     np.testing.assert_array_equal(limited.image, default.image)
     assert limited.truth == default.truth
+
+
+def test_truth_regions_kept_are_the_regions_made(sample_analysis):
+    """simulate.truth_regions keeps the last TRUTH_CACHE_SIZE landmark sets' regions (a face's lifts of several
+    sizes and sides rasterise the same ones): what it hands out again is what a fresh rasterisation gives, bit for
+    bit; its arrays are read-only and its dict a new one each call (a caller's edit cannot reach the next caller);
+    other landmarks, or another step, are other regions."""
+    uv = sample_analysis.frame.to_mm(sample_analysis.points[:, :2])
+    fresh_samples, fresh = sim._truth_regions(uv.copy(), sim.TRUTH_STEP_MM)
+    first = sim.truth_regions(uv)
+    again = sim.truth_regions(uv.copy())  # another array of the same values: kept
+    assert again[0] is first[0] and again[1] is not first[1]
+    for samples, masks in (first, again):
+        assert samples.tobytes() == fresh_samples.tobytes() and set(masks) == set(fresh)
+        assert all(masks[k].tobytes() == fresh[k].tobytes() for k in fresh)
+        assert not samples.flags.writeable and not any(m.flags.writeable for m in masks.values())
+    again[1].pop(("jawline", "right"))
+    assert ("jawline", "right") in sim.truth_regions(uv)[1]
+    moved = uv.copy()
+    moved[:, 1] += 0.5
+    assert sim.truth_regions(moved)[0] is not first[0]
+    assert len(sim.truth_regions(uv, 0.5)[0]) < len(first[0])

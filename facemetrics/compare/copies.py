@@ -46,6 +46,7 @@ import cv2
 import numpy as np
 
 from ..align import fit_similarity
+from ..filters import channel_max, channel_mean, channel_min
 
 #: a pair is a re-saved copy when its picture difference (8-bit grey levels: the
 #: NEAR_COPY_PERCENTILE-th percentile of the smoothed, tone-matched face difference) is below this
@@ -150,7 +151,8 @@ def _render(rgb: np.ndarray, to_grid: np.ndarray, size: tuple[int, int], px_per_
 def _tone_matched_difference(a: np.ndarray, b: np.ndarray, face: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Grey difference ``a - f(b)`` (levels) with ``f`` a quadratic tone curve per channel fitted over
     ``face`` minus the clipped pixels, and the mask it holds on."""
-    clipped = (a.max(2) >= 250) | (b.max(2) >= 250) | (a.min(2) <= 3) | (b.min(2) <= 3)
+    # the channels' max / min plane by plane: the same arrays as a.max(2), ..., 50-100 x faster (filters.channel_max)
+    clipped = (channel_max(a) >= 250) | (channel_max(b) >= 250) | (channel_min(a) <= 3) | (channel_min(b) <= 3)
     keep = face & ~cv2.dilate(clipped.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     if keep.sum() < 50:
         keep = face
@@ -186,7 +188,7 @@ def _difference_on_grid(x, y, pb: np.ndarray, fit: np.ndarray, cells: int,
     b = _render(y.photo.rgb, after[:2], size, c / scale)
     if refine and min(size) >= 16:  # a large grid registered at half size (a quarter of the cost), then in cells
         f = 2 if min(size) >= 64 else 1
-        ga, gb = (cv2.resize(g.mean(2), (size[0] // f, size[1] // f), interpolation=cv2.INTER_AREA) for g in (a, b))
+        ga, gb = (cv2.resize(channel_mean(g), (size[0] // f, size[1] // f), interpolation=cv2.INTER_AREA) for g in (a, b))
         try:
             warp = cv2.findTransformECC(ga, gb, np.eye(2, 3, dtype=np.float32), cv2.MOTION_AFFINE,
                                         (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-4), None, 3)[1]

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ..filters import dilate_disc
+from ..filters import channel_mean, dilate_disc
 from ..geometry import (
     CHEEK_LEFT, CHEEK_RIGHT, CHIN, GONION_LEFT, GONION_RIGHT, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT,
     MOUTH_LEFT, MOUTH_RIGHT, OUTER_LIPS, SUBNASALE, resample_polyline,
@@ -234,7 +234,7 @@ def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.nda
     a, b = _cells(before_grid, k), _cells(warped_after, k)
     fit_c = _cells(fit.astype(np.uint8) * 255, k) > 127
     roi_c = _cells(roi.astype(np.uint8) * 255, k) > 127
-    raw = a.mean(2) - b.mean(2)
+    raw = channel_mean(a) - channel_mean(b)  # a.mean(2) - b.mean(2), the same bits (filters.channel_mean)
     med = np.median(raw[fit_c])
     sd = 1.4826 * np.median(np.abs(raw[fit_c] - med))
     first = fit_c & (np.abs(raw - med) <= OCCLUSION_TONE_MAD * max(sd, 1.0))
