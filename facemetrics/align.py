@@ -67,7 +67,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .filters import dilate_disc, median
+from .filters import dilate_disc
 from .geometry import (
     BROW_LEFT, BROW_RIGHT, LEFT_EYE_CONTOUR, LEFT_IRIS, NASAL_BRIDGE, RIGHT_EYE_CONTOUR, RIGHT_IRIS, RIGID_ABOVE_NOSE,
     TEMPLES, Frame,
@@ -440,7 +440,7 @@ def robust_similarity(src: np.ndarray, dst: np.ndarray, iterations: int = 8) -> 
     m = _fit_similarity_xy(sx, sy, dx, dy, np.ones(len(sx)))
     for _ in range(iterations):
         r = residuals(m)
-        scale = max(1.4826 * float(median(r)), 1e-3)  # filters.median: np.median's value, faster
+        scale = max(1.4826 * float(np.median(r)), 1e-3)
         z = r / (TUKEY_C * scale)
         w = np.where(z < 1, (1 - z * z) ** 2, 0.0)
         if w.sum() < 10:
@@ -941,4 +941,4 @@ def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_g
     t_final = compose(t, m)
     after_grid = sample(after_rgb, t_final, grid.shape)
     return Registration(t_final, t_land, pre.before_grid, after_grid, resid, pre.rigid,
-                        float(1.4826 * median(res)), int(len(src)))
+                        float(1.4826 * np.median(res)), int(len(src)))

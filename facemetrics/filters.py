@@ -202,21 +202,3 @@ def channel_mean(image: np.ndarray) -> np.ndarray:
         return image.mean(2)
     return np.true_divide(np.add(np.add(image[..., 0], image[..., 1]), image[..., 2]), 3)
 
-
-def median(values: np.ndarray):
-    """``np.median(values)`` of a 1-D array, the same value and type, without ``np.median``'s general machinery
-    (axes, ``out``, overwrite: 60-70 us a call on a few dozen values, against 2-6 us here).
-
-    The same steps as NumPy's: a partition at the middle one or two ranks and the last (a NaN sorts last: NaN
-    then, as NumPy returns), and ``np.mean`` of the middle one or two (``tests/test_filters.py``).  Not 1-D, or
-    empty: ``np.median`` itself."""
-    v = np.asarray(values)
-    n = v.size
-    if v.ndim != 1 or n == 0 or v.dtype.kind not in "fiu":
-        return np.median(v)
-    k = n // 2
-    part = np.partition(v, [k - 1, k, n - 1] if n % 2 == 0 else [k, n - 1])
-    out = np.mean(part[k - 1:k + 1] if n % 2 == 0 else part[k:k + 1])
-    if v.dtype.kind == "f" and np.isnan(part[-1]):
-        return np.array(np.nan, dtype=out.dtype)[()]
-    return out

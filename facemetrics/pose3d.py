@@ -99,7 +99,6 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .filters import median
 from .geometry import LEFT_IRIS, RIGHT_IRIS
 from .interpolate import delaunay, linear_on_lattice, nearest_on_lattice
 
@@ -623,7 +622,7 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
         # 9 significant digits: the solver's threaded linear algebra may differ in the last bits
         # between processes; results must be identical to the last digit written (resumed batches)
         x = _q(sol_x)
-        rms_after = float(1.4826 * median(np.linalg.norm(sol_fun.reshape(-1, 2), axis=1)))
+        rms_after = float(1.4826 * np.median(np.linalg.norm(sol_fun.reshape(-1, 2), axis=1)))
         cov_inflated = _param_cov(sol_jac, sol_fun) * inflate
     else:  # the same solve made already (compare.measure.upper_face_residual, same comparison)
         x, rms_after, cov_inflated = seed.params.copy(), seed.rms_after_mm, seed.cov
@@ -654,7 +653,7 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     s_fl = grids[1] if has_stretch else None
     p_fl = grids[-1] if alt_uv is not None else None
     return PoseFit(x.copy(), cov_inflated, float(camera_mm), np.asarray(principal_uv, dtype=np.float64),
-                   grids[0], float(1.4826 * median(ol)), rms_after, int(len(xs)),
+                   grids[0], float(1.4826 * np.median(ol)), rms_after, int(len(xs)),
                    float(_q(np.array(a))), float(_q(np.array(a_sd))), s_fl, alt_uv, p_fl,
                    None if x_alt is None else np.array(x_alt, dtype=np.float64), tuple(failed))
 
@@ -684,7 +683,7 @@ def _param_cov(jac: np.ndarray, fun: np.ndarray) -> np.ndarray:
     residuals ``fun`` (2N,), scaled by their robust variance (1.4826 MAD), to 9 digits."""
     w = np.sqrt(np.clip(1.0 / np.sqrt(1.0 + (fun / LOSS_SCALE_MM) ** 2), 1e-6, None))  # soft-l1 IRLS weights
     jw = jac * w[:, None]
-    sigma = 1.4826 * float(median(np.abs(fun)))
+    sigma = 1.4826 * float(np.median(np.abs(fun)))
     try:
         cov = np.linalg.inv(jw.T @ jw) * sigma ** 2
     except np.linalg.LinAlgError:

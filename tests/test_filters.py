@@ -174,21 +174,3 @@ def test_channel_reductions_are_numpys_to_the_bit():
     u8 = rng.integers(0, 256, (20, 30, 3), dtype=np.uint8)
     assert channel_mean(u8).tobytes() == u8.mean(2).tobytes() and channel_max(u8).tobytes() == u8.max(2).tobytes()
 
-
-def test_median_is_numpys_to_the_bit():
-    """filters.median (a partition and a mean, without np.median's general machinery) gives np.median's value and
-    type: odd and even lengths, ties, float32 / float64 / integers, a NaN (NaN), 2-D and empty arrays (np.median's
-    own)."""
-    from facemetrics.filters import median
-
-    rng = np.random.default_rng(58)
-    cases = [rng.random(n) * 255 for n in (1, 2, 3, 4, 7, 8, 80, 81, 2099, 4198)]
-    cases += [np.round(rng.random(101) * 5), rng.random(64).astype(np.float32), rng.integers(0, 9, 10),
-              np.array([3.0, np.nan, 1.0]), np.array([np.nan, np.nan]), np.array([1e308, 1e308]),
-              rng.random((4, 5))]
-    for v in cases:
-        got, want = median(v), np.median(v)
-        assert type(got) is type(want) and np.asarray(got).dtype == np.asarray(want).dtype, v
-        assert np.asarray(got).tobytes() == np.asarray(want).tobytes(), v
-    with pytest.warns(RuntimeWarning):
-        assert np.isnan(median(np.array([])))

@@ -15,7 +15,6 @@ import cv2
 import numpy as np
 
 from ..analyze import PhotoAnalysis
-from ..filters import median
 from ..rounding import fixed
 from .measure import _kept, eyes_covered
 from .iris_scale import irises_hidden
@@ -69,7 +68,7 @@ def _disc_levels(rgb: np.ndarray, points: np.ndarray, mm_per_px: float) -> np.nd
                 continue
             v = small[xy[inside, 1], xy[inside, 0]].astype(np.float64)
             v = v[(v > 2) & (v < 253)]
-            out[i, j] = float(median(v)) if len(v) else np.nan  # filters.median: np.median's value, faster
+            out[i, j] = float(np.median(v)) if len(v) else np.nan
     return out
 
 
