@@ -131,3 +131,11 @@ def test_a_lift_that_stays_gone_is_still_pooled():
     fit = res.get("rf", METRIC, "mean")
     assert math.isfinite(fit.lasting) and res.follow_on == ()
     assert state_at(fit, GAP_H)[0] == GONE
+
+
+def test_with_the_tail_read_as_before_stop_58_the_later_sessions_are_pooled(monkeypatch):
+    """The old behaviour, kept behind carryover.LATE_TAIL_NOT_READ: the fit of all sessions, its lasting level
+    withheld, shows the effect gone at 168 h on its drawn curve and every later session is pooled."""
+    monkeypatch.setattr("facemetrics.decay.carryover.LATE_TAIL_NOT_READ", False)
+    res = analyze_series(weekly(), n_boot=200, seed=0)
+    assert res.follow_on == () and res.get("rf", METRIC, "mean").n_photos == 3 * (2 * len(TIMES) + 1)

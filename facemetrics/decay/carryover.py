@@ -106,6 +106,11 @@ MONOTONE = True
 #: from 48 to 120 h).  120 h (5 days): the latest rebound simulated there has ended by then.  Weekly sessions keep it.
 MONOTONE_MIN_GAP_H = 120.0
 
+#: whether a fit whose lasting level rule 8 withheld is not read at a gap of LATE_AFTER_H or more (:func:`tail_not_read`;
+#: stop 58, g3, docs/validation.md section 23c).  Measured there: on the rebound truths it halves the later sessions
+#: pooled that should be dropped, and turns some pooled rows' right `fades` into `inconclusive` (fewer photos)
+LATE_TAIL_NOT_READ = True
+
 __all__ = ["GONE", "THERE", "UNTOLD", "FollowOn", "earlier_text", "first_session_rows", "follow_on_sentence",
            "follow_on_sessions", "session_order", "shorten_follow_on", "shown_gone", "state_at", "figure_text"]
 
@@ -263,7 +268,7 @@ def tail_not_read(fit, gap_h: float) -> bool:
     fit, ``lasting`` NaN, the curve drawn with ``curve_lasting``: its photos at or after
     :data:`~facemetrics.decay.late_photos.LATE_AFTER_H` do not follow it) and ``gap_h`` is at least
     :data:`~facemetrics.decay.late_photos.LATE_AFTER_H`."""
-    return bool(getattr(fit, "fit_ok", False) and gap_h >= LATE_AFTER_H
+    return bool(LATE_TAIL_NOT_READ and getattr(fit, "fit_ok", False) and gap_h >= LATE_AFTER_H
                 and not math.isfinite(getattr(fit, "lasting", float("nan")))
                 and math.isfinite(getattr(fit, "curve_lasting", float("nan"))))
 
