@@ -53,6 +53,10 @@ def _record(fit, **keys) -> dict:
                 lasting=fit.lasting, late=json.dumps(late))
 
 
+def _subject_count(data) -> int:
+    return int(data["subject"].astype(str).nunique())
+
+
 def target(family: str, cell: str, truth: str, rows: str) -> bool:
     """Section 23's target cells: the population's truth at a late photo time beyond 0.3 mm."""
     if family != "rebound":
@@ -62,7 +66,9 @@ def target(family: str, cell: str, truth: str, rows: str) -> bool:
     return rows == "first+next" and cell != "home48"
 
 
-def run(studies, seed_base=SEED, parts=("fo", "mis")) -> pd.DataFrame:
+def run(studies, seed_base=SEED, parts=("fo", "mis"), one_subject=False) -> pd.DataFrame:
+    """Records of every cell; ``one_subject`` (section 23b): also the first-session tables cut to their first subject
+    (``subjects`` 1), and every record keeps its series' subject count."""
     recs = []
     if "fo" in parts:
         for di, design in enumerate(fo.DESIGNS):
@@ -74,12 +80,18 @@ def run(studies, seed_base=SEED, parts=("fo", "mis")) -> pd.DataFrame:
                     rng = np.random.default_rng(np.random.SeedSequence([seed_base, 1, di, ti, k]))
                     table, _ = fo.simulate_study(rng, design, kinds)
                     first = table[table["photo"].str.contains("/s0/")]
-                    nb = np.isclose(first["hours_since_treatment"], fo.DESIGNS[design][0] - 0.25)
-                    for rows, data in (("first", first[~nb]), ("first+next", first)):
-                        fit = analyze_series(data, per_subject=False, n_boot=fo.N_BOOT, seed=k).fits[0]
-                        fam = "monotone" if truth in MONOTONE_FO else "rebound"
-                        recs.append(_record(fit, family=fam, cell=design, truth=truth, rows=rows, study=k,
-                                            target=target(fam, design, truth, rows)))
+                    tables = [(3, first)]
+                    if one_subject:
+                        tables.append((1, first[first["subject"].astype(str) == "S1"]))
+                    for n_subj, part in tables:
+                        nb_p = np.isclose(part["hours_since_treatment"], fo.DESIGNS[design][0] - 0.25)
+                        for rows, data in (("first", part[~nb_p]), ("first+next", part)):
+                            fit = analyze_series(data, per_subject=False, n_boot=fo.N_BOOT, seed=k).fits[0]
+                            fam = "monotone" if truth in MONOTONE_FO else "rebound"
+                            extra = dict(subjects=_subject_count(data)) if one_subject else {}
+                            cell = design if n_subj == 3 else f"{design} x1"
+                            recs.append(_record(fit, family=fam, cell=cell, truth=truth, rows=rows, study=k,
+                                                target=target(fam, design, truth, rows), **extra))
     if "mis" in parts:
         for si, sched in enumerate(mis.SCHEDULES):
             if sched not in MIS_SCHEDULES:
@@ -90,8 +102,9 @@ def run(studies, seed_base=SEED, parts=("fo", "mis")) -> pd.DataFrame:
                     rng = np.random.default_rng(np.random.SeedSequence([seed_base, 2, si, ti, k]))
                     table = mis.simulate_table(rng, name, times, n_subj).drop(columns="own_24h")
                     fit = analyze_series(table, per_subject=False, seed=k).fits[0]
+                    extra = dict(subjects=_subject_count(table)) if one_subject else {}
                     recs.append(_record(fit, family="monotone", cell=sched, truth=name, rows="-", study=k,
-                                        target=False))
+                                        target=False, **extra))
     return pd.DataFrame(recs)
 
 
@@ -132,6 +145,97 @@ def choose(r: pd.DataFrame, half="tuning") -> tuple[str | None, pd.DataFrame]:
     return str(best["candidate"]), s
 
 
+# ---------------------------------------------------------------- section 23b (stop 58): rule 8 on one subject
+
+#: section 23b's seed base (fresh)
+SEED_58 = 2026120858
+#: section 23b's candidates, in its order (ties go to the earlier)
+CANDIDATES_58 = ("keep", "B2", "S1", "M2", "M2s")
+
+
+def target_58(family: str, cell: str, truth: str, rows: str) -> bool:
+    """Section 23b's target cells: section 23's, corrected (``home48`` ``dip`` ``first`` has no photo after 36 h),
+    for 3 subjects and for 1 (cells ``"<design> x1"``)."""
+    design = cell.removesuffix(" x1")
+    if family != "rebound":
+        return False
+    if truth == "all_dip":
+        return not (design == "home48" and rows == "first")
+    return rows == "first+next" and design != "home48"
+
+
+def fired_58(rec, candidate: str) -> bool:
+    """Whether section 23b's ``candidate`` fires on one record (which holds ``subjects``)."""
+    if rec["status"] != "ok":
+        return False
+    one = int(rec["subjects"]) < 2
+    times = []
+    for d in json.loads(rec["late"]):
+        times.append(LateTime(tuple(d["t"]), d["n"], d["m"], d["c"], d["g"], math.nan if d["p"] is None else d["p"],
+                              tuple(math.nan if v is None else v for v in d["ci"])))
+    n_late = sum(x.n_photos for x in times)
+    delta, peak = rec["delta"], rec["peak"]
+    for x in times:
+        a05 = x.off_curve(delta, peak, alpha=0.05, opposite=False)
+        b = x.off_curve(delta, peak, alpha=-1.0, opposite=True)
+        if candidate == "keep":
+            hit = a05 or b
+        elif candidate == "B2":
+            hit = a05 or (b and not one)
+        elif candidate == "S1":
+            if one:
+                hit = x.off_curve(delta, peak, alpha=0.01, opposite=False) or (
+                    b and math.isfinite(x.p_value) and x.p_value < 0.10)
+            else:
+                hit = a05 or b
+        elif candidate == "M2":
+            hit = a05 or (b and x.n_photos >= 2)
+        elif candidate == "M2s":
+            hit = a05 or (b and n_late >= 2)
+        else:
+            raise ValueError(candidate)
+        if hit:
+            return True
+    return False
+
+
+def rates_58(df: pd.DataFrame) -> pd.DataFrame:
+    """Per half x family x cell x truth x rows: each section 23b candidate's firing rate (%), and its target flag."""
+    out = df[["half", "family", "cell", "truth", "rows"]].copy()
+    out["target"] = [target_58(f, c, t, r) for f, c, t, r in zip(df["family"], df["cell"], df["truth"], df["rows"])]
+    for name in CANDIDATES_58:
+        out[name] = [100.0 * fired_58(r, name) for _, r in df.iterrows()]
+    out["n"] = 1
+    keys = ["half", "family", "cell", "truth", "rows", "target"]
+    g = out.groupby(keys, sort=False)
+    r = g[list(CANDIDATES_58)].mean()
+    r["n"] = g["n"].sum()
+    return r.reset_index()
+
+
+def choose_58(r: pd.DataFrame, half="tuning") -> tuple[str, pd.DataFrame]:
+    """Section 23b's rule on ``half``: eligible (<= 5 % in every monotone cell), then the highest target mean (ties
+    within 0.5 point: the earlier of :data:`CANDIDATES_58`); none eligible: the smallest monotone maximum, then the
+    highest target mean."""
+    h = r[r["half"] == half]
+    mono, tgt = h[h["family"] == "monotone"], h[h["target"]]
+    s = pd.DataFrame([dict(candidate=c, monotone_max=mono[c].max(), monotone_mean=mono[c].mean(),
+                           target_mean=tgt[c].mean(),
+                           target_mean_3=tgt.loc[~tgt["cell"].str.endswith(" x1"), c].mean(),
+                           target_mean_1=tgt.loc[tgt["cell"].str.endswith(" x1"), c].mean(),
+                           worst=", ".join(f"{a} {b} {d}" for a, b, d in
+                                           mono.loc[mono[c] == mono[c].max(), ["cell", "truth", "rows"]].values[:3]))
+                      for c in CANDIDATES_58])
+    ok = s[s["monotone_max"] <= 5.0]
+    if ok.empty:
+        pool = s[s["monotone_max"] == s["monotone_max"].min()]
+    else:
+        pool = ok
+    best_mean = pool["target_mean"].max()
+    best = pool[pool["target_mean"] >= best_mean - 0.5].iloc[0]["candidate"]
+    return str(best), s
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--studies", type=int, default=20)
@@ -141,7 +245,12 @@ def main(argv=None) -> int:
     ap.add_argument("--csv")
     ap.add_argument("--from-csv", nargs="+")
     ap.add_argument("--show", choices=("tuning", "held_out", "both"), default="tuning")
+    ap.add_argument("--rule", choices=("s57", "s58"), default="s57",
+                    help="s57: section 23's candidates; s58: section 23b's (one-subject cells too; seed base "
+                         f"{SEED_58} unless --seed-base)")
     args = ap.parse_args(argv)
+    if args.rule == "s58":
+        return main_58(args)
     if args.from_csv:
         df = pd.concat([pd.read_csv(p) for p in args.from_csv], ignore_index=True)
     else:
@@ -155,6 +264,27 @@ def main(argv=None) -> int:
         print(f"== {half} (firing rate, % of studies)")
         print(r[r["half"] == half].drop(columns="half").to_string(index=False, float_format=lambda v: f"{v:.0f}"))
         best, s = choose(r, half)
+        print(s.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+        print(f"chosen on {half}: {best}")
+    return 0
+
+
+def main_58(args) -> int:
+    """Section 23b's run or reading."""
+    if args.from_csv:
+        df = pd.concat([pd.read_csv(p) for p in args.from_csv], ignore_index=True)
+    else:
+        seed = SEED_58 if args.seed_base == SEED else args.seed_base
+        df = run(range(args.first_study, args.first_study + args.studies), seed, tuple(args.parts), one_subject=True)
+        if args.csv:
+            df.to_csv(args.csv, index=False)
+    r = rates_58(df)
+    halves = ("tuning", "held_out") if args.show == "both" else (args.show,)
+    pd.set_option("display.width", 250)
+    for half in halves:
+        print(f"== {half} (firing rate, % of studies)")
+        print(r[r["half"] == half].drop(columns="half").to_string(index=False, float_format=lambda v: f"{v:.0f}"))
+        best, s = choose_58(r, half)
         print(s.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
         print(f"chosen on {half}: {best}")
     return 0

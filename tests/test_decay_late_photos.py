@@ -146,3 +146,34 @@ def test_timeline_png_says_in_its_legend_that_the_lasting_level_is_not_shown():
     said = "lasting level not shown (photos after a day off the curve)"
     assert said in labels("dip")
     assert said not in labels("fade")
+
+
+def test_one_subject_needs_the_curve_to_miss_the_photo_time():
+    """Section 23b (stop 58): for a series of one subject the curve must miss the photo time at p < 0.01, and the
+    opposite side counts only where p < 0.10 too; 3 subjects as before."""
+    opposite = LateTime((48.0, 48.0), 1, -0.40, -0.33, -0.07, 0.5, (-0.6, -0.2))  # past the before photos, p 0.5
+    assert opposite.off_curve(0.3, 1.0) and off_curve([opposite], 0.3, 1.0) is opposite
+    assert not opposite.off_curve(0.3, 1.0, one_subject=True)
+    assert off_curve([opposite], 0.3, 1.0, one_subject=True) is None
+    assert LateTime((48.0, 48.0), 1, -0.40, 0.05, -0.45, 0.05, (-0.6, -0.2)).off_curve(0.3, 1.0, one_subject=True)
+    missed = LateTime((96.0, 96.0), 1, 0.40, 0.05, 0.35, 0.03, (-0.1, 0.6))  # missed at 0.05, not at 0.01
+    assert missed.off_curve(0.3, 1.0) and not missed.off_curve(0.3, 1.0, one_subject=True)
+    assert LateTime((96.0, 96.0), 1, 0.40, 0.05, 0.35, 0.005, (-0.1, 0.6)).off_curve(0.3, 1.0, one_subject=True)
+
+
+def test_one_subject_whose_face_fades_as_the_model_says_keeps_its_lasting_level():
+    """bench_late_photos --rule s58's tuning study 34 of ``demo x1`` ``model_3h`` (one subject, the model's own fade):
+    its 48 h photo -0.34 mm (95 % CI -0.46 to -0.15 mm) lies on the curve (-0.35 mm, p 0.70); the stop-57 check
+    withheld the lasting level (the opposite side), the one-subject rule keeps it."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import bench_decay_misspecified as mis
+    si, ti, k = list(mis.SCHEDULES).index("demo x1"), list(mis.TRUTHS).index("model_3h"), 34
+    rng = np.random.default_rng(np.random.SeedSequence([2026120858, 2, si, ti, k]))
+    times, n_subj = mis.SCHEDULES["demo x1"]
+    table = mis.simulate_table(rng, "model_3h", times, n_subj).drop(columns="own_24h")
+    fit = analyze_series(table, per_subject=False, seed=k).fits[0]
+    assert fit.n_subjects == 1 and fit.late_photos and fit.late_photos[-1].off_curve(fit.smallest_meaningful_change,
+                                                                                      fit.peak_change)
+    assert math.isfinite(fit.lasting) and "lasting level is not shown" not in fit.reason

@@ -47,7 +47,15 @@ The rule (:func:`follow_on_sessions`), per treatment × metric × side:
   rebounds (a dip below baseline at 1-2 days, a lift that comes back after 2-5 days; section 22d, stop 57):
   with sessions 48 h apart it pooled 3 of 240 later sessions more that should be dropped (a rise from 48 to
   120 h), so since stop 57 it counts only a session shown gone at least :data:`MONOTONE_MIN_GAP_H` (120 h)
-  after it: weekly sessions keep it, sessions a day or two apart are judged at every gap as before it.
+  after it: weekly sessions keep it, sessions a day or two apart are judged at every gap as before it;
+- a fit whose lasting level rule 8 withheld (:mod:`facemetrics.decay.late_photos`: its photos at or after
+  :data:`~facemetrics.decay.late_photos.LATE_AFTER_H`, 36 h, do not follow its curve) does not tell a change at a gap
+  of :data:`~facemetrics.decay.late_photos.LATE_AFTER_H` or more (:func:`tail_not_read`; since stop 58): its curve
+  there is the tail rule 8 says the photos do not follow, so the next fit in the chain judges, and a session no fit
+  tells of is left out, its words saying that fit cannot tell (:attr:`FollowOn.late_off`).  Before stop 58 that tail
+  was read: a weekly clinic whose lift came back 0.6 mm by the next session (docs/validation.md section 22d's
+  ``late_return``) had its later sessions pooled by the fit of all sessions, its curve at 168 h inside the margin
+  while its photos at 167.75 h read 0.6 mm (``tests/test_follow_on_late.py``).
 
 Judging a subject's later sessions by that subject's own fits first (its first session's fit, then the fit of
 all its sessions; :data:`SUBJECT_JUDGES`, off) was measured and not shipped (docs/validation.md section 22,
@@ -76,6 +84,7 @@ import pandas as pd
 
 from ..timekeys import clock_text, parse_time, since_text
 from .inputs import _session_keys, _session_texts
+from .late_photos import LATE_AFTER_H
 from .wording import join_words, num, percent, quantity
 
 #: how a subject's own fits judge its later sessions before the pooled rule (module docstring; docs/validation.md
@@ -96,6 +105,11 @@ MONOTONE = True
 #: 48 h apart the shortcut pooled a session whose before photo carried it (3 of 240 more than without it, a rise
 #: from 48 to 120 h).  120 h (5 days): the latest rebound simulated there has ended by then.  Weekly sessions keep it.
 MONOTONE_MIN_GAP_H = 120.0
+
+#: whether a fit whose lasting level rule 8 withheld is not read at a gap of LATE_AFTER_H or more (:func:`tail_not_read`;
+#: stop 58, g3, docs/validation.md section 23c).  Measured there: on the rebound truths it halves the later sessions
+#: pooled that should be dropped, and turns some pooled rows' right `fades` into `inconclusive` (fewer photos)
+LATE_TAIL_NOT_READ = True
 
 __all__ = ["GONE", "THERE", "UNTOLD", "FollowOn", "earlier_text", "first_session_rows", "follow_on_sentence",
            "follow_on_sessions", "session_order", "shorten_follow_on", "shown_gone", "state_at", "figure_text"]
@@ -143,6 +157,10 @@ class FollowOn:
     counted_notes : tuple of str
         :attr:`earlier_note` of each session of ``counted_gone``, in its order (() or "" for one with rows): a
         session counted gone is named with it too (docs/validation.md section 12, Round 17b).
+    late_off : bool
+        The fit of ``judged_by`` has its lasting level withheld by rule 8 and ``gap_h`` is at least
+        :data:`~facemetrics.decay.late_photos.LATE_AFTER_H` (:func:`tail_not_read`): it does not tell that change
+        (``change`` and its interval NaN; stop 58).
     """
 
     subject: str
@@ -163,6 +181,7 @@ class FollowOn:
     counted_gone: tuple = ()
     earlier_note: str = ""
     counted_notes: tuple = ()
+    late_off: bool = False
 
 
 def _aside(note: str) -> str:
@@ -255,12 +274,27 @@ def first_session_rows(series: pd.DataFrame, order: dict) -> np.ndarray:
 GONE, THERE, UNTOLD = "gone", "there", "untold"
 
 
+def tail_not_read(fit, gap_h: float) -> bool:
+    """Whether ``fit``'s curve is not read ``gap_h`` hours after treatment: rule 8 withheld its lasting level (a
+    fit, ``lasting`` NaN, the curve drawn with ``curve_lasting``: its photos at or after
+    :data:`~facemetrics.decay.late_photos.LATE_AFTER_H` do not follow it) and ``gap_h`` is at least
+    :data:`~facemetrics.decay.late_photos.LATE_AFTER_H`."""
+    return bool(LATE_TAIL_NOT_READ and getattr(fit, "fit_ok", False) and gap_h >= LATE_AFTER_H
+                and not math.isfinite(getattr(fit, "lasting", float("nan")))
+                and math.isfinite(getattr(fit, "curve_lasting", float("nan"))))
+
+
 def state_at(fit, gap_h: float) -> tuple[str, float, float, float]:
     """What ``fit`` tells of its change ``gap_h`` hours after treatment: ``(state, change, low, high)``.
 
     ``state`` is :data:`GONE` (:func:`shown_gone`), :data:`THERE` (the ``test_confidence`` band
-    entirely beyond ``±smallest_meaningful_change``; without a band, never) or :data:`UNTOLD`.
+    entirely beyond ``±smallest_meaningful_change``; without a band, never) or :data:`UNTOLD`; untold, with
+    no figures (NaN), where the fit's curve is not read (:func:`tail_not_read`: rule 8 withheld its lasting level and
+    ``gap_h`` is after a day).
     """
+    if tail_not_read(fit, gap_h):
+        nan = float("nan")
+        return UNTOLD, nan, nan, nan
     gone, f, lo, hi = shown_gone(fit, gap_h)
     if gone:
         return GONE, f, lo, hi
@@ -381,7 +415,8 @@ def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None, 
                     subject=subj, treatment=tr, metric=metric, side=side, treated_at=str(texts[i]),
                     earlier_treated_at=str(earlier_at), gap_h=float(gap), n_rows=0, change=change, ci_low=lo,
                     ci_high=hi, margin=float(fit.smallest_meaningful_change) if fit.fit_ok else float("nan"),
-                    level=float(fit.test_confidence), unit=unit, judged_by=by, counted_gone=tuple(counted))
+                    level=float(fit.test_confidence), unit=unit, judged_by=by, counted_gone=tuple(counted),
+                    late_off=tail_not_read(fit, gap))
                 leave[i] = True
                 break
     counts: dict[tuple, int] = {}
@@ -451,13 +486,19 @@ def _phrase(f: FollowOn, with_subject: bool) -> str:
 def figure_text(f: FollowOn) -> str:
     """Why ``f``'s session is a follow-on one in its series, in words: ``"the first sessions' fit puts that one's
     change at 0.40 mm (90% CI 0.21 to 0.60 mm), not shown inside ±0.30 mm"`` (or "no fit shows that one's effect
-    gone by then"): the end of :func:`_phrase` and, per series, of :func:`facemetrics.report.follow_on_notes`.
+    gone by then"): the end of :func:`_phrase` and, per series, of :func:`facemetrics.report.follow_on_notes`.  Of a
+    session judged by a fit whose curve is not read then (:attr:`FollowOn.late_off`): ``"the first sessions' fit does
+    not follow its photos after a day (its lasting level is not shown), so it cannot tell that one's change then"``.
     Its brackets are never inside another (a surface prints it after a colon, not in brackets: Round 18's (e))."""
-    if not math.isfinite(f.change):
-        return "no fit shows that one's effect gone by then"
     fit = {"first": "the first sessions' fit", "subject": f"{f.subject}'s own first-session fit",
            "subject_all": f"the fit of all {f.subject}'s sessions"}.get(
         f.judged_by, "the fit of all sessions (the first sessions' alone cannot tell)")
+    if f.late_off:
+        tells = "neither fit tells" if f.judged_by == "all" else "it cannot tell"
+        return (f"{fit} does not follow its photos after a day (its lasting level is not shown), so {tells} that "
+                f"one's change then" + _counted_text(f))
+    if not math.isfinite(f.change):
+        return "no fit shows that one's effect gone by then"
     if math.isfinite(f.ci_low):
         at = (f"{quantity(f.change, f.unit)} ({percent(f.level)} CI {num(f.ci_low)} to "
               f"{quantity(f.ci_high, f.unit)})")

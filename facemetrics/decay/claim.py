@@ -185,7 +185,10 @@ for the fold-depth index).  Verdicts, checked in order:
    shown".  The verdict and the ``change_24h*`` figures are not changed: they are read at 24 h (rules 3-7).
    On simulated first sessions (3 subjects) a dip below baseline at 48 h was caught in 45-75 % of studies,
    a delayed return seen by the next session's before photo in 5-70 %, the model's own and monotone shapes
-   in at most 5 % of any cell (tuning half; up to 10 % held out; docs/validation.md section 23).
+   in at most 5 % of any cell (tuning half; up to 10 % held out; docs/validation.md section 23).  A series of
+   one subject needs p below :data:`~facemetrics.decay.late_photos.LATE_ALPHA_ONE` (0.01), and the opposite
+   side counts there only with p below 0.10 (stop 58, section 23b: the shipped check fired on up to 15-25 %
+   of one subject's monotone studies; now at most 5 %, one subject's dips caught in about 5 %).
 
 The ``reason`` column always says which rule applied, in a full sentence; a time axis that looks
 like days (or weeks, minutes) rather than hours adds a "Check the time unit" sentence
@@ -1143,7 +1146,7 @@ def _late_withheld(values: dict, reason: str, base: dict, series: tuple, groups,
     t, y, est, yb, w, boot = series
     late = late_photos(t, y, (est.lasting, est.transient, est.half_life), yb, w, boot, level=base["confidence"],
                        groups=groups, drawn=drawn)
-    x = off_curve(late, base["smallest_meaningful_change"], values["peak_change"])
+    x = off_curve(late, base["smallest_meaningful_change"], values["peak_change"], one_subject=base["n_subjects"] < 2)
     if x is None:
         return values, reason, late
     u = base["unit"]
