@@ -826,7 +826,8 @@ def _second_read_lines(store, subject: str, results) -> list[str]:
     # the photos just measured as their measuring went (as My study passes the stored photos' statuses)
     ok = {r.photo_id: r.measured == "ok" for r in results if r.photo_id is not None and r.measured}
     twice = stored_second_reads(store.photos(subject), ok=ok)
-    return [f"{added[pid].name}: {MSG_ALSO_READ} {since_text(h)} photo of the session treated at {clock_text(prev)}"
+    # "the photo at 14.0 days", not "the 14.0 days photo" (docs/validation.md section 12, Round 19)
+    return [f"{added[pid].name}: {MSG_ALSO_READ} photo at {since_text(h)} of the session treated at {clock_text(prev)}"
             + ("" if added[pid].measured else f" {MSG_IF_MEASURES}") + " (taken after that treatment and before "
             "this one's, it is the face then, as a --follow-up photo would be"
             + (")" if ready else "; once this session has an after photo)")
