@@ -456,7 +456,7 @@ def follow_on_notes(items) -> list[str]:
     :class:`facemetrics.decay.carryover.FollowOn`, one per session and series), naming each series it
     was left out of with that series' figures (:func:`facemetrics.decay.carryover.figure_text`):
     ``"S01, rf: the session treated at 2026-12-06 08:00 began 4.0 days after the one treated at
-    2026-12-02 08:00, whose effect is not shown gone by then in jawline_lift_mm (mean): the first sessions'
+    2026-12-02 08:00, whose effect is not shown gone by then in jawline_lift_mm (mean): the first-session
     fit puts that one's change at ...; in ...: .... Its 3 changes per series are left out of these series' decay
     fits (its before photo may carry that effect; its rows stay in long.csv)."`` (times as a sentence says them,
     :func:`facemetrics.timekeys.clock_text`, and no bracket inside another: Round 18's (e), stop 58).  The one place the console and
@@ -537,8 +537,8 @@ def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=()) -> li
     if follow_on:
         lines += ["", "### Sessions left out of the decay fits: follow-on sessions", "",
                   "Each of these sessions began while an earlier session of the same subject and treatment may "
-                  "still act (the fit of the subjects' first sessions, or the fit of all sessions when the first "
-                  "sessions' alone cannot tell, does not show that session's change inside the margin by then, at "
+                  "still act (the first-session fit, or the fit of every session when the first-session fit alone "
+                  "cannot tell, does not show that session's change inside the margin by then, at "
                   "its 90% CI; each line names the fit that judged), so its before photo may carry that effect and its changes "
                   "are no changes from a fresh baseline; the decay fits leave them out (each line gives each series' "
                   "figures; `timeline.csv`'s `reason` says it per fit too). Their comparisons stay in `changes.csv` and `long.csv`, and the Regimen section "
