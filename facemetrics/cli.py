@@ -580,7 +580,8 @@ def _print_verdicts(table, said=()) -> None:
         print(line)                                                         # may still act: a few, or a summary
     if table.attrs.get("follow_on_notes"):  # what would let them count, once (the home-month audit, stop 56)
         print(FOLLOW_ON_ADVICE)
-    for note in table.attrs.get("expression_kept_notes", ()):  # fitted although the expression may differ
+    for note in (*table.attrs.get("expression_kept_notes", ()),  # fitted although the expression may differ,
+                 *table.attrs.get("light_kept_notes", ())):  # or fold rows fitted although the lighting differs
         if (line := f"{KEPT_WITH_WARNING}{note}") not in said:  # `study report`: the batch's lines said it
             print(line)
     for note in table.attrs.get("before_notes", ()):  # §20: a before photo every after photo differs from
@@ -946,7 +947,8 @@ def cmd_study_report(args: argparse.Namespace) -> int:
         return 2
     # a photo §16's rule flagged: the timeline's line is the batch's with "; stands out ..." (both were printed)
     _print_verdicts(table, said=said)
-    timeline_kept = [f"{console.KEPT_WITH_WARNING}{n}" for n in table.attrs.get("expression_kept_notes", ())]
+    timeline_kept = [f"{console.KEPT_WITH_WARNING}{n}" for n in (*table.attrs.get("expression_kept_notes", ()),
+                                                                  *table.attrs.get("light_kept_notes", ()))]
     print("".join(f"{x}\n" for x in held if not any(t.startswith(x) for t in timeline_kept)), end="")
     # the refused or failed comparisons counted as `batch` counts them (console.batch_summary): "2 changes" said
     # nothing of the one refused for a mirror image (first-user audit, stop 54)

@@ -275,7 +275,7 @@ def source_notes(table: pd.DataFrame) -> list[str]:
 
 
 def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "",
-                      left_out=(), follow_on=(), kept=(), before=(), next_before: str = "") -> str:
+                      left_out=(), follow_on=(), kept=(), before=(), next_before: str = "", light=()) -> str:
     """The text of ``report.md``: verdicts in words, the figures, and the photos left out and why.
 
     Parameters
@@ -300,6 +300,9 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
         One line per comparison whose rows entered the fits while carrying the warning that the expression
         may differ (:func:`facemetrics.batch.timeline.expression_kept_notes`): listed under
         ``## Comparisons kept in the fits with a warning`` (:func:`kept_lines`).
+    light : sequence of str, optional
+        One line per comparison whose fold rows entered the fits while carrying the warning that the lighting
+        differs (:func:`facemetrics.batch.fit_notes.light_kept_notes`): listed after them (:func:`light_kept_lines`).
     before : sequence of str, optional
         One line per before photo every after photo of its session differs from in expression
         (:func:`facemetrics.batch.before_read.before_notes`): listed under ``## Before photos to retake``.
@@ -383,8 +386,25 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     lines += _regimen_report(full, regimen_note)
     lines += excluded_lines(photos, left_out, follow_on)
     lines += kept_lines(kept)
+    lines += light_kept_lines(light)
     lines += ["", "## Before photos to retake", ""] + [f"- {n}" for n in before] if before else []
     return "\n".join(lines) + "\n"
+
+
+def light_kept_lines(light) -> list[str]:
+    """The ``## Comparisons kept in the fits with a warning: lighting differs`` section of ``report.md``, after the
+    expression's: one item per line of ``light`` (:func:`facemetrics.batch.fit_notes.light_kept_notes`), the
+    comparisons whose fold rows the fits used although the face's brightness differs beyond the gate's limit; [] for
+    none.  Their verdicts are kept, and the warning was said only in ``changes.csv`` (docs/validation.md section
+    12, Round 19's (v)).  The section says what the warning says (fold depth and contrast), nothing more."""
+    if not light:
+        return []
+    return ["", "## Comparisons kept in the fits with a warning: lighting differs", "",
+            "These comparisons entered the fits with their verdicts, but the face is brighter or darker in one of "
+            "their two photos than the limit allows, and fold depth and contrast depend on the light: their fold "
+            "figures (`nlf_depth`) rest on photos taken in different light. Check these photos; retake them in the "
+            "same light as their before photo, or leave them out and run the timeline again (each line gives "
+            "`changes.csv`'s message).", ""] + [f"- {n}" for n in light]
 
 
 def kept_lines(kept) -> list[str]:
