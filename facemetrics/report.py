@@ -274,6 +274,18 @@ def source_notes(table: pd.DataFrame) -> list[str]:
     return [line for key, note in SOURCE_NOTES.items() if key in present for line in ("", note)]
 
 
+#: report.md's opening after the model: which question the verdicts answer, and where the report says whether a change
+#: lasted longer than a day (it led with the 24 h claim whatever the treatment, when an RF user's question is whether
+#: it lasted: docs/validation.md section 12, Round 19's (iii)); words only, no verdict rule
+OPENING_QUESTION = ("The verdicts answer one question for every treatment, the 24 h claim: is the change still there a "
+                    "day after treatment (`persists_beyond_a_day`), gone within a day (`fades_within_a_day`), or can "
+                    "the photos not tell (`inconclusive`)? Whether a change lasted longer is not a verdict: it is read "
+                    "in the figures' `lasting` column (the level the fitted curve settles to), in the lines on "
+                    "follow-on sessions (an earlier session's effect still there when the next began) and in the "
+                    "Regimen section (each later session's before photo against the first session's baseline), "
+                    "where the report has them.")
+
+
 def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "",
                       left_out=(), follow_on=(), kept=(), before=(), next_before: str = "", light=()) -> str:
     """The text of ``report.md``: verdicts in words, the figures, and the photos left out and why.
@@ -313,7 +325,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     lines = ["# Treatment time course", "",
              "Changes of each photo versus its session's baseline, fitted with "
              "change(t) = lasting + transient x 2^(-t / half_life); intervals are bootstrap "
-             "95% CIs (subjects resampled when there are 3 or more). The 24 h claim uses the 90% CI "
+             "95% CIs (subjects resampled when there are 3 or more). " + OPENING_QUESTION + " The 24 h claim uses the 90% CI "
              "(two one-sided tests), the one the change at 24 h is given with below, as in the verdicts and "
              "`timeline.png`; its 95% CI is in `timeline.csv` (`change_24h_ci_*`). See `timeline.png` and "
              "`timeline.csv`.", ""]
