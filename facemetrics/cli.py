@@ -580,7 +580,8 @@ def _print_verdicts(table, said=()) -> None:
         print(line)                                                         # may still act: a few, or a summary
     if table.attrs.get("follow_on_notes"):  # what would let them count, once (the home-month audit, stop 56)
         print(FOLLOW_ON_ADVICE)
-    for note in table.attrs.get("expression_kept_notes", ()):  # fitted although the expression may differ
+    for note in (*table.attrs.get("expression_kept_notes", ()),  # fitted although the expression may differ,
+                 *table.attrs.get("light_kept_notes", ())):  # or fold rows fitted although the lighting differs
         if (line := f"{KEPT_WITH_WARNING}{note}") not in said:  # `study report`: the batch's lines said it
             print(line)
     for note in table.attrs.get("before_notes", ()):  # §20: a before photo every after photo differs from
@@ -826,7 +827,8 @@ def _second_read_lines(store, subject: str, results) -> list[str]:
     # the photos just measured as their measuring went (as My study passes the stored photos' statuses)
     ok = {r.photo_id: r.measured == "ok" for r in results if r.photo_id is not None and r.measured}
     twice = stored_second_reads(store.photos(subject), ok=ok)
-    return [f"{added[pid].name}: {MSG_ALSO_READ} {since_text(h)} photo of the session treated at {clock_text(prev)}"
+    # "the photo at 14.0 days", not "the 14.0 days photo" (docs/validation.md section 12, Round 19)
+    return [f"{added[pid].name}: {MSG_ALSO_READ} photo at {since_text(h)} of the session treated at {clock_text(prev)}"
             + ("" if added[pid].measured else f" {MSG_IF_MEASURES}") + " (taken after that treatment and before "
             "this one's, it is the face then, as a --follow-up photo would be"
             + (")" if ready else "; once this session has an after photo)")
@@ -945,7 +947,8 @@ def cmd_study_report(args: argparse.Namespace) -> int:
         return 2
     # a photo §16's rule flagged: the timeline's line is the batch's with "; stands out ..." (both were printed)
     _print_verdicts(table, said=said)
-    timeline_kept = [f"{console.KEPT_WITH_WARNING}{n}" for n in table.attrs.get("expression_kept_notes", ())]
+    timeline_kept = [f"{console.KEPT_WITH_WARNING}{n}" for n in (*table.attrs.get("expression_kept_notes", ()),
+                                                                  *table.attrs.get("light_kept_notes", ()))]
     print("".join(f"{x}\n" for x in held if not any(t.startswith(x) for t in timeline_kept)), end="")
     # the refused or failed comparisons counted as `batch` counts them (console.batch_summary): "2 changes" said
     # nothing of the one refused for a mirror image (first-user audit, stop 54)

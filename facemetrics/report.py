@@ -274,8 +274,20 @@ def source_notes(table: pd.DataFrame) -> list[str]:
     return [line for key, note in SOURCE_NOTES.items() if key in present for line in ("", note)]
 
 
+#: report.md's opening after the model: which question the verdicts answer, and where the report says whether a change
+#: lasted longer than a day (it led with the 24 h claim whatever the treatment, when an RF user's question is whether
+#: it lasted: docs/validation.md section 12, Round 19's (iii)); words only, no verdict rule
+OPENING_QUESTION = ("The verdicts answer one question for every treatment, the 24 h claim: is the change still there a "
+                    "day after treatment (`persists_beyond_a_day`), gone within a day (`fades_within_a_day`), or can "
+                    "the photos not tell (`inconclusive`)? Whether a change lasted longer is not a verdict: it is read "
+                    "in the figures' `lasting` column (the level the fitted curve settles to), in the lines on "
+                    "follow-on sessions (an earlier session's effect still there when the next began) and in the "
+                    "Regimen section (each later session's before photo against the first session's baseline), "
+                    "where the report has them.")
+
+
 def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "",
-                      left_out=(), follow_on=(), kept=(), before=(), next_before: str = "") -> str:
+                      left_out=(), follow_on=(), kept=(), before=(), next_before: str = "", light=()) -> str:
     """The text of ``report.md``: verdicts in words, the figures, and the photos left out and why.
 
     Parameters
@@ -300,6 +312,9 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
         One line per comparison whose rows entered the fits while carrying the warning that the expression
         may differ (:func:`facemetrics.batch.timeline.expression_kept_notes`): listed under
         ``## Comparisons kept in the fits with a warning`` (:func:`kept_lines`).
+    light : sequence of str, optional
+        One line per comparison whose fold rows entered the fits while carrying the warning that the lighting
+        differs (:func:`facemetrics.batch.fit_notes.light_kept_notes`): listed after them (:func:`light_kept_lines`).
     before : sequence of str, optional
         One line per before photo every after photo of its session differs from in expression
         (:func:`facemetrics.batch.before_read.before_notes`): listed under ``## Before photos to retake``.
@@ -310,7 +325,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     lines = ["# Treatment time course", "",
              "Changes of each photo versus its session's baseline, fitted with "
              "change(t) = lasting + transient x 2^(-t / half_life); intervals are bootstrap "
-             "95% CIs (subjects resampled when there are 3 or more). The 24 h claim uses the 90% CI "
+             "95% CIs (subjects resampled when there are 3 or more). " + OPENING_QUESTION + " The 24 h claim uses the 90% CI "
              "(two one-sided tests), the one the change at 24 h is given with below, as in the verdicts and "
              "`timeline.png`; its 95% CI is in `timeline.csv` (`change_24h_ci_*`). See `timeline.png` and "
              "`timeline.csv`.", ""]
@@ -383,8 +398,25 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     lines += _regimen_report(full, regimen_note)
     lines += excluded_lines(photos, left_out, follow_on)
     lines += kept_lines(kept)
+    lines += light_kept_lines(light)
     lines += ["", "## Before photos to retake", ""] + [f"- {n}" for n in before] if before else []
     return "\n".join(lines) + "\n"
+
+
+def light_kept_lines(light) -> list[str]:
+    """The ``## Comparisons kept in the fits with a warning: lighting differs`` section of ``report.md``, after the
+    expression's: one item per line of ``light`` (:func:`facemetrics.batch.fit_notes.light_kept_notes`), the
+    comparisons whose fold rows the fits used although the face's brightness differs beyond the gate's limit; [] for
+    none.  Their verdicts are kept, and the warning was said only in ``changes.csv`` (docs/validation.md section
+    12, Round 19's (v)).  The section says what the warning says (fold depth and contrast), nothing more."""
+    if not light:
+        return []
+    return ["", "## Comparisons kept in the fits with a warning: lighting differs", "",
+            "These comparisons entered the fits with their verdicts, but the face is brighter or darker in one of "
+            "their two photos than the limit allows, and fold depth and contrast depend on the light: their fold "
+            "figures (`nlf_depth`) rest on photos taken in different light. Check these photos; retake them in the "
+            "same light as their before photo, or leave them out and run the timeline again (each line gives "
+            "`changes.csv`'s message).", ""] + [f"- {n}" for n in light]
 
 
 def kept_lines(kept) -> list[str]:
@@ -456,7 +488,7 @@ def follow_on_notes(items) -> list[str]:
     :class:`facemetrics.decay.carryover.FollowOn`, one per session and series), naming each series it
     was left out of with that series' figures (:func:`facemetrics.decay.carryover.figure_text`):
     ``"S01, rf: the session treated at 2026-12-06 08:00 began 4.0 days after the one treated at
-    2026-12-02 08:00, whose effect is not shown gone by then in jawline_lift_mm (mean): the first sessions'
+    2026-12-02 08:00, whose effect is not shown gone by then in jawline_lift_mm (mean): the first-session
     fit puts that one's change at ...; in ...: .... Its 3 changes per series are left out of these series' decay
     fits (its before photo may carry that effect; its rows stay in long.csv)."`` (times as a sentence says them,
     :func:`facemetrics.timekeys.clock_text`, and no bracket inside another: Round 18's (e), stop 58).  The one place the console and
@@ -537,8 +569,8 @@ def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=()) -> li
     if follow_on:
         lines += ["", "### Sessions left out of the decay fits: follow-on sessions", "",
                   "Each of these sessions began while an earlier session of the same subject and treatment may "
-                  "still act (the fit of the subjects' first sessions, or the fit of all sessions when the first "
-                  "sessions' alone cannot tell, does not show that session's change inside the margin by then, at "
+                  "still act (the first-session fit, or the fit of every session when the first-session fit alone "
+                  "cannot tell, does not show that session's change inside the margin by then, at "
                   "its 90% CI; each line names the fit that judged), so its before photo may carry that effect and its changes "
                   "are no changes from a fresh baseline; the decay fits leave them out (each line gives each series' "
                   "figures; `timeline.csv`'s `reason` says it per fit too). Their comparisons stay in `changes.csv` and `long.csv`, and the Regimen section "

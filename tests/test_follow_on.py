@@ -107,7 +107,7 @@ def test_without_a_fit_of_the_first_sessions_the_fit_of_all_sessions_judges():
     res = analyze_series(long, n_boot=100, seed=0)
     f = res.get("rf", METRIC, "mean")
     assert [(x.n_rows, x.judged_by) for x in res.follow_on] == [(4, "all")]
-    assert "when the fit of all sessions (the first sessions' alone cannot tell) puts that one's change at" in f.reason
+    assert "when the fit of every session (the first-session fit alone cannot tell) puts that one's change at" in f.reason
     assert f.status == "insufficient_data"
 
 
@@ -150,8 +150,8 @@ def test_report_and_console_name_the_follow_on_sessions(tmp_path, capsys):
     md = (out / "report.md").read_text()
     assert "### Sessions left out of the decay fits: follow-on sessions" in md
     line = ("- S2, rf: the session treated at 2026-11-07 08:00 began 4.0 days after the one treated at "
-            "2026-11-03 08:00, whose effect is not shown gone by then in jawline_lift_mm (mean): the first "
-            "sessions' fit puts that one's change at ")
+            "2026-11-03 08:00, whose effect is not shown gone by then in jawline_lift_mm (mean): the first-"
+            "session fit puts that one's change at ")
     assert line in md, md
     assert "Its 4 changes per series are left out of this series' decay fit" in md
     assert "None: every photo was measured and compared." not in md

@@ -116,10 +116,10 @@ def test_the_words_name_the_fit_that_cannot_tell():
     f = FollowOn(subject="S1", treatment="rf", metric=METRIC, side="mean", treated_at="b", earlier_treated_at="a",
                  gap_h=GAP_H, n_rows=6, change=nan, ci_low=nan, ci_high=nan, margin=0.3, level=0.9, unit="mm",
                  judged_by="first", late_off=True)
-    assert figure_text(f) == ("the first sessions' fit does not follow its photos after a day (its lasting level is "
+    assert figure_text(f) == ("the first-session fit does not follow its photos after a day (its lasting level is "
                               "not shown), so it cannot tell that one's change then")
     assert figure_text(replace(f, judged_by="all")) == (
-        "the fit of all sessions (the first sessions' alone cannot tell) does not follow its photos after a day (its "
+        "the fit of every session (the first-session fit alone cannot tell) does not follow its photos after a day (its "
         "lasting level is not shown), so neither fit tells that one's change then")
 
 

@@ -91,7 +91,7 @@ def test_as_shipped_the_pooled_rule_judges_as_before():
     as before stop 56 (this assertion passes on the old code too), and the switch says so."""
     res = analyze_series(mixed(), n_boot=100, seed=0)
     assert [(x.subject, x.judged_by) for x in res.follow_on] == [("S1", "all"), ("S2", "all")]
-    assert "the fit of all sessions (the first sessions' alone cannot tell)" in res.get("rf", METRIC, "mean").reason
+    assert "the fit of every session (the first-session fit alone cannot tell)" in res.get("rf", METRIC, "mean").reason
     assert carryover.SUBJECT_JUDGES == ""
 
 

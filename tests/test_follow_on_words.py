@@ -54,7 +54,7 @@ def test_report_md_and_the_console_say_plain_times_without_nested_brackets(tmp_p
     md = (out / "report.md").read_text()
     _check(_follow_on_lines(md))
     assert ("- S2, rf: the session treated at 2026-11-07 08:00 began 4.0 days after the one treated at 2026-11-03 "
-            "08:00, whose effect is not shown gone by then in jawline_lift_mm (mean): the first sessions' fit puts "
+            "08:00, whose effect is not shown gone by then in jawline_lift_mm (mean): the first-session fit puts "
             "that one's change at ") in md, md
     _print_verdicts(table)
     _check(_follow_on_lines(capsys.readouterr().out))

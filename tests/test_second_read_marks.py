@@ -106,7 +106,7 @@ def test_study_add_and_my_study_say_the_second_role_on_a_real_store(tmp_path, mo
     assert main(["study", "add", str(pre), "--subject", "me", "--treatment", "microcurrent", "--treated-at",
                  "2026-11-04T08:00", "--taken-at", "2026-11-04T07:50", "--store", str(store_dir)]) == 0
     said = capsys.readouterr().out
-    line = ("pre4.jpg: also read as the 23.8 h photo of the session treated at 2026-11-03 08:00 (taken after that "
+    line = ("pre4.jpg: also read as the photo at 23.8 h of the session treated at 2026-11-03 08:00 (taken after that "
             "treatment and before this one's, it is the face then, as a --follow-up photo would be; once this "
             "session has an after photo)")
     assert line in said, said

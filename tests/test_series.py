@@ -1010,7 +1010,9 @@ def test_one_noisy_first_photo_is_no_initial_effect(first):
     f = analyze_series(_one_series(y, t), per_subject=False).fits[0]
     assert f.peak_change > 1.0  # the extrapolated 'peak' is still reported as fitted
     assert f.verdict == INCONCLUSIVE and "no clear initial lift to fade" in f.reason, f.reason
-    assert "at the second photo time after treatment, 0.5 h" in f.reason, f.reason
+    # the second photo time named as what it is, beside the first (Round 19's (iv): "at the second photo time
+    # after treatment, 34.0 h" read as if 34 h were the first look)
+    assert "at the next photo time after the first (0.25 h), 0.5 h after treatment," in f.reason, f.reason
     # a real fast lift seen in two photos still fades
     y2 = np.array([0, 1.6, 1.3, 0.9, 0.5, 0.2, 0.1, 0.06, 0.08])
     f = analyze_series(_one_series(y2, t), per_subject=False).fits[0]
@@ -1370,7 +1372,7 @@ def test_a_retake_minutes_later_is_not_the_second_photo_time():
                             value=float(decay_model(t, 0.0, 1.0, 1.0) + rng.normal(0.0, 0.05)), unit="mm")
                        for t in times])
     f = analyze_series(df, per_subject=False, n_boot=200, seed=0).fits[0]
-    assert f.verdict == INCONCLUSIVE and "at the second photo time after treatment, 3.0 h," in f.reason, f.reason
+    assert f.verdict == INCONCLUSIVE and "at the next photo time after the first (0.5 h), 3.0 h after treatment," in f.reason, f.reason
 
 
 @pytest.mark.parametrize("given", ["abc", [1], {"mm": 1}, True, float("nan"), -0.1])

@@ -29,9 +29,11 @@ def test_the_follow_on_section_does_not_say_the_first_sessions_judged_when_all_s
     long = two_sessions(96.0, RF, n_subjects=1, first_times=(1.0, 24.0), second_times=(1.0, 6.0, 24.0, 72.0))
     md, _ = _report(tmp_path, long)
     section = md[md.index("### Sessions left out of the decay fits"):]
-    assert "the fit of all sessions (the first sessions' alone cannot tell)" in section
+    assert "the fit of every session (the first-session fit alone cannot tell)" in section
     assert "(the fit of the subjects' first sessions does not show" not in section
-    assert "the fit of all sessions when the first sessions' alone cannot tell" in section
+    assert "the fit of every session when the first-session fit alone cannot tell" in section
+    # one subject, one first session: no plural words for them (Round 19's (ii): "the first sessions' alone")
+    assert "first sessions" not in section and "subjects'" not in section, section
 
 
 def test_report_and_console_say_once_what_photo_would_let_a_follow_on_session_count(tmp_path, capsys):

@@ -27,7 +27,7 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        skipped_note)
 from .runner import REGIMEN_DIR
 from .tables import MSG_NEXT_BEFORE, MSG_SAME_PICTURE_LEFT_OUT, change_column, next_before_count, repeats_left_out_note, session_notes
-from .fit_notes import HEADLINE_METRICS, _when, before_checks, before_line, expression_kept_notes
+from .fit_notes import HEADLINE_METRICS, _when, before_checks, before_line, expression_kept_notes, light_kept_notes
 
 #: the start of a console line naming a comparison fitted with the warning "expression may differ" (``timeline``
 #: prints the same line: :func:`facemetrics.cli._print_verdicts`; ``study report`` prints it once)
@@ -65,6 +65,7 @@ def batch_lines(res, summary: str = "") -> list[str]:
     lines += refused_lines(rows)  # each refused or failed comparison, with why (the summary only counted them)
     lines += [note] if (note := repeats_left_out_note(rows)) else []  # as compare and the app say it for one pair
     lines += expression_kept_lines(rows)  # fitted by `timeline` although the expression may differ
+    lines += light_kept_lines(rows)  # fold rows fitted by `timeline` although the lighting differs (Round 19's (v))
     lines += before_lines(rows)  # §20: a before photo every after photo of its session differs from
     return lines
 
@@ -194,6 +195,17 @@ def expression_kept_lines(change_rows, regimen: bool = False) -> list[str]:
     columns = _headline_columns(change_rows)
     clean = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in change_rows]
     return [f"{KEPT_WITH_WARNING}{'regimen: ' if regimen else ''}{n}" for n in expression_kept_notes(clean, columns)]
+
+
+def light_kept_lines(change_rows, regimen: bool = False) -> list[str]:
+    """One console line per comparison whose fold rows ``timeline``'s default fits will use although the gate warned
+    that the lighting differs (:func:`facemetrics.batch.fit_notes.light_kept_notes`), worded as
+    :func:`expression_kept_lines`: ``"kept in the fit with a warning: `S01/rf/home1.jpg` (S01, rf, 34 h since
+    treatment): lighting differs: face luminance 143 → 111 of 255 (−23 %, limit ±20 %); fold depth and contrast
+    depend on the light"``; [] when none.  ``regimen``: the rows are the regimen batch's (``regimen: ...``)."""
+    columns = _headline_columns(change_rows)
+    clean = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in change_rows]
+    return [f"{KEPT_WITH_WARNING}{'regimen: ' if regimen else ''}{n}" for n in light_kept_notes(clean, columns)]
 
 
 def skipped_lines(folder, manifest=None, output=None, all_placed: bool = False) -> list[str]:
@@ -511,7 +523,8 @@ def regimen_lines(reg, output) -> list[str]:
              *session_notes(rows)]
     lines += [note] if (note := repeats_left_out_note(rows, f"{REGIMEN_DIR}/changes.csv")) else []
     # the comparisons the timeline fits with the warning 'expression may differ', in the timeline's own words
-    return [f"regimen: {line}" for line in lines] + expression_kept_lines(rows, regimen=True)
+    return ([f"regimen: {line}" for line in lines] + expression_kept_lines(rows, regimen=True)
+            + light_kept_lines(rows, regimen=True))
 
 
 def batch_time_notes(res) -> list[str]:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ..compare.expression import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
+from ..compare.gate import MSG_LIGHTING, MSG_LIGHTING_FOLDS
 from ..timekeys import since_text
 
 #: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
@@ -109,6 +110,45 @@ def expression_kept_notes(change_rows, columns) -> list[str]:
         cues = text.split(f"{MSG_EXPRESSION_MAYBE}: ", 1)[-1].split(", while the lips", 1)[0]
         said = f"{MSG_EXPRESSION_MAYBE} ({cues})" if cues != text else MSG_EXPRESSION_MAYBE
         out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {_when(r)}): {said}")
+    return out
+
+
+_LIGHTING = re.compile(re.escape(MSG_LIGHTING) + r": [^;]*")
+
+
+def light_kept_notes(change_rows, columns) -> list[str]:
+    """One line per comparison whose fold rows entered the timeline fits while carrying the gate's warning that the
+    lighting differs (:data:`facemetrics.compare.gate.MSG_LIGHTING`: the face's luminance changed by more than
+    :data:`~facemetrics.compare.gate.MAX_LUMINANCE_CHANGE`; the verdicts are kept).  The warning says that fold depth
+    and contrast depend on the light, so a comparison is listed when one of its fitted fold columns (``nlf_...``)
+    holds a verdict; it was said only in ``changes.csv`` (docs/validation.md section 12, Round 19's (v): 3 of 9
+    comparisons of a clinic RF patient's home selfies, their fold rows fitted).
+
+    Parameters
+    ----------
+    change_rows : iterable of dict
+        ``changes.csv`` rows: ``photo``, ``subject``, ``treatment``, ``hours_since_treatment``, ``status``,
+        ``messages`` and the ``<column>_verdict`` cells.
+    columns : iterable of str
+        The ``changes.csv`` columns fitted (:func:`facemetrics.batch.tables.change_column`); those of the folds
+        (``nlf_``) are read.
+
+    Returns
+    -------
+    list of str
+        ``"`S01/rf/home1.jpg` (S01, rf, 34 h since treatment): lighting differs: face luminance 143 → 111 of 255
+        (−23 %, limit ±20 %); fold depth and contrast depend on the light"`` in the rows' order; [] when none.
+    """
+    folds = [f"{c}_verdict" for c in columns if str(c).startswith("nlf_")]
+    out = []
+    for r in change_rows:
+        text = str(r.get("messages") or "")
+        said = _LIGHTING.search(text)
+        if (said is None or str(r.get("status") or "") in ("refused", "error")
+                or not any(str(r.get(v) or "") not in ("", "uncertain") for v in folds)):
+            continue
+        out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {_when(r)}): "
+                   f"{said.group(0).rstrip()}; {MSG_LIGHTING_FOLDS}")
     return out
 
 

@@ -27,7 +27,7 @@ from ..compare.identity import MSG_MISMATCH
 from ..compare.fold_lines import MSG_FOLD_CONTRAST_SIDES, MSG_FOLD_LINES
 from ..compare.occlusion import MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
-from .fit_notes import HEADLINE_METRICS, _when, expression_kept_notes, flow_photos  # noqa: F401 (re-exported)
+from .fit_notes import HEADLINE_METRICS, _when, expression_kept_notes, flow_photos, light_kept_notes  # noqa: F401 (re-exported)
 from .flow_read import stands_out_notes
 from .series_read import fitted_columns as _fitted_columns
 from .series_read import read_series
@@ -245,12 +245,13 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     kept = _expression_kept_notes(table, changes, reg_changes)  # fitted although the expression may differ
     kept = _regimen_stands_out(stands_out_notes(kept, checks), reg_checks,  # those the rules flagged say so
                                () if regimen is None else regimen.attrs.get(REGIMEN_FIGURES_WITHOUT, ()))
+    light = _of_both(light_kept_notes, changes, reg_changes, _fitted_columns(table))  # fold rows fitted in other light
     follow = follow_on_notes(result.follow_on)  # sessions begun while an earlier one may still act, left out
     before = list(reading.before_notes)  # §20: a before photo every after photo of its session differs from
     twice = next_before_text(batch_dir, changes)  # a next session's before photo read as the earlier one's too
     files["report.md"] = timeline_report(table, batch_dir, regimen_note=note, uncertain_notes=left,
                                          follow_on_notes=follow, expression_notes=kept,
-                                         before_notes=before, next_before=twice).encode("utf-8")
+                                         before_notes=before, next_before=twice, light_notes=light).encode("utf-8")
     if regimen_png is not None:
         files["regimen.png"] = regimen_png
     table.attrs["regimen_note"] = note  # what the CLI prints (a regimen with no usable comparison has no row)
@@ -259,6 +260,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     table.attrs["uncertain_notes"] = left  # and report.md's list of the comparisons left out as 'uncertain'
     table.attrs["follow_on_notes"] = follow  # and the follow-on sessions left out of the decay fits
     table.attrs["expression_kept_notes"] = kept  # and the comparisons fitted with the warning 'expression may differ'
+    table.attrs["light_kept_notes"] = light  # and those whose fold rows were fitted with 'lighting differs'
     table.attrs["before_notes"] = before  # and the before photos to retake (§20, §21)
     table.attrs["next_before_note"] = twice  # and the before photos read also as the earlier session's (Round 16)
     fits = TimelineFits(drawn, result, *((levels, regimen) if regimen_png is not None else (None, None)),
@@ -545,7 +547,8 @@ def next_before_text(batch_dir, changes: list[dict] | None = None) -> str:
 
 def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "", uncertain_notes: list[str] | None = None,
                     follow_on_notes: list[str] | None = None, expression_notes: list[str] | None = None,
-                    before_notes: list[str] | None = None, next_before: str | None = None) -> str:
+                    before_notes: list[str] | None = None, next_before: str | None = None,
+                    light_notes: list[str] | None = None) -> str:
     """``report.md`` of a timeline table: reads ``batch_dir/photos.csv`` for the
     photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s (``regimen_note`` its
     ``## Regimen`` note when there are no regimen rows), followed by
@@ -557,7 +560,8 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "", unce
     the follow-on sessions the decay fits left out (``follow_on_notes``, :func:`facemetrics.report.follow_on_notes`
     of the fits' ``SeriesResult.follow_on``; none when not given: the table alone does not hold them).
     ``## Comparisons kept in the fits with a warning`` lists those fitted although the expression may differ
-    (:func:`_expression_kept_notes` of both batches: ``expression_notes`` when the caller has them).
+    (:func:`_expression_kept_notes` of both batches: ``expression_notes`` when the caller has them), then those
+    whose fold rows were fitted although the lighting differs (:func:`light_kept_notes` of both: ``light_notes``).
     ``## Before photos to retake`` lists the before photos every after photo of their session differs from
     (``before_notes``: :attr:`facemetrics.batch.series_read.SeriesReading.before_notes`; none when not given).
     The changes that are a next session's before photo read also as the earlier session's photo are said under the
@@ -570,16 +574,19 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "", unce
         photos = None
     changes = _change_records(batch_dir)
     regimen = None
-    if uncertain_notes is None or expression_notes is None:  # the regimen batch's changes.csv, read once
+    if uncertain_notes is None or expression_notes is None or light_notes is None:  # the regimen's, read once
         regimen = _change_records(Path(batch_dir) / REGIMEN_DIR)
     if uncertain_notes is None:
         uncertain_notes = _uncertain_notes(table, changes, regimen)
     if expression_notes is None:
         expression_notes = _expression_kept_notes(table, changes, regimen)
+    if light_notes is None:
+        light_notes = _of_both(light_kept_notes, changes, regimen, _fitted_columns(table))
     if next_before is None:
         next_before = next_before_text(batch_dir, changes)
     text = timeline_markdown(table, photos, regimen_note, left_out=uncertain_notes, follow_on=follow_on_notes or (),
-                             kept=expression_notes, before=before_notes or (), next_before=next_before)
+                             kept=expression_notes, before=before_notes or (), next_before=next_before,
+                             light=light_notes)
     if changes is None:
         return text
     notes = disagreement_notes(changes)

@@ -55,6 +55,8 @@ __all__ = [
     "MSG_ORDER_UNCHECKED",
     "REFUSAL_PREFIXES",
     "MAX_LUMINANCE_CHANGE",
+    "MSG_LIGHTING",
+    "MSG_LIGHTING_FOLDS",
     "MAX_BEFORE_AFTER_H",
     "lower_face_uncertain",
     "lower_face_unread_reasons",
@@ -239,6 +241,11 @@ REFUSAL_PREFIXES = ("before photo not measured (", "after photo not measured (",
 
 #: face luminance ratio after/before outside 1 +- this -> warning
 MAX_LUMINANCE_CHANGE = 0.20
+#: the start of the warning of a face luminance changed beyond :data:`MAX_LUMINANCE_CHANGE` (the verdicts are kept)
+MSG_LIGHTING = "lighting differs"
+#: its end: what the light touches, as the warning says it (the batch's and the timeline's lists of the comparisons
+#: fitted with it repeat these words: :func:`facemetrics.batch.fit_notes.light_kept_notes`)
+MSG_LIGHTING_FOLDS = "fold depth and contrast depend on the light"
 
 
 #: either photo coarser than :data:`facemetrics.quality.MAX_MM_PER_PX` (mm/px of the original) -> warning
@@ -400,9 +407,9 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                         "with the whole face in the picture")
     la, lb = qa.face_luminance, qb.face_luminance
     if la > 0 and abs(lb / la - 1) > MAX_LUMINANCE_CHANGE:
-        msgs.append(f"lighting differs: face luminance {fixed(la, 0)} → {fixed(lb, 0)} of 255 "
+        msgs.append(f"{MSG_LIGHTING}: face luminance {fixed(la, 0)} → {fixed(lb, 0)} of 255 "
                     f"({fixed(100 * (lb / la - 1), 0, True)} %, limit ±{fixed(100 * MAX_LUMINANCE_CHANGE, 0)} %); "
-                    "fold depth and contrast depend on the light")
+                    f"{MSG_LIGHTING_FOLDS}")
     msgs += resolution_messages(a, b)
     # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
     msgs = first + msgs + rough + several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)

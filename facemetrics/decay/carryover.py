@@ -484,15 +484,16 @@ def _phrase(f: FollowOn, with_subject: bool) -> str:
 
 
 def figure_text(f: FollowOn) -> str:
-    """Why ``f``'s session is a follow-on one in its series, in words: ``"the first sessions' fit puts that one's
+    """Why ``f``'s session is a follow-on one in its series, in words: ``"the first-session fit puts that one's
     change at 0.40 mm (90% CI 0.21 to 0.60 mm), not shown inside ±0.30 mm"`` (or "no fit shows that one's effect
     gone by then"): the end of :func:`_phrase` and, per series, of :func:`facemetrics.report.follow_on_notes`.  Of a
-    session judged by a fit whose curve is not read then (:attr:`FollowOn.late_off`): ``"the first sessions' fit does
+    session judged by a fit whose curve is not read then (:attr:`FollowOn.late_off`): ``"the first-session fit does
     not follow its photos after a day (its lasting level is not shown), so it cannot tell that one's change then"``.
     Its brackets are never inside another (a surface prints it after a colon, not in brackets: Round 18's (e))."""
-    fit = {"first": "the first sessions' fit", "subject": f"{f.subject}'s own first-session fit",
+    # words true of any count: one subject's one first session read "the first sessions' alone" (Round 19's (ii))
+    fit = {"first": "the first-session fit", "subject": f"{f.subject}'s own first-session fit",
            "subject_all": f"the fit of all {f.subject}'s sessions"}.get(
-        f.judged_by, "the fit of all sessions (the first sessions' alone cannot tell)")
+        f.judged_by, "the fit of every session (the first-session fit alone cannot tell)")
     if f.late_off:
         tells = "neither fit tells" if f.judged_by == "all" else "it cannot tell"
         return (f"{fit} does not follow its photos after a day (its lasting level is not shown), so {tells} that "

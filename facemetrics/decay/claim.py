@@ -975,9 +975,11 @@ def _estimates(est: DecayParams, boot: np.ndarray, confidence: float, test_conf:
 
 
 def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float, test_conf: float,
-             early: tuple[float, float, tuple[float, float]], peak_ok: bool = True):
+             early: tuple[float, float, tuple[float, float]], peak_ok: bool = True, first_h: float = math.nan):
     """The 24 h verdict and its sentence from the estimates ``v`` (rules 3-5 of the module docstring);
-    ``early``: the second photo time after treatment (h), the fitted change there and its CI;
+    ``early``: the second photo time after treatment (h), the fitted change there and its CI; ``first_h``: the
+    first photo time after treatment (h; nan: not said), named beside the second so that "at 34.0 h" is not read
+    as the first look (docs/validation.md section 12, Round 19's (iv));
     ``peak_ok`` False: the peak is an extrapolation of the first photo alone (:func:`peak_resolved`),
     so the sentence cites the fitted change at the second photo time instead."""
     peak, c24 = v["peak_change"], v["change_24h"]
@@ -1024,10 +1026,11 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
                 f"the {noun} fades within a day."
             )
         return INCONCLUSIVE, (
-            f"{at24}, inside the {margin} margin, but there was no clear initial "
-            f"{noun} to fade (at the second photo time after treatment, {hours_text(t_seen)}, the fitted change is "
-            f"{quantity(e1, unit)}, whose {percent(confidence)} CI {num(e_lo)} to {quantity(e_hi, unit)} does not lie "
-            f"entirely beyond the {margin} margin): inconclusive, nothing to fade."
+            f"{at24}, inside the {margin} margin, but there was no clear initial {noun} to fade: an initial "
+            f"{noun} must show at two photo times, and at the next photo time after the first"
+            f"{f' ({hours_text(first_h)})' if math.isfinite(first_h) else ''}, {hours_text(t_seen)} after treatment, "
+            f"the fitted change is {quantity(e1, unit)}, whose {percent(confidence)} CI {num(e_lo)} to "
+            f"{quantity(e_hi, unit)} does not lie entirely beyond the {margin} margin: inconclusive, nothing to fade."
         )
     return INCONCLUSIVE, (
         f"{at24}, which straddles the {margin} margin: the data cannot tell whether "
@@ -1245,7 +1248,8 @@ def _fit_one(
     t2 = _second_photo_time(t)  # the second photo time after treatment (>= 4 times: _missing_data)
     early = (t2, float(est.change_at(t2)), _ci(decay_model(t2, boot[:, 0], boot[:, 1], boot[:, 2]), confidence))
     judge = dict(metric=metric, unit=base["unit"], delta=base["smallest_meaningful_change"], confidence=confidence,
-                 test_conf=base["test_confidence"], early=early, peak_ok=peak_resolved({**base, **values}))
+                 test_conf=base["test_confidence"], early=early, peak_ok=peak_resolved({**base, **values}),
+                 first_h=float(np.min(t[t >= 0])))
     # the curve against the photos near 24 h (rule 6: a curve that misses them is not read at 24 h)
     drawn = not (method == "cluster" and base["n_subjects"] >= TWO_STAGE_BELOW_CLUSTERS)
     groups = sessions if sessions is not None else data["subject"].astype(str).to_numpy()
