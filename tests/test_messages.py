@@ -138,14 +138,14 @@ MESSAGE_MODULES = ("compare/*.py", "batch/tables.py", "batch/results.py", "batch
 #: neither list fails test_every_clause_word_is_a_remedy_or_listed_as_none: decide which it is
 NOT_REMEDIES = {
     "a", "after", "also", "at", "called", "column", "dated", "docs", "each", "expected", "face", "faces", "floor",
-    "fold", "in", "it", "its", "keys", "lifts", "limit", "limits", "measured", "microcurrent", "more", "no", "not",
+    "in", "it", "its", "keys", "lifts", "limit", "limits", "measured", "microcurrent", "more", "no", "not",
     "nothing", "on", "one", "only", "or", "photos", "s01", "so", "sub-millimetre", "the", "this", "to", "two",
     "uncertainty", "what", "which", "with", "wrap", "x", "z",
     # clauses filled in by a variable: figures, names, limits and the gate's own clauses ("this was measured ...")
     "{'all' if n_default == n else n_default}", "{100 * np.mean(alpha < 255)}", "{_limits(ms)}", "{choice}",
     "{effect}", "{entries[i].photo}", "{fmt}", "{frames.replace(' was measured', ' was looked at')}", "{kept}",
     "{len(ours)}", "{m.same_person}", "{n}", "{read}", "{treated.isoformat(timespec='minutes')}", "{unchecked}",
-    "{what}",
+    "{what}", "{MSG_LIGHTING_FOLDS}",
 }
 
 _CLAUSE = re.compile(r"[;.] ([A-Za-z'][\w'-]*)")

@@ -1193,10 +1193,8 @@ def _fit_one(
     nan_est = dict.fromkeys(_ESTIMATES, _NAN)
 
     def no_fit(status: str, reason: str, bootstrap: str = "none", n_ok: int = 0) -> DecayFit:
-        return DecayFit(
-            **base, **nan_est, verdict=INCONCLUSIVE, reason=reason, status=status, fit_ok=False,
-            bootstrap=bootstrap, n_boot=n_ok,
-        )
+        return DecayFit(**base, **nan_est, verdict=INCONCLUSIVE, reason=reason, status=status, fit_ok=False,
+                        bootstrap=bootstrap, n_boot=n_ok)
 
     t = data["hours_since_treatment"].to_numpy(dtype=float)
     y = data["value"].to_numpy(dtype=float)
