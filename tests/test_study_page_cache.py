@@ -25,9 +25,14 @@ def pairings(monkeypatch):
 
 
 def _forget_roles(app) -> None:
-    """The role column's cache emptied (another test's table may be in it)."""
+    """The role column's cache emptied (another test's table may be in it): the imported module's, and every
+    ``st.cache_data`` of the process, since an AppTest runs app.py as a script whose functions are not the imported
+    module's (the CI of stop 58: a My study test earlier in the worker had cached the same table, 0 pairings)."""
+    import streamlit as st
+
     if hasattr(app, "_study_roles"):
         app._study_roles.clear()
+    st.cache_data.clear()
 
 
 def test_the_role_column_is_paired_once_per_photo_table(pairings):
