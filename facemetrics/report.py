@@ -409,14 +409,20 @@ def light_kept_lines(light) -> list[str]:
     comparisons whose fold rows the fits used although the face's brightness differs beyond the gate's limit; [] for
     none.  Their verdicts are kept, and the warning was said only in ``changes.csv`` (docs/validation.md section
     12, Round 19's (v)).  The section says what the warning says (fold depth and contrast), nothing more."""
-    if not light:
+    return _kept_section("lighting differs", (
+        "These comparisons entered the fits with their verdicts, but the face is brighter or darker in one of "
+        "their two photos than the limit allows, and fold depth and contrast depend on the light: their fold "
+        "figures (`nlf_depth`) rest on photos taken in different light. Check these photos; retake them in the "
+        "same light as their before photo, or leave them out and run the timeline again (each line gives "
+        "`changes.csv`'s message)."), light)
+
+
+def _kept_section(warning: str, intro: str, notes) -> list[str]:
+    """A ``## Comparisons kept in the fits with a warning: <warning>`` section of ``report.md``: its paragraph, then
+    one item per note; [] for no notes (:func:`kept_lines`, :func:`light_kept_lines`)."""
+    if not notes:
         return []
-    return ["", "## Comparisons kept in the fits with a warning: lighting differs", "",
-            "These comparisons entered the fits with their verdicts, but the face is brighter or darker in one of "
-            "their two photos than the limit allows, and fold depth and contrast depend on the light: their fold "
-            "figures (`nlf_depth`) rest on photos taken in different light. Check these photos; retake them in the "
-            "same light as their before photo, or leave them out and run the timeline again (each line gives "
-            "`changes.csv`'s message).", ""] + [f"- {n}" for n in light]
+    return ["", f"## Comparisons kept in the fits with a warning: {warning}", "", intro, ""] + [f"- {n}" for n in notes]
 
 
 def kept_lines(kept) -> list[str]:
@@ -425,14 +431,12 @@ def kept_lines(kept) -> list[str]:
     the gate warned that the expression may differ; [] for none.  Such a comparison keeps its verdicts (a lift
     that pulls the mouth corners up and out sets off the same cues as a gentle smile), so unlike the
     ``uncertain`` ones under ``## Photos excluded`` it was fitted, and the user could not see which."""
-    if not kept:
-        return []
-    return ["", "## Comparisons kept in the fits with a warning: expression may differ", "",
-            "These comparisons entered the fits with their verdicts, but their mouth corners moved as in a smile "
-            "while the lips kept their shape: a gentle smile and a lift that pulls the mouth corners up and out "
-            "both do this, and a smile also deepens the folds and raises the mouth corners. Check these photos; "
-            "if one smiles, retake it with a relaxed, closed mouth or leave it out and run the timeline again "
-            "(each line gives the cues of `changes.csv`'s `messages`).", ""] + [f"- {n}" for n in kept]
+    return _kept_section("expression may differ", (
+        "These comparisons entered the fits with their verdicts, but their mouth corners moved as in a smile "
+        "while the lips kept their shape: a gentle smile and a lift that pulls the mouth corners up and out "
+        "both do this, and a smile also deepens the folds and raises the mouth corners. Check these photos; "
+        "if one smiles, retake it with a relaxed, closed mouth or leave it out and run the timeline again "
+        "(each line gives the cues of `changes.csv`'s `messages`)."), kept)
 
 
 #: what lets a follow-on session count, said once under the follow-on sessions (report.md, the console, *My study*).

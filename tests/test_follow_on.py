@@ -56,6 +56,17 @@ def two_sessions(gap_h: float, p: dict, *, n_subjects: int = 3, seed: int = 0, f
     return pd.DataFrame(rows)
 
 
+def two_session_report(tmp_path, gap_h: float = 96.0, p: dict = RF):
+    """:func:`two_sessions` written as a batch folder's long.csv (and a photos.csv of one photo) and run through
+    ``run_timeline`` (n_boot 100, seed 0): ``(report.md's text, the fits' table)``."""
+    out = tmp_path / "batch"
+    out.mkdir()
+    two_sessions(gap_h, p).reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)
+    pd.DataFrame({"photo": ["a.jpg"], "excluded": [""]}).to_csv(out / "photos.csv", index=False)
+    _, table = run_timeline(out, n_boot=100, seed=0)
+    return (out / "report.md").read_text(), table
+
+
 def test_a_follow_on_session_is_left_out_and_named():
     """RF lasting 1.5 mm, a second session 96 h after the first: pooled as a fresh baseline it drags the
     fit towards 0 (the old behaviour, shown by the same table without treated_at on the second sessions);
@@ -196,12 +207,7 @@ def test_each_follow_on_session_is_named_once_per_surface_with_its_figures(tmp_p
     from facemetrics.cli import _print_verdicts
     from facemetrics.decay.carryover import shorten_follow_on
 
-    out = tmp_path / "batch"
-    out.mkdir()
-    two_sessions(96.0, RF).reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)
-    pd.DataFrame({"photo": ["a.jpg"], "excluded": [""]}).to_csv(out / "photos.csv", index=False)
-    _, table = run_timeline(out, n_boot=100, seed=0)
-    md = (out / "report.md").read_text()
+    md, table = two_session_report(tmp_path)
     _print_verdicts(table)
     printed = capsys.readouterr().out
     for text in (md, printed):

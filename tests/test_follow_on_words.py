@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_follow_on import RF, two_sessions  # noqa: E402
+from test_follow_on import two_session_report  # noqa: E402
 from test_follow_on_uncompared import batch_folder, no_day2_before  # noqa: E402
 
-from facemetrics.batch import LONG_COLUMNS, run_timeline  # noqa: E402
+from facemetrics.batch import run_timeline  # noqa: E402
 from facemetrics.decay import carryover  # noqa: E402
 
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -46,12 +46,7 @@ def _check(lines: list[str]) -> None:
 def test_report_md_and_the_console_say_plain_times_without_nested_brackets(tmp_path, capsys):
     from facemetrics.cli import _print_verdicts
 
-    out = tmp_path / "batch"
-    out.mkdir()
-    two_sessions(96.0, RF).reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)
-    pd.DataFrame({"photo": ["a.jpg"], "excluded": [""]}).to_csv(out / "photos.csv", index=False)
-    _, table = run_timeline(out, n_boot=100, seed=0)
-    md = (out / "report.md").read_text()
+    md, table = two_session_report(tmp_path)
     _check(_follow_on_lines(md))
     assert ("- S2, rf: the session treated at 2026-11-07 08:00 began 4.0 days after the one treated at 2026-11-03 "
             "08:00, whose effect is not shown gone by then in jawline_lift_mm (mean): the first-session fit puts "
@@ -60,7 +55,7 @@ def test_report_md_and_the_console_say_plain_times_without_nested_brackets(tmp_p
     _check(_follow_on_lines(capsys.readouterr().out))
     reason = str(table.loc[table["subject"].isna(), "reason"].iloc[0])  # timeline.csv's sentence: plain times too
     assert "treated at 2026-11-06 08:00 began" in reason and not ISO.search(reason), reason
-    assert set(pd.read_csv(out / "long.csv")["treated_at"].map(ISO.match).map(bool)) == {True}  # the columns: ISO
+    assert set(pd.read_csv(tmp_path / "batch" / "long.csv")["treated_at"].map(ISO.match).map(bool)) == {True}  # the columns: ISO
 
 
 def test_an_uncompared_earlier_session_is_named_without_a_bracket_in_a_bracket(tmp_path, capsys):
@@ -102,12 +97,7 @@ def test_an_effect_still_there_is_said_so_and_the_advice_says_no_photo_makes_it_
     from facemetrics.cli import _print_verdicts
     from facemetrics.report import FOLLOW_ON_ADVICE
 
-    out = tmp_path / "batch"
-    out.mkdir()
-    two_sessions(96.0, RF).reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)
-    pd.DataFrame({"photo": ["a.jpg"], "excluded": [""]}).to_csv(out / "photos.csv", index=False)
-    _, table = run_timeline(out, n_boot=100, seed=0)
-    md = (out / "report.md").read_text()
+    md, table = two_session_report(tmp_path)
     _print_verdicts(table)
     printed = capsys.readouterr().out
     for text in (md, printed):

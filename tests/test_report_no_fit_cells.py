@@ -11,19 +11,14 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_follow_on import RF, two_sessions  # noqa: E402
+from test_follow_on import RF, two_session_report, two_sessions  # noqa: E402
 
 from facemetrics.batch import LONG_COLUMNS, run_timeline  # noqa: E402
 from facemetrics.report import NO_FIT_CELL, NO_FIT_NOTE  # noqa: E402
 
 
 def test_rows_without_a_curve_say_no_fit_and_where_the_reason_is(tmp_path):
-    out = tmp_path / "batch"
-    out.mkdir()
-    two_sessions(96.0, RF).reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)
-    pd.DataFrame({"photo": ["a.jpg"], "excluded": [""]}).to_csv(out / "photos.csv", index=False)
-    _, table = run_timeline(out, n_boot=100, seed=0)
-    md = (out / "report.md").read_text()
+    md, table = two_session_report(tmp_path)
     rows = {ln.split(" | ")[3]: ln for ln in md.splitlines() if ln.startswith("| rf | jawline_lift_mm | mean |")}
     assert set(table.loc[table["subject"].notna(), "status"]) == {"insufficient_data"}  # S1-S3: 4 times, 5 needed
     for subj in ("S1", "S2", "S3"):
