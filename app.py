@@ -650,7 +650,8 @@ def _plot_timeline(changes, metrics, records, layout: str):
 def timeline_figures(changes: pd.DataFrame, metrics: tuple[str, ...],
                      records: tuple[dict, ...] = ()) -> tuple[bytes | None, bytes | None]:
     """:func:`timeline`'s plots as PNGs, (phone's, desktop column's) (``layout`` "narrow" and "column", text a share
-    of the width, :data:`facemetrics.plots.NARROW_DPI` and :data:`COLUMN_DPI`), drawn from the table as read (:func:`_plot_timeline`),
+    of the width, :data:`facemetrics.plots.NARROW_DPI` and :data:`COLUMN_DPI`), drawn from the table as read
+    (:func:`_plot_timeline`),
     memoised per session; (None, None) when nothing could be fitted.  One panel a row on a phone (356 px wide), two
     a row in a desktop's column (528 px at 1366 x 768: the narrow one was 1568 px tall there for the example, 2
     panels; h5, 2026-12-05)."""
@@ -2136,7 +2137,7 @@ def study_roles(photos: pd.DataFrame, statuses) -> list[str]:
     """My study's ``role`` column: each stored photo's role, and for a before photo the report's batch reads a second
     time as the previous session's photo at that time (:func:`facemetrics.batch.tables.stored_second_reads`, the
     photos whose ``statuses`` are ``ok``) that role too: ``"baseline; also the 23.8 h photo of the session of
-    2026-11-02T08:00"`` (it showed ``baseline`` alone: docs/validation.md section 12, Round 17).  Cached on the
+    2026-11-02 08:00"`` (it showed ``baseline`` alone: docs/validation.md section 12, Round 17).  Cached on the
     photos' table and the statuses themselves (:func:`_study_roles`), not on the store: Streamlit runs the page again
     on every click, and the pairing ran each time (10-60 ms for 10-60 photos idle; stop 58's
     bench/bench_study_page.py); a photo added, removed or given another role is another table, read again."""
