@@ -249,43 +249,22 @@ def main(argv=None) -> int:
                     help="s57: section 23's candidates; s58: section 23b's (one-subject cells too; seed base "
                          f"{SEED_58} unless --seed-base)")
     args = ap.parse_args(argv)
-    if args.rule == "s58":
-        return main_58(args)
+    s58 = args.rule == "s58"  # section 23b: its own seed base and one-subject cells, its own rule
     if args.from_csv:
         df = pd.concat([pd.read_csv(p) for p in args.from_csv], ignore_index=True)
     else:
-        df = run(range(args.first_study, args.first_study + args.studies), args.seed_base, tuple(args.parts))
+        seed = SEED_58 if s58 and args.seed_base == SEED else args.seed_base
+        df = run(range(args.first_study, args.first_study + args.studies), seed, tuple(args.parts), one_subject=s58)
         if args.csv:
             df.to_csv(args.csv, index=False)
-    r = rates(df)
+    r = (rates_58 if s58 else rates)(df)
     halves = ("tuning", "held_out") if args.show == "both" else (args.show,)
     pd.set_option("display.width", 250)
     for half in halves:
         print(f"== {half} (firing rate, % of studies)")
         print(r[r["half"] == half].drop(columns="half").to_string(index=False, float_format=lambda v: f"{v:.0f}"))
-        best, s = choose(r, half)
-        print(s.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
-        print(f"chosen on {half}: {best}")
-    return 0
-
-
-def main_58(args) -> int:
-    """Section 23b's run or reading."""
-    if args.from_csv:
-        df = pd.concat([pd.read_csv(p) for p in args.from_csv], ignore_index=True)
-    else:
-        seed = SEED_58 if args.seed_base == SEED else args.seed_base
-        df = run(range(args.first_study, args.first_study + args.studies), seed, tuple(args.parts), one_subject=True)
-        if args.csv:
-            df.to_csv(args.csv, index=False)
-    r = rates_58(df)
-    halves = ("tuning", "held_out") if args.show == "both" else (args.show,)
-    pd.set_option("display.width", 250)
-    for half in halves:
-        print(f"== {half} (firing rate, % of studies)")
-        print(r[r["half"] == half].drop(columns="half").to_string(index=False, float_format=lambda v: f"{v:.0f}"))
-        best, s = choose_58(r, half)
-        print(s.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+        best, t = (choose_58 if s58 else choose)(r, half)
+        print(t.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
         print(f"chosen on {half}: {best}")
     return 0
 
