@@ -1693,6 +1693,7 @@ def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict
             st.caption(md(note))
         for note in table.attrs.get("before_notes", ()):  # §20: the line `timeline` prints and report.md lists
             st.warning(md(note), icon=":material/photo_camera:")
+        kept_with_warning(*timeline_kept_notes(table, records))  # fitted although the gate warned (report.md's lists)
     with st.expander("Timeline table"):
         # on a phone its compact form: the fit's 41 columns took 4560 px in 322 at 390 px (h5, 2026-12-05)
         wide, compact = fitted("timeline-table", size="t")
@@ -1712,6 +1713,40 @@ def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict
     return {"timeline.csv": csv_bytes(table),
             "timeline.png": lambda: timeline_download_png(changes, tuple(metrics), records),
             "long.csv": csv_bytes(changes)}
+
+
+def timeline_kept_notes(table: pd.DataFrame, records) -> tuple[list[str], list[str]]:
+    """The Timeline tab's comparisons kept in its fits with a warning, ``(expression, lighting)``: those fitted
+    although the expression may differ (:func:`facemetrics.batch.fit_notes.expression_kept_notes`) and those whose
+    fold rows were fitted although the lighting differs (:func:`~facemetrics.batch.fit_notes.light_kept_notes`), of
+    ``records`` (the comparisons as ``changes.csv`` has them) for the columns of ``table``'s fits, as
+    ``facemetrics timeline`` lists them; ([], []) without records."""
+    from facemetrics.batch.fit_notes import expression_kept_notes, light_kept_notes
+    from facemetrics.batch.series_read import fitted_columns
+
+    if not records:
+        return [], []
+    rows = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in records]
+    columns = fitted_columns(table)
+    return expression_kept_notes(rows, columns), light_kept_notes(rows, columns)
+
+
+def kept_with_warning(expression=(), light=()) -> None:
+    """The comparisons kept in the fits with a warning, as ``report.md`` lists them (the Timeline tab, *My study*):
+    one warning box per list, its heading, paragraph and lines those of report.md's sections
+    (:func:`facemetrics.report.kept_lines` of ``expression``, :func:`~facemetrics.report.light_kept_lines` of
+    ``light``: the lines of :func:`facemetrics.batch.fit_notes.expression_kept_notes` and
+    :func:`~facemetrics.batch.fit_notes.light_kept_notes`); nothing for an empty list.  The app showed neither list
+    (stop 59): the console and report.md did."""
+    for section in (fm_report.kept_lines(list(expression)), fm_report.light_kept_lines(list(light))):
+        heads = [x[3:] for x in section if x.startswith("## ")]
+        items = [x[2:] for x in section if x.startswith("- ")]
+        if not items:
+            continue
+        text = " ".join(x for x in section if x and not x.startswith(("## ", "- ")))
+        st.warning("  \n".join([f"**{md(heads[0] if heads else 'Kept in the fits with a warning')}**",
+                                 md_message(text)]) + "\n\n" + "\n".join(f"- {md_message(n)}" for n in items),
+                   icon=":material/warning:")
 
 
 def timeline_fit_label(r) -> str:
@@ -2505,6 +2540,8 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         st.caption(fm_report.FOLLOW_ON_ADVICE)
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
         st.info(md(note))
+    # the comparisons fitted although the gate warned (expression, lighting): report.md's two lists, as it words them
+    kept_with_warning(table.attrs.get("expression_kept_notes", ()), table.attrs.get("light_kept_notes", ()))
     # drawn at a phone's width (study_figures): the page's width on a phone (columns stack); on a desktop the
     # timeline in 3/5 of the page drawn for it (two panels a row, text 1/50 of its width: the phone's one was
     # about 2700 px tall in half the page, 437 px; h5, 2026-12-05), the regimen in 2/5 drawn for a phone
