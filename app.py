@@ -88,7 +88,7 @@ from facemetrics.messages import top_level
 from facemetrics.naming import download_names, download_part
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
 from facemetrics.analyze import read_remedy
-from facemetrics.overlay import photo_overlay
+from facemetrics.overlay import OVERLAY_MAX_SIDE, photo_overlay
 from facemetrics.pairing import MANIFEST_REMEDY
 from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGIMEN_COLUMNS_DEF, TIMELINE_COLUMNS_DEF
 # an upload session as a study (roles, pairs, the rows of the downloads and the fits): facemetrics.uploads
@@ -475,10 +475,35 @@ def thumbnail(sha: str, analysis: fm.PhotoAnalysis, side: int = 360) -> np.ndarr
     return session_memo("thumbnail", (sha, side), make)
 
 
-def fold_overlay(sha: str, analysis: fm.PhotoAnalysis) -> np.ndarray:
-    """:func:`facemetrics.overlay.photo_overlay`: jaw contour, fold bands, valley maps, fold lines."""
+#: the width (px) at which the Folds view sends each photo's fold overlay (unless "Full size" is on): a "narrow"
+#: figure's (:data:`facemetrics.plots.NARROW_WIDTH_IN` x :data:`~facemetrics.plots.NARROW_DPI`, 1200 px), over 3
+#: device px a CSS px on a phone, where the view's two columns stack (356 px each at 390 px), and about 2 in a
+#: desktop's half-page column (445-650 px at 1366-1920 px).  The overlay as drawn (up to
+#: :data:`facemetrics.overlay.OVERLAY_MAX_SIDE`, 1600 px) was handed to ``st.image`` as an array, encoded again on
+#: every run that showed it, and decoded, resized and encoded once more when wider than :data:`ST_IMAGE_MAX_PX`
+#: (stop 59: bench/bench_fold_view.py)
+FOLDS_SHOWN_PX = round(fm_plots.NARROW_WIDTH_IN * fm_plots.NARROW_DPI)
+
+#: the JPEG quality of the Folds view's overlays: Streamlit's own when it resizes an image it sends (``st.image``'s
+#: ``_ensure_image_size_and_format``)
+FOLDS_JPEG_QUALITY = 90
+
+
+def fold_overlay(sha: str, analysis: fm.PhotoAnalysis, full: bool = False) -> tuple[bytes, int]:
+    """:func:`facemetrics.overlay.photo_overlay` (jaw contour, fold bands, valley maps, fold lines) as JPEG bytes to
+    show, and its width (px): at most :data:`FOLDS_SHOWN_PX` wide (the same drawing, resized), or as drawn when
+    ``full``; encoded once per session (memoised), so that ``st.image`` sends the bytes as they are on every run."""
+    def make():
+        img = Image.fromarray(photo_overlay(analysis))
+        if not full and img.width > FOLDS_SHOWN_PX:
+            img = img.resize((FOLDS_SHOWN_PX, max(1, round(img.height * FOLDS_SHOWN_PX / img.width))),
+                             Image.Resampling.LANCZOS)
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=FOLDS_JPEG_QUALITY)
+        return buf.getvalue(), img.width
+
     # keyed by the face too: a comparison may measure another face of a photo with several (compare.faces)
-    return session_memo("fold_overlay", (sha, analysis.extra.get("face", 0)), lambda: photo_overlay(analysis))
+    return session_memo("fold_overlay", (sha, analysis.extra.get("face", 0), bool(full)), make)
 
 
 def compare(key: tuple, before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, before_repeats: tuple = (),
@@ -1507,12 +1532,16 @@ def comparison_figure(pair: Pair, cmp, label: str):
         c1, _ = st.columns([2, 1])
         c1.image(blend(cmp, mix), caption=f"before × {1 - mix:.0%} + aligned after × {mix:.0%}", width="stretch")
     elif view == "Folds":
+        full = st.toggle("Full size", key=f"folds-full-{label}",
+                         help=f"The overlays at the resolution they were drawn (up to {OVERLAY_MAX_SIDE} px on "
+                              f"the long side), to zoom in on them; off, the same drawing {FOLDS_SHOWN_PX} px wide "
+                              "(faster)")
         c1, c2 = st.columns(2)
         # the faces the comparison measured (in a photo with several, the one matching the other photo)
-        c1.image(fold_overlay(pair.before.photo.sha256, cmp.before), caption=f"before: {md(pair.before.name)}",
-                 width="stretch")
-        c2.image(fold_overlay(pair.after.photo.sha256, cmp.after), caption=f"after: {md(pair.after.name)}",
-                 width="stretch")
+        for col, photo, face, role in ((c1, pair.before, cmp.before, "before"), (c2, pair.after, cmp.after, "after")):
+            data, width = fold_overlay(photo.photo.sha256, face, full)
+            # full size: its own width, which Streamlit sends unresized (the page still shows it the column's width)
+            col.image(data, caption=f"{role}: {md(photo.name)}", width=width if full else "stretch")
     else:
         # a phone's width: the photos and the map stacked, text a share of the width (plots.comparison_overlay's
         # "narrow" layout); a desktop's column: the photos side by side, the map under them, text 1/50 of the
