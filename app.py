@@ -2002,12 +2002,15 @@ def study_store():
 def study_report(store_dir: str, subject: str, key: tuple) -> dict:
     """:meth:`facemetrics.store.Store.report` in a temporary folder: ``{"table": timeline table (None when
     nothing could be fitted), "files": {relative name: bytes} (CSV, report.md, PNGs; not the cache; the batch's
-    tables also when nothing could be fitted), "figures": {"timeline.png"/"regimen.png": PNG bytes} the same plots
-    drawn at a phone's width (:func:`study_figures`; the batch's own, the CLI's, when they cannot be), "notes": the
-    batch's lines on its sessions, as ``study report`` prints them (:func:`study_notes`), "error": why nothing could
-    be fitted ("" when it was)}``.  Cached on
+    tables also when nothing could be fitted; without ``timeline.png`` and ``regimen.png``, which only the ZIP holds:
+    :func:`study_zip` draws them when it is asked for), "figures": {"timeline.png"/"regimen.png": PNG bytes} the
+    same plots drawn at a phone's width (:func:`study_figures`; the batch's own, the CLI's, when they cannot be),
+    "fits": the :class:`~facemetrics.batch.timeline.TimelineFits` they are drawn from (None when nothing could be
+    fitted), "notes": the batch's lines on its sessions, as ``study report`` prints them (:func:`study_notes`),
+    "error": why nothing could be fitted ("" when it was)}``.  Cached on
     ``key`` (the subject's photos and sessions); measurements and comparisons are cached in the store, so after
-    a restart only the fits are redone."""
+    a restart only the fits are redone.  The batch's two figures were drawn on every report (two of its five; stop
+    59, bench/bench_study_zip.py)."""
     import tempfile
 
     from facemetrics.errors import FacemetricsError
@@ -2021,15 +2024,32 @@ def study_report(store_dir: str, subject: str, key: tuple) -> dict:
         try:
             _, table = store.report(out, subject, n_boot=200, workers=1,
                                     batch_done=lambda res, reg: notes.extend(study_notes(res.change_rows)),
-                                    fits_done=fits.append)
+                                    fits_done=fits.append, figures=False)
         except FacemetricsError as exc:  # "no changes to fit yet", "every row 'uncertain'": said with the notes
             error = str(exc)
         files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
                  if p.is_file() and ".cache" not in p.relative_to(out).parts} if out.is_dir() else {}
-    figures = {n: files[n] for n in ("timeline.png", "regimen.png") if n in files}
-    if fits and not error:
-        figures.update(study_figures(fits[0]))
-    return {"table": table, "files": files, "figures": figures, "notes": notes, "error": error}
+    done = fits[0] if fits and not error else None
+    figures = study_figures(done) if done is not None else {}
+    if done is not None and not {"timeline.png", *(("regimen.png",) if done.regimen is not None else ())} <= set(figures):
+        try:  # one could not be drawn at a phone's width: the batch's own is shown instead
+            figures = {**done.figure_files(), **figures}
+        except Exception as exc:  # noqa: BLE001 - no figure, the verdicts are shown; the traceback in the log
+            traceback.print_exception(exc, file=sys.stderr)
+    return {"table": table, "files": files, "figures": figures, "fits": done, "notes": notes, "error": error}
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def study_zip(store_dir: str, subject: str, key: tuple) -> bytes:
+    """*My study*'s ZIP of ``subject``'s report (:func:`study_report` of the same ``key``): its files with
+    ``timeline.png`` and ``regimen.png`` drawn now, as ``study report`` writes them
+    (:meth:`~facemetrics.batch.timeline.TimelineFits.figure_files` of its fits: the same bytes).  Made when the download is clicked (outside the script's run: the button's data is this
+    call), cached on ``key``."""
+    rep = study_report(store_dir, subject, key)
+    files = dict(rep["files"])
+    if rep.get("fits") is not None:
+        files.update(rep["fits"].figure_files())
+    return zip_bytes(files)
 
 
 def study_unfitted_notes(files: dict) -> list[str]:
@@ -2585,7 +2605,9 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         if "regimen.png" in figures:
             cols[1].image(figures["regimen.png"],
                           caption="pre-session photos vs day 0: the change built up over the weeks", width="stretch")
-    st.download_button("Download the study (ZIP: CSV, report, plots)", zip_bytes(files),
+    # the ZIP's two figures (the CLI's) are drawn when it is asked for: the page shows its own (stop 59)
+    st.download_button("Download the study (ZIP: CSV, report, plots)",
+                       lambda: study_zip(str(store.dir), subject, key),
                        file_name=study_zip_name(subject), mime="application/zip", on_click="ignore",
                        key="study-zip")
 

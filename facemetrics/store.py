@@ -1183,7 +1183,7 @@ class Store:
 
     def report(self, out_dir, subject: str | None = None, *, workers: int | None = 1, n_boot: int = 400,
                seed: int = 0, min_effect: float | None = None, progress: bool = False, batch_done=None,
-               force: bool = False, fits_done=None):
+               force: bool = False, fits_done=None, figures: bool = True):
         """Write the study's ``photos.csv``, ``changes.csv``, ``long.csv``, ``timeline.csv``,
         ``timeline.png`` and ``report.md`` (and the regimen, see :mod:`facemetrics.regimen`) into
         ``out_dir``, with :func:`facemetrics.batch.run_batch` and
@@ -1210,6 +1210,10 @@ class Store:
             Passed to :func:`~facemetrics.batch.run_timeline`: called with the
             :class:`~facemetrics.batch.timeline.TimelineFits` its figures were drawn from (the app's *My study*
             draws them again at a phone's width).
+        figures : bool
+            Passed to :func:`~facemetrics.batch.run_timeline`: False writes no ``timeline.png`` nor
+            ``regimen.png`` (the app's *My study* draws them for its ZIP only, from ``fits_done``'s fits:
+            :meth:`~facemetrics.batch.timeline.TimelineFits.figure_files`).
 
         Returns
         -------
@@ -1280,7 +1284,7 @@ class Store:
             raise StoreError(f"no changes to fit yet (photos.csv written to {out_dir}): each session needs a "
                              "measurable photo taken before its treatment and one after it")
         _, tl = run_timeline(out_dir, n_boot=n_boot, seed=seed, min_effect=min_effect, force=force,
-                             fits_done=fits_done)
+                             fits_done=fits_done, figures=figures)
         return res, tl
 
     def _seed_cache(self, cache: Path, names: dict[str, str] | None = None) -> None:

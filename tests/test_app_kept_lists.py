@@ -108,17 +108,19 @@ def _batch_folder(out: Path) -> list[dict]:
 
 def stand_in_report(monkeypatch):
     """``Store.report`` replaced (the stored photos are not measured): :func:`_batch_folder` written, ``batch_done``
-    called with its rows, the real ``run_timeline`` run on it (figures, fits_done and all)."""
+    called with its rows, the real ``run_timeline`` run on it (``figures``, ``fits_done`` and all, as given)."""
     from facemetrics.batch import run_timeline
     from facemetrics.store import Store
 
-    def report(self, out_dir, subject=None, *, batch_done=None, n_boot=400, seed=0, fits_done=None, **k):
+    def report(self, out_dir, subject=None, *, batch_done=None, n_boot=400, seed=0, fits_done=None, figures=True,
+               **k):
         rows = _batch_folder(Path(out_dir))
         res = SimpleNamespace(merged=[], time_notes=[], taken_at_notes=[], photo_rows=rows, change_rows=rows,
                               n_ok=len(rows))
         if batch_done is not None:
             batch_done(res, None)
-        _, table = run_timeline(out_dir, n_boot=50, per_subject=False, fits_done=fits_done)
+        _, table = run_timeline(out_dir, n_boot=50, per_subject=False, fits_done=fits_done,
+                                **({} if figures else {"figures": False}))  # (a run_timeline before stop 59: none)
         return res, table
 
     monkeypatch.setattr(Store, "report", report)

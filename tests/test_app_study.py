@@ -77,17 +77,25 @@ def test_the_study_uploader_says_the_upload_limit(store_dir):
 def _spy_media(monkeypatch) -> dict[str, bytes]:
     """``{file id: bytes}`` of every media file the app's runs draw (images and downloads; AppTest drops its media
     store after a run): an image element's URL ends with its file id (:func:`_shown_images`)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
     got: dict[str, bytes] = {}
     keep = MemoryMediaFileStorage.load_and_get_id
+    keep_deferred = MediaFileManager.add_deferred
 
     def spy(self, path_or_data, mimetype, kind, filename=None):
         file_id = keep(self, path_or_data, mimetype, kind, filename)
         got[file_id] = path_or_data
         return file_id
 
+    def spy_deferred(self, data_callable, *a, **k):  # a download made when clicked: its callable, called when read
+        file_id = keep_deferred(self, data_callable, *a, **k)
+        got[file_id] = data_callable
+        return file_id
+
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy_deferred)
     return got
 
 
@@ -98,8 +106,11 @@ def _shown_images(at, media: dict[str, bytes], caption: str) -> list[bytes]:
 
 
 def _download(at, media: dict[str, bytes], label_start: str) -> bytes:
-    """The bytes of the one download button whose label starts with ``label_start``."""
+    """The bytes of the one download button whose label starts with ``label_start`` (made now when its data is made
+    on the click: *My study*'s ZIP)."""
     (button,) = [d for d in at.get("download_button") if d.proto.label.startswith(label_start)]
+    if button.proto.deferred_file_id:
+        return media[button.proto.deferred_file_id]()
     return media[button.proto.url.rsplit("/", 1)[-1].split(".")[0]]
 
 

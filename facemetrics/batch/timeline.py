@@ -97,6 +97,22 @@ class TimelineFits:
     regimen: pd.DataFrame | None = None
     table: pd.DataFrame | None = None
 
+    def figure_files(self) -> dict[str, bytes]:
+        """``timeline.png`` and, with a regimen fit, ``regimen.png`` as :func:`run_timeline` writes them (the wide
+        layout, :data:`FIGURE_DPI`): the one place they are drawn, so that a caller that asked the run for none
+        (``figures=False``: the app's *My study*, whose ZIP alone holds them) draws the same bytes when it needs
+        them."""
+        from ..plots import plot_regimen, plot_timeline
+
+        out = {"timeline.png": figure_png(plot_timeline(self.changes, self.result, table=self.table), dpi=FIGURE_DPI)}
+        if self.levels is not None and self.regimen is not None:
+            out["regimen.png"] = figure_png(plot_regimen(self.levels, self.regimen), dpi=FIGURE_DPI)
+        return out
+
+
+#: the resolution of ``timeline.png`` and ``regimen.png`` (:meth:`TimelineFits.figure_files`)
+FIGURE_DPI = 110
+
 
 def _first_clause(message: str) -> str:
     """``message`` up to its first ``", and "`` outside parentheses (all of it without one): of the
@@ -113,7 +129,7 @@ def _first_clause(message: str) -> str:
 
 def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_effect: float | None = None,
                  n_boot: int = 400, seed: int = 0, per_subject: bool = True, force: bool = False,
-                 fits_done=None):
+                 fits_done=None, figures: bool = True):
     """Fit the decay model to a batch's changes; write ``timeline.csv``, ``timeline.png``, ``report.md``.
 
     Parameters
@@ -134,6 +150,11 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     fits_done : callable, optional
         Called as ``fits_done(fits)`` (a :class:`TimelineFits`: the rows and fits the figures were drawn from)
         once the outputs are made, before they are written: the app draws its phone-width figures from it.
+    figures : bool
+        Draw and write ``timeline.png`` and ``regimen.png`` (default).  False: neither is drawn nor written (an
+        earlier run's are removed, as any output this run does not make); the caller draws them when it needs them
+        (:meth:`TimelineFits.figure_files` of ``fits_done``'s fits: the same bytes).  The app's *My study* shows its
+        own figures and needs these only in its ZIP (stop 59).
 
     Returns
     -------
@@ -179,7 +200,8 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     refuse_foreign_outputs(out_dir, TIMELINE_OUTPUTS, force=force, command="timeline")
     try:
         result, table, files, fits = _timeline_files(batch_dir, metrics=metrics, sides=sides, min_effect=min_effect,
-                                                     n_boot=n_boot, seed=seed, per_subject=per_subject)
+                                                     n_boot=n_boot, seed=seed, per_subject=per_subject,
+                                                     figures=figures)
         if fits_done is not None:
             fits_done(fits)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -192,14 +214,13 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     return result, table
 
 
-def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed, per_subject):
+def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed, per_subject, figures=True):
     """The fits of :func:`run_timeline` and its outputs, made in memory: ``(result, table, files, fits)``,
     ``files`` ``{name: bytes}`` of ``timeline.csv``, ``timeline.png``, ``report.md`` and ``regimen.png``
-    when the regimen batch has a fit, ``fits`` the :class:`TimelineFits` the figures were drawn from.  Raises as
-    :func:`run_timeline`."""
+    when the regimen batch has a fit (the two PNGs only with ``figures``), ``fits`` the :class:`TimelineFits` the
+    figures are drawn from.  Raises as :func:`run_timeline`."""
     from ..decay import SeriesError, analyze_series
     from ..decay.regimen_flow import FIGURES_WITHOUT as REGIMEN_FIGURES_WITHOUT
-    from ..plots import plot_timeline
 
     long = _read_long(batch_dir / "long.csv")
     long["unit"] = long["unit"].fillna("")
@@ -227,7 +248,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     # app's Timeline tab reads its fits
     reading = read_series(fitted, data, changes, n_boot=n_boot, seed=seed, min_effect=min_effect, sessions=known)
     table, checks = reading.table, reading.flow_checks
-    regimen, note, regimen_png, levels, reg_checks = _regimen_rows(
+    regimen, note, levels, reg_checks = _regimen_rows(
         batch_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot, seed=seed,
         flow=flow_photos(reg_changes or [], _fitted_columns(fitted)))  # §18: the rule on the line
     if regimen is not None:  # the regimen batch (facemetrics.regimen) was run: its rows follow the decay rows
@@ -238,7 +259,10 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     drawn = data.assign(second_read=[(str(p), str(t).strip()) in twice for p, t in
                                      zip(data["photo"], data["treated_at"].fillna(""))]) \
         if twice and {"photo", "treated_at"} <= set(data.columns) else data
-    files["timeline.png"] = figure_png(plot_timeline(drawn, result, table=reading.table), dpi=110)
+    fits = TimelineFits(drawn, result, *((levels, regimen) if levels is not None else (None, None)),
+                        table=reading.table)
+    if figures:
+        files.update(fits.figure_files())  # timeline.png, and regimen.png with a regimen fit
     same = _same_picture_notes(batch_dir, changes, reg_changes)  # the zeros of a copy, left out of the fits
     disagree = _disagreement_lines(changes, reg_changes)  # before photos that disagree, as the batch says them
     left = _uncertain_notes(table, changes, reg_changes)  # every comparison left out as 'uncertain', and why
@@ -252,8 +276,6 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     files["report.md"] = timeline_report(table, batch_dir, regimen_note=note, uncertain_notes=left,
                                          follow_on_notes=follow, expression_notes=kept,
                                          before_notes=before, next_before=twice, light_notes=light).encode("utf-8")
-    if regimen_png is not None:
-        files["regimen.png"] = regimen_png
     table.attrs["regimen_note"] = note  # what the CLI prints (a regimen with no usable comparison has no row)
     table.attrs["same_picture_notes"] = same  # and the zeros of a copy, left out
     table.attrs["disagreement_notes"] = disagree  # and the sessions whose before photos disagree, their floors
@@ -263,8 +285,6 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     table.attrs["light_kept_notes"] = light  # and those whose fold rows were fitted with 'lighting differs'
     table.attrs["before_notes"] = before  # and the before photos to retake (§20, §21)
     table.attrs["next_before_note"] = twice  # and the before photos read also as the earlier session's (Round 16)
-    fits = TimelineFits(drawn, result, *((levels, regimen) if regimen_png is not None else (None, None)),
-                        table=reading.table)
     return result, table, files, fits
 
 
@@ -468,25 +488,24 @@ def _read_long(path: Path) -> pd.DataFrame:
 
 
 def _regimen_rows(batch_dir: Path, metrics, sides, *, min_effect, n_boot, seed, flow=()):
-    """Cumulative change over days from ``batch_dir/regimen/long.csv``: ``(table, note, png, levels, checks)``.
+    """Cumulative change over days from ``batch_dir/regimen/long.csv``: ``(table, note, levels, checks)``.
 
     ``table`` is None when the regimen batch was not run (or compared nothing of ``metrics``);
     ``note`` is :func:`facemetrics.report.regimen_no_fit_note`'s sentence when
     it compared pre-session photos but none can be fitted (every one ``uncertain`` or without a value),
-    else ""; ``png`` the bytes of ``regimen.png``, None without a fit (:func:`run_timeline` then
-    removes an earlier run's ``regimen.png``); ``levels`` the rows fitted (None without any).  Same metric/side
+    else ""; ``levels`` the rows fitted, None without a fit (no ``regimen.png``: :func:`run_timeline` then removes
+    an earlier run's; :meth:`TimelineFits.figure_files` draws it from ``levels`` and ``table``).  Same metric/side
     selection as the decay fits.  ``flow``: the regimen comparisons fitted with the gate's flow warning; a series
     whose flow-only photo stands out from the line of the others, and whose verdict without it differs, reads
     ``inconclusive`` (:func:`facemetrics.decay.regimen_flow.regimen_flow_read`, docs/validation.md §18);
     ``checks`` its checks (() without a fit)."""
     from ..decay import analyze_regimen
     from ..decay.regimen_flow import regimen_flow_read
-    from ..plots import plot_regimen
 
     path = batch_dir / REGIMEN_DIR / "long.csv"
     lv = _read_long(path) if path.is_file() else None
     if lv is None or lv.empty:  # no regimen batch (any more): no figure (run_timeline removes an earlier run's;
-        return None, "", None, None, ()  # timeline -o into the folder of a batch with one kept it)
+        return None, "", None, ()  # timeline -o into the folder of a batch with one kept it)
     lv["unit"] = lv["unit"].fillna("")
     has_mean = set(lv.loc[lv["side"] == "mean", "metric"])
     side_ok = lv["side"].isin(list(sides)) | (~lv["metric"].isin(has_mean) & lv["side"].isin(["right", "left"]))
@@ -494,9 +513,9 @@ def _regimen_rows(batch_dir: Path, metrics, sides, *, min_effect, n_boot, seed, 
     lv = chosen[np.isfinite(pd.to_numeric(chosen["value"], errors="coerce"))]
     reg = analyze_regimen(lv, min_effect=min_effect, n_boot=n_boot, seed=seed) if len(lv) else None
     if reg is None or reg.empty:  # nothing usable: every level 'uncertain' or without a value: no fit, no figure
-        return reg, _no_fit_note(chosen, lv), None, None, ()
+        return reg, _no_fit_note(chosen, lv), None, ()
     reg, checks = regimen_flow_read(reg, lv, flow, min_effect=min_effect, n_boot=n_boot, seed=seed)
-    return reg, "", figure_png(plot_regimen(lv, reg), dpi=110), lv, checks
+    return reg, "", lv, checks
 
 
 def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:
