@@ -2043,8 +2043,8 @@ def study_report(store_dir: str, subject: str, key: tuple) -> dict:
 def study_zip(store_dir: str, subject: str, key: tuple) -> bytes:
     """*My study*'s ZIP of ``subject``'s report (:func:`study_report` of the same ``key``): its files with
     ``timeline.png`` and ``regimen.png`` drawn now, as ``study report`` writes them
-    (:meth:`~facemetrics.batch.timeline.TimelineFits.figure_files` of its fits: the same bytes).  Made when the download is clicked (outside the script's run: the button's data is this
-    call), cached on ``key``."""
+    (:meth:`~facemetrics.batch.timeline.TimelineFits.figure_files` of its fits: the same bytes).  Made when the
+    download is clicked (outside the script's run: the button's data is this call), cached on ``key``."""
     rep = study_report(store_dir, subject, key)
     files = dict(rep["files"])
     if rep.get("fits") is not None:
