@@ -288,8 +288,8 @@ def test_batch_names_the_comparisons_the_timeline_fits_with_the_warning_expressi
             row("p4.jpg", 24.0, maybe, nan, "deeper"),  # the fold depth's sides are fitted: listed
             row("p5.jpg", 48.0, maybe, "lifted", "lifted", status="refused")]  # refused: not fitted
     done = dict(merged=[], time_notes=[], taken_at_notes=[], photo_rows=[])
-    lines = [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=rows))
-             if x.startswith(console.KEPT_WITH_WARNING)]
+    lines = [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=rows), kept_lines=True)
+             if x.startswith(console.KEPT_WITH_WARNING)]  # study report's (batch's: one line naming them)
     assert [x.split("`")[1] for x in lines] == ["S01/mc/p1.jpg", "S01/mc/p4.jpg"], lines
     assert lines[1] == ("kept in the fit with a warning: `S01/mc/p4.jpg` (S01, mc, 24 h since treatment): "
                         f"{MSG_EXPRESSION_MAYBE} (the mouth corners widened 2.1 mm (limit 1.5 mm))")
@@ -298,9 +298,15 @@ def test_batch_names_the_comparisons_the_timeline_fits_with_the_warning_expressi
     clean = [{k: ("" if v is nan else v) for k, v in r.items()} for r in rows]
     assert lines == [f"kept in the fit with a warning: {n}" for n in expression_kept_notes(clean, cols)]
     reg = SimpleNamespace(time_notes=[], change_rows=rows[:1])
-    assert console.regimen_lines(reg, "out")[-1] == lines[0].replace("warning: `", "warning: regimen: `")
-    assert not [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=rows[1:3]))
+    assert console.regimen_lines(reg, "out", kept_lines=True)[-1] == lines[0].replace("warning: `",
+                                                                                      "warning: regimen: `")
+    assert not [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=rows[1:3]), kept_lines=True)
                 if x.startswith(console.KEPT_WITH_WARNING)]
+    # batch's own console: one line naming both, the timeline's lines left to `timeline` (stop 58: said twice)
+    assert [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=rows))
+            if x.endswith(console.KEPT_AHEAD_END)] == [
+        f"2 comparisons the fits will keep with a warning, {MSG_EXPRESSION_MAYBE}: `S01/mc/p1.jpg` and `S01/mc/p4.jpg` "
+        f"{console.KEPT_AHEAD_END}"]
     # study report prints the batch's lines, then the timeline's: each kept line once
     table = pd.DataFrame()
     table.attrs["expression_kept_notes"] = [x.removeprefix(console.KEPT_WITH_WARNING) for x in lines]
