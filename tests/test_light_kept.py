@@ -1,6 +1,6 @@
 """The comparisons whose fold rows the fits keep although the lighting differs (docs/validation.md section 12, Round
 19's (v)).  A clinic RF patient's home selfies (0.75 x as bright) carried changes.csv's warning "lighting differs:
-face luminance 143 → 111 of 255 (−23 %, limit ±20 %); fold depth and contrast depend on the light" on 3 of 9
+face luminance 143 → 111 of 255 (-23 %, limit ±20 %); fold depth and contrast depend on the light" on 3 of 9
 comparisons, their fold rows fitted; the console and report.md listed the comparisons left out or kept with the
 expression warning, not these.  Now both list them, in the same place and words as the expression's."""
 
@@ -14,7 +14,7 @@ import pandas as pd
 from facemetrics.batch import console
 from facemetrics.compare.gate import MSG_LIGHTING, MSG_LIGHTING_FOLDS
 
-LIGHT = f"{MSG_LIGHTING}: face luminance 143 → 111 of 255 (−23 %, limit ±20 %); {MSG_LIGHTING_FOLDS}"
+LIGHT = f"{MSG_LIGHTING}: face luminance 143 → 111 of 255 (-23 %, limit ±20 %); {MSG_LIGHTING_FOLDS}"
 OTHER = "head pose differs: yaw 3.1° (limit 8°)"
 HEAD = "## Comparisons kept in the fits with a warning: lighting differs"
 

@@ -211,7 +211,7 @@ def light_kept_lines(change_rows, regimen: bool = False) -> list[str]:
     """One console line per comparison whose fold rows ``timeline``'s default fits will use although the gate warned
     that the lighting differs (:func:`facemetrics.batch.fit_notes.light_kept_notes`), worded as
     :func:`expression_kept_lines`: ``"kept in the fit with a warning: `S01/rf/home1.jpg` (S01, rf, 34 h since
-    treatment): lighting differs: face luminance 143 → 111 of 255 (−23 %, limit ±20 %); fold depth and contrast
+    treatment): lighting differs: face luminance 143 → 111 of 255 (-23 %, limit ±20 %); fold depth and contrast
     depend on the light"``; [] when none.  ``regimen``: the rows are the regimen batch's (``regimen: ...``)."""
     columns = _headline_columns(change_rows)
     clean = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in change_rows]
