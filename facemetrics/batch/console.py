@@ -220,7 +220,7 @@ def light_kept_lines(change_rows, regimen: bool = False) -> list[str]:
 
 def kept_ahead_lines(change_rows, regimen: bool = False) -> list[str]:
     """``batch``'s line per warning the timeline's fits will keep comparisons with (the expression may differ, the
-    lighting differs): how many, which photos (:func:`facemetrics.decay.wording.join_few`) and that ``timeline``
+    lighting differs): how many, which photos (:func:`_join_few`) and that ``timeline``
     prints a line for each (:func:`expression_kept_lines`, :func:`light_kept_lines`).  ``batch`` printed those
     lines themselves, and ``timeline`` printed them again: a user running the two saw each twice (stop 58's note).
     ``regimen``: the rows are the regimen batch's (``regimen: ...``); [] when none.
@@ -228,16 +228,22 @@ def kept_ahead_lines(change_rows, regimen: bool = False) -> list[str]:
     ``"3 comparisons the fits will keep with a warning, lighting differs: `day1_home.jpg`, `day3_home.jpg` and
     `t2_day3_home.jpg` (`timeline` prints a line for each, with its figures)"``
     """
-    from ..decay.wording import join_few
-
     out = []
     for warning, lines in ((MSG_EXPRESSION_MAYBE, expression_kept_lines(change_rows)),
                            (MSG_LIGHTING, light_kept_lines(change_rows))):
         photos = [x.removeprefix(KEPT_WITH_WARNING).split("` (", 1)[0] + "`" for x in lines]
         if photos:
             out.append(f"{'regimen: ' if regimen else ''}{len(photos)} comparison{'s' * (len(photos) > 1)} the fits "
-                       f"will keep with a warning, {warning}: {join_few(photos)} {KEPT_AHEAD_END}")
+                       f"will keep with a warning, {warning}: {_join_few(photos)} {KEPT_AHEAD_END}")
     return out
+
+
+def _join_few(items, limit: int = 3) -> str:
+    """``"a, b and c"``, ``"a, b, c and 2 others"``: :func:`facemetrics.decay.wording.join_few`'s words, here so that
+    ``batch`` does not import the decay package (and pandas with it: tests/test_cli.py)."""
+    rest = len(items) - limit
+    items = list(items[:limit]) + ([f"{rest} other{'s' * (rest > 1)}"] if rest > 0 else [])
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def skipped_lines(folder, manifest=None, output=None, all_placed: bool = False) -> list[str]:
