@@ -70,12 +70,14 @@ def is_pooled(subject) -> bool:
 
 
 def verdict_lines(table: pd.DataFrame) -> list[str]:
-    """One line per pooled fit of a timeline table: ``treatment / metric (side): verdict - reason``; the causes
-    of 'uncertain' said once, in a last line naming the lines it applies to (:func:`unread_note`)."""
+    """One line per pooled fit of a timeline table: ``treatment / metric (side): verdict - reason``, a regimen
+    row's ``regimen: treatment / metric (side): ...`` (as the console's other regimen lines and report.md's note on
+    'uncertain' name it; a series' decay and regimen lines began alike, stop 59); the causes of 'uncertain' said
+    once, in a last line naming the lines it applies to (:func:`unread_note`)."""
     pooled = [r for _, r in table.iterrows() if is_pooled(r["subject"])]
     lines, marked = [], []
     for r in pooled:
-        label = f"{r['treatment']} / {r['metric']} ({r['side']})"
+        label = f"{'regimen: ' if r.get('kind') == 'regimen' else ''}{r['treatment']} / {r['metric']} ({r['side']})"
         reason = follow_on_reason(r["reason"], bool(table.attrs.get("follow_on_notes")))
         lines.append(f"{label}: {r['verdict']} - {reason}")
         marked += [label] if shorten_unread(r["reason"])[1] else []

@@ -40,6 +40,12 @@ def test_a_regimen_row_without_a_line_says_no_fit_and_where_the_reason_is(tmp_pa
     _regimen(tmp_path, days=[14])  # one day after day 0: no line (3 days needed)
     assert main(["timeline", str(tmp_path), "--n-boot", "100"]) == 0
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    # the console names the regimen's line as such: the series' decay line began with the same words (stop 59)
+    said = capsys.readouterr().out.splitlines()
+    heads = [x.split(" / mouth_corner_lift_mm (mean): ", 1)[0] for x in said if " / mouth_corner_lift_mm (mean): " in x]
+    assert heads == ["tx", "regimen: tx"], said
+    assert any(x.startswith("regimen: tx / mouth_corner_lift_mm (mean): inconclusive - Pre-session photos on only")
+               for x in said), said
     timeline = pd.read_csv(tmp_path / "timeline.csv")
     assert list(timeline.loc[timeline["kind"] == "regimen", "status"]) == ["insufficient_data"]
     (row,) = _regimen_rows(md)
