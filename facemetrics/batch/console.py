@@ -559,7 +559,8 @@ def regimen_lines(reg, output, kept_lines: bool = False) -> list[str]:
         return []
     rows = reg.change_rows
     lines = [*reg.time_notes,  # pooled baselines' capture times without an offset read or left out
-             f"{len(rows)} pre-session photos compared with the first session's baseline ({output}/regimen)",
+             f"{len(rows)} pre-session photo{'s' * (len(rows) != 1)} compared with the first session's baseline "
+             f"({output}/regimen)",  # "1 pre-session photos compared" (the clinic RF audit's, stop 58)
              # a before photo passed over or at fault; the first session's before photos disagree (each says if
              # left out), and the floors built from those photos, once per group; one picture at two times
              *session_notes(rows)]
