@@ -347,3 +347,17 @@ def test_batch_names_each_refused_comparison_and_why():
     assert said[said.index("SUMMARY") + 1:said.index("SUMMARY") + 3] == lines, said
     assert console.refusal_gist(rows[0]) == "these may be different people"
     assert console.refusal_gist(rows[1]) == "comparison error"
+
+
+def test_the_summary_of_a_batch_that_left_no_photo_out_sends_no_one_to_a_column():
+    """The clinic RF audit's `batch` (stop 58) said "0 photos left out of the changes (the 'excluded' column of
+    photos.csv says why)": a reason for nothing.  None left out now reads so, with no column to look in."""
+    from facemetrics.batch.runner import BatchResult
+
+    rows = [dict(photo="a.jpg", status="ok"), dict(photo="b.jpg", status="ok")]
+    res = BatchResult(photo_rows=rows, change_rows=[dict(photo="b.jpg", status="ok")], long_rows=[], out_dir=Path("o"))
+    line = console.batch_summary(res, "out")
+    assert "; no photo left out of the changes. Tables in out:" in line and "says why" not in line, line
+    res.excluded = [Excluded("a.jpg", "no baseline photo")]
+    assert ("; 1 photo left out of the changes (the 'excluded' column of photos.csv says why). Tables in out:"
+            in console.batch_summary(res, "out"))

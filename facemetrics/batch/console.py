@@ -623,8 +623,10 @@ def batch_summary(res, output) -> str:
                     f"`facemetrics timeline {output}` makes them again).")
     if res.not_removed:
         earlier += (f" Not removed: {', '.join(res.not_removed)}; it is not made from these tables.")
-    return (head + f"; {n_changes} change{'' if n_changes == 1 else 's'}{refused}; {n_out} photo{'' if n_out == 1 else 's'} "
-            f"left out of the changes (the 'excluded' column of photos.csv says why). "
+    # none left out: no column to read why ("0 photos left out of the changes (... says why)", the clinic RF audit's)
+    out = (f"{n_out} photo{'' if n_out == 1 else 's'} left out of the changes (the 'excluded' column of photos.csv "
+           "says why)" if n_out else "no photo left out of the changes")
+    return (head + f"; {n_changes} change{'' if n_changes == 1 else 's'}{refused}; {out}. "
             f"Tables in {output}: photos.csv, changes.csv, long.csv ({fixed(res.seconds, 1)} s).{earlier}"
             + (why_no_changes(res.excluded) if n_changes == n_refused else ""))
 
