@@ -928,7 +928,8 @@ def cmd_study_report(args: argparse.Namespace) -> int:
 
             def batch_done(res, reg) -> None:  # what `batch` prints, also before a "no changes to fit yet"
                 ran.append(res)
-                lines = [*console.batch_lines(res), *console.regimen_lines(reg, args.output)]
+                lines = [*console.batch_lines(res, kept_lines=True),
+                         *console.regimen_lines(reg, args.output, kept_lines=True)]
                 held.extend(x for x in lines if x.startswith(console.KEPT_WITH_WARNING))
                 said.extend(x for x in lines if not x.startswith(console.KEPT_WITH_WARNING))
                 for line in said:

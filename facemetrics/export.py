@@ -135,8 +135,9 @@ def spreadsheet_safe(v):
 
 
 #: the UTF-8 byte-order mark every CSV output starts with: without it Excel (a double-click, on Windows and
-#: macOS) reads the file in the system's legacy code page, so the ``±`` and ``−`` of ``messages`` and
-#: ``reason`` read ``Â±`` and ``âˆ’`` and an accented or CJK photo name is garbled (h8, 2026-12-05).
+#: macOS) reads the file in the system's legacy code page, so the ``±`` and ``→`` of ``messages`` and
+#: ``reason`` read ``Â±`` and ``â†’`` (and a U+2212 minus, written until stop 59, ``âˆ’``) and an accented or
+#: CJK photo name is garbled (h8, 2026-12-05).
 #: pandas, LibreOffice, Google Sheets and ``open(..., encoding="utf-8-sig")`` skip it (docs/metrics.md).
 CSV_BOM = b"\xef\xbb\xbf"
 

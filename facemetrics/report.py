@@ -70,12 +70,14 @@ def is_pooled(subject) -> bool:
 
 
 def verdict_lines(table: pd.DataFrame) -> list[str]:
-    """One line per pooled fit of a timeline table: ``treatment / metric (side): verdict - reason``; the causes
-    of 'uncertain' said once, in a last line naming the lines it applies to (:func:`unread_note`)."""
+    """One line per pooled fit of a timeline table: ``treatment / metric (side): verdict - reason``, a regimen
+    row's ``regimen: treatment / metric (side): ...`` (as the console's other regimen lines and report.md's note on
+    'uncertain' name it; a series' decay and regimen lines began alike, stop 59); the causes of 'uncertain' said
+    once, in a last line naming the lines it applies to (:func:`unread_note`)."""
     pooled = [r for _, r in table.iterrows() if is_pooled(r["subject"])]
     lines, marked = [], []
     for r in pooled:
-        label = f"{r['treatment']} / {r['metric']} ({r['side']})"
+        label = f"{'regimen: ' if r.get('kind') == 'regimen' else ''}{r['treatment']} / {r['metric']} ({r['side']})"
         reason = follow_on_reason(r["reason"], bool(table.attrs.get("follow_on_notes")))
         lines.append(f"{label}: {r['verdict']} - {reason}")
         marked += [label] if shorten_unread(r["reason"])[1] else []
@@ -184,6 +186,41 @@ def regimen_no_fit_note(n_unread: int, n_empty: int = 0) -> str:
             "column of regimen/changes.csv says why).")
 
 
+#: the note under the Regimen table when a cell reads :data:`NO_FIT_CELL` (its no-fit rows read "n/a [n/a, n/a]" four
+#: times after the decay table's read "no fit", stop 58's note)
+REGIMEN_NO_FIT_NOTE = ("\"no fit\": in the slope and change columns, no line was fitted to that row's pre-session "
+                       "photos (on too few days, or the fit failed; its verdict's reason below says why); in the session peak "
+                       "and half-life columns, no decay curve was fitted to that series' photos after each session "
+                       "(the Figures table above). The pre-session photos' own changes are in "
+                       "`regimen/changes.csv`.")
+
+
+def _regimen_cells(r, d, u: str) -> list[str]:
+    """The slope, change, session peak and half-life cells of a Regimen table row ``r`` whose series' pooled decay
+    rows are ``d``: :data:`NO_FIT_CELL` where no line (slope, change) or no decay curve (peak, half-life) was fitted."""
+    fitted = any(math.isfinite(_float(r.get(c))) for c in ("slope_per_week", "change_day_n"))
+    per_week = f"{u}/week" if u else "/week"
+    line = ([f"{_fmt(r['slope_per_week'], per_week)} [{_fmt(r['slope_per_week_ci_low'])}, "
+             f"{_fmt(r['slope_per_week_ci_high'])}]",
+             f"{_fmt(r['change_day_n'], u)} [{_fmt(r['change_day_n_ci_low'])}, {_fmt(r['change_day_n_ci_high'])}]"]
+            if fitted else [NO_FIT_CELL] * 2)
+    if not len(d) or d.iloc[0].get("status") in _NO_FIT_STATUSES:
+        return line + [NO_FIT_CELL] * 2
+    # the session's peak and half-life with their CIs, as in the Figures table (an audit, 2026-12-04: they stood
+    # here alone)
+    peak = _with_ci(d.iloc[0], "peak_change", u) if peak_resolved(d.iloc[0]) else NOT_RESOLVED
+    hl = (_with_ci(d.iloc[0], "half_life_h", "", 1) if decay_resolved(d.iloc[0]) else not_resolved_text(d.iloc[0]))
+    return line + [peak, hl]
+
+
+def _float(v) -> float:
+    """``v`` as a float, NaN when it is not a number."""
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
+
+
 def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
     """The ``## Regimen`` section of ``report.md``: the regimen rows, or ``note`` alone when there are
     none (:func:`regimen_no_fit_note`; nothing without either)."""
@@ -200,21 +237,10 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
              "[95% CI] | session peak (transient) [95% CI] | half-life h [95% CI] | verdict |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for _, r in reg.iterrows():
-        u = r.get("unit") or ""
         d = dec[(dec["treatment"] == r["treatment"]) & (dec["metric"] == r["metric"]) & (dec["side"] == r["side"])]
-        # the session's peak and half-life with their CIs, as in the Figures table (an audit, 2026-12-04: they
-        # stood here alone), and the slope in its unit per week
-        peak = ((_with_ci(d.iloc[0], "peak_change", u) if peak_resolved(d.iloc[0]) else NOT_RESOLVED)
-                if len(d) else MISSING)
-        hl = ((_with_ci(d.iloc[0], "half_life_h", "", 1) if decay_resolved(d.iloc[0]) else not_resolved_text(d.iloc[0]))
-              if len(d) else MISSING)
-        per_week = f"{u}/week" if u else "/week"
-        lines.append(
-            f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | {_fmt(r['day_n'], '', 0)} | "
-            f"{_fmt(r['slope_per_week'], per_week)} [{_fmt(r['slope_per_week_ci_low'])}, "
-            f"{_fmt(r['slope_per_week_ci_high'])}] | "
-            f"{_fmt(r['change_day_n'], u)} [{_fmt(r['change_day_n_ci_low'])}, {_fmt(r['change_day_n_ci_high'])}] | "
-            f"{peak} | {hl} | {r['verdict']} |")
+        lines.append(f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | "
+                     f"{_fmt(r['day_n'], '', 0)} | " + " | ".join(_regimen_cells(r, d, r.get("unit") or "")) + f" | {r['verdict']} |")
+    lines += ["", REGIMEN_NO_FIT_NOTE] if any(f"| {NO_FIT_CELL} |" in x for x in lines) else []
     lines += [""] + [f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. "
                      f"{short_reason(r['reason'], note_above=True)}" for _, r in reg.iterrows()]
     lines += ["", "![regimen](regimen.png)"]

@@ -668,7 +668,7 @@ def data_dictionary_markdown() -> str:
         "numbers to 6 significant digits; each column's unit is in this dictionary and in its name's ending "
         "(`_mm`, `_mm2`, `_px`, `_deg`, `_pct`, `_h`; `_ipd`: a ratio to the inter-pupillary distance) or, in "
         "`long.csv`, `comparison.csv` and `timeline.csv`, in the row's `unit` column. The mark lets Excel show "
-        "`±`, `−` and accented photo names as written when the file is opened with a double-click. Where the "
+        "`±`, `→`, `²` and accented photo names as written when the file is opened with a double-click. Where the "
         "system's list separator is `;` (settings with a decimal comma, e.g. German or French), Excel shows each "
         "row in one column: open the file with Data > From Text/CSV (delimiter: comma) instead; LibreOffice asks "
         "in its import dialog (separator: comma). Python's `csv` module reads the files with "

@@ -231,7 +231,7 @@ def test_a_refused_or_failed_comparison_is_a_reason_of_its_code_and_a_batch_of_t
            "please report it with the photos if you can share them.")
     assert console.why_no_changes(res.excluded) == why
     summary = console.batch_summary(res, tmp_path / "out")
-    assert "3 changes, 3 of them refused or failed (their status in changes.csv); 0 photos left out" in summary, summary
+    assert "3 changes, 3 of them refused or failed (their status in changes.csv); no photo left out" in summary, summary
     assert summary.endswith(why), summary
     # one comparison that gave a change: no such line (the changes are there to read)
     ok = [dict(r, status="ok") if r["photo"] == "s/rf/p3.jpg" else r for r in res.change_rows]
@@ -288,8 +288,8 @@ def test_batch_names_the_comparisons_the_timeline_fits_with_the_warning_expressi
             row("p4.jpg", 24.0, maybe, nan, "deeper"),  # the fold depth's sides are fitted: listed
             row("p5.jpg", 48.0, maybe, "lifted", "lifted", status="refused")]  # refused: not fitted
     done = dict(merged=[], time_notes=[], taken_at_notes=[], photo_rows=[])
-    lines = [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=rows))
-             if x.startswith(console.KEPT_WITH_WARNING)]
+    lines = [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=rows), kept_lines=True)
+             if x.startswith(console.KEPT_WITH_WARNING)]  # study report's (batch's: one line naming them)
     assert [x.split("`")[1] for x in lines] == ["S01/mc/p1.jpg", "S01/mc/p4.jpg"], lines
     assert lines[1] == ("kept in the fit with a warning: `S01/mc/p4.jpg` (S01, mc, 24 h since treatment): "
                         f"{MSG_EXPRESSION_MAYBE} (the mouth corners widened 2.1 mm (limit 1.5 mm))")
@@ -298,9 +298,15 @@ def test_batch_names_the_comparisons_the_timeline_fits_with_the_warning_expressi
     clean = [{k: ("" if v is nan else v) for k, v in r.items()} for r in rows]
     assert lines == [f"kept in the fit with a warning: {n}" for n in expression_kept_notes(clean, cols)]
     reg = SimpleNamespace(time_notes=[], change_rows=rows[:1])
-    assert console.regimen_lines(reg, "out")[-1] == lines[0].replace("warning: `", "warning: regimen: `")
-    assert not [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=rows[1:3]))
+    assert console.regimen_lines(reg, "out", kept_lines=True)[-1] == lines[0].replace("warning: `",
+                                                                                      "warning: regimen: `")
+    assert not [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=rows[1:3]), kept_lines=True)
                 if x.startswith(console.KEPT_WITH_WARNING)]
+    # batch's own console: one line naming both, the timeline's lines left to `timeline` (stop 58: said twice)
+    assert [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=rows))
+            if x.endswith(console.KEPT_AHEAD_END)] == [
+        f"2 comparisons the fits will keep with a warning, {MSG_EXPRESSION_MAYBE}: `S01/mc/p1.jpg` and `S01/mc/p4.jpg` "
+        f"{console.KEPT_AHEAD_END}"]
     # study report prints the batch's lines, then the timeline's: each kept line once
     table = pd.DataFrame()
     table.attrs["expression_kept_notes"] = [x.removeprefix(console.KEPT_WITH_WARNING) for x in lines]
@@ -341,3 +347,17 @@ def test_batch_names_each_refused_comparison_and_why():
     assert said[said.index("SUMMARY") + 1:said.index("SUMMARY") + 3] == lines, said
     assert console.refusal_gist(rows[0]) == "these may be different people"
     assert console.refusal_gist(rows[1]) == "comparison error"
+
+
+def test_the_summary_of_a_batch_that_left_no_photo_out_sends_no_one_to_a_column():
+    """The clinic RF audit's `batch` (stop 58) said "0 photos left out of the changes (the 'excluded' column of
+    photos.csv says why)": a reason for nothing.  None left out now reads so, with no column to look in."""
+    from facemetrics.batch.runner import BatchResult
+
+    rows = [dict(photo="a.jpg", status="ok"), dict(photo="b.jpg", status="ok")]
+    res = BatchResult(photo_rows=rows, change_rows=[dict(photo="b.jpg", status="ok")], long_rows=[], out_dir=Path("o"))
+    line = console.batch_summary(res, "out")
+    assert "; no photo left out of the changes. Tables in out:" in line and "says why" not in line, line
+    res.excluded = [Excluded("a.jpg", "no baseline photo")]
+    assert ("; 1 photo left out of the changes (the 'excluded' column of photos.csv says why). Tables in out:"
+            in console.batch_summary(res, "out"))

@@ -138,7 +138,7 @@ def test_a_row_whose_fit_holds_the_odd_session_shows_no_figure_of_it(tmp_path, c
     said = "This row's figures are left empty: its fit holds the photos of s1's tx session"
     for row in (_row(pd.read_csv(tmp_path / "a" / "timeline.csv")),):
         assert row["verdict"] == "inconclusive" and row[list(FIT_FIGURES)].isna().all(), row
-        assert said in row["reason"] and "with them the fit reads persists_beyond_a_day, change at 24 h −" in row["reason"]
+        assert said in row["reason"] and "with them the fit reads persists_beyond_a_day, change at 24 h -" in row["reason"]
     assert said in out
     report = (tmp_path / "a" / "report.md").read_text(encoding="utf-8")
     assert said in report and "| tx | mouth_corner_lift_mm | mean | all | 8 | n/a [n/a, n/a] |" in report
@@ -177,7 +177,7 @@ def test_past_three_odd_before_photos_the_sentence_says_how_many_others():
     said = figures_left_out(checks, row)
     assert ("holds the photos of 5 tx sessions whose before photos are the likely odd ones out (`s1/b.jpg` (s1), "
             "`s2/b.jpg` (s2), `s3/b.jpg` (s3) and 2 others)") in said, said
-    assert said.endswith("(with them the fit reads persists_beyond_a_day, change at 24 h −1.50 mm (90% CI −1.70 to "
-                         "−1.30 mm))")
+    assert said.endswith("(with them the fit reads persists_beyond_a_day, change at 24 h -1.50 mm (90% CI -1.70 to "
+                         "-1.30 mm))")
     assert figures_left_out(checks[:1], row) == figures_left_out(checks[0], row)  # one session: as before
     assert "and 1 other)" in figures_left_out(checks[:4], row)

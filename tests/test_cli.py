@@ -1253,7 +1253,7 @@ def test_batch_summary_counts_cached_photos_among_the_photos_and_names_the_earli
     make, are named."""
     rows = [dict(photo="S/p1.jpg", status="ok", messages="")]
     out = _batch_console(monkeypatch, tmp_path, capsys, rows, 15, n_cached=14)
-    assert out.startswith("15 photos measured (14 read from the cache of an earlier run); 1 change; 0 photos "
+    assert out.startswith("15 photos measured (14 read from the cache of an earlier run); 1 change; no photo "
                           "left out"), out
     assert "removed" not in out and "15 measured" not in out
     out = _batch_console(monkeypatch, tmp_path, capsys, rows, 15, n_ok=13, n_cached=14, n_duplicates=1,

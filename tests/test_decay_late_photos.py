@@ -46,7 +46,7 @@ def test_a_dip_with_a_48h_photo_withholds_the_lasting_level_and_says_why(dip):
     assert [x.times_h for x in dip.late_photos] == [(48.0, 48.0), (96.0, 96.0)]
     assert dip.late_photos[0].data_change < -0.3
     assert math.isnan(dip.lasting) and math.isnan(dip.lasting_ci_low) and math.isnan(dip.lasting_ci_high)
-    assert "The photos at 48.0 h read \u22120.5" in dip.reason
+    assert "The photos at 48.0 h read -0.5" in dip.reason
     assert "so the lasting level is not shown" in dip.reason
     row = dip.to_dict()
     assert math.isnan(row["lasting"])

@@ -202,7 +202,7 @@ def test_when_the_photos_near_24_h_decide_the_24_h_columns_are_theirs(sparse_del
             assert abs(fit.change_24h - curve_24) > 0.3  # the curve's figure was another one
         # the sentence beside it gives the same figure, and the curve's elsewhere
         figure = _at24(fit.reason)
-        assert figure == f"{fit.change_24h:.2f} mm".replace("-", "\u2212")
+        assert figure == f"{fit.change_24h:.2f} mm"
         row = res.to_frame().iloc[0]  # the table's row of this fit
         assert row["change_24h_source"] == "photos_18_30h" and row["change_24h"] == pytest.approx(near.data_change)
     assert fired >= 1

@@ -134,7 +134,7 @@ def test_a_folders_own_manifest_not_given_is_named_with_the_option_that_reads_it
                                                      .encode())
     main(["batch", str(info.folder), "-o", str(tmp_path / "out"), "--workers", "1"])
     out = capsys.readouterr().out
-    assert "0 photos left out" in out, out
+    assert "no photo left out" in out, out
     head = "manifest.csv looks like a manifest (its columns photo, subject, treatment, taken_at, treated_at): "
     said = (f"{head}not needed here, every photo was placed and timed without it (--manifest "
             f"{info.folder / 'manifest.csv'} would read it instead)")

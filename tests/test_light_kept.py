@@ -1,6 +1,6 @@
 """The comparisons whose fold rows the fits keep although the lighting differs (docs/validation.md section 12, Round
 19's (v)).  A clinic RF patient's home selfies (0.75 x as bright) carried changes.csv's warning "lighting differs:
-face luminance 143 → 111 of 255 (−23 %, limit ±20 %); fold depth and contrast depend on the light" on 3 of 9
+face luminance 143 → 111 of 255 (-23 %, limit ±20 %); fold depth and contrast depend on the light" on 3 of 9
 comparisons, their fold rows fitted; the console and report.md listed the comparisons left out or kept with the
 expression warning, not these.  Now both list them, in the same place and words as the expression's."""
 
@@ -14,7 +14,7 @@ import pandas as pd
 from facemetrics.batch import console
 from facemetrics.compare.gate import MSG_LIGHTING, MSG_LIGHTING_FOLDS
 
-LIGHT = f"{MSG_LIGHTING}: face luminance 143 → 111 of 255 (−23 %, limit ±20 %); {MSG_LIGHTING_FOLDS}"
+LIGHT = f"{MSG_LIGHTING}: face luminance 143 → 111 of 255 (-23 %, limit ±20 %); {MSG_LIGHTING_FOLDS}"
 OTHER = "head pose differs: yaw 3.1° (limit 8°)"
 HEAD = "## Comparisons kept in the fits with a warning: lighting differs"
 
@@ -36,11 +36,11 @@ WANT = [f"`S01/rf/home1.jpg` (S01, rf, 34 h since treatment): {LIGHT}",
 
 def test_the_batch_console_lists_the_comparisons_fitted_in_other_light():
     done = dict(merged=[], time_notes=[], taken_at_notes=[], photo_rows=[])
-    lines = [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=ROWS))
-             if x.startswith(console.KEPT_WITH_WARNING)]
+    lines = [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=ROWS), kept_lines=True)
+             if x.startswith(console.KEPT_WITH_WARNING)]  # study report's: held for the timeline's words
     assert lines == [f"{console.KEPT_WITH_WARNING}{n}" for n in WANT], lines
     reg = SimpleNamespace(time_notes=[], change_rows=ROWS[:1])
-    assert console.regimen_lines(reg, "out")[-1] == f"{console.KEPT_WITH_WARNING}regimen: {WANT[0]}"
+    assert console.regimen_lines(reg, "out", kept_lines=True)[-1] == f"{console.KEPT_WITH_WARNING}regimen: {WANT[0]}"
 
 
 def test_report_md_and_the_timeline_console_list_them(tmp_path, capsys):
@@ -70,3 +70,48 @@ def test_report_md_and_the_timeline_console_list_them(tmp_path, capsys):
     changes["messages"] = ""
     changes.to_csv(tmp_path / "changes.csv", index=False)
     assert HEAD not in timeline_report(table, tmp_path)
+
+
+def test_batch_then_timeline_print_each_kept_line_once(tmp_path, capsys, monkeypatch):
+    """`batch` printed every line the timeline prints on a comparison kept in the fits with a warning (lighting
+    differs, expression may differ), and `timeline` printed it again: a user running the two saw each twice (stop 58's
+    note; the clinic RF audit's 3 home selfies, bench/audit_clinic_rf_s58.py --run).  `batch` now names them in one
+    line per warning, pointing at `timeline`, which says each once; the regimen batch's the same."""
+    import facemetrics.batch as fb
+    import facemetrics.regimen as fr
+    from facemetrics.batch.fit_notes import light_kept_notes
+    from facemetrics.batch.runner import BatchResult
+    from facemetrics.cli import main
+    from facemetrics.decay import analyze_series
+
+    res = BatchResult(photo_rows=[dict(photo=r["photo"], status="ok") for r in ROWS], change_rows=ROWS,
+                      long_rows=[], out_dir=tmp_path)
+    monkeypatch.setattr(fb, "run_batch", lambda *a, **k: res)
+    monkeypatch.setattr(fb, "find_study_photos", lambda folder: [r["photo"] for r in ROWS])
+    monkeypatch.setattr(fr, "run_regimen_batch", lambda *a, **k: BatchResult([], ROWS[:1], [], tmp_path))
+    (tmp_path / "photos").mkdir()
+    assert main(["batch", str(tmp_path / "photos"), "-o", str(tmp_path)]) == 0
+    batch = capsys.readouterr().out.splitlines()
+
+    times = np.array([0.17, 1, 2, 4, 8, 24, 48])
+    long = pd.concat([pd.DataFrame(dict(subject="S01", treatment="rf", hours_since_treatment=times, value=0.0,
+                                        metric="nlf_depth", side=side, unit="index", verdict="within_noise"))
+                      for side in ("right", "left")])
+    long.to_csv(tmp_path / "long.csv", index=False)
+    table = analyze_series(long, per_subject=False, n_boot=0).to_frame()
+    columns = ["nlf_depth_right", "nlf_depth_left"]
+    table.attrs["light_kept_notes"] = [*light_kept_notes(ROWS, columns),  # as run_timeline sets them
+                                       *(f"regimen: {n}" for n in light_kept_notes(ROWS[:1], columns))]
+    monkeypatch.setattr(fb, "run_timeline", lambda *a, **k: (None, table))
+    assert main(["timeline", str(tmp_path)]) == 0
+    timeline = capsys.readouterr().out.splitlines()
+
+    both = batch + timeline
+    want = [f"{console.KEPT_WITH_WARNING}{n}" for n in (*WANT, f"regimen: {WANT[0]}")]
+    assert [both.count(x) for x in want] == [1, 1, 1], both
+    assert not [x for x in batch if x.startswith(console.KEPT_WITH_WARNING)], batch
+    ahead = [x for x in batch if x.endswith(console.KEPT_AHEAD_END)]
+    assert ahead == [f"2 comparisons the fits will keep with a warning, {MSG_LIGHTING}: `S01/rf/home1.jpg` and "
+                     f"`S01/rf/home4.jpg` {console.KEPT_AHEAD_END}",
+                     f"regimen: 1 comparison the fits will keep with a warning, {MSG_LIGHTING}: `S01/rf/home1.jpg` "
+                     f"{console.KEPT_AHEAD_END}"], batch

@@ -52,7 +52,7 @@ def test_the_batch_summary_counts_them_among_the_changes():
     res = SimpleNamespace(photo_rows=rows, n_ok=len(rows), n_cached=0, n_duplicates=0, change_rows=_change_rows(rows),
                           excluded=[], removed=[], not_removed=[], seconds=1.0)
     line = batch_summary(res, "out")
-    assert f"6 photos measured; 5 changes, 2 of them {SAID}; 0 photos left out" in line, line
+    assert f"6 photos measured; 5 changes, 2 of them {SAID}; no photo left out" in line, line
 
 
 def test_report_md_and_the_console_say_which_changes_are_a_before_photo_read_twice(tmp_path, capsys):

@@ -152,7 +152,7 @@ def test_microcurrent_fades_within_a_day(study_result):
     assert "90% CI" in f.reason and "±0.30 mm margin" in f.reason
     # the peak is given with its own interval, as in the fit's columns
     assert (f"after a peak of {f.peak_change:.2f} mm (95% CI {f.peak_change_ci_low:.2f} to "
-            f"{f.peak_change_ci_high:.2f} mm)") in f.reason.replace("\u2212", "-"), f.reason
+            f"{f.peak_change_ci_high:.2f} mm)") in f.reason, f.reason  # ASCII minus (docs/guide.md "Signed figures")
     assert f.reason.endswith(".")
 
 
@@ -230,7 +230,7 @@ def test_negative_effect_persists_below_margin():
     f = analyze_series(df, per_subject=False).get("filler_removal", "mouth_corner_sag_mm", "mean")
     assert f.verdict == PERSISTS
     assert f.change_24h_test_ci_high < -0.3
-    assert "below the −0.30 mm margin" in f.reason
+    assert "below the -0.30 mm margin" in f.reason
     assert "the lift persists" in f.reason  # less sag is a lift
 
 
@@ -829,7 +829,7 @@ def test_smallest_meaningful_change_follows_the_unit():
 
 
 def test_number_words():
-    assert num(-1.5) == "\u22121.50" and num(-0.001) == "0.00" and num(2.0, 1) == "2.0"
+    assert num(-1.5) == "-1.50" and num(-0.001) == "0.00" and num(2.0, 1) == "2.0"
     assert quantity(0.33, "index") == "0.33 index" and quantity(1.0, "") == "1.00"
     assert [hours_text(v) for v in (0.25, 4.0, 12.0, 168.0)] == ["0.25 h", "4.0 h", "12.0 h", "168 h"]
     assert join_words(["a"]) == "a" and join_words(["a", "b", "c"]) == "a, b and c"
@@ -889,7 +889,7 @@ def test_report_says_not_resolved_where_the_half_life_interval_reaches_the_fit_b
 def test_sentence_units_are_written_as_symbols():
     from facemetrics.decay.wording import quantity
 
-    assert quantity(-114.9, "mm2") == "\u2212114.90 mm²"
+    assert quantity(-114.9, "mm2") == "-114.90 mm²"
     assert quantity(0.04, "pct") == "0.04 %"
     assert quantity(1.5, "mm") == "1.50 mm" and quantity(0.3, "index") == "0.30 index" and quantity(2.0, "") == "2.00"
 

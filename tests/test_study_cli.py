@@ -156,7 +156,7 @@ def test_batch_and_timeline_commands_fit_the_regimen_too(days, tmp_path, capsys)
         shutil.copytree(src, folder / f"day{d}")
     out = tmp_path / "out"
     assert main(["batch", str(tmp_path / "study"), "-o", str(out), "--workers", "1"]) == 0
-    assert "regimen: 1 pre-session photos compared" in capsys.readouterr().out
+    assert "regimen: 1 pre-session photo compared" in capsys.readouterr().out  # one photo: no plural (stop 59)
     assert main(["timeline", str(out), "--n-boot", "50"]) == 0
     tl = pd.read_csv(out / "timeline.csv")
     reg = tl[tl["kind"] == "regimen"]

@@ -27,14 +27,19 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        skipped_note)
 from .runner import REGIMEN_DIR
 from .tables import MSG_NEXT_BEFORE, MSG_SAME_PICTURE_LEFT_OUT, change_column, next_before_count, repeats_left_out_note, session_notes
-from .fit_notes import HEADLINE_METRICS, _when, before_checks, before_line, expression_kept_notes, light_kept_notes
+from .fit_notes import (HEADLINE_METRICS, MSG_EXPRESSION_MAYBE, MSG_LIGHTING, _when, before_checks, before_line,
+                        expression_kept_notes, light_kept_notes)
 
-#: the start of a console line naming a comparison fitted with the warning "expression may differ" (``timeline``
-#: prints the same line: :func:`facemetrics.cli._print_verdicts`; ``study report`` prints it once)
+#: the start of a console line naming a comparison fitted with the warning "expression may differ" or "lighting
+#: differs" (``timeline`` prints it: :func:`facemetrics.cli._print_verdicts`; ``study report`` prints it once;
+#: ``batch`` names the comparisons in one line per warning instead, :func:`kept_ahead_lines`)
 KEPT_WITH_WARNING = "kept in the fit with a warning: "
 
+#: how ``batch``'s line per warning ends (:func:`kept_ahead_lines`): the timeline's lines say each in full
+KEPT_AHEAD_END = "(`timeline` prints a line for each, with its figures)"
 
-def batch_lines(res, summary: str = "") -> list[str]:
+
+def batch_lines(res, summary: str = "", kept_lines: bool = False) -> list[str]:
     """The console lines of a batch run, as ``batch`` and ``study report`` print them (one function,
     so the two commands say the same): the names and times (:func:`batch_time_notes`), the sessions
     whose before photo was passed over or is at fault, whose before photos disagree (and the floors built
@@ -49,6 +54,11 @@ def batch_lines(res, summary: str = "") -> list[str]:
         The batch run.
     summary : str
         The line after the session notes (``batch``: :func:`batch_summary`); "" for none.
+    kept_lines : bool
+        Give the timeline's line for each comparison its fits keep with a warning (:func:`expression_kept_lines`,
+        :func:`light_kept_lines`: ``study report`` holds them for the fits' words); else (``batch``, whose user
+        runs ``timeline`` next and saw each line twice, stop 58) one line per warning naming them
+        (:func:`kept_ahead_lines`).
 
     Returns
     -------
@@ -64,8 +74,8 @@ def batch_lines(res, summary: str = "") -> list[str]:
     lines += [summary] if summary else []
     lines += refused_lines(rows)  # each refused or failed comparison, with why (the summary only counted them)
     lines += [note] if (note := repeats_left_out_note(rows)) else []  # as compare and the app say it for one pair
-    lines += expression_kept_lines(rows)  # fitted by `timeline` although the expression may differ
-    lines += light_kept_lines(rows)  # fold rows fitted by `timeline` although the lighting differs (Round 19's (v))
+    # fitted by `timeline` although the expression may differ, or (fold rows) the lighting differs (Round 19's (v))
+    lines += (expression_kept_lines(rows) + light_kept_lines(rows)) if kept_lines else kept_ahead_lines(rows)
     lines += before_lines(rows)  # §20: a before photo every after photo of its session differs from
     return lines
 
@@ -201,11 +211,39 @@ def light_kept_lines(change_rows, regimen: bool = False) -> list[str]:
     """One console line per comparison whose fold rows ``timeline``'s default fits will use although the gate warned
     that the lighting differs (:func:`facemetrics.batch.fit_notes.light_kept_notes`), worded as
     :func:`expression_kept_lines`: ``"kept in the fit with a warning: `S01/rf/home1.jpg` (S01, rf, 34 h since
-    treatment): lighting differs: face luminance 143 → 111 of 255 (−23 %, limit ±20 %); fold depth and contrast
+    treatment): lighting differs: face luminance 143 → 111 of 255 (-23 %, limit ±20 %); fold depth and contrast
     depend on the light"``; [] when none.  ``regimen``: the rows are the regimen batch's (``regimen: ...``)."""
     columns = _headline_columns(change_rows)
     clean = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in change_rows]
     return [f"{KEPT_WITH_WARNING}{'regimen: ' if regimen else ''}{n}" for n in light_kept_notes(clean, columns)]
+
+
+def kept_ahead_lines(change_rows, regimen: bool = False) -> list[str]:
+    """``batch``'s line per warning the timeline's fits will keep comparisons with (the expression may differ, the
+    lighting differs): how many, which photos (:func:`_join_few`) and that ``timeline``
+    prints a line for each (:func:`expression_kept_lines`, :func:`light_kept_lines`).  ``batch`` printed those
+    lines themselves, and ``timeline`` printed them again: a user running the two saw each twice (stop 58's note).
+    ``regimen``: the rows are the regimen batch's (``regimen: ...``); [] when none.
+
+    ``"3 comparisons the fits will keep with a warning, lighting differs: `day1_home.jpg`, `day3_home.jpg` and
+    `t2_day3_home.jpg` (`timeline` prints a line for each, with its figures)"``
+    """
+    out = []
+    for warning, lines in ((MSG_EXPRESSION_MAYBE, expression_kept_lines(change_rows)),
+                           (MSG_LIGHTING, light_kept_lines(change_rows))):
+        photos = [x.removeprefix(KEPT_WITH_WARNING).split("` (", 1)[0] + "`" for x in lines]
+        if photos:
+            out.append(f"{'regimen: ' if regimen else ''}{len(photos)} comparison{'s' * (len(photos) > 1)} the fits "
+                       f"will keep with a warning, {warning}: {_join_few(photos)} {KEPT_AHEAD_END}")
+    return out
+
+
+def _join_few(items, limit: int = 3) -> str:
+    """``"a, b and c"``, ``"a, b, c and 2 others"``: :func:`facemetrics.decay.wording.join_few`'s words, here so that
+    ``batch`` does not import the decay package (and pandas with it: tests/test_cli.py)."""
+    rest = len(items) - limit
+    items = list(items[:limit]) + ([f"{rest} other{'s' * (rest > 1)}"] if rest > 0 else [])
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def skipped_lines(folder, manifest=None, output=None, all_placed: bool = False) -> list[str]:
@@ -492,14 +530,15 @@ def no_capture_time_lines(excluded, manifest=None, most: int = 5, output=None, f
             f"taken_at (e.g. 2026-11-02T14:30, with the UTC offset if known: +01:00) {where}."]
 
 
-def regimen_lines(reg, output) -> list[str]:
+def regimen_lines(reg, output, kept_lines: bool = False) -> list[str]:
     """The console lines of a batch's regimen batch (each ``regimen: ...``), as ``batch`` and ``study
     report`` print them: its capture times without an offset, how many pre-session photos were
     compared, its passed-over before photos, the first session's before photos that disagree and the
     noise floors built from them (the regimen's baseline: once per subject and treatment, in the batch's
     words; its changes.csv said so, the console did not), its pictures at two times, its repeats left out, and
-    its comparisons the timeline fits although the expression may differ (:func:`expression_kept_lines`, worded
-    as the timeline prints them: ``kept in the fit with a warning: regimen: ...``).
+    its comparisons the timeline fits although the expression or the lighting may differ (one line per warning,
+    :func:`kept_ahead_lines`: ``regimen: 1 comparison the fits will keep ...``; with ``kept_lines``, worded as the
+    timeline prints them: ``kept in the fit with a warning: regimen: ...``).
 
     Parameters
     ----------
@@ -507,6 +546,9 @@ def regimen_lines(reg, output) -> list[str]:
         The regimen batch (:func:`facemetrics.regimen.run_regimen_batch`); None when there is none.
     output : str or path-like
         The batch's output folder, as the user gave it.
+    kept_lines : bool
+        The timeline's line for each comparison kept with a warning, as :func:`batch_lines`; else one per warning
+        (:func:`kept_ahead_lines`).
 
     Returns
     -------
@@ -517,14 +559,16 @@ def regimen_lines(reg, output) -> list[str]:
         return []
     rows = reg.change_rows
     lines = [*reg.time_notes,  # pooled baselines' capture times without an offset read or left out
-             f"{len(rows)} pre-session photos compared with the first session's baseline ({output}/regimen)",
+             f"{len(rows)} pre-session photo{'s' * (len(rows) != 1)} compared with the first session's baseline "
+             f"({output}/regimen)",  # "1 pre-session photos compared" (the clinic RF audit's, stop 58)
              # a before photo passed over or at fault; the first session's before photos disagree (each says if
              # left out), and the floors built from those photos, once per group; one picture at two times
              *session_notes(rows)]
     lines += [note] if (note := repeats_left_out_note(rows, f"{REGIMEN_DIR}/changes.csv")) else []
-    # the comparisons the timeline fits with the warning 'expression may differ', in the timeline's own words
-    return ([f"regimen: {line}" for line in lines] + expression_kept_lines(rows, regimen=True)
-            + light_kept_lines(rows, regimen=True))
+    # the comparisons the timeline fits with a warning: in the timeline's own words, or named once per warning
+    kept = (expression_kept_lines(rows, regimen=True) + light_kept_lines(rows, regimen=True) if kept_lines
+            else kept_ahead_lines(rows, regimen=True))
+    return [f"regimen: {line}" for line in lines] + kept
 
 
 def batch_time_notes(res) -> list[str]:
@@ -579,8 +623,10 @@ def batch_summary(res, output) -> str:
                     f"`facemetrics timeline {output}` makes them again).")
     if res.not_removed:
         earlier += (f" Not removed: {', '.join(res.not_removed)}; it is not made from these tables.")
-    return (head + f"; {n_changes} change{'' if n_changes == 1 else 's'}{refused}; {n_out} photo{'' if n_out == 1 else 's'} "
-            f"left out of the changes (the 'excluded' column of photos.csv says why). "
+    # none left out: no column to read why ("0 photos left out of the changes (... says why)", the clinic RF audit's)
+    out = (f"{n_out} photo{'' if n_out == 1 else 's'} left out of the changes (the 'excluded' column of photos.csv "
+           "says why)" if n_out else "no photo left out of the changes")
+    return (head + f"; {n_changes} change{'' if n_changes == 1 else 's'}{refused}; {out}. "
             f"Tables in {output}: photos.csv, changes.csv, long.csv ({fixed(res.seconds, 1)} s).{earlier}"
             + (why_no_changes(res.excluded) if n_changes == n_refused else ""))
 

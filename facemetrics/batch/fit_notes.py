@@ -137,7 +137,7 @@ def light_kept_notes(change_rows, columns) -> list[str]:
     -------
     list of str
         ``"`S01/rf/home1.jpg` (S01, rf, 34 h since treatment): lighting differs: face luminance 143 → 111 of 255
-        (−23 %, limit ±20 %); fold depth and contrast depend on the light"`` in the rows' order; [] when none.
+        (-23 %, limit ±20 %); fold depth and contrast depend on the light"`` in the rows' order; [] when none.
     """
     folds = [f"{c}_verdict" for c in columns if str(c).startswith("nlf_")]
     out = []

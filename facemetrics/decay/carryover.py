@@ -510,7 +510,7 @@ def figure_text(f: FollowOn) -> str:
     if math.isfinite(f.ci_low) and (f.ci_low > f.margin or f.ci_high < -f.margin):
         # the band entirely beyond the margin (state_at's THERE): the effect is still there, which an RF user reads
         # as the answer ("did it last"), not as "not shown inside ±0.30 mm" (docs/validation.md §12, Round 19)
-        side = f"+{quantity(f.margin, f.unit)}" if f.ci_low > f.margin else f"\u2212{quantity(f.margin, f.unit)}"
+        side = f"+{quantity(f.margin, f.unit)}" if f.ci_low > f.margin else quantity(-f.margin, f.unit)
         return (f"{fit} puts that one's change at {at}, entirely {'above' if f.ci_low > f.margin else 'below'} the "
                 f"{side} margin: its effect was still there" + _counted_text(f))
     return f"{fit} puts that one's change at {at}, not shown inside \u00b1{quantity(f.margin, f.unit)}" + \

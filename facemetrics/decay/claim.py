@@ -1007,7 +1007,7 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
     if (e_lo <= 0.0 <= e_hi or num(e1) == num(0.0)) and effect_noun(metric, 1.0) != effect_noun(metric, -1.0):
         noun = "change"
     if lo > delta or hi < -delta:
-        where = f"above the +{quantity(delta, unit)}" if lo > delta else f"below the \u2212{quantity(delta, unit)}"
+        where = f"above the +{quantity(delta, unit)}" if lo > delta else f"below the {quantity(-delta, unit)}"
         late = effect_noun(metric, c24)
         what = (f"the {noun} has reversed into {'an' if late[0] in 'aeiou' else 'a'} {late} that persists beyond a day"
                 if peak_real and (e1 > 0) != (c24 > 0) else f"the {late} persists beyond a day")

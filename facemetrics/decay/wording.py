@@ -28,14 +28,16 @@ __all__ = [
 
 
 def num(v: float, digits: int = 2) -> str:
-    """``v`` with ``digits`` decimals and a true minus sign (U+2212); ``-0.00`` prints as ``0.00`` (:func:`fixed`)."""
-    return fixed(v, digits).replace("-", "\u2212")
+    """``v`` with ``digits`` decimals, as :func:`fixed` writes it: an ASCII minus ``-`` (the one rule of a signed
+    figure in text, docs/guide.md "Signed figures"; until stop 59 this wrote U+2212, so a reason read "−0.02 index"
+    beside the gate's "-23 %" in one console and in one report.md); ``-0.00`` prints as ``0.00``."""
+    return fixed(v, digits)
 
 
 def decimals_for(uncertainty: float, most: int = 3) -> int:
     """How many decimals a figure with this ``uncertainty`` (a noise floor, a CI's half-width, a ±) supports:
     steps no larger than a tenth of it, ``ceil(-log10(uncertainty / 10))``, from 0 to ``most``.  A floor of
-    380 mm² gives 0 (−91 mm², not −91.16), 0.84 gives 2, 0.081 gives 3; an uncertainty that is not a
+    380 mm² gives 0 (-91 mm², not -91.16), 0.84 gives 2, 0.081 gives 3; an uncertainty that is not a
     positive number gives ``most``."""
     try:
         u = float(uncertainty)
