@@ -165,6 +165,8 @@ def score(c) -> dict:
                                      for r in fold.itertuples()),
             "other_claims": "; ".join(f"{r.metric} {r.side} {r.verdict}" for r in
                                       claims[~claims["metric"].isin(FOLD_ALL)].itertuples()),
+            "jaw_width": "; ".join(f"{r.side} {r.verdict} {r.change:+.2f}/{r.noise_floor:.2f}"
+                                   for r in df[df["metric"] == "jaw_width_mm"].itertuples()),
             "messages": " | ".join(m[:70] for m in c.messages)}
 
 
@@ -194,32 +196,38 @@ def caught(r: dict, side_limit: float) -> bool:
     return bool(abs(r["side_pct"]) > side_limit)
 
 
-def table(rows: list[dict], side_limit: float) -> None:
+def caught_h(r: dict, height_limit: float) -> bool:
+    return bool(abs(r["height_pct"]) > height_limit)
+
+
+def table(rows: list[dict], side_limit: float, height_limit: float = float("nan")) -> None:
     by = defaultdict(list)
     for r in rows:
         by[(r["kind"], r["op"])].append(r)
-    print(f"limit: |side| > {side_limit:g} %")
+    print(f"limit: |side| > {side_limit:g} %, |height| > {height_limit:g} %")
     print(f"{'operation':18s} {'kind':9s} {'pairs':>5s} {'refused':>7s} {'|side| med/max':>15s} "
           f"{'|height| med/max':>16s} {'caught':>6s} {'fold_beyond':>11s} {'fold_left':>9s} {'tone':>4s} "
-          f"{'other_beyond':>12s}")
+          f"{'other_beyond':>12s} {'caught_h':>8s} {'fold_left2':>10s}")
     for (kind, op), rs in by.items():
         def q(key):
             v = np.abs([r[key] for r in rs if np.isfinite(r[key])])
             return f"{np.median(v):.1f}/{v.max():.1f}" if len(v) else "-"
         hit = [caught(r, side_limit) for r in rs]
+        hit_h = [caught_h(r, height_limit) for r in rs]
         print(f"{op:18s} {kind:9s} {len(rs):5d} {sum(r['status'] == 'refused' for r in rs):7d} {q('side_pct'):>15s} "
               f"{q('height_pct'):>16s} {sum(hit):6d} {sum(r['fold_beyond'] for r in rs):11d} "
               f"{sum(r['fold_beyond'] and not h for r, h in zip(rs, hit)):9d} {sum(r['tone'] for r in rs):4d} "
-              f"{sum(r['other_beyond'] for r in rs):12d}")
+              f"{sum(r['other_beyond'] for r in rs):12d} {sum(hit_h):8d} "
+              f"{sum(r['fold_beyond'] and not (h or g) for r, h, g in zip(rs, hit, hit_h)):10d}")
 
 
 def rule(rows: list[dict]) -> tuple[float, float]:
     """The limits of the rule in the module docstring, from the clean and treatment rows."""
     null = [r for r in rows if r["kind"] in ("clean", "treatment")]
     out = []
-    for key in ("side_pct", "height_pct"):
+    for key, floor in (("side_pct", 10.0), ("height_pct", 5.0)):
         largest = max((abs(r[key]) for r in null if np.isfinite(r[key])), default=0.0)
-        out.append(float(np.ceil(max(1.5 * largest, 10.0))))
+        out.append(float(np.ceil(max(1.5 * largest, floor))))
     return out[0], out[1]
 
 
@@ -237,6 +245,8 @@ def main() -> None:
                          "the limit was chosen on), generic (an ellipsoid head placed from the irises alone) or "
                          "generic_shiny (that, with a specular highlight and the nose's cast shadow); not mesh: the "
                          "relit operations only (the others do not depend on it), the checks as shipped")
+    ap.add_argument("--height-limit", type=float, default=getattr(light_check, "MAX_LIGHT_HEIGHT_SHIFT_PCT", float("nan")),
+                    help="the |height| limit the table reads (default: the package's MAX_LIGHT_HEIGHT_SHIFT_PCT)")
     ap.add_argument("--table", type=Path, help="print the table of a CSV written by --csv (the current limits)")
     args = ap.parse_args()
     if args.table is not None:
@@ -246,13 +256,16 @@ def main() -> None:
             r["side_pct"], r["height_pct"] = float(r["side_pct"]), float(r["height_pct"])
         if any(r["kind"] == "relit" for r in rows) and rows[0]["split"] == "tune":
             print("the rule's limits from these rows: |side| %g %%, |height| %g %%" % rule(rows))
-        table(rows, light_check.MAX_LIGHT_SIDE_SHIFT_PCT)
+        table(rows, light_check.MAX_LIGHT_SIDE_SHIFT_PCT, args.height_limit)
         return
     if FACES is None or not (FACES / "canada_ccby").is_dir():
         print("../shared/faces not present: nothing to measure")
         return
     limit = light_check.MAX_LIGHT_SIDE_SHIFT_PCT
     light_check.MAX_LIGHT_SIDE_SHIFT_PCT = float("inf")
+    height_limit = getattr(light_check, "MAX_LIGHT_HEIGHT_SHIFT_PCT", None)
+    if height_limit is not None:
+        light_check.MAX_LIGHT_HEIGHT_SHIFT_PCT = float("inf")
     SURFACE[0] = SURFACES[args.surface]
     RELIT_ONLY[0] = args.surface != "mesh"
     if args.raw:
@@ -265,7 +278,9 @@ def main() -> None:
     if args.split == "tune" and not args.raw:
         print("the rule's limits from these rows: |side| %g %%, |height| %g %%" % rule(rows))
     light_check.MAX_LIGHT_SIDE_SHIFT_PCT = limit
-    table(rows, limit)
+    if height_limit is not None:
+        light_check.MAX_LIGHT_HEIGHT_SHIFT_PCT = height_limit
+    table(rows, limit, args.height_limit)
     print("caught: the check would fire (fold rows 'uncertain'); fold_beyond: nlf depth or contrast reads a verdict "
           "beyond its floor without the check (for deepen_fold a verdict is right); fold_left: fold_beyond and not "
           "caught; tone: the tone-mapping check fired; other_beyond: a non-fold face row reads a verdict")
