@@ -135,11 +135,17 @@ def operations(grooves) -> dict:
         "deepen_fold0.3": ("treatment", lambda a: jpeg(sim.deepen_fold(a, 0.3, "both").image)),
         "lift2mm": ("treatment", lambda a: jpeg(sim.lift(a, 2.0).image)),
     })
-    return {k: v for k, v in ops.items() if v[0] == "relit"} if RELIT_ONLY[0] else ops
+    ops = {k: v for k, v in ops.items() if v[0] == "relit"} if RELIT_ONLY[0] else ops
+    return {k: v for k, v in ops.items() if v[0] != "relit" or k in ONLY_RELIT[0]} if ONLY_RELIT[0] else ops
 
 
 #: set by ``--raw``: the relit operations only
 RELIT_ONLY = [False]
+#: set by ``--relit``: only these relit operations (the others as set)
+ONLY_RELIT = [()]
+#: set by ``--fast-null``: the clean and treatment pairs read their light shift only (no comparison: their rows
+#: are not needed for the height limit's rule)
+FAST_NULL = [False]
 
 
 def faces(split: str) -> list[Path]:
@@ -179,6 +185,13 @@ def run(split: str, n_faces: int | None = None, stream=sys.stdout) -> list[dict]
             continue
         for op, (kind, make) in operations(smile_lines(path)).items():
             after = analyze_photo(make(before), name=f"{path.stem}_{op}.jpg")
+            if FAST_NULL[0] and kind != "relit":
+                side, height = (light_check.light_shift(before, after) if after.ok else (float("nan"),) * 2)
+                rows.append({"split": split, "op": op, "kind": kind, "pair": path.stem, "status": "shift only",
+                             "side_pct": side, "height_pct": height, "fold_beyond": False, "length_beyond": False,
+                             "tone": False, "other_beyond": False, "fold_claims": "", "other_claims": "",
+                             "jaw_width": "", "messages": ""})
+                continue
             rows.append({"split": split, "op": op, "kind": kind, "pair": path.stem,
                          **score(compare_photos(before, after, check_order=False))})
         print(f"{path.name} done", file=stream, flush=True)
@@ -247,6 +260,9 @@ def main() -> None:
                          "relit operations only (the others do not depend on it), the checks as shipped")
     ap.add_argument("--height-limit", type=float, default=getattr(light_check, "MAX_LIGHT_HEIGHT_SHIFT_PCT", float("nan")),
                     help="the |height| limit the table reads (default: the package's MAX_LIGHT_HEIGHT_SHIFT_PCT)")
+    ap.add_argument("--relit", nargs="+", choices=tuple(DIRECTIONS), help="only these light changes")
+    ap.add_argument("--fast-null", action="store_true",
+                    help="clean and treatment pairs: their light shift only, not compared (for the height rule)")
     ap.add_argument("--table", type=Path, help="print the table of a CSV written by --csv (the current limits)")
     args = ap.parse_args()
     if args.table is not None:
@@ -267,6 +283,8 @@ def main() -> None:
     if height_limit is not None:
         light_check.MAX_LIGHT_HEIGHT_SHIFT_PCT = float("inf")
     SURFACE[0] = SURFACES[args.surface]
+    ONLY_RELIT[0] = tuple(args.relit or ())
+    FAST_NULL[0] = args.fast_null
     RELIT_ONLY[0] = args.surface != "mesh"
     if args.raw:
         import facemetrics.compare.skin as skin
