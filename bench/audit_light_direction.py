@@ -59,6 +59,16 @@ among them; the White House letterboxed copies; the debruine distance pairs; the
 orders; and, here with ``--split held``, the GRID frames and debruine distance pairs).  Then the held-out faces are
 run ONCE at that limit (``--split held``, mesh and generic surfaces) and both halves reported, whatever they show;
 if it fails (i) or (ii) nothing ships in the package and the measurement is documented.
+The jaw rows under a side light (stop 59 g1 (b); written before the tuning rows' jaw figures were read): the
+face-oval rows (the jaw and lift rows: ``jaw_width_mm``, ``lower_face_area_mm2``, the jaw angles, jowl sag and
+jawline heights) are also made ``uncertain`` when the side shift fires, if (1) the verdicts are the method's: the
+Face Mesh oval itself (from which those rows are measured; the refined contour is display only) moves with the
+shading on the mesh surface as on the generic one (``/tmp``-free check: a side light moves the oval's sides at the
+mouth's height by 1 mm or more, median over side-lit tuning pairs, on both surfaces), and (2) a side light leaves a
+verdict on such a row in at least 3 % of the side-lit tuning pairs of the generic or the mesh surface; the rows made
+``uncertain`` are then the face-oval metrics that read a verdict on any side-lit tuning pair.  Real-pair false
+alarms cannot rise (the rows change only where the side shift already fires: on none of the same-light real pairs).
+The held-out faces are then read once and reported.
 ``--height-limit`` sets the limit the table reads for the height (default ``MAX_LIGHT_HEIGHT_SHIFT_PCT`` when the
 package has it); "caught_h" counts |height| beyond it, "fold_left2" the fold verdicts neither shift catches.
 """
