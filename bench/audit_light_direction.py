@@ -195,7 +195,7 @@ def run(split: str, n_faces: int | None = None, stream=sys.stdout) -> list[dict]
             continue
         for op, (kind, make) in operations(smile_lines(path)).items():
             after = analyze_photo(make(before), name=f"{path.stem}_{op}.jpg")
-            if FAST_NULL[0] and kind != "relit":
+            if (FAST_NULL[0] and kind != "relit") or FAST_NULL[0] == "all":
                 side, height = (light_check.light_shift(before, after) if after.ok else (float("nan"),) * 2)
                 rows.append({"split": split, "op": op, "kind": kind, "pair": path.stem, "status": "shift only",
                              "side_pct": side, "height_pct": height, "fold_beyond": False, "length_beyond": False,
@@ -273,12 +273,21 @@ def main() -> None:
     ap.add_argument("--relit", nargs="+", choices=tuple(DIRECTIONS), help="only these light changes")
     ap.add_argument("--fast-null", action="store_true",
                     help="clean and treatment pairs: their light shift only, not compared (for the height rule)")
+    ap.add_argument("--shifts-only", action="store_true",
+                    help="every pair reads its light shift only, not compared (merge with --table CSV --shifts)")
+    ap.add_argument("--shifts", type=Path, help="with --table: take each pair's side and height shift from this CSV "
+                                                "(a --shifts-only run of the same faces and operations)")
     ap.add_argument("--table", type=Path, help="print the table of a CSV written by --csv (the current limits)")
     args = ap.parse_args()
     if args.table is not None:
         import pandas as pd
         rows = pd.read_csv(args.table, keep_default_na=False, na_values=[""]).to_dict("records")
+        shifts = {}
+        if args.shifts is not None:
+            shifts = {(r["pair"], r["op"]): r for r in pd.read_csv(args.shifts).to_dict("records")}
         for r in rows:
+            r.update({k: shifts[(r["pair"], r["op"])][k] for k in ("side_pct", "height_pct")}
+                     if (r["pair"], r["op"]) in shifts else {})
             r["side_pct"], r["height_pct"] = float(r["side_pct"]), float(r["height_pct"])
         if any(r["kind"] == "relit" for r in rows) and rows[0]["split"] == "tune":
             print("the rule's limits from these rows: |side| %g %%, |height| %g %%" % rule(rows))
@@ -294,7 +303,7 @@ def main() -> None:
         light_check.MAX_LIGHT_HEIGHT_SHIFT_PCT = float("inf")
     SURFACE[0] = SURFACES[args.surface]
     ONLY_RELIT[0] = tuple(args.relit or ())
-    FAST_NULL[0] = args.fast_null
+    FAST_NULL[0] = "all" if args.shifts_only else args.fast_null
     RELIT_ONLY[0] = args.surface != "mesh"
     if args.raw:
         import facemetrics.compare.skin as skin

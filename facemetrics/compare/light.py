@@ -144,7 +144,7 @@ def light_shift(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
     towards the subject's right), ``height`` that of the cheek discs' mean (the pairs between the forehead's
     :data:`LIGHT_UPPER_PAIRS` and the lower cheeks' :data:`LIGHT_LOWER_PAIRS`) minus the chin discs' (:func:`chin_levels`,
     skin pixels only, the discs read in both photos; > 0: the cheeks became brighter against the chin, the light
-    moved up), each as the percentage change of the luminance ratio, ``100 (exp(d) - 1)``.  NaN when fewer than
+    moved up; its tone curve fitted to the pairs below the forehead alone: :func:`_height`), each as the percentage change of the luminance ratio, ``100 (exp(d) - 1)``.  NaN when fewer than
     half the pairs can be read in both photos, or either photo shows no iris (:func:`eyes_covered`,
     :func:`irises_hidden`: its scale and landmarks are guesses then); ``height`` NaN too when fewer than half the
     cheek pairs or the chin discs can be read in both.
@@ -158,15 +158,26 @@ def light_shift(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
         return nan
     slope = float(np.polyfit(lb[ok].mean(axis=1), la[ok].mean(axis=1), 1)[0])
     side = float(np.mean(slope * (lb[ok, 0] - lb[ok, 1]) - (la[ok, 0] - la[ok, 1])))
-    cheeks = ok.copy()
-    cheeks[:LIGHT_UPPER_PAIRS], cheeks[len(LIGHT_PAIRS) - LIGHT_LOWER_PAIRS:] = False, False
+    return float(100.0 * np.expm1(side)), float(100.0 * np.expm1(_height(la, lb, ok, a, b)))
+
+
+def _height(la: np.ndarray, lb: np.ndarray, ok: np.ndarray, a: PhotoAnalysis, b: PhotoAnalysis) -> float:
+    """:func:`light_shift`'s height, as a change of log luminance ratio: the cheek discs' mean against the chin
+    discs', ``b``'s scaled by the slope of the tone curve fitted to the pairs below the forehead (a fringe of hair
+    over the forehead moves no disc of it); NaN when fewer than half the cheek pairs, the pairs below the forehead
+    or the chin discs can be read in both photos."""
+    below = ok.copy()
+    below[:LIGHT_UPPER_PAIRS] = False
+    cheeks = below.copy()
+    cheeks[len(LIGHT_PAIRS) - LIGHT_LOWER_PAIRS:] = False
     ca, cb = np.log(chin_levels(a)), np.log(chin_levels(b))
     chin = np.isfinite(ca) & np.isfinite(cb)
     n_cheeks = len(LIGHT_PAIRS) - LIGHT_UPPER_PAIRS - LIGHT_LOWER_PAIRS
-    height = float("nan")
-    if 2 * cheeks.sum() >= n_cheeks and 2 * chin.sum() >= len(LIGHT_CHIN):
-        height = float(slope * (lb[cheeks].mean() - cb[chin].mean()) - (la[cheeks].mean() - ca[chin].mean()))
-    return float(100.0 * np.expm1(side)), float(100.0 * np.expm1(height))
+    if (2 * cheeks.sum() < n_cheeks or 2 * below.sum() < len(LIGHT_PAIRS) - LIGHT_UPPER_PAIRS
+            or 2 * chin.sum() < len(LIGHT_CHIN) or np.ptp(lb[below].mean(axis=1)) <= 0):
+        return float("nan")
+    slope = float(np.polyfit(lb[below].mean(axis=1), la[below].mean(axis=1), 1)[0])
+    return float(slope * (lb[cheeks].mean() - cb[chin].mean()) - (la[cheeks].mean() - ca[chin].mean()))
 
 
 def light_moved(shift: tuple[float, float]) -> bool:
