@@ -145,7 +145,7 @@ def operations(grooves) -> dict:
         "deepen_fold0.3": ("treatment", lambda a: jpeg(sim.deepen_fold(a, 0.3, "both").image)),
         "lift2mm": ("treatment", lambda a: jpeg(sim.lift(a, 2.0).image)),
     })
-    ops = {k: v for k, v in ops.items() if v[0] == "relit"} if RELIT_ONLY[0] else ops
+    ops = {k: v for k, v in ops.items() if v[0] == "relit"} if RELIT_ONLY[0] or NO_NULL[0] else ops
     return {k: v for k, v in ops.items() if v[0] != "relit" or k in ONLY_RELIT[0]} if ONLY_RELIT[0] else ops
 
 
@@ -153,6 +153,8 @@ def operations(grooves) -> dict:
 RELIT_ONLY = [False]
 #: set by ``--relit``: only these relit operations (the others as set)
 ONLY_RELIT = [()]
+#: set by ``--no-null``: no clean or treatment pair (the real pairs of ``--split held`` are still read)
+NO_NULL = [False]
 #: set by ``--fast-null``: the clean and treatment pairs read their light shift only (no comparison: their rows
 #: are not needed for the height limit's rule)
 FAST_NULL = [False]
@@ -273,6 +275,7 @@ def main() -> None:
     ap.add_argument("--relit", nargs="+", choices=tuple(DIRECTIONS), help="only these light changes")
     ap.add_argument("--fast-null", action="store_true",
                     help="clean and treatment pairs: their light shift only, not compared (for the height rule)")
+    ap.add_argument("--no-null", action="store_true", help="no clean or treatment pair (the real pairs still read)")
     ap.add_argument("--shifts-only", action="store_true",
                     help="every pair reads its light shift only, not compared (merge with --table CSV --shifts)")
     ap.add_argument("--shifts", type=Path, help="with --table: take each pair's side and height shift from this CSV "
@@ -304,6 +307,7 @@ def main() -> None:
     SURFACE[0] = SURFACES[args.surface]
     ONLY_RELIT[0] = tuple(args.relit or ())
     FAST_NULL[0] = "all" if args.shifts_only else args.fast_null
+    NO_NULL[0] = args.no_null
     RELIT_ONLY[0] = args.surface != "mesh"
     if args.raw:
         import facemetrics.compare.skin as skin
