@@ -248,7 +248,7 @@ NOT_THRESHOLDS: dict[str, tuple[tuple[str, ...] | str, str]] = {
                 "_TAG_OFFSET_DIGITIZED", "_TAG_SUBSEC_ORIGINAL", "_TAG_SUBSEC_DIGITIZED", "_TAG_FOCAL_35MM",
                 "_TAG_LENS_MAKE", "_TAG_LENS_MODEL"), "EXIF tag numbers"),
     "store": (("SCHEMA_VERSION",), "the database's version number"),
-    "compare.light": (("LIGHT_PAIRS", "LIGHT_UPPER_PAIRS", "LIGHT_LOWER_PAIRS", "LIGHT_CHIN"),
+    "compare.light": (("LIGHT_PAIRS", "LIGHT_UPPER_PAIRS", "LIGHT_LOWER_PAIRS"),
                       "Face Mesh landmark indices, and how many of those pairs are the forehead and the lower cheeks"),
     "metadata": (("_KEEP_IFD0", "_KEEP_EXIF"), "EXIF tag numbers"),
     "decay.carryover": (("_NAMED",), "how many sessions a reason names one by one (wording, not a threshold)"),

@@ -26,22 +26,10 @@ from .pose import REFUSE_YAW_DEG, WARN_YAW_DEG
 #: 12 mm of the nasolabial folds' path (alar base to mouth corner), nor on the eyes, the brows or the lips
 LIGHT_PAIRS = ((69, 299), (108, 337), (104, 333), (67, 297), (117, 346), (118, 347), (50, 280), (101, 330),
                (123, 352), (187, 411), (213, 433), (192, 416), (138, 367), (135, 364))
-#: of :data:`LIGHT_PAIRS`, the first this many lie on the forehead, the last :data:`LIGHT_LOWER_PAIRS` on the lower
-#: cheeks near the jaw; the pairs between them (upper and outer cheeks, below the eyes) are the upper part of the
-#: up/down balance (:func:`light_shift`)
+#: of :data:`LIGHT_PAIRS`, the first this many lie on the forehead (the upper part of the up/down balance); the
+#: last :data:`LIGHT_LOWER_PAIRS` on the lower cheeks near the jaw (its lower part)
 LIGHT_UPPER_PAIRS = 4
 LIGHT_LOWER_PAIRS = 5
-#: Face Mesh landmarks on the chin below the lower lip, the lower part of the up/down balance: the midline and
-#: either side (mirror-symmetric).  The chin faces down, so a light moved up darkens it against the cheeks, and it
-#: lies away from hair (the forehead discs reach a fringe: docs/robustness.md "Light from another side")
-LIGHT_CHIN = (200, 199, 201, 421, 208, 428)
-#: a pixel of a chin disc (:data:`LIGHT_CHIN`) counts as skin when its chroma (YCrCb's Cr, Cb, 0-255) lies within
-#: this distance of the median chroma of the photo's cheek discs (the upper part of the balance): the lower lip,
-#: a beard or a shadow's colour cast are left out
-LIGHT_SKIN_CHROMA = 12.0
-#: a chin disc is read only when at least this share of its pixels is skin (:data:`LIGHT_SKIN_CHROMA`); its level
-#: is then the median of those pixels
-LIGHT_SKIN_MIN_SHARE = 0.5
 #: radius of the skin disc read around each landmark of :data:`LIGHT_PAIRS`, mm
 LIGHT_DISC_MM = 5.0
 #: the photos are read reduced to this pixel size (mm): the balance is a shading across centimetres
@@ -59,64 +47,28 @@ MSG_LIGHT_SIDE = "the light comes from another side in the two photos"
 LIGHT_CACHE_SIZE = 4
 
 
-def _reduced(img: np.ndarray, mm_per_px: float) -> tuple[np.ndarray, float, np.ndarray]:
-    """The image (grey or colour) reduced to :data:`LIGHT_GRID_MM` pixels, the reduction factor and the pixel
-    offsets of a :data:`LIGHT_DISC_MM` disc on it."""
-    f = min(mm_per_px / LIGHT_GRID_MM, 1.0)
-    small = cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else img
-    r = LIGHT_DISC_MM / (mm_per_px / f)
-    yy, xx = np.mgrid[-int(np.ceil(r)):int(np.ceil(r)) + 1, -int(np.ceil(r)):int(np.ceil(r)) + 1]
-    return small, f, np.stack([xx[xx ** 2 + yy ** 2 <= r * r], yy[xx ** 2 + yy ** 2 <= r * r]], axis=1)
-
-
-def _disc_pixels(shape: tuple[int, ...], centre: np.ndarray, offsets: np.ndarray) -> np.ndarray | None:
-    """The ``(row, column)`` pixel indices of the disc ``offsets`` around ``centre`` inside an image of ``shape``;
-    None when less than half of the disc lies inside."""
-    xy = np.round(centre).astype(int) + offsets
-    inside = (xy[:, 0] >= 0) & (xy[:, 0] < shape[1]) & (xy[:, 1] >= 0) & (xy[:, 1] < shape[0])
-    return None if inside.mean() < 0.5 else (xy[inside, 1], xy[inside, 0])
-
-
 def _disc_levels(rgb: np.ndarray, points: np.ndarray, mm_per_px: float) -> np.ndarray:
     """The median luminance (0-255) of the skin disc (:data:`LIGHT_DISC_MM`) around each landmark of
     :data:`LIGHT_PAIRS`, shape ``(n, 2)`` (right, left), read on :data:`LIGHT_GRID_MM` pixels; NaN where a disc
     falls outside the photo or holds clipped pixels only."""
-    grey, f, offsets = _reduced(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY), mm_per_px)
+    f = min(mm_per_px / LIGHT_GRID_MM, 1.0)
+    grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
     pts = np.asarray(points, dtype=np.float64)[:, :2] * f
+    r = LIGHT_DISC_MM / (mm_per_px / f)
+    yy, xx = np.mgrid[-int(np.ceil(r)):int(np.ceil(r)) + 1, -int(np.ceil(r)):int(np.ceil(r)) + 1]
+    offsets = np.stack([xx[xx ** 2 + yy ** 2 <= r * r], yy[xx ** 2 + yy ** 2 <= r * r]], axis=1)
     out = np.full((len(LIGHT_PAIRS), 2), np.nan)
+    h, w = small.shape
     for i, pair in enumerate(LIGHT_PAIRS):
         for j, k in enumerate(pair):
-            px = _disc_pixels(grey.shape, pts[k], offsets)
-            if px is None:
+            xy = np.round(pts[k]).astype(int) + offsets
+            inside = (xy[:, 0] >= 0) & (xy[:, 0] < w) & (xy[:, 1] >= 0) & (xy[:, 1] < h)
+            if inside.mean() < 0.5:
                 continue
-            v = grey[px].astype(np.float64)
+            v = small[xy[inside, 1], xy[inside, 0]].astype(np.float64)
             v = v[(v > 2) & (v < 253)]
             out[i, j] = float(np.median(v)) if len(v) else np.nan
-    return out
-
-
-def _chin_levels(rgb: np.ndarray, points: np.ndarray, mm_per_px: float) -> np.ndarray:
-    """The median luminance (0-255) of the skin pixels of the disc around each landmark of :data:`LIGHT_CHIN`,
-    shape ``(n,)``: a pixel is skin when its chroma lies within :data:`LIGHT_SKIN_CHROMA` of the median chroma of
-    the cheek discs (the pairs of :data:`LIGHT_PAIRS` between the forehead and the lower cheeks); NaN where a disc
-    falls outside the photo or less than :data:`LIGHT_SKIN_MIN_SHARE` of it is unclipped skin."""
-    ycc, f, offsets = _reduced(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2YCrCb), mm_per_px)
-    ycc = ycc.astype(np.float64)
-    pts = np.asarray(points, dtype=np.float64)[:, :2] * f
-    cheeks = [px for pair in LIGHT_PAIRS[LIGHT_UPPER_PAIRS:-LIGHT_LOWER_PAIRS] for k in pair
-              if (px := _disc_pixels(ycc.shape, pts[k], offsets)) is not None]
-    out = np.full(len(LIGHT_CHIN), np.nan)
-    if not cheeks:
-        return out
-    ref = np.median(np.concatenate([ycc[px][:, 1:] for px in cheeks]), axis=0)
-    for i, k in enumerate(LIGHT_CHIN):
-        px = _disc_pixels(ycc.shape, pts[k], offsets)
-        if px is None:
-            continue
-        v = ycc[px]
-        skin = (np.hypot(*(v[:, 1:] - ref).T) <= LIGHT_SKIN_CHROMA) & (v[:, 0] > 2) & (v[:, 0] < 253)
-        if skin.mean() >= LIGHT_SKIN_MIN_SHARE:
-            out[i] = float(np.median(v[skin, 0]))
     return out
 
 
@@ -124,12 +76,6 @@ def light_levels(x: PhotoAnalysis) -> np.ndarray:
     """:func:`_disc_levels` of a measured photo, kept for the last :data:`LIGHT_CACHE_SIZE` photos."""
     return _kept("light_levels", LIGHT_CACHE_SIZE, (x.photo.rgb, x.points),
                  lambda: _disc_levels(x.photo.rgb, x.points, x.frame.mm_per_px), values=(float(x.frame.mm_per_px),))
-
-
-def chin_levels(x: PhotoAnalysis) -> np.ndarray:
-    """:func:`_chin_levels` of a measured photo, kept for the last :data:`LIGHT_CACHE_SIZE` photos."""
-    return _kept("chin_levels", LIGHT_CACHE_SIZE, (x.photo.rgb, x.points),
-                 lambda: _chin_levels(x.photo.rgb, x.points, x.frame.mm_per_px), values=(float(x.frame.mm_per_px),))
 
 
 def light_shift(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
@@ -141,13 +87,11 @@ def light_shift(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
     ``b``'s balances (the means: a light from one side moves them little, so it stays in the balance rather than in
     the curve, as a fit to each side's discs would take it).  ``side`` is the change of the mean over the pairs of
     the subject's right minus left (> 0: the subject's right side became brighter against the left, the light moved
-    towards the subject's right), ``height`` that of the cheek discs' mean (the pairs between the forehead's
-    :data:`LIGHT_UPPER_PAIRS` and the lower cheeks' :data:`LIGHT_LOWER_PAIRS`) minus the chin discs' (:func:`chin_levels`,
-    skin pixels only, the discs read in both photos; > 0: the cheeks became brighter against the chin, the light
-    moved up; its tone curve fitted to the pairs below the forehead alone: :func:`_height`), each as the percentage change of the luminance ratio, ``100 (exp(d) - 1)``.  NaN when fewer than
-    half the pairs can be read in both photos, or either photo shows no iris (:func:`eyes_covered`,
-    :func:`irises_hidden`: its scale and landmarks are guesses then); ``height`` NaN too when fewer than half the
-    cheek pairs or the chin discs can be read in both.
+    towards the subject's right), ``height`` that of the forehead discs' mean minus the lower cheeks'
+    (:data:`LIGHT_UPPER_PAIRS`, :data:`LIGHT_LOWER_PAIRS`; > 0: the forehead became brighter), each as the
+    percentage change of the luminance ratio, ``100 (exp(d) - 1)``.  NaN when fewer than half the pairs can be
+    read in both photos, or either photo shows no iris (:func:`eyes_covered`, :func:`irises_hidden`: its scale and
+    landmarks are guesses then).
     """
     nan = (float("nan"), float("nan"))
     if any(eyes_covered(x) or irises_hidden(x) for x in (a, b)):
@@ -157,27 +101,15 @@ def light_shift(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
     if ok.sum() < len(LIGHT_PAIRS) // 2 or np.ptp(lb[ok].mean(axis=1)) <= 0:
         return nan
     slope = float(np.polyfit(lb[ok].mean(axis=1), la[ok].mean(axis=1), 1)[0])
-    side = float(np.mean(slope * (lb[ok, 0] - lb[ok, 1]) - (la[ok, 0] - la[ok, 1])))
-    return float(100.0 * np.expm1(side)), float(100.0 * np.expm1(_height(la, lb, ok, a, b)))
+    upper, lower = ok.copy(), ok.copy()
+    upper[LIGHT_UPPER_PAIRS:], lower[:-LIGHT_LOWER_PAIRS] = False, False
 
+    def balances(x: np.ndarray) -> tuple[float, float]:
+        side = float(np.mean(x[ok, 0] - x[ok, 1]))
+        height = float(x[upper].mean() - x[lower].mean()) if upper.any() and lower.any() else float("nan")
+        return side, height
 
-def _height(la: np.ndarray, lb: np.ndarray, ok: np.ndarray, a: PhotoAnalysis, b: PhotoAnalysis) -> float:
-    """:func:`light_shift`'s height, as a change of log luminance ratio: the cheek discs' mean against the chin
-    discs', ``b``'s scaled by the slope of the tone curve fitted to the pairs below the forehead (a fringe of hair
-    over the forehead moves no disc of it); NaN when fewer than half the cheek pairs, the pairs below the forehead
-    or the chin discs can be read in both photos."""
-    below = ok.copy()
-    below[:LIGHT_UPPER_PAIRS] = False
-    cheeks = below.copy()
-    cheeks[len(LIGHT_PAIRS) - LIGHT_LOWER_PAIRS:] = False
-    ca, cb = np.log(chin_levels(a)), np.log(chin_levels(b))
-    chin = np.isfinite(ca) & np.isfinite(cb)
-    n_cheeks = len(LIGHT_PAIRS) - LIGHT_UPPER_PAIRS - LIGHT_LOWER_PAIRS
-    if (2 * cheeks.sum() < n_cheeks or 2 * below.sum() < len(LIGHT_PAIRS) - LIGHT_UPPER_PAIRS
-            or 2 * chin.sum() < len(LIGHT_CHIN) or np.ptp(lb[below].mean(axis=1)) <= 0):
-        return float("nan")
-    slope = float(np.polyfit(lb[below].mean(axis=1), la[below].mean(axis=1), 1)[0])
-    return float(slope * (lb[cheeks].mean() - cb[chin].mean()) - (la[cheeks].mean() - ca[chin].mean()))
+    return tuple(float(100.0 * np.expm1(slope * vb - va)) for va, vb in zip(balances(la), balances(lb)))
 
 
 def light_moved(shift: tuple[float, float]) -> bool:
