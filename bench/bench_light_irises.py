@@ -57,6 +57,14 @@ thresholds (no new threshold), and, among all that pass, the fewest false hiding
 - ``D`` brighter side: the contrast against the brighter side (``1 - iris / brighter``), the step as shipped
   (the darker-side rule had been chosen for the contrast alone, before the step, against lens streaks).
 
+**Amended a second time after the second tuning run (2026-12-07, before any held-out run).**  ``C10`` hides no
+recoloured eye (0 of 846) and ``C25`` 25, but both let 4 of the 24 lash-line skin covers through (20 of 24
+flagged, not >= 23: the line drawn across the eye is dark in the core's low percentile too); ``D`` lets 19-20 of
+the 24 reflective 0.30 / 0.38 lenses through (their streak).  No candidate passes.  The lash line runs along
+the whole chord, the pupil only across its middle: one more candidate, ``E10`` / ``E25``, ``C``'s percentile
+read on the sides as well (the iris core's 10th / 25th percentile against the darker side's same percentile for
+the contrast; the step as in ``C``, brighter side's median), the same rule, thresholds and choice.
+
 (Candidate ``B``'s ring samples are since taken on the shipped chord grid, ``_samples``.)
 
 Then the held-out half is run ONCE (Canada
@@ -153,6 +161,25 @@ def _samples(channel: np.ndarray, pts: np.ndarray, c: int, ch, co, core: tuple[f
                      xy[..., 1].astype(np.float32), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
+def _side_samples(channel: np.ndarray, pts: np.ndarray, c: int, ch, corner: int, sign: float, co) -> np.ndarray:
+    """One side's sclera samples, as ``eyes.chord_luminance`` takes them (``SCLERA_BAND`` radii out, short of 0.9
+    of the corner's distance)."""
+    p = pts[:, :2].astype(np.float64)
+    r = 0.5 * float(np.linalg.norm(p[ch[0]] - p[ch[1]]))
+    u = (p[co[1]] - p[co[0]]) / max(float(np.linalg.norm(p[co[1]] - p[co[0]])), 1e-9)
+    limit = min(E.SCLERA_BAND[1], 0.9 * abs(float((p[corner] - p[c]) @ u)) / max(r, 1e-9))
+    k = E.SAMPLES_PER_RADIUS
+    t = np.linspace(-E.SCLERA_BAND[1], E.SCLERA_BAND[1], int(2 * E.SCLERA_BAND[1] * k) + 1)
+    sel = (sign * t >= E.SCLERA_BAND[0]) & (sign * t <= limit)
+    if np.count_nonzero(sel) < 2:
+        return np.zeros(0)
+    v = np.array([-u[1], u[0]])
+    s = np.linspace(-E.BAND_HALF_HEIGHT, E.BAND_HALF_HEIGHT, max(int(2 * E.BAND_HALF_HEIGHT * k), 1) + 1)
+    xy = p[c] + r * (t[sel][None, :, None] * u + s[:, None, None] * v)
+    return cv2.remap(np.ascontiguousarray(channel, dtype=np.float32), xy[..., 0].astype(np.float32),
+                     xy[..., 1].astype(np.float32), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
 def features(rgb: np.ndarray, pts: np.ndarray) -> dict:
     """Per eye (``_r``, ``_l``): the shipped check's inputs and verdict, candidate A's chroma step and
     candidate B's ring contrast and step; the two-eye and one-eye scales."""
@@ -177,6 +204,10 @@ def features(rgb: np.ndarray, pts: np.ndarray) -> dict:
         core = _samples(gray, pts, c, ch, co, (0.0, E.IRIS_CORE))
         row.update({f"iris_{side}": iris, f"sout_{side}": sides[0], f"sin_{side}": sides[1],
                     f"p10_{side}": float(np.percentile(core, 10)), f"p25_{side}": float(np.percentile(core, 25))})
+        for name, sign, corner in (("sout", -1.0, co[0]), ("sin", 1.0, co[1])):
+            vals = _side_samples(gray, pts, c, ch, corner, sign, co)
+            for q in (10, 25):
+                row[f"{name}p{q}_{side}"] = float(np.percentile(vals, q)) if vals.size >= 2 else np.nan
         row.update({f"open_{side}": ev.opening[j], f"con_{side}": ev.contrast[j], f"step_{side}": ev.step[j],
                     f"vis_{side}": ev.visible[j], f"inside_{side}": inside,
                     f"chroma_{side}": min(chroma) / skin if chroma and skin > 0 else np.nan,
@@ -242,7 +273,7 @@ def measure(which: str, out_csv: str) -> None:
     pd.DataFrame(rows).to_csv(out_csv, index=False)
 
 
-RULES = ("shipped", "A", "B", "C10", "C25", "D")
+RULES = ("shipped", "A", "B", "C10", "C25", "D", "E10", "E25")
 
 
 def verdicts(df: pd.DataFrame, chroma: float) -> dict[str, pd.DataFrame]:
@@ -261,6 +292,13 @@ def verdicts(df: pd.DataFrame, chroma: float) -> dict[str, pd.DataFrame]:
             elif rule in ("C10", "C25"):
                 iris = df[f"p{rule[1:]}_{s}"]
                 dark, bright = np.fmin(df[f"sout_{s}"], df[f"sin_{s}"]), np.fmax(df[f"sout_{s}"], df[f"sin_{s}"])
+                extra = base & (1 - iris / dark.clip(lower=1) >= E.MIN_IRIS_CONTRAST) & ~(
+                    (bright - iris) / df.skin < E.MIN_IRIS_STEP)
+            elif rule in ("E10", "E25"):
+                q = rule[1:]
+                iris = df[f"p{q}_{s}"]
+                dark = np.fmin(df[f"soutp{q}_{s}"], df[f"sinp{q}_{s}"])
+                bright = np.fmax(df[f"sout_{s}"], df[f"sin_{s}"])
                 extra = base & (1 - iris / dark.clip(lower=1) >= E.MIN_IRIS_CONTRAST) & ~(
                     (bright - iris) / df.skin < E.MIN_IRIS_STEP)
             elif rule == "D":
