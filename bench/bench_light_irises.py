@@ -283,7 +283,7 @@ def verdicts(df: pd.DataFrame, chroma: float) -> dict[str, pd.DataFrame]:
         vis = {}
         for s in "rl":
             base = (df[f"inside_{s}"].astype(bool) & (df[f"open_{s}"] >= E.MIN_EYE_OPENING))
-            shipped = df[f"vis_{s}"].astype(bool)
+            shipped = _median_route(df, s)
             if rule == "A":
                 extra = base & (df[f"chroma_{s}"] >= chroma)
             elif rule == "B":
@@ -312,6 +312,13 @@ def verdicts(df: pd.DataFrame, chroma: float) -> dict[str, pd.DataFrame]:
     return out
 
 
+def _median_route(df: pd.DataFrame, s: str) -> pd.Series:
+    """The check as shipped before this bench (the iris median's contrast and step), from the stored columns: the
+    same as the ``vis_`` column of a run on that code, and the truth's 'seen in the unedited photo'."""
+    return (df[f"inside_{s}"].astype(bool) & (df[f"open_{s}"] >= E.MIN_EYE_OPENING)
+            & (df[f"con_{s}"] >= E.MIN_IRIS_CONTRAST) & ~(df[f"step_{s}"] < E.MIN_IRIS_STEP))
+
+
 def chroma_threshold(df: pd.DataFrame) -> float:
     """1.25 x the highest chroma step of an open, inside eye of the tuning faces' covers."""
     cov = df[(df.kind == "cover") & (df.set == "canada_tune") & df.open_r.notna()]
@@ -322,9 +329,8 @@ def chroma_threshold(df: pd.DataFrame) -> float:
 
 def _origin(df: pd.DataFrame) -> pd.DataFrame:
     """Each row's unedited photo's shipped verdicts (vis0_r, vis0_l)."""
-    o = df[df.variant == "orig"][["set", "photo", "vis_r", "vis_l"]].rename(columns={"vis_r": "vis0_r",
-                                                                                     "vis_l": "vis0_l"})
-    return df.merge(o, on=["set", "photo"], how="left")
+    o = df[df.variant == "orig"].assign(vis0_r=lambda d: _median_route(d, "r"), vis0_l=lambda d: _median_route(d, "l"))
+    return df.merge(o[["set", "photo", "vis0_r", "vis0_l"]], on=["set", "photo"], how="left")
 
 
 def light_table(df: pd.DataFrame, v: dict[str, pd.DataFrame]) -> None:
