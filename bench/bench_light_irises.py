@@ -65,6 +65,14 @@ the whole chord, the pupil only across its middle: one more candidate, ``E10`` /
 read on the sides as well (the iris core's 10th / 25th percentile against the darker side's same percentile for
 the contrast; the step as in ``C``, brighter side's median), the same rule, thresholds and choice.
 
+**Result** (2026-12-07, both halves measured on ed4bded; docs/accuracy.md 'Light irises').  Tuning: ``E10``
+hides 47 of 846 recoloured eyes (shipped 541; ``E25`` 136), keeps all 288 covers flagged and the unedited flags:
+it passes and is adopted (``eyes.pupil_seen``, ``eyes.PUPIL_PERCENTILE`` 10).  Held out, once: 1215 -> 109 of
+1944 recoloured eyes hidden, 510 -> 14 of 1044 recoloured photos flagged; covers 574 of 576 caught either way;
+unedited eyes not visible 8 -> 2 of 116 (Canada 129m no longer flagged); GRID frames flagged 7 -> 1 of 55, one
+true blink (lbax4n 30) no longer flagged.  The ``vis_`` columns of a run are the package's verdict at that
+commit; the tables' "shipped" is recomputed from the stored columns (the check before the pupil route).
+
 (Candidate ``B``'s ring samples are since taken on the shipped chord grid, ``_samples``.)
 
 Then the held-out half is run ONCE (Canada

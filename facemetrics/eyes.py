@@ -25,8 +25,17 @@ dark lenses).  Per eye, three measures from the image and the lid landmarks:
   Below :data:`MIN_IRIS_STEP` the eye is not visible, whatever its contrast
   (shipped 2026-12-05; measured 2026-12-04).
 
-An eye is *visible* when all three pass (:data:`MIN_EYE_OPENING`,
-:data:`MIN_IRIS_CONTRAST`, :data:`MIN_IRIS_STEP`).  Brightness scaling leaves
+- **pupil** (light irises): a blue, grey or green iris can be nearly as bright
+  as the sclera, so its median fails the contrast or the step; its pupil is
+  still dark.  :func:`pupil_seen` reads the :data:`PUPIL_PERCENTILE` th
+  percentile of the iris disc's samples against the darker side's same
+  percentile (a lash line across a closed eye, or a lens, is as dark along the
+  whole chord) with the same two thresholds (shipped 2026-12-07;
+  ``bench/bench_light_irises.py``, docs/accuracy.md 'Light irises').
+
+An eye is *visible* when it is open (:data:`MIN_EYE_OPENING`) and inside the
+picture, and either its iris median passes the contrast and the step
+(:data:`MIN_IRIS_CONTRAST`, :data:`MIN_IRIS_STEP`) or its pupil does.  Brightness scaling leaves
 them unchanged (ratios), and so does mirroring (the eyes swap).  Thresholds were chosen on the
 24 tuning faces of the Canada set and their synthetic covers and checked on
 held-out faces (``bench/bench_eyes.py``; docs/accuracy.md "Scale calibration").
@@ -100,8 +109,9 @@ class EyeVisibility:
         ``1 - iris / sclera`` luminance along the iris chord per eye (dimensionless;
         NaN when no sclera samples fall inside the eye).
     visible : tuple of bool
-        Opening at least :data:`MIN_EYE_OPENING`, contrast at least :data:`MIN_IRIS_CONTRAST` and the iris's
-        step not flattened by a lens (``step`` at least :data:`MIN_IRIS_STEP`, or NaN).
+        Opening at least :data:`MIN_EYE_OPENING`, and contrast at least :data:`MIN_IRIS_CONTRAST` with the
+        iris's step not flattened by a lens (``step`` at least :data:`MIN_IRIS_STEP`, or NaN), or the pupil
+        seen (:func:`pupil_seen`: a light iris).
     step : tuple of float
         :func:`iris_step` per eye: (brighter sclera side - iris) / lower-face skin luminance (dimensionless;
         0.46-2.43 for unedited eyes of the tuning faces, NaN when it cannot be read).
