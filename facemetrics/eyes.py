@@ -335,16 +335,16 @@ def iris_visibility(image: np.ndarray, points: np.ndarray) -> EyeVisibility:
     # a dark lens the contrast sees through (its glow keeps the ratio): the iris step flattened against the skin
     skin = lower_face_luminance(image, p)
     step = tuple(iris_step(c[0], c[1], skin) for c in chords)
-    pupil = tuple(pupil_seen(x, c[1], skin) for x, c in zip(samples, chords))
     # an iris (its whole disc, the chord's length around its centre) outside the picture: Face Mesh
     # guessed it, and the chord sampling would read replicated border pixels
     inside = tuple(bool(np.all(p[c] - np.linalg.norm(p[ch[0]] - p[ch[1]]) / 2 >= 0)
                         and np.all(p[c] + np.linalg.norm(p[ch[0]] - p[ch[1]]) / 2 <= (w - 1, h - 1)))
                    for c, ch in ((RIGHT_IRIS, RIGHT_IRIS_H), (LEFT_IRIS, LEFT_IRIS_H)))
+    # the pupil route (a light iris) read only where the iris median fails
     visible = tuple(bool(i and o >= MIN_EYE_OPENING and ((np.isfinite(cn) and cn >= MIN_IRIS_CONTRAST
                                                          and (MIN_IRIS_STEP <= 0 or not st < MIN_IRIS_STEP))  # 0: off
-                                                        or pu))  # a light iris: its pupil
-                    for i, o, cn, st, pu in zip(inside, opening, contrast, step, pupil))
+                                                        or pupil_seen(x, ch[1], skin)))
+                    for i, o, cn, st, x, ch in zip(inside, opening, contrast, step, samples, chords))
     return EyeVisibility(opening, contrast, visible, step)
 
 
