@@ -25,8 +25,17 @@ dark lenses).  Per eye, three measures from the image and the lid landmarks:
   Below :data:`MIN_IRIS_STEP` the eye is not visible, whatever its contrast
   (shipped 2026-12-05; measured 2026-12-04).
 
-An eye is *visible* when all three pass (:data:`MIN_EYE_OPENING`,
-:data:`MIN_IRIS_CONTRAST`, :data:`MIN_IRIS_STEP`).  Brightness scaling leaves
+- **pupil** (light irises): a blue, grey or green iris can be nearly as bright
+  as the sclera, so its median fails the contrast or the step; its pupil is
+  still dark.  :func:`pupil_seen` reads the :data:`PUPIL_PERCENTILE` th
+  percentile of the iris disc's samples against the darker side's same
+  percentile (a lash line across a closed eye, or a lens, is as dark along the
+  whole chord) with the same two thresholds (shipped 2026-12-07;
+  ``bench/bench_light_irises.py``, docs/accuracy.md 'Light irises').
+
+An eye is *visible* when it is open (:data:`MIN_EYE_OPENING`) and inside the
+picture, and either its iris median passes the contrast and the step
+(:data:`MIN_IRIS_CONTRAST`, :data:`MIN_IRIS_STEP`) or its pupil does.  Brightness scaling leaves
 them unchanged (ratios), and so does mirroring (the eyes swap).  Thresholds were chosen on the
 24 tuning faces of the Canada set and their synthetic covers and checked on
 held-out faces (``bench/bench_eyes.py``; docs/accuracy.md "Scale calibration").
@@ -79,6 +88,13 @@ ONE_EYE_MIN_SPREAD = 0.15
 #: switched on 2026-12-05 once those fold rows read ``uncertain`` (``compare.glasses_fold_rows``): 14 -> 0 tuning,
 #: 32 -> 0 held out (``bench/bench_glasses_seethrough.py``; docs/robustness.md 'Folds under aviators')
 MIN_IRIS_STEP = 0.26
+#: the pupil route for light (blue, grey, green) irises: an eye whose iris median fails the contrast or the step is
+#: still visible when this percentile of the iris disc's samples (the pupil, dark in a light iris too) passes both,
+#: the contrast against the darker side's same percentile (a lash line or a lens is as dark along the whole chord),
+#: the step below the brighter side's median.  10 (of 10 and 25, one of six candidates) on the Canada tuning faces'
+#: light-iris recolours: eyes falsely hidden 541 -> 47 of 846, every cover still flagged (288 of 288); held out
+#: in docs/accuracy.md 'Light irises' (``bench/bench_light_irises.py``, 2026-12-07)
+PUPIL_PERCENTILE = 10
 
 
 @dataclass(frozen=True)
@@ -93,8 +109,9 @@ class EyeVisibility:
         ``1 - iris / sclera`` luminance along the iris chord per eye (dimensionless;
         NaN when no sclera samples fall inside the eye).
     visible : tuple of bool
-        Opening at least :data:`MIN_EYE_OPENING`, contrast at least :data:`MIN_IRIS_CONTRAST` and the iris's
-        step not flattened by a lens (``step`` at least :data:`MIN_IRIS_STEP`, or NaN).
+        Opening at least :data:`MIN_EYE_OPENING`, and contrast at least :data:`MIN_IRIS_CONTRAST` with the
+        iris's step not flattened by a lens (``step`` at least :data:`MIN_IRIS_STEP`, or NaN), or the pupil
+        seen (:func:`pupil_seen`: a light iris).
     step : tuple of float
         :func:`iris_step` per eye: (brighter sclera side - iris) / lower-face skin luminance (dimensionless;
         0.46-2.43 for unedited eyes of the tuning faces, NaN when it cannot be read).
@@ -132,6 +149,36 @@ def eye_opening(points: np.ndarray, corners: tuple[int, int], upper: tuple[int, 
     return gap / max(width, 1e-9)
 
 
+def chord_samples(gray: np.ndarray, points: np.ndarray, centre: int, chord: tuple[int, int],
+                  corners: tuple[int, int]) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None:
+    """The samples :func:`chord_luminance` summarises: the iris disc's and each side's (outer, inner).
+
+    Parameters as :func:`chord_luminance`.  Returns ``(iris, (outer, inner))``, arrays of luminances (0-255; a
+    side without at least 2 columns of samples empty), or None when the iris chord or the eye is degenerate.
+    """
+    p = np.asarray(points, dtype=np.float64)[:, :2]
+    c = p[centre]
+    r = 0.5 * float(np.linalg.norm(p[chord[0]] - p[chord[1]]))
+    axis = p[corners[1]] - p[corners[0]]
+    n_axis = float(np.linalg.norm(axis))
+    if r < 0.5 or n_axis < 1e-9:
+        return None
+    u = axis / n_axis  # outer -> inner corner
+    v = np.array([-u[1], u[0]])
+    k = SAMPLES_PER_RADIUS
+    t = np.linspace(-SCLERA_BAND[1], SCLERA_BAND[1], int(2 * SCLERA_BAND[1] * k) + 1)  # radii
+    s = np.linspace(-BAND_HALF_HEIGHT, BAND_HALF_HEIGHT, max(int(2 * BAND_HALF_HEIGHT * k), 1) + 1)
+    xy = c + r * (t[None, :, None] * u + s[:, None, None] * v)  # (len(s), len(t), 2)
+    vals = cv2.remap(np.ascontiguousarray(gray, dtype=np.float32), xy[..., 0].astype(np.float32),
+                     xy[..., 1].astype(np.float32), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    sides = []
+    for sign, corner in ((-1.0, corners[0]), (1.0, corners[1])):
+        limit = min(SCLERA_BAND[1], 0.9 * abs(float((p[corner] - c) @ u)) / r)
+        sel = (sign * t >= SCLERA_BAND[0]) & (sign * t <= limit)
+        sides.append(vals[:, sel].ravel() if np.count_nonzero(sel) >= 2 else np.zeros(0, np.float32))
+    return vals[:, np.abs(t) < IRIS_CORE].ravel(), (sides[0], sides[1])
+
+
 def chord_luminance(gray: np.ndarray, points: np.ndarray, centre: int, chord: tuple[int, int],
                     corners: tuple[int, int]) -> tuple[float, tuple[float, float]]:
     """Median luminance of the iris disc and of the eye opening on each side of it, along one eye's
@@ -158,29 +205,16 @@ def chord_luminance(gray: np.ndarray, points: np.ndarray, centre: int, chord: tu
         Medians of the samples :data:`SCLERA_BAND` radii out towards the outer and the inner
         corner, short of 0.9 of the corner's distance; NaN for a side without samples.
     """
-    nan2 = (float("nan"), float("nan"))
-    p = np.asarray(points, dtype=np.float64)[:, :2]
-    c = p[centre]
-    r = 0.5 * float(np.linalg.norm(p[chord[0]] - p[chord[1]]))
-    axis = p[corners[1]] - p[corners[0]]
-    n_axis = float(np.linalg.norm(axis))
-    if r < 0.5 or n_axis < 1e-9:
-        return float("nan"), nan2
-    u = axis / n_axis  # outer -> inner corner
-    v = np.array([-u[1], u[0]])
-    k = SAMPLES_PER_RADIUS
-    t = np.linspace(-SCLERA_BAND[1], SCLERA_BAND[1], int(2 * SCLERA_BAND[1] * k) + 1)  # radii
-    s = np.linspace(-BAND_HALF_HEIGHT, BAND_HALF_HEIGHT, max(int(2 * BAND_HALF_HEIGHT * k), 1) + 1)
-    xy = c + r * (t[None, :, None] * u + s[:, None, None] * v)  # (len(s), len(t), 2)
-    vals = cv2.remap(np.ascontiguousarray(gray, dtype=np.float32), xy[..., 0].astype(np.float32),
-                     xy[..., 1].astype(np.float32), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    iris = float(np.median(vals[:, np.abs(t) < IRIS_CORE]))
-    sides = []
-    for sign, corner in ((-1.0, corners[0]), (1.0, corners[1])):
-        limit = min(SCLERA_BAND[1], 0.9 * abs(float((p[corner] - c) @ u)) / r)
-        sel = (sign * t >= SCLERA_BAND[0]) & (sign * t <= limit)
-        sides.append(float(np.median(vals[:, sel])) if np.count_nonzero(sel) >= 2 else float("nan"))
-    return iris, (sides[0], sides[1])
+    return _summary(chord_samples(gray, points, centre, chord, corners), np.median)
+
+
+def _summary(samples, stat) -> tuple[float, tuple[float, float]]:
+    """``stat`` of the iris's and each side's samples (:func:`chord_samples`), NaN where there are none."""
+    if samples is None:
+        return float("nan"), (float("nan"), float("nan"))
+    iris, sides = samples
+    out = [float(stat(x)) if x.size else float("nan") for x in (iris, *sides)]
+    return out[0], (out[1], out[2])
 
 
 def iris_contrast(iris: float, sides: tuple[float, float]) -> float:
@@ -245,6 +279,28 @@ def iris_step(iris: float, sides: tuple[float, float], skin: float) -> float:
     return (max(present) - iris) / skin
 
 
+def pupil_seen(samples, sides: tuple[float, float], skin: float) -> bool:
+    """The pupil route of :func:`iris_visibility` for a light (blue, grey, green) iris, nearly as bright as the
+    sclera: the :data:`PUPIL_PERCENTILE` th percentile of the iris disc's samples (the pupil) is
+    :data:`MIN_IRIS_CONTRAST` below the darker side's same percentile (a lash line drawn across a closed eye, or a
+    lens, is as dark along the whole chord) and :data:`MIN_IRIS_STEP` of the skin below the brighter side's median
+    (:func:`iris_step`: a dark lens flattens it).  Brightness scaling leaves both unchanged (ratios).
+
+    Parameters
+    ----------
+    samples : (ndarray, (ndarray, ndarray)) or None
+        :func:`chord_samples` of the eye.
+    sides : (float, float)
+        The sides' medians (:func:`chord_luminance`).
+    skin : float
+        The lower face's luminance (:func:`lower_face_luminance`).
+    """
+    low, low_sides = _summary(samples, lambda x: np.percentile(x, PUPIL_PERCENTILE))
+    con = iris_contrast(low, low_sides)
+    step = iris_step(low, sides, skin)
+    return bool(np.isfinite(con) and con >= MIN_IRIS_CONTRAST and (MIN_IRIS_STEP <= 0 or not step < MIN_IRIS_STEP))
+
+
 def iris_visibility(image: np.ndarray, points: np.ndarray) -> EyeVisibility:
     """Opening, iris contrast and visibility of both eyes.
 
@@ -272,8 +328,9 @@ def iris_visibility(image: np.ndarray, points: np.ndarray) -> EyeVisibility:
     crop, q = _grey(image[y0:y1, x0:x1]), p - (x0, y0)
     opening = (eye_opening(p, RIGHT_EYE_CORNERS, RIGHT_UPPER_LID, RIGHT_LOWER_LID),
                eye_opening(p, LEFT_EYE_CORNERS, LEFT_UPPER_LID, LEFT_LOWER_LID))
-    chords = (chord_luminance(crop, q, RIGHT_IRIS, RIGHT_IRIS_H, RIGHT_EYE_CORNERS),
-              chord_luminance(crop, q, LEFT_IRIS, LEFT_IRIS_H, LEFT_EYE_CORNERS))
+    samples = (chord_samples(crop, q, RIGHT_IRIS, RIGHT_IRIS_H, RIGHT_EYE_CORNERS),
+               chord_samples(crop, q, LEFT_IRIS, LEFT_IRIS_H, LEFT_EYE_CORNERS))
+    chords = tuple(_summary(x, np.median) for x in samples)
     contrast = tuple(iris_contrast(*c) for c in chords)
     # a dark lens the contrast sees through (its glow keeps the ratio): the iris step flattened against the skin
     skin = lower_face_luminance(image, p)
@@ -283,9 +340,11 @@ def iris_visibility(image: np.ndarray, points: np.ndarray) -> EyeVisibility:
     inside = tuple(bool(np.all(p[c] - np.linalg.norm(p[ch[0]] - p[ch[1]]) / 2 >= 0)
                         and np.all(p[c] + np.linalg.norm(p[ch[0]] - p[ch[1]]) / 2 <= (w - 1, h - 1)))
                    for c, ch in ((RIGHT_IRIS, RIGHT_IRIS_H), (LEFT_IRIS, LEFT_IRIS_H)))
-    visible = tuple(bool(i and o >= MIN_EYE_OPENING and np.isfinite(cn) and cn >= MIN_IRIS_CONTRAST
-                         and (MIN_IRIS_STEP <= 0 or not st < MIN_IRIS_STEP))  # 0: off
-                    for i, o, cn, st in zip(inside, opening, contrast, step))
+    # the pupil route (a light iris) read only where the iris median fails
+    visible = tuple(bool(i and o >= MIN_EYE_OPENING and ((np.isfinite(cn) and cn >= MIN_IRIS_CONTRAST
+                                                         and (MIN_IRIS_STEP <= 0 or not st < MIN_IRIS_STEP))  # 0: off
+                                                        or pupil_seen(x, ch[1], skin)))
+                    for i, o, cn, st, x, ch in zip(inside, opening, contrast, step, samples, chords))
     return EyeVisibility(opening, contrast, visible, step)
 
 

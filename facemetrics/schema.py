@@ -144,7 +144,7 @@ CALIBRATION = [
     Column("calibration_spread", "ratio", "Relative disagreement of the two eyes' iris diameters, |r - l| / mean; it enters `mm_per_px_uncertainty_pct`, and above 0.1 (a turned head or an iris partly hidden; frontal portraits read at most about 0.05) `warnings` says the mm scale is less certain."),
     Column("ipd_px", "px", "Inter-pupillary distance (iris centres).", landmarks="468, 473"),
     Column("ipd_mm", "mm", "Inter-pupillary distance under this calibration; outside 50-80 mm gives a warning and a quality flag (unless the user gave the IPD).", landmarks="468, 473"),
-    Column("irises_visible", "count", "How many irises (0-2) are in view: an eye counts when its lids are open and its iris reads darker than the sclera on both sides (facemetrics.eyes). With 0 (dark glasses, closed eyes) Face Mesh guesses the pupils, so the mm scale is flagged and the expression checks (comparison, guided capture) compare `smile_elevation` instead of `smile_index`.",
+    Column("irises_visible", "count", "How many irises (0-2) are in view: an eye counts when its lids are open and its iris reads darker than the sclera on both sides, or, for a light (blue, grey, green) iris, its pupil does (facemetrics.eyes). With 0 (dark glasses, closed eyes) Face Mesh guesses the pupils, so the mm scale is flagged and the expression checks (comparison, guided capture) compare `smile_elevation` instead of `smile_index`.",
            "larger = more irises seen", "468-477, eye contours"),
 ]
 

@@ -333,3 +333,131 @@ def test_dark_skin_keeps_its_irises_and_loses_them_behind_a_lens(step_on):
     assert ev.visible == (True, True) and min(ev.step) > MEASURED_STEP
     lensed = E.iris_visibility(see_through_lens(a.photo.rgb, a.points, 0.06, 20.0), a.points)
     assert lensed.visible == (False, False)
+
+
+# ------------------------------------------------------------------ light (blue, grey, green) irises
+#: eye-opening contours (subject's right, left eye): Face Mesh lid points around each eye
+EYE_CONTOURS = ((33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246),
+                (263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466))
+LIGHT = {"blue": (0.85, 1.01, 1.22), "grey": (0.97, 1.00, 1.05), "green": (0.92, 1.05, 0.85)}
+_EYES = ((RIGHT_IRIS, E.RIGHT_IRIS_H, E.RIGHT_EYE_CORNERS), (LEFT_IRIS, E.LEFT_IRIS_H, E.LEFT_EYE_CORNERS))
+
+
+def light_irises(rgb, points, colour="grey", level=1.0):
+    """Both iris discs (0.95 x the chord's radius, inside the lids) repainted ``colour`` at ``level`` x the
+    brighter sclera side's luminance, their texture kept (each pixel's luminance over the disc's mean, 0.8-1.2),
+    a dark pupil (0.3 radii) at the iris centre: a light iris nearly as bright as the sclera (the test's own
+    recolour, not bench/bench_light_irises.py's)."""
+    out = rgb.astype(np.float32)
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    yy, xx = np.mgrid[0:rgb.shape[0], 0:rgb.shape[1]]
+    for (c, ch, co), contour in zip(_EYES, EYE_CONTOURS):
+        r = 0.5 * np.linalg.norm(points[ch[0], :2] - points[ch[1], :2])
+        sclera = max(E.chord_luminance(gray, points, c, ch, co)[1])
+        opening = np.zeros(rgb.shape[:2], np.uint8)
+        cv2.fillPoly(opening, [np.round(points[list(contour), :2]).astype(np.int32)], 1)
+        rho = np.hypot(xx - points[c, 0], yy - points[c, 1]) / r
+        disc = (rho < 0.95) & (opening > 0)
+        tex = np.clip(gray[disc] / gray[disc].mean(), 0.8, 1.2)
+        out[disc] = (np.where(rho[disc] < 0.3, 25.0, level * sclera) * tex)[:, None] * np.asarray(LIGHT[colour])
+    return out.clip(0, 255).astype(np.uint8)
+
+
+def synthetic_eye(iris=200, pupil=30, sclera=220, line=None):
+    """One eye (the subject's right) on a 200 x 200 luminance picture: sclera, an iris disc of radius 10 px with
+    a pupil of 3 px; or, with ``line``, a uniform ``sclera`` patch with a dark horizontal line 3 px thick
+    through the eye (a lash line over a closed eye).  Returns the picture and its landmarks."""
+    pts = np.zeros((478, 2))
+    pts[RIGHT_IRIS] = (100, 100)
+    pts[E.RIGHT_EYE_CORNERS[0]], pts[E.RIGHT_EYE_CORNERS[1]] = (60, 100), (140, 100)
+    pts[469], pts[471] = (90, 100), (110, 100)
+    img = np.full((200, 200), sclera, np.uint8)
+    if line is not None:
+        img[99:102] = line
+        return img, pts
+    rng = np.random.default_rng(3)
+    disc = np.zeros_like(img)
+    cv2.circle(disc, (100, 100), 10, 1, -1)
+    img[disc > 0] = np.clip(iris + rng.normal(0, 6, int(disc.sum())), 0, 255).astype(np.uint8)  # texture
+    cv2.circle(img, (100, 100), 3, pupil, -1)
+    return img, pts
+
+
+def _pupil(img, pts, skin=150.0):
+    s = E.chord_samples(img, pts, RIGHT_IRIS, E.RIGHT_IRIS_H, E.RIGHT_EYE_CORNERS)
+    return E.pupil_seen(s, E.chord_luminance(img, pts, RIGHT_IRIS, E.RIGHT_IRIS_H, E.RIGHT_EYE_CORNERS)[1], skin)
+
+
+def test_a_light_iris_fails_the_median_but_its_pupil_is_seen():
+    img, pts = synthetic_eye()
+    iris, sides = E.chord_luminance(img, pts, RIGHT_IRIS, E.RIGHT_IRIS_H, E.RIGHT_EYE_CORNERS)
+    assert E.iris_contrast(iris, sides) < E.MIN_IRIS_CONTRAST  # 200 against 220: the median route hides it
+    assert _pupil(img, pts)
+    # a dark iris is seen by both; an iris without a pupil (a uniform disc as bright) by neither
+    assert _pupil(*synthetic_eye(iris=90))
+    assert not _pupil(*synthetic_eye(pupil=200))
+
+
+@pytest.mark.parametrize("cover", ["lash_line", "dark_lens", "see_through_lens", "skin"])
+def test_covers_show_no_pupil(cover):
+    if cover == "lash_line":  # dark along the whole chord: as dark on the sides' low percentile
+        img, pts = synthetic_eye(sclera=150, line=60)
+    elif cover == "skin":
+        img, pts = synthetic_eye(sclera=150)
+        img[:] = 150
+    else:
+        img, pts = synthetic_eye()
+        t, glow = (0.0, 15.0) if cover == "dark_lens" else (0.05, 20.0)  # t x + glow
+        img = (t * img.astype(np.float32) + glow).astype(np.uint8)
+    assert not _pupil(img, pts)
+
+
+def test_the_pupil_route_is_mirror_symmetric_and_brightness_free():
+    img, pts = synthetic_eye(iris=205)
+    s = E.chord_samples(img, pts, RIGHT_IRIS, E.RIGHT_IRIS_H, E.RIGHT_EYE_CORNERS)
+    mirrored, mp = np.ascontiguousarray(img[:, ::-1]), pts.copy()
+    mp[:, 0] = 199 - pts[:, 0]
+    m = E.chord_samples(mirrored, mp, RIGHT_IRIS, E.RIGHT_IRIS_H, E.RIGHT_EYE_CORNERS)
+    np.testing.assert_allclose(np.sort(m[0]), np.sort(s[0]), atol=1e-3)
+    for a, b in zip(m[1], s[1]):
+        np.testing.assert_allclose(np.sort(a), np.sort(b), atol=1e-3)
+    for k in (0.6, 1.0, 1.15):
+        assert _pupil((img * k).clip(0, 255).astype(np.uint8), pts, 150.0 * k)
+    assert not _pupil(*synthetic_eye(sclera=150 * 0.6, line=60 * 0.6), 0.6 * 150)
+
+
+@pytest.mark.parametrize("colour", sorted(LIGHT))
+def test_light_irises_on_the_sample_stay_visible(sample_analysis, colour):
+    """The sample's irises repainted light (as bright as the brighter sclera side, the pupil dark): the iris
+    median alone hides an eye (the check before the pupil route), the pupil keeps both visible."""
+    rgb, pts = sample_analysis.photo.rgb, sample_analysis.points
+    ev = E.iris_visibility(light_irises(rgb, pts, colour), pts)
+    assert min(ev.contrast) < E.MIN_IRIS_CONTRAST
+    assert ev.visible == (True, True)
+
+
+def test_light_irises_mirrored_stay_visible_and_swap(sample_analysis):
+    from facemetrics.landmarks import detect_landmarks
+
+    rgb, pts = sample_analysis.photo.rgb, sample_analysis.points
+    img = light_irises(rgb, pts, "blue")
+    ev = E.iris_visibility(img, pts)
+    mirrored = np.ascontiguousarray(img[:, ::-1])
+    mev = E.iris_visibility(mirrored, detect_landmarks(mirrored).points)
+    assert ev.visible == mev.visible == (True, True)
+    # the subject's sides swap in the image, not in the measures: the hidden-by-the-median eye stays the same eye
+    assert int(np.argmin(mev.contrast)) == int(np.argmin(ev.contrast))
+
+
+@pytest.mark.parametrize("cover", ["sun_dark_0.22", "sun_reflective_0.3", "skin", "see_through"])
+def test_covers_over_light_irises_still_hide_them(sample_analysis, cover):
+    rgb, pts = sample_analysis.photo.rgb, sample_analysis.points
+    img = light_irises(rgb, pts, "grey")
+    if cover == "skin":
+        img = skin_cover(img, pts)
+    elif cover == "see_through":
+        img = see_through_lens(img, pts, 0.05, 20.0)
+    else:
+        _, tint, k = cover.split("_")
+        img = sunglasses(img, pts, float(k), tint)
+    assert E.iris_visibility(img, pts).visible == (False, False)
