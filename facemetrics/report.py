@@ -439,8 +439,8 @@ def light_kept_lines(light) -> list[str]:
         "These comparisons entered the fits with their verdicts, but the face is brighter or darker in one of "
         "their two photos than the limit allows, and fold depth and contrast depend on the light: their fold "
         "figures (`nlf_depth`) rest on photos taken in different light. Check these photos; retake them in the "
-        "same light as their before photo, or leave them out and run the timeline again (each line gives "
-        "`changes.csv`'s message)."), light)
+        "same light as their before photo, or leave them out of the timeline (each line gives `changes.csv`'s "
+        "message)."), light)
 
 
 def _kept_section(warning: str, intro: str, notes) -> list[str]:
@@ -461,8 +461,8 @@ def kept_lines(kept) -> list[str]:
         "These comparisons entered the fits with their verdicts, but their mouth corners moved as in a smile "
         "while the lips kept their shape: a gentle smile and a lift that pulls the mouth corners up and out "
         "both do this, and a smile also deepens the folds and raises the mouth corners. Check these photos; "
-        "if one smiles, retake it with a relaxed, closed mouth or leave it out and run the timeline again "
-        "(each line gives the cues of `changes.csv`'s `messages`)."), kept)
+        "if one smiles, retake it with a relaxed, closed mouth or leave it out of the timeline (each line "
+        "gives the cues of `changes.csv`'s `messages`)."), kept)
 
 
 #: what lets a follow-on session count, said once under the follow-on sessions (report.md, the console, *My study*).

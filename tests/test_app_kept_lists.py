@@ -91,6 +91,8 @@ def test_the_timeline_tab_lists_the_comparisons_kept_with_a_warning(monkeypatch)
         assert f"`{DIM}` (example, microcurrent, 8 h since treatment): {LIGHT}" in light, light
         assert "fold depth and contrast depend on the light" in light and SMILED not in light
         assert len(_boxes(at, FACE_HEAD)) == 1
+        # the boxes are report.md's paragraphs: words a user of the app can follow too (no command to run)
+        assert all("run the timeline" not in box for box in (light, face)), (light, face)
     finally:
         st.cache_data.clear()
 
