@@ -220,9 +220,27 @@ def app(out: Path, last_day: int) -> None:
         assert not at.exception, [e.value for e in at.exception]
         log.append(f"===== day {day}: after upload, before Add =====\n{before}\n===== day {day}: after Add =====\n"
                    + "\n".join(home._page_texts(at)))
+        late = [p for p in batch if p.name == SCREENSHOT_NAME and not _stored(out / "app_store", p.name)]
+        if late:  # not saved without a time of its own (since d34e61d): she types when it was taken, adds it again
+            up = [u for u in at.file_uploader if u.key.startswith("study-upload-")][0]
+            up.set_value([(p.name, p.read_bytes(), "image/png") for p in late]).run()
+            at.text_input(key="study-taken-at").input((t + timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M")).run()
+            said = "\n".join(home._page_texts(at))
+            at.button(key="study-add").click().run()
+            assert not at.exception, [e.value for e in at.exception]
+            log.append(f"===== day {day}: the screenshot again, its time typed =====\n{said}\n===== after Add =====\n"
+                       + "\n".join(home._page_texts(at)))
         print(f"app: day {day} added", flush=True)
     (out / "app_my_study.txt").write_text("\n".join(log))
     print(f"the My study page: {out / 'app_my_study.txt'}")
+
+
+def _stored(store: Path, name: str) -> bool:
+    """Whether the store holds a photo of that original file name."""
+    from facemetrics.store import Store
+    with Store(store) as s:
+        p = s.photos("me")
+    return bool(len(p)) and name in set(p["original_name"])
 
 
 def main(argv=None) -> int:
