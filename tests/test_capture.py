@@ -217,7 +217,22 @@ def test_a_photo_held_in_landscape_is_told_so_not_to_come_closer():
            "portrait (1350 × 1800 px)" in text, text
     near = " ".join(capture_check(base, dict(wide, ipd_px=150.0)).advice)
     assert "landscape" in near and "further away by about 25 %" in near, near
-    # the same shape, or a square photo beside a portrait one: read against the width, as before
+    # the same shape: read against the width, as before; a square photo beside a portrait one is not "landscape"
+    # (another shape: test_a_screenshot_of_the_photo_is_not_taken_like_the_baseline)
     assert capture_check(base, dict(base)).ok
     square = capture_check(dict(BASE, image_width_px=1350, image_height_px=1350), dict(base, ipd_px=120.0))
-    assert square.ok and "landscape" not in " ".join(square.advice)
+    assert "landscape" not in " ".join(square.advice) and "closer" not in " ".join(square.advice)
+
+
+def test_a_screenshot_of_the_photo_is_not_taken_like_the_baseline():
+    """Round 20: a screenshot of the 10-min photo (1170 x 2532 px, the photo letterboxed on the phone's screen)
+    was "taken like your baseline" (the face's size against the width matched: 1350 px scaled to 1170), while the
+    comparison then made its landmark rows `uncertain` (the face fills 26 % vs 16 % of the frame).  A photo of
+    another shape is now told to be added as the camera saved it; a rescaled copy of the same shape is not."""
+    base = dict(BASE, ipd_px=135.0, image_width_px=1350, image_height_px=1800)
+    shot = capture_check(base, dict(base, ipd_px=117.0, image_width_px=1170, image_height_px=2532))
+    text = " ".join(shot.advice)
+    assert not shot.ok and "Add the photo as the camera saved it: this one is 1170 × 2532 px, the baseline " \
+                           "1350 × 1800 px" in text, text
+    assert capture_check(base, dict(base, ipd_px=90.0, image_width_px=900, image_height_px=1200)).ok  # resized
+    assert capture_check(base, dict(base, image_width_px=1351, image_height_px=1800)).ok  # a pixel's rounding
