@@ -2272,7 +2272,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         from facemetrics.store import own_capture_time
         for name, data, new_ana in analysed:  # a file that cannot be read said so above
             if name in uploaded and not read_failure(new_ana) and not own_capture_time(name, data):
-                st.warning(f"{md(name)}: {md(MSG_NO_OWN_TIME.format(shown=shown))}", icon=":material/schedule:")
+                st.warning(f"{md(name)}: {md(MSG_NO_OWN_TIME.format(shown=shown))}.", icon=":material/schedule:")
                 keep.pop(name, None)
                 why_not[name] = MSG_NO_OWN_TIME.format(shown=shown)
     c1, c2 = st.columns(2)
@@ -2293,8 +2293,8 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
 #: it was stored at the time shown, the upload's (a screenshot of a 10-min photo read 23 days after its session;
 #: docs/validation.md section 12, Round 20); ``{shown}``: that time
 MSG_NO_OWN_TIME = ("no capture time of its own (no EXIF time, none in its file name: a screenshot or a photo sent "
-                   "through a messaging app loses it). Not saved at the time shown ({shown}, now): type when it was "
-                   "taken in 'Taken at' above, then add it")
+                   "through a messaging app loses it), and the time shown, {shown}, is now. Type when it was taken in "
+                   "'Taken at' above, then add it")
 
 
 def _first_roles(store, analysed: list, sess, taken: str, typed: bool) -> tuple[dict, bool]:
@@ -2371,7 +2371,8 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
         if name not in keep:  # not all saved: the message is a warning, not a success (app audit, 2026-12-03)
             why = (why_not or {}).get(name, "")
             # a file that cannot be read is no capture to retake: its reason (read_failure) says so
-            msgs.append(f"{name}: not saved ({why})" if why.startswith(("cannot be read", "no capture time"))
+            msgs.append(f"{name}: not saved ({why})" if why.startswith("cannot be read")
+                        else f"{name}: not saved, {why}" if why.startswith("no capture time")  # brackets of its own
                         else f"{name}: not saved (retake it)" + (f". {why}" if why else ""))
             failed = True
             continue

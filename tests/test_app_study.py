@@ -502,7 +502,7 @@ def test_an_uploaded_photo_without_a_time_of_its_own_is_not_saved_at_the_time_sh
     at.file_uploader(key="study-upload-0").set_value([("IMG_0617.PNG", png, "image/png")])
     _ok(at.run())
     said = [t for t in _shown(at) if t.startswith("IMG_0617.PNG") and "no capture time of its own" in t]
-    assert said and "type when it was taken" in said[0], _shown(at)
+    assert said and "Type when it was taken in 'Taken at' above" in said[0], _shown(at)
     assert at.button(key="study-add").disabled
     at.text_input(key="study-taken-at").input("2026-11-02 07:10")
     _ok(at.run())
