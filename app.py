@@ -2304,6 +2304,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
                              accept_multiple_files=True, key=f"study-upload-{n}",
                              help=f"Accepted: {', '.join(PHOTO_FORMATS)}" + (f"; {note}." if note else "."))
     items = [(f.name, f.getvalue()) for f in files or []]
+    uploaded = {name for name, _ in items}
     if st.toggle("Take a photo with the camera", key="study-use-camera"):
         cam = st.camera_input("Face the camera, neutral expression, same light and distance as your baseline",
                               key=f"study-camera-{n}")
@@ -2315,7 +2316,8 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     shown = st.session_state.setdefault("study-taken-at-shown", _now_text())
     st.session_state.setdefault("study-taken-at", shown)
     taken = st.text_input("Taken at: YYYY-MM-DD HH:MM. A time you type is used for every photo added now, over "
-                          "its own capture time; left as shown, it is used only for photos without one (camera photos)",
+                          "its own capture time; left as shown, it is used only for camera photos (an uploaded "
+                          "photo without a capture time of its own needs one typed)",
                           key="study-taken-at")
     base_row, base_file, like = _study_reference(store, subject)
     keep, why_not = {}, {}
@@ -2350,6 +2352,13 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
             st.success(f"{md(name)}: taken like {like}.", icon=":material/check:")
         else:  # a before photo may become the baseline every later photo is checked against
             _say_first_photo(name, notes, first_photo_note(roles.get(name, ""), before_ok))
+    if not typed:  # an uploaded photo with no time of its own was stored at the time shown, now (Round 20)
+        from facemetrics.store import own_capture_time
+        for name, data, new_ana in analysed:  # a file that cannot be read said so above
+            if name in uploaded and not read_failure(new_ana) and not own_capture_time(name, data):
+                st.warning(f"{md(name)}: {md(MSG_NO_OWN_TIME.format(shown=shown))}.", icon=":material/schedule:")
+                keep.pop(name, None)
+                why_not[name] = MSG_NO_OWN_TIME.format(shown=shown)
     c1, c2 = st.columns(2)
     if c2.button("Retake (clear these photos)", key="study-retake"):
         st.session_state["study-upload-n"] = n + 1
@@ -2362,6 +2371,14 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         st.session_state["study-flash"] = md(saved_summary(msgs))
         st.session_state["study-flash-warn"] = failed
         st.rerun()
+
+
+#: an uploaded photo without a capture time of its own (no EXIF time, none in its file name) and no time typed:
+#: it was stored at the time shown, the upload's (a screenshot of a 10-min photo read 23 days after its session;
+#: docs/validation.md section 12, Round 20); ``{shown}``: that time
+MSG_NO_OWN_TIME = ("no capture time of its own (no EXIF time, none in its file name: a screenshot or a photo sent "
+                   "through a messaging app loses it), and the time shown, {shown}, is now. Type when it was taken in "
+                   "'Taken at' above, then add it")
 
 
 def _first_roles(store, analysed: list, sess, taken: str, typed: bool) -> tuple[dict, bool]:
@@ -2439,6 +2456,7 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
             why = (why_not or {}).get(name, "")
             # a file that cannot be read is no capture to retake: its reason (read_failure) says so
             msgs.append(f"{name}: not saved ({why})" if why.startswith("cannot be read")
+                        else f"{name}: not saved, {why}" if why.startswith("no capture time")  # brackets of its own
                         else f"{name}: not saved (retake it)" + (f". {why}" if why else ""))
             failed = True
             continue

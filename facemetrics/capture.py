@@ -123,8 +123,15 @@ def capture_check(baseline: dict, new: dict, reference: str = "the baseline") ->
     smile = smile_change(*(tuple(_f(r, k) for r in (baseline, new)) for k in ("smile_index", "smile_elevation")),
                          tuple(_f(r, "irises_visible") == 0 for r in (baseline, new)))
     d["smile_index"] = smile.change
+    # one photo portrait, the other landscape (the phone held sideways by mistake): the face's size is read against
+    # each frame's longer side, the sensor's same side; against the width a landscape photo of the same face at the
+    # same distance read "Hold the phone closer by about 25 %" (Round 20, docs/validation.md section 12)
+    shape = [(_f(r, "image_width_px"), _f(r, "image_height_px")) for r in (baseline, new)]
+    sized = all(math.isfinite(v) and v > 0 for wh in shape for v in wh)
+    turned = sized and {w > h for w, h in shape} == {True, False} and all(w != h for w, h in shape)
     with np.errstate(divide="ignore", invalid="ignore"):  # a 0 in a row: NaN or inf, never ZeroDivisionError
-        size_b, size_n = (np.float64(_f(r, "ipd_px")) / _f(r, "image_width_px") for r in (baseline, new))
+        size_b, size_n = (np.float64(_f(r, "ipd_px")) / (max(wh) if turned else wh[0])
+                          for r, wh in zip((baseline, new), shape))
         size_b, size_n = (v if v > 0 and np.isfinite(v) else np.nan for v in (size_b, size_n))  # 0 px: not measured
         d["distance_pct"] = float(100.0 * (size_b / size_n - 1.0))  # distance ∝ 1 / apparent size
         d["luminance_frac"] = float(np.float64(_f(new, "face_luminance")) / _f(baseline, "face_luminance") - 1.0)
@@ -148,6 +155,20 @@ def capture_check(baseline: dict, new: dict, reference: str = "the baseline") ->
     if big("roll_deg"):
         advice.append(f"Hold your head straight (tilted sideways {abs(d['roll_deg']):.0f}° compared with "
                       f"{reference}).")
+    if turned:
+        def held(wh):
+            return f"{'landscape' if wh[0] > wh[1] else 'portrait'} ({wh[0]:.0f} × {wh[1]:.0f} px)"
+        advice.append(f"Hold the phone {'upright' if shape[0][1] > shape[0][0] else 'sideways'}, as for {reference}: "
+                      f"this photo is {held(shape[1])}, {reference} {held(shape[0])}, so the face fills the frame "
+                      "differently.")
+    elif sized and abs(math.log((shape[1][0] / shape[1][1]) / (shape[0][0] / shape[0][1]))) > sum(
+            1 / v for wh in shape for v in wh):
+        # another shape (a screenshot of the photo, a crop): "taken like your baseline" while the comparison then
+        # made the landmark rows `uncertain` (the face fills 26 % vs 16 % of the frame; Round 20); the tolerance is
+        # the pixels' rounding, as batch.console's line on photos of different shapes
+        advice.append(f"Add the photo as the camera saved it: this one is {shape[1][0]:.0f} × {shape[1][1]:.0f} px, "
+                      f"{reference} {shape[0][0]:.0f} × {shape[0][1]:.0f} px (another shape, as a screenshot's, a "
+                      "crop's or an edited copy's), so the face fills the frame differently.")
     if big("distance_pct"):
         # the move in % of the distance the phone is held at now (a camera 2.2 x as far read "123 % closer",
         # in % of the baseline's distance: 55 % of the present one; app audit, 2026-12-04), and the same move

@@ -294,6 +294,13 @@ def _capture_time(name: str, data: bytes, default_time: str, time_wins=False) ->
     return when, source, exif
 
 
+def own_capture_time(name: str, data: bytes) -> str:
+    """The capture time a photo carries itself, as :meth:`Store.add_photos` reads it (its EXIF time, else its file
+    name's; ISO 8601), ``""`` when it has none (a screenshot, a photo sent through a messaging app): *My study* then
+    asks for a typed time rather than store the time shown (now; Round 20, docs/validation.md section 12)."""
+    return _capture_time(name, data, "")[0]
+
+
 def session_roles(treated_at, taken) -> list[str]:
     """The role of each of a session's photos, by its capture time (ISO 8601) among all of them: ``baseline`` when
     taken before the treatment time as the batch reads it among them (:func:`~facemetrics.sessions.treatment_time`:

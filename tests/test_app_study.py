@@ -499,3 +499,26 @@ def test_a_subject_whose_only_stored_copy_is_gone_says_so_and_takes_a_new_photo(
     at.file_uploader(key="study-upload-0").set_value([("after.jpg", data, "image/jpeg")])
     _ok(at.run())  # no traceback: the photo was checked against nothing rather than the missing copy
     assert any(t.startswith("after.jpg") for t in _shown(at)), _texts(at)
+
+
+def test_an_uploaded_photo_without_a_time_of_its_own_is_not_saved_at_the_time_shown(store_dir, sample_path):
+    """Round 20 (docs/validation.md section 12): a ReFa user's 10-min photo uploaded as a screenshot (PNG, no EXIF,
+    ``IMG_0617.PNG``: no time in its name) with the time field left as shown was saved at that time, the upload's
+    (2026-12-07 01:50 for a session of 2026-11-14 07:32: read 23 days after it), with only "added as post".  Now it
+    is not saved until a time is typed, and the page says why; with the time typed it is saved at that time."""
+    from facemetrics.store import Store
+
+    at = _study_with_session()
+    png = _png(_rgb(sample_path.read_bytes()))
+    at.file_uploader(key="study-upload-0").set_value([("IMG_0617.PNG", png, "image/png")])
+    _ok(at.run())
+    said = [t for t in _shown(at) if t.startswith("IMG_0617.PNG") and "no capture time of its own" in t]
+    assert said and "Type when it was taken in 'Taken at' above" in said[0], _shown(at)
+    assert at.button(key="study-add").disabled
+    at.text_input(key="study-taken-at").input("2026-11-02 07:10")
+    _ok(at.run())
+    assert not any("no capture time" in t for t in _shown(at)), _shown(at)
+    _ok(at.button(key="study-add").click().run())
+    with Store(store_dir) as s:
+        p = s.photos("me").set_index("original_name")
+    assert p.loc["IMG_0617.PNG", "taken_at"].startswith("2026-11-02T07:10"), p.loc["IMG_0617.PNG", "taken_at"]

@@ -199,3 +199,40 @@ def test_the_distance_hint_names_its_reference_once_and_its_cm_clause_reads_of_t
         assert text == ("Hold the phone closer by about 55 % of the distance it is at now: the camera is further away "
                         f"than in {ref} (a move of about 50 cm, if that photo was taken with the phone about 40 cm "
                         "from the face: only the % is measured)."), text
+
+
+def test_a_photo_held_in_landscape_is_told_so_not_to_come_closer():
+    """Round 20 (docs/validation.md section 12): an iPhone user's 10-min photo held in landscape by mistake
+    (1800 x 1350 px, the face as large in pixels as in her portrait baseline, 1350 x 1800 px) read "Hold the phone
+    closer by about 25 % of the distance it is at now: the camera is further away than in the baseline" (the face's
+    size read against the frame's width).  It is now read against each frame's longer side, and the advice says
+    the photo is landscape; the same face held closer in landscape is still told to move."""
+    base = dict(BASE, image_width_px=1350, image_height_px=1800)
+    wide = dict(base, image_width_px=1800, image_height_px=1350)
+    c = capture_check(base, wide)
+    text = " ".join(c.advice)
+    assert not c.ok and abs(c.differences["distance_pct"]) < 1e-9, (c.differences, text)
+    assert "closer" not in text and "further away" not in text, text
+    assert "Hold the phone upright, as for the baseline: this photo is landscape (1800 × 1350 px), the baseline " \
+           "portrait (1350 × 1800 px)" in text, text
+    near = " ".join(capture_check(base, dict(wide, ipd_px=150.0)).advice)
+    assert "landscape" in near and "further away by about 25 %" in near, near
+    # the same shape: read against the width, as before; a square photo beside a portrait one is not "landscape"
+    # (another shape: test_a_screenshot_of_the_photo_is_not_taken_like_the_baseline)
+    assert capture_check(base, dict(base)).ok
+    square = capture_check(dict(BASE, image_width_px=1350, image_height_px=1350), dict(base, ipd_px=120.0))
+    assert "landscape" not in " ".join(square.advice) and "closer" not in " ".join(square.advice)
+
+
+def test_a_screenshot_of_the_photo_is_not_taken_like_the_baseline():
+    """Round 20: a screenshot of the 10-min photo (1170 x 2532 px, the photo letterboxed on the phone's screen)
+    was "taken like your baseline" (the face's size against the width matched: 1350 px scaled to 1170), while the
+    comparison then made its landmark rows `uncertain` (the face fills 26 % vs 16 % of the frame).  A photo of
+    another shape is now told to be added as the camera saved it; a rescaled copy of the same shape is not."""
+    base = dict(BASE, ipd_px=135.0, image_width_px=1350, image_height_px=1800)
+    shot = capture_check(base, dict(base, ipd_px=117.0, image_width_px=1170, image_height_px=2532))
+    text = " ".join(shot.advice)
+    assert not shot.ok and "Add the photo as the camera saved it: this one is 1170 × 2532 px, the baseline " \
+                           "1350 × 1800 px" in text, text
+    assert capture_check(base, dict(base, ipd_px=90.0, image_width_px=900, image_height_px=1200)).ok  # resized
+    assert capture_check(base, dict(base, image_width_px=1351, image_height_px=1800)).ok  # a pixel's rounding

@@ -1025,9 +1025,16 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
                 f"{at24}, inside the {margin} margin, after {first} ({peak_ci_txt}): "
                 f"the {noun} fades within a day."
             )
+        # a peak clear of 0 yet inside the margin (a low-current device's 0.12 mm lift: the figures show it, 10 of
+        # 14 comparisons read `lift`) is not "no clear initial change": it is one too small for the margin
+        # (docs/validation.md section 12, Round 20)
+        small = (peak_ok and all(map(math.isfinite, (peak, *peak_ci)))
+                 and (0.0 < peak_ci[0] and peak_ci[1] < delta or -delta < peak_ci[0] and peak_ci[1] < 0.0))
+        seen = (f"the initial {noun}, a peak of {quantity(peak, unit)} ({peak_ci_txt}), is smaller than the margin, "
+                f"too small to show fading" if small else f"there was no clear initial {noun} to fade")
         return INCONCLUSIVE, (
-            f"{at24}, inside the {margin} margin, but there was no clear initial {noun} to fade: an initial "
-            f"{noun} must show at two photo times, and at the next photo time after the first"
+            f"{at24}, inside the {margin} margin, but {seen}: an initial "
+            f"{noun} must show beyond the margin at two photo times, and at the next photo time after the first"
             f"{f' ({hours_text(first_h)})' if math.isfinite(first_h) else ''}, {hours_text(t_seen)} after treatment, "
             f"the fitted change is {quantity(e1, unit)}, whose {percent(confidence)} CI {num(e_lo)} to "
             f"{quantity(e_hi, unit)} does not lie entirely beyond the {margin} margin: inconclusive, nothing to fade."
