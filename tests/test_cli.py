@@ -1501,6 +1501,27 @@ def test_batch_names_the_comparisons_of_photos_of_different_shapes(tmp_path, cap
     assert shape_lines([], changes) == []  # no sizes (a stand-in's rows): nothing said
 
 
+def test_shape_lines_tell_a_photo_held_the_other_way_from_a_screenshot():
+    """Round 20 (docs/validation.md section 12): the camera's own landscape photo against a portrait before photo
+    was named "a screenshot, a crop, or a photo resized ... not screenshots or edited copies"; it is the phone held
+    the other way, said on its own line with what to do.  A turned frame within the resize's rounding counts as
+    turned; a screenshot's bars beside it still get the shape line."""
+    from facemetrics.batch.console import shape_lines
+
+    photos = [dict(photo="pre.heic", image_width_px=1350, image_height_px=1800),
+              dict(photo="wide.heic", image_width_px=1800, image_height_px=1350),
+              dict(photo="wide_small.jpg", image_width_px=901, image_height_px=675),  # halved, 1 px of rounding
+              dict(photo="shot.png", image_width_px=1170, image_height_px=2532)]
+    changes = [dict(photo=p, baseline_photos="pre.heic") for p in ("wide.heic", "wide_small.jpg", "shot.png")]
+    shapes, turned = shape_lines(photos, changes)
+    assert shapes.startswith("1 comparison of two photos of different shapes") and "shot.png 1170 × 2532 px" in shapes
+    assert "wide" not in shapes
+    assert turned.startswith("2 comparisons of a landscape photo and a portrait one (the phone held the other way): "
+                             "wide.heic 1800 × 1350 px against pre.heic 1350 × 1800 px; wide_small.jpg 901 × 675 px"), turned
+    assert "screenshot" not in turned and turned.endswith("Hold the phone as for the before photo (upright or "
+                                                          "sideways, as it was then).")
+
+
 def test_study_report_does_not_repeat_the_disagreement_lines_the_timeline_also_has(monkeypatch, capsys):
     """`timeline` prints the lines on before photos that disagree (its table's attrs["disagreement_notes"]);
     `study report` printed them with the batch's lines already, so they are not printed twice."""

@@ -314,20 +314,29 @@ def shape_lines(photo_rows, change_rows, most: int = 5) -> list[str]:
         return (w, h) if w > 0 and h > 0 else None
 
     dims = {r.get("photo"): r for r in photo_rows}
-    pairs = []
+    pairs, turned = [], []
     for c in change_rows:
         before = first_listed(c.get("baseline_photos"), dims)
         a, b = size(c.get("photo")), size(before)
-        if a and b and abs(math.log((a[0] / a[1]) / (b[0] / b[1]))) > 1 / a[0] + 1 / a[1] + 1 / b[0] + 1 / b[1]:
-            pairs.append(f"{c['photo']} {fixed(a[0], 0)} × {fixed(a[1], 0)} px against {before} {fixed(b[0], 0)} × {fixed(b[1], 0)} px")
-    if not pairs:
-        return []
-    n = len(pairs)
-    shown = "; ".join(pairs[:most]) + (f"; and {n - most} more" if n > most else "")
-    return [f"{n} comparison{'s' if n != 1 else ''} of two photos of different shapes (width over height: a "
-            f"screenshot, a crop, or a photo resized without keeping its shape): {shown}. The face fills the two "
-            f"frames differently; changes.csv's messages say what that did to each comparison. Compare photos as "
-            f"the camera saved them (the original files, not screenshots or edited copies)."]
+        bound = 1 / a[0] + 1 / a[1] + 1 / b[0] + 1 / b[1] if a and b else 0.0
+        if a and b and abs(math.log((a[0] / a[1]) / (b[0] / b[1]))) > bound:
+            # the camera's own frame held the other way (landscape against portrait) is no screenshot or crop:
+            # Round 20 (docs/validation.md section 12) read such a photo called "a screenshot ... or edited copies"
+            which = turned if abs(math.log((a[0] / a[1]) * (b[0] / b[1]))) <= bound else pairs
+            which.append(f"{c['photo']} {fixed(a[0], 0)} × {fixed(a[1], 0)} px against {before} {fixed(b[0], 0)} × "
+                         f"{fixed(b[1], 0)} px")
+    lines = []
+    for found, what, advice in ((pairs, "two photos of different shapes (width over height: a screenshot, a crop, or "
+                                 "a photo resized without keeping its shape)", "Compare photos as the camera saved "
+                                 "them (the original files, not screenshots or edited copies)."),
+                                (turned, "a landscape photo and a portrait one (the phone held the other way)",
+                                 "Hold the phone as for the before photo (upright or sideways, as it was then).")):
+        if found:
+            n = len(found)
+            shown = "; ".join(found[:most]) + (f"; and {n - most} more" if n > most else "")
+            lines.append(f"{n} comparison{'s' if n != 1 else ''} of {what}: {shown}. The face fills the two frames "
+                         f"differently; changes.csv's messages say what that did to each comparison. {advice}")
+    return lines
 
 
 #: what a file filed in two or more sessions is in a batch (:func:`identical_files_lines`)
