@@ -155,36 +155,9 @@ def capture_check(baseline: dict, new: dict, reference: str = "the baseline") ->
     if big("roll_deg"):
         advice.append(f"Hold your head straight (tilted sideways {abs(d['roll_deg']):.0f}° compared with "
                       f"{reference}).")
-    if turned:
-        def held(wh):
-            return f"{'landscape' if wh[0] > wh[1] else 'portrait'} ({wh[0]:.0f} × {wh[1]:.0f} px)"
-        advice.append(f"Hold the phone {'upright' if shape[0][1] > shape[0][0] else 'sideways'}, as for {reference}: "
-                      f"this photo is {held(shape[1])}, {reference} {held(shape[0])}, so the face fills the frame "
-                      "differently.")
-    elif sized and abs(math.log((shape[1][0] / shape[1][1]) / (shape[0][0] / shape[0][1]))) > sum(
-            1 / v for wh in shape for v in wh):
-        # another shape (a screenshot of the photo, a crop): "taken like your baseline" while the comparison then
-        # made the landmark rows `uncertain` (the face fills 26 % vs 16 % of the frame; Round 20); the tolerance is
-        # the pixels' rounding, as batch.console's line on photos of different shapes
-        advice.append(f"Add the photo as the camera saved it: this one is {shape[1][0]:.0f} × {shape[1][1]:.0f} px, "
-                      f"{reference} {shape[0][0]:.0f} × {shape[0][1]:.0f} px (another shape, as a screenshot's, a "
-                      "crop's or an edited copy's), so the face fills the frame differently.")
+    advice += _frame_advice(shape, sized, turned, reference)
     if big("distance_pct"):
-        # the move in % of the distance the phone is held at now (a camera 2.2 x as far read "123 % closer",
-        # in % of the baseline's distance: 55 % of the present one; app audit, 2026-12-04), and the same move
-        # in cm from the present distance the assumed baseline distance gives (it said "about 50 cm at arm's
-        # length" beside that %, the cm of the baseline's distance: stop 54's audit)
-        move_pct = abs(100.0 / (1.0 + d["distance_pct"] / 100.0) - 100.0)
-        now_cm = SELFIE_DISTANCE_CM * (1.0 + d["distance_pct"] / 100.0)
-        cm = 5 * round(move_pct / 100 * now_cm / 5)
-        way = "further away" if d["distance_pct"] < 0 else "closer"
-        # the reference named once, in the why; the cm clause after it says "that photo" ("if your first stored
-        # photo was taken at about 40 cm" read as when it was stored, and named it twice: stop 55, b2)
-        cm_txt = (f" (a move of about {cm:.0f} cm, if that photo was taken with the phone about "
-                  f"{SELFIE_DISTANCE_CM:.0f} cm from the face: only the % is measured)" if cm >= 5 else "")
-        why = (f"the camera is closer than in {reference}{cm_txt}, which changes the perspective of the jaw"
-               if d["distance_pct"] < 0 else f"the camera is further away than in {reference}{cm_txt}")
-        advice.append(f"Hold the phone {way} by about {move_pct:.0f} % of the distance it is at now: {why}.")
+        advice.append(_distance_advice(d["distance_pct"], reference))
     if smile.beyond and smile.change > 0:
         advice.append(f"Relax your face: you are smiling more than in {reference} (neutral expression, lips "
                       "together).")
@@ -202,6 +175,48 @@ def capture_check(baseline: dict, new: dict, reference: str = "the baseline") ->
         advice.append(f"Could not compare the {', '.join(unknown)} (missing from one photo's measurements); "
                       "retake the photo facing the camera.")
     return CaptureCheck(not advice, tuple(advice), d, smile.term)
+
+
+def _frame_advice(shape, sized: bool, turned: bool, reference: str) -> list[str]:
+    """:func:`capture_check`'s advice on the frame: the phone held the other way (``turned``: one photo portrait,
+    the other landscape) or a photo of another shape (a screenshot, a crop); ``shape`` the baseline's and the new
+    photo's ``(width, height)`` in px, ``sized`` whether all four are known."""
+    out: list[str] = []
+    if turned:
+        def held(wh):
+            return f"{'landscape' if wh[0] > wh[1] else 'portrait'} ({wh[0]:.0f} × {wh[1]:.0f} px)"
+        out.append(f"Hold the phone {'upright' if shape[0][1] > shape[0][0] else 'sideways'}, as for {reference}: "
+                   f"this photo is {held(shape[1])}, {reference} {held(shape[0])}, so the face fills the frame "
+                   "differently.")
+    elif sized and abs(math.log((shape[1][0] / shape[1][1]) / (shape[0][0] / shape[0][1]))) > sum(
+            1 / v for wh in shape for v in wh):
+        # another shape (a screenshot of the photo, a crop): "taken like your baseline" while the comparison then
+        # made the landmark rows `uncertain` (the face fills 26 % vs 16 % of the frame; Round 20); the tolerance is
+        # the pixels' rounding, as batch.console's line on photos of different shapes
+        out.append(f"Add the photo as the camera saved it: this one is {shape[1][0]:.0f} × {shape[1][1]:.0f} px, "
+                   f"{reference} {shape[0][0]:.0f} × {shape[0][1]:.0f} px (another shape, as a screenshot's, a "
+                   "crop's or an edited copy's), so the face fills the frame differently.")
+    return out
+
+
+def _distance_advice(pct: float, reference: str) -> str:
+    """:func:`capture_check`'s advice when the camera distance differs by ``pct`` % (the baseline's distance over
+    the new photo's, - 1: negative when the new photo is closer)."""
+    # the move in % of the distance the phone is held at now (a camera 2.2 x as far read "123 % closer",
+    # in % of the baseline's distance: 55 % of the present one; app audit, 2026-12-04), and the same move
+    # in cm from the present distance the assumed baseline distance gives (it said "about 50 cm at arm's
+    # length" beside that %, the cm of the baseline's distance: stop 54's audit)
+    move_pct = abs(100.0 / (1.0 + pct / 100.0) - 100.0)
+    now_cm = SELFIE_DISTANCE_CM * (1.0 + pct / 100.0)
+    cm = 5 * round(move_pct / 100 * now_cm / 5)
+    way = "further away" if pct < 0 else "closer"
+    # the reference named once, in the why; the cm clause after it says "that photo" ("if your first stored
+    # photo was taken at about 40 cm" read as when it was stored, and named it twice: stop 55, b2)
+    cm_txt = (f" (a move of about {cm:.0f} cm, if that photo was taken with the phone about "
+              f"{SELFIE_DISTANCE_CM:.0f} cm from the face: only the % is measured)" if cm >= 5 else "")
+    why = (f"the camera is closer than in {reference}{cm_txt}, which changes the perspective of the jaw"
+           if pct < 0 else f"the camera is further away than in {reference}{cm_txt}")
+    return f"Hold the phone {way} by about {move_pct:.0f} % of the distance it is at now: {why}."
 
 
 #: upper-face landmarks (eye corners, nose bridge, iris centres) that place the baseline outline
