@@ -68,18 +68,10 @@ def _boxes(at, head: str) -> list[str]:
 def test_the_timeline_tab_lists_the_comparisons_kept_with_a_warning(monkeypatch):
     """The lighting list appears when the folds are fitted (the photo's fold cells hold verdicts), not when only the
     mouth corners are; the expression list with the mouth corners.  Fails on the old app (neither list)."""
-    import streamlit as st
-    from test_app import _app, _texts
+    from test_app import _texts
+    from test_app_timeline_rules import example_loaded
 
-    import facemetrics.study as fm_study
-
-    monkeypatch.setattr(fm_study, "example_series", _fake_example)
-    st.cache_data.clear()  # the example's series is cached for the process: this test's stand-in must not stay
-    try:
-        at = _app()
-        next(b for b in at.sidebar.button if b.label == "Load the bundled example").click()
-        at.run(timeout=300)
-        assert not at.exception, [e.value for e in at.exception]
+    with example_loaded(monkeypatch, _fake_example) as at:
         assert at.multiselect(key="tl-metrics").value == ["mouth_corner_lift_mm"]
         (face,) = _boxes(at, FACE_HEAD)
         assert f"`{SMILED}` (example, microcurrent, 2 h since treatment): expression may differ" in face, face
@@ -93,8 +85,6 @@ def test_the_timeline_tab_lists_the_comparisons_kept_with_a_warning(monkeypatch)
         assert len(_boxes(at, FACE_HEAD)) == 1
         # the boxes are report.md's paragraphs: words a user of the app can follow too (no command to run)
         assert all("run the timeline" not in box for box in (light, face)), (light, face)
-    finally:
-        st.cache_data.clear()
 
 
 def _batch_folder(out: Path) -> list[dict]:

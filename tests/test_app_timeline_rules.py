@@ -5,6 +5,7 @@ photo's comparison says the mouth is narrower than in the before photo (docs/val
 shifted by -2 mm at every time, as tests/test_before_read.py's; the comparisons are stand-ins
 (tests/test_app.py's), turned into rows and ``changes.csv`` records by the tab's own :func:`app.timeline_rows`."""
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -133,21 +134,32 @@ def _fake_example(base_photo, *, records_out=None, **_):
 @pytest.mark.filterwarnings("error:Could not serialize pd.DataFrame.attrs")
 def test_the_timeline_tab_names_the_before_photo_to_retake(monkeypatch):
     pytest.importorskip("streamlit")
+    from test_app import _texts
+
+    with example_loaded(monkeypatch, _fake_example) as at:
+        warned = [str(w.value).replace("\\", "") for w in at.warning if "before photo to retake" in str(w.value)]
+        assert len(warned) == 1, _texts(at)
+        assert "ex.png" in warned[0] and "Retake the before photo with a neutral face" in warned[0]
+        assert any("verdict **inconclusive**" in t for t in _texts(at))
+
+
+@contextlib.contextmanager
+def example_loaded(monkeypatch, fake):
+    """The app (AppTest) with "Load the bundled example" clicked and run, the example's simulation replaced by
+    ``fake`` (its stand-in series); every ``st.cache_data`` cleared before and after (the example's series is cached
+    for the process: a stand-in must not stay, nor another test's be shown)."""
     import streamlit as st
-    from test_app import _app, _texts
+    from test_app import _app
 
     import facemetrics.study as fm_study
 
-    monkeypatch.setattr(fm_study, "example_series", _fake_example)
-    st.cache_data.clear()  # the example's series is cached for the process: this test's stand-in must not stay
+    monkeypatch.setattr(fm_study, "example_series", fake)
+    st.cache_data.clear()
     try:
         at = _app()
         next(b for b in at.sidebar.button if b.label == "Load the bundled example").click()
         at.run(timeout=300)
         assert not at.exception, [e.value for e in at.exception]
-        warned = [str(w.value).replace("\\", "") for w in at.warning if "before photo to retake" in str(w.value)]
-        assert len(warned) == 1, _texts(at)
-        assert "ex.png" in warned[0] and "Retake the before photo with a neutral face" in warned[0]
-        assert any("verdict **inconclusive**" in t for t in _texts(at))
+        yield at
     finally:
         st.cache_data.clear()
