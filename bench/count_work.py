@@ -94,7 +94,6 @@ def _patch_everywhere(fn, new) -> None:
 
 
 def pytest_configure(config):
-    import facemetrics  # noqa: F401 - load the package's modules first
     import facemetrics.analyze as analyze
     import facemetrics.batch.runner as runner
     import facemetrics.batch.timeline as timeline
