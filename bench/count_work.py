@@ -8,7 +8,7 @@ Usage (from the project root, one pytest process; ``-n 0`` so every test runs in
 Per test: the process's CPU (``time.process_time``, every thread) and its reaped children's CPU (``os.times``)
 over setup + call + teardown, and its wall time.  Per wrapped call (Face Mesh inference ``landmarks._mesh_faces``,
 ``analyze._analyze``, ``compare._compare``, ``run_batch``, ``run_timeline``, the decay bootstrap's
-``claim._replicates`` with its ``n_boot``, Streamlit's ``AppTest.run``, ``subprocess.Popen``): how many calls
+draws ``claim._replicates`` with its ``n_boot`` (the draws only: their refits are ``claim._refit_replicates``, "refit"), Streamlit's ``AppTest.run``, ``subprocess.Popen``): how many calls
 each test file made, their inclusive CPU (nested calls count in each wrapper), and for the Face Mesh and the
 analyses how many were repeats of the same pixels and settings within the process (a cache's possible hits).
 """
@@ -103,7 +103,8 @@ def pytest_configure(config):
 
     for mod, name, kind in [(landmarks, "_mesh_faces", "mesh"), (analyze, "_analyze", "analyze"),
                             (compare, "_compare", "compare"), (runner, "run_batch", "run_batch"),
-                            (timeline, "run_timeline", "run_timeline"), (claim, "_replicates", "boot")]:
+                            (timeline, "run_timeline", "run_timeline"), (claim, "_replicates", "boot"),
+                            (claim, "_refit_replicates", "refit")]:
         fn = getattr(mod, name)
         _patch_everywhere(fn, _wrap(kind, fn))
     try:
@@ -204,7 +205,7 @@ def main(argv=None) -> int:
         r[1] += cpu
         r[2] += child
         r[3] += wall
-    kinds = ["mesh", "analyze", "compare", "run_batch", "run_timeline", "boot", "apptest", "popen"]
+    kinds = ["mesh", "analyze", "compare", "run_batch", "run_timeline", "boot", "refit", "apptest", "popen"]
     print(f"{'file':42s} {'n':>4s} {'cpu s':>7s} {'child':>6s} {'wall':>7s}  " +
           " ".join(f"{k[:8]:>13s}" for k in kinds))
     for fl, (n, cpu, child, wall) in sorted(per.items(), key=lambda kv: -kv[1][1] - kv[1][2])[:a.top]:
