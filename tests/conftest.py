@@ -226,6 +226,30 @@ def sample_resaved(sample_path):
     return result
 
 
+@pytest.fixture(scope="session")
+def sample_bilateral(sample_analysis):
+    """``smoothed(sigma_colour, sigma_mm)``: the bundled sample photo through a beauty filter, ``cv2.bilateralFilter(
+    rgb, 0, sigma_colour, sigma_mm / mm_per_px)`` (sigma colour in 8-bit levels, the spatial sigma in mm at the
+    sample's iris scale), each filter made once per pytest process (per xdist worker) and a fresh, writeable copy
+    handed out at every call (the same pixels the call gave, so a test may change its copy).  The filter is the
+    slowest step of the smoothing tests: sigma colour 60, 3 mm took 6.6 s of CPU (80, 4 mm 11.2 s; 20, 1.5 mm
+    1.4 s; 2026-12-07 01:55 UTC, load ~27), and tests/test_compare_smoothed.py and test_compare_tone_mapped.py
+    each made the 60, 3 mm one (docs/speed.md, "Test suite time, stop 59")."""
+    import cv2
+
+    kept: dict = {}
+
+    def smoothed(sigma_colour: float, sigma_mm: float) -> np.ndarray:
+        key = (float(sigma_colour), float(sigma_mm))
+        if key not in kept:
+            a = sample_analysis
+            kept[key] = cv2.bilateralFilter(a.photo.rgb, 0, sigma_colour, sigma_mm / a.frame.mm_per_px)
+            kept[key].setflags(write=False)
+        return kept[key].copy()
+
+    return smoothed
+
+
 def app_module():
     """``app.py`` imported as a module (once per test session, as ``facemetrics_app``): its pure
     helpers (``pairs_of``, ...) for tests that do not run Streamlit."""

@@ -100,8 +100,20 @@ def imports_of(module: str, path: Path, modules) -> set[str]:
 
 
 def import_graph() -> dict[str, set[str]]:
-    modules = module_names()
-    return {m: imports_of(m, p, modules) for m, p in modules.items()}
+    """``{module: the facemetrics modules it imports}`` of the package as its files read now (a new dict of new sets
+    at every call).  The graph is kept for the session by every file's path and text (:func:`_graph`), each read at
+    every call: the ~60 tests that read it walked every tree again, 0.22 s of CPU a call (19 s for the file,
+    2026-12-07 02:20 UTC, docs/speed.md "Test suite time, stop 59"); a changed, added or removed file makes it anew."""
+    texts = tuple((m, str(p), p.read_text(encoding="utf-8")) for m, p in module_names().items())
+    return {m: set(imported) for m, imported in _graph(texts).items()}
+
+
+@functools.lru_cache(maxsize=4)
+def _graph(texts: tuple[tuple[str, str, str], ...]) -> dict[str, frozenset[str]]:
+    """:func:`import_graph` of ``texts`` (``(module, path, text)`` of every module; :func:`imports_of` reads the file,
+    whose text is in the key, and parses it through :func:`parsed`, kept by that text)."""
+    modules = {m: Path(p) for m, p, _ in texts}
+    return {m: frozenset(imports_of(m, p, modules)) for m, p in modules.items()}
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -37,10 +37,10 @@ def _fold_verdicts(c) -> dict:
 
 
 @pytest.fixture(scope="module")
-def filtered(sample_analysis) -> np.ndarray:
+def filtered(sample_bilateral) -> np.ndarray:
     """The sample through a beauty filter (``_bilateral``: sigma colour 60, 3 mm), made once for the two tests that
     read it: this file's slowest step (a 3-mm bilateral filter of the whole photo)."""
-    return _bilateral(sample_analysis, 60, 3.0)
+    return sample_bilateral(60, 3.0)  # the same pixels as ``_bilateral(sample_analysis, 60, 3.0)``, made once a session
 
 
 def test_skin_texture_falls_with_smoothing_and_keeps_with_light_and_size(sample_analysis, filtered):

@@ -56,11 +56,27 @@ def _compare(pair: tuple, monkeypatch, shared: bool):
     return outputs(c), calls
 
 
-PAIRS = {p[0]: p for p in compare_pairs.all_pairs(analyze_photo, small=True)}
+#: the names of ``compare_pairs.all_pairs(analyze_photo, small=True)``, in its order (``test_the_pairs_are_the_benchs``)
+NAMES = ["sample", "glasses: after only (aviator)", "glasses: both (aviator, re-seated)", "faces: 1 against 2",
+         "faces: 2 against 2"]
 
 
 @pytest.fixture(scope="module")
-def analysed():
+def pairs() -> dict:
+    """``{name: (name, before RGB, after RGB)}`` of ``compare_pairs.all_pairs(analyze_photo, small=True)``, made when
+    a test of this file first asks: made at import (collection), it cost every pytest process that collected the
+    file 2.8 s of CPU (2 analyses, 3 pairs of glasses drawn, 4 canvases), the xdist worker that does not run the
+    file too (docs/speed.md, "Test suite time, stop 59")."""
+    return {p[0]: p for p in compare_pairs.all_pairs(analyze_photo, small=True)}
+
+
+def test_the_pairs_are_the_benchs(pairs):
+    """The names the tests are parametrized with are the bench's small set, in its order."""
+    assert list(pairs) == NAMES
+
+
+@pytest.fixture(scope="module")
+def analysed(pairs):
     """``analysed(name)``: the pair's photos as ``analyze_photo(before, name="before.png")`` and ``(after,
     name="after.png")`` give them, analysed once per module; each call returns deep copies (new objects, new arrays:
     as fresh analyses to the last bit, so that no work kept by identity for another comparison is read; a deep copy
@@ -69,13 +85,13 @@ def analysed():
 
     def get(name: str) -> tuple:
         if name not in made:
-            _, before, after = PAIRS[name]
+            _, before, after = pairs[name]
             made[name] = (analyze_photo(before, name="before.png"), analyze_photo(after, name="after.png"))
         return copy.deepcopy(made[name])
     return get
 
 
-@pytest.mark.parametrize("name", list(PAIRS))
+@pytest.mark.parametrize("name", NAMES)
 def test_the_shared_work_gives_every_output_of_the_comparison_without_it(name, analysed, monkeypatch):
     shared, n_shared = _compare(analysed(name), monkeypatch, shared=True)
     alone, n_alone = _compare(analysed(name), monkeypatch, shared=False)
@@ -90,11 +106,11 @@ def test_the_shared_work_gives_every_output_of_the_comparison_without_it(name, a
     assert not sharing.active()  # nothing kept beyond the call
 
 
-def test_the_check_can_tell_a_difference():
+def test_the_check_can_tell_a_difference(pairs):
     """bench_compare_work's comparison of outputs sees a change of one bit in one row."""
     import dataclasses
 
-    _, before, after = PAIRS["sample"]
+    _, before, after = pairs["sample"]
     c = compare_photos(analyze_photo(before), analyze_photo(after))
     k = next(i for i, r in enumerate(c.changes) if r.change != 0 and r.change == r.change)
     row = c.changes[k]
@@ -118,14 +134,14 @@ def test_work_is_shared_only_inside_one_comparison():
     assert sharing.made("x", (made,)) is None
 
 
-def test_the_dark_glasses_an_analysis_found_are_read_again_not_searched_again(monkeypatch):
+def test_the_dark_glasses_an_analysis_found_are_read_again_not_searched_again(pairs, monkeypatch):
     """analyze_photo keeps the dark glasses it found in a photo with no iris visible (extra["glasses"]); the
     comparison's cheek check (gate.glasses_cheek_cover) reads that mask, the same as searching the photo again, and
     searches only a picture it was not found on (a mirrored copy: other arrays)."""
     from facemetrics.compare import glasses_cheek_cover
     from facemetrics.compare.gate import mirrored
 
-    _, _, after = PAIRS["glasses: after only (aviator)"]
+    _, _, after = pairs["glasses: after only (aviator)"]
     x = analyze_photo(after, name="after.png")
     kept = x.extra["glasses"]
     assert kept.box is not None and kept.image is x.photo.rgb and kept.points is x.points
@@ -142,7 +158,7 @@ def test_the_dark_glasses_an_analysis_found_are_read_again_not_searched_again(mo
     assert glasses_cheek_cover(without) == cover and len(calls) == 1  # searched: the same cover
     glasses_cheek_cover(mirrored(x))
     assert len(calls) == 2
-    assert "glasses" not in analyze_photo(PAIRS["sample"][1]).extra  # irises visible: nothing kept
+    assert "glasses" not in analyze_photo(pairs["sample"][1]).extra  # irises visible: nothing kept
 
 
 def test_the_reverse_fit_reads_only_the_after_photos_alignment_part(analysed, monkeypatch):
@@ -169,7 +185,7 @@ def test_the_reverse_fit_reads_only_the_after_photos_alignment_part(analysed, mo
     assert len(calls["_make_aligned"]) == 2
 
 
-def test_a_photo_compared_again_has_its_skin_read_once(monkeypatch):
+def test_a_photo_compared_again_has_its_skin_read_once(pairs, monkeypatch):
     """A before photo compared with several after photos: its skin texture and local contrast (the fold checks'
     readings, gate.skin_textures / local_contrasts) are read once and kept (gate.READING_CACHE_SIZE), with the values
     of a fresh reading; another photo, or another read grid, is read afresh."""
@@ -178,7 +194,7 @@ def test_a_photo_compared_again_has_its_skin_read_once(monkeypatch):
 
     skin = importlib.import_module("facemetrics.compare.skin")  # the gate's skin readings (moved out of gate.py, 2026-12-06)
 
-    _, before, after = PAIRS["sample"]
+    _, before, after = pairs["sample"]
     a = analyze_photo(before, name="before.png")
     b1, b2 = analyze_photo(after, name="after.png"), analyze_photo(after, name="after2.png")
     calls = []
