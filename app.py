@@ -2031,7 +2031,8 @@ def study_report(store_dir: str, subject: str, key: tuple) -> dict:
                  if p.is_file() and ".cache" not in p.relative_to(out).parts} if out.is_dir() else {}
     done = fits[0] if fits and not error else None
     figures = study_figures(done) if done is not None else {}
-    if done is not None and not {"timeline.png", *(("regimen.png",) if done.regimen is not None else ())} <= set(figures):
+    wanted = {"timeline.png", *(("regimen.png",) if done is not None and done.regimen is not None else ())}
+    if done is not None and not wanted <= set(figures):
         try:  # one could not be drawn at a phone's width: the batch's own is shown instead
             figures = {**done.figure_files(), **figures}
         except Exception as exc:  # noqa: BLE001 - no figure, the verdicts are shown; the traceback in the log

@@ -189,8 +189,8 @@ def regimen_no_fit_note(n_unread: int, n_empty: int = 0) -> str:
 #: the note under the Regimen table when a cell reads :data:`NO_FIT_CELL` (its no-fit rows read "n/a [n/a, n/a]" four
 #: times after the decay table's read "no fit", stop 58's note)
 REGIMEN_NO_FIT_NOTE = ("\"no fit\": in the slope and change columns, no line was fitted to that row's pre-session "
-                       "photos (on too few days, or the fit failed; its verdict's reason below says why); in the session peak "
-                       "and half-life columns, no decay curve was fitted to that series' photos after each session "
+                       "photos (on too few days, or the fit failed; its verdict's reason below says why); in the "
+                       "session peak and half-life columns, no decay curve was fitted to that series' photos after each session "
                        "(the Figures table above). The pre-session photos' own changes are in "
                        "`regimen/changes.csv`.")
 
@@ -238,8 +238,9 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
              "|---|---|---|---|---|---|---|---|---|---|"]
     for _, r in reg.iterrows():
         d = dec[(dec["treatment"] == r["treatment"]) & (dec["metric"] == r["metric"]) & (dec["side"] == r["side"])]
+        cells = " | ".join(_regimen_cells(r, d, r.get("unit") or ""))
         lines.append(f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | "
-                     f"{_fmt(r['day_n'], '', 0)} | " + " | ".join(_regimen_cells(r, d, r.get("unit") or "")) + f" | {r['verdict']} |")
+                     f"{_fmt(r['day_n'], '', 0)} | {cells} | {r['verdict']} |")
     lines += ["", REGIMEN_NO_FIT_NOTE] if any(f"| {NO_FIT_CELL} |" in x for x in lines) else []
     lines += [""] + [f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. "
                      f"{short_reason(r['reason'], note_above=True)}" for _, r in reg.iterrows()]

@@ -41,8 +41,8 @@ def fixed(v: float, digits: int = 2, sign: bool = False) -> str:
     -------
     str
         ``v`` with ``digits`` decimals: ``"+0.12"``, ``"-0.12"`` (ASCII minus, in every text a user reads:
-        the console, the CSVs, report.md, the app; docs/guide.md "Signed figures"), and ``"0.00"`` for a figure that rounds to zero, never ``"-0.00"`` nor
-        ``"+0.00"`` (a change of -0.001 mm is no sag).  A value that is not finite (NaN, ``inf``,
+        the console, the CSVs, report.md, the app; docs/guide.md "Signed figures"), and ``"0.00"`` for a figure
+        that rounds to zero, never ``"-0.00"`` nor ``"+0.00"`` (a change of -0.001 mm is no sag).  A value that is not finite (NaN, ``inf``,
         ``-inf``) prints as :data:`MISSING` (``"n/a"``), without a sign: ``fixed(nan, sign=True)`` read
         ``"+nan"`` (stop 46).
     """
