@@ -654,13 +654,34 @@ def timeline_read(changes: pd.DataFrame, metrics: tuple[str, ...], records: tupl
     """:func:`timeline`'s table: the fits read by every series-reading rule from ``records``
     (:func:`facemetrics.batch.series_read.read_series`, memoised per session); the fitted table itself without
     records or a fit."""
+    reading = timeline_reading(changes, metrics, records)
+    return _timeline_fit(changes, metrics)[0] if reading is None else reading.table
+
+
+def timeline_reading(changes: pd.DataFrame, metrics: tuple[str, ...], records: tuple[dict, ...] = ()):
+    """:func:`facemetrics.batch.series_read.read_series` of :func:`timeline`'s fits from ``records`` (memoised per
+    session): the table read (:func:`timeline_read`) and the rules' checks (§16's flow checks name the photos that
+    stand out from the curve, :func:`timeline_expression_notes`); None without records or a fit."""
     table, _, (sub, result) = _timeline_fit(changes, metrics)
     if result is None or not records:
-        return table
+        return None
     from facemetrics.batch.series_read import read_series
 
     return session_memo("timeline_read", _timeline_key(changes, metrics, records),
-                        lambda: read_series(table, sub, records).table)
+                        lambda: read_series(table, sub, records))
+
+
+def timeline_expression_notes(changes: pd.DataFrame, metrics: tuple[str, ...], records: tuple[dict, ...],
+                              notes) -> list[str]:
+    """The Timeline tab's lines of the comparisons fitted although the expression may differ (``notes``:
+    :func:`timeline_kept_notes`' first list), each of a photo §16's rule flagged followed by "; stands out from the
+    curve of the other photos: its series reads inconclusive" and each of a photo it could not check by "; could
+    not be checked against the other photos" (:func:`facemetrics.batch.flow_read.stands_out_notes`), as
+    ``facemetrics timeline``, report.md and *My study* say them.  The tab's lines lacked both (stop 59)."""
+    from facemetrics.batch.flow_read import stands_out_notes
+
+    reading = timeline_reading(changes, metrics, records)
+    return stands_out_notes(list(notes), () if reading is None else reading.flow_checks)
 
 
 def _plot_timeline(changes, metrics, records, layout: str):
@@ -1722,7 +1743,9 @@ def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict
             st.caption(md(note))
         for note in table.attrs.get("before_notes", ()):  # §20: the line `timeline` prints and report.md lists
             st.warning(md(note), icon=":material/photo_camera:")
-        kept_with_warning(*timeline_kept_notes(table, records))  # fitted although the gate warned (report.md's lists)
+        face, light = timeline_kept_notes(table, records)  # fitted although the gate warned (report.md's lists), the
+        face = timeline_expression_notes(changes, tuple(metrics), records, face)  # photos §16's rule flagged said so
+        kept_with_warning(face, light)
     with st.expander("Timeline table"):
         # on a phone its compact form: the fit's 41 columns took 4560 px in 322 at 390 px (h5, 2026-12-05)
         wide, compact = fitted("timeline-table", size="t")
