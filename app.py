@@ -650,25 +650,35 @@ def _timeline_key(changes: pd.DataFrame, metrics: tuple[str, ...], records: tupl
     return digest, metrics, said[:16] if records else ""
 
 
-def timeline_read(changes: pd.DataFrame, metrics: tuple[str, ...], records: tuple[dict, ...] = ()) -> pd.DataFrame:
+def timeline_read(changes: pd.DataFrame, metrics: tuple[str, ...], records: tuple[dict, ...] = (),
+                  memo: dict | None = None) -> pd.DataFrame:
     """:func:`timeline`'s table: the fits read by every series-reading rule from ``records``
-    (:func:`facemetrics.batch.series_read.read_series`, memoised per session); the fitted table itself without
-    records or a fit."""
-    reading = timeline_reading(changes, metrics, records)
-    return _timeline_fit(changes, metrics)[0] if reading is None else reading.table
+    (:func:`facemetrics.batch.series_read.read_series`, memoised per session, or in ``memo``: :func:`_memo`); the
+    fitted table itself without records or a fit."""
+    reading = timeline_reading(changes, metrics, records, memo)
+    return _timeline_fit(changes, metrics, memo)[0] if reading is None else reading.table
 
 
-def timeline_reading(changes: pd.DataFrame, metrics: tuple[str, ...], records: tuple[dict, ...] = ()):
+def timeline_reading(changes: pd.DataFrame, metrics: tuple[str, ...], records: tuple[dict, ...] = (),
+                     memo: dict | None = None):
     """:func:`facemetrics.batch.series_read.read_series` of :func:`timeline`'s fits from ``records`` (memoised per
-    session): the table read (:func:`timeline_read`) and the rules' checks (§16's flow checks name the photos that
-    stand out from the curve, :func:`timeline_expression_notes`); None without records or a fit."""
-    table, _, (sub, result) = _timeline_fit(changes, metrics)
+    session, or in ``memo``: :func:`_memo`): the table read (:func:`timeline_read`) and the rules' checks (§16's
+    flow checks name the photos that stand out from the curve, :func:`timeline_expression_notes`); None without
+    records or a fit."""
+    table, _, (sub, result) = _timeline_fit(changes, metrics, memo)
     if result is None or not records:
         return None
     from facemetrics.batch.series_read import read_series
 
-    return session_memo("timeline_read", _timeline_key(changes, metrics, records),
-                        lambda: read_series(table, sub, records))
+    return _memo("timeline_read", _timeline_key(changes, metrics, records),
+                 lambda: read_series(table, sub, records), memo)
+
+
+def _memo(kind: str, key: tuple, compute, memo: dict | None):
+    """:func:`session_memo`, or :func:`memo_get` in ``memo`` when one is given: the session's memo taken by the
+    script's run for a call made outside it (a download made on its click: Streamlit calls it in a thread with no
+    ``ScriptRunContext``, where ``st.session_state`` is a process-wide stand-in, not the session's; stop 60)."""
+    return session_memo(kind, key, compute) if memo is None else memo_get(memo, kind, key, compute)
 
 
 def timeline_expression_notes(changes: pd.DataFrame, metrics: tuple[str, ...], records: tuple[dict, ...],
@@ -684,11 +694,11 @@ def timeline_expression_notes(changes: pd.DataFrame, metrics: tuple[str, ...], r
     return stands_out_notes(list(notes), () if reading is None else reading.flow_checks)
 
 
-def _plot_timeline(changes, metrics, records, layout: str):
+def _plot_timeline(changes, metrics, records, layout: str, memo: dict | None = None):
     """The fit of ``changes`` drawn in ``layout`` from the table as read (:func:`timeline_read`: a row a rule
     changed is drawn as the table gives it, its legend the row's verdict: docs/validation.md §21, §21b)."""
-    fitted, _, (sub, result) = _timeline_fit(changes, metrics)
-    read = timeline_read(changes, metrics, records)
+    fitted, _, (sub, result) = _timeline_fit(changes, metrics, memo)
+    read = timeline_read(changes, metrics, records, memo)
     # no records to read the fits by: the table is the fitted one, the figure the fits as fitted (``table=`` unneeded)
     return fm_plots.plot_timeline(sub, result, layout=layout, **({} if read is fitted else {"table": read}))
 
@@ -720,19 +730,22 @@ TIMELINE_DOWNLOAD_DPI = 110
 
 
 def timeline_download_png(changes: pd.DataFrame, metrics: tuple[str, ...],
-                          records: tuple[dict, ...] = ()) -> bytes | None:
+                          records: tuple[dict, ...] = (), memo: dict | None = None) -> bytes | None:
     """The Timeline tab's ``timeline.png`` download: :func:`timeline`'s fit drawn as ``facemetrics timeline`` draws
     it (the wide layout, two panels a row, 110 dpi; from the table as read, :func:`timeline_read`; byte for byte
     the CLI's figure of the same fit), the figure to keep; the page shows the phone's or the column's.  It was the
     phone's figure (one panel a row, 1200 px, about three times as tall) on every device (2026-12-05).  Drawn when
-    asked for (the download's click), memoised per session; None when nothing could be fitted."""
-    if _timeline_fit(changes, metrics)[2][1] is None:
+    asked for (the download's click), memoised per session; None when nothing could be fitted.  ``memo``: the
+    session's memo, which the click's call is given (:func:`_memo`): it took ``st.session_state`` there, Streamlit's
+    process-wide stand-in, fitted the timeline again and kept the fit and figure of a user's photos in it, shared by
+    every session and never freed (stop 60: "missing ScriptRunContext" in the server's log at each click)."""
+    if _timeline_fit(changes, metrics, memo)[2][1] is None:
         return None
-    return session_memo("timeline_download", _timeline_key(changes, metrics, records), lambda: png_bytes_of_figure(
-        _plot_timeline(changes, metrics, records, "wide"), TIMELINE_DOWNLOAD_DPI))
+    return _memo("timeline_download", _timeline_key(changes, metrics, records), lambda: png_bytes_of_figure(
+        _plot_timeline(changes, metrics, records, "wide", memo), TIMELINE_DOWNLOAD_DPI), memo)
 
 
-def _timeline_fit(changes: pd.DataFrame, metrics: tuple[str, ...]):
+def _timeline_fit(changes: pd.DataFrame, metrics: tuple[str, ...], memo: dict | None = None):
     """:func:`facemetrics.decay.analyze_series` of ``changes``' rows of ``metrics``, memoised per session:
     ``(table, reason, (rows fitted, SeriesResult or None))``, None when nothing could be fitted.  No ``sessions``
     (nor to :func:`timeline_read`'s refits): the tab's upload has one treatment time (the roles editor's), so one
@@ -748,7 +761,7 @@ def _timeline_fit(changes: pd.DataFrame, metrics: tuple[str, ...]):
             return result.to_frame(), result.reason, (sub, None)
         return result.to_frame(), "", (sub, result)
 
-    return session_memo("timeline", _timeline_key(changes, metrics), run)
+    return _memo("timeline", _timeline_key(changes, metrics), run, memo)
 
 
 @st.cache_data(show_spinner=False)
@@ -1761,9 +1774,11 @@ def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict
         st.caption(TIMELINE_TABLE_NOTE)
     # the tidy table of the changes, as the batch's long.csv (its changes.csv is the wide one); the plot as
     # `facemetrics timeline` writes it (it was on the page only: an outside user's audit, 2026-12-04): the wide
-    # figure, drawn on the click (timeline_download_png; it was the phone's figure, h11 2026-12-05)
+    # figure, drawn on the click (timeline_download_png; it was the phone's figure, h11 2026-12-05), in the session's
+    # memo taken here: the click's call has no st.session_state of its own (stop 60)
+    memo = st.session_state.setdefault(MEMO_KEY, {})
     return {"timeline.csv": csv_bytes(table),
-            "timeline.png": lambda: timeline_download_png(changes, tuple(metrics), records),
+            "timeline.png": lambda: timeline_download_png(changes, tuple(metrics), records, memo),
             "long.csv": csv_bytes(changes)}
 
 
