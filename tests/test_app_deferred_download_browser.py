@@ -10,7 +10,6 @@ End to end: ``streamlit run app.py`` driven by Playwright in Debian's Chromium (
 
 from __future__ import annotations
 
-
 from browsing import SERVER_LOGS, need_browser, open_app, page_state, wait_settled
 
 NO_CONTEXT = "missing ScriptRunContext"
