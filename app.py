@@ -1826,15 +1826,17 @@ def timeline_fit_label(r) -> str:
 def _ci_text(r, name: str, dp: int, unit: str, sign: str = "", ci: str = "", level: str = "95%") -> str:
     """Row ``r``'s figure ``name`` with its CI (``<ci>_low`` / ``<ci>_high``, ``ci`` by default ``name_ci``, at
     ``level``) and ``unit``: ``+1.21 mm (95% CI +0.95 to +1.49)``; "n/a" when not estimated, no CI when the
-    bootstrap gave none."""
+    bootstrap gave none.  A figure that rounds to zero reads "0.00", never "-0.00" (:func:`facemetrics.rounding.fixed`,
+    as the verdict's reason beside it: the example's microcurrent jawline read "-0.00 mm (90% CI ...)" in the Timeline
+    tab's table and "0.00 mm" in its line; stop 60)."""
     v = float_or_nan(getattr(r, name, float("nan")))
     ci = ci or f"{name}_ci"
     if not math.isfinite(v):
         return "n/a"
     lo, hi = float_or_nan(getattr(r, f"{ci}_low", float("nan"))), float_or_nan(getattr(r, f"{ci}_high", float("nan")))
-    text = _unit_text(f"{v:{sign}.{dp}f}", unit)
+    text = _unit_text(fixed(v, dp, sign == "+"), unit)
     if math.isfinite(lo) and math.isfinite(hi):
-        text += f" ({level} CI {lo:{sign}.{dp}f} to {hi:{sign}.{dp}f})"
+        text += f" ({level} CI {fixed(lo, dp, sign == '+')} to {fixed(hi, dp, sign == '+')})"
     return text
 
 

@@ -103,3 +103,18 @@ def test_the_wide_tables_lasting_cells_say_when_they_are_empty():
     for c in ("lasting", "lasting_ci_low", "lasting_ci_high"):
         helptext = app.TIMELINE_TABLE_COLUMNS[c]["help"]
         assert "photos after a day do not follow the fitted curve" in helptext and LASTING_WITHHELD[3:] in helptext
+
+
+def test_a_change_that_rounds_to_zero_reads_0_00_never_minus_0_00():
+    """The bundled example's microcurrent jawline (stop 60's audit): change at 24 h -0.0017 mm read "-0.00 mm (90% CI
+    -0.02 to +0.02)" in the phone's table while the verdict's reason beside it read "0.00 mm" (the rounding rule of
+    every text, :func:`facemetrics.rounding.fixed`).  Fails on the old app."""
+    from types import SimpleNamespace
+
+    app = app_module()
+    r = SimpleNamespace(unit="mm", change_24h=-0.0017, change_24h_test_ci_low=-0.0214, change_24h_test_ci_high=0.0193,
+                        test_confidence=0.9)
+    assert app.claim_ci_text(r) == "0.00 mm (90% CI -0.02 to +0.02)"
+    r = SimpleNamespace(unit="mm", change_24h=0.2, change_24h_test_ci_low=-0.004, change_24h_test_ci_high=0.41,
+                        test_confidence=0.9)
+    assert app.claim_ci_text(r) == "+0.20 mm (90% CI 0.00 to +0.41)"
