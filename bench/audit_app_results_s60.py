@@ -153,8 +153,11 @@ def study(out: Path, sim: Path) -> None:
     if not store.exists():
         (out / "cli_import.txt").write_text(_cli("study", "import", sim, "--manifest", sim / "manifest.csv",
                                                  "--store", store))
-    (out / "cli_study_report.txt").write_text(_cli("study", "report", "--subject", "S01", "-o",
-                                                   out / "cli_report", "--store", store))
+    # the app fits with 200 replicates (study_report: Store.report(n_boot=200)), `study report` with 400 by default
+    for n in (200, 400):
+        (out / f"cli_study_report_{n}.txt").write_text(_cli("study", "report", "--subject", "S01", "-o",
+                                                            out / f"cli_report_{n}", "--store", store,
+                                                            "--n-boot", n))
     os.environ["FACEMETRICS_STORE"] = str(store)
     media = _spy_media()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
