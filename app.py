@@ -2648,6 +2648,9 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         st.caption(fm_report.FOLLOW_ON_ADVICE)
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
         st.info(md(note))
+    # the comparisons left out as 'uncertain', each with its reason: the verdicts say "N more photos were left out
+    # because their comparison read 'uncertain' (why: see the note on 'uncertain' below)" (stop 60)
+    left_out_as_uncertain(table.attrs.get("uncertain_notes", ()))
     # the comparisons fitted although the gate warned (expression, lighting): report.md's two lists, as it words them
     kept_with_warning(table.attrs.get("expression_kept_notes", ()), table.attrs.get("light_kept_notes", ()))
     # drawn at a phone's width (study_figures): the page's width on a phone (columns stack); on a desktop the
@@ -2669,6 +2672,28 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
                        lambda: study_zip(str(store.dir), subject, key),
                        file_name=study_zip_name(subject), mime="application/zip", on_click="ignore",
                        key="study-zip")
+
+
+#: the heading of report.md's list of the comparisons left out of the fits as 'uncertain' (:func:`left_out_as_uncertain`)
+UNCERTAIN_HEAD = "### Comparisons left out of the fits: read 'uncertain'"
+
+
+def left_out_as_uncertain(notes) -> None:
+    """*My study*'s list of the comparisons the fits left out as ``uncertain``, each with its own reason, in one
+    warning box with report.md's heading and paragraph (:func:`facemetrics.report.excluded_lines`' section of
+    ``notes``: :func:`facemetrics.batch.timeline.uncertain_notes`' lines); nothing for none.  The page's verdicts said
+    "3 more photos were left out because their comparison read 'uncertain' (why: see the note on 'uncertain'
+    below)" and the note below gave only the general causes: which photos, and why, were in the ZIP's report.md
+    alone (stop 60's audit: a simulated study's three RF photos turned 6-8 deg)."""
+    notes = [str(n) for n in notes if n]
+    if not notes:
+        return
+    lines = fm_report.excluded_lines(pd.DataFrame(columns=["photo", "excluded"]), notes)
+    section = lines[lines.index(UNCERTAIN_HEAD):] if UNCERTAIN_HEAD in lines else []
+    items = [x[2:] for x in section if x.startswith("- ")]
+    text = " ".join(x for x in section[1:] if x and not x.startswith(("#", "- ")))
+    st.warning("  \n".join([f"**{md(UNCERTAIN_HEAD.lstrip('# '))}**", md_message(text)]) + "\n\n"
+               + "\n".join(f"- {md_message(n)}" for n in items), icon=":material/warning:")
 
 
 def study_zip_name(subject: str) -> str:
