@@ -36,6 +36,9 @@ jitter the verdicts may read ``inconclusive`` where the noise hides them, never 
 ``report.md``, ``changes.csv``, ``timeline.csv``) the same as ``facemetrics study report`` of the same store (the app
 fits with 200 bootstrap replicates, the CLI's ``study report`` too: ``Store.report(n_boot=200)``); every figure with
 its unit and uncertainty; every figure on the page with a caption.
+
+(Corrected after the first run, not a truth: ``study report`` fits with 400 replicates by default, the app with 200;
+the run compares the page with ``study report --n-boot 200`` and with the default.)
 """
 
 from __future__ import annotations
