@@ -1756,6 +1756,7 @@ def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict
             st.caption(md(note))
         for note in table.attrs.get("before_notes", ()):  # §20: the line `timeline` prints and report.md lists
             st.warning(md(note), icon=":material/photo_camera:")
+        left_out_as_uncertain(timeline_uncertain_notes(table, records))  # each 'uncertain' one and why (stop 60)
         face, light = timeline_kept_notes(table, records)  # fitted although the gate warned (report.md's lists), the
         face = timeline_expression_notes(changes, tuple(metrics), records, face)  # photos §16's rule flagged said so
         kept_with_warning(face, light)
@@ -1814,6 +1815,19 @@ def kept_with_warning(expression=(), light=()) -> None:
         st.warning("  \n".join([f"**{md(heads[0] if heads else 'Kept in the fits with a warning')}**",
                                  md_message(text)]) + "\n\n" + "\n".join(f"- {md_message(n)}" for n in items),
                    icon=":material/warning:")
+
+
+def timeline_uncertain_notes(table: pd.DataFrame, records) -> list[str]:
+    """The Timeline tab's comparisons left out of its fits as ``uncertain``, each with its reason
+    (:func:`facemetrics.batch.timeline.uncertain_notes` of ``records``, the comparisons as ``changes.csv`` has them, for
+    the columns of ``table``'s fits), as report.md lists them; [] without records."""
+    from facemetrics.batch.series_read import fitted_columns
+    from facemetrics.batch.timeline import uncertain_notes
+
+    if not records:
+        return []
+    rows = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in records]
+    return uncertain_notes(rows, fitted_columns(table))
 
 
 def timeline_fit_label(r) -> str:
@@ -2679,7 +2693,8 @@ UNCERTAIN_HEAD = "### Comparisons left out of the fits: read 'uncertain'"
 
 
 def left_out_as_uncertain(notes) -> None:
-    """*My study*'s list of the comparisons the fits left out as ``uncertain``, each with its own reason, in one
+    """*My study*'s and the Timeline tab's list of the comparisons the fits left out as ``uncertain``, each with its
+    own reason, in one
     warning box with report.md's heading and paragraph (:func:`facemetrics.report.excluded_lines`' section of
     ``notes``: :func:`facemetrics.batch.timeline.uncertain_notes`' lines); nothing for none.  The page's verdicts said
     "3 more photos were left out because their comparison read 'uncertain' (why: see the note on 'uncertain'

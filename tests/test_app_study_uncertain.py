@@ -80,3 +80,15 @@ def test_nothing_is_listed_without_a_comparison_left_out(monkeypatch):
     app.left_out_as_uncertain([f"`{TURNED}` (me, microcurrent, 12 h since treatment): {HEAD}"])
     ((text,),) = shown
     assert text.startswith(f"**{TITLE}**") and text.count("\n- ") == 1, text
+
+
+def test_the_timeline_tab_names_each_comparison_left_out_as_uncertain_and_why(monkeypatch):
+    """The Compare mode's Timeline tab, the same series and records as the example's stand-in: its lines said "why:
+    see the note on 'uncertain' below" too.  Fails on the old app."""
+    from test_app_timeline_rules import example_loaded
+
+    _with_a_turned_head(monkeypatch)
+    with example_loaded(monkeypatch, kept._fake_example) as at:
+        boxes = [str(w.value).replace("\\", "") for w in at.warning if TITLE in str(w.value).replace("\\", "")]
+        assert len(boxes) == 1, [str(w.value) for w in at.warning]
+        assert f"- `{TURNED}` (example, microcurrent, 12 h since treatment): head pose differs" in boxes[0], boxes[0]
