@@ -27,7 +27,8 @@ from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, LASTING_WITHHELD_CELL,
 from .decay.carryover import earlier_text, figure_text, shorten_follow_on
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
-from .decay.wording import decimals_for, effect_noun, hours_text, join_words, num, percent, quantity
+from .decay.wording import decimals_for, effect_noun, hours_text, num, percent, quantity
+from .listing import join_words
 from .rounding import MISSING, fixed
 from .timekeys import clock_text, since_text
 from .folds import CONTRAST_OFFSET_MM
