@@ -16,7 +16,7 @@ import pandas as pd
 
 from .compare import MSG_NEAR_COPY, MSG_SAME_PICTURE, POSE_METRICS, REGIONS, Comparison, per_photo_uncertainty
 from .compare.table import change_scale_sd, float_or_nan
-from .compare.gate import MSG_SWAPPED
+from .compare.gate import MSG_LIGHTING, MSG_SWAPPED
 from .compare.pose import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_POSE, MSG_POSE_UNCHECKED,
                            WARN_CAMERA_PCT)
 from .compare.framing import MSG_FACE_CUT
@@ -431,40 +431,68 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     return "\n".join(lines) + "\n"
 
 
-def light_kept_lines(light) -> list[str]:
-    """The ``## Comparisons kept in the fits with a warning: lighting differs`` section of ``report.md``, after the
-    expression's: one item per line of ``light`` (:func:`facemetrics.batch.fit_notes.light_kept_notes`), the
-    comparisons whose fold rows the fits used although the face's brightness differs beyond the gate's limit; [] for
-    none.  Their verdicts are kept, and the warning was said only in ``changes.csv`` (docs/validation.md section
-    12, Round 19's (v)).  The section says what the warning says (fold depth and contrast), nothing more."""
-    return _kept_section("lighting differs", (
-        "These comparisons entered the fits with their verdicts, but the face is brighter or darker in one of "
-        "their two photos than the limit allows, and fold depth and contrast depend on the light: their fold "
-        "figures (`nlf_depth`) rest on photos taken in different light. Check these photos; retake them in the "
-        "same light as their before photo, or leave them out of the timeline (each line gives `changes.csv`'s "
-        "message)."), light)
+#: the start of the heading of report.md's sections on the comparisons kept in the fits with a warning (the app's
+#: boxes of the same lists take it too)
+KEPT_HEADING = "Comparisons kept in the fits with a warning"
 
-
-def _kept_section(warning: str, intro: str, notes) -> list[str]:
-    """A ``## Comparisons kept in the fits with a warning: <warning>`` section of ``report.md``: its paragraph, then
-    one item per note; [] for no notes (:func:`kept_lines`, :func:`light_kept_lines`)."""
-    if not notes:
-        return []
-    return ["", f"## Comparisons kept in the fits with a warning: {warning}", "", intro, ""] + [f"- {n}" for n in notes]
-
-
-def kept_lines(kept) -> list[str]:
-    """The ``## Comparisons kept in the fits with a warning`` section of ``report.md``: one item per line of
-    ``kept`` (:func:`facemetrics.batch.timeline.expression_kept_notes`), the comparisons the fits used although
-    the gate warned that the expression may differ; [] for none.  Such a comparison keeps its verdicts (a lift
-    that pulls the mouth corners up and out sets off the same cues as a gentle smile), so unlike the
-    ``uncertain`` ones under ``## Photos excluded`` it was fitted, and the user could not see which."""
-    return _kept_section("expression may differ", (
+#: each such section's paragraph by its warning (the gate's, :attr:`facemetrics.batch.fit_notes.KeptNote.warning`;
+#: the heading ends with it), in report.md's order: report.md (:func:`kept_lines`,
+#: :func:`light_kept_lines`) and the app's Timeline tab and *My study* (``app.kept_with_warning``) word them from here
+KEPT_SECTIONS = {
+    MSG_EXPRESSION_MAYBE: (
         "These comparisons entered the fits with their verdicts, but their mouth corners moved as in a smile "
         "while the lips kept their shape: a gentle smile and a lift that pulls the mouth corners up and out "
         "both do this, and a smile also deepens the folds and raises the mouth corners. Check these photos; "
         "if one smiles, retake it with a relaxed, closed mouth or leave it out of the timeline (each line "
-        "gives the cues of `changes.csv`'s `messages`)."), kept)
+        "gives the cues of `changes.csv`'s `messages`)."),
+    MSG_LIGHTING: (
+        "These comparisons entered the fits with their verdicts, but the face is brighter or darker in one of "
+        "their two photos than the limit allows, and fold depth and contrast depend on the light: their fold "
+        "figures (`nlf_depth`) rest on photos taken in different light. Check these photos; retake them in the "
+        "same light as their before photo, or leave them out of the timeline (each line gives `changes.csv`'s "
+        "message)."),
+}
+
+
+def kept_sections(expression=(), light=()) -> list[tuple[str, str, list]]:
+    """The sections on the comparisons kept in the fits with a warning, as data: ``(heading, paragraph, notes)`` for
+    ``expression`` (:func:`facemetrics.batch.fit_notes.expression_kept`, or their lines) and ``light``
+    (:func:`~facemetrics.batch.fit_notes.light_kept`), each with a note; report.md (:func:`kept_lines`,
+    :func:`light_kept_lines`) and the app's boxes format them (the app read them back out of report.md's lines
+    until stop 60)."""
+    out = []
+    for warning, notes in ((MSG_EXPRESSION_MAYBE, list(expression)), (MSG_LIGHTING, list(light))):
+        if notes:
+            out.append((f"{KEPT_HEADING}: {warning}", KEPT_SECTIONS[warning], notes))
+    return out
+
+
+def light_kept_lines(light) -> list[str]:
+    """The ``## Comparisons kept in the fits with a warning: lighting differs`` section of ``report.md``, after the
+    expression's: one item per note of ``light`` (:func:`facemetrics.batch.fit_notes.light_kept`, or their lines),
+    the comparisons whose fold rows the fits used although the face's brightness differs beyond the gate's limit; []
+    for none.  Their verdicts are kept, and the warning was said only in ``changes.csv`` (docs/validation.md section
+    12, Round 19's (v)).  The section says what the warning says (fold depth and contrast), nothing more."""
+    return _kept_section(kept_sections(light=light))
+
+
+def _kept_section(sections) -> list[str]:
+    """The ``## Comparisons kept in the fits with a warning: <warning>`` sections of ``report.md`` of
+    :func:`kept_sections`: each its paragraph, then one item per note; [] for none (:func:`kept_lines`,
+    :func:`light_kept_lines`)."""
+    out = []
+    for heading, intro, notes in sections:
+        out += ["", f"## {heading}", "", intro, ""] + [f"- {n}" for n in notes]
+    return out
+
+
+def kept_lines(kept) -> list[str]:
+    """The ``## Comparisons kept in the fits with a warning`` section of ``report.md``: one item per note of
+    ``kept`` (:func:`facemetrics.batch.fit_notes.expression_kept`, or their lines), the comparisons the fits used
+    although the gate warned that the expression may differ; [] for none.  Such a comparison keeps its verdicts (a
+    lift that pulls the mouth corners up and out sets off the same cues as a gentle smile), so unlike the
+    ``uncertain`` ones under ``## Photos excluded`` it was fitted, and the user could not see which."""
+    return _kept_section(kept_sections(expression=kept))
 
 
 #: what lets a follow-on session count, said once under the follow-on sessions (report.md, the console, *My study*).
