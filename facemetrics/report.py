@@ -10,6 +10,7 @@ writes the file.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -73,16 +74,72 @@ def is_pooled(subject) -> bool:
 def verdict_lines(table: pd.DataFrame) -> list[str]:
     """One line per pooled fit of a timeline table: ``treatment / metric (side): verdict - reason``, a regimen
     row's ``regimen: treatment / metric (side): ...`` (as the console's other regimen lines and report.md's note on
-    'uncertain' name it; a series' decay and regimen lines began alike, stop 59); the causes of 'uncertain' said
-    once, in a last line naming the lines it applies to (:func:`unread_note`)."""
+    'uncertain' name it; a series' decay and regimen lines began alike, stop 59); a first sentence that several
+    lines' reasons share said once, naming them, before the first of them (:func:`said_once`); the causes of
+    'uncertain' said once, in a last line naming the lines it applies to (:func:`unread_note`)."""
     pooled = [r for _, r in table.iterrows() if is_pooled(r["subject"])]
-    lines, marked = [], []
+    labels, reasons, verdicts, marked = [], [], [], []
     for r in pooled:
-        label = f"{'regimen: ' if r.get('kind') == 'regimen' else ''}{r['treatment']} / {r['metric']} ({r['side']})"
-        reason = follow_on_reason(r["reason"], bool(table.attrs.get("follow_on_notes")))
-        lines.append(f"{label}: {r['verdict']} - {reason}")
-        marked += [label] if shorten_unread(r["reason"])[1] else []
+        labels.append(f"{'regimen: ' if r.get('kind') == 'regimen' else ''}{r['treatment']} / {r['metric']} "
+                      f"({r['side']})")
+        reasons.append(follow_on_reason(r["reason"], bool(table.attrs.get("follow_on_notes"))))
+        verdicts.append(r["verdict"])
+        marked += [labels[-1]] if shorten_unread(r["reason"])[1] else []
+    lines = [text if i is None else f"{labels[i]}: {verdicts[i]} - {text}" for i, text in said_once(labels, reasons)]
     return lines + unread_note(marked)
+
+
+#: where a sentence ends in a ``reason``: after ".", "!" or "?" and before a capital letter (a figure's decimal point,
+#: "e.g. a", "1.5 h" do not end one)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+#: what a line gives for its reason when its whole reason is a sentence :func:`said_once` said above it
+REASON_ABOVE = "(its reason is said once above)"
+
+
+def first_sentence(reason) -> tuple[str, str]:
+    """``(first sentence, the rest)`` of a ``reason`` (:data:`_SENTENCE_END`); ``("", reason)`` when it does not
+    begin with a whole sentence (no ".", "!" or "?" before its first break) or is not text."""
+    if not isinstance(reason, str):
+        return "", reason
+    text = reason.strip()
+    first, *rest = _SENTENCE_END.split(text, 1)
+    if not first.endswith((".", "!", "?")):
+        return "", reason
+    return first, (rest[0] if rest else "")
+
+
+def said_once(labels, reasons) -> list[tuple[int | None, str]]:
+    """The lines of several series' reasons with a first sentence they share said once: ``(None, sentence line)``
+    before the first series it applies to, then ``(i, the rest of reason i)`` for each series (:data:`REASON_ABOVE`
+    when nothing is left), in the series' order; ``(i, reason i)`` for a series whose first sentence no other shares.
+    The sentence line is the sentence with the series named: ``"Pre-session photos on only 1 day after day 0 (need
+    them on at least 3): no cumulative change can be fitted, for 4 series: regimen: rf / jawline_lift_mm (mean);
+    ..."``.  The console and report.md said it once per series, four times for a clinic RF patient's four regimen
+    series (stop 60, g2).
+
+    Parameters
+    ----------
+    labels : list of str
+        How each series is named (``"regimen: rf / jawline_lift_mm (mean)"``).
+    reasons : list of str
+        Each series' reason as the line gives it.
+    """
+    firsts = [first_sentence(r) for r in reasons]
+    shared: dict[str, list[int]] = {}
+    for i, (first, _) in enumerate(firsts):
+        if first:
+            shared.setdefault(first, []).append(i)
+    out: list[tuple[int | None, str]] = []
+    for i, (first, rest) in enumerate(firsts):
+        group = shared.get(first, []) if first else []
+        if len(group) < 2:
+            out.append((i, reasons[i]))
+            continue
+        if group[0] == i:
+            out.append((None, f"{first[:-1]}, for {len(group)} series: {'; '.join(labels[k] for k in group)}{first[-1]}"))
+        out.append((i, rest or REASON_ABOVE))
+    return out
 
 
 def unread_note(labels) -> list[str]:
@@ -243,10 +300,19 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
         lines.append(f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | "
                      f"{_fmt(r['day_n'], '', 0)} | {cells} | {r['verdict']} |")
     lines += ["", REGIMEN_NO_FIT_NOTE] if any(f"| {NO_FIT_CELL} |" in x for x in lines) else []
-    lines += [""] + [f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. "
-                     f"{short_reason(r['reason'], note_above=True)}" for _, r in reg.iterrows()]
+    lines += [""] + _verdict_items(reg, [short_reason(r, note_above=True) for r in reg["reason"]])
     lines += ["", "![regimen](regimen.png)"]
     return lines
+
+
+def _verdict_items(rows: pd.DataFrame, reasons) -> list[str]:
+    """report.md's item per row of ``rows``: ``- **treatment, metric (side)**: `verdict`. reason`` (``reasons``, as
+    the item gives them), a first sentence several share said once in an item of its own before the first of them
+    (:func:`said_once`)."""
+    rows = [r for _, r in rows.iterrows()]
+    labels = [f"{r['treatment']}, {r['metric']} ({r['side']})" for r in rows]
+    return [f"- {text}" if i is None else f"- **{labels[i]}**: `{rows[i]['verdict']}`. {text}"
+            for i, text in said_once(labels, list(reasons))]
 
 
 def _with_ci(r, col: str, unit: str = "", digits: int = 2) -> str:
@@ -362,9 +428,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     if "kind" in table.columns:  # regimen rows get their own section
         table = table[table["kind"] != "regimen"]
     pooled = table[table["subject"].map(is_pooled).astype(bool)]
-    for _, r in pooled.iterrows():
-        lines.append(f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. "
-                     f"{follow_on_reason(r['reason'], bool(follow_on))}")
+    lines += _verdict_items(pooled, [follow_on_reason(r, bool(follow_on)) for r in pooled["reason"]])
     # the causes of 'uncertain' once, naming every line of the report that refers to it
     marked = [("" if is_pooled(r["subject"]) else f"{r['subject']}, ")
               + ("regimen: " if r.get("kind") == "regimen" else "") + f"{r['treatment']}, {r['metric']} ({r['side']})"
