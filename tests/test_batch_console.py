@@ -336,9 +336,10 @@ def test_batch_names_each_kept_photo_whole_from_its_record():
     # the record, and its line as the timeline prints it
     from facemetrics.batch.fit_notes import KeptNote, expression_kept
 
-    note = expression_kept(rows, ["jawline_lift_mm"])[0]
+    note = expression_kept(rows, ["jawline_lift_mm", "mouth_corner_lift_mm"])[0]  # the one whose cell holds a verdict
     assert note == KeptNote(odd, "S01", "mc", MSG_EXPRESSION_MAYBE, 2.0, "2 h since treatment",
-                            f"{MSG_EXPRESSION_MAYBE} (the mouth corners widened 2.1 mm (limit 1.5 mm))")
+                            f"{MSG_EXPRESSION_MAYBE} (the mouth corners widened 2.1 mm (limit 1.5 mm))",
+                            ("jawline_lift_mm",))
     assert str(note.in_regimen().with_remark("; x")) == (f"regimen: `{odd}` (S01, mc, 2 h since treatment): "
                                                          f"{note.said}; x")
 

@@ -99,6 +99,9 @@ class KeptNote:
     said : str
         The warning with its figures as the line gives them: ``"expression may differ (the mouth corners ...)"``,
         ``"lighting differs: face luminance 143 → 111 of 255 (...); fold depth and contrast depend on the light"``.
+    columns : tuple of str
+        The fitted ``changes.csv`` columns (metric and side: ``mouth_corner_lift_mm``, ``nlf_depth_right``) whose
+        verdict cells entered the fits with the warning (a verdict, not ``uncertain``, not blank), in the order given.
     regimen : bool
         A comparison of the regimen batch (its line begins ``regimen: ``).
     remark : str
@@ -112,6 +115,7 @@ class KeptNote:
     hours: float | None
     when: str
     said: str
+    columns: tuple[str, ...] = ()
     regimen: bool = False
     remark: str = ""
 
@@ -139,9 +143,14 @@ def _hours(r: dict) -> float | None:
     return h if math.isfinite(h) else None
 
 
-def _note(r: dict, warning: str, said: str) -> KeptNote:
+def _entered(r: dict, columns) -> tuple[str, ...]:
+    """The ``columns`` whose ``<column>_verdict`` cell of row ``r`` holds a verdict (not ``uncertain``, not blank)."""
+    return tuple(c for c in columns if str(r.get(f"{c}_verdict") or "") not in ("", "uncertain"))
+
+
+def _note(r: dict, warning: str, said: str, columns) -> KeptNote:
     return KeptNote(str(r.get("photo")), str(r.get("subject")), str(r.get("treatment")), warning, _hours(r), _when(r),
-                    said)
+                    said, _entered(r, columns))
 
 
 def expression_kept(change_rows, columns) -> list[KeptNote]:
@@ -166,6 +175,7 @@ def expression_kept(change_rows, columns) -> list[KeptNote]:
     list of KeptNote
         In the rows' order; [] when none.
     """
+    columns = list(columns)
     verdicts = [f"{c}_verdict" for c in columns]
     out = []
     for r in change_rows:
@@ -174,7 +184,7 @@ def expression_kept(change_rows, columns) -> list[KeptNote]:
             continue
         cues = text.split(f"{MSG_EXPRESSION_MAYBE}: ", 1)[-1].split(", while the lips", 1)[0]
         said = f"{MSG_EXPRESSION_MAYBE} ({cues})" if cues != text else MSG_EXPRESSION_MAYBE
-        out.append(_note(r, MSG_EXPRESSION_MAYBE, said))
+        out.append(_note(r, MSG_EXPRESSION_MAYBE, said, columns))
     return out
 
 
@@ -210,7 +220,8 @@ def light_kept(change_rows, columns) -> list[KeptNote]:
     list of KeptNote
         In the rows' order; [] when none.
     """
-    folds = [f"{c}_verdict" for c in columns if str(c).startswith("nlf_")]
+    columns = [c for c in columns if str(c).startswith("nlf_")]
+    folds = [f"{c}_verdict" for c in columns]
     out = []
     for r in change_rows:
         text = str(r.get("messages") or "")
@@ -218,7 +229,7 @@ def light_kept(change_rows, columns) -> list[KeptNote]:
         if (said is None or str(r.get("status") or "") in ("refused", "error")
                 or not any(str(r.get(v) or "") not in ("", "uncertain") for v in folds)):
             continue
-        out.append(_note(r, MSG_LIGHTING, f"{said.group(0).rstrip()}; {MSG_LIGHTING_FOLDS}"))
+        out.append(_note(r, MSG_LIGHTING, f"{said.group(0).rstrip()}; {MSG_LIGHTING_FOLDS}", columns))
     return out
 
 
