@@ -813,10 +813,11 @@ MSG_IF_MEASURES = "if it measures"
 
 
 #: why a before photo is read a second time, said by :func:`_second_read_lines` the first time it happens to a subject
-SECOND_READ_WHY = "taken after that treatment and before this one's, it is the face then, as a --follow-up photo would be"
+SECOND_READ_WHY = ("taken after that treatment and before this one's, it is the face then, as a --follow-up photo "
+                   "would be")
 #: the same for several photos named in one line
-SECOND_READS_WHY = ("each taken after that treatment and before its own session's, it is the face then, as a --follow-up "
-                    "photo would be")
+SECOND_READS_WHY = ("each taken after that treatment and before its own session's, it is the face then, as a "
+                    "--follow-up photo would be")
 
 
 def _second_read_lines(store, subject: str, results) -> list[str]:

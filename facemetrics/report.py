@@ -137,7 +137,8 @@ def said_once(labels, reasons) -> list[tuple[int | None, str]]:
             out.append((i, reasons[i]))
             continue
         if group[0] == i:
-            out.append((None, f"{first[:-1]}, for {len(group)} series: {'; '.join(labels[k] for k in group)}{first[-1]}"))
+            named = "; ".join(labels[k] for k in group)
+            out.append((None, f"{first[:-1]}, for {len(group)} series: {named}{first[-1]}"))
         out.append((i, rest or REASON_ABOVE))
     return out
 

@@ -27,8 +27,9 @@ from ..compare.identity import MSG_MISMATCH
 from ..compare.fold_lines import MSG_FOLD_CONTRAST_SIDES, MSG_FOLD_LINES
 from ..compare.occlusion import MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
-from .fit_notes import (HEADLINE_METRICS, KeptNote, _when, expression_kept, expression_kept_notes,  # noqa: F401 (re-exported)
-                        flow_photos, light_kept, light_kept_notes)
+from .fit_notes import (HEADLINE_METRICS, KeptNote, _when, expression_kept, flow_photos,  # noqa: F401 (re-exported)
+                        light_kept)
+from .fit_notes import expression_kept_notes, light_kept_notes  # noqa: F401 (re-exported)
 from .flow_read import stands_out_notes
 from .series_read import fitted_columns as _fitted_columns
 from .series_read import read_series
@@ -293,8 +294,8 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
 
 def _regimen_stands_out(kept: list[KeptNote], checks, left_out=()) -> list[KeptNote]:
     """``kept`` (the comparisons fitted with the flow warning, :class:`~facemetrics.batch.fit_notes.KeptNote`), each
-    regimen note (``regimen: `photo` ...``) of a photo docs/validation.md §18's rule flagged in a series whose verdict it decided
-    (:func:`facemetrics.decay.regimen_flow.regimen_flow_read`) followed by
+    regimen note (``regimen: `photo` ...``) of a photo docs/validation.md §18's rule flagged in a series whose
+    verdict it decided (:func:`facemetrics.decay.regimen_flow.regimen_flow_read`) followed by
     ``"; stands out from the line of the other pre-session photos: its regimen series reads inconclusive"`` (and,
     when it is in ``left_out``, ``", and its figures leave it out"``: §19b), and of a photo in ``left_out``
     (flagged, the verdict the same: left out of its series' figures, §19) by ``"; stands out from the line of the
