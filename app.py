@@ -1783,38 +1783,34 @@ def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict
             "long.csv": csv_bytes(changes)}
 
 
-def timeline_kept_notes(table: pd.DataFrame, records) -> tuple[list[str], list[str]]:
+def timeline_kept_notes(table: pd.DataFrame, records) -> tuple[list, list]:
     """The Timeline tab's comparisons kept in its fits with a warning, ``(expression, lighting)``: those fitted
-    although the expression may differ (:func:`facemetrics.batch.fit_notes.expression_kept_notes`) and those whose
-    fold rows were fitted although the lighting differs (:func:`~facemetrics.batch.fit_notes.light_kept_notes`), of
-    ``records`` (the comparisons as ``changes.csv`` has them) for the columns of ``table``'s fits, as
-    ``facemetrics timeline`` lists them; ([], []) without records."""
-    from facemetrics.batch.fit_notes import expression_kept_notes, light_kept_notes
+    although the expression may differ (:func:`facemetrics.batch.fit_notes.expression_kept`) and those whose
+    fold rows were fitted although the lighting differs (:func:`~facemetrics.batch.fit_notes.light_kept`), of
+    ``records`` (the comparisons as ``changes.csv`` has them) for the columns of ``table``'s fits, as records
+    (:class:`~facemetrics.batch.fit_notes.KeptNote`, whose line is ``facemetrics timeline``'s); ([], []) without
+    records."""
+    from facemetrics.batch.fit_notes import expression_kept, light_kept
     from facemetrics.batch.series_read import fitted_columns
 
     if not records:
         return [], []
     rows = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in records]
     columns = fitted_columns(table)
-    return expression_kept_notes(rows, columns), light_kept_notes(rows, columns)
+    return expression_kept(rows, columns), light_kept(rows, columns)
 
 
 def kept_with_warning(expression=(), light=()) -> None:
     """The comparisons kept in the fits with a warning, as ``report.md`` lists them (the Timeline tab, *My study*):
-    one warning box per list, its heading, paragraph and lines those of report.md's sections
-    (:func:`facemetrics.report.kept_lines` of ``expression``, :func:`~facemetrics.report.light_kept_lines` of
-    ``light``: the lines of :func:`facemetrics.batch.fit_notes.expression_kept_notes` and
-    :func:`~facemetrics.batch.fit_notes.light_kept_notes`); nothing for an empty list.  The app showed neither list
-    (stop 59): the console and report.md did."""
-    for section in (fm_report.kept_lines(list(expression)), fm_report.light_kept_lines(list(light))):
-        heads = [x[3:] for x in section if x.startswith("## ")]
-        items = [x[2:] for x in section if x.startswith("- ")]
-        if not items:
-            continue
-        text = " ".join(x for x in section if x and not x.startswith(("## ", "- ")))
-        st.warning("  \n".join([f"**{md(heads[0] if heads else 'Kept in the fits with a warning')}**",
-                                 md_message(text)]) + "\n\n" + "\n".join(f"- {md_message(n)}" for n in items),
-                   icon=":material/warning:")
+    one warning box per list, its heading, paragraph and items report.md's sections
+    (:func:`facemetrics.report.kept_sections`: the headings and paragraphs of
+    :data:`~facemetrics.report.KEPT_SECTIONS`, one item per note of ``expression`` and ``light``,
+    :class:`facemetrics.batch.fit_notes.KeptNote` records or their lines, as a table's attrs hold them); nothing for an
+    empty list.  The app showed neither list (stop 59): the console and report.md did; until stop 60 it read the
+    heading, paragraph and items back out of report.md's lines."""
+    for head, text, notes in fm_report.kept_sections(expression, light):
+        st.warning("  \n".join([f"**{md(head)}**", md_message(text)]) + "\n\n"
+                   + "\n".join(f"- {md_message(str(n))}" for n in notes), icon=":material/warning:")
 
 
 def timeline_uncertain_notes(table: pd.DataFrame, records) -> list[str]:

@@ -812,12 +812,25 @@ MSG_ALSO_READ = "also read as the"
 MSG_IF_MEASURES = "if it measures"
 
 
+#: why a before photo is read a second time, said by :func:`_second_read_lines` the first time it happens to a subject
+SECOND_READ_WHY = ("taken after that treatment and before this one's, it is the face then, as a --follow-up photo "
+                   "would be")
+#: the same for several photos named in one line
+SECOND_READS_WHY = ("each taken after that treatment and before its own session's, it is the face then, as a "
+                    "--follow-up photo would be")
+
+
 def _second_read_lines(store, subject: str, results) -> list[str]:
-    """One line per before photo just added that the report's batch reads a second time, as the previous session's
-    photo at that time (:func:`facemetrics.batch.tables.stored_second_reads`): ``study add`` said nothing of that
-    second role (docs/validation.md section 12, Round 17).  [] for none.  A photo just measured that did not measure
-    (no face found, ...) has no role in the batch: no line (it was claimed, Round 17b); one added without measuring
-    (``--no-measure``) is said "if it measures"."""
+    """The line naming the before photos just added that the report's batch reads a second time, as the previous
+    session's photo at that time (:func:`facemetrics.batch.tables.stored_second_reads`): ``study add`` said nothing
+    of that second role (docs/validation.md section 12, Round 17).  [] for none.  A photo just measured that did not
+    measure (no face found, ...) has no role in the batch: not named (it was claimed, Round 17b); one added without
+    measuring (``--no-measure``) is said "if it measures".
+
+    Why (:data:`SECOND_READ_WHY`) is said the first time only: when none of the subject's stored before photos was
+    read so already; after that the line says like how many earlier ones.  Several photos added at once are named in
+    one line.  A daily user's ``study add`` per morning repeated the whole sentence for every morning's before photo
+    (13 times in 14 mornings, Round 20's (v); stop 60, g2)."""
     from .batch.tables import stored_second_reads
     from .timekeys import since_text
 
@@ -827,12 +840,27 @@ def _second_read_lines(store, subject: str, results) -> list[str]:
     # the photos just measured as their measuring went (as My study passes the stored photos' statuses)
     ok = {r.photo_id: r.measured == "ok" for r in results if r.photo_id is not None and r.measured}
     twice = stored_second_reads(store.photos(subject), ok=ok)
-    # "the photo at 14.0 days", not "the 14.0 days photo" (docs/validation.md section 12, Round 19)
-    return [f"{added[pid].name}: {MSG_ALSO_READ} photo at {since_text(h)} of the session treated at {clock_text(prev)}"
-            + ("" if added[pid].measured else f" {MSG_IF_MEASURES}") + " (taken after that treatment and before "
-            "this one's, it is the face then, as a --follow-up photo would be"
-            + (")" if ready else "; once this session has an after photo)")
-            for pid, (prev, h, ready) in sorted(twice.items()) if pid in added]
+    mine = [(added[pid], prev, h, ready) for pid, (prev, h, ready) in sorted(twice.items()) if pid in added]
+    if not mine:
+        return []
+    earlier = sum(pid not in added for pid in twice)  # read so before this command: the first one's line said why
+
+    def at(r, prev, h) -> str:
+        # "the photo at 14.0 days", not "the 14.0 days photo" (docs/validation.md section 12, Round 19)
+        return (f"photo at {since_text(h)} of the session treated at {clock_text(prev)}"
+                + ("" if r.measured else f" {MSG_IF_MEASURES}"))
+
+    later = " (once its session has an after photo)"
+    as_earlier = f", like {earlier} earlier before photo{'s' * (earlier != 1)} of subject {subject}"
+    if len(mine) == 1:
+        r, prev, h, ready = mine[0]
+        if earlier:
+            return [f"{r.name}: {MSG_ALSO_READ} {at(r, prev, h)}{as_earlier}" + ("" if ready else later)]
+        return [f"{r.name}: {MSG_ALSO_READ} {at(r, prev, h)} ({SECOND_READ_WHY}"
+                + (")" if ready else "; once this session has an after photo)")]
+    why = as_earlier if earlier else f" ({SECOND_READS_WHY})"
+    return [f"{len(mine)} before photos {MSG_ALSO_READ} previous session's photo at that time{why}: "
+            + "; ".join(f"{r.name}, the {at(r, prev, h)}" + ("" if ready else later) for r, prev, h, ready in mine)]
 
 
 #: the line of ``study add`` for a session given after photos and no before photo (:func:`_no_before_lines`)

@@ -24,7 +24,8 @@ from .compare.table import change_scale_sd
 from .decay.claim import (CLAIM_HOURS, FIGURES_LEFT_OUT, FIT_FIGURES, FITTED_WITHOUT, FROM_CURVE_UNCHECKED, FROM_PHOTOS,
                           SeriesError, SeriesResult, min_effect_for, decay_resolved, peak_resolved, regimen_levels,
                           validate_changes)
-from .decay.wording import join_few, num, percent, quantity
+from .decay.wording import num, percent, quantity
+from .listing import join_few
 from .rounding import fixed
 from .export import figure_png, quiet_missing_glyphs, write_bytes
 from .jaw import jaw_metrics

@@ -10,13 +10,14 @@ writes the file.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
 
 from .compare import MSG_NEAR_COPY, MSG_SAME_PICTURE, POSE_METRICS, REGIONS, Comparison, per_photo_uncertainty
 from .compare.table import change_scale_sd, float_or_nan
-from .compare.gate import MSG_SWAPPED
+from .compare.gate import MSG_LIGHTING, MSG_SWAPPED
 from .compare.pose import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_POSE, MSG_POSE_UNCHECKED,
                            WARN_CAMERA_PCT)
 from .compare.framing import MSG_FACE_CUT
@@ -27,7 +28,8 @@ from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, LASTING_WITHHELD_CELL,
 from .decay.carryover import earlier_text, figure_text, shorten_follow_on
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
-from .decay.wording import decimals_for, effect_noun, hours_text, join_words, num, percent, quantity
+from .decay.wording import decimals_for, effect_noun, hours_text, num, percent, quantity
+from .listing import join_words
 from .rounding import MISSING, fixed
 from .timekeys import clock_text, since_text
 from .folds import CONTRAST_OFFSET_MM
@@ -72,16 +74,73 @@ def is_pooled(subject) -> bool:
 def verdict_lines(table: pd.DataFrame) -> list[str]:
     """One line per pooled fit of a timeline table: ``treatment / metric (side): verdict - reason``, a regimen
     row's ``regimen: treatment / metric (side): ...`` (as the console's other regimen lines and report.md's note on
-    'uncertain' name it; a series' decay and regimen lines began alike, stop 59); the causes of 'uncertain' said
-    once, in a last line naming the lines it applies to (:func:`unread_note`)."""
+    'uncertain' name it; a series' decay and regimen lines began alike, stop 59); a first sentence that several
+    lines' reasons share said once, naming them, before the first of them (:func:`said_once`); the causes of
+    'uncertain' said once, in a last line naming the lines it applies to (:func:`unread_note`)."""
     pooled = [r for _, r in table.iterrows() if is_pooled(r["subject"])]
-    lines, marked = [], []
+    labels, reasons, verdicts, marked = [], [], [], []
     for r in pooled:
-        label = f"{'regimen: ' if r.get('kind') == 'regimen' else ''}{r['treatment']} / {r['metric']} ({r['side']})"
-        reason = follow_on_reason(r["reason"], bool(table.attrs.get("follow_on_notes")))
-        lines.append(f"{label}: {r['verdict']} - {reason}")
-        marked += [label] if shorten_unread(r["reason"])[1] else []
+        labels.append(f"{'regimen: ' if r.get('kind') == 'regimen' else ''}{r['treatment']} / {r['metric']} "
+                      f"({r['side']})")
+        reasons.append(follow_on_reason(r["reason"], bool(table.attrs.get("follow_on_notes"))))
+        verdicts.append(r["verdict"])
+        marked += [labels[-1]] if shorten_unread(r["reason"])[1] else []
+    lines = [text if i is None else f"{labels[i]}: {verdicts[i]} - {text}" for i, text in said_once(labels, reasons)]
     return lines + unread_note(marked)
+
+
+#: where a sentence ends in a ``reason``: after ".", "!" or "?" and before a capital letter (a figure's decimal point,
+#: "e.g. a", "1.5 h" do not end one)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+#: what a line gives for its reason when its whole reason is a sentence :func:`said_once` said above it
+REASON_ABOVE = "(its reason is said once above)"
+
+
+def first_sentence(reason) -> tuple[str, str]:
+    """``(first sentence, the rest)`` of a ``reason`` (:data:`_SENTENCE_END`); ``("", reason)`` when it does not
+    begin with a whole sentence (no ".", "!" or "?" before its first break) or is not text."""
+    if not isinstance(reason, str):
+        return "", reason
+    text = reason.strip()
+    first, *rest = _SENTENCE_END.split(text, 1)
+    if not first.endswith((".", "!", "?")):
+        return "", reason
+    return first, (rest[0] if rest else "")
+
+
+def said_once(labels, reasons) -> list[tuple[int | None, str]]:
+    """The lines of several series' reasons with a first sentence they share said once: ``(None, sentence line)``
+    before the first series it applies to, then ``(i, the rest of reason i)`` for each series (:data:`REASON_ABOVE`
+    when nothing is left), in the series' order; ``(i, reason i)`` for a series whose first sentence no other shares.
+    The sentence line is the sentence with the series named: ``"Pre-session photos on only 1 day after day 0 (need
+    them on at least 3): no cumulative change can be fitted, for 4 series: regimen: rf / jawline_lift_mm (mean);
+    ..."``.  The console and report.md said it once per series, four times for a clinic RF patient's four regimen
+    series (stop 60, g2).
+
+    Parameters
+    ----------
+    labels : list of str
+        How each series is named (``"regimen: rf / jawline_lift_mm (mean)"``).
+    reasons : list of str
+        Each series' reason as the line gives it.
+    """
+    firsts = [first_sentence(r) for r in reasons]
+    shared: dict[str, list[int]] = {}
+    for i, (first, _) in enumerate(firsts):
+        if first:
+            shared.setdefault(first, []).append(i)
+    out: list[tuple[int | None, str]] = []
+    for i, (first, rest) in enumerate(firsts):
+        group = shared.get(first, []) if first else []
+        if len(group) < 2:
+            out.append((i, reasons[i]))
+            continue
+        if group[0] == i:
+            named = "; ".join(labels[k] for k in group)
+            out.append((None, f"{first[:-1]}, for {len(group)} series: {named}{first[-1]}"))
+        out.append((i, rest or REASON_ABOVE))
+    return out
 
 
 def unread_note(labels) -> list[str]:
@@ -242,10 +301,19 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
         lines.append(f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | "
                      f"{_fmt(r['day_n'], '', 0)} | {cells} | {r['verdict']} |")
     lines += ["", REGIMEN_NO_FIT_NOTE] if any(f"| {NO_FIT_CELL} |" in x for x in lines) else []
-    lines += [""] + [f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. "
-                     f"{short_reason(r['reason'], note_above=True)}" for _, r in reg.iterrows()]
+    lines += [""] + _verdict_items(reg, [short_reason(r, note_above=True) for r in reg["reason"]])
     lines += ["", "![regimen](regimen.png)"]
     return lines
+
+
+def _verdict_items(rows: pd.DataFrame, reasons) -> list[str]:
+    """report.md's item per row of ``rows``: ``- **treatment, metric (side)**: `verdict`. reason`` (``reasons``, as
+    the item gives them), a first sentence several share said once in an item of its own before the first of them
+    (:func:`said_once`)."""
+    rows = [r for _, r in rows.iterrows()]
+    labels = [f"{r['treatment']}, {r['metric']} ({r['side']})" for r in rows]
+    return [f"- {text}" if i is None else f"- **{labels[i]}**: `{rows[i]['verdict']}`. {text}"
+            for i, text in said_once(labels, list(reasons))]
 
 
 def _with_ci(r, col: str, unit: str = "", digits: int = 2) -> str:
@@ -361,9 +429,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     if "kind" in table.columns:  # regimen rows get their own section
         table = table[table["kind"] != "regimen"]
     pooled = table[table["subject"].map(is_pooled).astype(bool)]
-    for _, r in pooled.iterrows():
-        lines.append(f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. "
-                     f"{follow_on_reason(r['reason'], bool(follow_on))}")
+    lines += _verdict_items(pooled, [follow_on_reason(r, bool(follow_on)) for r in pooled["reason"]])
     # the causes of 'uncertain' once, naming every line of the report that refers to it
     marked = [("" if is_pooled(r["subject"]) else f"{r['subject']}, ")
               + ("regimen: " if r.get("kind") == "regimen" else "") + f"{r['treatment']}, {r['metric']} ({r['side']})"
@@ -430,40 +496,68 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     return "\n".join(lines) + "\n"
 
 
-def light_kept_lines(light) -> list[str]:
-    """The ``## Comparisons kept in the fits with a warning: lighting differs`` section of ``report.md``, after the
-    expression's: one item per line of ``light`` (:func:`facemetrics.batch.fit_notes.light_kept_notes`), the
-    comparisons whose fold rows the fits used although the face's brightness differs beyond the gate's limit; [] for
-    none.  Their verdicts are kept, and the warning was said only in ``changes.csv`` (docs/validation.md section
-    12, Round 19's (v)).  The section says what the warning says (fold depth and contrast), nothing more."""
-    return _kept_section("lighting differs", (
-        "These comparisons entered the fits with their verdicts, but the face is brighter or darker in one of "
-        "their two photos than the limit allows, and fold depth and contrast depend on the light: their fold "
-        "figures (`nlf_depth`) rest on photos taken in different light. Check these photos; retake them in the "
-        "same light as their before photo, or leave them out of the timeline (each line gives `changes.csv`'s "
-        "message)."), light)
+#: the start of the heading of report.md's sections on the comparisons kept in the fits with a warning (the app's
+#: boxes of the same lists take it too)
+KEPT_HEADING = "Comparisons kept in the fits with a warning"
 
-
-def _kept_section(warning: str, intro: str, notes) -> list[str]:
-    """A ``## Comparisons kept in the fits with a warning: <warning>`` section of ``report.md``: its paragraph, then
-    one item per note; [] for no notes (:func:`kept_lines`, :func:`light_kept_lines`)."""
-    if not notes:
-        return []
-    return ["", f"## Comparisons kept in the fits with a warning: {warning}", "", intro, ""] + [f"- {n}" for n in notes]
-
-
-def kept_lines(kept) -> list[str]:
-    """The ``## Comparisons kept in the fits with a warning`` section of ``report.md``: one item per line of
-    ``kept`` (:func:`facemetrics.batch.timeline.expression_kept_notes`), the comparisons the fits used although
-    the gate warned that the expression may differ; [] for none.  Such a comparison keeps its verdicts (a lift
-    that pulls the mouth corners up and out sets off the same cues as a gentle smile), so unlike the
-    ``uncertain`` ones under ``## Photos excluded`` it was fitted, and the user could not see which."""
-    return _kept_section("expression may differ", (
+#: each such section's paragraph by its warning (the gate's, :attr:`facemetrics.batch.fit_notes.KeptNote.warning`;
+#: the heading ends with it), in report.md's order: report.md (:func:`kept_lines`,
+#: :func:`light_kept_lines`) and the app's Timeline tab and *My study* (``app.kept_with_warning``) word them from here
+KEPT_SECTIONS = {
+    MSG_EXPRESSION_MAYBE: (
         "These comparisons entered the fits with their verdicts, but their mouth corners moved as in a smile "
         "while the lips kept their shape: a gentle smile and a lift that pulls the mouth corners up and out "
         "both do this, and a smile also deepens the folds and raises the mouth corners. Check these photos; "
         "if one smiles, retake it with a relaxed, closed mouth or leave it out of the timeline (each line "
-        "gives the cues of `changes.csv`'s `messages`)."), kept)
+        "gives the cues of `changes.csv`'s `messages`)."),
+    MSG_LIGHTING: (
+        "These comparisons entered the fits with their verdicts, but the face is brighter or darker in one of "
+        "their two photos than the limit allows, and fold depth and contrast depend on the light: their fold "
+        "figures (`nlf_depth`) rest on photos taken in different light. Check these photos; retake them in the "
+        "same light as their before photo, or leave them out of the timeline (each line gives `changes.csv`'s "
+        "message)."),
+}
+
+
+def kept_sections(expression=(), light=()) -> list[tuple[str, str, list]]:
+    """The sections on the comparisons kept in the fits with a warning, as data: ``(heading, paragraph, notes)`` for
+    ``expression`` (:func:`facemetrics.batch.fit_notes.expression_kept`, or their lines) and ``light``
+    (:func:`~facemetrics.batch.fit_notes.light_kept`), each with a note; report.md (:func:`kept_lines`,
+    :func:`light_kept_lines`) and the app's boxes format them (the app read them back out of report.md's lines
+    until stop 60)."""
+    out = []
+    for warning, notes in ((MSG_EXPRESSION_MAYBE, list(expression)), (MSG_LIGHTING, list(light))):
+        if notes:
+            out.append((f"{KEPT_HEADING}: {warning}", KEPT_SECTIONS[warning], notes))
+    return out
+
+
+def light_kept_lines(light) -> list[str]:
+    """The ``## Comparisons kept in the fits with a warning: lighting differs`` section of ``report.md``, after the
+    expression's: one item per note of ``light`` (:func:`facemetrics.batch.fit_notes.light_kept`, or their lines),
+    the comparisons whose fold rows the fits used although the face's brightness differs beyond the gate's limit; []
+    for none.  Their verdicts are kept, and the warning was said only in ``changes.csv`` (docs/validation.md section
+    12, Round 19's (v)).  The section says what the warning says (fold depth and contrast), nothing more."""
+    return _kept_section(kept_sections(light=light))
+
+
+def _kept_section(sections) -> list[str]:
+    """The ``## Comparisons kept in the fits with a warning: <warning>`` sections of ``report.md`` of
+    :func:`kept_sections`: each its paragraph, then one item per note; [] for none (:func:`kept_lines`,
+    :func:`light_kept_lines`)."""
+    out = []
+    for heading, intro, notes in sections:
+        out += ["", f"## {heading}", "", intro, ""] + [f"- {n}" for n in notes]
+    return out
+
+
+def kept_lines(kept) -> list[str]:
+    """The ``## Comparisons kept in the fits with a warning`` section of ``report.md``: one item per note of
+    ``kept`` (:func:`facemetrics.batch.fit_notes.expression_kept`, or their lines), the comparisons the fits used
+    although the gate warned that the expression may differ; [] for none.  Such a comparison keeps its verdicts (a
+    lift that pulls the mouth corners up and out sets off the same cues as a gentle smile), so unlike the
+    ``uncertain`` ones under ``## Photos excluded`` it was fitted, and the user could not see which."""
+    return _kept_section(kept_sections(expression=kept))
 
 
 #: what lets a follow-on session count, said once under the follow-on sessions (report.md, the console, *My study*).

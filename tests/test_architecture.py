@@ -211,6 +211,30 @@ GATE_CHECKS = ("compare.pose", "compare.framing", "compare.expression", "compare
 BELOW_THE_GATE = ("compare.regions", "compare.measure", "compare.floors", "compare.table", "compare.occlusion")
 
 
+#: base modules (docs/architecture.md's "base" row): they import nothing from facemetrics but one another, so that every
+#: layer may use them (``listing``: the one rule of a list of names, stop 60)
+BASE = ("schema", "pairing", "timekeys", "rounding", "listing", "errors", "threads", "sharing", "messages", "reprs",
+        "_version")
+
+
+@pytest.mark.parametrize("module", BASE)
+def test_base_modules_import_only_base_modules(module):
+    graph = import_graph()
+    assert module in graph
+    assert graph[module] <= set(BASE), f"{module} imports {sorted(graph[module] - set(BASE))}"
+
+
+def test_one_join_helper_in_the_base_layer():
+    """``"a, b and c"`` / ``"a, b, c and 2 others"`` is written once, in the base module ``listing``: the batch's
+    console kept a copy of ``decay.wording.join_few`` (``_join_few``) so as not to import the decay package and pandas
+    (stop 60, g2).  Fails on the old code (``decay.wording`` and ``batch.console`` defined them)."""
+    defined = sorted(module for module, path in module_names().items()
+                     for node in ast.walk(parsed(path.read_text(encoding="utf-8")))
+                     if isinstance(node, ast.FunctionDef) and node.name.lstrip("_") in ("join_words", "join_few"))
+    assert defined == ["listing", "listing"], defined
+    assert "listing" in import_graph()["batch.console"]
+
+
 @pytest.mark.parametrize("module", GATE_CHECKS)
 def test_the_gates_checks_import_only_what_lies_below_them(module):
     graph = import_graph()

@@ -314,6 +314,36 @@ def test_batch_names_the_comparisons_the_timeline_fits_with_the_warning_expressi
     assert capsys.readouterr().out.splitlines() == lines[1:]
 
 
+def test_batch_names_each_kept_photo_whole_from_its_record():
+    """``batch``'s one line per warning names the photos of the comparisons the fits will keep (``KeptNote.photo``):
+    it read them back out of the timeline's lines, up to "`` (``", so a name holding those two characters was cut
+    short ("`S01/mc/p`" for "S01/mc/p` (2).jpg"; stop 60, g2).  Fails on the old code."""
+    from types import SimpleNamespace
+
+    from facemetrics.compare.gate import MSG_EXPRESSION_MAYBE
+
+    maybe = f"{MSG_EXPRESSION_MAYBE}: the mouth corners widened 2.1 mm (limit 1.5 mm), while the lips kept their shape."
+    odd = "S01/mc/p` (2).jpg"
+    rows = [dict(subject="S01", treatment="mc", photo=photo, hours_since_treatment=h, status="warning", messages=maybe,
+                 jawline_lift_mm_verdict="lifted") for photo, h in ((odd, 2.0), ("S01/mc/p24.jpg", 24.0))]
+    done = dict(merged=[], time_notes=[], taken_at_notes=[], photo_rows=[])
+    (line,) = [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=rows))
+               if x.endswith(console.KEPT_AHEAD_END)]
+    assert line == (f"2 comparisons the fits will keep with a warning, {MSG_EXPRESSION_MAYBE}: `{odd}` and "
+                    f"`S01/mc/p24.jpg` {console.KEPT_AHEAD_END}"), line
+    (reg,) = console.kept_ahead_lines(rows[:1], regimen=True)
+    assert reg.startswith(f"regimen: 1 comparison the fits will keep with a warning, {MSG_EXPRESSION_MAYBE}: `{odd}` ")
+    # the record, and its line as the timeline prints it
+    from facemetrics.batch.fit_notes import KeptNote, expression_kept
+
+    note = expression_kept(rows, ["jawline_lift_mm", "mouth_corner_lift_mm"])[0]  # the one whose cell holds a verdict
+    assert note == KeptNote(odd, "S01", "mc", MSG_EXPRESSION_MAYBE, 2.0, "2 h since treatment",
+                            f"{MSG_EXPRESSION_MAYBE} (the mouth corners widened 2.1 mm (limit 1.5 mm))",
+                            ("jawline_lift_mm",))
+    assert str(note.in_regimen().with_remark("; x")) == (f"regimen: `{odd}` (S01, mc, 2 h since treatment): "
+                                                         f"{note.said}; x")
+
+
 #: compare's refusal of two different people as a real study's changes.csv gave it (London 021 before, London 024
 #: after in one session, u4's audit, stop 54; tests/test_messages.py's), then the expression warning the gate gave the
 #: pair too

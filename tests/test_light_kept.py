@@ -115,3 +115,16 @@ def test_batch_then_timeline_print_each_kept_line_once(tmp_path, capsys, monkeyp
                      f"`S01/rf/home4.jpg` {console.KEPT_AHEAD_END}",
                      f"regimen: 1 comparison the fits will keep with a warning, {MSG_LIGHTING}: `S01/rf/home1.jpg` "
                      f"{console.KEPT_AHEAD_END}"], batch
+
+
+def test_the_records_give_the_photo_and_the_fold_columns_that_entered():
+    """:func:`facemetrics.batch.fit_notes.light_kept`'s records, whose lines are :data:`WANT` (stop 60, g2): the
+    photo, the hours, and the fitted fold columns whose verdicts entered the fits in other light."""
+    from facemetrics.batch.fit_notes import light_kept
+
+    columns = ["jawline_lift_mm", "nlf_depth_right", "nlf_depth_left"]
+    notes = light_kept(ROWS, columns)
+    assert [str(n) for n in notes] == WANT
+    assert [(n.photo, n.hours, n.columns) for n in notes] == [
+        ("S01/rf/home1.jpg", 34.0, ("nlf_depth_right", "nlf_depth_left")),
+        ("S01/rf/home4.jpg", 82.0, ("nlf_depth_right", "nlf_depth_left"))]

@@ -106,11 +106,67 @@ def test_study_add_and_my_study_say_the_second_role_on_a_real_store(tmp_path, mo
     assert main(["study", "add", str(pre), "--subject", "me", "--treatment", "microcurrent", "--treated-at",
                  "2026-11-04T08:00", "--taken-at", "2026-11-04T07:50", "--store", str(store_dir)]) == 0
     said = capsys.readouterr().out
-    line = ("pre4.jpg: also read as the photo at 23.8 h of the session treated at 2026-11-03 08:00 (taken after that "
-            "treatment and before this one's, it is the face then, as a --follow-up photo would be; once this "
-            "session has an after photo)")
+    # day 3's before photo, read so already, had its line say why (SECOND_READ_WHY): this one says like it (stop 60)
+    line = ("pre4.jpg: also read as the photo at 23.8 h of the session treated at 2026-11-03 08:00, like 1 earlier "
+            "before photo of subject me (once its session has an after photo)")
     assert line in said, said
     pytest.importorskip("streamlit")
     at = my_study_page(root, "me")
     cells = [str(v) for df in at.dataframe for v in df.value.get("role", [])]
     assert "baseline; also the 23.8 h photo of the session of 2026-11-02 08:00" in cells, cells
+
+
+def test_study_add_per_morning_says_why_a_before_photo_is_read_twice_once(tmp_path, capsys):
+    """A daily user's ``study add`` per morning said the whole "also read as ... (taken after that treatment and before
+    this one's, it is the face then, ...)" for every morning's before photo (13 times in 14 mornings: docs/validation.md
+    section 12, Round 20's (v)).  Why is said the first time; each later line names its photo, its time and like how
+    many earlier ones (stop 60, g2).  Fails on the old code (the sentence three times)."""
+    from facemetrics.cli import MSG_ALSO_READ, main
+    from test_study_home import _turned
+
+    why = "taken after that treatment and before this one's, it is the face then, as a --follow-up photo would be"
+
+    samples = Path(__file__).resolve().parents[1] / "sample_images"
+    store_dir, said = tmp_path / "store", []
+    for day in range(2, 6):  # four mornings, each its before and after photo in one `study add`
+        folder = tmp_path / f"d{day}"
+        folder.mkdir()
+        (folder / f"pre{day}.jpg").write_bytes(_turned(samples / "astronaut_before.jpg", 0.1 * day))
+        assert main(["study", "add", str(folder / f"pre{day}.jpg"), "--subject", "me", "--treatment", "mc",
+                     "--treated-at", f"2026-11-0{day}T08:00", "--taken-at", f"2026-11-0{day}T07:50", "--store",
+                     str(store_dir), "--no-measure"]) == 0
+        (folder / f"post{day}.jpg").write_bytes(_turned(samples / "astronaut_after.jpg", -0.1 * day))
+        assert main(["study", "add", str(folder / f"post{day}.jpg"), "--subject", "me", "--treatment", "mc",
+                     "--treated-at", f"2026-11-0{day}T08:00", "--taken-at", f"2026-11-0{day}T08:10", "--store",
+                     str(store_dir), "--no-measure"]) == 0
+        said += capsys.readouterr().out.splitlines()
+    lines = [x for x in said if MSG_ALSO_READ in x]
+    assert [x.split(":")[0] for x in lines] == ["pre3.jpg", "pre4.jpg", "pre5.jpg"], said
+    assert sum(why in x for x in said) == 1, lines  # three times before
+    assert lines[0] == (f"pre3.jpg: {MSG_ALSO_READ} photo at 23.8 h of the session treated at 2026-11-02 08:00 if it "
+                        f"measures ({why}; once this session has an after photo)"), lines
+    assert lines[2] == (f"pre5.jpg: {MSG_ALSO_READ} photo at 23.8 h of the session treated at 2026-11-04 08:00 if it "
+                        "measures, like 2 earlier before photos of subject me (once its session has an after photo)")
+
+
+def test_study_add_names_several_before_photos_read_twice_in_one_line(monkeypatch):
+    """Several before photos of one ``study add`` read a second time: one line naming them, why said once."""
+    from types import SimpleNamespace
+
+    import facemetrics.batch.tables as tables
+    from facemetrics.cli import MSG_ALSO_READ, SECOND_READ_WHY, SECOND_READS_WHY, _second_read_lines
+
+    results = [SimpleNamespace(photo_id=k, status="added", role="baseline", name=f"pre{k}.jpg", measured="ok")
+               for k in (3, 4)]
+    store = SimpleNamespace(photos=lambda subject: None)
+    reads = {3: ("2026-11-02T08:00", 23.8, True), 4: ("2026-11-03T08:00", 23.8, False)}
+    monkeypatch.setattr(tables, "stored_second_reads", lambda photos, ok=None: dict(reads))
+    (line,) = _second_read_lines(store, "me", results)
+    assert line == (f"2 before photos {MSG_ALSO_READ} previous session's photo at that time ({SECOND_READS_WHY}): "
+                    "pre3.jpg, the photo at 23.8 h of the session treated at 2026-11-02 08:00; pre4.jpg, the photo at "
+                    "23.8 h of the session treated at 2026-11-03 08:00 (once its session has an after photo)")
+    reads[1] = ("2026-11-01T08:00", 24.0, True)  # a before photo stored earlier, read so: its line said why
+    (line,) = _second_read_lines(store, "me", results)
+    assert SECOND_READ_WHY not in line and SECOND_READS_WHY not in line
+    assert line.startswith(f"2 before photos {MSG_ALSO_READ} previous session's photo at that time, like 1 earlier "
+                           "before photo of subject me: pre3.jpg, "), line

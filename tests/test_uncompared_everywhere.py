@@ -184,6 +184,6 @@ def test_study_add_without_measuring_says_if_it_measures(tmp_path, monkeypatch, 
     samples = Path(__file__).resolve().parents[1] / "sample_images"
     _study_add(tmp_path, monkeypatch, _turned(samples / "astronaut_before.jpg", 0.9), "--no-measure")
     said = capsys.readouterr().out
-    line = (f"pre4.jpg: {MSG_ALSO_READ} photo at 23.8 h of the session treated at 2026-11-03 08:00 {MSG_IF_MEASURES} "
-            "(taken after that treatment")
+    line = (f"pre4.jpg: {MSG_ALSO_READ} photo at 23.8 h of the session treated at 2026-11-03 08:00 {MSG_IF_MEASURES}, "
+            "like 1 earlier before photo")
     assert line in said, said

@@ -31,7 +31,8 @@ import pandas as pd
 
 from ..decay.claim import FIGURES_LEFT_OUT, FIT_FIGURES, FITTED_WITHOUT
 from ..decay.margin import INCONCLUSIVE
-from ..decay.wording import NAMED_FEW, join_few, join_words, num, percent, quantity
+from ..decay.wording import num, percent, quantity
+from ..listing import NAMED_FEW, join_few, join_words
 from ..report import is_pooled
 from .fit_notes import (BEFORE_ODD_SHARE, BEFORE_TO_RETAKE, BeforeCheck, is_post_row, before_checks, before_line,
                         points_at_before)  # noqa: F401 (re-exported: batch's console reads them without pandas)

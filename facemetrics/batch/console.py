@@ -19,6 +19,7 @@ import shlex
 from collections import Counter
 from pathlib import Path
 
+from ..listing import join_few
 from ..messages import shorten_message, split_messages
 from ..rounding import fixed
 from ..timekeys import ACCEPTED_TIME_FORMS, name_key
@@ -27,8 +28,8 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        skipped_note)
 from .runner import REGIMEN_DIR
 from .tables import MSG_NEXT_BEFORE, MSG_SAME_PICTURE_LEFT_OUT, change_column, next_before_count, repeats_left_out_note, session_notes
-from .fit_notes import (HEADLINE_METRICS, MSG_EXPRESSION_MAYBE, MSG_LIGHTING, _when, before_checks, before_line,
-                        expression_kept_notes, light_kept_notes)
+from .fit_notes import (HEADLINE_METRICS, MSG_EXPRESSION_MAYBE, MSG_LIGHTING, KeptNote, _when, before_checks,
+                        before_line, expression_kept, light_kept)
 
 #: the start of a console line naming a comparison fitted with the warning "expression may differ" or "lighting
 #: differs" (``timeline`` prints it: :func:`facemetrics.cli._print_verdicts`; ``study report`` prints it once;
@@ -202,9 +203,7 @@ def expression_kept_lines(change_rows, regimen: bool = False) -> list[str]:
         may differ (...)"``, in the rows' order, for the timeline's default series (:data:`HEADLINE_METRICS`, the
         ``mean`` side, or right and left for a metric without one); [] when none.
     """
-    columns = _headline_columns(change_rows)
-    clean = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in change_rows]
-    return [f"{KEPT_WITH_WARNING}{'regimen: ' if regimen else ''}{n}" for n in expression_kept_notes(clean, columns)]
+    return [f"{KEPT_WITH_WARNING}{n}" for n in _kept(expression_kept, change_rows, regimen)]
 
 
 def light_kept_lines(change_rows, regimen: bool = False) -> list[str]:
@@ -213,37 +212,38 @@ def light_kept_lines(change_rows, regimen: bool = False) -> list[str]:
     :func:`expression_kept_lines`: ``"kept in the fit with a warning: `S01/rf/home1.jpg` (S01, rf, 34 h since
     treatment): lighting differs: face luminance 143 → 111 of 255 (-23 %, limit ±20 %); fold depth and contrast
     depend on the light"``; [] when none.  ``regimen``: the rows are the regimen batch's (``regimen: ...``)."""
+    return [f"{KEPT_WITH_WARNING}{n}" for n in _kept(light_kept, change_rows, regimen)]
+
+
+def _kept(notes, change_rows, regimen: bool = False) -> list[KeptNote]:
+    """``notes`` (:func:`facemetrics.batch.fit_notes.expression_kept` or
+    :func:`~facemetrics.batch.fit_notes.light_kept`) of ``change_rows`` for the timeline's default series
+    (:func:`_headline_columns`), each a regimen comparison's when ``regimen``."""
     columns = _headline_columns(change_rows)
     clean = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in change_rows]
-    return [f"{KEPT_WITH_WARNING}{'regimen: ' if regimen else ''}{n}" for n in light_kept_notes(clean, columns)]
+    return [n.in_regimen() if regimen else n for n in notes(clean, columns)]
 
 
 def kept_ahead_lines(change_rows, regimen: bool = False) -> list[str]:
     """``batch``'s line per warning the timeline's fits will keep comparisons with (the expression may differ, the
-    lighting differs): how many, which photos (:func:`_join_few`) and that ``timeline``
+    lighting differs): how many, which photos (:func:`facemetrics.listing.join_few`) and that ``timeline``
     prints a line for each (:func:`expression_kept_lines`, :func:`light_kept_lines`).  ``batch`` printed those
     lines themselves, and ``timeline`` printed them again: a user running the two saw each twice (stop 58's note).
-    ``regimen``: the rows are the regimen batch's (``regimen: ...``); [] when none.
+    ``regimen``: the rows are the regimen batch's (``regimen: ...``); [] when none.  The photos are the notes'
+    :attr:`~facemetrics.batch.fit_notes.KeptNote.photo` (until stop 60 read back out of the lines, up to "`` (``":
+    a name holding it was cut short).
 
     ``"3 comparisons the fits will keep with a warning, lighting differs: `day1_home.jpg`, `day3_home.jpg` and
     `t2_day3_home.jpg` (`timeline` prints a line for each, with its figures)"``
     """
     out = []
-    for warning, lines in ((MSG_EXPRESSION_MAYBE, expression_kept_lines(change_rows)),
-                           (MSG_LIGHTING, light_kept_lines(change_rows))):
-        photos = [x.removeprefix(KEPT_WITH_WARNING).split("` (", 1)[0] + "`" for x in lines]
+    for warning, notes in ((MSG_EXPRESSION_MAYBE, _kept(expression_kept, change_rows)),
+                           (MSG_LIGHTING, _kept(light_kept, change_rows))):
+        photos = [f"`{n.photo}`" for n in notes]
         if photos:
             out.append(f"{'regimen: ' if regimen else ''}{len(photos)} comparison{'s' * (len(photos) > 1)} the fits "
-                       f"will keep with a warning, {warning}: {_join_few(photos)} {KEPT_AHEAD_END}")
+                       f"will keep with a warning, {warning}: {join_few(photos)} {KEPT_AHEAD_END}")
     return out
-
-
-def _join_few(items, limit: int = 3) -> str:
-    """``"a, b and c"``, ``"a, b, c and 2 others"``: :func:`facemetrics.decay.wording.join_few`'s words, here so that
-    ``batch`` does not import the decay package (and pandas with it: tests/test_cli.py)."""
-    rest = len(items) - limit
-    items = list(items[:limit]) + ([f"{rest} other{'s' * (rest > 1)}"] if rest > 0 else [])
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def skipped_lines(folder, manifest=None, output=None, all_placed: bool = False) -> list[str]:

@@ -1,5 +1,6 @@
-"""The lines naming the comparisons the timeline's decay fits keep while carrying a warning
-(:func:`expression_kept_notes`), and the metrics those fits report first (:data:`HEADLINE_METRICS`).
+"""The comparisons the timeline's decay fits keep while carrying a warning, as records (:class:`KeptNote`,
+:func:`expression_kept`, :func:`light_kept`) and as the lines every list of them prints (:func:`expression_kept_notes`,
+:func:`light_kept_notes`: ``str`` of each record), and the metrics those fits report first (:data:`HEADLINE_METRICS`).
 
 Also docs/validation.md §20's reading of each session's before photo (:func:`before_checks`, moved here from
 :mod:`facemetrics.batch.before_read`, which re-exports it) and the one line naming an odd one (:func:`before_line`).
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..compare.expression import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 from ..compare.gate import MSG_LIGHTING, MSG_LIGHTING_FOLDS
@@ -77,9 +78,84 @@ def flow_photos(change_rows, columns) -> list[str]:
     return list(dict.fromkeys(str(r.get("photo")) for r in change_rows if _fitted_with_flow(r, verdicts)))
 
 
-def expression_kept_notes(change_rows, columns) -> list[str]:
-    """One line per comparison whose rows entered the timeline fits while carrying the gate's warning that
-    the expression may differ (:data:`facemetrics.compare.gate.MSG_EXPRESSION_MAYBE`: the mouth corners moved
+@dataclass(frozen=True)
+class KeptNote:
+    """One comparison the timeline's fits keep although the gate warned (:func:`expression_kept`,
+    :func:`light_kept`): the data every list of them (``batch``'s and ``timeline``'s consoles, report.md, the app's
+    Timeline tab and *My study*) formats, so that none reads a photo's name back out of another's text (``batch``'s
+    one line per warning took the name up to "`` (``", cutting short a name holding it: stop 60, g2).
+
+    Attributes
+    ----------
+    photo, subject, treatment : str
+        The comparison's after photo (``changes.csv``'s ``photo``) and its session.
+    warning : str
+        The gate's warning: :data:`~facemetrics.compare.gate.MSG_EXPRESSION_MAYBE` or
+        :data:`~facemetrics.compare.gate.MSG_LIGHTING`.
+    hours : float or None
+        Hours since treatment (None when not a number).
+    when : str
+        Those hours in words (:func:`_when`): ``"24 h since treatment"``.
+    said : str
+        The warning with its figures as the line gives them: ``"expression may differ (the mouth corners ...)"``,
+        ``"lighting differs: face luminance 143 → 111 of 255 (...); fold depth and contrast depend on the light"``.
+    columns : tuple of str
+        The fitted ``changes.csv`` columns (metric and side: ``mouth_corner_lift_mm``, ``nlf_depth_right``) whose
+        verdict cells entered the fits with the warning (a verdict, not ``uncertain``, not blank), in the order given.
+    regimen : bool
+        A comparison of the regimen batch (its line begins ``regimen: ``).
+    remark : str
+        What a series-reading rule added (``"; stands out from the curve of the other photos: ..."``), "" for none.
+    """
+
+    photo: str
+    subject: str
+    treatment: str
+    warning: str
+    hours: float | None
+    when: str
+    said: str
+    columns: tuple[str, ...] = ()
+    regimen: bool = False
+    remark: str = ""
+
+    def __str__(self) -> str:
+        """The line: ``"`S01/mc/p8.jpg` (S01, microcurrent, 24 h since treatment): expression may differ (...)"``,
+        ``regimen: `` before it for a regimen comparison, :attr:`remark` after it."""
+        return (f"{'regimen: ' if self.regimen else ''}`{self.photo}` ({self.subject}, {self.treatment}, {self.when}): "
+                f"{self.said}{self.remark}")
+
+    def in_regimen(self) -> "KeptNote":
+        """The same note as the regimen batch's (its line begins ``regimen: ``)."""
+        return replace(self, regimen=True)
+
+    def with_remark(self, remark: str) -> "KeptNote":
+        """The same note with ``remark`` added after its line."""
+        return replace(self, remark=self.remark + remark)
+
+
+def _hours(r: dict) -> float | None:
+    """A ``changes.csv`` row's ``hours_since_treatment`` as a finite float, or None."""
+    try:
+        h = float(r.get("hours_since_treatment"))
+    except (TypeError, ValueError):
+        return None
+    return h if math.isfinite(h) else None
+
+
+def _entered(r: dict, columns) -> tuple[str, ...]:
+    """The ``columns`` whose ``<column>_verdict`` cell of row ``r`` holds a verdict (not ``uncertain``, not blank)."""
+    return tuple(c for c in columns if str(r.get(f"{c}_verdict") or "") not in ("", "uncertain"))
+
+
+def _note(r: dict, warning: str, said: str, columns) -> KeptNote:
+    return KeptNote(str(r.get("photo")), str(r.get("subject")), str(r.get("treatment")), warning, _hours(r), _when(r),
+                    said, _entered(r, columns))
+
+
+def expression_kept(change_rows, columns) -> list[KeptNote]:
+    """One :class:`KeptNote` per comparison whose rows entered the timeline fits while carrying the gate's warning
+    that the expression may differ (:data:`facemetrics.compare.gate.MSG_EXPRESSION_MAYBE`: the mouth corners moved
     as in a smile while the lips kept their shape; a gentle smile and a lift that pulls the corners up and out
     both do this, so the verdicts are kept and the rows are fitted).
 
@@ -96,11 +172,10 @@ def expression_kept_notes(change_rows, columns) -> list[str]:
 
     Returns
     -------
-    list of str
-        ``"`S01/mc/p8.jpg` (S01, microcurrent, 24 h since treatment): expression may differ (a mouth corner
-        moved 1.8 mm relative to the jowl below it (noise floor 0.06 mm; limit 0.6 mm))"`` in the rows' order; []
-        when none.
+    list of KeptNote
+        In the rows' order; [] when none.
     """
+    columns = list(columns)
     verdicts = [f"{c}_verdict" for c in columns]
     out = []
     for r in change_rows:
@@ -109,20 +184,27 @@ def expression_kept_notes(change_rows, columns) -> list[str]:
             continue
         cues = text.split(f"{MSG_EXPRESSION_MAYBE}: ", 1)[-1].split(", while the lips", 1)[0]
         said = f"{MSG_EXPRESSION_MAYBE} ({cues})" if cues != text else MSG_EXPRESSION_MAYBE
-        out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {_when(r)}): {said}")
+        out.append(_note(r, MSG_EXPRESSION_MAYBE, said, columns))
     return out
+
+
+def expression_kept_notes(change_rows, columns) -> list[str]:
+    """The line of each :func:`expression_kept` note: ``"`S01/mc/p8.jpg` (S01, microcurrent, 24 h since
+    treatment): expression may differ (a mouth corner moved 1.8 mm relative to the jowl below it (noise floor
+    0.06 mm; limit 0.6 mm))"`` in the rows' order; [] when none."""
+    return [str(n) for n in expression_kept(change_rows, columns)]
 
 
 _LIGHTING = re.compile(re.escape(MSG_LIGHTING) + r": [^;]*")
 
 
-def light_kept_notes(change_rows, columns) -> list[str]:
-    """One line per comparison whose fold rows entered the timeline fits while carrying the gate's warning that the
-    lighting differs (:data:`facemetrics.compare.gate.MSG_LIGHTING`: the face's luminance changed by more than
-    :data:`~facemetrics.compare.gate.MAX_LUMINANCE_CHANGE`; the verdicts are kept).  The warning says that fold depth
-    and contrast depend on the light, so a comparison is listed when one of its fitted fold columns (``nlf_...``)
-    holds a verdict; it was said only in ``changes.csv`` (docs/validation.md section 12, Round 19's (v): 3 of 9
-    comparisons of a clinic RF patient's home selfies, their fold rows fitted).
+def light_kept(change_rows, columns) -> list[KeptNote]:
+    """One :class:`KeptNote` per comparison whose fold rows entered the timeline fits while carrying the gate's
+    warning that the lighting differs (:data:`facemetrics.compare.gate.MSG_LIGHTING`: the face's luminance changed by
+    more than :data:`~facemetrics.compare.gate.MAX_LUMINANCE_CHANGE`; the verdicts are kept).  The warning says that
+    fold depth and contrast depend on the light, so a comparison is listed when one of its fitted fold columns
+    (``nlf_...``) holds a verdict; it was said only in ``changes.csv`` (docs/validation.md section 12, Round 19's
+    (v): 3 of 9 comparisons of a clinic RF patient's home selfies, their fold rows fitted).
 
     Parameters
     ----------
@@ -135,11 +217,11 @@ def light_kept_notes(change_rows, columns) -> list[str]:
 
     Returns
     -------
-    list of str
-        ``"`S01/rf/home1.jpg` (S01, rf, 34 h since treatment): lighting differs: face luminance 143 → 111 of 255
-        (-23 %, limit ±20 %); fold depth and contrast depend on the light"`` in the rows' order; [] when none.
+    list of KeptNote
+        In the rows' order; [] when none.
     """
-    folds = [f"{c}_verdict" for c in columns if str(c).startswith("nlf_")]
+    columns = [c for c in columns if str(c).startswith("nlf_")]
+    folds = [f"{c}_verdict" for c in columns]
     out = []
     for r in change_rows:
         text = str(r.get("messages") or "")
@@ -147,9 +229,15 @@ def light_kept_notes(change_rows, columns) -> list[str]:
         if (said is None or str(r.get("status") or "") in ("refused", "error")
                 or not any(str(r.get(v) or "") not in ("", "uncertain") for v in folds)):
             continue
-        out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {_when(r)}): "
-                   f"{said.group(0).rstrip()}; {MSG_LIGHTING_FOLDS}")
+        out.append(_note(r, MSG_LIGHTING, f"{said.group(0).rstrip()}; {MSG_LIGHTING_FOLDS}", columns))
     return out
+
+
+def light_kept_notes(change_rows, columns) -> list[str]:
+    """The line of each :func:`light_kept` note: ``"`S01/rf/home1.jpg` (S01, rf, 34 h since treatment): lighting
+    differs: face luminance 143 → 111 of 255 (-23 %, limit ±20 %); fold depth and contrast depend on the light"`` in
+    the rows' order; [] when none."""
+    return [str(n) for n in light_kept(change_rows, columns)]
 
 
 #: the share of a session's post comparisons that must point at its before photo (§20's candidates 1, 0.75, 0.5,

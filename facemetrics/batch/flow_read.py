@@ -126,31 +126,33 @@ def flow_read(table: pd.DataFrame, data: pd.DataFrame, flow_photos, *, n_boot: i
     return out, checks
 
 
-def stands_out_notes(kept, checks) -> list[str]:
-    """The lines of the comparisons kept in the fits with a warning (:func:`facemetrics.batch.fit_notes.
-    expression_kept_notes`), those of a photo the rule flagged in a series it made ``inconclusive`` followed by
-    ``"; stands out from the curve of the other photos: its series reads inconclusive"``, and those of a photo that
-    could not be checked in some series (§17) by ``"; could not be checked against the other photos"``.
+def stands_out_notes(kept, checks) -> list:
+    """The comparisons kept in the fits with a warning (:func:`facemetrics.batch.fit_notes.expression_kept`), those of
+    a photo the rule flagged in a series it made ``inconclusive`` followed by ``"; stands out from the curve of the
+    other photos: its series reads inconclusive"``, and those of a photo that could not be checked in some series
+    (§17) by ``"; could not be checked against the other photos"``.
 
     Parameters
     ----------
-    kept : iterable of str
-        The lines, each beginning with the photo's name in backticks.
+    kept : iterable of KeptNote
+        The records (:class:`facemetrics.batch.fit_notes.KeptNote`); a regimen batch's are left as they are (its
+        rule is §18's, :func:`facemetrics.batch.timeline._regimen_stands_out`).  Matched by their photo, not by the
+        text of their lines.
     checks : iterable of FlowCheck
         :func:`flow_read`'s checks.
 
     Returns
     -------
-    list of str
+    list of KeptNote
         ``kept`` in its order.
     """
     flagged = {p for c in checks if c.changed for p in c.flagged}
     unchecked = {p.photo for c in checks for p in c.photos if not p.checked}
 
-    def note(n: str) -> str:
-        if any(n.startswith(f"`{p}`") for p in flagged):
-            return n + "; stands out from the curve of the other photos: its series reads inconclusive"
-        if any(n.startswith(f"`{p}`") for p in unchecked):
-            return n + "; could not be checked against the other photos"
+    def note(n):
+        if not n.regimen and n.photo in flagged:
+            return n.with_remark("; stands out from the curve of the other photos: its series reads inconclusive")
+        if not n.regimen and n.photo in unchecked:
+            return n.with_remark("; could not be checked against the other photos")
         return n
     return [note(n) for n in kept]

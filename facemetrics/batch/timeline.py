@@ -27,7 +27,9 @@ from ..compare.identity import MSG_MISMATCH
 from ..compare.fold_lines import MSG_FOLD_CONTRAST_SIDES, MSG_FOLD_LINES
 from ..compare.occlusion import MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
-from .fit_notes import HEADLINE_METRICS, _when, expression_kept_notes, flow_photos, light_kept_notes  # noqa: F401 (re-exported)
+from .fit_notes import (HEADLINE_METRICS, KeptNote, _when, expression_kept, flow_photos,  # noqa: F401 (re-exported)
+                        light_kept)
+from .fit_notes import expression_kept_notes, light_kept_notes  # noqa: F401 (re-exported)
 from .flow_read import stands_out_notes
 from .series_read import fitted_columns as _fitted_columns
 from .series_read import read_series
@@ -269,7 +271,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     kept = _expression_kept_notes(table, changes, reg_changes)  # fitted although the expression may differ
     kept = _regimen_stands_out(stands_out_notes(kept, checks), reg_checks,  # those the rules flagged say so
                                () if regimen is None else regimen.attrs.get(REGIMEN_FIGURES_WITHOUT, ()))
-    light = _of_both(light_kept_notes, changes, reg_changes, _fitted_columns(table))  # fold rows fitted in other light
+    light = _kept_of_both(light_kept, changes, reg_changes, _fitted_columns(table))  # fold rows fitted in other light
     follow = follow_on_notes(result.follow_on)  # sessions begun while an earlier one may still act, left out
     before = list(reading.before_notes)  # §20: a before photo every after photo of its session differs from
     twice = next_before_text(batch_dir, changes)  # a next session's before photo read as the earlier one's too
@@ -281,32 +283,35 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     table.attrs["disagreement_notes"] = disagree  # and the sessions whose before photos disagree, their floors
     table.attrs["uncertain_notes"] = left  # and report.md's list of the comparisons left out as 'uncertain'
     table.attrs["follow_on_notes"] = follow  # and the follow-on sessions left out of the decay fits
-    table.attrs["expression_kept_notes"] = kept  # and the comparisons fitted with the warning 'expression may differ'
-    table.attrs["light_kept_notes"] = light  # and those whose fold rows were fitted with 'lighting differs'
+    # and the comparisons fitted with the warning 'expression may differ', and those whose fold rows were fitted with
+    # 'lighting differs': their lines (text, as the app's page state serializes a table's attrs)
+    table.attrs["expression_kept_notes"] = [str(n) for n in kept]
+    table.attrs["light_kept_notes"] = [str(n) for n in light]
     table.attrs["before_notes"] = before  # and the before photos to retake (§20, §21)
     table.attrs["next_before_note"] = twice  # and the before photos read also as the earlier session's (Round 16)
     return result, table, files, fits
 
 
-def _regimen_stands_out(kept: list[str], checks, left_out=()) -> list[str]:
-    """``kept`` (the lines of the comparisons fitted with the flow warning), each ``regimen: `photo` ...`` line of a
-    photo docs/validation.md §18's rule flagged in a series whose verdict it decided
-    (:func:`facemetrics.decay.regimen_flow.regimen_flow_read`) followed by
+def _regimen_stands_out(kept: list[KeptNote], checks, left_out=()) -> list[KeptNote]:
+    """``kept`` (the comparisons fitted with the flow warning, :class:`~facemetrics.batch.fit_notes.KeptNote`), each
+    regimen note (``regimen: `photo` ...``) of a photo docs/validation.md §18's rule flagged in a series whose
+    verdict it decided (:func:`facemetrics.decay.regimen_flow.regimen_flow_read`) followed by
     ``"; stands out from the line of the other pre-session photos: its regimen series reads inconclusive"`` (and,
     when it is in ``left_out``, ``", and its figures leave it out"``: §19b), and of a photo in ``left_out``
     (flagged, the verdict the same: left out of its series' figures, §19) by ``"; stands out from the line of the
     other pre-session photos: left out of its regimen series' figures (the same verdict)"``.  ``left_out``: the
     regimen table's ``attrs[FIGURES_WITHOUT]`` (:mod:`facemetrics.decay.regimen_flow`).  The console and
-    report.md print these lines."""
+    report.md print these notes' lines; a note is matched by its photo, never by the text of its line."""
     flagged = {p for c in checks if c.verdict_without != c.verdict for p in c.flagged}
     out = "; stands out from the line of the other pre-session photos: "
 
-    def said(n: str) -> str:
-        if any(n.startswith(f"regimen: `{p}`") for p in flagged):
-            figures = any(n.startswith(f"regimen: `{p}`") for p in left_out)
-            return n + out + "its regimen series reads inconclusive" + (", and its figures leave it out" * figures)
-        if any(n.startswith(f"regimen: `{p}`") for p in left_out):
-            return n + out + "left out of its regimen series' figures (the same verdict)"
+    def said(n: KeptNote) -> KeptNote:
+        if n.regimen and n.photo in flagged:
+            figures = n.photo in left_out
+            return n.with_remark(out + "its regimen series reads inconclusive"
+                                 + (", and its figures leave it out" * figures))
+        if n.regimen and n.photo in left_out:
+            return n.with_remark(out + "left out of its regimen series' figures (the same verdict)")
         return n
 
     return [said(n) for n in kept]
@@ -385,11 +390,18 @@ def _uncertain_notes(table: pd.DataFrame, changes: list[dict] | None,
 
 
 def _expression_kept_notes(table: pd.DataFrame, changes: list[dict] | None,
-                           regimen_changes: list[dict] | None) -> list[str]:
-    """:func:`expression_kept_notes` of the batch's ``changes`` and its regimen batch's ``regimen_changes``
-    (:func:`_change_records`; None or [] for none; the regimen's lines prefixed ``regimen: ``), for the
+                           regimen_changes: list[dict] | None) -> list[KeptNote]:
+    """:func:`expression_kept` of the batch's ``changes`` and its regimen batch's ``regimen_changes``
+    (:func:`_change_records`; None or [] for none; the regimen's notes read ``regimen: ``), for the
     metrics and sides of ``table``'s decay rows."""
-    return _of_both(expression_kept_notes, changes, regimen_changes, _fitted_columns(table))
+    return _kept_of_both(expression_kept, changes, regimen_changes, _fitted_columns(table))
+
+
+def _kept_of_both(notes, changes: list[dict] | None, regimen_changes: list[dict] | None,
+                  columns) -> list[KeptNote]:
+    """``notes(changes, columns)`` then ``notes(regimen_changes, columns)`` as the regimen batch's (:func:`_of_both`
+    for :func:`expression_kept` and :func:`light_kept`, whose records say ``regimen`` themselves)."""
+    return notes(changes or [], columns) + [n.in_regimen() for n in notes(regimen_changes or [], columns)]
 
 
 def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
@@ -600,7 +612,7 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "", unce
     if expression_notes is None:
         expression_notes = _expression_kept_notes(table, changes, regimen)
     if light_notes is None:
-        light_notes = _of_both(light_kept_notes, changes, regimen, _fitted_columns(table))
+        light_notes = _kept_of_both(light_kept, changes, regimen, _fitted_columns(table))
     if next_before is None:
         next_before = next_before_text(batch_dir, changes)
     text = timeline_markdown(table, photos, regimen_note, left_out=uncertain_notes, follow_on=follow_on_notes or (),

@@ -85,7 +85,8 @@ import pandas as pd
 from ..timekeys import clock_text, parse_time, since_text
 from .inputs import _session_keys, _session_texts
 from .late_photos import LATE_AFTER_H
-from .wording import join_words, num, percent, quantity
+from ..listing import join_words
+from .wording import num, percent, quantity
 
 #: how a subject's own fits judge its later sessions before the pooled rule (module docstring; docs/validation.md
 #: section 22): ``""`` not at all (the pooled rule alone, as before stop 56), ``"first"`` its first-session fit,

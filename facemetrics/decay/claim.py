@@ -277,7 +277,8 @@ from .late_photos import LateTime, late_photos, off_curve
 from .time_unit import time_unit_note
 from ..timekeys import date_alone
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
-from .wording import effect_noun, hours_text, join_words, num, percent, quantity, raised_margin_note
+from ..listing import join_words
+from .wording import effect_noun, hours_text, num, percent, quantity, raised_margin_note
 
 __all__ = [
     "COLUMNS",

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .carryover import follow_on_sentence
 from .inputs import UNREAD_VERDICTS, _has_time_and_value
-from .wording import join_words
+from ..listing import join_words
 
 #: a :class:`facemetrics.decay.claim.DecayFit` (its ``n_photos`` and ``reason`` are read; a copy with
 #: a longer ``reason`` is returned)

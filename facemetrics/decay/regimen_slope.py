@@ -23,7 +23,8 @@ from .bootstrap import MIN_CLUSTERS, MIN_VERDICT_REPLICATES, check_settings, _ci
 from .inputs import UNREAD_VERDICTS, _at_two_times, _calibration_sources, _hours, _labels, _repeated, _sources
 from .margin import INCONCLUSIVE, check_min_effect, _floor_and_margin
 from .model import SeriesError
-from .wording import join_words, num, percent, quantity, raised_margin_note
+from ..listing import join_words
+from .wording import num, percent, quantity, raised_margin_note
 
 __all__ = [
     "CUMULATIVE",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from ..listing import NAMED_FEW, join_few, join_words  # noqa: F401 (re-exported: the one rule of a list of names)
 from ..rounding import fixed  # the one rule of a rounded figure; num and quantity build on it
 
 __all__ = [
@@ -86,29 +87,6 @@ def effect_noun(metric: str, sign: float = 1.0) -> str:
 def percent(level: float) -> str:
     """``0.9`` -> ``"90%"``."""
     return f"{100 * level:.0f}%"
-
-
-def join_words(items: list[str]) -> str:
-    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-#: the most items :func:`join_few` names, past it "and N others": the odd before photos a §21b row's reason and
-#: the timeline figure's legend name (docs/validation.md §21b), each a path of about 20-35 characters, so three keep
-#: the list within the 200 characters report.md's lists quote of a message
-#: (``batch.timeline.uncertain_notes``' ``max_chars``) and within 3-4 lines of the phone figure's 40-character
-#: legend lines; each before photo to retake is listed whole elsewhere (report.md's ``## Before photos to retake``)
-NAMED_FEW = 3
-
-
-def join_few(items, limit: int = NAMED_FEW) -> str:
-    """:func:`join_words` of the first ``limit`` of ``items``, then "and N others": ``["a", "b", "c", "d", "e"]``
-    -> ``"a, b, c and 2 others"``."""
-    items = list(items)
-    rest = len(items) - limit
-    return join_words(items[:limit] + ([f"{rest} other{'s' * (rest > 1)}"] if rest > 0 else []))
 
 
 def raised_margin_note(delta: float, noise_floor: float, min_effect: float | None, unit: str) -> str:
