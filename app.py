@@ -682,12 +682,14 @@ def _memo(kind: str, key: tuple, compute, memo: dict | None):
 
 
 def timeline_expression_notes(changes: pd.DataFrame, metrics: tuple[str, ...], records: tuple[dict, ...],
-                              notes) -> list[str]:
+                              notes) -> list:
     """The Timeline tab's lines of the comparisons fitted although the expression may differ (``notes``:
     :func:`timeline_kept_notes`' first list), each of a photo §16's rule flagged followed by "; stands out from the
     curve of the other photos: its series reads inconclusive" and each of a photo it could not check by "; could
     not be checked against the other photos" (:func:`facemetrics.batch.flow_read.stands_out_notes`), as
-    ``facemetrics timeline``, report.md and *My study* say them.  The tab's lines lacked both (stop 59)."""
+    ``facemetrics timeline``, report.md and *My study* say them, as
+    :class:`~facemetrics.batch.fit_notes.KeptNote` records (``str`` of one is its line).  The tab's lines lacked both
+    (stop 59)."""
     from facemetrics.batch.flow_read import stands_out_notes
 
     reading = timeline_reading(changes, metrics, records)

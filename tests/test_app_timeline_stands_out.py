@@ -97,4 +97,4 @@ def test_the_tabs_lines_are_the_clis(tmp_path):
     table, _, _ = app.timeline(changes, ("mouth_corner_lift_mm",), tuple(records))
     face, _ = app.timeline_kept_notes(table, tuple(records))
     tab = app.timeline_expression_notes(changes, ("mouth_corner_lift_mm",), tuple(records), face)
-    assert [n for n in cli.attrs["expression_kept_notes"] if n.startswith(f"`{SMILE}`")] == tab
+    assert [n for n in cli.attrs["expression_kept_notes"] if n.startswith(f"`{SMILE}`")] == [str(n) for n in tab]
