@@ -32,6 +32,10 @@ The phones and the copies, as they come back (a mix, by session and photo; ``sou
 - ``whatsapp``: a WhatsApp copy, ``IMG-20261027-WA0003.jpg``: EXIF stripped, a date in the name but no time of day.
 The Saturday-24-October session (the one across the change) has a ``pxl`` before photo (+01:00), an ``img`` 10 min
 photo (+01:00), a ``takeout`` 3 h photo (UTC epoch) and a ``pxl`` next-morning photo (+00:00).
+Added after the first run (its truth as above): the Thursday-22-October (BST, Samsung) session's 3 h photo is a
+``takeout`` copy, a UTC time in a session whose other photos carry no offset (the first run's code summed
+instants of one tzinfo as wall-clock times, so its truth.csv said 24.0 h for the 25 h photo; fixed before any
+finding was taken from it, and the sessions moved to the folder convention's ``me/microcurrent/DATE/``).
 
 What the tool SHOULD say: each photo's hours since its treatment right to the minute (the truth above; the
 next-morning photo after 24 October 25.0 h, not 24.0 h), or a clear message asking for the time (the WhatsApp
@@ -72,6 +76,7 @@ HALF_LIFE_H, LIFT_MM = 4.0, 1.5
 # (session index, photo index) -> source; the rest "pxl"
 SOURCES = {
     **{(1, j): "samsung" for j in range(4)}, **{(8, j): "samsung" for j in range(4)},
+    (1, 2): "takeout",  # added after the first run (below)
     (2, 1): "img", (2, 2): "takeout",
     (3, 0): "takeout_supp", (3, 1): "pxl_bare", (3, 2): "whatsapp", (3, 3): "samsung",
     (5, 1): "whatsapp", (5, 2): "takeout", (6, 1): "img", (6, 2): "img", (7, 2): "whatsapp", (7, 3): "pxl_bare",
@@ -95,8 +100,13 @@ def photo_local(i: int, j: int) -> datetime:
     return t + timedelta(minutes={"before": -10, "10min": 10, "3h": 180}[KINDS[j]], seconds=12)
 
 
+def hours_apart(later: datetime, earlier: datetime) -> float:
+    """Hours between two aware instants, counted in UTC (two datetimes of one tzinfo subtract as wall-clock times)."""
+    return (later.astimezone(timezone.utc) - earlier.astimezone(timezone.utc)).total_seconds() / 3600.0
+
+
 def true_hours(i: int, j: int) -> float:
-    return (instant(photo_local(i, j)) - instant(treated_local(i))).total_seconds() / 3600.0
+    return hours_apart(instant(photo_local(i, j)), instant(treated_local(i)))
 
 
 def lift(h: float) -> float:
@@ -105,7 +115,7 @@ def lift(h: float) -> float:
 
 def truth(when: datetime) -> float:
     """True lift [mm] at the aware instant ``when``: the sum over every session before it."""
-    return sum(lift((when - instant(treated_local(i))).total_seconds() / 3600.0) for i in range(len(SESSION_DAYS)))
+    return sum(lift(hours_apart(when, instant(treated_local(i)))) for i in range(len(SESSION_DAYS)))
 
 
 def name_of(src: str, local: datetime, wa: int) -> str:
@@ -161,12 +171,12 @@ def build(out: Path) -> None:
     face = words.Face("london_107_f41_white_neutral.jpg", 60)
     rows, facts = [], []
     for p in schedule():
-        folder = out / "tree" / "me" / f"mc-{p['treated_at']:%Y-%m-%d}"
+        folder = out / "tree" / "me" / "microcurrent" / f"{p['treated_at']:%Y-%m-%d}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "treated_at.txt").write_text(p["treated_at"].strftime("%Y-%m-%dT%H:%M") + "\n")
         when = instant(p["local"])
         save(face.image(truth(when)), folder / p["name"], p["local"], p["source"])
-        rel = f"me/{folder.name}/{p['name']}"
+        rel = f"me/microcurrent/{folder.name}/{p['name']}"
         rows.append((rel, "me", "microcurrent", p["treated_at"].strftime("%Y-%m-%dT%H:%M")))
         base = truth(instant(p["treated_at"] - timedelta(minutes=10)))
         facts.append((rel, p["session"], p["kind"], p["source"], when.isoformat(), p["treated_at"].isoformat(),
@@ -197,7 +207,7 @@ def hours_check(out: Path, table: Path) -> list[str]:
     import pandas as pd
     if not table.is_file():
         return [f"  {table}: none"]
-    t = pd.read_csv(table)
+    t = pd.read_csv(table).copy()
     truth_t = pd.read_csv(out / "truth.csv")
     truth_t["base"] = truth_t["photo"].map(lambda s: Path(s).name)
     t["base"] = t["photo"].map(lambda s: Path(str(s)).name)
@@ -228,7 +238,7 @@ def run(out: Path) -> None:
         _cli(["study", "import", str(tree), "--manifest", str(out / "manifest.csv")], log, out / "store_import")
         _cli(["study", "report", "--subject", "me", "-o", str(out / "study_import")], log, out / "store_import")
         print(*hours_check(out, out / "study_import" / "long.csv"), sep="\n")
-        for folder in sorted((tree / "me").iterdir()):
+        for folder in sorted((tree / "me" / "microcurrent").iterdir()):
             t = (folder / "treated_at.txt").read_text().strip()
             _cli(["study", "add", *map(str, sorted(folder.glob("*.jpg"))), "--subject", "me", "--treatment",
                   "microcurrent", "--treated-at", t], log, out / "store_add")
@@ -259,7 +269,7 @@ def app(out: Path, last: int) -> None:
         at.text_input(key="study-device").input("microcurrent")
         at.text_input(key="study-treated-at").input(t.strftime("%Y-%m-%d %H:%M"))
         at.button(key="study-log").click().run()
-        folder = out / "tree" / "me" / f"mc-{t:%Y-%m-%d}"
+        folder = out / "tree" / "me" / "microcurrent" / f"{t:%Y-%m-%d}"
         batch = sorted(folder.glob("*.jpg"))
         up = [u for u in at.file_uploader if u.key.startswith("study-upload-")][0]
         up.set_value([(p.name, p.read_bytes(), "image/jpeg") for p in batch]).run()
