@@ -95,6 +95,28 @@ def hours_between(taken_at, treated_at) -> float:
     return (a - b).total_seconds() / 3600.0
 
 
+def utc_instant(text) -> bool:
+    """True for a time written in UTC with ``Z`` (``2026-10-24T09:34:12Z``): an instant whose local UTC offset is
+    not known (a Google Photos sidecar's ``photoTakenTime``, a Pixel's file name), unlike ``+00:00``, the offset a
+    camera wrote (EXIF OffsetTimeOriginal: the local time in London in winter).  Against a ``treated_at`` without an
+    offset (local wall-clock time) such a time is never compared on the wall clock (it was off by the UTC offset:
+    Round 21, docs/validation.md section 12): :func:`facemetrics.batch.discover.offset_free_treatment` reads
+    ``treated_at`` in the offset of the session's photos that carry a local one, or leaves the photo out.
+
+    Parameters
+    ----------
+    text : str, datetime, float or None
+
+    Returns
+    -------
+    bool
+    """
+    if not isinstance(text, str):
+        return False
+    s = text.strip()
+    return s[-1:].upper() == "Z" and parse_time(s) is not None
+
+
 #: a time difference up to this is said in hours (a study's photos are 0-48 h after the treatment, the decay fits'
 #: time axis; 72 h keeps a 48 h photo taken late in hours), beyond it in days (:func:`since_text`)
 HOURS_SAID_UP_TO_H = 72.0
@@ -367,13 +389,53 @@ def time_from_name(name) -> datetime | None:
     return when if when is not None and NAME_YEARS[0] <= when.year <= NAME_YEARS[1] else None
 
 
-def capture_time_of(given, exif, name, given_as: str = "manifest") -> tuple[str, str]:
+# a Pixel's file name (PXL_20261020_062012345, .PORTRAIT / .MP / .NIGHT after it): its time is UTC, to the millisecond
+_PIXEL_NAME = re.compile(r"PXL_" + _YMD + r"_(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})(?P<ms>\d{3})"
+                         r"(?:\.[A-Z][A-Z_]*)*" + _COPY_COUNTER, re.IGNORECASE)
+
+
+def utc_time_from_name(name) -> datetime | None:
+    """The UTC capture time a Pixel's file name states (``PXL_20261020_062012345.jpg``: 06:20:12.345 UTC, 07:20 in
+    London in summer time), aware (UTC), or None for any other name or a time that does not exist or whose year is
+    outside :data:`NAME_YEARS`.  Not read by :func:`time_from_name` (a local wall-clock time, as an offset-free EXIF
+    time is): the capture-time chain (:func:`capture_time_of`) writes it with ``Z`` (:func:`utc_instant`), so that it
+    is never compared on the wall clock with a local treatment time (Round 21, docs/validation.md section 12).
+
+    Parameters
+    ----------
+    name : str or path-like
+
+    Returns
+    -------
+    datetime or None
+    """
+    import unicodedata
+
+    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", str(name)))[-1].strip()
+    stem = (base.rsplit(".", 1)[0] if "." in base else base).strip()
+    m = _PIXEL_NAME.fullmatch(stem)
+    when = _name_datetime(m) if m is not None else None
+    if when is None or not NAME_YEARS[0] <= when.year <= NAME_YEARS[1]:
+        return None
+    return when.replace(tzinfo=timezone.utc)
+
+
+def _utc_text(when: datetime) -> str:
+    """An aware time as ISO 8601 in UTC with ``Z`` (seconds; milliseconds when it has them)."""
+    t = when.astimezone(timezone.utc).replace(tzinfo=None)
+    return t.isoformat(timespec="milliseconds" if t.microsecond else "seconds") + "Z"
+
+
+def capture_time_of(given, exif, name, given_as: str = "manifest", sidecar="") -> tuple[str, str]:
     """``(taken_at, taken_at_source)`` of a photo: the one chain from the times it has to the time it is read at.
 
     A time the user gave (a manifest's ``taken_at``: ``given_as``), else the photo's EXIF capture time
-    (``"exif"``), else the time its file name states (:func:`time_from_name`: ``"file_name"``, ISO 8601 without a
-    UTC offset), else ``("", "")``.  The batch (:func:`facemetrics.batch.tables.capture_time`), ``analyze`` and
-    ``compare`` read a photo's time by it.
+    (``"exif"``), else the time its Google Photos / Takeout sidecar keeps (``sidecar``, :func:`facemetrics.sidecar.sidecar_time`:
+    ``"sidecar"``, UTC with ``Z``), else the time its file name states (:func:`time_from_name`: ``"file_name"``,
+    ISO 8601 without a UTC offset; a Pixel's ``PXL_...`` name, :func:`utc_time_from_name`: ``"file_name"``, UTC
+    with ``Z``), else ``("", "")``.  The batch (:func:`facemetrics.batch.tables.capture_time`), the study store,
+    ``analyze`` and ``compare`` read a photo's time by it.  A time with ``Z`` is an instant whose local offset is not
+    known (:func:`utc_instant`).
 
     Parameters
     ----------
@@ -385,6 +447,8 @@ def capture_time_of(given, exif, name, given_as: str = "manifest") -> tuple[str,
         Its file name or path.
     given_as : str, optional
         The source word of ``given`` (``"manifest"``, ``"typed"``).
+    sidecar : str, optional
+        The time its sidecar keeps (:func:`facemetrics.sidecar.sidecar_time`; empty: none).
 
     Returns
     -------
@@ -394,8 +458,13 @@ def capture_time_of(given, exif, name, given_as: str = "manifest") -> tuple[str,
         return (given.isoformat() if isinstance(given, datetime) else str(given)), given_as
     if not _missing(exif) and str(exif).strip():
         return (exif.isoformat() if isinstance(exif, datetime) else str(exif)), "exif"
+    if not _missing(sidecar) and str(sidecar).strip():
+        return str(sidecar).strip(), "sidecar"
     named = time_from_name(name)
-    return (named.isoformat(), "file_name") if named is not None else ("", "")
+    if named is not None:
+        return named.isoformat(), "file_name"
+    pixel = utc_time_from_name(name)
+    return (_utc_text(pixel), "file_name") if pixel is not None else ("", "")
 
 
 def name_time_refusal(name) -> str:
