@@ -26,6 +26,7 @@ from ..timekeys import date_alone, no_time_of_day  # a date alone (also with an 
 from ..timekeys import name_time_refusal  # a name with a time's form and year 1000: why
 from ..timekeys import time_meant  # 08.20, 9am, ...: why, with the time meant
 from ..timekeys import capture_time_of  # manifest, else EXIF, else the file name's time: the one chain
+from ..sidecar import sidecar_time  # a Google Photos / Takeout sidecar's capture time (UTC), when EXIF has none
 from ..timekeys import clock_text, since_text  # "2026-11-04 07:30" and "5 min" / "2.0 h" in the messages
 
 
@@ -231,7 +232,9 @@ def capture_time(e: PhotoEntry, measured: dict) -> tuple[str, str]:
     given = measured.get("taken_at_source") or ""
     if given:
         return e.taken_at or measured.get("taken_at") or "", given
-    return capture_time_of(e.taken_at, measured.get("taken_at"), e.path.name)  # the one chain (analyze, compare)
+    exif = measured.get("taken_at")
+    side = "" if (e.taken_at or exif) else sidecar_time(e.path)  # a Google Photos / Takeout sidecar beside it
+    return capture_time_of(e.taken_at, exif, e.path.name, sidecar=side)  # the one chain (analyze, compare)
 
 
 def _left_out(r: dict, *why: str, added: bool = False) -> None:

@@ -1,0 +1,96 @@
+"""A photo back from Google Photos / Takeout with its EXIF stripped and a JSON sidecar beside it
+(``IMG_1234.jpg.json``, ``IMG_1234.jpg.supplemental-metadata.json``): its ``photoTakenTime`` (UTC epoch seconds) is
+its capture time, ``taken_at_source`` ``sidecar``, written in UTC with ``Z``; a Pixel's ``PXL_`` name states UTC
+too.  Before Round 21 (docs/validation.md section 12) such a photo had no capture time and a Pixel copy without
+EXIF none either.  Synthetic files made from the sample image, nothing measured."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from facemetrics.batch.discover import PhotoEntry
+from facemetrics.batch.tables import capture_time
+from facemetrics.sidecar import sidecar_time
+from facemetrics.store import Store
+from facemetrics.timekeys import capture_time_of, time_from_name, utc_time_from_name
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_images" / "astronaut_before.jpg"
+TAKEN = datetime(2026, 10, 24, 9, 34, 12, tzinfo=timezone.utc)  # 10:34 in London (BST)
+
+
+def _stripped(folder: Path, name: str) -> Path:
+    """The sample image re-saved without EXIF (as Takeout or WhatsApp hand it back), small."""
+    img = Image.open(SAMPLE).convert("RGB")
+    img.thumbnail((96, 96))
+    path = folder / name
+    img.save(path, quality=85)
+    return path
+
+
+def _sidecar(photo: Path, ending: str = ".json", stamp=None) -> Path:
+    side = photo.parent / (photo.name + ending)
+    side.write_text(json.dumps({"title": photo.name,
+                                "creationTime": {"timestamp": str(int(TAKEN.timestamp()) + 86400)},
+                                "photoTakenTime": {"timestamp": str(int(TAKEN.timestamp()) if stamp is None else stamp),
+                                                   "formatted": "24 Oct 2026, 09:34:12 UTC"}}))
+    return side
+
+
+@pytest.mark.parametrize("ending", [".json", ".supplemental-metadata.json", ".supplemental-metad.json", ".supp.json"])
+def test_a_takeout_sidecar_gives_the_photo_taken_time_in_utc(tmp_path, ending):
+    photo = _stripped(tmp_path, "IMG_1234.jpg")
+    _sidecar(photo, ending)
+    assert sidecar_time(photo) == "2026-10-24T09:34:12Z"
+
+
+def test_no_sidecar_or_an_unreadable_one_gives_no_time(tmp_path):
+    photo = _stripped(tmp_path, "IMG_1234.jpg")
+    assert sidecar_time(photo) == ""
+    (tmp_path / "IMG_1234.jpg.json").write_text("{not json")
+    assert sidecar_time(photo) == ""
+    _sidecar(photo, stamp="0")  # the epoch: no capture time
+    assert sidecar_time(photo) == ""
+    _sidecar(photo, ".other.json")  # not a sidecar's name
+    (tmp_path / "IMG_1234.jpg.json").unlink()
+    assert sidecar_time(photo) == ""
+
+
+def test_the_batch_reads_a_sidecar_when_exif_has_no_time(tmp_path):
+    photo = _stripped(tmp_path, "IMG_1234.jpg")
+    _sidecar(photo)
+    entry = PhotoEntry(photo, photo.name, "me", "mc", treated_at="2026-10-24T07:34")
+    assert capture_time(entry, {}) == ("2026-10-24T09:34:12Z", "sidecar")
+    # EXIF wins over the sidecar, the manifest over both
+    assert capture_time(entry, {"taken_at": "2026-10-24T10:34:12+01:00"}) == ("2026-10-24T10:34:12+01:00", "exif")
+    given = PhotoEntry(photo, photo.name, "me", "mc", taken_at="2026-10-24T10:30", treated_at="2026-10-24T07:34")
+    assert capture_time(given, {}) == ("2026-10-24T10:30", "manifest")
+
+
+def test_the_sidecar_comes_before_the_file_name():
+    assert capture_time_of("", "", "IMG_20261024_103412.jpg", sidecar="2026-10-24T09:34:12Z") == \
+        ("2026-10-24T09:34:12Z", "sidecar")
+
+
+def test_a_pixel_name_states_utc():
+    assert time_from_name("PXL_20261020_062012345.jpg") is None  # not a local wall-clock time
+    assert utc_time_from_name("PXL_20261020_062012345.jpg") == datetime(2026, 10, 20, 6, 20, 12, 345000,
+                                                                         tzinfo=timezone.utc)
+    assert utc_time_from_name("PXL_20261020_062012345.PORTRAIT.jpg") is not None
+    assert utc_time_from_name("PXL_20261320_062012345.jpg") is None  # month 13
+    assert capture_time_of("", "", "PXL_20261020_062012345.jpg") == ("2026-10-20T06:20:12.345Z", "file_name")
+    assert capture_time_of("", "", "IMG-20261020-WA0003.jpg") == ("", "")  # a date, no time of day: none
+
+
+def test_the_store_reads_a_sidecar_beside_a_file_added(tmp_path):
+    photo = _stripped(tmp_path, "IMG_1234.jpg")
+    _sidecar(photo, ".supplemental-metadata.json")
+    wa = _stripped(tmp_path, "IMG-20261024-WA0003.jpg")
+    with Store(tmp_path / "s") as store:
+        res = store.add_photos("ann", [photo, wa], treatment="mc", treated_at="2026-10-24T07:34", measure=False)
+    assert (res[0].status, res[0].taken_at, res[0].taken_at_source) == ("added", "2026-10-24T09:34:12Z", "sidecar")
+    assert res[1].status == "error" and "no capture time" in res[1].message  # never read as midnight
