@@ -17,7 +17,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-__all__ = ["sidecar_paths", "sidecar_time", "SIDECAR_SOURCE"]
+__all__ = ["sidecar_paths", "sidecar_time", "is_sidecar", "SIDECAR_SOURCE"]
 
 #: ``taken_at_source`` of a time read from a sidecar
 SIDECAR_SOURCE = "sidecar"
@@ -64,3 +64,21 @@ def sidecar_time(photo) -> str:
         if stamp > 0 and NAME_YEARS[0] <= when.year <= NAME_YEARS[1]:
             return when.strftime("%Y-%m-%dT%H:%M:%SZ")
     return ""
+
+
+def is_sidecar(path) -> bool:
+    """True for a sidecar of a file beside it (``IMG_1234.jpg.json`` with ``IMG_1234.jpg`` in the same folder,
+    :func:`sidecar_paths`' names): ``batch`` and ``study import`` read it, so their line on the files they do not
+    read does not name it (it named Takeout's sidecars "not read": Round 21)."""
+    path = Path(path)
+    name = path.name
+    if not name.lower().endswith(".json"):
+        return False
+    stem = name[:-len(".json")]
+    try:
+        if (path.parent / stem).is_file():
+            return True
+        base, _, middle = stem.rpartition(".")
+        return bool(base and middle) and _SUPPLEMENTAL.startswith(middle) and (path.parent / base).is_file()
+    except OSError:
+        return False

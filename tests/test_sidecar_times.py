@@ -94,3 +94,16 @@ def test_the_store_reads_a_sidecar_beside_a_file_added(tmp_path):
         res = store.add_photos("ann", [photo, wa], treatment="mc", treated_at="2026-10-24T07:34", measure=False)
     assert (res[0].status, res[0].taken_at, res[0].taken_at_source) == ("added", "2026-10-24T09:34:12Z", "sidecar")
     assert res[1].status == "error" and "no capture time" in res[1].message  # never read as midnight
+
+
+def test_a_sidecar_is_not_named_among_the_files_not_read(tmp_path):
+    from facemetrics.batch.discover import skipped_note
+    from facemetrics.sidecar import is_sidecar
+
+    photo = _stripped(tmp_path, "IMG_1234.jpg")
+    side = _sidecar(photo, ".supplemental-metadata.json")
+    (tmp_path / "notes.json").write_text("{}")  # no photo of that name: not a sidecar
+    (tmp_path / "gone.jpg.json").write_text("{}")  # its photo not there
+    assert is_sidecar(side) and not is_sidecar(tmp_path / "notes.json") and not is_sidecar(tmp_path / "gone.jpg.json")
+    note = skipped_note([tmp_path])
+    assert "notes.json" in note and "gone.jpg.json" in note and "IMG_1234.jpg.supplemental" not in note

@@ -31,7 +31,7 @@ def test_a_utc_time_in_a_session_without_local_offsets_is_left_out_not_read_on_t
     times = ["2026-10-22T07:27:12", "2026-10-22T09:37:12Z", "2026-10-22T07:47:12"]
     assert hours_between(times[1], treated) == pytest.approx(2.0, abs=0.01)  # the wall-clock reading: 1 h short
     out, warned, notes = offset_free_treatment(_entries(3, treated), dict(enumerate(times)))
-    assert "is in UTC" in out[1].note and "cannot be told" in out[1].note and "give treated_at with its offset" \
+    assert "is in UTC" in out[1].note and "cannot be told" in out[1].note and "give treated_at with the UTC offset" \
         in out[1].note
     assert not out[0].note and not out[2].note and out[0].treated_at == treated
     assert len(notes) == 1 and "1 photo left out" in notes[0] and "p1.jpg" in notes[0]

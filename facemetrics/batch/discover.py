@@ -24,6 +24,7 @@ from ..outputs import HEAD_BYTES
 from ..schema import PHOTO_SUFFIXES
 from ..timekeys import hours_between, name_key, parse_time, since_text  # the one time and name rule (re-exported here)
 from ..timekeys import utc_instant  # a time in UTC with Z (a sidecar's, a Pixel's name): no local offset known
+from ..sidecar import is_sidecar  # IMG_1.jpg.json beside IMG_1.jpg: read for its time, not "a file not read"
 from ..timekeys import read_time_column  # a manifest column's year-last dates (24/11/2026 9:00), in its order
 from ..timekeys import read_lone_time  # one such date alone (treated_at.txt): read when it tells its order itself
 from ..timekeys import ambiguous_time, meant_in, time_meant, twelve_hour_dot_time  # a time refused: why, with the time meant
@@ -229,13 +230,14 @@ def skipped_note(folders, read=(), outputs=None) -> str:
     ("treated_at.txt, treated_at.txt" named no folder; CLI audit b).  ``read``: file names the
     command reads itself, not named (``batch``: ``treated_at.txt``); ``outputs``: the command's output
     folder, whose files (``photos.csv``, ... when it is inside a folder given) are not named either.  A broken
-    symbolic link not named like a photo is named last (``"; 1 broken symbolic link not read (leading to no file:
+    symbolic link not named like a photo is named last (a Google Photos sidecar beside its photo,
+    ``IMG_1.jpg.json``, is read for its time, :mod:`facemetrics.sidecar`, and not named) (``"; 1 broken symbolic link not read (leading to no file:
     link)"``, :func:`broken_links`); one named like a photo has its ``unreadable`` row."""
     several = len(folders) > 1
     out = Path(outputs).resolve() if outputs is not None else None
     others = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
               for d in map(Path, folders) if os.path.isdir(d) for f in other_files(d)  # never raises (a name too long)
-              if f.name not in read and (out is None or out not in f.resolve().parents)]
+              if f.name not in read and (out is None or out not in f.resolve().parents) and not is_sidecar(f)]
     broken = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
               for d in map(Path, folders) if os.path.isdir(d) for f in broken_links(d) if f.name not in read]
     ours = [name for name in others if Path(name).suffix.lower() in PHOTO_SUFFIXES]  # facemetrics' own PNGs
@@ -389,8 +391,8 @@ def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[
                 out[i] = replace(entries[i], note=(
                     f"capture time {t.strftime('%Y-%m-%dT%H:%M:%S')}Z is in UTC while treatment time "
                     f"{first.treated_at!r} has no UTC offset and no other photo of the session carries one, so "
-                    f"the photo's hours since the treatment cannot be told (give treated_at with its offset, e.g. "
-                    f"{treated.isoformat(timespec='minutes')}+01:00, or the photo's "
+                    f"the photo's hours since the treatment cannot be told (give treated_at with the UTC offset "
+                    f"your clock had then, {treated.isoformat(timespec='minutes')}+HH:MM, or the photo's "
                     f"local taken_at in a manifest)"))
             n = len(in_utc)
             notes.append(f"{where}: {n} photo{'s' if n != 1 else ''} left out, {'their' if n != 1 else 'its'} "
@@ -417,7 +419,8 @@ def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[
                     continue
                 now, wall_h = hours_between(t, read), hours_between(t.replace(tzinfo=None), treated)
                 carries = ("is in UTC (Z)" if i in utc else f"carries {_offset_text(t.utcoffset())}")
-                warnings[i] = (f"capture time {t.isoformat()} {carries} while treated_at "
+                shown_t = t.strftime("%Y-%m-%dT%H:%M:%SZ") if i in utc else t.isoformat()
+                warnings[i] = (f"capture time {shown_t} {carries} while treated_at "
                                f"{first.treated_at} has no UTC offset: treated_at is read in "
                                f"{_offset_text(before[0])}, the offset of {whose}, so the "
                                f"photo is {_after(now)} the treatment (as wall-clock times {_after(wall_h)})")
