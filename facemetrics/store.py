@@ -108,6 +108,7 @@ from .metadata import clean_copy, taken_at_of
 from .naming import disk_name, photo_labels
 from .sessions import iso_time, kept_time_note, same_session, time_note, treatment_time, wall_clock
 from .sidecar import sidecar_time  # a Google Photos / Takeout sidecar's capture time (UTC), beside a file added
+from .timekeys import name_date_alone  # a WhatsApp copy's name: a date, no time of day
 from .timekeys import capture_time_of  # given, else EXIF, else a sidecar's, else the file name's: the one chain (batch, store, cli)
 
 __all__ = [
@@ -888,8 +889,10 @@ class Store:
         when, source, exif = _capture_time(name, data, default_time, time_wins, sidecar)
         said = time_note(name, default_time, exif, "typed" if time_wins == "typed" else "manifest") if time_wins else ""
         if not when:
-            return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal, none in "
-                                                    "its file name); give it with --taken-at")
+            named = name_date_alone(name)  # IMG-20261027-WA0003: a date, no time of day (never midnight)
+            return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal, "
+                                                    f"{'its file name ' + named if named else 'none in its file name'}"
+                                                    "); give it with --taken-at")
         follow_session = None
         if follow_up:
             sess = None if sid is None else self._session_for(sid, when)

@@ -467,6 +467,41 @@ def capture_time_of(given, exif, name, given_as: str = "manifest", sidecar="") -
     return (_utc_text(pixel), "file_name") if pixel is not None else ("", "")
 
 
+# a WhatsApp copy's name: IMG-20261201-WA0003 (VID-, PTT-, AUD- for other media), a copy counter allowed
+_WHATSAPP_NAME = re.compile(r"(?:IMG|VID)-" + _YMD + r"-WA\d{4}" + _COPY_COUNTER, re.IGNORECASE)
+
+
+def name_date_alone(name) -> str:
+    """Why a WhatsApp copy's name (``IMG-20261027-WA0003.jpg``) gives no capture time, in words to follow "its file
+    name": it states a date and no time of day (never read as midnight: :func:`time_from_name`); ``""`` for any
+    other name.  The batch's ``no capture time`` reason and the study store's say it (Round 21: the reason said
+    "none in its file name", which read as if the date had not been seen).
+
+    Parameters
+    ----------
+    name : str or path-like
+
+    Returns
+    -------
+    str
+        e.g. ``"states the date 2026-10-27 but no time of day (a WhatsApp copy: before or after a treatment that
+        day cannot be told)"``.
+    """
+    import unicodedata
+
+    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", str(name)))[-1].strip()
+    stem = (base.rsplit(".", 1)[0] if "." in base else base).strip()
+    m = _WHATSAPP_NAME.fullmatch(stem)
+    if m is None:
+        return ""
+    try:
+        day = datetime(int(m["y"]), int(m["mo"]), int(m["d"]))
+    except ValueError:
+        return ""
+    return (f"states the date {day:%Y-%m-%d} but no time of day (a WhatsApp copy: before or after a treatment that "
+            "day cannot be told)")
+
+
 def name_time_refusal(name) -> str:
     """Why a file name that has the form of a capture time (:func:`time_from_name`) is not read as one: its
     year is outside :data:`NAME_YEARS` (``IMG_10001124_080000.jpg``, ``IMG_29991124_080000.jpg``: a clock

@@ -107,3 +107,18 @@ def test_a_sidecar_is_not_named_among_the_files_not_read(tmp_path):
     assert is_sidecar(side) and not is_sidecar(tmp_path / "notes.json") and not is_sidecar(tmp_path / "gone.jpg.json")
     note = skipped_note([tmp_path])
     assert "notes.json" in note and "gone.jpg.json" in note and "IMG_1234.jpg.supplemental" not in note
+
+
+def test_a_whatsapp_copy_is_said_to_have_a_date_and_no_time_of_day(tmp_path):
+    from facemetrics.batch.tables import no_capture_time
+    from facemetrics.timekeys import name_date_alone
+
+    assert name_date_alone("IMG-20261027-WA0003.jpg").startswith("states the date 2026-10-27 but no time of day")
+    assert name_date_alone("IMG-20261327-WA0003.jpg") == "" and name_date_alone("IMG_1234.jpg") == ""
+    said = no_capture_time("IMG-20261027-WA0003.jpg")
+    assert said.startswith("no capture time (") and "2026-10-27 but no time of day" in said and "; " not in \
+        said.split(": give")[0]
+    wa = _stripped(tmp_path, "IMG-20261027-WA0003.jpg")
+    with Store(tmp_path / "s") as store:
+        (r,) = store.add_photos("ann", [wa], treatment="mc", treated_at="2026-10-27T07:31", measure=False)
+    assert r.status == "error" and "the date 2026-10-27 but no time of day" in r.message and "--taken-at" in r.message
