@@ -26,6 +26,7 @@ from ._version import __version__
 from .errors import FacemetricsError, legible
 from .messages import remedy_start
 from .timekeys import clock_text  # "2026-11-04 07:30" in the sentences (ISO in the CSVs and commands)
+from .timekeys import utc_instant  # a time in UTC with Z (a sidecar's, a Pixel name's): said as UTC
 
 
 class UsageError(FacemetricsError):
@@ -791,9 +792,12 @@ def cmd_study_add(args: argparse.Namespace) -> int:
         if r.status == "error":
             print(f"{r.name}: not added - {why}")
         else:
-            extra = (" by its file name" if r.taken_at_source == "file_name" else "") + \
+            extra = (" by its file name" if r.taken_at_source == "file_name" else
+                     " by its Google Photos sidecar" if r.taken_at_source == "sidecar" else "") + \
                 (f", measured: {r.measured}" if r.measured else "")
-            print(f"{r.name}: {r.status} ({r.role}, taken {clock_text(r.taken_at)}{extra})"
+            taken = clock_text(r.taken_at)  # a UTC instant (Z: a sidecar's, a Pixel name's) said as UTC, not +00:00
+            taken = taken.removesuffix(" +00:00") + " UTC" if utc_instant(r.taken_at) else taken
+            print(f"{r.name}: {r.status} ({r.role}, taken {taken}{extra})"
                   + (f" - {why}" if why else ""))
     for line in twice:
         print(line)

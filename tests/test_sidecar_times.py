@@ -122,3 +122,14 @@ def test_a_whatsapp_copy_is_said_to_have_a_date_and_no_time_of_day(tmp_path):
     with Store(tmp_path / "s") as store:
         (r,) = store.add_photos("ann", [wa], treatment="mc", treated_at="2026-10-27T07:31", measure=False)
     assert r.status == "error" and "the date 2026-10-27 but no time of day" in r.message and "--taken-at" in r.message
+
+
+def test_study_add_says_a_sidecar_time_is_utc_and_where_it_came_from(tmp_path, capsys):
+    from facemetrics.cli import main
+
+    photo = _stripped(tmp_path, "IMG_1234.jpg")
+    _sidecar(photo)
+    assert main(["study", "add", str(photo), "--subject", "ann", "--treatment", "mc", "--treated-at",
+                 "2026-10-24T07:34", "--no-measure", "--store", str(tmp_path / "s")]) == 0
+    out = capsys.readouterr().out
+    assert "IMG_1234.jpg: added (post, taken 2026-10-24 09:34 UTC by its Google Photos sidecar)" in out, out
