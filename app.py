@@ -2467,7 +2467,7 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
             why = (why_not or {}).get(name, "")
             # a file that cannot be read is no capture to retake: its reason (read_failure) says so
             msgs.append(f"{name}: not saved ({why})" if why.startswith("cannot be read")
-                        else f"{name}: not saved, {why}" if why.startswith("no capture time")  # brackets of its own
+                        else f"{name}: not saved, {why}" if why.startswith(("no capture time", "its only capture time"))
                         else f"{name}: not saved (retake it)" + (f". {why}" if why else ""))
             failed = True
             continue
