@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 # a date alone followed by a UTC offset (``2026-05-01Z``, ``20260501+01:00``), which :func:`parse_time`
 # refuses
@@ -426,12 +426,28 @@ def _utc_text(when: datetime) -> str:
     return t.isoformat(timespec="milliseconds" if t.microsecond else "seconds") + "Z"
 
 
+def _with_local_offset(utc_text: str, named: datetime | None) -> str:
+    """A sidecar's UTC time (``...Z``) written as the local time its file name states, with the UTC offset the two
+    tell together (``IMG_20261022_103712.jpg`` and ``2026-10-22T09:37:12Z``: ``2026-10-22T10:37:12+01:00``), when
+    they name one instant: the same second, an offset of whole quarter hours up to 14 h; else ``utc_text``."""
+    utc = parse_time(utc_text)
+    if named is None or utc is None or utc.tzinfo is None:
+        return utc_text
+    apart = (named - utc.replace(tzinfo=None) - utc.utcoffset()).total_seconds()
+    minutes = round(apart / 60.0)
+    if abs(apart - minutes * 60.0) > 2.0 or minutes % 15 or abs(minutes) > 14 * 60:
+        return utc_text
+    return utc.astimezone(timezone(timedelta(minutes=minutes))).isoformat()
+
+
 def capture_time_of(given, exif, name, given_as: str = "manifest", sidecar="") -> tuple[str, str]:
     """``(taken_at, taken_at_source)`` of a photo: the one chain from the times it has to the time it is read at.
 
     A time the user gave (a manifest's ``taken_at``: ``given_as``), else the photo's EXIF capture time
     (``"exif"``), else the time its Google Photos / Takeout sidecar keeps (``sidecar``, :func:`facemetrics.sidecar.sidecar_time`:
-    ``"sidecar"``, UTC with ``Z``), else the time its file name states (:func:`time_from_name`: ``"file_name"``,
+    ``"sidecar"``, UTC with ``Z``; with the local offset it and the file name's local time tell together when they
+    name one instant, ``IMG_20261022_103712.jpg`` with ``09:37:12Z``: ``2026-10-22T10:37:12+01:00``), else the time
+    its file name states (:func:`time_from_name`: ``"file_name"``,
     ISO 8601 without a UTC offset; a Pixel's ``PXL_...`` name, :func:`utc_time_from_name`: ``"file_name"``, UTC
     with ``Z``), else ``("", "")``.  The batch (:func:`facemetrics.batch.tables.capture_time`), the study store,
     ``analyze`` and ``compare`` read a photo's time by it.  A time with ``Z`` is an instant whose local offset is not
@@ -459,7 +475,7 @@ def capture_time_of(given, exif, name, given_as: str = "manifest", sidecar="") -
     if not _missing(exif) and str(exif).strip():
         return (exif.isoformat() if isinstance(exif, datetime) else str(exif)), "exif"
     if not _missing(sidecar) and str(sidecar).strip():
-        return str(sidecar).strip(), "sidecar"
+        return _with_local_offset(str(sidecar).strip(), time_from_name(name)), "sidecar"
     named = time_from_name(name)
     if named is not None:
         return named.isoformat(), "file_name"

@@ -72,8 +72,9 @@ def test_the_batch_reads_a_sidecar_when_exif_has_no_time(tmp_path):
 
 
 def test_the_sidecar_comes_before_the_file_name():
-    assert capture_time_of("", "", "IMG_20261024_103412.jpg", sidecar="2026-10-24T09:34:12Z") == \
-        ("2026-10-24T09:34:12Z", "sidecar")
+    assert capture_time_of("", "", "IMG_1234.jpg", sidecar="2026-10-24T09:34:12Z") == ("2026-10-24T09:34:12Z", "sidecar")
+    assert capture_time_of("", "", "IMG_20261024_113412.jpg", sidecar="2026-10-24T09:34:12Z") == \
+        ("2026-10-24T11:34:12+02:00", "sidecar")  # the name's local time, with the offset the two tell
 
 
 def test_a_pixel_name_states_utc():
@@ -133,3 +134,18 @@ def test_study_add_says_a_sidecar_time_is_utc_and_where_it_came_from(tmp_path, c
                  "2026-10-24T07:34", "--no-measure", "--store", str(tmp_path / "s")]) == 0
     out = capsys.readouterr().out
     assert "IMG_1234.jpg: added (post, taken 2026-10-24 09:34 UTC by its Google Photos sidecar)" in out, out
+
+
+def test_a_local_file_name_and_its_sidecar_tell_the_offset_together():
+    # a Takeout copy named by the phone's local time (10:37:12 BST) whose sidecar keeps 09:37:12Z: 10:37:12+01:00,
+    # a local time with its offset, read as an EXIF time with OffsetTimeOriginal is (it was left out as a UTC time
+    # in a session whose other photos carry no offset, Round 21)
+    assert capture_time_of("", "", "IMG_20261022_103712.jpg", sidecar="2026-10-22T09:37:12Z") == \
+        ("2026-10-22T10:37:12+01:00", "sidecar")
+    assert capture_time_of("", "", "20261025_073412.jpg", sidecar="2026-10-25T07:34:12Z") == \
+        ("2026-10-25T07:34:12+00:00", "sidecar")
+    # not one instant (12 s apart), or a Pixel's UTC name: the sidecar's UTC time as it is
+    assert capture_time_of("", "", "IMG_20261022_103700.jpg", sidecar="2026-10-22T09:37:12Z") == \
+        ("2026-10-22T09:37:12Z", "sidecar")
+    assert capture_time_of("", "", "PXL_20261022_093712000.jpg", sidecar="2026-10-22T09:37:12Z") == \
+        ("2026-10-22T09:37:12Z", "sidecar")
