@@ -2387,8 +2387,8 @@ MSG_NO_OWN_TIME = ("no capture time of its own (no EXIF time, none in its file n
                    "'Taken at' above, then add it")
 #: *My study*'s word on an upload whose only time is a UTC one (a Pixel's ``PXL_`` name without EXIF): saved at it,
 #: its hours were counted on the wall clock against the session's local time, off by the UTC offset (Round 21)
-MSG_UTC_OWN_TIME = ("its only capture time is in UTC ({utc}, from its file name, with no EXIF time), and its local time "
-                    "cannot be told here, and the time shown, {shown}, is now. Type when it was taken, on your clock, "
+MSG_UTC_OWN_TIME = ("its only capture time is in UTC ({utc}, from its file name, with no EXIF time), and its "
+                    "local time cannot be told here, and the time shown, {shown}, is now. Type when it was taken, on your clock, "
                     "in 'Taken at' above, then add it")
 
 

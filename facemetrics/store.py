@@ -109,7 +109,8 @@ from .naming import disk_name, photo_labels
 from .sessions import iso_time, kept_time_note, same_session, time_note, treatment_time, wall_clock
 from .sidecar import sidecar_time  # a Google Photos / Takeout sidecar's capture time (UTC), beside a file added
 from .timekeys import name_date_alone  # a WhatsApp copy's name: a date, no time of day
-from .timekeys import capture_time_of  # given, else EXIF, else a sidecar's, else the file name's: the one chain (batch, store, cli)
+# given, else EXIF, else a sidecar's, else the file name's: the one chain (batch, store, cli)
+from .timekeys import capture_time_of
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -284,7 +285,8 @@ class AddResult:
 
 
 
-def _capture_time(name: str, data: bytes, default_time: str, time_wins=False, sidecar: str = "") -> tuple[str, str, str]:
+def _capture_time(name: str, data: bytes, default_time: str, time_wins=False,
+                  sidecar: str = "") -> tuple[str, str, str]:
     """A photo's capture time as :meth:`Store.add_photos` stores it: ``(time, its source, the EXIF time)``
     (``""`` for a time not known).  ``default_time``: the given time (ISO 8601), for every photo when ``time_wins``;
     ``sidecar``: the time of its Google Photos / Takeout sidecar (:func:`facemetrics.sidecar.sidecar_time`)."""

@@ -444,8 +444,8 @@ def capture_time_of(given, exif, name, given_as: str = "manifest", sidecar="") -
     """``(taken_at, taken_at_source)`` of a photo: the one chain from the times it has to the time it is read at.
 
     A time the user gave (a manifest's ``taken_at``: ``given_as``), else the photo's EXIF capture time
-    (``"exif"``), else the time its Google Photos / Takeout sidecar keeps (``sidecar``, :func:`facemetrics.sidecar.sidecar_time`:
-    ``"sidecar"``, UTC with ``Z``; with the local offset it and the file name's local time tell together when they
+    (``"exif"``), else the time its Google Photos / Takeout sidecar keeps (``sidecar``,
+    :func:`facemetrics.sidecar.sidecar_time`: ``"sidecar"``, UTC with ``Z``; with the local offset it and the file name's local time tell together when they
     name one instant, ``IMG_20261022_103712.jpg`` with ``09:37:12Z``: ``2026-10-22T10:37:12+01:00``), else the time
     its file name states (:func:`time_from_name`: ``"file_name"``,
     ISO 8601 without a UTC offset; a Pixel's ``PXL_...`` name, :func:`utc_time_from_name`: ``"file_name"``, UTC

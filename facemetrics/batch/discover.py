@@ -230,9 +230,9 @@ def skipped_note(folders, read=(), outputs=None) -> str:
     ("treated_at.txt, treated_at.txt" named no folder; CLI audit b).  ``read``: file names the
     command reads itself, not named (``batch``: ``treated_at.txt``); ``outputs``: the command's output
     folder, whose files (``photos.csv``, ... when it is inside a folder given) are not named either.  A broken
-    symbolic link not named like a photo is named last (a Google Photos sidecar beside its photo,
-    ``IMG_1.jpg.json``, is read for its time, :mod:`facemetrics.sidecar`, and not named) (``"; 1 broken symbolic link not read (leading to no file:
-    link)"``, :func:`broken_links`); one named like a photo has its ``unreadable`` row."""
+    symbolic link not named like a photo is named last (``"; 1 broken symbolic link not read (leading to no file:
+    link)"``, :func:`broken_links`); one named like a photo has its ``unreadable`` row.  A Google Photos sidecar
+    beside its photo (``IMG_1.jpg.json``) is read for its time (:mod:`facemetrics.sidecar`) and not named."""
     several = len(folders) > 1
     out = Path(outputs).resolve() if outputs is not None else None
     others = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
