@@ -2354,14 +2354,9 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         else:  # a before photo may become the baseline every later photo is checked against
             _say_first_photo(name, notes, first_photo_note(roles.get(name, ""), before_ok))
     if not typed:  # an uploaded photo with no time of its own was stored at the time shown, now (Round 20)
-        from facemetrics.store import own_capture_time
-        from facemetrics.timekeys import utc_instant
         for name, data, new_ana in analysed:  # a file that cannot be read said so above
-            own = own_capture_time(name, data) if name in uploaded and not read_failure(new_ana) else "-"
-            # a Pixel name's UTC time alone (Z): its local time cannot be told against the session's (Round 21)
-            said = MSG_NO_OWN_TIME if not own else MSG_UTC_OWN_TIME if utc_instant(own) else ""
+            said = _no_own_time(name, data, shown) if name in uploaded and not read_failure(new_ana) else ""
             if said:
-                said = said.format(shown=shown, utc=own)
                 st.warning(f"{md(name)}: {md(said)}.", icon=":material/schedule:")
                 keep.pop(name, None)
                 why_not[name] = said
@@ -2385,6 +2380,17 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
 MSG_NO_OWN_TIME = ("no capture time of its own (no EXIF time, none in its file name: a screenshot or a photo sent "
                    "through a messaging app loses it), and the time shown, {shown}, is now. Type when it was taken in "
                    "'Taken at' above, then add it")
+def _no_own_time(name: str, data: bytes, shown: str) -> str:
+    """Why an upload is not saved at the time shown (``""``: it is): no capture time of its own
+    (:data:`MSG_NO_OWN_TIME`), or only a UTC one, a Pixel name's (:data:`MSG_UTC_OWN_TIME`; Round 21)."""
+    from facemetrics.store import own_capture_time
+    from facemetrics.timekeys import utc_instant
+
+    own = own_capture_time(name, data)
+    said = MSG_NO_OWN_TIME if not own else MSG_UTC_OWN_TIME if utc_instant(own) else ""
+    return said.format(shown=shown, utc=own)
+
+
 #: *My study*'s word on an upload whose only time is a UTC one (a Pixel's ``PXL_`` name without EXIF): saved at it,
 #: its hours were counted on the wall clock against the session's local time, off by the UTC offset (Round 21)
 MSG_UTC_OWN_TIME = ("its only capture time is in UTC ({utc}, from its file name, with no EXIF time), and its "
