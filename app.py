@@ -2406,12 +2406,12 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         else:  # a before photo may become the baseline every later photo is checked against
             _say_first_photo(name, notes, first_photo_note(roles.get(name, ""), before_ok))
     if not typed:  # an uploaded photo with no time of its own was stored at the time shown, now (Round 20)
-        from facemetrics.store import own_capture_time
         for name, data, new_ana in analysed:  # a file that cannot be read said so above
-            if name in uploaded and not read_failure(new_ana) and not own_capture_time(name, data):
-                st.warning(f"{md(name)}: {md(MSG_NO_OWN_TIME.format(shown=shown))}.", icon=":material/schedule:")
+            said = _no_own_time(name, data, shown) if name in uploaded and not read_failure(new_ana) else ""
+            if said:
+                st.warning(f"{md(name)}: {md(said)}.", icon=":material/schedule:")
                 keep.pop(name, None)
-                why_not[name] = MSG_NO_OWN_TIME.format(shown=shown)
+                why_not[name] = said
     c1, c2 = st.columns(2)
     if c2.button("Retake (clear these photos)", key="study-retake"):
         st.session_state["study-upload-n"] = n + 1
@@ -2432,6 +2432,22 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
 MSG_NO_OWN_TIME = ("no capture time of its own (no EXIF time, none in its file name: a screenshot or a photo sent "
                    "through a messaging app loses it), and the time shown, {shown}, is now. Type when it was taken in "
                    "'Taken at' above, then add it")
+def _no_own_time(name: str, data: bytes, shown: str) -> str:
+    """Why an upload is not saved at the time shown (``""``: it is): no capture time of its own
+    (:data:`MSG_NO_OWN_TIME`), or only a UTC one, a Pixel name's (:data:`MSG_UTC_OWN_TIME`; Round 21)."""
+    from facemetrics.store import own_capture_time
+    from facemetrics.timekeys import utc_instant
+
+    own = own_capture_time(name, data)
+    said = MSG_NO_OWN_TIME if not own else MSG_UTC_OWN_TIME if utc_instant(own) else ""
+    return said.format(shown=shown, utc=own)
+
+
+#: *My study*'s word on an upload whose only time is a UTC one (a Pixel's ``PXL_`` name without EXIF): saved at it,
+#: its hours were counted on the wall clock against the session's local time, off by the UTC offset (Round 21)
+MSG_UTC_OWN_TIME = ("its only capture time is in UTC ({utc}, from its file name, with no EXIF time), and its "
+                    "local time cannot be told here, and the time shown, {shown}, is now. Type when it was taken, on your clock, "
+                    "in 'Taken at' above, then add it")
 
 
 def _first_roles(store, analysed: list, sess, taken: str, typed: bool) -> tuple[dict, bool]:
@@ -2509,7 +2525,7 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
             why = (why_not or {}).get(name, "")
             # a file that cannot be read is no capture to retake: its reason (read_failure) says so
             msgs.append(f"{name}: not saved ({why})" if why.startswith("cannot be read")
-                        else f"{name}: not saved, {why}" if why.startswith("no capture time")  # brackets of its own
+                        else f"{name}: not saved, {why}" if why.startswith(("no capture time", "its only capture time"))
                         else f"{name}: not saved (retake it)" + (f". {why}" if why else ""))
             failed = True
             continue

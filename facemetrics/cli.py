@@ -26,6 +26,7 @@ from ._version import __version__
 from .errors import FacemetricsError, legible
 from .messages import remedy_start
 from .timekeys import clock_text  # "2026-11-04 07:30" in the sentences (ISO in the CSVs and commands)
+from .timekeys import utc_instant  # a time in UTC with Z (a sidecar's, a Pixel name's): said as UTC
 
 
 class UsageError(FacemetricsError):
@@ -323,7 +324,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .isolated import Worker
     from .overlay import photo_overlay
     from .schema import ANALYZE_COLUMNS
-    from .timekeys import capture_time_of  # EXIF, else the file name's time: the batch's chain
+    from .sidecar import sidecar_time  # a Google Photos / Takeout sidecar's time, when EXIF has none
+    from .timekeys import capture_time_of  # EXIF, else the sidecar's, else the file name's time: the batch's chain
 
     if not any(os.path.lexists(p) for p in args.photos):
         # a mistyped path (or `analyze sample_images` outside the project folder) wrote a table of one
@@ -346,7 +348,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         for i, (path, label) in enumerate(photos, 1):
             result = _measure_isolated(worker, path, label, args, subject, crashed)
             row = result.to_row()
-            row["taken_at"], row["taken_at_source"] = capture_time_of("", row.get("taken_at"), path)
+            row["taken_at"], row["taken_at_source"] = capture_time_of(
+                "", row.get("taken_at"), path, sidecar="" if row.get("taken_at") else sidecar_time(path))
             notes = []  # a file that cannot be written is this photo's warning, never the end of the run
             if args.overlays and result.ok:
                 target = Path(args.overlays) / (stems[label] + "_overlay.png")
@@ -692,7 +695,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 #: how ``compare`` names a capture time's source (:func:`facemetrics.timekeys.capture_time_of`)
-_SOURCE_WORDS = {"exif": "EXIF", "file_name": "its file name"}
+_SOURCE_WORDS = {"exif": "EXIF", "file_name": "its file name", "sidecar": "its Google Photos sidecar, UTC"}
 
 
 def _capture_time_lines(c, before, after) -> list[str]:
@@ -700,11 +703,13 @@ def _capture_time_lines(c, before, after) -> list[str]:
     (:func:`facemetrics.timekeys.capture_time_of`: EXIF, else the file name's time), e.g. "capture times: before
     2026-11-24T07:00:00 (its file name), after 2026-11-24T10:00:00 (EXIF)"; none when neither photo has one.
     The comparison's own photo-order check reads them by the same chain (:func:`facemetrics.compare.gate.order_messages`)."""
+    from .sidecar import sidecar_time
     from .timekeys import capture_time_of
 
     said = []
     for role, path, x in (("before", before, c.before), ("after", after, c.after)):
-        taken, source = capture_time_of("", x.taken_at if x is not None else None, path)
+        exif = x.taken_at if x is not None else None
+        taken, source = capture_time_of("", exif, path, sidecar="" if exif else sidecar_time(path))
         said.append(f"{role} {taken} ({_SOURCE_WORDS.get(source, source)})" if taken else f"{role} unknown")
     return [] if all(s.endswith(" unknown") for s in said) else ["capture times: " + ", ".join(said)]
 
@@ -787,9 +792,12 @@ def cmd_study_add(args: argparse.Namespace) -> int:
         if r.status == "error":
             print(f"{r.name}: not added - {why}")
         else:
-            extra = (" by its file name" if r.taken_at_source == "file_name" else "") + \
+            extra = (" by its file name" if r.taken_at_source == "file_name" else
+                     " by its Google Photos sidecar" if r.taken_at_source == "sidecar" else "") + \
                 (f", measured: {r.measured}" if r.measured else "")
-            print(f"{r.name}: {r.status} ({r.role}, taken {clock_text(r.taken_at)}{extra})"
+            taken = clock_text(r.taken_at)  # a UTC instant (Z: a sidecar's, a Pixel name's) said as UTC, not +00:00
+            taken = taken.removesuffix(" +00:00") + " UTC" if utc_instant(r.taken_at) else taken
+            print(f"{r.name}: {r.status} ({r.role}, taken {taken}{extra})"
                   + (f" - {why}" if why else ""))
     for line in twice:
         print(line)

@@ -107,7 +107,10 @@ from .errors import InputError, StoreError, legible
 from .metadata import clean_copy, taken_at_of
 from .naming import disk_name, photo_labels
 from .sessions import iso_time, kept_time_note, same_session, time_note, treatment_time, wall_clock
-from .timekeys import capture_time_of  # given, else EXIF, else the file name's: the one chain (batch, store, cli)
+from .sidecar import sidecar_time  # a Google Photos / Takeout sidecar's capture time (UTC), beside a file added
+from .timekeys import name_date_alone  # a WhatsApp copy's name: a date, no time of day
+# given, else EXIF, else a sidecar's, else the file name's: the one chain (batch, store, cli)
+from .timekeys import capture_time_of
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -262,7 +265,8 @@ class AddResult:
     one stored with another spelling (``anna`` to ``Anna``, ``08:00+01:00``
     to ``07:00Z``), "" when not.  ``exif_taken_at`` is the photo's own EXIF capture time
     (ISO 8601; "" when it has none, or when it was not read: a duplicate, an unreadable file).
-    ``taken_at_source`` says where an added photo's ``taken_at`` came from: ``typed`` (``taken_at``,
+    ``taken_at_source`` says where an added photo's ``taken_at`` came from (``sidecar``: a Google Photos sidecar's
+    UTC time, :mod:`facemetrics.sidecar`): ``typed`` (``taken_at``,
     ``--taken-at``, a manifest's), ``exif``, or ``file_name`` (no EXIF time: the time its file name
     states, :func:`facemetrics.timekeys.time_from_name`); "" for a photo not added.
     """
@@ -281,14 +285,16 @@ class AddResult:
 
 
 
-def _capture_time(name: str, data: bytes, default_time: str, time_wins=False) -> tuple[str, str, str]:
+def _capture_time(name: str, data: bytes, default_time: str, time_wins=False,
+                  sidecar: str = "") -> tuple[str, str, str]:
     """A photo's capture time as :meth:`Store.add_photos` stores it: ``(time, its source, the EXIF time)``
-    (``""`` for a time not known).  ``default_time``: the given time (ISO 8601), for every photo when ``time_wins``."""
+    (``""`` for a time not known).  ``default_time``: the given time (ISO 8601), for every photo when ``time_wins``;
+    ``sidecar``: the time of its Google Photos / Takeout sidecar (:func:`facemetrics.sidecar.sidecar_time`)."""
     exif = taken_at_of(data)
     # the one chain (the batch's, analyze's, compare's): a typed time for every photo (study import's manifest)
-    # wins, then EXIF, then the file name's; a typed time for the photos without one (study add --taken-at)
-    # comes last: docs/guide.md, 'A capture time from the file name'
-    when, source = capture_time_of(default_time if time_wins else "", exif, name, given_as="typed")
+    # wins, then EXIF, then a sidecar's, then the file name's; a typed time for the photos without one (study add
+    # --taken-at) comes last: docs/guide.md, 'A capture time from the file name'
+    when, source = capture_time_of(default_time if time_wins else "", exif, name, given_as="typed", sidecar=sidecar)
     if not when and default_time:
         when, source = default_time, "typed"
     return when, source, exif
@@ -803,7 +809,8 @@ class Store:
                     results.append(AddResult(name, "error",
                                              message=f"cannot read {legible(str(item))}: {exc.strerror or exc}"))
                     continue
-            checked = self._check_one(sid, str(name), bytes(data), follow_up, default_time, taken_at_wins)
+            side = "" if isinstance(item, tuple) else sidecar_time(item)  # a Takeout sidecar beside the file
+            checked = self._check_one(sid, str(name), bytes(data), follow_up, default_time, taken_at_wins, side)
             results.append(checked if isinstance(checked, AddResult) else None)
             if not isinstance(checked, AddResult):
                 todo.append((len(results) - 1, checked))
@@ -857,7 +864,7 @@ class Store:
                              "instant, or the same wall-clock time)")
         return notes
 
-    def _check_one(self, sid, name, data, follow_up, default_time, time_wins=False) -> AddResult | dict:
+    def _check_one(self, sid, name, data, follow_up, default_time, time_wins=False, sidecar="") -> AddResult | dict:
         """What :meth:`add_photos` would do with one photo, nothing written: an ``error`` or
         ``duplicate`` result, or the checked photo to store (``dict``: its name, bytes, hash,
         clean copy, suffix, capture time, EXIF time, the note on the two and, for a follow-up,
@@ -881,11 +888,13 @@ class Store:
             # the reason without the loader's "<bytes>" label: the photo is named by the user's file name
             why = exc.reason if isinstance(exc, InputError) else str(exc)
             return AddResult(name, "error", message=f"{name}: cannot be stored ({why})")
-        when, source, exif = _capture_time(name, data, default_time, time_wins)
+        when, source, exif = _capture_time(name, data, default_time, time_wins, sidecar)
         said = time_note(name, default_time, exif, "typed" if time_wins == "typed" else "manifest") if time_wins else ""
         if not when:
-            return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal, none in "
-                                                    "its file name); give it with --taken-at")
+            named = name_date_alone(name)  # IMG-20261027-WA0003: a date, no time of day (never midnight)
+            return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal, "
+                                                    f"{'its file name ' + named if named else 'none in its file name'}"
+                                                    "); give it with --taken-at")
         follow_session = None
         if follow_up:
             sess = None if sid is None else self._session_for(sid, when)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 # a date alone followed by a UTC offset (``2026-05-01Z``, ``20260501+01:00``), which :func:`parse_time`
 # refuses
@@ -93,6 +93,28 @@ def hours_between(taken_at, treated_at) -> float:
     if (a.tzinfo is None) != (b.tzinfo is None):
         a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
     return (a - b).total_seconds() / 3600.0
+
+
+def utc_instant(text) -> bool:
+    """True for a time written in UTC with ``Z`` (``2026-10-24T09:34:12Z``): an instant whose local UTC offset is
+    not known (a Google Photos sidecar's ``photoTakenTime``, a Pixel's file name), unlike ``+00:00``, the offset a
+    camera wrote (EXIF OffsetTimeOriginal: the local time in London in winter).  Against a ``treated_at`` without an
+    offset (local wall-clock time) such a time is never compared on the wall clock (it was off by the UTC offset:
+    Round 21, docs/validation.md section 12): :func:`facemetrics.batch.discover.offset_free_treatment` reads
+    ``treated_at`` in the offset of the session's photos that carry a local one, or leaves the photo out.
+
+    Parameters
+    ----------
+    text : str, datetime, float or None
+
+    Returns
+    -------
+    bool
+    """
+    if not isinstance(text, str):
+        return False
+    s = text.strip()
+    return s[-1:].upper() == "Z" and parse_time(s) is not None
 
 
 #: a time difference up to this is said in hours (a study's photos are 0-48 h after the treatment, the decay fits'
@@ -367,13 +389,69 @@ def time_from_name(name) -> datetime | None:
     return when if when is not None and NAME_YEARS[0] <= when.year <= NAME_YEARS[1] else None
 
 
-def capture_time_of(given, exif, name, given_as: str = "manifest") -> tuple[str, str]:
+# a Pixel's file name (PXL_20261020_062012345, .PORTRAIT / .MP / .NIGHT after it): its time is UTC, to the millisecond
+_PIXEL_NAME = re.compile(r"PXL_" + _YMD + r"_(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})(?P<ms>\d{3})"
+                         r"(?:\.[A-Z][A-Z_]*)*" + _COPY_COUNTER, re.IGNORECASE)
+
+
+def utc_time_from_name(name) -> datetime | None:
+    """The UTC capture time a Pixel's file name states (``PXL_20261020_062012345.jpg``: 06:20:12.345 UTC, 07:20 in
+    London in summer time), aware (UTC), or None for any other name or a time that does not exist or whose year is
+    outside :data:`NAME_YEARS`.  Not read by :func:`time_from_name` (a local wall-clock time, as an offset-free EXIF
+    time is): the capture-time chain (:func:`capture_time_of`) writes it with ``Z`` (:func:`utc_instant`), so that it
+    is never compared on the wall clock with a local treatment time (Round 21, docs/validation.md section 12).
+
+    Parameters
+    ----------
+    name : str or path-like
+
+    Returns
+    -------
+    datetime or None
+    """
+    import unicodedata
+
+    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", str(name)))[-1].strip()
+    stem = (base.rsplit(".", 1)[0] if "." in base else base).strip()
+    m = _PIXEL_NAME.fullmatch(stem)
+    when = _name_datetime(m) if m is not None else None
+    if when is None or not NAME_YEARS[0] <= when.year <= NAME_YEARS[1]:
+        return None
+    return when.replace(tzinfo=timezone.utc)
+
+
+def _utc_text(when: datetime) -> str:
+    """An aware time as ISO 8601 in UTC with ``Z`` (seconds; milliseconds when it has them)."""
+    t = when.astimezone(timezone.utc).replace(tzinfo=None)
+    return t.isoformat(timespec="milliseconds" if t.microsecond else "seconds") + "Z"
+
+
+def _with_local_offset(utc_text: str, named: datetime | None) -> str:
+    """A sidecar's UTC time (``...Z``) written as the local time its file name states, with the UTC offset the two
+    tell together (``IMG_20261022_103712.jpg`` and ``2026-10-22T09:37:12Z``: ``2026-10-22T10:37:12+01:00``), when
+    they name one instant: the same second, an offset of whole quarter hours up to 14 h; else ``utc_text``."""
+    utc = parse_time(utc_text)
+    if named is None or utc is None or utc.tzinfo is None:
+        return utc_text
+    apart = (named - utc.replace(tzinfo=None) - utc.utcoffset()).total_seconds()
+    minutes = round(apart / 60.0)
+    if abs(apart - minutes * 60.0) > 2.0 or minutes % 15 or abs(minutes) > 14 * 60:
+        return utc_text
+    return utc.astimezone(timezone(timedelta(minutes=minutes))).isoformat()
+
+
+def capture_time_of(given, exif, name, given_as: str = "manifest", sidecar="") -> tuple[str, str]:
     """``(taken_at, taken_at_source)`` of a photo: the one chain from the times it has to the time it is read at.
 
     A time the user gave (a manifest's ``taken_at``: ``given_as``), else the photo's EXIF capture time
-    (``"exif"``), else the time its file name states (:func:`time_from_name`: ``"file_name"``, ISO 8601 without a
-    UTC offset), else ``("", "")``.  The batch (:func:`facemetrics.batch.tables.capture_time`), ``analyze`` and
-    ``compare`` read a photo's time by it.
+    (``"exif"``), else the time its Google Photos / Takeout sidecar keeps (``sidecar``,
+    :func:`facemetrics.sidecar.sidecar_time`: ``"sidecar"``, UTC with ``Z``; with the local offset it and the file name's local time tell together when they
+    name one instant, ``IMG_20261022_103712.jpg`` with ``09:37:12Z``: ``2026-10-22T10:37:12+01:00``), else the time
+    its file name states (:func:`time_from_name`: ``"file_name"``,
+    ISO 8601 without a UTC offset; a Pixel's ``PXL_...`` name, :func:`utc_time_from_name`: ``"file_name"``, UTC
+    with ``Z``), else ``("", "")``.  The batch (:func:`facemetrics.batch.tables.capture_time`), the study store,
+    ``analyze`` and ``compare`` read a photo's time by it.  A time with ``Z`` is an instant whose local offset is not
+    known (:func:`utc_instant`).
 
     Parameters
     ----------
@@ -385,6 +463,8 @@ def capture_time_of(given, exif, name, given_as: str = "manifest") -> tuple[str,
         Its file name or path.
     given_as : str, optional
         The source word of ``given`` (``"manifest"``, ``"typed"``).
+    sidecar : str, optional
+        The time its sidecar keeps (:func:`facemetrics.sidecar.sidecar_time`; empty: none).
 
     Returns
     -------
@@ -394,8 +474,48 @@ def capture_time_of(given, exif, name, given_as: str = "manifest") -> tuple[str,
         return (given.isoformat() if isinstance(given, datetime) else str(given)), given_as
     if not _missing(exif) and str(exif).strip():
         return (exif.isoformat() if isinstance(exif, datetime) else str(exif)), "exif"
+    if not _missing(sidecar) and str(sidecar).strip():
+        return _with_local_offset(str(sidecar).strip(), time_from_name(name)), "sidecar"
     named = time_from_name(name)
-    return (named.isoformat(), "file_name") if named is not None else ("", "")
+    if named is not None:
+        return named.isoformat(), "file_name"
+    pixel = utc_time_from_name(name)
+    return (_utc_text(pixel), "file_name") if pixel is not None else ("", "")
+
+
+# a WhatsApp copy's name: IMG-20261201-WA0003 (VID-, PTT-, AUD- for other media), a copy counter allowed
+_WHATSAPP_NAME = re.compile(r"(?:IMG|VID)-" + _YMD + r"-WA\d{4}" + _COPY_COUNTER, re.IGNORECASE)
+
+
+def name_date_alone(name) -> str:
+    """Why a WhatsApp copy's name (``IMG-20261027-WA0003.jpg``) gives no capture time, in words to follow "its file
+    name": it states a date and no time of day (never read as midnight: :func:`time_from_name`); ``""`` for any
+    other name.  The batch's ``no capture time`` reason and the study store's say it (Round 21: the reason said
+    "none in its file name", which read as if the date had not been seen).
+
+    Parameters
+    ----------
+    name : str or path-like
+
+    Returns
+    -------
+    str
+        e.g. ``"states the date 2026-10-27 but no time of day (a WhatsApp copy: before or after a treatment that
+        day cannot be told)"``.
+    """
+    import unicodedata
+
+    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", str(name)))[-1].strip()
+    stem = (base.rsplit(".", 1)[0] if "." in base else base).strip()
+    m = _WHATSAPP_NAME.fullmatch(stem)
+    if m is None:
+        return ""
+    try:
+        day = datetime(int(m["y"]), int(m["mo"]), int(m["d"]))
+    except ValueError:
+        return ""
+    return (f"states the date {day:%Y-%m-%d} but no time of day (a WhatsApp copy: before or after a treatment that "
+            "day cannot be told)")
 
 
 def name_time_refusal(name) -> str:

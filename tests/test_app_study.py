@@ -522,3 +522,21 @@ def test_an_uploaded_photo_without_a_time_of_its_own_is_not_saved_at_the_time_sh
     with Store(store_dir) as s:
         p = s.photos("me").set_index("original_name")
     assert p.loc["IMG_0617.PNG", "taken_at"].startswith("2026-11-02T07:10"), p.loc["IMG_0617.PNG", "taken_at"]
+
+
+def test_an_upload_whose_only_time_is_a_pixel_names_utc_asks_for_its_local_time(store_dir, sample_path):
+    """Round 21 (docs/validation.md section 12): a Pixel copy without EXIF (``PXL_20261102_061000123.jpg``) has a
+    time in UTC only, from its name (read since stop 60); saved at it, its hours were counted on the wall clock against
+    the session's local time (off by the UTC offset).  The page asks for its local time, as for a photo without one."""
+    at = _study_with_session()
+    data = sample_path.read_bytes()  # a camera photo (EXIF 08:00) uploaded with it: saved
+    png = _png(_rgb(data))
+    at.file_uploader(key="study-upload-0").set_value([("after.jpg", data, "image/jpeg"),
+                                                      ("PXL_20261102_061000123.png", png, "image/png")])
+    _ok(at.run())
+    said = [t for t in _shown(at) if t.startswith("PXL_20261102_061000123.png") and "only capture time is in UTC" in t]
+    assert said and "2026-11-02T06:10:00.123Z" in said[0] and "'Taken at' above" in said[0], _shown(at)
+    _ok(at.button(key="study-add").click().run())
+    after = " ".join(_shown(at))
+    assert "PXL_20261102_061000123.png: not saved, its only capture time is in UTC" in after, after
+    assert "after.jpg: added" in after, after

@@ -58,9 +58,9 @@ def test_the_store_reads_each_photos_time_as_capture_time_of_does(tmp_path, type
 def test_the_store_follows_the_chain_if_it_changes(tmp_path, monkeypatch):
     """The two cannot drift apart: a chain that ranked the file name's time first is the store's order too.  (With
     the store's own order, the EXIF time of ``IMG_20261102_091403.jpg`` stayed.)"""
-    def name_first(given, exif, name, given_as="manifest"):
+    def name_first(given, exif, name, given_as="manifest", sidecar=""):
         when, source = capture_time_of("", "", name)
-        return (when, source) if when else capture_time_of(given, exif, name, given_as)
+        return (when, source) if when else capture_time_of(given, exif, name, given_as, sidecar)
 
     monkeypatch.setattr(store_module, "capture_time_of", name_first, raising=False)
     with Store(tmp_path / "s") as store:

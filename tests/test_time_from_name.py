@@ -186,8 +186,9 @@ def test_a_batch_of_photos_without_exif_named_by_time(tmp_path, sample_path):
         "IMG-20261201-WA0003.png": ("", "", math.nan, ""),
         "before.jpg": ("2026-12-01T07:50:00+01:00", "exif", -1 / 6, "baseline"),
         "IMG_20261201_100000.png": ("2026-12-01T10:00:00+01:00", "file_name", 2.0, "post"),
-        # a Pixel's name states UTC (10:00 UTC was 11:00+01:00, 3 h): no time, not 2 h as a local reading made it
-        "PXL_20261201_100000500.png": ("", "", math.nan, ""),
+        # a Pixel's name states UTC (10:00 UTC was 11:00+01:00, 3 h): not 2 h as a local reading made it; read as
+        # a UTC instant (Z) since Round 21 (stop 60; it had no time before)
+        "PXL_20261201_100000500.png": ("2026-12-01T10:00:00.500Z", "file_name", 3 + 0.5 / 3600, "post"),
     }
     assert set(rows) == set(want)
     for name, (taken, source, hours, role) in want.items():
@@ -196,7 +197,7 @@ def test_a_batch_of_photos_without_exif_named_by_time(tmp_path, sample_path):
         assert (r["taken_at"], r["taken_at_source"], r["role"]) == (taken, source, role), name
         assert r["hours_since_treatment"] == pytest.approx(hours, nan_ok=True), name
     assert "no capture time" in rows["IMG_1234.png"]["excluded"]
-    assert "no capture time" in rows["PXL_20261201_100000500.png"]["excluded"]
+    assert not rows["PXL_20261201_100000500.png"]["excluded"]  # its UTC time read (it had "no capture time")
     written = (tmp_path / "out" / "photos.csv").read_text()
     assert "taken_at_source" in written.splitlines()[0] and ",file_name," in written
 

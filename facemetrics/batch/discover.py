@@ -23,6 +23,8 @@ from ..export import PNG_MARK
 from ..outputs import HEAD_BYTES
 from ..schema import PHOTO_SUFFIXES
 from ..timekeys import hours_between, name_key, parse_time, since_text  # the one time and name rule (re-exported here)
+from ..timekeys import utc_instant  # a time in UTC with Z (a sidecar's, a Pixel's name): no local offset known
+from ..sidecar import is_sidecar  # IMG_1.jpg.json beside IMG_1.jpg: read for its time, not "a file not read"
 from ..timekeys import read_time_column  # a manifest column's year-last dates (24/11/2026 9:00), in its order
 from ..timekeys import read_lone_time  # one such date alone (treated_at.txt): read when it tells its order itself
 from ..timekeys import ambiguous_time, meant_in, time_meant, twelve_hour_dot_time  # a time refused: why, with the time meant
@@ -229,12 +231,13 @@ def skipped_note(folders, read=(), outputs=None) -> str:
     command reads itself, not named (``batch``: ``treated_at.txt``); ``outputs``: the command's output
     folder, whose files (``photos.csv``, ... when it is inside a folder given) are not named either.  A broken
     symbolic link not named like a photo is named last (``"; 1 broken symbolic link not read (leading to no file:
-    link)"``, :func:`broken_links`); one named like a photo has its ``unreadable`` row."""
+    link)"``, :func:`broken_links`); one named like a photo has its ``unreadable`` row.  A Google Photos sidecar
+    beside its photo (``IMG_1.jpg.json``) is read for its time (:mod:`facemetrics.sidecar`) and not named."""
     several = len(folders) > 1
     out = Path(outputs).resolve() if outputs is not None else None
     others = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
               for d in map(Path, folders) if os.path.isdir(d) for f in other_files(d)  # never raises (a name too long)
-              if f.name not in read and (out is None or out not in f.resolve().parents)]
+              if f.name not in read and (out is None or out not in f.resolve().parents) and not is_sidecar(f)]
     broken = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
               for d in map(Path, folders) if os.path.isdir(d) for f in broken_links(d) if f.name not in read]
     ours = [name for name in others if Path(name).suffix.lower() in PHOTO_SUFFIXES]  # facemetrics' own PNGs
@@ -334,8 +337,16 @@ def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[
       time is in cannot be told, so the photos with an offset are left out (their ``note``,
       hence ``excluded``, names the offsets) and a note says so.
 
-    Sessions whose photos carry one offset or none, or whose ``treated_at`` has an offset, are
-    unchanged (:func:`offset_free_times` then reads their offset-free capture times).
+    A capture time in UTC written with ``Z`` (:func:`facemetrics.timekeys.utc_instant`: a Google Photos sidecar's,
+    a Pixel's file name's) is an instant whose local offset is not known, so it tells nothing of the offset
+    ``treated_at`` is in (a photo of 09:34Z read 2.0 h after an offset-free 07:34 treatment in BST, 3.0 h
+    after it: Round 21, 2026-12-07).  In a session with such a photo the offsets above are those of the other
+    photos (the local ones): one, and ``treated_at`` is read in it (the UTC photos' warnings say their hours
+    both ways); two or more, as above; none, and the UTC photos are left out (``note``: give ``treated_at``
+    with its offset, or the photo's local ``taken_at``).
+
+    Sessions whose photos carry one offset or none (and no UTC time), or whose ``treated_at`` has an offset,
+    are unchanged (:func:`offset_free_times` then reads their offset-free capture times).
 
     Parameters
     ----------
@@ -356,21 +367,43 @@ def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[
     """
     out = list(entries)
     sessions: dict[tuple, list[tuple[int, datetime]]] = {}
+    utc: set[int] = set()  # photos whose time is a UTC instant (Z): no local offset known
     for i, e in enumerate(entries):
-        when, treated = _timed(e.taken_at or taken.get(i) or ""), _timed(e.treated_at)
+        text = e.taken_at or taken.get(i) or ""
+        when, treated = _timed(text), _timed(e.treated_at)
         if when is not None and treated is not None and treated.tzinfo is None and not e.note:
             sessions.setdefault((name_key(e.subject), name_key(e.treatment), treated.isoformat()), []).append((i, when))
+            if utc_instant(text):
+                utc.add(i)
     notes, warnings = [], {}
     for (subject, treatment, wall), photos in sessions.items():
         aware = [(i, t) for i, t in photos if t.tzinfo is not None]
-        offsets = sorted({t.utcoffset() for _, t in aware})
-        if len(offsets) < 2:
+        local = [(i, t) for i, t in aware if i not in utc]
+        in_utc = [(i, t) for i, t in aware if i in utc]
+        offsets = sorted({t.utcoffset() for _, t in local})
+        if len(offsets) < 2 and not in_utc:
             continue
         treated = datetime.fromisoformat(wall)
         first = entries[photos[0][0]]
         where = _session_name(first)
-        shown = ", ".join(_offset_text(o) for o in offsets)
-        before = sorted({t.utcoffset() for _, t in aware if t.replace(tzinfo=None) < treated})
+        if not offsets:  # only UTC instants: which local time they are cannot be told
+            for i, t in in_utc:
+                out[i] = replace(entries[i], note=(
+                    f"capture time {t.strftime('%Y-%m-%dT%H:%M:%S')}Z is in UTC while treatment time "
+                    f"{first.treated_at!r} has no UTC offset and no other photo of the session carries one, so "
+                    f"the photo's hours since the treatment cannot be told (give treated_at with the UTC offset "
+                    f"your clock had then, {treated.isoformat(timespec='minutes')}+HH:MM, or the photo's "
+                    f"local taken_at in a manifest)"))
+            n = len(in_utc)
+            notes.append(f"{where}: {n} photo{'s' if n != 1 else ''} left out, {'their' if n != 1 else 'its'} "
+                         f"capture time in UTC (a Google Photos sidecar's or a Pixel file name's) while treated_at "
+                         f"has no UTC offset and no other photo of the session carries one (see 'excluded' in "
+                         f"photos.csv): {', '.join(entries[i].photo for i, _ in in_utc)}")
+            continue
+        shown = ", ".join([*(_offset_text(o) for o in offsets), *(["UTC"] if in_utc else [])])
+        # the local offset treated_at is read in: the one the local photos carry, else the before photos' one
+        before = offsets if len(offsets) == 1 else \
+            sorted({t.utcoffset() for _, t in local if t.replace(tzinfo=None) < treated})
         if len(before) == 1:
             read = treated.replace(tzinfo=timezone(before[0])).isoformat()
             moved = []
@@ -380,17 +413,20 @@ def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[
                         or _timed(e.treated_at).isoformat() != wall:
                     continue
                 out[i] = replace(out[i], treated_at=read)
+            whose = "the session's photos that carry one" if len(offsets) == 1 else "the session's before photo(s)"
             for i, t in aware:
-                if t.utcoffset() == before[0]:
+                if t.utcoffset() == before[0] and i not in utc:
                     continue
                 now, wall_h = hours_between(t, read), hours_between(t.replace(tzinfo=None), treated)
-                warnings[i] = (f"capture time {t.isoformat()} carries {_offset_text(t.utcoffset())} while treated_at "
+                carries = ("is in UTC (Z)" if i in utc else f"carries {_offset_text(t.utcoffset())}")
+                shown_t = t.strftime("%Y-%m-%dT%H:%M:%SZ") if i in utc else t.isoformat()
+                warnings[i] = (f"capture time {shown_t} {carries} while treated_at "
                                f"{first.treated_at} has no UTC offset: treated_at is read in "
-                               f"{_offset_text(before[0])}, the offset of the session's before photo(s), so the "
+                               f"{_offset_text(before[0])}, the offset of {whose}, so the "
                                f"photo is {_after(now)} the treatment (as wall-clock times {_after(wall_h)})")
                 moved.append(entries[i].photo)
             notes.append(f"{where}: treated_at has no UTC offset while the session's photos carry {shown}; it is "
-                         f"read in {_offset_text(before[0])}, the offset of the session's before photo(s), and "
+                         f"read in {_offset_text(before[0])}, the offset of {whose}, and "
                          f"the hours are counted in absolute time ({len(moved)} photo{'s' if len(moved) != 1 else ''} "
                          f"in another offset: {', '.join(moved)}; give treated_at with its offset to be sure)")
             continue
@@ -463,16 +499,20 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
     """
     out = list(entries)
     sessions: dict[tuple, list[tuple[int, datetime]]] = {}
+    utc: set[int] = set()  # a UTC instant (Z, a sidecar's or a Pixel name's) tells no local offset
     for i, e in enumerate(entries):
-        when, treated = _timed(e.taken_at or taken.get(i) or ""), _timed(e.treated_at)
+        text = e.taken_at or taken.get(i) or ""
+        when, treated = _timed(text), _timed(e.treated_at)
         if when is not None and treated is not None and treated.tzinfo is not None and not e.note:
             key = (name_key(e.subject), name_key(e.treatment), treated.astimezone(timezone.utc))
             sessions.setdefault(key, []).append((i, when))
+            if utc_instant(text):
+                utc.add(i)
     notes, warnings = [], {}
     assumed: list[tuple[int, str, str]] = []  # (index, session, offset) read in treated_at's: one note for all
     for photos in sessions.values():
         naive = [(i, t) for i, t in photos if t.tzinfo is None]
-        offsets = sorted({t.utcoffset() for _, t in photos if t.tzinfo is not None})
+        offsets = sorted({t.utcoffset() for i, t in photos if t.tzinfo is not None and i not in utc})
         first = entries[photos[0][0]]
         treated_off = _timed(first.treated_at).utcoffset()
         if not naive:

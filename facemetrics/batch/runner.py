@@ -620,14 +620,14 @@ def _header_times(entries, rows: dict) -> dict:
 
 def _time_sources(entries, rows: dict) -> dict:
     """``rows`` with each photo's ``taken_at_source`` (:func:`facemetrics.batch.tables.capture_time`:
-    ``manifest``, ``exif``, ``file_name`` or empty), and the time its file name states as ``taken_at`` where
-    neither the manifest nor EXIF gives one, so that the offset rules that follow
+    ``manifest``, ``exif``, ``sidecar``, ``file_name`` or empty), and the time its sidecar keeps or its file name
+    states as ``taken_at`` where neither the manifest nor EXIF gives one, so that the offset rules that follow
     (:func:`~facemetrics.batch.discover.offset_free_treatment`, :func:`~facemetrics.batch.discover.offset_free_times`)
     read it as every time without a UTC offset.  The cached rows are not changed (copies)."""
     out = {}
     for i, r in rows.items():
         when, source = capture_time(entries[i], r)
-        out[i] = dict(r, taken_at_source=source, **({"taken_at": when} if source == "file_name" else {}))
+        out[i] = dict(r, taken_at_source=source, **({"taken_at": when} if source in ("file_name", "sidecar") else {}))
     return out
 
 

@@ -24,8 +24,10 @@ from ..timekeys import match_sessions as _sessions
 from ..timekeys import session_key as _session_key  # noqa: F401 (runner.py's)
 from ..timekeys import date_alone, no_time_of_day  # a date alone (also with an offset): its message
 from ..timekeys import name_time_refusal  # a name with a time's form and year 1000: why
+from ..timekeys import name_date_alone  # a WhatsApp copy's name: a date, no time of day
 from ..timekeys import time_meant  # 08.20, 9am, ...: why, with the time meant
 from ..timekeys import capture_time_of  # manifest, else EXIF, else the file name's time: the one chain
+from ..sidecar import sidecar_time  # a Google Photos / Takeout sidecar's capture time (UTC), when EXIF has none
 from ..timekeys import clock_text, since_text  # "2026-11-04 07:30" and "5 min" / "2.0 h" in the messages
 
 
@@ -231,7 +233,9 @@ def capture_time(e: PhotoEntry, measured: dict) -> tuple[str, str]:
     given = measured.get("taken_at_source") or ""
     if given:
         return e.taken_at or measured.get("taken_at") or "", given
-    return capture_time_of(e.taken_at, measured.get("taken_at"), e.path.name)  # the one chain (analyze, compare)
+    exif = measured.get("taken_at")
+    side = "" if (e.taken_at or exif) else sidecar_time(e.path)  # a Google Photos / Takeout sidecar beside it
+    return capture_time_of(e.taken_at, exif, e.path.name, sidecar=side)  # the one chain (analyze, compare)
 
 
 def _left_out(r: dict, *why: str, added: bool = False) -> None:
@@ -272,8 +276,9 @@ NO_CAPTURE_TIME = ("no capture time (no EXIF DateTimeOriginal, none in its file 
 def no_capture_time(name) -> str:
     """photos.csv's ``excluded`` reason for a measured photo named ``name`` with no capture time:
     :data:`NO_CAPTURE_TIME`, or, when its name has a time's form with a year no capture time has
-    (``IMG_10001124_080000.jpg``: :func:`facemetrics.timekeys.name_time_refusal`), that said in its place."""
-    why = name_time_refusal(name)
+    (``IMG_10001124_080000.jpg``: :func:`facemetrics.timekeys.name_time_refusal`) or a date alone (a WhatsApp copy,
+    ``IMG-20261027-WA0003.jpg``: :func:`facemetrics.timekeys.name_date_alone`), that said in its place."""
+    why = name_time_refusal(name) or name_date_alone(name)  # IMG-20261027-WA0003: a date, no time of day
     if not why:
         return NO_CAPTURE_TIME
     return NO_CAPTURE_TIME.replace("none in its file name", f"its file name {why}", 1)
