@@ -405,7 +405,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
         under ``## Photos excluded`` too.
     kept : sequence of str, optional
         One line per comparison whose rows entered the fits while carrying the warning that the expression
-        may differ (:func:`facemetrics.batch.timeline.expression_kept_notes`): listed under
+        may differ (:func:`facemetrics.batch.fit_notes.expression_kept_notes`): listed under
         ``## Comparisons kept in the fits with a warning`` (:func:`kept_lines`).
     light : sequence of str, optional
         One line per comparison whose fold rows entered the fits while carrying the warning that the lighting

@@ -269,7 +269,7 @@ def test_batch_names_the_comparisons_the_timeline_fits_with_the_warning_expressi
 
     import pandas as pd
 
-    from facemetrics.batch.timeline import expression_kept_notes
+    from facemetrics.batch.fit_notes import expression_kept_notes
     from facemetrics.cli import _print_verdicts
     from facemetrics.compare.gate import MSG_EXPRESSION_MAYBE
 

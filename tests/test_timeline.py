@@ -647,7 +647,7 @@ def test_report_lists_the_comparisons_fitted_with_the_warning_that_the_expressio
     those: not one whose lips changed (all 'uncertain', under "Photos excluded"), not a refused one, not one
     without the warning, not one carrying it whose fitted verdicts all read 'uncertain'."""
     from facemetrics.batch import timeline_report
-    from facemetrics.batch.timeline import expression_kept_notes
+    from facemetrics.batch.fit_notes import expression_kept_notes
     from facemetrics.compare.gate import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
     from facemetrics.decay import analyze_series
 

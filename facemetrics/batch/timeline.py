@@ -29,7 +29,6 @@ from ..compare.occlusion import MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
 from .fit_notes import (HEADLINE_METRICS, KeptNote, _when, expression_kept, flow_photos,  # noqa: F401 (re-exported)
                         light_kept)
-from .fit_notes import expression_kept_notes, light_kept_notes  # noqa: F401 (re-exported)
 from .flow_read import stands_out_notes
 from .series_read import fitted_columns as _fitted_columns
 from .series_read import read_series
@@ -592,7 +591,7 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "", unce
     of the fits' ``SeriesResult.follow_on``; none when not given: the table alone does not hold them).
     ``## Comparisons kept in the fits with a warning`` lists those fitted although the expression may differ
     (:func:`_expression_kept_notes` of both batches: ``expression_notes`` when the caller has them), then those
-    whose fold rows were fitted although the lighting differs (:func:`light_kept_notes` of both: ``light_notes``).
+    whose fold rows were fitted although the lighting differs (:func:`~facemetrics.batch.fit_notes.light_kept_notes` of both: ``light_notes``).
     ``## Before photos to retake`` lists the before photos every after photo of their session differs from
     (``before_notes``: :attr:`facemetrics.batch.series_read.SeriesReading.before_notes`; none when not given).
     The changes that are a next session's before photo read also as the earlier session's photo are said under the
