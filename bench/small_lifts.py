@@ -390,7 +390,15 @@ def main(argv=None) -> int:
     ap.add_argument("--side", default="mean")
     ap.add_argument("--stages", action="store_true")
     ap.add_argument("--round20", action="store_true")
+    ap.add_argument("--refine-passes", type=int, default=None,
+                    help="set facemetrics.compare.measure.LIFT_REFINE_PASSES (0: DIS's flow as it is), where it exists")
     args = ap.parse_args(argv)
+    if args.refine_passes is not None:
+        from facemetrics.compare import measure as me
+        if not hasattr(me, "LIFT_REFINE_PASSES"):
+            print("this tree has no LIFT_REFINE_PASSES", file=sys.stderr)
+            return 2
+        me.LIFT_REFINE_PASSES = args.refine_passes
     if args.summary:
         if args.stages:
             stage_summary(args.summary[0])
