@@ -5,6 +5,7 @@
     python bench/small_lifts.py --summary /tmp/small_tune.csv                 # the tables (medians, ratios, CIs)
     nice -n 5 python bench/small_lifts.py --stages -o /tmp/small_stages.csv   # each stage of the read (tuning)
     nice -n 5 python bench/small_lifts.py --round20 -o /tmp/small_r20.csv     # Round 20's own lift and jitter
+    nice -n 5 python bench/small_lifts.py --flow-response                     # DIS's read of uniform sub-pixel shifts
 
 Exits 2 when ``/work/wt/shared/faces`` (``../shared/faces`` from the project) is absent; no photo is copied.
 
@@ -382,6 +383,59 @@ def round20(out_csv: Path) -> None:
             print(f"round20 draw {k}", flush=True)
 
 
+#: ``--flow-response``: uniform vertical shifts of a face's grid image, mm (0 first: the pairing's zero)
+RESPONSE_MM = (0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0)
+
+
+def shifted_read(grid_rgb: np.ndarray, mask: np.ndarray, res_mm: float, mm: float,
+                 noise: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+    """The registration's flow step alone (``align._flow_image`` + ``align.dense_flow`` at the final pass's finest
+    scale, expanded to the grid), read as the lifts are (trimmed mean of -dv over ``mask``, mm), for the grid image
+    and a copy whose content moved up by ``mm`` (bicubic; ``noise``: (before, after) added before the 8-bit rounding)."""
+    import cv2
+
+    from facemetrics import align as al
+    from facemetrics.compare.regions import robust_mean
+
+    h, w = grid_rgb.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    g = grid_rgb.astype(np.float32)
+    aft = cv2.remap(g, xs, ys + np.float32(mm / res_mm), cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    nb, na = noise if noise is not None else (0.0, 0.0)
+    b8, a8 = (np.clip(x + n, 0, 255).round().astype(np.uint8) for x, n in ((g, nb), (aft, na)))
+    fb = al.dense_flow(al._flow_image(b8, res_mm), al._flow_image(a8, res_mm), al.FINAL_PASS_FINEST_SCALE)
+    f = al.expand_flow(fb, (h, w), factor=al.FLOW_REDUCTION) * res_mm
+    return robust_mean(-f[..., 1][mask])
+
+
+def flow_response(n_faces: int = 6, noise_sd: float = 2.0, draws: int = 3) -> None:
+    """DIS's read of a uniform sub-pixel shift (no lift shape, no pose, no nuisance but optional sensor noise):
+    read / shift per size, the jawline bands of the first ``n_faces`` tuning faces, noise-free and with
+    independent Gaussian noise (``noise_sd`` levels, ``draws`` draws, each paired with its own 0-mm read)."""
+    import facemetrics as fm
+    from facemetrics.compare import measure as me
+
+    out = {"no noise": {m: [] for m in RESPONSE_MM}, f"noise SD {noise_sd:g}": {m: [] for m in RESPONSE_MM}}
+    for _, path in faces(False)[:n_faces]:
+        a = fm.analyze_photo(path)
+        st = me._before_state(a)
+        g, res = st.prepared.before_grid, st.grid.res_mm
+        band = st.masks[("jawline", "right")] | st.masks[("jawline", "left")]
+        for mm in RESPONSE_MM:
+            out["no noise"][mm].append(shifted_read(g, band, res, mm))
+        rng = np.random.default_rng(7)
+        for _ in range(draws):
+            nz = (rng.normal(0, noise_sd, g.shape), rng.normal(0, noise_sd, g.shape))
+            zero = shifted_read(g, band, res, 0.0, nz)
+            for mm in RESPONSE_MM:
+                out[f"noise SD {noise_sd:g}"][mm].append(shifted_read(g, band, res, mm, nz) - zero)
+        print(f"response {path.name}", flush=True)
+    print(f"read / shift, the jawline band, {n_faces} faces (noise: {draws} draws each)")
+    print("shift mm  " + " ".join(f"{m:>6g}" for m in RESPONSE_MM[1:]))
+    for k, v in out.items():
+        print(f"{k:10s}" + " ".join(f"{np.mean(v[m]) / m:6.2f}" for m in RESPONSE_MM[1:]))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-o", "--out", type=Path, default=Path("/tmp/small_lifts.csv"))
@@ -390,6 +444,7 @@ def main(argv=None) -> int:
     ap.add_argument("--side", default="mean")
     ap.add_argument("--stages", action="store_true")
     ap.add_argument("--round20", action="store_true")
+    ap.add_argument("--flow-response", action="store_true")
     ap.add_argument("--refine-passes", type=int, default=None,
                     help="set facemetrics.compare.measure.LIFT_REFINE_PASSES (0: DIS's flow as it is), where it exists")
     args = ap.parse_args(argv)
@@ -408,7 +463,9 @@ def main(argv=None) -> int:
     if not SHARED.is_dir():
         print(f"no shared faces at {SHARED}", file=sys.stderr)
         return 2
-    if args.stages:
+    if args.flow_response:
+        flow_response()
+    elif args.stages:
         stages(args.out)
     elif args.round20:
         round20(args.out)
