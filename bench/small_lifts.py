@@ -436,12 +436,43 @@ def flow_response(n_faces: int = 6, noise_sd: float = 2.0, draws: int = 3) -> No
         print(f"{k:10s}" + " ".join(f"{np.mean(v[m]) / m:6.2f}" for m in RESPONSE_MM[1:]))
 
 
+def markdown(paths: list[Path], side: str = "mean") -> None:
+    """The docs' table: per region, the 0-mm pairs' median read and false lift/sag, then per size the ratio
+    (95 % CI) and the share read ``lift``."""
+    rows = []
+    for p in paths:
+        with open(p) as fh:
+            rows += [r for r in csv.DictReader(fh) if r["side"] == side and r["read_mm"] != ""]
+    rng = np.random.default_rng(0)
+    for reg in REGIONS:
+        cells = []
+        for mm in SIZES_MM:
+            sel = [r for r in rows if r["region"] == reg and float(r["size_mm"]) == mm]
+            if not sel:
+                cells.append("")
+                continue
+            n_lift = sum(r["verdict"] == "lift" for r in sel)
+            if mm == 0:
+                false = n_lift + sum(r["verdict"] == "sag" for r in sel)
+                cells.append(f"{np.median([float(r['read_mm']) for r in sel]):+.4f} mm, {false} of {len(sel)}")
+                continue
+            reads, truths = {}, {}
+            for r in sel:
+                reads.setdefault(r["face"], []).append(float(r["read_mm"]))
+                truths.setdefault(r["face"], []).append(float(r["truth_mm"]))
+            lo, hi = _boot_ratio(reads, truths, rng)
+            ratio = sum(map(sum, reads.values())) / sum(map(sum, truths.values()))
+            cells.append(f"{ratio:.2f} ({lo:.2f}-{hi:.2f}), {n_lift / len(sel):.0%}")
+        print(f"| {reg} | " + " | ".join(cells) + " |")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-o", "--out", type=Path, default=Path("/tmp/small_lifts.csv"))
     ap.add_argument("--heldout", action="store_true")
     ap.add_argument("--summary", type=Path, nargs="*")
     ap.add_argument("--side", default="mean")
+    ap.add_argument("--markdown", action="store_true", help="with --summary: the docs' table")
     ap.add_argument("--stages", action="store_true")
     ap.add_argument("--round20", action="store_true")
     ap.add_argument("--flow-response", action="store_true")
@@ -457,6 +488,8 @@ def main(argv=None) -> int:
     if args.summary:
         if args.stages:
             stage_summary(args.summary[0])
+        elif args.markdown:
+            markdown(args.summary, args.side)
         else:
             summary(args.summary, args.side)
         return 0
