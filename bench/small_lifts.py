@@ -129,7 +129,8 @@ def field(a, tem: np.ndarray) -> np.ndarray:
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     below = (yy - np.interp(xx, jaw[order, 0], jaw[order, 1])) * k
     beyond = np.maximum(jaw[:, 0].min() - xx, xx - jaw[:, 0].max()) * k
-    env = np.clip(1.0 - np.maximum(below, 0.0) / BELOW_MM, 0, 1) * np.clip(1.0 - np.maximum(beyond, 0.0) / BELOW_MM, 0, 1)
+    env = (np.clip(1.0 - np.maximum(below, 0.0) / BELOW_MM, 0, 1)
+           * np.clip(1.0 - np.maximum(beyond, 0.0) / BELOW_MM, 0, 1))
     out = (wgt * env).astype(np.float32)
     out[out < 1e-4] = 0.0
     return out
@@ -347,7 +348,8 @@ def stage_summary(path: Path) -> None:
                 sel = [x for x in rows if x["kind"] == kind and x["region"] == r and float(x["size_mm"]) == mm]
                 if not sel:
                     continue
-                zero = {x["face"]: x for x in rows if x["kind"] == kind and x["region"] == r and float(x["size_mm"]) == 0}
+                zero = {x["face"]: x for x in rows
+                        if x["kind"] == kind and x["region"] == r and float(x["size_mm"]) == 0}
                 t = np.array([float(x["truth_mm"]) for x in sel])
                 cells = []
                 for c in cols:  # the read minus the same pair's 0-mm read (paired), as a ratio to the truth
@@ -355,7 +357,8 @@ def stage_summary(path: Path) -> None:
                     cells.append(f"{np.mean(d):7.4f}" + (f" {d.sum() / t.sum():5.2f}x" if mm else "       "))
                 pitch = np.mean([float(x["pitch_deg"]) - float(zero[x["face"]]["pitch_deg"]) for x in sel])
                 nose = np.mean([float(x["nose_tip_up_mm"]) for x in sel])
-                print(f"{kind:6s} {r:13s} {mm:5.2f} {len(sel):3d} {t.mean():7.4f} " + " ".join(f"{c:>14s}" for c in cells)
+                print(f"{kind:6s} {r:13s} {mm:5.2f} {len(sel):3d} {t.mean():7.4f} "
+                      + " ".join(f"{c:>14s}" for c in cells)
                       + f" {pitch:9.4f} {nose:8.4f}")
 
 
@@ -378,7 +381,8 @@ def round20(out_csv: Path) -> None:
                 for r in REGIONS:
                     ch = c.get(f"{r}_lift_mm")
                     wr.writerow(dict(draw=k, size_mm=mm, region=r, truth_mm=round(mm * t[f"{r}_lift_mm"] / 0.1, 5),
-                                     read_mm=round(ch.change, 5), floor_mm=round(ch.noise_floor, 5), verdict=ch.verdict))
+                                     read_mm=round(ch.change, 5), floor_mm=round(ch.noise_floor, 5),
+                                     verdict=ch.verdict))
             fh.flush()
             print(f"round20 draw {k}", flush=True)
 
@@ -391,7 +395,8 @@ def shifted_read(grid_rgb: np.ndarray, mask: np.ndarray, res_mm: float, mm: floa
                  noise: tuple[np.ndarray, np.ndarray] | None = None) -> float:
     """The registration's flow step alone (``align._flow_image`` + ``align.dense_flow`` at the final pass's finest
     scale, expanded to the grid), read as the lifts are (trimmed mean of -dv over ``mask``, mm), for the grid image
-    and a copy whose content moved up by ``mm`` (bicubic; ``noise``: (before, after) added before the 8-bit rounding)."""
+    and a copy whose content moved up by ``mm`` (bicubic; ``noise``: (before, after) added before the 8-bit
+    rounding)."""
     import cv2
 
     from facemetrics import align as al
