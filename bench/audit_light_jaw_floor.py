@@ -58,6 +58,13 @@ Ships (the slopes into the package, the term in ``compare.floors``) only if, on 
     ``true`` pairs no ``jaw_width_mm`` verdict the old floor gives is lost with the term;
 (c) the sample study's verdicts are unchanged (``facemetrics demo``'s study, comparisons CSV, old against new).
 If any fails, nothing goes into the package; this bench and a docs section keep the measurement.
+
+Outcome (2026-12-07, runs on 29af03c, docs/robustness.md "The jaw floors under a side light"): the tuning rows gave
+terms to ``jaw_width_mm`` (mean; 4 side-pair verdicts) and ``jaw_angle_deg`` (side; 2), slopes 0.35 mm and 0.12 deg
+per %; ``lower_face_area_mm2`` read 1 (no term).  Held out, once: (a) jaw width 9 -> 1 of 220 side-lit pairs, jaw
+angle 4 -> 1; (b) the termed floors' median new / old 1.000 on the 212 same-light pairs, no same-light narrowing
+verdict lost (narrow6: 14 of 22 kept); (c) the sample study's outputs byte-identical.  Shipped as
+``compare.light.LIGHT_ROW_FLOORS`` / ``light_adjusted_floors``.
 """
 
 from __future__ import annotations
