@@ -127,7 +127,7 @@ from .skin import (MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fol
                    gain_shading_share, fine_contrast_messages, MIN_EDGE_GAIN_SHARE, skin_edge_levels, edge_gain_share,
                    sharpened)
 from .light import (MAX_LIGHT_SIDE_SHIFT_PCT, MSG_LIGHT_SIDE, head_turn_deg, light_messages, light_moved,
-                    light_rows, light_shift)
+                    light_rows, light_shift, LIGHT_ROW_FLOORS, light_adjusted_floors, light_row_floor_terms)
 from .glasses import (MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows, GLASSES_CHEEK_COVER,
                       glasses_cheek_cover, glasses_cheek_rows, GLASSES_FOLD_COVER, MSG_GLASSES_FOLD, glasses_fold_cover,
                       glasses_fold_sides, glasses_fold_rows, glasses_fold_messages)
@@ -179,7 +179,8 @@ __all__ = [
     "FOLD_LENGTH_AGREEMENT", "MSG_FOLD_LENGTHS", "fold_length_disagreements",
     "MIN_GAIN_SHADING_SHARE", "MSG_FINE_CONTRAST", "skin_shadings", "gain_shading_share", "fine_contrast_messages",
     "MIN_EDGE_GAIN_SHARE", "skin_edge_levels", "edge_gain_share", "sharpened",
-    "MAX_LIGHT_SIDE_SHIFT_PCT", "MSG_LIGHT_SIDE", "light_shift", "light_rows",
+    "MAX_LIGHT_SIDE_SHIFT_PCT", "MSG_LIGHT_SIDE", "light_shift", "light_rows", "LIGHT_ROW_FLOORS",
+    "light_adjusted_floors", "light_row_floor_terms",
     "light_messages", "head_turn_deg",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
@@ -793,7 +794,8 @@ def _fold_checks(a, b, status: str, cues: dict | None = None) -> tuple[tuple[tup
 def _pair_floors(a, b, pair, defaults, before_repeats, after_repeats, kw_a):
     """The comparison's noise floors, their source and the repeat photos' messages: from the repeat pairs
     when any is usable (:func:`noise_floors_from_repeats`), else ``defaults``; then widened by the head pose
-    (:func:`pose_adjusted_floors`, :func:`pose_uncertainty` for the pose rows).
+    (:func:`pose_adjusted_floors`, :func:`pose_uncertainty` for the pose rows) and by a light from another side
+    (:func:`light_adjusted_floors`: the oval rows of :data:`LIGHT_ROW_FLOORS`).
 
     Returns
     -------
@@ -812,6 +814,8 @@ def _pair_floors(a, b, pair, defaults, before_repeats, after_repeats, kw_a):
     elif repeat_msgs:  # repeats were given, none usable: said, not advised to give some
         source = f"default ({len(repeat_msgs)} repeat photo{'s' if len(repeat_msgs) > 1 else ''} not used)"
     floors = pose_adjusted_floors(floors, pair.cues)
+    # a light from another side moves the face oval's landmarks: the jaw width and angle floors widen with it
+    floors = light_adjusted_floors(floors, light_shift(a, b))
     for metric, sd in pair.cues.get("pose_sd", {}).items():
         floors[(metric, "mean")] = pose_uncertainty(metric, pair.values[(metric, "mean")][2], sd,
                                                     defaults.get((metric, "mean"), 0.0))

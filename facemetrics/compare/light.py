@@ -128,6 +128,38 @@ def light_rows(shift: tuple[float, float]) -> tuple[tuple[str, str], ...]:
     return tuple((m, side) for side in ("right", "left") for m in ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm"))
 
 
+#: What a light from another side adds to the floors of the rows read from Face Mesh's oval: ``(metric, "side" |
+#: "mean") -> per %`` of ``|side shift| - MAX_LIGHT_SIDE_SHIFT_PCT`` (:func:`light_shift`), in the row's unit.  A side
+#: light moves the oval's landmarks at the face's edge with the shading (about 1 mm a side at the mouth's height), so
+#: a jaw width read under another light changes with no change of the face.  The rule, the rows and the slopes:
+#: ``bench/audit_light_jaw_floor.py`` (written before any run; 1.25 x the largest extra floor per % a verdict of a
+#: side-lit tuning pair needed, rounded up to two significant digits; docs/robustness.md "The jaw floors under a side
+#: light").  A pair whose light did not move (|side shift| up to the limit) keeps its floor.
+LIGHT_ROW_FLOORS: dict[tuple[str, str], float] = {
+    ("jaw_width_mm", "mean"): 0.35,
+    ("jaw_angle_deg", "side"): 0.12,
+}
+
+
+def light_row_floor_terms(shift: tuple[float, float]) -> dict:
+    """What the pair's side shift (``shift``: :func:`light_shift`) adds to the floors of :data:`LIGHT_ROW_FLOORS`:
+    ``{(metric, "side" | "mean"): per_pct x (|side| - MAX_LIGHT_SIDE_SHIFT_PCT)}`` beyond the limit, 0 within it or
+    for a NaN side (not read)."""
+    side = float(shift[0])
+    beyond = max(abs(side) - MAX_LIGHT_SIDE_SHIFT_PCT, 0.0) if np.isfinite(side) else 0.0
+    return {key: float(k * beyond) for key, k in LIGHT_ROW_FLOORS.items()}
+
+
+def light_adjusted_floors(floors: dict, shift: tuple[float, float]) -> dict:
+    """``floors`` with each row of :data:`LIGHT_ROW_FLOORS` widened to ``hypot(floor, extra)`` by
+    :func:`light_row_floor_terms` (the pair lit from another side); the others as they are."""
+    out = dict(floors)
+    for key, e in light_row_floor_terms(shift).items():
+        if key in out and e > 0:
+            out[key] = float(np.hypot(out[key], e))
+    return out
+
+
 #: said in :func:`light_messages` when the local-tone-mapping check fired on the same pair: local tone mapping (CLAHE,
 #: clip 2.5-4) of one photo moved this balance beyond the limit in 13 of the 40 Canada faces (stop 57, the lead's
 #: check of bench/audit_phone.py's edits), and a side light trips that check in most pairs (docs/robustness.md "Light from
