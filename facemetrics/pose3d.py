@@ -414,7 +414,10 @@ class _Model:
         cols += [np.broadcast_to(np.array([1.0, 0.0]), (n, 2)), np.broadcast_to(np.array([0.0, 1.0]), (n, 2))]
         if len(x) > 7:
             cols += [q @ (s * rot @ dst).T]
-        return np.stack([c.reshape(-1) for c in cols], axis=1)
+        out = np.empty((2 * n, len(cols)))  # np.stack([c.reshape(-1) for c in cols], axis=1), without its machinery
+        for j, c in enumerate(cols):
+            out[:, j] = c.reshape(-1)
+        return out
 
 
 #: the pose parameters' typical scales (pitch, yaw deg; tz mm; log zoom; roll deg; shift mm): the
