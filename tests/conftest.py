@@ -105,7 +105,7 @@ class AnalysisMemo:
     copy of ``extra``, as a fresh call returns), while the code it runs is the code that made it: the memo is not
     read or written while a test's monkeypatch holds any patch (:data:`MEMO_NEUTRAL_PATCHES` aside), since a patched
     module constant or function is a setting the key does not hold.  At most :attr:`size` analyses are kept (the
-    last used); ``FACEMETRICS_TEST_ANALYSIS_MEMO=0`` turns it off (docs/speed.md 'Stop 60').
+    last used); ``FACEMETRICS_TEST_ANALYSIS_MEMO=0`` turns it off (docs/speed.md 'Stop 60'); the kept analyses do not hold their photos.
 
     The analysis is deterministic: the same pixels, fields and arguments give the same result to the last bit in one
     process (docs/speed.md 'Results identical in every process'), so a repeat answered here is the one it would make;
@@ -152,12 +152,14 @@ class AnalysisMemo:
         if hit is not None:
             self.kept.move_to_end(k)
             self.hits += 1
-            return dataclasses.replace(hit, photo=photo if hit.photo is not None else None,
-                                       extra=dict(hit.extra) if hit.extra is not None else None)
+            kept, had_photo = hit
+            return dataclasses.replace(kept, photo=photo if had_photo else None,
+                                       extra=dict(kept.extra) if kept.extra is not None else None)
         self.misses += 1
         result = analyze(photo, subject, name, mm_per_px, ipd_mm, face)
         if self.active():  # the analysis itself could not patch anything, but a hook it calls could
-            self.kept[k] = result
+            # kept without its photo (a 12 MP array is 36 MB): a hit gets the caller's
+            self.kept[k] = (dataclasses.replace(result, photo=None), result.photo is not None)
             while len(self.kept) > self.size:
                 self.kept.popitem(last=False)
         return result
