@@ -103,9 +103,10 @@ class AnalysisMemo:
     run once the photo is decoded): a photo analysed again with the same pixels, the same decoded fields and the same
     arguments gets the first analysis (with ``photo`` the caller's own :class:`~facemetrics.loader.Photo` and its own
     copy of ``extra``, as a fresh call returns), while the code it runs is the code that made it: the memo is not
-    read or written while a test's monkeypatch holds any patch (:data:`MEMO_NEUTRAL_PATCHES` aside), since a patched
-    module constant or function is a setting the key does not hold.  At most :attr:`size` analyses are kept (the
-    last used); ``FACEMETRICS_TEST_ANALYSIS_MEMO=0`` turns it off (docs/speed.md 'Stop 60'); the kept analyses do not hold their photos.
+    read or written while a test's monkeypatch holds any patch (:func:`_memo_neutral_patches` and pytest's own
+    aside), since a patched module constant or function is a setting the key does not hold.  At most :attr:`size`
+    analyses are kept (the last used), without their photos; ``FACEMETRICS_TEST_ANALYSIS_MEMO=0`` turns it off
+    (docs/speed.md 'Stop 60').
 
     The analysis is deterministic: the same pixels, fields and arguments give the same result to the last bit in one
     process (docs/speed.md 'Results identical in every process'), so a repeat answered here is the one it would make;
