@@ -153,17 +153,31 @@ class AnalysisMemo:
         if hit is not None:
             self.kept.move_to_end(k)
             self.hits += 1
-            kept, had_photo = hit
+            kept, had_photo, rgb = hit
             return dataclasses.replace(kept, photo=photo if had_photo else None,
-                                       extra=dict(kept.extra) if kept.extra is not None else None)
+                                       extra=None if kept.extra is None else
+                                       {key: self._rebound(v, rgb, photo.rgb) for key, v in kept.extra.items()})
         self.misses += 1
         result = analyze(photo, subject, name, mm_per_px, ipd_mm, face)
         if self.active():  # the analysis itself could not patch anything, but a hook it calls could
             # kept without its photo (a 12 MP array is 36 MB): a hit gets the caller's
-            self.kept[k] = (dataclasses.replace(result, photo=None), result.photo is not None)
+            self.kept[k] = (dataclasses.replace(result, photo=None), result.photo is not None,
+                            None if result.photo is None else result.photo.rgb)
             while len(self.kept) > self.size:
                 self.kept.popitem(last=False)
         return result
+
+    @staticmethod
+    def _rebound(value, old, new):
+        """``value`` (an ``extra`` entry) with every field that is the first photo's pixel array ``old`` (the very
+        object) set to the caller's ``new``, as a fresh analysis of the caller's photo holds it: the dark glasses
+        found (``align.GlassesFound``, whose ``image`` the comparison reads the mask by, ``found_in``)."""
+        import dataclasses
+
+        if old is None or not dataclasses.is_dataclass(value) or isinstance(value, type):
+            return value
+        moved = {f.name: new for f in dataclasses.fields(value) if getattr(value, f.name) is old}
+        return dataclasses.replace(value, **moved) if moved else value
 
     def clear(self) -> None:
         self.kept.clear()

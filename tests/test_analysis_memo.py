@@ -76,3 +76,17 @@ def test_a_patched_setting_is_never_answered_from_the_memo(memo, sample_rgb, mon
     assert len(memo.kept) == 1  # nothing kept while patched
     monkeypatch.undo()
     assert analyze.analyze_loaded(photo).ok and memo.hits == 1  # the setting back: the memo again
+
+
+def test_a_repeat_holds_the_callers_pixels_where_the_first_held_its_own():
+    """What an analysis keeps of its picture by identity (the dark glasses found: ``align.GlassesFound.image``, which
+    the comparison reads the mask by) is the caller's pixel array in a repeat, as a fresh analysis holds it
+    (tests/test_compare_work.py's glasses test reads it through a real photo)."""
+    from facemetrics.align import GlassesFound
+
+    first, caller = np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4, 3), np.uint8)
+    points = np.zeros((478, 2))
+    found = GlassesFound(first, points, 0.2, None, None)
+    moved = conftest.AnalysisMemo._rebound(found, first, caller)
+    assert moved.image is caller and moved.points is points and found.image is first
+    assert conftest.AnalysisMemo._rebound("text", first, caller) == "text"
