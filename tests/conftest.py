@@ -114,9 +114,11 @@ class AnalysisMemo:
 
     def __init__(self, size: int = 16):
         import collections
+        import threading
 
         self.size = size
         self.kept: collections.OrderedDict = collections.OrderedDict()
+        self.lock = threading.Lock()  # the app's script thread and a batch's threads may analyse at once
         self.hits = self.misses = self.bypassed = 0
         self.enabled = os.environ.get("FACEMETRICS_TEST_ANALYSIS_MEMO", "1") != "0"
         self.patched: set = set()  # ids of the MonkeyPatch objects holding a patch that turns the memo off
@@ -149,22 +151,27 @@ class AnalysisMemo:
             self.bypassed += 1
             return analyze(photo, subject, name, mm_per_px, ipd_mm, face)
         k = self.key(photo, subject, name, mm_per_px, ipd_mm, face)
-        hit = self.kept.get(k)
+        with self.lock:
+            hit = self.kept.get(k)
+            if hit is not None:
+                self.kept.move_to_end(k)
+                self.hits += 1
+            else:
+                self.misses += 1
         if hit is not None:
-            self.kept.move_to_end(k)
-            self.hits += 1
             kept, had_photo, rgb = hit
             return dataclasses.replace(kept, photo=photo if had_photo else None,
                                        extra=None if kept.extra is None else
                                        {key: self._rebound(v, rgb, photo.rgb) for key, v in kept.extra.items()})
-        self.misses += 1
         result = analyze(photo, subject, name, mm_per_px, ipd_mm, face)
         if self.active():  # the analysis itself could not patch anything, but a hook it calls could
             # kept without its photo (a 12 MP array is 36 MB): a hit gets the caller's
-            self.kept[k] = (dataclasses.replace(result, photo=None), result.photo is not None,
-                            None if result.photo is None else result.photo.rgb)
-            while len(self.kept) > self.size:
-                self.kept.popitem(last=False)
+            entry = (dataclasses.replace(result, photo=None), result.photo is not None,
+                     None if result.photo is None else result.photo.rgb)
+            with self.lock:
+                self.kept[k] = entry
+                while len(self.kept) > self.size:
+                    self.kept.popitem(last=False)
         return result
 
     @staticmethod
