@@ -2,6 +2,7 @@
 
     PYTHONPATH=. python bench/bench_compare_work.py --check HEAD     # every output bit-identical to HEAD's
     PYTHONPATH=. python bench/bench_compare_work.py --time HEAD      # per-stage times, this tree / HEAD, same run
+    PYTHONPATH=. python bench/bench_compare_work.py --time HEAD --warm  # the before photo kept, a new after each call
     PYTHONPATH=. python bench/bench_compare_work.py --profile        # cProfile of one call per kind of pair
     PYTHONPATH=. python bench/bench_compare_work.py --loop           # a loop over 8 after photos with before repeats
     PYTHONPATH=. python bench/bench_compare_work.py --check-lift HEAD  # simulate.lift bit-identical to HEAD's, its CPU
@@ -307,6 +308,38 @@ def timing(rev: str, repeats: int, kinds: str | None = None) -> None:
     sys.stdout.flush()
 
 
+def timing_warm(rev: str, repeats: int, kinds: str | None = None) -> None:
+    """``--time REV --warm``: as :func:`timing`, with the before photo's part kept (its analysis compared in the round
+    before) and a new after photo every call (the after pixels copied and analysed again, outside the timed call):
+    what a batch or a session with one before photo and several after photos runs.  No stage profile."""
+    new, old = packages(rev)
+    KINDS = {k: v for k, v in globals()["KINDS"].items()
+             if kinds is None or any(w.strip() in k for w in kinds.split(","))}
+    befores, afters = {}, {}
+    for kind, make in KINDS.items():
+        _, before, after = make(new)
+        afters[kind] = after
+        for pkg in (new, old):
+            befores[kind, pkg.__name__] = pkg.analyze_photo(before, name="before.png")
+    runs = {key: [] for key in befores}
+    for k in range(repeats + 1):
+        for kind in KINDS:
+            for pkg in ((new, old) if k % 2 else (old, new)):
+                b = pkg.analyze_photo(afters[kind].copy(), name="after.png")  # a new after photo
+                t = time.process_time()
+                pkg.compare_photos(befores[kind, pkg.__name__], b)
+                if k:  # the first round warms up (and makes the before part)
+                    runs[kind, pkg.__name__].append(1000 * (time.process_time() - t))
+    print(f"compare_photos, this tree / {rev}, the before photo's part kept, a new after photo every call, both trees "
+          f"in turn, {repeats} rounds; CPU ms, medians\n")
+    print(f"| pair | this tree | {rev} | ratio |")
+    print("|---|---|---|---|")
+    for kind in KINDS:
+        n, o = (statistics.median(runs[kind, p.__name__]) for p in (new, old))
+        print(f"| {kind} | {n:.1f} | {o:.1f} | {n / o:.3f} |")
+    sys.stdout.flush()
+
+
 def profile() -> None:
     new = facemetrics
     for kind, make in KINDS.items():
@@ -403,6 +436,8 @@ def main() -> int:
     p.add_argument("--loop", action="store_true", help="a loop over 8 after photos with before repeats: the repeat "
                    "checks in every call, once, and none")
     p.add_argument("--small", action="store_true", help="--check on the test's five pairs only")
+    p.add_argument("--warm", action="store_true", help="--time with the before photo's part kept, a new after photo "
+                   "every call")
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--kinds", help="--time: only the kinds of pair whose name holds one of these comma-separated words")
     args = p.parse_args()
@@ -411,7 +446,7 @@ def main() -> int:
     if args.check_lift:
         return check_lift(args.check_lift, args.repeats)
     if args.time:
-        timing(args.time, args.repeats, args.kinds)
+        (timing_warm if args.warm else timing)(args.time, args.repeats, args.kinds)
     if args.profile:
         profile()
     if args.loop:

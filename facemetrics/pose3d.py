@@ -288,6 +288,17 @@ def depth_map(points_uv: np.ndarray, z_mm: np.ndarray, shape: tuple[int, int], u
     return full[off:off + rows, off:off + cols]  # a view: a grid-sized copy costs more than it saves
 
 
+def _perspective(q3: np.ndarray, pivot: np.ndarray, tz) -> np.ndarray:
+    """``q3 += pivot`` then ``q3[..., 2] += tz`` in place, one coordinate at a time, and the depth ``q3[..., 2]``
+    returned (a view): the same operations, element by element, as the broadcast ``q3 + pivot``.  NumPy runs a
+    broadcast over a last axis of 2 or 3 as one tiny inner loop per point, several times slower than three
+    strided passes (docs/speed.md 'Stop 60'); the pose fit evaluates the model some 100 times per comparison."""
+    for j in range(3):
+        q3[..., j] += pivot[j]
+    q3[..., 2] += tz
+    return q3[..., 2]
+
+
 def _rot(pitch_deg: float, yaw_deg: float) -> np.ndarray:
     a, b = np.radians(-pitch_deg), np.radians(-yaw_deg)
     rx = np.array([[1, 0, 0], [0, np.cos(a), -np.sin(a)], [0, np.sin(a), np.cos(a)]])
@@ -329,12 +340,17 @@ class _Model:
         pitch, yaw, tz, log_s, theta, tu, tv = x[:7]
         log_a = x[7] if len(x) > 7 else 0.0
         r = _rot(pitch, yaw)
-        q3 = self._rel @ r.T + self.pivot
-        q3[..., 2] += tz
-        q = self.D * q3[..., :2] / q3[..., 2:3] + self.c
+        q3 = self._rel @ r.T
+        z = _perspective(q3, self.pivot, tz)
+        q = np.empty(q3.shape[:-1] + (2,))
+        for j in (0, 1):  # self.D * q3[..., :2] / q3[..., 2:3] + self.c, column by column (_perspective)
+            col = q[..., j]
+            np.add(np.divide(np.multiply(self.D, q3[..., j], out=col), z, out=col), self.c[j], out=col)
         s, th = np.exp(log_s), np.radians(theta)
         rot2 = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]) * s @ _stretch(log_a)
-        q = q @ rot2.T + (tu, tv)
+        q = q @ rot2.T
+        q[..., 0] += tu  # q @ rot2.T + (tu, tv)
+        q[..., 1] += tv
         return q - self._uv
 
     def flows(self, xs: np.ndarray) -> np.ndarray:
@@ -366,17 +382,27 @@ class _Model:
         dry = np.array([[-sb, 0, cb], [0, 0, 0], [-cb, 0, -sb]])  # d ry / d b
         k = -np.pi / 180.0  # d a / d pitch = d b / d yaw
         rel = self._rel
-        q3 = rel @ (ry @ rx).T + self.pivot
-        q3[:, 2] += tz
-        z = q3[:, 2:3]
-        q = self.D * q3[:, :2] / z + self.c
+        q3 = rel @ (ry @ rx).T
+        z = _perspective(q3, self.pivot, tz)
+        zz = z * z
+        n = len(q3)
+        q = np.empty((n, 2))
+        for j in (0, 1):  # self.D * q3[:, :2] / z + self.c, column by column
+            col = q[:, j]
+            np.add(np.divide(np.multiply(self.D, q3[:, j], out=col), z, out=col), self.c[j], out=col)
 
-        def proj(dq3):  # derivative of the projection for a change dq3 of the 3-D point, (N, 2)
-            return self.D * (dq3[:, :2] * z - q3[:, :2] * dq3[:, 2:3]) / (z * z)
+        def proj(dq3):  # derivative of the projection for a change dq3 of the 3-D point, (N, 2):
+            # self.D * (dq3[:, :2] * z - q3[:, :2] * dq3[:, 2:3]) / (z * z), column by column
+            out = np.empty((n, 2))
+            dz = dq3[:, 2] if isinstance(dq3, np.ndarray) else dq3[2]
+            for j in (0, 1):
+                dj = dq3[:, j] if isinstance(dq3, np.ndarray) else dq3[j]
+                out[:, j] = self.D * (dj * z - q3[:, j] * dz) / zz
+            return out
 
         d_pitch = proj(rel @ (ry @ drx).T * k)
         d_yaw = proj(rel @ (dry @ rx).T * k)
-        d_tz = proj(np.broadcast_to(np.array([0.0, 0.0, 1.0]), q3.shape))
+        d_tz = proj((0.0, 0.0, 1.0))
         s, th = np.exp(log_s), np.radians(theta)
         rot = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]])
         drot = np.array([[-np.sin(th), -np.cos(th)], [np.cos(th), -np.sin(th)]]) * (np.pi / 180.0)
@@ -385,11 +411,13 @@ class _Model:
         m = s * rot @ st
         cols = [d @ m.T for d in (d_pitch, d_yaw, d_tz)]
         cols += [q @ m.T, q @ (s * drot @ st).T]
-        n = len(q)
         cols += [np.broadcast_to(np.array([1.0, 0.0]), (n, 2)), np.broadcast_to(np.array([0.0, 1.0]), (n, 2))]
         if len(x) > 7:
             cols += [q @ (s * rot @ dst).T]
-        return np.stack([c.reshape(-1) for c in cols], axis=1)
+        out = np.empty((2 * n, len(cols)))  # np.stack([c.reshape(-1) for c in cols], axis=1), without its machinery
+        for j, c in enumerate(cols):
+            out[:, j] = c.reshape(-1)
+        return out
 
 
 #: the pose parameters' typical scales (pitch, yaw deg; tz mm; log zoom; roll deg; shift mm): the

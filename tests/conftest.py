@@ -98,6 +98,164 @@ def _real_worker_when_marked(request, monkeypatch):
     monkeypatch.setattr(workers, "_test_crash", hook)
 
 
+class AnalysisMemo:
+    """The tests' per-process memo of ``facemetrics.analyze._analyze`` (what ``analyze_photo`` and ``analyze_loaded``
+    run once the photo is decoded): a photo analysed again with the same pixels, the same decoded fields and the same
+    arguments gets the first analysis (with ``photo`` the caller's own :class:`~facemetrics.loader.Photo` and its own
+    copy of ``extra``, as a fresh call returns), while the code it runs is the code that made it: the memo is not
+    read or written while a test's monkeypatch holds any patch (:func:`_memo_neutral_patches` and pytest's own
+    aside), since a patched module constant or function is a setting the key does not hold.  At most :attr:`size`
+    analyses are kept (the last used), without their photos; ``FACEMETRICS_TEST_ANALYSIS_MEMO=0`` turns it off
+    (docs/speed.md 'Stop 60').
+
+    The analysis is deterministic: the same pixels, fields and arguments give the same result to the last bit in one
+    process (docs/speed.md 'Results identical in every process'), so a repeat answered here is the one it would make;
+    what it skips is the Face Mesh inference and the measuring (~0.06 s of CPU an analysis in process)."""
+
+    def __init__(self, size: int = 16):
+        import collections
+        import threading
+
+        self.size = size
+        self.kept: collections.OrderedDict = collections.OrderedDict()
+        self.lock = threading.Lock()  # the app's script thread and a batch's threads may analyse at once
+        self.hits = self.misses = self.bypassed = 0
+        self.enabled = os.environ.get("FACEMETRICS_TEST_ANALYSIS_MEMO", "1") != "0"
+        self.patched: set = set()  # ids of the MonkeyPatch objects holding a patch that turns the memo off
+
+    @staticmethod
+    def key(photo, subject, name, mm_per_px, ipd_mm, face) -> tuple:
+        """The pixels and alpha by a digest of their bytes (with shape and dtype), every other field of the photo
+        but its path (the analysis never reads it: a path and the same file's bytes are one photo), the arguments."""
+        import dataclasses
+        import hashlib
+
+        def digest(a):
+            if a is None:
+                return None
+            a = np.ascontiguousarray(a)
+            return hashlib.blake2b(a.view(np.uint8).reshape(-1), digest_size=16).hexdigest(), a.shape, str(a.dtype)
+
+        fields = tuple((f.name, repr(getattr(photo, f.name))) for f in dataclasses.fields(photo)
+                       if f.name not in ("rgb", "alpha", "path"))
+        return (digest(photo.rgb), digest(getattr(photo, "alpha", None)), fields,
+                repr(subject), repr(name), repr(mm_per_px), repr(ipd_mm), repr(face))
+
+    def active(self) -> bool:
+        return self.enabled and self.size > 0 and not self.patched
+
+    def call(self, analyze, photo, subject, name, mm_per_px, ipd_mm, face=None):
+        import dataclasses
+
+        if not self.active():
+            self.bypassed += 1
+            return analyze(photo, subject, name, mm_per_px, ipd_mm, face)
+        k = self.key(photo, subject, name, mm_per_px, ipd_mm, face)
+        with self.lock:
+            hit = self.kept.get(k)
+            if hit is not None:
+                self.kept.move_to_end(k)
+                self.hits += 1
+            else:
+                self.misses += 1
+        if hit is not None:
+            kept, had_photo, rgb = hit
+            return dataclasses.replace(kept, photo=photo if had_photo else None,
+                                       extra=None if kept.extra is None else
+                                       {key: self._rebound(v, rgb, photo.rgb) for key, v in kept.extra.items()})
+        result = analyze(photo, subject, name, mm_per_px, ipd_mm, face)
+        if self.active():  # the analysis itself could not patch anything, but a hook it calls could
+            # kept without its photo (a 12 MP array is 36 MB): a hit gets the caller's
+            entry = (dataclasses.replace(result, photo=None), result.photo is not None,
+                     None if result.photo is None else result.photo.rgb)
+            with self.lock:
+                self.kept[k] = entry
+                while len(self.kept) > self.size:
+                    self.kept.popitem(last=False)
+        return result
+
+    @staticmethod
+    def _rebound(value, old, new):
+        """``value`` (an ``extra`` entry) with every field that is the first photo's pixel array ``old`` (the very
+        object) set to the caller's ``new``, as a fresh analysis of the caller's photo holds it: the dark glasses
+        found (``align.GlassesFound``, whose ``image`` the comparison reads the mask by, ``found_in``)."""
+        import dataclasses
+
+        if old is None or not dataclasses.is_dataclass(value) or isinstance(value, type):
+            return value
+        moved = {f.name: new for f in dataclasses.fields(value) if getattr(value, f.name) is old}
+        return dataclasses.replace(value, **moved) if moved else value
+
+    def clear(self) -> None:
+        self.kept.clear()
+
+
+ANALYSIS_MEMO = AnalysisMemo()
+
+
+def _memo_neutral_patches() -> set:
+    """``(object, attribute)`` patches that leave the analysis as it is: the worker defaults (the analysis runs in this
+    process or a worker, the same code), the crash hook and the app's compile cache (tests/conftest.py's own)."""
+    from facemetrics import isolated
+    from facemetrics.batch import runner, workers
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    return {(id(isolated), "ISOLATE"), (id(workers), "ISOLATE"), (id(runner), "default_workers"),
+            (id(workers), "_test_crash"), (id(ScriptCache), "get_bytecode")}
+
+
+def _install_analysis_memo() -> None:
+    """Route ``facemetrics.analyze._analyze`` through :data:`ANALYSIS_MEMO`, and have every ``MonkeyPatch`` patch
+    (but the neutral ones) turn it off until that monkeypatch is undone."""
+    import functools
+
+    from facemetrics import analyze
+
+    if getattr(analyze._analyze, "_memo", None) is not None:
+        return
+    real = analyze._analyze
+
+    @functools.wraps(real)
+    def memo_analyze(photo, subject, name, mm_per_px, ipd_mm, face=None):
+        return ANALYSIS_MEMO.call(real, photo, subject, name, mm_per_px, ipd_mm, face)
+
+    memo_analyze._memo = ANALYSIS_MEMO
+    analyze._analyze = memo_analyze
+    neutral = _memo_neutral_patches()
+    mp_class = pytest.MonkeyPatch
+
+    def wrap(method, neutral_when=None):
+        @functools.wraps(method)
+        def patched(self, *args, **kwargs):
+            if neutral_when is None or not neutral_when(args):
+                ANALYSIS_MEMO.patched.add(id(self))
+            return method(self, *args, **kwargs)
+        return patched
+
+    def pytests_own(target) -> bool:  # pytest's plugins patch their own objects (the tmpdir factory on the config)
+        kind = target if isinstance(target, type) else type(target)
+        return str(getattr(kind, "__module__", "")).split(".")[0] in ("_pytest", "pytest")
+
+    def neutral_target(a) -> bool:
+        return (len(a) >= 2 and not isinstance(a[0], str)
+                and ((id(a[0]), a[1]) in neutral or pytests_own(a[0])))
+
+    mp_class.setattr = wrap(mp_class.setattr, neutral_target)
+    mp_class.delattr = wrap(mp_class.delattr, neutral_target)
+    for m in ("setitem", "delitem", "setenv", "delenv"):
+        setattr(mp_class, m, wrap(getattr(mp_class, m)))
+    undo = mp_class.undo
+
+    @functools.wraps(undo)
+    def undo_and_forget(self):
+        undo(self)
+        ANALYSIS_MEMO.patched.discard(id(self))
+    mp_class.undo = undo_and_forget
+
+
+_install_analysis_memo()
+
+
 #: ``{(script path, its source text, magic on): code object}``: app.py compiled once per test session
 _APP_BYTECODE: dict = {}
 

@@ -172,3 +172,33 @@ def test_the_cover_message_names_a_side_light_when_that_check_fired_too():
     assert MSG_COVERED_OR_LIGHT in lit and lit.endswith("Retake the photos facing the same light, with the chin and "
                                                           "jaw uncovered")
     assert lit.startswith(plain.rsplit(". Retake", 1)[0])
+
+
+def test_the_before_photos_cells_kept_for_the_next_after_photo_are_those_made_afresh(sample_analysis, after_photo):
+    """difference_map keeps the before photo's part (its cells, the tone curve's and the lower face's) with the
+    before state (docs/speed.md 'Stop 60'): two after photos against one before photo read the same maps as each
+    made with nothing kept, and a writeable before image (no before state's) is never kept."""
+    from facemetrics.compare import measure as M
+    from facemetrics.compare import occlusion as oc
+
+    after, covered = after_photo, _block_over_chin(after_photo)
+    M._local.__dict__.clear()
+    pairs = [M._measure(sample_analysis, x) for x in (after, covered)]
+    st = M._before_state(sample_analysis)
+    maps = []
+    for kept in (True, False):
+        M._local.__dict__.pop("occlusion_before", None)
+        out = []
+        for pair in pairs:
+            if not kept:
+                M._local.__dict__.pop("occlusion_before", None)
+            out.append(oc.difference_map(pair.before_grid, pair.warped_after, st.uv_a, st.grid))
+        maps.append(out)
+        assert len(getattr(M._local, "occlusion_before", [])) == 1
+    for x, y in zip(*maps):
+        for f in ("patch", "roi", "chroma", "to_cells"):
+            assert getattr(x, f).tobytes() == getattr(y, f).tobytes()
+    assert maps[0][0].patch.tobytes() != maps[0][1].patch.tobytes()  # two after photos: two maps
+    M._local.__dict__.pop("occlusion_before", None)
+    oc.difference_map(pairs[0].before_grid.copy(), pairs[0].warped_after, st.uv_a, st.grid)
+    assert not getattr(M._local, "occlusion_before", [])

@@ -1288,3 +1288,69 @@ def test_a_camera_change_within_the_checked_range_leads_with_the_measured_percen
                                f"{cm} cm {way}: only the % is measured): "), said
         assert "cm" not in said.split("(")[0], said
         assert said.endswith("This was measured and corrected; hold the phone at the same distance for every photo")
+
+
+def _broadcast_flow(m, x):
+    """The model's flow as written before stop 60 (broadcasts over the coordinate axis): the reference."""
+    pitch, yaw, tz, log_s, theta, tu, tv = x[:7]
+    log_a = x[7] if len(x) > 7 else 0.0
+    q3 = m._rel @ pose3d._rot(pitch, yaw).T + m.pivot
+    q3[..., 2] += tz
+    q = m.D * q3[..., :2] / q3[..., 2:3] + m.c
+    s, th = np.exp(log_s), np.radians(theta)
+    rot2 = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]) * s @ pose3d._stretch(log_a)
+    return q @ rot2.T + (tu, tv) - m._uv
+
+
+def _broadcast_jacobian(m, x):
+    """The model's Jacobian as written before stop 60: the reference."""
+    pitch, yaw, tz, log_s, theta = x[:5]
+    log_a = x[7] if len(x) > 7 else 0.0
+    a, b = np.radians(-pitch), np.radians(-yaw)
+    ca, sa, cb, sb = np.cos(a), np.sin(a), np.cos(b), np.sin(b)
+    rx = np.array([[1, 0, 0], [0, ca, -sa], [0, sa, ca]])
+    ry = np.array([[cb, 0, sb], [0, 1, 0], [-sb, 0, cb]])
+    drx = np.array([[0, 0, 0], [0, -sa, -ca], [0, ca, -sa]])
+    dry = np.array([[-sb, 0, cb], [0, 0, 0], [-cb, 0, -sb]])
+    k = -np.pi / 180.0
+    q3 = m._rel @ (ry @ rx).T + m.pivot
+    q3[:, 2] += tz
+    z = q3[:, 2:3]
+    q = m.D * q3[:, :2] / z + m.c
+
+    def proj(dq3):
+        return m.D * (dq3[:, :2] * z - q3[:, :2] * dq3[:, 2:3]) / (z * z)
+
+    d = [proj(m._rel @ (ry @ drx).T * k), proj(m._rel @ (dry @ rx).T * k),
+         proj(np.broadcast_to(np.array([0.0, 0.0, 1.0]), q3.shape))]
+    s, th = np.exp(log_s), np.radians(theta)
+    rot = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]])
+    drot = np.array([[-np.sin(th), -np.cos(th)], [np.cos(th), -np.sin(th)]]) * (np.pi / 180.0)
+    st = pose3d._stretch(log_a)
+    mm = s * rot @ st
+    cols = [c @ mm.T for c in d] + [q @ mm.T, q @ (s * drot @ st).T]
+    n = len(q)
+    cols += [np.broadcast_to(np.array([1.0, 0.0]), (n, 2)), np.broadcast_to(np.array([0.0, 1.0]), (n, 2))]
+    if len(x) > 7:
+        cols += [q @ (s * rot @ (st * np.array([-0.5, 0.5]))).T]
+    return np.stack([c.reshape(-1) for c in cols], axis=1)
+
+
+def test_the_models_flow_and_jacobian_are_the_broadcast_formulas_to_the_last_bit():
+    """Stop 60 computes the projection one coordinate at a time (the same operations per element, about twice as
+    fast): the flow (points and lattices) and the Jacobian (seven and eight parameters) are those of the broadcast
+    formulas, bit for bit, on random models, at zero and at typical and large poses."""
+    rng = np.random.default_rng(60)
+    for trial in range(60):
+        shape = (int(rng.integers(30, 2500)),) if trial % 3 else (int(rng.integers(2, 30)), int(rng.integers(2, 30)))
+        u, v, d = rng.normal(0, 30, shape), rng.normal(0, 40, shape), rng.normal(20, 10, shape)
+        m = pose3d._Model(u, v, d, rng.normal(0, 5, 2), float(rng.uniform(200, 800)))
+        x = rng.normal(0, 3 if trial % 4 else 20, 8 if trial % 2 else 7)
+        x[3] *= 0.01
+        if trial % 5 == 0:
+            x[:] = 0.0
+        got, want = m.flow(x), _broadcast_flow(m, x)
+        assert got.shape == want.shape and got.tobytes() == want.tobytes()
+        if len(shape) == 1:
+            got, want = m.jacobian(x), _broadcast_jacobian(m, x)
+            assert got.shape == want.shape and got.tobytes() == want.tobytes()

@@ -649,7 +649,12 @@ def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis,
     lips = list(OUTER_LIPS)
     moved[lips] = al.apply(al.invert(reg.grid_to_after), b.points[lips, :2])
     along_reference, contrast_sides = {}, {}
-    for side, (line, _), fa, (ref, ref_a) in zip(_RL, st.fold_lines, st.fold_before, st.fold_reference):
+    # the before photo's skin references along its lines: kept with its before state (several after photos)
+    before_sides = _kept("contrast_before", BEFORE_CACHE_SIZE, (st,), lambda: tuple(
+        contrast_side_levels(st.prepared.before_grid, pts_g, st.gframe, side, line)
+        for side, (line, _) in zip(_RL, st.fold_lines)))
+    for side, (line, _), fa, (ref, ref_a), sa in zip(_RL, st.fold_lines, st.fold_before, st.fold_reference,
+                                                     before_sides):
         # both photos scored along one line: the before photo's found line, and that line
         # carried by the residual flow onto the same skin of the after photo
         carried = line + carry(line, side)
@@ -658,7 +663,6 @@ def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis,
             values[(metric, side)] = (x, y, y - x)
         ref_b = score_fold_line(matched, moved, st.gframe, side, ref + carry(ref, side), depth_only=True)[0]
         along_reference[side] = ref_b - ref_a
-        sa = contrast_side_levels(st.prepared.before_grid, pts_g, st.gframe, side, line)
         sb = contrast_side_levels(matched, moved, st.gframe, side, carried)
         with np.errstate(divide="ignore", invalid="ignore"):
             contrast_sides[side] = tuple(float(100.0 * (y / x - 1.0)) if x > 0 else float("nan")

@@ -204,6 +204,25 @@ def chroma_difference(a: np.ndarray, b: np.ndarray, keep: np.ndarray) -> np.ndar
     return np.hypot(la[..., 1] - lb[..., 1], la[..., 2] - lb[..., 2]).astype(np.float32)
 
 
+def _before_cells(before_grid: np.ndarray, uv: np.ndarray, grid) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """What :func:`difference_map` reads of the before photo alone: the cell size ``k`` (grid px), the before grid
+    image in cells, the cells the tone curve is fitted on (the face above the nose: no occluder reaches it) and the
+    lower face's cells (:func:`lower_face_roi`); the arrays read-only."""
+    res_mm, g = grid.res_mm, grid.from_uv(uv)
+    k = max(1, int(round(OCCLUSION_CELL_MM / res_mm)))
+    shape = before_grid.shape[:2]
+    roi = lower_face_roi(uv, grid)
+    hull = _fill(shape, cv2.convexHull(g[:468].astype(np.float32))[:, 0])
+    rows = np.arange(shape[0])[:, None] * np.ones((1, shape[1]))
+    fit = hull & (rows < g[SUBNASALE, 1])
+    a = _cells(before_grid, k)
+    fit_c = _cells(fit.astype(np.uint8) * 255, k) > 127
+    roi_c = _cells(roi.astype(np.uint8) * 255, k) > 127
+    for arr in (a, fit_c, roi_c):
+        arr.flags.writeable = False
+    return k, a, fit_c, roi_c
+
+
 def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.ndarray, grid, *,
                    colour: bool = True) -> DifferenceMap:
     """The tone-matched patch difference of the registered after image against the before image.
@@ -224,16 +243,15 @@ def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.nda
     -------
     DifferenceMap
     """
-    res_mm, g = grid.res_mm, grid.from_uv(uv)
-    k = max(1, int(round(OCCLUSION_CELL_MM / res_mm)))
-    shape = before_grid.shape[:2]
-    roi = lower_face_roi(uv, grid)
-    hull = _fill(shape, cv2.convexHull(g[:468].astype(np.float32))[:, 0])
-    rows = np.arange(shape[0])[:, None] * np.ones((1, shape[1]))
-    fit = hull & (rows < g[SUBNASALE, 1])  # the tone curve from the face above the nose: no occluder reaches it
-    a, b = _cells(before_grid, k), _cells(warped_after, k)
-    fit_c = _cells(fit.astype(np.uint8) * 255, k) > 127
-    roi_c = _cells(roi.astype(np.uint8) * 255, k) > 127
+    from .measure import BEFORE_CACHE_SIZE, _kept
+
+    res_mm = grid.res_mm
+    # the before photo's part, kept for the before state's read-only arrays (one before photo compared with several
+    # after photos: compare.measure._before_state); writeable ones could change under the same objects
+    kept = not (before_grid.flags.writeable or uv.flags.writeable)
+    k, a, fit_c, roi_c = _kept("occlusion_before", BEFORE_CACHE_SIZE if kept else 0, (before_grid, uv, grid),
+                               lambda: _before_cells(before_grid, uv, grid))
+    b = _cells(warped_after, k)
     raw = channel_mean(a) - channel_mean(b)  # a.mean(2) - b.mean(2), the same bits (filters.channel_mean)
     med = np.median(raw[fit_c])
     sd = 1.4826 * np.median(np.abs(raw[fit_c] - med))
