@@ -217,7 +217,8 @@ def light_messages(shift: tuple[float, float], tone_mapped: bool = False, turn_d
             f"brighter than in the before photo (limit {fixed(MAX_LIGHT_SIDE_SHIFT_PCT, 0)} %, after the pair's tone "
             "matching)" + _turn_clause(side, turn_deg) + ". A light from one side brightens one "
             "side of each nasolabial fold and darkens the other, so the fold rows read the light as much as the fold "
-            "and are shown without a verdict ('uncertain')"
+            "and are shown without a verdict ('uncertain'). The face's outline moves with the shading too, so the "
+            "jaw width and jaw angle floors are widened with the shift"
             + (f". Also, {MSG_LIGHT_OR_TONE}: which of the two it was cannot be told from the photos; retake both "
                f"photos in the same place, {facing}, with HDR and night mode off" if tone_mapped else
                f"; retake both photos in the same place, {facing}")]
