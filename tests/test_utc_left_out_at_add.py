@@ -13,7 +13,6 @@ from pathlib import Path
 from PIL import Image
 
 from facemetrics.batch.discover import PhotoEntry, offset_free_treatment
-from facemetrics.sessions import utc_left_out
 from facemetrics.store import Store
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_images" / "astronaut_before.jpg"
@@ -42,6 +41,8 @@ def _local_with_offset(folder: Path, name: str = "IMG_20261024_073000.jpg") -> P
 
 
 def test_utc_left_out_is_the_batch_rule():
+    from facemetrics.sessions import utc_left_out  # here: the other tests run on the code before it (g8)
+
     times = ["2026-10-24T09:34:12Z", "2026-10-24T07:24:12"]
     entries = [PhotoEntry(Path(), str(i), taken_at=t, treated_at=TREATED + ":00") for i, t in enumerate(times)]
     out, _, _ = offset_free_treatment(entries, {})
