@@ -771,7 +771,11 @@ class Store:
 
         Every argument and photo is checked before anything is written: when no
         photo is to be added (each one refused or already stored) the store is left
-        as it was (no new subject, no session without photos, no file).
+        as it was (no new subject, no session without photos, no file), but for one thing: a
+        treatment time given with its UTC offset for a session stored without one, with photos
+        already stored, is the session's time now (:meth:`log_session`'s rule; ``note`` says so,
+        :data:`MSG_OFFSET_GIVEN`): the remedy :data:`MSG_UTC_LEFT_OUT` gives for a photo whose only
+        time is in UTC, which ``message`` names when it is added (:meth:`utc_left_out_notes`).
 
         Raises
         ------
