@@ -997,6 +997,10 @@ def cmd_study_report(args: argparse.Namespace) -> int:
     return 0
 
 
+#: how to give the treatment time's UTC offset in ``study import`` (the ``{how}`` of ``store.MSG_UTC_LEFT_OUT``)
+UTC_REMEDY_IMPORT = "import again with treated_at {example} (in treated_at.txt or the manifest)"
+
+
 def cmd_study_import(args: argparse.Namespace) -> int:
     from .batch import Excluded, console, discover
     from .batch.discover import manifest_order_notes
@@ -1012,6 +1016,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     timed = []  # (entry, its photo's EXIF time) of each photo imported: the manifest's time wins, as in `batch`
     unfit = []  # Excluded entries of a manifest that does not fit the folder: said after, grouped, with what to do
     untimed = []  # photos without a capture time: what to do, said once after
+    placed = []  # (entry, AddResult) of each photo imported: a UTC time left out by the report said after
     try:
         with _open_store(args) as store:
             for e in entries:
@@ -1045,6 +1050,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                 added += r.status == "added"
                 if r.status == "added":
                     timed.append((e, r.exif_taken_at))
+                    placed.append((e, r))
                 elif r.status == "duplicate" and r.message != DUPLICATE_MESSAGE:
                     print(f"{e.photo}: {r.message}")  # a manifest time not applied to a photo stored already
                 dup += r.status == "duplicate"
@@ -1060,6 +1066,12 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                         untimed.append(e.photo)
                         msg = msg[:remedy_start(msg)]  # its remedy (--taken-at) said once, below
                     print(f"{e.photo}: not imported - {msg}")
+            # a UTC time (a Pixel name's, a sidecar's) the report cannot place among its session's photos, read once
+            # all are imported (one photo is added at a time: a later one with an offset places it)
+            unplaced = store.utc_left_out_notes([r.photo_id for _, r in placed], how=UTC_REMEDY_IMPORT)
+            for e, r in placed:
+                if r.photo_id in unplaced:
+                    print(f"{e.photo}: imported - {unplaced[r.photo_id]}")
     except StoreError as exc:  # the store itself (a newer schema ...): nothing can be imported
         print(f"facemetrics study import: {exc}", file=sys.stderr)
         return 2

@@ -19,7 +19,7 @@ from .errors import StoreError
 from .timekeys import date_alone, hours_between, name_key, no_time_of_day, parse_time, time_key, time_meant
 from .timekeys import read_lone_time  # a typed time alone: 24/11/2026 9:00 read, 1/12/2026 9:00 refused
 
-__all__ = ["iso_time", "wall_clock", "treatment_time", "same_session", "time_note", "kept_time_note"]
+__all__ = ["iso_time", "wall_clock", "treatment_time", "utc_left_out", "same_session", "time_note", "kept_time_note"]
 
 
 def time_note(name: str, given: str, exif: str, given_by: str = "manifest") -> str:
@@ -100,6 +100,36 @@ def treatment_time(treated_at: str, taken) -> str:
                for i, t in enumerate(taken)]
     read, _, _ = offset_free_treatment(entries, {})
     return next((e.treated_at for e in read if not e.note and e.treated_at != treated_at), treated_at)
+
+
+def utc_left_out(treated_at: str, taken) -> list[bool]:
+    """Which of a session's capture times the batch, hence ``study report``, leaves out as UTC instants it cannot
+    place: a time written with ``Z`` (:func:`facemetrics.timekeys.utc_instant`: a Pixel name's, a Google Photos
+    sidecar's) against a ``treated_at`` without a UTC offset, while no other photo of the session carries one
+    (:func:`facemetrics.batch.discover.offset_free_treatment`, the one rule, called here as
+    :func:`treatment_time` calls it).  The store says so when such a photo is added (it was stored without a word
+    and left out only by the report, days later: Round 21's follow-on, stop 60).
+
+    Parameters
+    ----------
+    treated_at : str
+        The session's stored treatment time (ISO 8601).
+    taken : iterable of str
+        The capture times (ISO 8601) of the session's photos.
+
+    Returns
+    -------
+    list of bool
+        One per time of ``taken``, in order: True for a UTC time left out so.
+    """
+    from .batch.discover import PhotoEntry, offset_free_treatment
+    from .timekeys import utc_instant
+
+    taken = [str(t or "") for t in taken]
+    entries = [PhotoEntry(path=Path(), photo=str(i), taken_at=t, treated_at=str(treated_at or ""))
+               for i, t in enumerate(taken)]
+    read, _, _ = offset_free_treatment(entries, {})
+    return [bool(e.note) and utc_instant(t) for e, t in zip(read, taken)]
 
 
 def same_session(rows, treatment: str, when: str):

@@ -106,9 +106,9 @@ from .batch.discover import name_text  # a name as stored: NFC, stripped (the ba
 from .errors import InputError, StoreError, legible
 from .metadata import clean_copy, taken_at_of
 from .naming import disk_name, photo_labels
-from .sessions import iso_time, kept_time_note, same_session, time_note, treatment_time, wall_clock
+from .sessions import iso_time, kept_time_note, same_session, time_note, treatment_time, utc_left_out, wall_clock
 from .sidecar import sidecar_time  # a Google Photos / Takeout sidecar's capture time (UTC), beside a file added
-from .timekeys import name_date_alone  # a WhatsApp copy's name: a date, no time of day
+from .timekeys import clock_text, name_date_alone  # clock_text: a time as said; a WhatsApp copy's name: a date, no time of day
 # given, else EXIF, else a sidecar's, else the file name's: the one chain (batch, store, cli)
 from .timekeys import capture_time_of
 
@@ -202,6 +202,24 @@ UNKNOWN_SOURCE = "unknown"
 #: the ``message`` of a photo already in the store (:class:`AddResult` ``duplicate``); more follows it
 #: only when something was not applied (:meth:`Store.add_photos`' ``taken_at_wins``)
 DUPLICATE_MESSAGE = "already in the store: not added again"
+
+#: what ``study add`` / ``study import`` (:meth:`Store.add_photos`, :meth:`Store.utc_left_out_notes`) say of a photo
+#: whose only capture time is in UTC (a Pixel's ``PXL_`` name, a Google Photos sidecar: ``Z``) in a session whose
+#: treatment time has no UTC offset and whose other photos carry none: ``study report`` leaves it out
+#: (:func:`facemetrics.sessions.utc_left_out`, the batch's rule); it was stored without a word (Round 21's follow-on).
+#: Kept, not refused: a later photo of the session with an offset, or the treatment time given with one, places it
+MSG_UTC_LEFT_OUT = ("its capture time, {taken} UTC ({whose}), is an instant whose local time is not known, while treatment "
+                    "time {treated} has no UTC offset and no other photo of the session carries one, so `study report` "
+                    "leaves it out until one does. Give the treatment time with the UTC offset your clock had then: "
+                    "{how}")
+#: what :meth:`Store.add_photos` says when its photos were all stored already but the treatment time it was given
+#: carries the UTC offset the stored session lacked: the session's time is now it (:meth:`Store.log_session`)
+MSG_OFFSET_GIVEN = ("the {treatment} session stored as treated at {was} is now treated at {now}, the treatment time "
+                    "given with its UTC offset")
+#: how to give the treatment time's offset in ``study add`` (:data:`MSG_UTC_LEFT_OUT`'s ``{how}``)
+UTC_REMEDY_ADD = "add the photo again with --treated-at {example}"
+#: the names of where a UTC capture time came from (``taken_at_source``), in :data:`MSG_UTC_LEFT_OUT`
+_UTC_WHOSE = {"file_name": "its file name's, a Pixel's", "sidecar": "its Google Photos sidecar's", "typed": "the time given"}
 
 
 def default_store_dir() -> Path:
@@ -753,7 +771,11 @@ class Store:
 
         Every argument and photo is checked before anything is written: when no
         photo is to be added (each one refused or already stored) the store is left
-        as it was (no new subject, no session without photos, no file).
+        as it was (no new subject, no session without photos, no file), but for one thing: a
+        treatment time given with its UTC offset for a session stored without one, with photos
+        already stored, is the session's time now (:meth:`log_session`'s rule; ``note`` says so,
+        :data:`MSG_OFFSET_GIVEN`): the remedy :data:`MSG_UTC_LEFT_OUT` gives for a photo whose only
+        time is in UTC, which ``message`` names when it is added (:meth:`utc_left_out_notes`).
 
         Raises
         ------
@@ -816,7 +838,14 @@ class Store:
                 todo.append((len(results) - 1, checked))
         if not todo:  # nothing to add: nothing written; the spelling notes of the session named all the same
             named_id = None if named is None else int(named["id"])  # (only duplicates: they were dropped; stop 27)
-            return self._with_notes(results, self._spelling_notes(sid, subject, named_id, treatment, treated_at))
+            offset = []
+            if named is not None and not wall_clock(named["treated_at"])[1] and wall_clock(given_time)[1]:
+                # but a UTC offset given for the session stored without one is its time (log_session's rule, as
+                # when a photo is added): the remedy MSG_UTC_LEFT_OUT gives, adding the photo again with it
+                self.log_session(subject, treatment, treated_at)
+                offset = [MSG_OFFSET_GIVEN.format(treatment=named["treatment"], was=clock_text(named["treated_at"]),
+                                                  now=clock_text(given_time))]
+            return self._with_notes(results, offset + self._spelling_notes(sid, subject, named_id, treatment, treated_at))
         # 2. the writes: the subject, the session, then each photo
         sid = self.subject_id(subject, create=True)
         session_id = None
@@ -838,7 +867,40 @@ class Store:
                                            tuple(ids)).fetchall())
             for k in added:
                 results[k] = replace(results[k], role=stored.get(results[k].photo_id, results[k].role))
+            # a UTC time the report cannot place among the session's photos (read after all were added): said now
+            left = self.utc_left_out_notes(ids)
+            for k in added:
+                if results[k].photo_id in left:
+                    said = f"{results[k].name}: {left[results[k].photo_id]}"
+                    results[k] = replace(results[k], message="; ".join(filter(None, [results[k].message, said])))
         return self._with_notes(results, self._spelling_notes(sid, subject, session_id, treatment, treated_at))
+
+    def utc_left_out_notes(self, photo_ids, how: str = UTC_REMEDY_ADD) -> dict[int, str]:
+        """``{photo id: why study report leaves it out}`` for each of ``photo_ids`` whose capture time is in UTC only
+        (``Z``: a Pixel name's, a Google Photos sidecar's) in a session whose stored treatment time has no UTC offset
+        and whose other photos carry none (:func:`facemetrics.sessions.utc_left_out`, the batch's rule, read among
+        the session's stored photos now): :data:`MSG_UTC_LEFT_OUT`, its remedy's ``how`` filled
+        (:data:`UTC_REMEDY_ADD`; ``study import`` names its own).  The others are not in it."""
+        ids = [int(i) for i in photo_ids if i is not None]
+        if not ids:
+            return {}
+        rows = self.con.execute(f"SELECT id, session_id, taken_at, taken_at_source FROM photos WHERE id IN "
+                                f"({', '.join('?' * len(ids))}) AND session_id IS NOT NULL", tuple(ids)).fetchall()
+        out = {}
+        for session_id in dict.fromkeys(int(r["session_id"]) for r in rows):
+            treated = self.con.execute("SELECT treated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()[0]
+            photos = self.con.execute("SELECT id, taken_at FROM photos WHERE session_id = ? ORDER BY id",
+                                      (session_id,)).fetchall()
+            left = {int(p["id"]) for p, out_ in zip(photos, utc_left_out(treated, [p["taken_at"] for p in photos]))
+                    if out_}
+            example = f"{wall_clock(treated)[0][:16]}+HH:MM"
+            for r in rows:
+                if int(r["session_id"]) == session_id and int(r["id"]) in left:
+                    out[int(r["id"])] = MSG_UTC_LEFT_OUT.format(
+                        taken=clock_text(r["taken_at"]).removesuffix(" +00:00"), treated=clock_text(treated),
+                        whose=_UTC_WHOSE.get(r["taken_at_source"], "its own"), example=example,
+                        how=how.format(example=example))
+        return out
 
     @staticmethod
     def _with_notes(results: list, notes: list[str]) -> list[AddResult]:
