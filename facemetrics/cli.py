@@ -1059,19 +1059,8 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                     print(r.note)
                 if r.status == "error":
                     bad += 1
-                    msg = r.message.removeprefix(f"{e.path.name}: ")  # the store's message names the photo too
-                    if msg.startswith("no capture time"):
-                        # `study import` has no --taken-at (a new user's audit, 2026-12-04): a manifest gives the
-                        # time, but one that lists only these photos leaves the others out; said once, below
-                        untimed.append(e.photo)
-                        msg = msg[:remedy_start(msg)]  # its remedy (--taken-at) said once, below
-                    print(f"{e.photo}: not imported - {msg}")
-            # a UTC time (a Pixel name's, a sidecar's) the report cannot place among its session's photos, read once
-            # all are imported (one photo is added at a time: a later one with an offset places it)
-            unplaced = store.utc_left_out_notes([r.photo_id for _, r in placed], how=UTC_REMEDY_IMPORT)
-            for e, r in placed:
-                if r.photo_id in unplaced:
-                    print(f"{e.photo}: imported - {unplaced[r.photo_id]}")
+                    _print_not_imported(e, r, untimed)
+            _print_unplaced(store, placed)
     except StoreError as exc:  # the store itself (a newer schema ...): nothing can be imported
         print(f"facemetrics study import: {exc}", file=sys.stderr)
         return 2
@@ -1090,6 +1079,28 @@ def cmd_study_import(args: argparse.Namespace) -> int:
               "the store is unchanged", file=sys.stderr)
         return 2
     return 0
+
+
+def _print_not_imported(e, r, untimed: list) -> None:
+    """`study import`'s line for a photo the store refused (``r``: its ``AddResult``, status ``error``); a photo
+    without a capture time is added to ``untimed``, its remedy said once after the summary."""
+    msg = r.message.removeprefix(f"{e.path.name}: ")  # the store's message names the photo too
+    if msg.startswith("no capture time"):
+        # `study import` has no --taken-at (a new user's audit, 2026-12-04): a manifest gives the
+        # time, but one that lists only these photos leaves the others out; said once, below
+        untimed.append(e.photo)
+        msg = msg[:remedy_start(msg)]  # its remedy (--taken-at) said once, below
+    print(f"{e.photo}: not imported - {msg}")
+
+
+def _print_unplaced(store, placed) -> None:
+    """`study import`'s line for each photo imported (``placed``: ``(entry, AddResult)``) whose only time is in UTC
+    and that the report cannot place among its session's photos, read once all are imported (one photo is added at
+    a time: a later one with an offset places it; :meth:`facemetrics.store.Store.utc_left_out_notes`)."""
+    unplaced = store.utc_left_out_notes([r.photo_id for _, r in placed], how=UTC_REMEDY_IMPORT)
+    for e, r in placed:
+        if r.photo_id in unplaced:
+            print(f"{e.photo}: imported - {unplaced[r.photo_id]}")
 
 
 def _import_lines(args: argparse.Namespace, entries, unfit, untimed) -> list[str]:

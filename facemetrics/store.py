@@ -373,6 +373,25 @@ def roles_when_added(photos, treated_at, taken_at=None, taken_at_wins: bool | st
     return [next(roles) if t else "" for t in when]
 
 
+def _check_add_arguments(subject, photos, treatment, treated_at, follow_up: bool) -> None:
+    """:meth:`Store.add_photos`' arguments checked before anything is read or written (its ``Raises``)."""
+    if treatment and follow_up:
+        raise StoreError("give either a treatment session (--treatment/--treated-at) or --follow-up, not both")
+    if bool(treatment) != bool(treated_at):
+        raise StoreError("a treatment session needs both --treatment and --treated-at")
+    if not isinstance(subject, str):  # None was stored as a subject named 'None' (audit)
+        raise TypeError(f"subject must be a name (str), not {type(subject).__name__}")
+    if isinstance(photos, (str, os.PathLike, bytes, bytearray)) or \
+            (isinstance(photos, tuple) and len(photos) == 2 and isinstance(photos[1], (bytes, bytearray))):
+        # one path was read character by character; one (name, bytes) pair item by item
+        raise TypeError("photos must be a list of paths or (name, bytes) pairs; wrap a single photo "
+                        "in a list: add_photos(subject, [photo])")
+    if not str(subject).strip():
+        raise StoreError("a subject needs a name")
+    if treatment and not str(treatment).strip():
+        raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
+
+
 class Store:
     """A study store folder (see the module docstring).
 
@@ -785,23 +804,9 @@ class Store:
             day), a treatment time that matches two stored sessions; raised before anything is
             written.
         """
-        if treatment and follow_up:
-            raise StoreError("give either a treatment session (--treatment/--treated-at) or --follow-up, not both")
-        if bool(treatment) != bool(treated_at):
-            raise StoreError("a treatment session needs both --treatment and --treated-at")
         # 1. everything is checked before anything is written: a failed add (a time that does not
         #    parse, no session to follow up, every photo refused) leaves no subject, session or file behind
-        if not isinstance(subject, str):  # None was stored as a subject named 'None' (audit)
-            raise TypeError(f"subject must be a name (str), not {type(subject).__name__}")
-        if isinstance(photos, (str, os.PathLike, bytes, bytearray)) or \
-                (isinstance(photos, tuple) and len(photos) == 2 and isinstance(photos[1], (bytes, bytearray))):
-            # one path was read character by character; one (name, bytes) pair item by item
-            raise TypeError("photos must be a list of paths or (name, bytes) pairs; wrap a single photo "
-                            "in a list: add_photos(subject, [photo])")
-        if not str(subject).strip():
-            raise StoreError("a subject needs a name")
-        if treatment and not str(treatment).strip():
-            raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
+        _check_add_arguments(subject, photos, treatment, treated_at, follow_up)
         given_time = iso_time(treated_at) if treatment else ""
         default_time = iso_time(taken_at, treatment=False)
         ids = self._subject_ids(subject)
