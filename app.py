@@ -80,7 +80,7 @@ from facemetrics.compare.table import float_or_nan
 from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       REMEDY_SWAP, refusal_reasons)
-from facemetrics.decay.wording import UNIT_WORDS, decimals_for
+from facemetrics.decay.wording import UNIT_WORDS, change_unit, decimals_for
 from facemetrics.rounding import fixed
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
@@ -188,7 +188,7 @@ SHY = "\u00ad"
 
 #: units a compact cell never begins a line with (:func:`cell_breaks`): the schema's (facemetrics.schema) and the
 #: figures' (plots._UNIT_WORDS), longest first so "mm²" is not read as "mm"
-CELL_UNITS = ("mm/px", "mm²", "mm2", "mm", "deg", "°", "index", "px", "%", "pct", "h", "days", "day", "weeks",
+CELL_UNITS = ("mm/px", "mm²", "mm2", "mm", "deg", "°", "index", "px", "%", "pct", "pp", "h", "days", "day", "weeks",
               "week", "µA", "cm", "ratio")
 _UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:" + "|".join(re.escape(u) for u in CELL_UNITS) + r")(?![\w²]))")
 #: the spaces a quantity keeps: after "±" before its figure, "95% CI", either side of a "/" between words
@@ -1237,7 +1237,8 @@ def with_when(table: pd.DataFrame, hours: pd.DataFrame) -> pd.DataFrame:
 
 #: under the comparison table: what its columns mean (the page's only key to the sides and the floors)
 TABLE_NOTE = ("right / left: the subject's own sides (the subject's right is on the left of the photo). "
-              "before, after, change and floor (the noise floor) are in the row's unit; in the `*_lift_*` rows + is "
+              "before, after, change and floor (the noise floor) are in the row's unit, a change of a % (the fold "
+              "contrast) in pp, percentage points; in the `*_lift_*` rows + is "
               "up. `within_noise`: the change is within its noise floor; `uncertain`: the row cannot be read, whatever "
               "its change (the messages above say why); any other verdict: the change is beyond its noise floor.")
 
@@ -1368,10 +1369,19 @@ def table_styled(shown: pd.DataFrame, scale_pct: float = math.nan):
     styler = shown.style
     if "unit" in shown.columns:  # "%" and "mm²" as the page writes them; the data (and its sort) keep the codes
         styler = styler.format(unit_shown, subset=["unit"])
+    # a change of a percentage (the fold contrast) is in percentage points: its change and floor cells say "pp"
+    # (the unit column's "%" is its before / after's; "-0.6" beside "%" read as a relative change: Round 21)
+    pp = pd.Series([_pp_suffix(u, m) for u, m in zip(
+        shown["unit"] if "unit" in shown.columns else [""] * len(shown),
+        shown["metric"] if "metric" in shown.columns else [""] * len(shown))], index=shown.index)
     for col, sign in (("change", "+"), ("noise_floor", ""), ("change_scale_sd", "")):
         if col in shown.columns:
             for d in sorted(set(dp)):
-                styler = styler.format(_number_text(int(d), sign), subset=pd.IndexSlice[shown.index[dp == d], [col]])
+                for suffix in sorted(set(pp)):
+                    rows = shown.index[(dp == d) & (pp == suffix)]
+                    if len(rows):
+                        styler = styler.format(_suffixed(_number_text(int(d), sign), suffix if col != "change_scale_sd" else ""),
+                                               subset=pd.IndexSlice[rows, [col]])
     floors = pd.to_numeric(shown["noise_floor"], errors="coerce").fillna(-1.0)  # -1: no floor (a NaN groups apart)
     units = shown["unit"].fillna("").astype(str) if "unit" in shown.columns else pd.Series("", index=shown.index)
     for (f, unit), rows in shown.groupby([floors, units]).groups.items():  # before / after: with their ±
@@ -1382,9 +1392,25 @@ def table_styled(shown: pd.DataFrame, scale_pct: float = math.nan):
         sd = pd.to_numeric(shown["change_scale_sd"], errors="coerce")
         for d in sorted(set(dp)):
             for txt in sorted(set(_number_text(int(d))(v) for v in sd[dp == d])):
-                rows = shown.index[(dp == d) & (sd.map(_number_text(int(d))) == txt)]
-                styler = styler.format(_change_scale_text(int(d), txt), subset=pd.IndexSlice[rows, ["change"]])
+                for suffix in sorted(set(pp)):
+                    rows = shown.index[(dp == d) & (sd.map(_number_text(int(d))) == txt) & (pp == suffix)]
+                    if len(rows):
+                        styler = styler.format(_suffixed(_change_scale_text(int(d), txt), suffix),
+                                               subset=pd.IndexSlice[rows, ["change"]])
     return styler
+
+
+def _pp_suffix(unit, metric) -> str:
+    """What the wide comparison table writes after a row's change and floor: ``" pp"`` where a change is in
+    another unit than the row's ``unit`` column says (a percentage's change: percentage points,
+    :func:`facemetrics.decay.wording.change_unit`), else ""."""
+    word = change_unit_shown(unit, metric)
+    return f" {word}" if isinstance(unit, str) and unit and word != unit_shown(unit) else ""
+
+
+def _suffixed(fmt, suffix: str):
+    """A Styler formatter: ``fmt``'s text with ``suffix`` after it, blank text left blank."""
+    return fmt if not suffix else (lambda v: (lambda t: t + suffix if t else t)(fmt(v)))
 
 
 def _change_scale_text(dp: int, scale: str):
@@ -1399,6 +1425,13 @@ def _unit_text(text: str, unit) -> str:
     fold contrast's unit, which the phone's table wrote "pct": stop 56, c1); blank text: blank; no unit: the text
     alone."""
     return f"{text} {unit_shown(unit)}" if text and isinstance(unit, str) and unit else text
+
+
+def change_unit_shown(unit, metric=""):
+    """A unit code as a page writes a CHANGE in it (:func:`facemetrics.decay.wording.change_unit`): ``pp``
+    (percentage points) for a percentage's change (the fold contrast, ``nlf_contrast_pct``), ``%`` for a
+    metric that is itself a relative change (``camera_distance_change_pct``), otherwise :func:`unit_shown`'s."""
+    return change_unit(unit, "" if metric is None or (not isinstance(metric, str) and pd.isna(metric)) else str(metric))
 
 
 def unit_shown(unit):
@@ -1431,8 +1464,9 @@ def compact_table(shown: pd.DataFrame) -> pd.DataFrame:
     change, floor = [], []
     for k in shown.index:
         d, unit = int(dp[k]), shown.at[k, "unit"]
-        change.append(_unit_text(_change_scale_text(d, _number_text(d)(sd[k]))(float_or_nan(shown.at[k, "change"])), unit))
-        floor.append(_unit_text(_number_text(d)(float_or_nan(shown.at[k, "noise_floor"])), unit))
+        word = change_unit_shown(unit, shown.at[k, "metric"]) if isinstance(unit, str) else unit  # "pp": a % change
+        change.append(_unit_text(_change_scale_text(d, _number_text(d)(sd[k]))(float_or_nan(shown.at[k, "change"])), word))
+        floor.append(_unit_text(_number_text(d)(float_or_nan(shown.at[k, "noise_floor"])), word))
     return pd.DataFrame({"verdict": shown["verdict"].fillna("").astype(str).to_numpy(), "change ± scale": change,
                          "floor": floor,
                          "metric": [f"{m}, {sd_}" if sd_ else str(m) for m, sd_ in zip(shown["metric"],

@@ -726,11 +726,13 @@ def test_the_phone_tables_write_the_fold_contrasts_unit_as_percent():
                               verdict=["within_noise"] * 2, before=[40.0, 6217.5], after=[42.0, 6126.5],
                               change_scale_sd=[float("nan"), 10.0]))
     c = app.compact_table(shown)
-    assert list(c["change ± scale"]) == ["+2.0 %", "-91 ± 10 mm²"] and list(c["floor"]) == ["3.0 %", "380 mm²"]
+    # the fold contrast's change and floor are a change of a percentage: percentage points (Round 21, stop 60)
+    assert list(c["change ± scale"]) == ["+2.0 pp", "-91 ± 10 mm²"] and list(c["floor"]) == ["3.0 pp", "380 mm²"]
     v = app.compact_values(shown, 4.5).set_index("metric")
     assert v.loc["nlf_contrast_pct, right", "before"] == "40.0 ± 2.1 %"
     assert v.loc["lower_face_area_mm2, mean", "after"] == "6126 ± 1114 mm²"  # the mm² row keeps its scale's share
     assert not any("pct" in str(x) or "mm2" in str(x) for x in [*c["change ± scale"], *c["floor"], *v["before"]])
     html = app.table_styled(shown, 4.5).to_html()
     assert ">%</td>" in html and ">mm²</td>" in html and ">pct</td>" not in html
+    assert ">+2.0 pp</td>" in html and ">3.0 pp</td>" in html  # the wide table's change and floor too
     assert list(shown["unit"]) == ["pct", "mm2"]  # the data keep the codes
