@@ -1892,7 +1892,8 @@ def claim_ci_text(r) -> str:
     ``+0.03 mm (90% CI -0.72 to +0.80)``), in the row's ``unit`` with 2 decimals; "n/a" when not estimated.
     The 24 h change's 95% CI (``change_24h_ci_*``) stays in the wide table and timeline.csv (h7's audit,
     2026-12-05: the two sat side by side, a reader compared them)."""
-    unit = "" if pd.isna(r.unit) else r.unit
+    # a change: "pp" for a percentage's (the fold contrast), as report.md and the reasons write it (stop 60)
+    unit = "" if pd.isna(r.unit) else change_unit_shown(r.unit, getattr(r, "metric", ""))
     return _ci_text(r, "change_24h", 2, unit, "+", ci="change_24h_test_ci",
                     level=fm_report.claim_level_text(getattr(r, "test_confidence", float("nan"))))
 
@@ -1908,8 +1909,10 @@ def timeline_compact(table: pd.DataFrame) -> pd.DataFrame:
         resolved = fm_report.decay_resolved(r._asdict())
         rows.append({"verdict": "" if pd.isna(r.verdict) else str(r.verdict), "fit": timeline_fit_label(r),
                      "change at 24 h": claim_ci_text(r),
-                     "half-life": (_ci_text(r, "half_life_h", 1, "h") if resolved
-                                   else fm_report.not_resolved_text(r._asdict()))})
+                     "half-life": (half_life_ci_text(*(float_or_nan(getattr(r, k, float("nan"))) for k in
+                                                       ("half_life_h", "half_life_h_ci_low", "half_life_h_ci_high")))
+                                   if resolved and math.isfinite(float_or_nan(getattr(r, "half_life_h", float("nan"))))
+                                   else "n/a" if resolved else fm_report.not_resolved_text(r._asdict()))})
     return pd.DataFrame(rows, columns=["verdict", "fit", "change at 24 h", "half-life"])
 
 
@@ -1977,7 +1980,8 @@ def timeline_wide_order(columns) -> list[str]:
     return rest[:at] + claim + rest[at:]
 
 #: under the "Timeline table"
-TIMELINE_TABLE_NOTE = ("Changes in the row's `unit` (2 decimals), hours in h (1 decimal). The change at 24 h is "
+TIMELINE_TABLE_NOTE = ("Changes in the row's `unit` (2 decimals; a `pct` row's changes are percentage points, pp), "
+                       "hours in h (1 decimal). The change at 24 h is "
                        "given with the verdict's 90% CI (`change_24h_test_ci_*`), the interval the claim is read "
                        "on, as the text beside the figure, the figure and report.md give it; each figure's 95% CI "
                        "is in its `_ci_low` / `_ci_high` columns (the change at 24 h's too, not the claim's). "
@@ -2009,12 +2013,18 @@ def fmt_h(r) -> str:
                     "timeline.csv keeps the fit's figures")
         return ("not resolved (no fading part to time: its 95% CI has no width, reaches the fit's bound, or "
                 "cannot exclude a fade faster than the first photo)")
-    if math.isfinite(lo) and math.isfinite(hi):
-        return f"{fixed(hl, 1)} h (95% CI {fixed(lo, 1)}-{fixed(hi, 1)} h)"
-    if math.isfinite(lo) or math.isfinite(hi):  # one end only: "?" for the other (as `validate` prints it)
-        return f"{fixed(hl, 1)} h (95% CI {_h_or(lo)}-{_h_or(hi)} h)"
-    # a fit without its bootstrap (n_boot 0, or too few replicates fitted): the point estimate has no CI, and
-    # says so (an audit, 2026-12-04: it read "3.4 h" alone, a half-life without its uncertainty)
+    return half_life_ci_text(hl, lo, hi)
+
+
+def half_life_ci_text(hl: float, lo: float, hi: float) -> str:
+    """A resolved half-life with its 95% CI, the one form of the Timeline tab's line (:func:`fmt_h`) and its
+    phone table (:func:`timeline_compact`): ``"3.4 h (95% CI 2.5 to 5.4 h)"``, "to" as every CI the verdicts'
+    reasons print on the console (``facemetrics timeline``: "95% CI 1.69 to 2.15 mm") and the app's other CIs
+    write it; the line wrote "3.0-3.1 h" and the table beside it "3.0 to 3.1" (Round 21, stop 60).  One end only:
+    "?" for the other (as `validate` prints it); no CI (``n_boot`` 0, or too few replicates fitted): it says so
+    (an audit, 2026-12-04: it read "3.4 h" alone, a half-life without its uncertainty)."""
+    if math.isfinite(lo) or math.isfinite(hi):
+        return f"{fixed(hl, 1)} h (95% CI {_h_or(lo)} to {_h_or(hi)} h)"
     return f"{fixed(hl, 1)} h ({NO_CI})"
 
 
