@@ -2084,6 +2084,22 @@ DOWNLOAD_HELP = {
 
 NEW_SUBJECT = "+ new subject"
 
+#: the bootstrap replicates *My study* fits with (:func:`study_report`: half the CLI's, for the page's speed), and
+#: the default of ``facemetrics study report --n-boot`` (``cli._add_fit_options``; tests/test_app_study.py checks
+#: it): the page said neither (Round 21, stop 60)
+STUDY_N_BOOT = 200
+STUDY_REPORT_N_BOOT = 400
+#: under *My study*'s figures: how many replicates its CIs come from, and the CLI's
+STUDY_BOOT_NOTE = (f"95% CIs (and the verdicts read on them) from {STUDY_N_BOOT} bootstrap replicates; "
+                   f"`facemetrics study report` uses {STUDY_REPORT_N_BOOT} by default (`--n-boot`), so its CIs can "
+                   "differ in their last digit, and a verdict at the edge of its margin can differ")
+#: the tooltip of *My study*'s ZIP download buttons (the other downloads' have one: :data:`DOWNLOAD_HELP`)
+STUDY_ZIP_HELP = ("the study as `facemetrics study report` writes it: photos.csv, changes.csv, long.csv, "
+                  "timeline.csv, report.md, timeline.png (and the regimen's tables and regimen.png when the study "
+                  f"has one), fitted here with {STUDY_N_BOOT} bootstrap replicates")
+STUDY_TABLES_ZIP_HELP = ("the study's tables as `facemetrics study report` writes them (photos.csv, changes.csv, "
+                         "long.csv): their `messages` and `verdict` columns say why nothing could be fitted")
+
 
 def study_store():
     """The study store of :mod:`facemetrics.store` ($FACEMETRICS_STORE or the user data folder), opened
@@ -2118,7 +2134,7 @@ def study_report(store_dir: str, subject: str, key: tuple) -> dict:
         out = Path(tmp) / "report"
         table, error = None, ""
         try:
-            _, table = store.report(out, subject, n_boot=200, workers=1,
+            _, table = store.report(out, subject, n_boot=STUDY_N_BOOT, workers=1,
                                     batch_done=lambda res, reg: notes.extend(study_notes(res.change_rows)),
                                     fits_done=fits.append, figures=False)
         except FacemetricsError as exc:  # "no changes to fit yet", "every row 'uncertain'": said with the notes
@@ -2700,7 +2716,8 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         if files:  # the tables whose messages say why
             st.download_button("Download the study's tables (ZIP: CSV)", zip_bytes(files),
                                file_name=study_zip_name(subject), mime="application/zip",
-                               on_click="ignore", key="study-zip")
+                               on_click="ignore", key="study-zip",
+                               help=f"{STUDY_TABLES_ZIP_HELP}. Saved as `{study_zip_name(subject)}`")
         return
     table = rep["table"]
     pooled = table[table["subject"].map(fm_report.is_pooled).astype(bool)]
@@ -2739,11 +2756,12 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         if "regimen.png" in figures:
             cols[1].image(figures["regimen.png"],
                           caption="pre-session photos vs day 0: the change built up over the weeks", width="stretch")
+    st.caption(STUDY_BOOT_NOTE)  # where the page shows the fit: its replicates, and the CLI's default
     # the ZIP's two figures (the CLI's) are drawn when it is asked for: the page shows its own (stop 59)
     st.download_button("Download the study (ZIP: CSV, report, plots)",
                        lambda: study_zip(str(store.dir), subject, key),
                        file_name=study_zip_name(subject), mime="application/zip", on_click="ignore",
-                       key="study-zip")
+                       key="study-zip", help=f"{STUDY_ZIP_HELP}. Saved as `{study_zip_name(subject)}`")
 
 
 #: the heading of report.md's list of the comparisons left out of the fits as 'uncertain' (:func:`left_out_as_uncertain`)
