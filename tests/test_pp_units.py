@@ -52,3 +52,17 @@ def test_the_timeline_figure_labels_a_fold_contrast_change_in_pp():
     assert labels and all("[pp]" in lab for lab in labels), labels
     legend = [t.get_text() for ax in fig.axes for lg in [ax.get_legend()] if lg for t in lg.get_texts()]
     assert any(" pp" in t for t in legend) and not any(" pct" in t for t in legend), legend
+
+
+def test_the_timeline_tabs_24h_change_of_a_fold_contrast_is_in_pp():
+    import pytest
+
+    pytest.importorskip("streamlit")
+    from conftest import app_module
+    from facemetrics.decay import analyze_series
+
+    app = app_module()
+    table = analyze_series(_contrast_series(), per_subject=False, n_boot=200, seed=0).to_frame()
+    cells = [app.claim_ci_text(r) for r in table.itertuples()]
+    assert cells and all(c.split(" (")[0].endswith(" pp") for c in cells), cells
+    assert all(c.split(" (")[0].endswith(" pp") for c in app.timeline_compact(table)["change at 24 h"]), cells
