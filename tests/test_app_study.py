@@ -67,7 +67,7 @@ def test_the_pages_replicates_and_the_clis_default_are_the_ones_it_names():
 
     app = app_module()
     assert app.STUDY_REPORT_N_BOOT == build_parser().parse_args(["study", "report", "-o", "out"]).n_boot
-    assert f"store.report(out, subject, n_boot=STUDY_N_BOOT" in inspect.getsource(app.study_report)
+    assert "store.report(out, subject, n_boot=STUDY_N_BOOT" in inspect.getsource(app.study_report)
     assert f"from {app.STUDY_N_BOOT} bootstrap replicates" in app.STUDY_BOOT_NOTE
 
 
