@@ -80,7 +80,7 @@ from facemetrics.compare.table import float_or_nan
 from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       REMEDY_SWAP, refusal_reasons)
-from facemetrics.decay.wording import UNIT_WORDS, decimals_for
+from facemetrics.decay.wording import UNIT_WORDS, change_unit, decimals_for
 from facemetrics.rounding import fixed
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
@@ -188,7 +188,7 @@ SHY = "\u00ad"
 
 #: units a compact cell never begins a line with (:func:`cell_breaks`): the schema's (facemetrics.schema) and the
 #: figures' (plots._UNIT_WORDS), longest first so "mm²" is not read as "mm"
-CELL_UNITS = ("mm/px", "mm²", "mm2", "mm", "deg", "°", "index", "px", "%", "pct", "h", "days", "day", "weeks",
+CELL_UNITS = ("mm/px", "mm²", "mm2", "mm", "deg", "°", "index", "px", "%", "pct", "pp", "h", "days", "day", "weeks",
               "week", "µA", "cm", "ratio")
 _UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:" + "|".join(re.escape(u) for u in CELL_UNITS) + r")(?![\w²]))")
 #: the spaces a quantity keeps: after "±" before its figure, "95% CI", either side of a "/" between words
@@ -1237,7 +1237,8 @@ def with_when(table: pd.DataFrame, hours: pd.DataFrame) -> pd.DataFrame:
 
 #: under the comparison table: what its columns mean (the page's only key to the sides and the floors)
 TABLE_NOTE = ("right / left: the subject's own sides (the subject's right is on the left of the photo). "
-              "before, after, change and floor (the noise floor) are in the row's unit; in the `*_lift_*` rows + is "
+              "before, after, change and floor (the noise floor) are in the row's unit, a change of a % (the fold "
+              "contrast) in pp, percentage points; in the `*_lift_*` rows + is "
               "up. `within_noise`: the change is within its noise floor; `uncertain`: the row cannot be read, whatever "
               "its change (the messages above say why); any other verdict: the change is beyond its noise floor.")
 
@@ -1368,10 +1369,19 @@ def table_styled(shown: pd.DataFrame, scale_pct: float = math.nan):
     styler = shown.style
     if "unit" in shown.columns:  # "%" and "mm²" as the page writes them; the data (and its sort) keep the codes
         styler = styler.format(unit_shown, subset=["unit"])
+    # a change of a percentage (the fold contrast) is in percentage points: its change and floor cells say "pp"
+    # (the unit column's "%" is its before / after's; "-0.6" beside "%" read as a relative change: Round 21)
+    pp = pd.Series([_pp_suffix(u, m) for u, m in zip(
+        shown["unit"] if "unit" in shown.columns else [""] * len(shown),
+        shown["metric"] if "metric" in shown.columns else [""] * len(shown))], index=shown.index)
     for col, sign in (("change", "+"), ("noise_floor", ""), ("change_scale_sd", "")):
         if col in shown.columns:
             for d in sorted(set(dp)):
-                styler = styler.format(_number_text(int(d), sign), subset=pd.IndexSlice[shown.index[dp == d], [col]])
+                for suffix in sorted(set(pp)):
+                    rows = shown.index[(dp == d) & (pp == suffix)]
+                    if len(rows):
+                        styler = styler.format(_suffixed(_number_text(int(d), sign), suffix if col != "change_scale_sd" else ""),
+                                               subset=pd.IndexSlice[rows, [col]])
     floors = pd.to_numeric(shown["noise_floor"], errors="coerce").fillna(-1.0)  # -1: no floor (a NaN groups apart)
     units = shown["unit"].fillna("").astype(str) if "unit" in shown.columns else pd.Series("", index=shown.index)
     for (f, unit), rows in shown.groupby([floors, units]).groups.items():  # before / after: with their ±
@@ -1382,9 +1392,25 @@ def table_styled(shown: pd.DataFrame, scale_pct: float = math.nan):
         sd = pd.to_numeric(shown["change_scale_sd"], errors="coerce")
         for d in sorted(set(dp)):
             for txt in sorted(set(_number_text(int(d))(v) for v in sd[dp == d])):
-                rows = shown.index[(dp == d) & (sd.map(_number_text(int(d))) == txt)]
-                styler = styler.format(_change_scale_text(int(d), txt), subset=pd.IndexSlice[rows, ["change"]])
+                for suffix in sorted(set(pp)):
+                    rows = shown.index[(dp == d) & (sd.map(_number_text(int(d))) == txt) & (pp == suffix)]
+                    if len(rows):
+                        styler = styler.format(_suffixed(_change_scale_text(int(d), txt), suffix),
+                                               subset=pd.IndexSlice[rows, ["change"]])
     return styler
+
+
+def _pp_suffix(unit, metric) -> str:
+    """What the wide comparison table writes after a row's change and floor: ``" pp"`` where a change is in
+    another unit than the row's ``unit`` column says (a percentage's change: percentage points,
+    :func:`facemetrics.decay.wording.change_unit`), else ""."""
+    word = change_unit_shown(unit, metric)
+    return f" {word}" if isinstance(unit, str) and unit and word != unit_shown(unit) else ""
+
+
+def _suffixed(fmt, suffix: str):
+    """A Styler formatter: ``fmt``'s text with ``suffix`` after it, blank text left blank."""
+    return fmt if not suffix else (lambda v: (lambda t: t + suffix if t else t)(fmt(v)))
 
 
 def _change_scale_text(dp: int, scale: str):
@@ -1399,6 +1425,13 @@ def _unit_text(text: str, unit) -> str:
     fold contrast's unit, which the phone's table wrote "pct": stop 56, c1); blank text: blank; no unit: the text
     alone."""
     return f"{text} {unit_shown(unit)}" if text and isinstance(unit, str) and unit else text
+
+
+def change_unit_shown(unit, metric=""):
+    """A unit code as a page writes a CHANGE in it (:func:`facemetrics.decay.wording.change_unit`): ``pp``
+    (percentage points) for a percentage's change (the fold contrast, ``nlf_contrast_pct``), ``%`` for a
+    metric that is itself a relative change (``camera_distance_change_pct``), otherwise :func:`unit_shown`'s."""
+    return change_unit(unit, "" if metric is None or (not isinstance(metric, str) and pd.isna(metric)) else str(metric))
 
 
 def unit_shown(unit):
@@ -1431,8 +1464,9 @@ def compact_table(shown: pd.DataFrame) -> pd.DataFrame:
     change, floor = [], []
     for k in shown.index:
         d, unit = int(dp[k]), shown.at[k, "unit"]
-        change.append(_unit_text(_change_scale_text(d, _number_text(d)(sd[k]))(float_or_nan(shown.at[k, "change"])), unit))
-        floor.append(_unit_text(_number_text(d)(float_or_nan(shown.at[k, "noise_floor"])), unit))
+        word = change_unit_shown(unit, shown.at[k, "metric"]) if isinstance(unit, str) else unit  # "pp": a % change
+        change.append(_unit_text(_change_scale_text(d, _number_text(d)(sd[k]))(float_or_nan(shown.at[k, "change"])), word))
+        floor.append(_unit_text(_number_text(d)(float_or_nan(shown.at[k, "noise_floor"])), word))
     return pd.DataFrame({"verdict": shown["verdict"].fillna("").astype(str).to_numpy(), "change ± scale": change,
                          "floor": floor,
                          "metric": [f"{m}, {sd_}" if sd_ else str(m) for m, sd_ in zip(shown["metric"],
@@ -1858,7 +1892,8 @@ def claim_ci_text(r) -> str:
     ``+0.03 mm (90% CI -0.72 to +0.80)``), in the row's ``unit`` with 2 decimals; "n/a" when not estimated.
     The 24 h change's 95% CI (``change_24h_ci_*``) stays in the wide table and timeline.csv (h7's audit,
     2026-12-05: the two sat side by side, a reader compared them)."""
-    unit = "" if pd.isna(r.unit) else r.unit
+    # a change: "pp" for a percentage's (the fold contrast), as report.md and the reasons write it (stop 60)
+    unit = "" if pd.isna(r.unit) else change_unit_shown(r.unit, getattr(r, "metric", ""))
     return _ci_text(r, "change_24h", 2, unit, "+", ci="change_24h_test_ci",
                     level=fm_report.claim_level_text(getattr(r, "test_confidence", float("nan"))))
 
@@ -1874,8 +1909,10 @@ def timeline_compact(table: pd.DataFrame) -> pd.DataFrame:
         resolved = fm_report.decay_resolved(r._asdict())
         rows.append({"verdict": "" if pd.isna(r.verdict) else str(r.verdict), "fit": timeline_fit_label(r),
                      "change at 24 h": claim_ci_text(r),
-                     "half-life": (_ci_text(r, "half_life_h", 1, "h") if resolved
-                                   else fm_report.not_resolved_text(r._asdict()))})
+                     "half-life": (half_life_ci_text(*(float_or_nan(getattr(r, k, float("nan"))) for k in
+                                                       ("half_life_h", "half_life_h_ci_low", "half_life_h_ci_high")))
+                                   if resolved and math.isfinite(float_or_nan(getattr(r, "half_life_h", float("nan"))))
+                                   else "n/a" if resolved else fm_report.not_resolved_text(r._asdict()))})
     return pd.DataFrame(rows, columns=["verdict", "fit", "change at 24 h", "half-life"])
 
 
@@ -1943,7 +1980,8 @@ def timeline_wide_order(columns) -> list[str]:
     return rest[:at] + claim + rest[at:]
 
 #: under the "Timeline table"
-TIMELINE_TABLE_NOTE = ("Changes in the row's `unit` (2 decimals), hours in h (1 decimal). The change at 24 h is "
+TIMELINE_TABLE_NOTE = ("Changes in the row's `unit` (2 decimals; a `pct` row's changes are percentage points, pp), "
+                       "hours in h (1 decimal). The change at 24 h is "
                        "given with the verdict's 90% CI (`change_24h_test_ci_*`), the interval the claim is read "
                        "on, as the text beside the figure, the figure and report.md give it; each figure's 95% CI "
                        "is in its `_ci_low` / `_ci_high` columns (the change at 24 h's too, not the claim's). "
@@ -1975,12 +2013,18 @@ def fmt_h(r) -> str:
                     "timeline.csv keeps the fit's figures")
         return ("not resolved (no fading part to time: its 95% CI has no width, reaches the fit's bound, or "
                 "cannot exclude a fade faster than the first photo)")
-    if math.isfinite(lo) and math.isfinite(hi):
-        return f"{fixed(hl, 1)} h (95% CI {fixed(lo, 1)}-{fixed(hi, 1)} h)"
-    if math.isfinite(lo) or math.isfinite(hi):  # one end only: "?" for the other (as `validate` prints it)
-        return f"{fixed(hl, 1)} h (95% CI {_h_or(lo)}-{_h_or(hi)} h)"
-    # a fit without its bootstrap (n_boot 0, or too few replicates fitted): the point estimate has no CI, and
-    # says so (an audit, 2026-12-04: it read "3.4 h" alone, a half-life without its uncertainty)
+    return half_life_ci_text(hl, lo, hi)
+
+
+def half_life_ci_text(hl: float, lo: float, hi: float) -> str:
+    """A resolved half-life with its 95% CI, the one form of the Timeline tab's line (:func:`fmt_h`) and its
+    phone table (:func:`timeline_compact`): ``"3.4 h (95% CI 2.5 to 5.4 h)"``, "to" as every CI the verdicts'
+    reasons print on the console (``facemetrics timeline``: "95% CI 1.69 to 2.15 mm") and the app's other CIs
+    write it; the line wrote "3.0-3.1 h" and the table beside it "3.0 to 3.1" (Round 21, stop 60).  One end only:
+    "?" for the other (as `validate` prints it); no CI (``n_boot`` 0, or too few replicates fitted): it says so
+    (an audit, 2026-12-04: it read "3.4 h" alone, a half-life without its uncertainty)."""
+    if math.isfinite(lo) or math.isfinite(hi):
+        return f"{fixed(hl, 1)} h (95% CI {_h_or(lo)} to {_h_or(hi)} h)"
     return f"{fixed(hl, 1)} h ({NO_CI})"
 
 
@@ -2040,6 +2084,22 @@ DOWNLOAD_HELP = {
 
 NEW_SUBJECT = "+ new subject"
 
+#: the bootstrap replicates *My study* fits with (:func:`study_report`: half the CLI's, for the page's speed), and
+#: the default of ``facemetrics study report --n-boot`` (``cli._add_fit_options``; tests/test_app_study.py checks
+#: it): the page said neither (Round 21, stop 60)
+STUDY_N_BOOT = 200
+STUDY_REPORT_N_BOOT = 400
+#: under *My study*'s figures: how many replicates its CIs come from, and the CLI's
+STUDY_BOOT_NOTE = (f"95% CIs (and the verdicts read on them) from {STUDY_N_BOOT} bootstrap replicates; "
+                   f"`facemetrics study report` uses {STUDY_REPORT_N_BOOT} by default (`--n-boot`), so its CIs can "
+                   "differ in their last digit, and a verdict at the edge of its margin can differ")
+#: the tooltip of *My study*'s ZIP download buttons (the other downloads' have one: :data:`DOWNLOAD_HELP`)
+STUDY_ZIP_HELP = ("the study as `facemetrics study report` writes it: photos.csv, changes.csv, long.csv, "
+                  "timeline.csv, report.md, timeline.png (and the regimen's tables and regimen.png when the study "
+                  f"has one), fitted here with {STUDY_N_BOOT} bootstrap replicates")
+STUDY_TABLES_ZIP_HELP = ("the study's tables as `facemetrics study report` writes them (photos.csv, changes.csv, "
+                         "long.csv): their `messages` and `verdict` columns say why nothing could be fitted")
+
 
 def study_store():
     """The study store of :mod:`facemetrics.store` ($FACEMETRICS_STORE or the user data folder), opened
@@ -2074,7 +2134,7 @@ def study_report(store_dir: str, subject: str, key: tuple) -> dict:
         out = Path(tmp) / "report"
         table, error = None, ""
         try:
-            _, table = store.report(out, subject, n_boot=200, workers=1,
+            _, table = store.report(out, subject, n_boot=STUDY_N_BOOT, workers=1,
                                     batch_done=lambda res, reg: notes.extend(study_notes(res.change_rows)),
                                     fits_done=fits.append, figures=False)
         except FacemetricsError as exc:  # "no changes to fit yet", "every row 'uncertain'": said with the notes
@@ -2656,7 +2716,8 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         if files:  # the tables whose messages say why
             st.download_button("Download the study's tables (ZIP: CSV)", zip_bytes(files),
                                file_name=study_zip_name(subject), mime="application/zip",
-                               on_click="ignore", key="study-zip")
+                               on_click="ignore", key="study-zip",
+                               help=f"{STUDY_TABLES_ZIP_HELP}. Saved as `{study_zip_name(subject)}`")
         return
     table = rep["table"]
     pooled = table[table["subject"].map(fm_report.is_pooled).astype(bool)]
@@ -2695,11 +2756,12 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         if "regimen.png" in figures:
             cols[1].image(figures["regimen.png"],
                           caption="pre-session photos vs day 0: the change built up over the weeks", width="stretch")
+    st.caption(STUDY_BOOT_NOTE)  # where the page shows the fit: its replicates, and the CLI's default
     # the ZIP's two figures (the CLI's) are drawn when it is asked for: the page shows its own (stop 59)
     st.download_button("Download the study (ZIP: CSV, report, plots)",
                        lambda: study_zip(str(store.dir), subject, key),
                        file_name=study_zip_name(subject), mime="application/zip", on_click="ignore",
-                       key="study-zip")
+                       key="study-zip", help=f"{STUDY_ZIP_HELP}. Saved as `{study_zip_name(subject)}`")
 
 
 #: the heading of report.md's list of the comparisons left out of the fits as 'uncertain' (:func:`left_out_as_uncertain`)

@@ -24,7 +24,7 @@ from .compare.table import change_scale_sd
 from .decay.claim import (CLAIM_HOURS, FIGURES_LEFT_OUT, FIT_FIGURES, FITTED_WITHOUT, FROM_CURVE_UNCHECKED, FROM_PHOTOS,
                           SeriesError, SeriesResult, min_effect_for, decay_resolved, peak_resolved, regimen_levels,
                           validate_changes)
-from .decay.wording import num, percent, quantity
+from .decay.wording import change_unit, num, percent, quantity
 from .listing import join_few
 from .rounding import fixed
 from .export import figure_png, quiet_missing_glyphs, write_bytes
@@ -63,7 +63,7 @@ NARROW_DPI = 200
 
 #: units a wrapped line never begins with: the space between a number and its unit (and around the "/" of
 #: "mm / week") is not a place to break (a legend line read "±0.10" and the next "mm", 2026-12-05)
-_UNIT_WORDS = ("mm²", "mm", "deg", "index", "px", "%", "h", "day", "days", "week", "weeks", "µA", "cm", "ratio")
+_UNIT_WORDS = ("mm²", "mm", "deg", "index", "px", "%", "pp", "h", "day", "days", "week", "weeks", "µA", "cm", "ratio")
 
 
 def _check_layout(layout: str, allowed=LAYOUTS) -> None:
@@ -300,6 +300,13 @@ def _panel_unit(mdf: pd.DataFrame, fits: list) -> str:
     """The unit of a panel's metric ("" when none is given)."""
     units = [u for u in pd.unique(mdf["unit"]) if u] or [f.unit for f in fits if f.unit]
     return units[0] if units else ""
+
+
+def _change_unit_word(unit: str, mdf: pd.DataFrame) -> str:
+    """A panel's unit code as its change axis writes it (:func:`facemetrics.decay.wording.change_unit`: "pp" for a
+    percentage's change, "mm²"; the axis read "change [pct]" until stop 60)."""
+    metric = str(mdf["metric"].iloc[0]) if "metric" in mdf.columns and len(mdf) else ""
+    return change_unit(unit, metric) if unit else unit
 
 
 def _panel_floor(mdf: pd.DataFrame, fits: list):
@@ -593,7 +600,8 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
     ax.set_xscale("symlog", linthresh=1.0, linscale=0.5)
     ax.set_xlim(t_min - 0.1 * abs(t_min) - 0.2, t_max)
     xlabel = "hours since treatment (symlog: linear below 1 h)"
-    ylabel = f"change [{unit}]" if unit else "change (unitless)"
+    word = _change_unit_word(unit, mdf)  # "pp" for a percentage's change (the axis read "change [pct]")
+    ylabel = f"change [{word}]" if unit else "change (unitless)"
     handles = _timeline_legend(mdf, fits, result, unit=unit, nf=nf, delta=delta,
                                treatments=treatments, colour=colour, marker=marker, left_out=left_out,
                                verdicts=verdicts)
@@ -839,7 +847,7 @@ def _draw_regimen_panel(ax, sub: pd.DataFrame, r, k: int, *, title: str, font: f
         for sign in (1, -1):
             ax.axhline(sign * delta, color="0.35", ls="--", lw=0.9,
                        label=f"margin \u00b1{quantity(float(delta), r['unit'] or '')}" if sign > 0 else None)
-    unit = r["unit"] or ""
+    unit = change_unit(r["unit"] or "", str(r.get("metric") or ""))  # a change from day 0: "pp" for a percentage
     xlabel = "days since the first session"
     ylabel = f"level vs day 0 [{unit}]" if unit else "level vs day 0"
     if font is not None:
@@ -871,7 +879,7 @@ def slope_label(r) -> str:
         A regimen row (:func:`facemetrics.decay.analyze_regimen`): ``slope_per_week``, ``unit`` and,
         when present, ``slope_per_week_ci_low`` / ``_ci_high`` and ``confidence`` (a fraction).
     """
-    unit = str(r.get("unit") or "").strip()
+    unit = change_unit(str(r.get("unit") or "").strip(), str(r.get("metric") or ""))  # pp for a percentage's slope
     per = f"{unit} / week" if unit else "/ week"
     lo, hi = (pd.to_numeric(r.get(f"slope_per_week_ci_{end}"), errors="coerce") for end in ("low", "high"))
     conf = pd.to_numeric(r.get("confidence"), errors="coerce")

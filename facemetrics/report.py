@@ -28,7 +28,7 @@ from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, LASTING_WITHHELD_CELL,
 from .decay.carryover import earlier_text, figure_text, shorten_follow_on
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
-from .decay.wording import decimals_for, effect_noun, hours_text, num, percent, quantity
+from .decay.wording import change_unit, decimals_for, effect_noun, hours_text, num, percent, quantity
 from .listing import join_words
 from .rounding import MISSING, fixed
 from .timekeys import clock_text, since_text
@@ -297,7 +297,7 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
              "|---|---|---|---|---|---|---|---|---|---|"]
     for _, r in reg.iterrows():
         d = dec[(dec["treatment"] == r["treatment"]) & (dec["metric"] == r["metric"]) & (dec["side"] == r["side"])]
-        cells = " | ".join(_regimen_cells(r, d, r.get("unit") or ""))
+        cells = " | ".join(_regimen_cells(r, d, change_unit(r.get("unit") or "", r["metric"])))
         lines.append(f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | "
                      f"{_fmt(r['day_n'], '', 0)} | {cells} | {r['verdict']} |")
     lines += ["", REGIMEN_NO_FIT_NOTE] if any(f"| {NO_FIT_CELL} |" in x for x in lines) else []
@@ -442,7 +442,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
               "|---|---|---|---|---|---|---|---|---|---|---|"]
     unresolved = no_fit = 0
     for _, r in table.iterrows():
-        u = r.get("unit") or ""
+        u = change_unit(r.get("unit") or "", r["metric"])  # every figure of the row is a change: pp for a %
         subj = "all" if is_pooled(r["subject"]) else r["subject"]
         if r.get("status") in _NO_FIT_STATUSES:  # no curve: one word, not five "n/a [n/a, n/a]" (Round 19)
             no_fit += 1

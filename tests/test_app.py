@@ -1133,7 +1133,7 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
 
     app = app_module()
     ok = SimpleNamespace(half_life_h=3.44, half_life_h_ci_low=2.46, half_life_h_ci_high=5.4)
-    assert app.fmt_h(ok) == "3.4 h (95% CI 2.5-5.4 h)"
+    assert app.fmt_h(ok) == "3.4 h (95% CI 2.5 to 5.4 h)"  # "to", as the phone table and the reasons (stop 60)
     flat = SimpleNamespace(half_life_h=0.5, half_life_h_ci_low=0.5, half_life_h_ci_high=5000.0)
     assert app.fmt_h(flat).startswith("not resolved") and "0.5" not in app.fmt_h(flat)
     # an interval of no width (the audit saw "0.5 h (95 % CI 0.5-0.5 h)" and "3.0 h (95 % CI 3.2-3.2 h)")
@@ -1147,7 +1147,7 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
     # its CI's lower end at that limit alone does not (0.5-4.5 h: 9x), but a CI over 10x wide (0.5-8.3 h) or one
     # running past the last photo does (docs/validation.md, 2026-12-05)
     assert app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 2.0, "half_life_h_ci_high": 4.5})) == \
-        "2.0 h (95% CI 0.5-4.5 h)"
+        "2.0 h (95% CI 0.5 to 4.5 h)"
     assert app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 2.0})).startswith("not resolved (95% CI over")
     beyond = app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 30.0, "half_life_h_ci_low": 20.0,
                                           "half_life_h_ci_high": 60.0}))
@@ -1157,7 +1157,7 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
     none = app.fmt_h(SimpleNamespace(half_life_h=3.44, half_life_h_ci_low=nan, half_life_h_ci_high=nan))
     assert none.startswith("3.4 h (no 95% CI"), none
     assert app.fmt_h(SimpleNamespace(half_life_h=3.44, half_life_h_ci_low=2.46, half_life_h_ci_high=nan)) == \
-        "3.4 h (95% CI 2.5-? h)"
+        "3.4 h (95% CI 2.5 to ? h)"
 
 
 def test_timeline_table_shows_no_more_digits_than_its_cis():

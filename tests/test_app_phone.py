@@ -62,8 +62,13 @@ def test_the_compact_comparison_table_says_what_the_wide_one_does(after_bytes, n
     for k, r in enumerate(data.index):
         unit = texts[(r, "unit")]  # as the wide table writes it: "%" for pct (stop 56, c1)
         assert unit != "pct" and unit != "mm2"
-        assert compact.iloc[k]["change ± scale"] == f"{texts[(r, 'change')]} {unit}", compact.iloc[k]
-        assert compact.iloc[k]["floor"] == f"{texts[(r, 'noise_floor')]} {unit}", compact.iloc[k]
+        # a percentage's change and floor: the wide cells carry "pp" themselves (its unit column's "%" is the
+        # before / after's), the compact ones the same text (stop 60, Round 21)
+        pp = data.loc[r, "unit"] == "pct" and "change" not in data.loc[r, "metric"]
+        assert texts[(r, "change")].endswith(" pp") == pp and texts[(r, "noise_floor")].endswith(" pp") == pp
+        tail = "" if pp else f" {unit}"
+        assert compact.iloc[k]["change ± scale"] == f"{texts[(r, 'change')]}{tail}", compact.iloc[k]
+        assert compact.iloc[k]["floor"] == f"{texts[(r, 'noise_floor')]}{tail}", compact.iloc[k]
         assert compact.iloc[k]["metric"] == f"{data.loc[r, 'metric']}, {data.loc[r, 'side']}"
     jaw = compact[compact["metric"] == "jawline_lift_mm, mean"].iloc[0]
     assert re.fullmatch(r"\+1\.\d\d ± 0\.\d\d mm", jaw["change ± scale"]) and jaw["verdict"] == "lift", jaw
@@ -219,7 +224,7 @@ def test_the_compact_timeline_table_says_what_the_wide_one_does():
     r = table[(table["treatment"] == "microcurrent") & pooled].iloc[0]
     assert mc["fit"] == "microcurrent · jawline_lift_mm, mean" and mc["verdict"] == "fades_within_a_day"
     assert mc["half-life"] == (f"{r.half_life_h:.1f} h (95% CI {r.half_life_h_ci_low:.1f} to "
-                               f"{r.half_life_h_ci_high:.1f})")
+                               f"{r.half_life_h_ci_high:.1f} h)")  # the line's form beside it (stop 60)
     assert mc["change at 24 h"] == (f"{r.change_24h:+.2f} mm (90% CI {r.change_24h_test_ci_low:+.2f} to "
                                     f"{r.change_24h_test_ci_high:+.2f})")
     rf = c[(table["treatment"] == "rf").to_numpy() & pooled.to_numpy()].iloc[0]
@@ -726,11 +731,13 @@ def test_the_phone_tables_write_the_fold_contrasts_unit_as_percent():
                               verdict=["within_noise"] * 2, before=[40.0, 6217.5], after=[42.0, 6126.5],
                               change_scale_sd=[float("nan"), 10.0]))
     c = app.compact_table(shown)
-    assert list(c["change ± scale"]) == ["+2.0 %", "-91 ± 10 mm²"] and list(c["floor"]) == ["3.0 %", "380 mm²"]
+    # the fold contrast's change and floor are a change of a percentage: percentage points (Round 21, stop 60)
+    assert list(c["change ± scale"]) == ["+2.0 pp", "-91 ± 10 mm²"] and list(c["floor"]) == ["3.0 pp", "380 mm²"]
     v = app.compact_values(shown, 4.5).set_index("metric")
     assert v.loc["nlf_contrast_pct, right", "before"] == "40.0 ± 2.1 %"
     assert v.loc["lower_face_area_mm2, mean", "after"] == "6126 ± 1114 mm²"  # the mm² row keeps its scale's share
     assert not any("pct" in str(x) or "mm2" in str(x) for x in [*c["change ± scale"], *c["floor"], *v["before"]])
     html = app.table_styled(shown, 4.5).to_html()
     assert ">%</td>" in html and ">mm²</td>" in html and ">pct</td>" not in html
+    assert ">+2.0 pp</td>" in html and ">3.0 pp</td>" in html  # the wide table's change and floor too
     assert list(shown["unit"]) == ["pct", "mm2"]  # the data keep the codes

@@ -58,6 +58,19 @@ def _texts(at):
     return out
 
 
+def test_the_pages_replicates_and_the_clis_default_are_the_ones_it_names():
+    """*My study* names its bootstrap replicates and `study report`'s default (Round 21, stop 60): both as they are."""
+    import inspect
+
+    from conftest import app_module
+    from facemetrics.cli import build_parser
+
+    app = app_module()
+    assert app.STUDY_REPORT_N_BOOT == build_parser().parse_args(["study", "report", "-o", "out"]).n_boot
+    assert "store.report(out, subject, n_boot=STUDY_N_BOOT" in inspect.getsource(app.study_report)
+    assert f"from {app.STUDY_N_BOOT} bootstrap replicates" in app.STUDY_BOOT_NOTE
+
+
 def test_the_study_uploader_says_the_upload_limit(store_dir):
     """A file over Streamlit's upload limit never reaches the app: *My study*'s uploader says the limit in
     its help, as the main page's does (app.upload_limit_note, server.maxUploadSize)."""
@@ -146,6 +159,12 @@ def test_study_lifecycle(store_dir, photos, monkeypatch):
     assert verdicts and "microcurrent · jawline_lift_mm (mean)" in verdicts[0]
     zips = [d for d in at.get("download_button") if d.proto.label.startswith("Download the study")]
     assert zips
+    # the ZIP's button has a tooltip as the other downloads do, and the page says its fit's replicates and the
+    # CLI's (Round 21, stop 60)
+    assert all("facemetrics study report" in d.proto.help and "facemetrics_study_me.zip" in d.proto.help
+               for d in zips), [d.proto.help for d in zips]
+    assert any("200 bootstrap replicates" in t and "`facemetrics study report` uses 400" in t
+               for t in _texts(at)), _texts(at)
     # the page shows the timeline drawn at a phone's width (1200 px: 6 in at plots.NARROW_DPI; and for a desktop's
     # column, two panels a row); the ZIP keeps the batch's own, as `study report` writes it.  Both read from the
     # page's own run (it fitted the study a second time for this check: docs/speed.md 'stop 49')

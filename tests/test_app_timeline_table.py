@@ -118,3 +118,19 @@ def test_a_change_that_rounds_to_zero_reads_0_00_never_minus_0_00():
     r = SimpleNamespace(unit="mm", change_24h=0.2, change_24h_test_ci_low=-0.004, change_24h_test_ci_high=0.41,
                         test_confidence=0.9)
     assert app.claim_ci_text(r) == "+0.20 mm (90% CI 0.00 to +0.41)"
+
+
+def test_the_half_life_reads_alike_beside_the_verdict_and_in_the_phone_table(table):
+    """Round 21 (stop 60): the Timeline tab's line wrote a half-life's CI "3.0-3.1 h" and the phone's table beside it
+    "3.0 to 3.1"; both now write "3.0 h (95% CI 3.0 to 3.1 h)", "to" as the verdicts' reasons on the console."""
+    import re
+
+    app = app_module()
+    c = app.timeline_compact(table)
+    resolved = 0
+    for k, r in enumerate(table.itertuples()):
+        cell = c["half-life"].iloc[k]
+        if re.fullmatch(r"\d+\.\d h \(95% CI \d+\.\d to \d+\.\d h\)", cell):
+            resolved += 1
+            assert app.fmt_h(r) == cell, (app.fmt_h(r), cell)
+    assert resolved, list(c["half-life"])  # the microcurrent fits resolve a half-life (3 h)

@@ -892,7 +892,7 @@ def test_sentence_units_are_written_as_symbols():
     from facemetrics.decay.wording import quantity
 
     assert quantity(-114.9, "mm2") == "-114.90 mm²"
-    assert quantity(0.04, "pct") == "0.04 %"
+    assert quantity(0.04, "pct") == "0.04 pp"  # every quantity is a change: a percentage's in percentage points (stop 60)
     assert quantity(1.5, "mm") == "1.50 mm" and quantity(0.3, "index") == "0.30 index" and quantity(2.0, "") == "2.00"
 
 

@@ -15,6 +15,7 @@ from ..listing import NAMED_FEW, join_few, join_words  # noqa: F401 (re-exported
 from ..rounding import fixed  # the one rule of a rounded figure; num and quantity build on it
 
 __all__ = [
+    "change_unit",
     "decimals_for",
     "effect_noun",
     "hours_text",
@@ -49,14 +50,31 @@ def decimals_for(uncertainty: float, most: int = 3) -> int:
     return int(min(max(math.ceil(-math.log10(u / 10) - 1e-9), 0), most))
 
 
-#: how a unit code of the column names (``schema``) is written in a sentence
+#: how a unit code of the column names (``schema``) is written in a sentence, for a level (a photo's value)
 UNIT_WORDS = {"mm2": "mm²", "pct": "%"}
+
+#: ... and for a change of it (a difference, its noise floor, a CI or margin of a change, a slope): a change of a
+#: percentage (the fold contrast, ``nlf_contrast_pct``) is in percentage points, "pp" (the CLI's word since stop
+#: 56; the app, report.md and the timeline wrote "-0.6 %", which reads as a relative change: Round 21, stop 60)
+CHANGE_UNIT_WORDS = {**UNIT_WORDS, "pct": "pp"}
+
+
+def change_unit(unit, metric: str = ""):
+    """How a change of a ``metric`` in unit code ``unit`` is written: ``"pp"`` for ``pct`` (percentage points),
+    ``mm²`` for ``mm2``, other units as given; a metric that is itself a relative change (``"change"`` in its
+    name: ``camera_distance_change_pct``) keeps ``"%"``.  Anything that is not text is returned as given."""
+    if not isinstance(unit, str):
+        return unit
+    if unit == "pct" and "change" in str(metric or ""):
+        return UNIT_WORDS[unit]
+    return CHANGE_UNIT_WORDS.get(unit, unit)
 
 
 def quantity(v: float, unit: str, digits: int = 2) -> str:
-    """``num(v)`` followed by the unit (no unit for unitless values): ``"1.50 mm"``, ``"3.10 %"``
-    (the codes of :data:`UNIT_WORDS` written as symbols)."""
-    return f"{num(v, digits)} {UNIT_WORDS.get(unit, unit)}" if unit else num(v, digits)
+    """``num(v)`` followed by the unit of a CHANGE (no unit for unitless values): ``"1.50 mm"``, ``"3.10 pp"``
+    (:func:`change_unit`: every figure the decay and regimen sentences, legends and margins quote is a change
+    from the baseline, so a ``pct`` metric's is in percentage points)."""
+    return f"{num(v, digits)} {change_unit(unit)}" if unit else num(v, digits)
 
 
 def hours_text(v: float) -> str:
@@ -116,6 +134,6 @@ def raised_margin_note(delta: float, noise_floor: float, min_effect: float | Non
     """
     if min_effect is None or not noise_floor > float(min_effect) or not delta == noise_floor:
         return ""
-    given = f"{float(min_effect):g} {UNIT_WORDS.get(unit, unit)}".rstrip()
+    given = f"{float(min_effect):g} {change_unit(unit)}".rstrip()
     return (f" Margin \u00b1{quantity(delta, unit)}: the series' noise floor, larger than the min_effect "
             f"(--min-effect) of {given} given.")
