@@ -326,12 +326,17 @@ _NAME_FORMS = tuple(re.compile(form + _COPY_COUNTER, re.IGNORECASE) for form in 
 NAME_YEARS = (1990, 2099)
 
 
-def _name_match(name) -> re.Match | None:
-    """The file-name form ``name`` (a name or path; NFKC-normalised, so fullwidth digits read) is, or None."""
+def _name_stem(name) -> str:
+    """The file name of ``name`` (a name or path) without its extension, NFKC-normalised (fullwidth digits read)."""
     import unicodedata
 
     base = re.split(r"[\\/]", unicodedata.normalize("NFKC", str(name)))[-1].strip()
-    stem = (base.rsplit(".", 1)[0] if "." in base else base).strip()
+    return (base.rsplit(".", 1)[0] if "." in base else base).strip()
+
+
+def _name_match(name) -> re.Match | None:
+    """The file-name form ``name`` (a name or path; NFKC-normalised, so fullwidth digits read) is, or None."""
+    stem = _name_stem(name)
     return next((m for m in (form.fullmatch(stem) for form in _NAME_FORMS) if m is not None), None)
 
 
@@ -409,11 +414,7 @@ def utc_time_from_name(name) -> datetime | None:
     -------
     datetime or None
     """
-    import unicodedata
-
-    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", str(name)))[-1].strip()
-    stem = (base.rsplit(".", 1)[0] if "." in base else base).strip()
-    m = _PIXEL_NAME.fullmatch(stem)
+    m = _PIXEL_NAME.fullmatch(_name_stem(name))
     when = _name_datetime(m) if m is not None else None
     if when is None or not NAME_YEARS[0] <= when.year <= NAME_YEARS[1]:
         return None
@@ -503,11 +504,7 @@ def name_date_alone(name) -> str:
         e.g. ``"states the date 2026-10-27 but no time of day (a WhatsApp copy: before or after a treatment that
         day cannot be told)"``.
     """
-    import unicodedata
-
-    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", str(name)))[-1].strip()
-    stem = (base.rsplit(".", 1)[0] if "." in base else base).strip()
-    m = _WHATSAPP_NAME.fullmatch(stem)
+    m = _WHATSAPP_NAME.fullmatch(_name_stem(name))
     if m is None:
         return ""
     try:
