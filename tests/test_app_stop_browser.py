@@ -129,12 +129,18 @@ def test_browser_stop_mid_run_then_the_example_again_gives_the_full_result(brows
         assert after_stop == _example_result(ref, "a run never stopped")
 
 
-def _three_photos(tmp_path) -> list[str]:
-    """The bundled pair and a second 'before' photo (the before photo re-encoded: other bytes, the same face): the
-    page compares before.jpg with after.jpg, then checks the two 'before' photos against each other."""
+def _photos(tmp_path) -> list[str]:
+    """The bundled pair and three more 'before' photos (the before photo re-encoded at JPEG quality 90, 85 and 80:
+    other bytes, the same face): the page compares before.jpg with after.jpg, then checks the 'before' photos against
+    each other.  Three, not one: ``st.spinner`` draws its text only after 0.5 s (``streamlit.elements.spinner.
+    DELAY_SECS``), and one check of a before photo whose state the comparison kept took about that on an idle
+    machine (stop 60: the spinner was never drawn in 1 of 4 CI runs, so Stop was never pressed)."""
     bgr = cv2.imread(str(SAMPLES / "astronaut_before.jpg"))
-    cv2.imwrite(str(tmp_path / "before_2.jpg"), bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])
-    return [str(SAMPLES / "astronaut_before.jpg"), str(tmp_path / "before_2.jpg"), str(SAMPLES / "astronaut_after.jpg")]
+    more = []
+    for k, quality in enumerate((90, 85, 80), start=2):
+        cv2.imwrite(str(tmp_path / f"before_{k}.jpg"), bgr, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        more.append(str(tmp_path / f"before_{k}.jpg"))
+    return [str(SAMPLES / "astronaut_before.jpg"), *more, str(SAMPLES / "astronaut_after.jpg")]
 
 
 def test_browser_stop_mid_comparison_leaves_no_headline_without_the_note(browser, app_server, tmp_path):
@@ -142,12 +148,12 @@ def test_browser_stop_mid_comparison_leaves_no_headline_without_the_note(browser
     shows no headline, or the headline with the note that the page is incomplete, in the window; never the headline
     alone (f3b).  The same photos in a session never stopped: the same headline, the downloads, no note."""
     sync_api = need_browser()
-    photos = _three_photos(tmp_path)
+    photos = _photos(tmp_path)
     page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     open_app(page, app_server)
     page.evaluate(_STOP_ON_SPINNER, CHECKING)
     page.set_input_files("input[type=file]", photos)
-    try:  # three analyses and a comparison, then the check's spinner
+    try:  # five analyses and a comparison, then the check's spinner
         page.wait_for_function("() => window.__fmStopped", timeout=RUN_CEILING_MS)
     except sync_api.TimeoutError:
         raise AssertionError(f"the spinner '{CHECKING}...' (and Stop) not shown; {page_state(page)}") from None
