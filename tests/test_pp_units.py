@@ -66,3 +66,22 @@ def test_the_timeline_tabs_24h_change_of_a_fold_contrast_is_in_pp():
     cells = [app.claim_ci_text(r) for r in table.itertuples()]
     assert cells and all(c.split(" (")[0].endswith(" pp") for c in cells), cells
     assert all(c.split(" (")[0].endswith(" pp") for c in app.timeline_compact(table)["change at 24 h"]), cells
+
+
+def test_the_no_margin_reason_words_a_percentage_change_in_pp_not_its_code():
+    """A fold contrast series without a noise floor has no margin; its reason read "No smallest meaningful change is
+    known for pct" (the unit's column code, stop 60's note) where its other figures say "pp".  Fails on the old
+    wording."""
+    from facemetrics.decay import analyze_series
+
+    f = analyze_series(_contrast_series(), per_subject=False, n_boot=100, seed=0).fits[0]
+    assert f.status == "no_margin", (f.status, f.reason)
+    assert f.reason.startswith("No smallest meaningful change is known for a change in pp (percentage points) and "
+                               "the changes carry no noise floor"), f.reason
+    assert " pct" not in f.reason and " pp." in f.reason, f.reason  # the fitted change at 24 h in pp too
+    other = analyze_series(_contrast_series().assign(unit="ratio", metric="a_ratio"), per_subject=False, n_boot=100,
+                           seed=0).fits[0]
+    assert "known for a change in ratio and" in other.reason, other.reason
+    bare = analyze_series(_contrast_series().assign(unit="", metric="a_score"), per_subject=False, n_boot=100,
+                          seed=0).fits[0]
+    assert "known for a metric without a unit and" in bare.reason, bare.reason

@@ -278,7 +278,7 @@ from .time_unit import time_unit_note
 from ..timekeys import date_alone
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
 from ..listing import join_words
-from .wording import effect_noun, hours_text, num, percent, quantity, raised_margin_note
+from .wording import change_unit, effect_noun, hours_text, num, percent, quantity, raised_margin_note
 
 __all__ = [
     "COLUMNS",
@@ -1128,8 +1128,13 @@ def _untested(base: dict, values: dict, *, n_ok: int, n_boot: int, min_effect) -
             f"tested with at least {MIN_VERDICT_REPLICATES}, so its interval's tails rest on more than two "
             f"replicates each (the default is 400); the fitted change at 24 h is {c24}.")
     if not base["smallest_meaningful_change"] > 0 and min_effect is None:
+        # the unit as the sentence's other figures write a change of it (change_unit: "pp", not the code "pct";
+        # stop 60's note saw "No smallest meaningful change is known for pct")
+        word = change_unit(base["unit"], base["metric"]) if base["unit"] else ""
+        what = (f"a change in {word}" + (" (percentage points)" if word == "pp" else "") if word
+                else "a metric without a unit")
         return "no_margin", (
-            f"No smallest meaningful change is known for {base['unit'] or '(no unit)'} and the changes carry no "
+            f"No smallest meaningful change is known for {what} and the changes carry no "
             f"noise floor, so the 24 h claim cannot be tested (give min_effect, e.g. --min-effect); the fitted "
             f"change at 24 h is {c24}.")
     return None
