@@ -59,7 +59,7 @@ from .compare import (
     noise_floors_from_repeats, resolution_floors,
 )
 from .decay.claim import decay_resolved, peak_resolved, unresolved_span
-from .decay.wording import decimals_for, percent
+from .decay.wording import change_unit, decimals_for, percent
 from .rounding import MISSING, fixed
 from .decay.model import HALF_LIFE_BOUNDS
 from .export import check_output_folder, write_csv, write_json
@@ -445,7 +445,10 @@ def _claim_line(r: dict, truth: dict | None = None) -> str:
         level = percent(r["test_confidence"]) if _finite(r.get("test_confidence")) else "test"
         where = {"photos_18_30h": " (the photos at 18-30 h: the curve or its shape misses them)",
                  "curve_unchecked": " (the curve's, no photo at 18-30 h)"}.get(r.get("change_24h_source"), "")
-        c24 = f"24 h change {fixed(r['change_24h'], 2, sign=True)} {r['unit']}{where}, {level} CI [{lo}, {hi}] {r['unit']}; "
+        # the unit as a sentence writes a change of it (change_unit: "mm", "pp", "mm²"), not its column code
+        word = change_unit(r["unit"], str(r.get("metric") or "")) if isinstance(r.get("unit"), str) else ""
+        unit = f" {word}" if word else ""
+        c24 = f"24 h change {fixed(r['change_24h'], 2, sign=True)}{unit}{where}, {level} CI [{lo}, {hi}]{unit}; "
     line = f"claim test, {r['scenario']} / {r['treatment']}: {r['verdict']} ({c24}{_half_life(r)})"
     if truth:
         from .study import true_change

@@ -351,6 +351,12 @@ def test_claim_rows_carry_unit_cis_resolved_flags_and_version():
     assert told == line + ("; simulated truth: 24 h change +0.01 mm (peak 2.0 mm, half-life 3 h, lasting 0.0 mm)"), told
     assert validate._claim_line(lasting, DEFAULT_DESIGN["rf"]).endswith(
         "; simulated truth: 24 h change +1.50 mm (peak 1.5 mm, half-life 24 h, lasting 1.5 mm)")
+    # the unit as a sentence writes a change of it, not its column code (stop 60's note): a fold contrast's in pp,
+    # an area's in mm²; none when the row has none (NaN read back from claims.csv read "nan")
+    pp = validate._claim_line(dict(fading, unit="pct", metric="nlf_contrast_pct"))
+    assert "24 h change -0.25 pp, 90% CI [-0.51, -0.04] pp;" in pp and "pct" not in pp.replace("nlf_contrast_pct", ""), pp
+    assert "-0.25 mm², 90% CI [-0.51, -0.04] mm²;" in validate._claim_line(dict(fading, unit="mm2"))
+    assert "24 h change -0.25, 90% CI [-0.51, -0.04];" in validate._claim_line(dict(fading, unit=float("nan")))
 
 
 def test_claims_csv_and_validation_json_carry_provenance(tmp_path, monkeypatch):
