@@ -81,7 +81,7 @@ from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       REMEDY_SWAP, refusal_reasons)
 from facemetrics.decay.wording import UNIT_WORDS, change_unit, decimals_for
-from facemetrics.rounding import fixed
+from facemetrics.rounding import fixed, fixed_uncertainty
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
 from facemetrics.messages import top_level
@@ -1380,8 +1380,9 @@ def table_styled(shown: pd.DataFrame, scale_pct: float = math.nan):
                 for suffix in sorted(set(pp)):
                     rows = shown.index[(dp == d) & (pp == suffix)]
                     if len(rows):
-                        styler = styler.format(_suffixed(_number_text(int(d), sign), suffix if col != "change_scale_sd" else ""),
-                                               subset=pd.IndexSlice[rows, [col]])
+                        fmt = (_scale_sd_text(int(d)) if col == "change_scale_sd"
+                               else _suffixed(_number_text(int(d), sign), suffix))
+                        styler = styler.format(fmt, subset=pd.IndexSlice[rows, [col]])
     floors = pd.to_numeric(shown["noise_floor"], errors="coerce").fillna(-1.0)  # -1: no floor (a NaN groups apart)
     units = shown["unit"].fillna("").astype(str) if "unit" in shown.columns else pd.Series("", index=shown.index)
     for (f, unit), rows in shown.groupby([floors, units]).groups.items():  # before / after: with their ±
@@ -1391,13 +1392,20 @@ def table_styled(shown: pd.DataFrame, scale_pct: float = math.nan):
     if "change_scale_sd" in shown.columns and "change" in shown.columns:  # "+1.59 ± 0.07": the scale ± in the cell
         sd = pd.to_numeric(shown["change_scale_sd"], errors="coerce")
         for d in sorted(set(dp)):
-            for txt in sorted(set(_number_text(int(d))(v) for v in sd[dp == d])):
+            for txt in sorted(set(_scale_sd_text(int(d))(v) for v in sd[dp == d])):
                 for suffix in sorted(set(pp)):
-                    rows = shown.index[(dp == d) & (sd.map(_number_text(int(d))) == txt) & (pp == suffix)]
+                    rows = shown.index[(dp == d) & (sd.map(_scale_sd_text(int(d))) == txt) & (pp == suffix)]
                     if len(rows):
                         styler = styler.format(_suffixed(_change_scale_text(int(d), txt), suffix),
                                                subset=pd.IndexSlice[rows, ["change"]])
     return styler
+
+
+def _scale_sd_text(dp: int):
+    """A change's scale ± (``change_scale_sd``) with the change's ``dp`` decimals, as the CLI writes it: one that
+    rounds to zero reads "< 0.05" at one decimal (:func:`facemetrics.rounding.fixed_uncertainty`; a landmark lift's
+    read "± 0.0": Round 21), blank for NaN."""
+    return lambda v: "" if not math.isfinite(float(v)) else fixed_uncertainty(v, dp)
 
 
 def _pp_suffix(unit, metric) -> str:
@@ -1465,7 +1473,7 @@ def compact_table(shown: pd.DataFrame) -> pd.DataFrame:
     for k in shown.index:
         d, unit = int(dp[k]), shown.at[k, "unit"]
         word = change_unit_shown(unit, shown.at[k, "metric"]) if isinstance(unit, str) else unit  # "pp": a % change
-        change.append(_unit_text(_change_scale_text(d, _number_text(d)(sd[k]))(float_or_nan(shown.at[k, "change"])), word))
+        change.append(_unit_text(_change_scale_text(d, _scale_sd_text(d)(sd[k]))(float_or_nan(shown.at[k, "change"])), word))
         floor.append(_unit_text(_number_text(d)(float_or_nan(shown.at[k, "noise_floor"])), word))
     return pd.DataFrame({"verdict": shown["verdict"].fillna("").astype(str).to_numpy(), "change ± scale": change,
                          "floor": floor,
@@ -1871,7 +1879,9 @@ def timeline_fit_label(r) -> str:
 
 def _ci_text(r, name: str, dp: int, unit: str, sign: str = "", ci: str = "", level: str = "95%") -> str:
     """Row ``r``'s figure ``name`` with its CI (``<ci>_low`` / ``<ci>_high``, ``ci`` by default ``name_ci``, at
-    ``level``) and ``unit``: ``+1.21 mm (95% CI +0.95 to +1.49)``; "n/a" when not estimated, no CI when the
+    ``level``) and ``unit`` after the figure and after the CI's upper end, as the verdicts' reasons write a CI
+    ("95% CI 1.69 to 2.15 mm") and :func:`half_life_ci_text` the half-life beside it: ``+1.21 mm (95% CI +0.95 to
+    +1.49 mm)`` (the phone's table gave no unit after the upper end: stop 60's note); "n/a" when not estimated, no CI when the
     bootstrap gave none.  A figure that rounds to zero reads "0.00", never "-0.00" (:func:`facemetrics.rounding.fixed`,
     as the verdict's reason beside it: the example's microcurrent jawline read "-0.00 mm (90% CI ...)" in the Timeline
     tab's table and "0.00 mm" in its line; stop 60)."""
@@ -1882,7 +1892,7 @@ def _ci_text(r, name: str, dp: int, unit: str, sign: str = "", ci: str = "", lev
     lo, hi = float_or_nan(getattr(r, f"{ci}_low", float("nan"))), float_or_nan(getattr(r, f"{ci}_high", float("nan")))
     text = _unit_text(fixed(v, dp, sign == "+"), unit)
     if math.isfinite(lo) and math.isfinite(hi):
-        text += f" ({level} CI {fixed(lo, dp, sign == '+')} to {fixed(hi, dp, sign == '+')})"
+        text += f" ({level} CI {fixed(lo, dp, sign == '+')} to {_unit_text(fixed(hi, dp, sign == '+'), unit)})"
     return text
 
 

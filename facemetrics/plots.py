@@ -26,7 +26,7 @@ from .decay.claim import (CLAIM_HOURS, FIGURES_LEFT_OUT, FIT_FIGURES, FITTED_WIT
                           validate_changes)
 from .decay.wording import change_unit, num, percent, quantity
 from .listing import join_few
-from .rounding import fixed
+from .rounding import fixed, fixed_uncertainty
 from .export import figure_png, quiet_missing_glyphs, write_bytes
 from .jaw import jaw_metrics
 from .report import is_pooled
@@ -1059,7 +1059,7 @@ def _jawline_lift_title(row, scale_sd: float = math.nan) -> str:
     ``+nan mm`` (a refused comparison keeps its alignment, and its figure, but measures no change)."""
     if not math.isfinite(row.change):
         return "jawline lift not measured" + (f" ({row.verdict})" if row.verdict else "")
-    scale = f", scale ± {fixed(scale_sd, 2)} mm" if math.isfinite(scale_sd) else ""
+    scale = f", scale ± {fixed_uncertainty(scale_sd, 2)} mm" if math.isfinite(scale_sd) else ""
     return f"jawline lift {fixed(row.change, 2, True)} mm ({row.verdict}, noise floor {fixed(row.noise_floor, 2)} mm{scale})"
 
 

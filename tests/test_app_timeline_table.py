@@ -32,14 +32,14 @@ def _pooled(table: pd.DataFrame, treatment: str):
 
 
 def test_the_compact_table_gives_the_24h_change_with_the_verdicts_interval(table):
-    """The phone's table: "+x mm (90% CI lo to hi)" from ``change_24h_test_ci_*``, the words of the verdict's
+    """The phone's table: "+x mm (90% CI lo to hi mm)" from ``change_24h_test_ci_*``, the words of the verdict's
     reason beside it ("90% CI"); never the 95 % CI (``change_24h_ci_*``), which it gave before."""
     app = app_module()
     c = app.timeline_compact(table)
     for k, r in enumerate(table.itertuples()):
         cell = c["change at 24 h"].iloc[k]
         assert cell == (f"{r.change_24h:+.2f} mm (90% CI {r.change_24h_test_ci_low:+.2f} to "
-                        f"{r.change_24h_test_ci_high:+.2f})"), cell
+                        f"{r.change_24h_test_ci_high:+.2f} mm)"), cell
         assert "95 %" not in cell
     mc = _pooled(table, "microcurrent")
     assert "(90% CI " in mc["reason"]  # the verdict's words, which the cell repeats
@@ -114,10 +114,29 @@ def test_a_change_that_rounds_to_zero_reads_0_00_never_minus_0_00():
     app = app_module()
     r = SimpleNamespace(unit="mm", change_24h=-0.0017, change_24h_test_ci_low=-0.0214, change_24h_test_ci_high=0.0193,
                         test_confidence=0.9)
-    assert app.claim_ci_text(r) == "0.00 mm (90% CI -0.02 to +0.02)"
+    assert app.claim_ci_text(r) == "0.00 mm (90% CI -0.02 to +0.02 mm)"
     r = SimpleNamespace(unit="mm", change_24h=0.2, change_24h_test_ci_low=-0.004, change_24h_test_ci_high=0.41,
                         test_confidence=0.9)
-    assert app.claim_ci_text(r) == "+0.20 mm (90% CI 0.00 to +0.41)"
+    assert app.claim_ci_text(r) == "+0.20 mm (90% CI 0.00 to +0.41 mm)"
+
+
+def test_the_phone_tables_24h_change_gives_its_unit_after_the_cis_upper_end_as_the_full_form():
+    """Stop 60's note: the compact (phone) Timeline table's change cell read "+0.20 mm (90% CI 0.00 to +0.41)", no
+    unit after the CI's upper end, where the verdict's reason on the console ("95% CI 1.69 to 2.15 mm") and the
+    half-life beside it ("3.0 h (95% CI 2.5 to 5.4 h)") end their CI with it.  A fold contrast's in pp (a change of a
+    percentage).  Fails on the old app."""
+    from types import SimpleNamespace
+
+    app = app_module()
+    r = SimpleNamespace(unit="mm", change_24h=0.2, change_24h_test_ci_low=0.01, change_24h_test_ci_high=0.41,
+                        test_confidence=0.9)
+    assert app.claim_ci_text(r).endswith("to +0.41 mm)"), app.claim_ci_text(r)
+    r = SimpleNamespace(unit="pct", metric="nlf_contrast_pct", change_24h=-0.6, change_24h_test_ci_low=-1.2,
+                        change_24h_test_ci_high=0.1, test_confidence=0.9)
+    assert app.claim_ci_text(r) == "-0.60 pp (90% CI -1.20 to +0.10 pp)", app.claim_ci_text(r)
+    r = SimpleNamespace(unit=float("nan"), change_24h=0.2, change_24h_test_ci_low=0.01, change_24h_test_ci_high=0.41,
+                        test_confidence=0.9)  # no unit: none after either
+    assert app.claim_ci_text(r) == "+0.20 (90% CI +0.01 to +0.41)", app.claim_ci_text(r)
 
 
 def test_the_half_life_reads_alike_beside_the_verdict_and_in_the_phone_table(table):

@@ -178,3 +178,25 @@ def test_every_numeric_column_of_photos_csv_names_its_unit_and_its_uncertainty_o
     for c in numeric:
         assert c.unit or c.name.endswith(("_ipd", "_ipd2")), c.name
         assert schema.photo_uncertainty(c), c.name
+
+
+def test_a_scale_share_that_rounds_to_zero_reads_as_a_bound_in_the_cli_and_the_app():
+    """Round 21 (stop 60): the app's landmark lift rows read "+0.3 ± 0.0" at one decimal and the CLI's cheeks "scale
+    ± 0.00 mm", a ± that reads as no uncertainty.  One rule for both (Round 22, stop 61): a ± that rounds to zero at
+    its figure's decimals reads "< 0.05" (half the last digit: :func:`facemetrics.rounding.fixed_uncertainty`), not
+    more decimals than the figure has.  Fails on the old code."""
+    from facemetrics.report import _scale_part, floor_text
+    from facemetrics.rounding import fixed_uncertainty
+
+    assert [fixed_uncertainty(u, d) for u, d in ((0.071, 2), (0.014, 1), (0.0, 2), (0.2, 0), (-0.02, 1))] == [
+        "0.07", "< 0.05", "< 0.005", "< 0.5", "< 0.05"]
+    assert fixed_uncertainty(float("nan")) == "n/a"
+    assert _scale_part(0.08, 4.5) == "; scale ± < 0.005 mm"  # 0.0036 mm: "scale ± 0.00 mm" before
+    assert _scale_part(1.59, 4.5) == "; scale ± 0.07 mm"  # unchanged where it does not round to zero
+    assert floor_text(0.10, "mm", 0.003) == " (noise floor 0.10 mm; scale ± < 0.005 mm)"
+    app = app_module()
+    shown = pd.DataFrame(dict(metric=["jawline_lift_landmarks_mm", "jawline_lift_landmarks_mm"], side=["mean", "right"],
+                              change=[0.31, 1.62], unit=["mm", "mm"], noise_floor=[1.4, 1.4], verdict=["within_noise"] * 2,
+                              before=[np.nan, np.nan], after=[np.nan, np.nan], change_scale_sd=[0.014, 0.073]))
+    html = app.table_styled(shown).to_html()  # the Styler's texts, unescaped: st.dataframe shows them as text
+    assert ">+0.3 ± < 0.05</td>" in html and "± 0.0<" not in html and ">+1.6 ± 0.1</td>" in html, html
