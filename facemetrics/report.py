@@ -30,7 +30,7 @@ from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import change_unit, decimals_for, effect_noun, hours_text, num, percent, quantity
 from .listing import join_words
-from .rounding import MISSING, fixed
+from .rounding import MISSING, fixed, fixed_uncertainty
 from .timekeys import clock_text, since_text
 from .folds import CONTRAST_OFFSET_MM
 
@@ -89,9 +89,24 @@ def verdict_lines(table: pd.DataFrame) -> list[str]:
     return lines + unread_note(marked)
 
 
-#: where a sentence ends in a ``reason``: after ".", "!" or "?" and before a capital letter (a figure's decimal point,
-#: "e.g. a", "1.5 h" do not end one)
+#: where a sentence may end in a ``reason``: after ".", "!" or "?" and before a capital letter (a figure's decimal
+#: point, "e.g. a", "1.5 h" do not end one); :func:`first_sentence` skips those after an abbreviation
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+#: words ending in "." that end no sentence although a capital letter follows ("e.g. London", "vs. Canada"),
+#: compared in lower case; a single capital letter with its "." (an initial, "J. Smith") ends none either.  "etc."
+#: is not among them: it ends sentences as often as not.  The splitter cut "e.g. London" after "e.g." (stop 60)
+ABBREVIATIONS = frozenset({"e.g.", "i.e.", "cf.", "vs.", "approx.", "ca.", "fig.", "no.", "st.", "dr.", "mr.",
+                           "mrs.", "ms.", "prof."})
+
+
+def _ends_sentence(text: str, at: int) -> bool:
+    """Whether the "." (or "!", "?") just before ``text[at]`` ends a sentence: not after one of
+    :data:`ABBREVIATIONS` nor after an initial (one capital letter), an opening bracket or quote before either
+    ignored ("(e.g. London ...")."""
+    word = text[:at].rsplit(None, 1)[-1].lstrip("([{\"'“‘")
+    return not (word.lower() in ABBREVIATIONS or re.fullmatch(r"[A-Z]\.", word))
+
 
 #: what a line gives for its reason when its whole reason is a sentence :func:`said_once` said above it
 REASON_ABOVE = "(its reason is said once above)"
@@ -103,10 +118,11 @@ def first_sentence(reason) -> tuple[str, str]:
     if not isinstance(reason, str):
         return "", reason
     text = reason.strip()
-    first, *rest = _SENTENCE_END.split(text, 1)
+    end = next((m for m in _SENTENCE_END.finditer(text) if _ends_sentence(text, m.start())), None)
+    first, rest = (text[:end.start()], text[end.end():]) if end else (text, "")
     if not first.endswith((".", "!", "?")):
         return "", reason
-    return first, (rest[0] if rest else "")
+    return first, rest
 
 
 def said_once(labels, reasons) -> list[tuple[int | None, str]]:
@@ -760,7 +776,7 @@ def floor_text(floor: float, unit: str, scale_sd: float = math.nan) -> str:
     share of its uncertainty (1 SD, ``comparison.csv``'s ``change_scale_sd``), in the CLI's words
     (:func:`summary_lines`); ``" (noise floor unknown)"`` without a floor."""
     sd = float_or_nan(scale_sd)
-    scale = f"; scale ± {fixed(sd, 2)} {unit}" if math.isfinite(sd) else ""
+    scale = f"; scale ± {fixed_uncertainty(sd, 2)} {unit}" if math.isfinite(sd) else ""
     return f" (noise floor {fixed(floor, 2)} {unit}{scale})" if math.isfinite(floor) else f" (noise floor unknown{scale})"
 
 
@@ -832,9 +848,10 @@ def per_photo_value(value: float, floor: float, unit: str) -> str:
 def _scale_part(change: float, pct: float) -> str:
     """``"; scale ± 0.09 mm"``: the mm scale's share of a lift's uncertainty
     (:func:`facemetrics.compare.table.change_scale_sd`, 1 SD), or ``""`` when it is unknown (a scale the user
-    gave, a change not measured)."""
+    gave, a change not measured); one that rounds to zero reads "< 0.005 mm" (:func:`fixed_uncertainty`: it read
+    "scale ± 0.00 mm", Round 21)."""
     sd = change_scale_sd(change, "mm", pct)
-    return f"; scale ± {fixed(sd, 2)} mm" if math.isfinite(sd) else ""
+    return f"; scale ± {fixed_uncertainty(sd, 2)} mm" if math.isfinite(sd) else ""
 
 
 def scale_note(pct: float) -> str:

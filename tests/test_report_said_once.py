@@ -60,3 +60,21 @@ def test_said_once_leaves_reasons_no_other_shares():
     assert first_sentence("A 1.5 h half-life, e.g. this. Then more.") == ("A 1.5 h half-life, e.g. this.", "Then more.")
     assert first_sentence("no sentence end") == ("", "no sentence end")
     assert first_sentence(float("nan"))[0] == ""
+
+
+def test_an_abbreviation_before_a_capital_letter_ends_no_sentence():
+    """``said_once`` groups reasons by their first sentence, cut at ". " before a capital letter: "e.g. London" was
+    cut after "e.g." (stop 60's note), so two reasons that differ after it were grouped by a half sentence and each
+    line began "London ...".  Abbreviations and initials now end no sentence; a real end still does.  Fails on the
+    old splitter."""
+    a = "Too few photos of one subject (e.g. London 087, vs. Canada 012). Its own photo reads 0.30 mm."
+    b = "Too few photos of one subject (e.g. London 103, vs. Canada 012). Its own photo reads 0.12 mm."
+    assert first_sentence(a) == ("Too few photos of one subject (e.g. London 087, vs. Canada 012).",
+                                 "Its own photo reads 0.30 mm.")
+    assert said_once(["x", "y"], [a, b]) == [(0, a), (1, b)]  # no shared sentence: each whole, as before the cut
+    c = "Shot by J. Smith i.e. Dr. Jones. Then more."
+    assert first_sentence(c) == ("Shot by J. Smith i.e. Dr. Jones.", "Then more.")
+    shared = "A margin, e.g. London's. Rest one."
+    assert said_once(["x", "y"], [shared, "A margin, e.g. London's. Rest two."]) == [
+        (None, "A margin, e.g. London's, for 2 series: x; y."), (0, "Rest one."), (1, "Rest two.")]
+    assert first_sentence("Ends at etc. Then more.") == ("Ends at etc.", "Then more.")  # "etc." may end one
