@@ -992,7 +992,9 @@ def cmd_study_report(args: argparse.Namespace) -> int:
     n_refused = sum(r.get("status") in ("refused", "error") for r in res.change_rows)
     refused = f", {n_refused} of them refused or failed (their status in changes.csv)" if n_refused else ""
     refused += next_before_count(res.change_rows, res.photo_rows)  # "14 changes" of 10 after photos (Round 16)
-    print(f"{res.n_ok} of {len(res.photo_rows)} photos measured, {len(res.change_rows)} changes{refused}; written to "
+    n_changes = len(res.change_rows)  # "1 changes" (Round 22)
+    print(f"{res.n_ok} of {len(res.photo_rows)} photos measured, {n_changes} change{'s' if n_changes != 1 else ''}"
+          f"{refused}; written to "
           f"{args.output}: photos.csv, changes.csv, long.csv, timeline.csv, timeline.png, report.md")
     return 0
 

@@ -347,6 +347,22 @@ def test_report_summary_counts_the_refused_comparisons_as_batch_does(tmp_path, c
                            "changes.csv); written to "), last
 
 
+def test_report_summary_counts_one_change_in_the_singular(tmp_path, capsys, monkeypatch):
+    """Round 22 (stop 61): `study report` of one before and one after photo ended "2 of 2 photos measured, 1 changes"."""
+    res, reg = _batch_stand_in()
+    res.change_rows = [dict(res.change_rows[0], status="ok")]
+
+    def report(self, out_dir, *a, batch_done=None, **k):
+        batch_done(res, reg)
+        return res, pd.DataFrame()
+
+    monkeypatch.setattr(Store, "report", report)
+    Store(tmp_path / "store").close()
+    assert main(["study", "report", "-o", str(tmp_path / "r"), "--store", str(tmp_path / "store")]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert " photos measured, 1 change; written to " in last, last
+
+
 def test_report_with_nothing_to_fit_prints_the_batchs_notes_first(tmp_path, capsys, monkeypatch):
     """A report that stopped at "no changes to fit yet" printed none of the batch's notes, though they may
     say why (a before photo at fault, a picture at two times): they are printed, then the refusal."""
