@@ -15,6 +15,9 @@ What is checked (:func:`audit_text`, on every ``*.out``, every ``report.md`` and
 - ``no_uncertainty``: a measured or estimated figure (a number with a measurement unit) with no ``±``, interval,
   CI, SD or noise floor in its clause (the text from it to the next ``;``, ``)`` or sentence end, and the few words
   before it).
+- the word rules (:data:`WORD_RULES`, Round 22): ``raw_code`` (the unit code ``pct`` in a sentence),
+  ``missing_word`` (``nan``, ``None``, ``inf`` printed), ``zero_uncertainty`` (a ``±`` that rounds to zero),
+  ``ci_end_no_unit`` (a parenthesised CI whose upper end has no unit where its figure has one).
 
 Not figures (:data:`NOT_FIGURES`, masked first, each with its reason): dates and times, versions, code spans,
 counters (``[3/54]``, ``2 of 4``), numbers inside names (``S01``, ``n003.jpg``), counts (a number before a
@@ -108,7 +111,7 @@ _UNCERTAIN = re.compile(r"±|\bCI\b|interval|\bSD\b|noise floor|\bfloor\b|\bRMS\
 @dataclass(frozen=True)
 class Finding:
     source: str
-    rule: str  # no_unit / no_uncertainty / csv_no_unit / csv_no_uncertainty
+    rule: str  # no_unit / no_uncertainty / csv_no_unit / csv_no_uncertainty / a WORD_RULES rule
     figure: str
     context: str
 
@@ -213,6 +216,34 @@ def audit_text(text: str, source: str) -> list[Finding]:
         ranged = re.match(r"\s?(?:-|–|to)\s?[+\-−]?\d", masked[end:end + 6])  # a range is its own spread
         if unit in MEASURE_UNITS and not ranged and not _UNCERTAIN.search(clause):
             out.append(Finding(source, "no_uncertainty", f"{m.group(1)} {unit}", context))
+    return out + word_findings(text, source)
+
+
+#: the word rules (Round 22, stop 61), each ``(rule, pattern, what it finds)``, on the text with its code spans
+#: blanked (a column name, `pct` or `None` in backticks, is meant): a unit's column code where a sentence writes its
+#: word, a missing value printed as Python writes it, a ± that rounds to zero, a CI whose upper end has no unit
+#: where its figure has one
+WORD_RULES = (
+    ("raw_code", r"(?<![\w/.-])pct(?![\w`])", "the unit code `pct` where a sentence writes % (a level) or pp (a "
+     "change): \"No smallest meaningful change is known for pct\" (stop 60)"),
+    ("missing_word", r"(?<![\w`.])(?:[+\-]?nan|NaN|None(?! of\b|:)|[+\-]?inf)(?![\w`])",
+     "a missing value as Python prints it, where the texts write n/a or say why"),
+    ("zero_uncertainty", r"±\s?0(?:\.0+)?(?![\d.])", "a ± that rounds to zero: read as no uncertainty (\"± 0.0 mm\", "
+     "Round 21); rounding.fixed_uncertainty writes \"< 0.05\""),
+    ("ci_end_no_unit", r"\d (" + "|".join(re.escape(u) for u in ("mm²", "mm2", "mm", "deg", "index", "pp", "%"))
+     + r") \((?:\d+% CI|CI) [+\-−]?[\d.]+ to [+\-−]?[\d.]+\)",
+     "a CI in parentheses whose upper end has no unit where the figure before it has one (the phone Timeline "
+     "table's \"+0.20 mm (90% CI 0.00 to +0.41)\", stop 60)"),
+)
+
+
+def word_findings(text: str, source: str) -> list[Finding]:
+    """The :data:`WORD_RULES` findings of one text (code spans blanked first)."""
+    plain = re.sub(r"`[^`\n]*`", lambda m: " " * len(m.group(0)), text)
+    out = []
+    for rule, pattern, _what in WORD_RULES:
+        for m in re.finditer(pattern, plain):
+            out.append(Finding(source, rule, m.group(0), text[max(0, m.start() - 50):m.end() + 50].replace("\n", " ")))
     return out
 
 

@@ -200,3 +200,18 @@ def test_a_scale_share_that_rounds_to_zero_reads_as_a_bound_in_the_cli_and_the_a
                               before=[np.nan, np.nan], after=[np.nan, np.nan], change_scale_sd=[0.014, 0.073]))
     html = app.table_styled(shown).to_html()  # the Styler's texts, unescaped: st.dataframe shows them as text
     assert ">+0.3 ± < 0.05</td>" in html and "± 0.0<" not in html and ">+1.6 ± 0.1</td>" in html, html
+
+
+def test_the_checkers_word_rules_flag_what_stop_60_saw_and_pass_the_fixed_forms():
+    """Round 22 (stop 61): the checker's word rules, each on the text stop 60's note saw and on its fixed form."""
+    assert _rules("No smallest meaningful change is known for pct and the changes carry no noise floor.") == [
+        ("raw_code", "pct")]
+    assert _rules("No smallest meaningful change is known for a change in pp (percentage points) and the changes "
+                  "carry no noise floor.") == []
+    assert ("zero_uncertainty", "± 0.00") in _rules("cheek lift: +0.01 mm (within_noise; noise floor 0.04 mm; scale "
+                                                    "± 0.00 mm)")
+    assert _rules("cheek lift: +0.01 mm (within_noise; noise floor 0.04 mm; scale ± < 0.005 mm)") == []
+    assert _rules("+0.20 mm (90% CI 0.00 to +0.41)") == [("ci_end_no_unit", "0 mm (90% CI 0.00 to +0.41)")]
+    assert _rules("+0.20 mm (90% CI 0.00 to +0.41 mm)") == []
+    assert _rules("the change is nan mm") == [("missing_word", "nan")]
+    assert _rules("None: every photo was measured and compared; `nlf_contrast_pct` and `None` are names") == []
