@@ -128,8 +128,8 @@ def _mask(text: str) -> str:
 
 _UNIT_RE = "(" + "|".join(re.escape(u) for u in UNITS) + r")(?![A-Za-z])"
 #: what may stand between a figure and its unit: its ``± u`` or the other end of its range (``0.15-1.36 mm``,
-#: ``1.56 to 1.83 mm``)
-_BETWEEN = r"(?:\s?±\s?[\d.]+|\s?(?:-|–|to|and)\s?[+\-−]?[\d.]+)?"
+#: ``1.56 to 1.83 mm``); a ± may be a bound (``± < 0.05 mm``: rounding.fixed_uncertainty, Round 22)
+_BETWEEN = r"(?:\s?±\s?(?:<\s?)?[\d.]+|\s?(?:-|–|to|and)\s?[+\-−]?[\d.]+)?"
 
 
 def _unit_after(masked: str, end: int) -> str:

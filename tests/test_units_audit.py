@@ -211,6 +211,7 @@ def test_the_checkers_word_rules_flag_what_stop_60_saw_and_pass_the_fixed_forms(
     assert ("zero_uncertainty", "± 0.00") in _rules("cheek lift: +0.01 mm (within_noise; noise floor 0.04 mm; scale "
                                                     "± 0.00 mm)")
     assert _rules("cheek lift: +0.01 mm (within_noise; noise floor 0.04 mm; scale ± < 0.005 mm)") == []
+    assert _rules("| change ± scale | floor |\n|---|---|\n| +1.1 ± < 0.05 mm | 4.0 mm |") == []  # the app's phone cell
     assert _rules("+0.20 mm (90% CI 0.00 to +0.41)") == [("ci_end_no_unit", "0 mm (90% CI 0.00 to +0.41)")]
     assert _rules("+0.20 mm (90% CI 0.00 to +0.41 mm)") == []
     assert _rules("the change is nan mm") == [("missing_word", "nan")]
