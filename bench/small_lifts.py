@@ -6,6 +6,9 @@
     nice -n 5 python bench/small_lifts.py --stages -o /tmp/small_stages.csv   # each stage of the read (tuning)
     nice -n 5 python bench/small_lifts.py --round20 -o /tmp/small_r20.csv     # Round 20's own lift and jitter
     nice -n 5 python bench/small_lifts.py --flow-response                     # DIS's read of uniform sub-pixel shifts
+    nice -n 5 python bench/small_lifts.py --field still --draws 1 --sizes 0 0.05 0.1 0.5 -o /tmp/still.csv  # stop 61
+    python bench/small_lifts.py --paired /tmp/v60.csv /tmp/still.csv           # two fields (or flows) on the same pairs
+    python bench/small_lifts.py --field-check --field still --faces 6         # the field at the nose tip (no read)
 
 Exits 2 when ``/work/wt/shared/faces`` (``../shared/faces`` from the project) is absent; no photo is copied.
 
@@ -86,6 +89,10 @@ bench).  Rule: with the still field, a region among jawline, jowl, mouth_corner 
 lies outside [0.85, 1.15] still has a bias and step 2 (a flow at full resolution, ``FLOW_REDUCTION`` 1) is tried
 under the FIX rule above, read with the still field; if all three lie inside at both sizes, the over-read was the
 bench's and nothing in the package changes.
+
+Result (stop 61, after the run; docs/accuracy.md "Small lifts", Stop 61): the still field removed +0.10-0.15 x on the
+jawline and jowl at every size (0.5 mm now 0.98-1.00 x) but left 1.30-1.40 x at 0.05 mm: a bias remains.
+``--flow-reduction 1`` read 1.23-1.32 x at 0.05 mm: it fails the FIX rule; nothing in the package changed.
 """
 
 from __future__ import annotations
