@@ -285,20 +285,23 @@ def field_check(values: dict, n_faces: int | None = None) -> None:
         h, wd = w.shape
         rigid_mean = float(np.mean(w[np.clip(xy[:, 1].round().astype(int), 0, h - 1),
                                      np.clip(xy[:, 0].round().astype(int), 0, wd - 1)]))
-        print(f"{path.stem:32s} jawline truth/mm {jaw:.3f}  nose tip {float(w[nose[:, 1], nose[:, 0]].mean()) / jaw:.3f}"
-              f"  rigid mean {rigid_mean / jaw:.3f}", flush=True)
+        tip = float(w[nose[:, 1], nose[:, 0]].mean())
+        print(f"{path.stem:32s} jawline truth/mm {jaw:.3f}  nose tip {tip / jaw:.3f}  "
+              f"rigid mean {rigid_mean / jaw:.3f}", flush=True)
 
 
 def paired(v60: Path, still: Path, side: str = "mean") -> None:
-    """Per region and size: read/truth of both fields on the same pairs, and v60 minus still with a 95 % CI
-    (faces resampled, the two fields' pairs together)."""
+    """Per region and size: read/truth of two runs on the same pairs (``v60``: the first file, ``still``: the second,
+    e.g. two fields, or the still field with two flows), and first minus second with a 95 % CI (faces resampled,
+    the two runs' pairs together); the columns are headed by the files' names."""
     def load(p):
         with open(p) as fh:
             return [r for r in csv.DictReader(fh) if r["side"] == side and r["read_mm"] != ""]
     rows = {"v60": load(v60), "still": load(still)}
     rng = np.random.default_rng(0)
-    print(f"{'region':13s} {'size':>5s} {'n':>3s} {'v60 ratio (CI)':>20s} {'still ratio (CI)':>20s} "
-          f"{'v60 - still (CI)':>22s} {'still 0-mm lift/sag':>8s}")
+    print(f"first {v60}, second {still}")
+    print(f"{'region':13s} {'size':>5s} {'n':>3s} {'first ratio (CI)':>20s} {'second ratio (CI)':>20s} "
+          f"{'first - second (CI)':>22s} {'second 0-mm lift/sag':>8s}")
     for reg in REGIONS:
         for mm in sorted({float(r["size_mm"]) for r in rows["still"]}):
             per = {}
