@@ -6,6 +6,9 @@
     nice -n 5 python bench/small_lifts.py --stages -o /tmp/small_stages.csv   # each stage of the read (tuning)
     nice -n 5 python bench/small_lifts.py --round20 -o /tmp/small_r20.csv     # Round 20's own lift and jitter
     nice -n 5 python bench/small_lifts.py --flow-response                     # DIS's read of uniform sub-pixel shifts
+    nice -n 5 python bench/small_lifts.py --field still --draws 1 --sizes 0 0.05 0.1 0.5 -o /tmp/still.csv  # stop 61
+    python bench/small_lifts.py --paired /tmp/v60.csv /tmp/still.csv           # two fields (or flows) on the same pairs
+    python bench/small_lifts.py --field-check --field still --faces 6         # the field at the nose tip (no read)
 
 Exits 2 when ``/work/wt/shared/faces`` (``../shared/faces`` from the project) is absent; no photo is copied.
 
@@ -64,6 +67,32 @@ Rule (decided now).
   and changes no more than one verdict row of the sample study (``sample_images``, ``compare_photos`` of its
   before/after pairs); then the held-out faces are read once and reported whatever they show.  A fix that
   fails: nothing lands in the package; this bench and a docs section stay.
+
+Stop 61 (session 61, g1): a field that keeps the nose and the upper face still (written and committed before its run)
+------------------------------------------------------------------------------------------------------------------
+Why: the stage read above found the v60 field moving the nose tip by about 0.33 of the lift, which the pose fit
+(rigid upper face + nose-tip discs) reads as a pitch and removes: +0.1-0.15 x on the jawline at every size, an
+effect of the bench, not of a device that leaves the nose still.
+
+``--field still``: the same field, kernel, envelope, truth and nuisance, with :data:`STILL_TEM_VALUES`: the v60
+values plus value 0 on the hand-placed points of the eyes, lids and under-eyes (2-49), the nose (50-70, 170,
+172, 179-182), the brows (71-86) and the hairline (134-157).  The default ``--field v60`` stays the stop-60
+record (reproducible as it was).  Before the run, ``--field-check`` prints per face the field's value (as a
+share of the jawline truth per mm) at Face Mesh's nose-tip points and its mean over the pose fit's rigid mask;
+it reads no comparison.
+
+Run (the subsample the budget allows): tuning faces, draw 0 only (the same nuisance seeds as v60's draw 0),
+sizes 0, 0.05, 0.1, 0.5 mm (``--draws 1 --sizes 0 0.05 0.1 0.5``); the v60 field on the same pairs in the same
+way, so that the difference is paired.  Measured: per region and size, read/truth with its 95 % CI (faces
+resampled) for both fields, and the paired difference v60 - still (the share of the over-read that was the
+bench).  Rule: with the still field, a region among jawline, jowl, mouth_corner whose ratio at 0.05 or 0.1 mm
+lies outside [0.85, 1.15] still has a bias and step 2 (a flow at full resolution, ``FLOW_REDUCTION`` 1) is tried
+under the FIX rule above, read with the still field; if all three lie inside at both sizes, the over-read was the
+bench's and nothing in the package changes.
+
+Result (stop 61, after the run; docs/accuracy.md "Small lifts", Stop 61): the still field removed +0.10-0.15 x on the
+jawline and jowl at every size (0.5 mm now 0.98-1.00 x) but left 1.30-1.40 x at 0.05 mm: a bias remains.
+``--flow-reduction 1`` read 1.23-1.32 x at 0.05 mm: it fails the FIX rule; nothing in the package changed.
 """
 
 from __future__ import annotations
@@ -90,6 +119,11 @@ BELOW_MM = 10.0
 #: .tem point -> the field's value there
 TEM_VALUES = {**{i: 1.0 for i in range(125, 134)}, 87: 1.0, 93: 1.0, 160: 1.0, 163: 1.0, 159: 0.7, 162: 0.7,
               158: 0.4, 161: 0.4, **{i: 0.1 for i in range(164, 170)}, 0: 0.0, 1: 0.0}
+#: ``--field still`` (stop 61): the v60 values plus 0 on the eyes, lids and under-eyes, the nose, the brows and the
+#: hairline, so that the pose fit's rigid upper face and nose tip stay (nearly) still
+STILL_TEM_VALUES = {**TEM_VALUES, **{i: 0.0 for i in (*range(2, 50), *range(50, 71), 170, 172, *range(179, 183),
+                                                      *range(71, 87), *range(134, 158))}}
+FIELDS_BY_NAME = {"v60": TEM_VALUES, "still": STILL_TEM_VALUES}
 ROLL_DEG, SCALE, SHIFT_PX, BRIGHT, NOISE_SD, JPEG_Q = 1.4, 0.01, 10.0, 0.03, 2.0, 90
 #: the stage read's regions (``--stages``) and the Round 20 re-read's sizes, mm (10 min and 2 h)
 ROUND20_MM = (0.0, 0.030, 0.107)
@@ -108,8 +142,9 @@ def faces(heldout: bool) -> list[tuple[str, Path]]:
     return out
 
 
-def field(a, tem: np.ndarray) -> np.ndarray:
-    """``w`` (H, W) float32 in [0, 1] of the module docstring, from the hand-placed points ``tem`` (px)."""
+def field(a, tem: np.ndarray, values: dict | None = None) -> np.ndarray:
+    """``w`` (H, W) float32 in [0, 1] of the module docstring, from the hand-placed points ``tem`` (px) and their
+    ``values`` (default :data:`TEM_VALUES`, the v60 field; :data:`STILL_TEM_VALUES` for ``--field still``)."""
     import cv2
 
     h, w = a.photo.rgb.shape[:2]
@@ -118,7 +153,7 @@ def field(a, tem: np.ndarray) -> np.ndarray:
     ys, xs = np.mgrid[0:h:step, 0:w:step].astype(np.float32)
     num = np.zeros_like(xs)
     den = np.full_like(xs, np.exp(-2.0))
-    for i, val in TEM_VALUES.items():
+    for i, val in (TEM_VALUES if values is None else values).items():
         x, y = tem[i]
         g = np.exp(-0.5 * ((xs - x) ** 2 + (ys - y) ** 2) * (k / SIGMA_MM) ** 2)
         num += val * g
@@ -194,25 +229,26 @@ FIELDS = ["set", "face", "draw", "size_mm", "region", "side", "truth_mm", "truth
           "verdict", "status"]
 
 
-def measure(heldout: bool, out_csv: Path, draws: int = DRAWS) -> None:
+def measure(heldout: bool, out_csv: Path, draws: int = DRAWS, sizes: tuple = SIZES_MM, values: dict | None = None,
+            n_faces: int | None = None) -> None:
     import facemetrics as fm
     from facemetrics.annotations import read_tem
 
     with open(out_csv, "w", newline="") as fh:
         wr = csv.DictWriter(fh, FIELDS)
         wr.writeheader()
-        for fi, (set_, path) in enumerate(faces(heldout)):
+        for fi, (set_, path) in enumerate(faces(heldout)[:n_faces]):
             tem_path = path.with_suffix(".tem")
             a = fm.analyze_photo(path)
             if not a.ok or not tem_path.exists():
                 print(f"skip {path.name}: {a.status} tem={tem_path.exists()}", flush=True)
                 continue
-            w = field(a, read_tem(tem_path))
+            w = field(a, read_tem(tem_path), values)
             for k in range(draws):
                 rng = np.random.default_rng(1000 * fi + k + (500000 if heldout else 0))
                 pb, pa = draw_nuisance(rng), draw_nuisance(rng)
                 before = fm.analyze_photo(nuisance(a.photo.rgb, a, pb), name=f"{path.stem}_b{k}.jpg")
-                for mm in SIZES_MM:
+                for mm in sizes:
                     img, up = lifted(a, w, mm)
                     t = truth(a, up)
                     c = fm.compare_photos(before, nuisance(img, a, pa))
@@ -226,6 +262,75 @@ def measure(heldout: bool, out_csv: Path, draws: int = DRAWS) -> None:
                                              verdict="" if ch is None else ch.verdict, status=c.status))
                     fh.flush()
             print(f"done {path.name}", flush=True)
+
+
+def field_check(values: dict, n_faces: int | None = None) -> None:
+    """Per tuning face: the field ``w`` at Face Mesh's nose-tip points and its mean over the pose fit's rigid mask,
+    each over the jawline truth per mm of lift (the share of the jawline's lift the pose fit sees there)."""
+    import facemetrics as fm
+    from facemetrics.annotations import read_tem
+    from facemetrics.compare import measure as me
+    from facemetrics.geometry import NOSE_TIP_POINTS
+
+    for _, path in faces(False)[:n_faces]:
+        a = fm.analyze_photo(path)
+        w = field(a, read_tem(path.with_suffix(".tem")), values)
+        jaw = truth(a, lifted(a, w, 1.0)[1])[("jawline", "mean")][0]
+        nose = a.points[list(NOSE_TIP_POINTS), :2].round().astype(int)
+        st = me._before_state(a)
+        rig = st.prepared.rigid
+        rows, cols = np.nonzero(rig)
+        m = st.grid.to_px_matrix  # grid (col, row, 1) -> before px (x, y)
+        xy = np.column_stack([cols, rows, np.ones(cols.size)]) @ np.asarray(m).T
+        h, wd = w.shape
+        rigid_mean = float(np.mean(w[np.clip(xy[:, 1].round().astype(int), 0, h - 1),
+                                     np.clip(xy[:, 0].round().astype(int), 0, wd - 1)]))
+        tip = float(w[nose[:, 1], nose[:, 0]].mean())
+        print(f"{path.stem:32s} jawline truth/mm {jaw:.3f}  nose tip {tip / jaw:.3f}  "
+              f"rigid mean {rigid_mean / jaw:.3f}", flush=True)
+
+
+def paired(v60: Path, still: Path, side: str = "mean") -> None:
+    """Per region and size: read/truth of two runs on the same pairs (``v60``: the first file, ``still``: the second,
+    e.g. two fields, or the still field with two flows), and first minus second with a 95 % CI (faces resampled,
+    the two runs' pairs together); the columns are headed by the files' names."""
+    def load(p):
+        with open(p) as fh:
+            return [r for r in csv.DictReader(fh) if r["side"] == side and r["read_mm"] != ""]
+    rows = {"v60": load(v60), "still": load(still)}
+    rng = np.random.default_rng(0)
+    print(f"first {v60}, second {still}")
+    print(f"{'region':13s} {'size':>5s} {'n':>3s} {'first ratio (CI)':>20s} {'second ratio (CI)':>20s} "
+          f"{'first - second (CI)':>22s} {'second 0-mm lift/sag':>8s}")
+    for reg in REGIONS:
+        for mm in sorted({float(r["size_mm"]) for r in rows["still"]}):
+            per = {}
+            for k, rr in rows.items():
+                for r in rr:
+                    if r["region"] == reg and float(r["size_mm"]) == mm:
+                        per.setdefault(r["face"], {}).setdefault(k, []).append((float(r["read_mm"]),
+                                                                                float(r["truth_mm"])))
+            keys = [f for f in per if len(per[f]) == 2]
+            if mm == 0:
+                n = sum(v in ("lift", "sag") for v in (r["verdict"] for r in rows["still"]
+                                                        if r["region"] == reg and float(r["size_mm"]) == 0))
+                print(f"{reg:13s} {mm:5.2f} {len(keys):3d} {'':>20s} {'':>20s} {'':>22s} {n:8d}")
+                continue
+            arr = {k: np.array([[sum(x[0] for x in per[f][k]), sum(x[1] for x in per[f][k])] for f in keys])
+                   for k in rows}
+            idx = rng.integers(0, len(keys), (2000, len(keys)))
+
+            def rat(k, i=None):
+                a = arr[k] if i is None else arr[k][i]
+                return a[..., 0].sum(-1) / a[..., 1].sum(-1)
+            cells = []
+            for k in ("v60", "still"):
+                lo, hi = np.percentile(rat(k, idx), [2.5, 97.5])
+                cells.append(f"{rat(k):5.2f} ({lo:.2f}-{hi:.2f})")
+            d = rat("v60", idx) - rat("still", idx)
+            lo, hi = np.percentile(d, [2.5, 97.5])
+            cells.append(f"{rat('v60') - rat('still'):+5.2f} ({lo:+.2f} to {hi:+.2f})")
+            print(f"{reg:13s} {mm:5.2f} {len(keys):3d} " + " ".join(f"{c:>20s}" for c in cells))
 
 
 def _boot_ratio(reads: dict, truths: dict, rng: np.random.Generator, n: int = 2000) -> tuple[float, float]:
@@ -481,6 +586,14 @@ def main(argv=None) -> int:
     ap.add_argument("--stages", action="store_true")
     ap.add_argument("--round20", action="store_true")
     ap.add_argument("--flow-response", action="store_true")
+    ap.add_argument("--field", choices=sorted(FIELDS_BY_NAME), default="v60",
+                    help="the lift field: v60 (stop 60's record) or still (nose and upper face held at 0)")
+    ap.add_argument("--field-check", action="store_true", help="the field at the nose tip and rigid mask (no read)")
+    ap.add_argument("--paired", type=Path, nargs=2, metavar=("V60_CSV", "STILL_CSV"))
+    ap.add_argument("--draws", type=int, default=DRAWS)
+    ap.add_argument("--sizes", type=float, nargs="*", default=list(SIZES_MM))
+    ap.add_argument("--faces", type=int, default=None, help="only the first N faces of the split")
+    ap.add_argument("--flow-reduction", type=int, default=None, help="set facemetrics.align.FLOW_REDUCTION")
     ap.add_argument("--refine-passes", type=int, default=None,
                     help="set facemetrics.compare.measure.LIFT_REFINE_PASSES (0: DIS's flow as it is), where it exists")
     args = ap.parse_args(argv)
@@ -490,6 +603,13 @@ def main(argv=None) -> int:
             print("this tree has no LIFT_REFINE_PASSES", file=sys.stderr)
             return 2
         me.LIFT_REFINE_PASSES = args.refine_passes
+    if args.flow_reduction is not None:
+        from facemetrics import align as al
+        al.FLOW_REDUCTION = args.flow_reduction
+        al.FLOW_MM_PER_PX = args.flow_reduction * al.WORK_MM_PER_PX
+    if args.paired:
+        paired(*args.paired, side=args.side)
+        return 0
     if args.summary:
         if args.stages:
             stage_summary(args.summary[0])
@@ -507,8 +627,10 @@ def main(argv=None) -> int:
         stages(args.out)
     elif args.round20:
         round20(args.out)
+    elif args.field_check:
+        field_check(FIELDS_BY_NAME[args.field], args.faces)
     else:
-        measure(args.heldout, args.out)
+        measure(args.heldout, args.out, args.draws, tuple(args.sizes), FIELDS_BY_NAME[args.field], args.faces)
     return 0
 
 

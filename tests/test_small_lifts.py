@@ -40,3 +40,25 @@ def test_a_shift_of_a_few_hundredths_of_a_mm_reads_short_on_a_noise_free_image(j
     g, band, res = jaw_grid
     for mm in (0.02, 0.03):
         assert 0.0 <= shifted_read(g, band, res, mm) < 0.5 * mm
+
+
+def test_the_still_field_keeps_the_nose_tip_still_and_the_v60_field_does_not(canada_dir):
+    """``--field still`` (stop 61) holds the nose tip and the pose fit's rigid upper face at 0, so the pose fit sees
+    no pitch in the bench's lift; the v60 field moved the nose tip by about a third of the jawline's lift
+    (docs/accuracy.md "Small lifts", Stop 61).  One tuning face, no comparison."""
+    import facemetrics as fm
+    from facemetrics.annotations import read_tem
+    from facemetrics.geometry import NOSE_TIP_POINTS
+    from small_lifts import STILL_TEM_VALUES, TEM_VALUES, field, lifted, truth
+
+    path = sorted(canada_dir.glob("*.jpg"))[0]
+    a = fm.analyze_photo(path)
+    tem = read_tem(path.with_suffix(".tem"))
+    nose = a.points[list(NOSE_TIP_POINTS), :2].round().astype(int)
+    share = {}
+    for name, values in (("v60", TEM_VALUES), ("still", STILL_TEM_VALUES)):
+        w = field(a, tem, values)
+        jaw = truth(a, lifted(a, w, 1.0)[1])[("jawline", "mean")][0]
+        assert jaw > 0.8  # the jawline keeps nearly the whole lift in both fields
+        share[name] = float(w[nose[:, 1], nose[:, 0]].mean()) / jaw
+    assert share["still"] < 0.05 < 0.2 < share["v60"]
