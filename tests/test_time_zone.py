@@ -221,3 +221,33 @@ def test_study_add_says_any_photo_the_offset_rules_leave_out(tmp_path, sample_pa
         results = store.add_photos("ann", photos, treatment="mc", treated_at="2026-10-24T08:00+01:00", measure=False,
                                    time_zone=LONDON)
         assert results[2].taken_at == "2026-10-25T12:00:00+00:00" and not results[2].message
+
+
+def test_study_report_reads_the_stored_times_in_the_zone(tmp_path):
+    """The remedy for a photo stored already (a manifest's local ``taken_at`` does not change it: ``study import``
+    keeps a stored photo's time): ``study report --time-zone``.  Flat PNGs without a face: the report stops at "no
+    changes to fit yet" after writing ``photos.csv`` (fast)."""
+    import sys
+
+    import pandas as pd
+
+    from facemetrics.cli import main
+    from facemetrics.store import Store, StoreError
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_store_time_chain import _png as flat  # a flat PNG without EXIF, one grey level
+
+    with Store(tmp_path / "s") as store:
+        store.add_photos("ann", [("PXL_20261024_063000000.png", flat(0)), ("IMG_20261024_100000.png", flat(90))],
+                         treatment="mc", treated_at="2026-10-24T08:00", measure=False)
+        for out, zone in (("plain", None), ("zoned", LONDON)):
+            with pytest.raises(StoreError, match="no changes to fit yet"):
+                store.report(tmp_path / out, "ann", workers=1, n_boot=0, time_zone=zone)
+    read = {out: pd.read_csv(tmp_path / out / "photos.csv", dtype=str, keep_default_na=False).set_index("photo")
+            for out in ("plain", "zoned")}
+    assert "--time-zone (Europe/London, say)" in read["plain"].loc["PXL_20261024_063000000.png", "excluded"]
+    assert read["zoned"]["taken_at"].to_dict() == {"PXL_20261024_063000000.png": "2026-10-24T07:30:00+01:00",
+                                                   "IMG_20261024_100000.png": "2026-10-24T10:00:00+01:00"}
+    assert "--time-zone" not in read["zoned"].loc["PXL_20261024_063000000.png", "excluded"]
+    assert main(["study", "report", "-o", str(tmp_path / "cli"), "--store", str(tmp_path / "s"), "--n-boot", "0",
+                 "--time-zone", LONDON]) == 2  # no changes to fit (no face), but the option is taken
