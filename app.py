@@ -2402,6 +2402,22 @@ def study_compact(shown: pd.DataFrame) -> pd.DataFrame:
     return shown[[c for c in cols if c in shown.columns]].fillna("").astype(str).reset_index(drop=True)
 
 
+#: *My study*'s 'Taken at' field (:func:`_study_add_photos`)
+STUDY_TAKEN_LABEL = ("Taken at: YYYY-MM-DD HH:MM. A time you type is used for every photo added now, over its own "
+                     "capture time; left as shown, it is used only for camera photos (an uploaded photo without a "
+                     "capture time of its own needs one typed)")
+
+
+def _study_zone_field() -> str | None:
+    """*My study*'s time-zone field, beside 'Taken at' (:data:`STUDY_ZONE_LABEL`): the zone typed (``""``: none), or
+    None for one that is not read, whose reason is shown (:func:`study_time_zone`)."""
+    zone, why = study_time_zone(st.text_input(STUDY_ZONE_LABEL, key="study-time-zone"))
+    if why:
+        st.error(md(why))
+        return None
+    return zone
+
+
 def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     """Upload or camera photos -> guided-capture check against the baseline -> store."""
     from facemetrics.capture import capture_check, first_photo_note
@@ -2428,13 +2444,8 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     # the time shown (now, for camera photos); one the user types is their word: it wins (taken_at_wins)
     shown = st.session_state.setdefault("study-taken-at-shown", _now_text())
     st.session_state.setdefault("study-taken-at", shown)
-    taken = st.text_input("Taken at: YYYY-MM-DD HH:MM. A time you type is used for every photo added now, over "
-                          "its own capture time; left as shown, it is used only for camera photos (an uploaded "
-                          "photo without a capture time of its own needs one typed)",
-                          key="study-taken-at")
-    zone, zone_error = study_time_zone(st.text_input(STUDY_ZONE_LABEL, key="study-time-zone"))
-    if zone_error:
-        st.error(md(zone_error))
+    taken = st.text_input(STUDY_TAKEN_LABEL, key="study-taken-at")
+    zone = _study_zone_field()  # None: a zone typed that is not read (said)
     base_row, base_file, like = _study_reference(store, subject)
     keep, why_not = {}, {}
     typed = taken.strip() != shown.strip()
@@ -2470,7 +2481,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
             _say_first_photo(name, notes, first_photo_note(roles.get(name, ""), before_ok))
     if not typed:  # an uploaded photo with no time of its own was stored at the time shown, now (Round 20)
         for name, data, new_ana in analysed:  # a file that cannot be read said so above
-            said = _no_own_time(name, data, shown, zone) if name in uploaded and not read_failure(new_ana) else ""
+            said = _no_own_time(name, data, shown, zone or "") if name in uploaded and not read_failure(new_ana) else ""
             if said:
                 st.warning(f"{md(name)}: {md(said)}.", icon=":material/schedule:")
                 keep.pop(name, None)
@@ -2479,8 +2490,8 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     if c2.button("Retake (clear these photos)", key="study-retake"):
         st.session_state["study-upload-n"] = n + 1
         st.rerun()
-    if c1.button("Add to my study", key="study-add", type="primary", disabled=not keep or bool(zone_error)):
-        msgs, failed = _study_save(store, subject, sess, items, keep, taken, why_not, typed=typed, zone=zone)
+    if c1.button("Add to my study", key="study-add", type="primary", disabled=not keep or zone is None):
+        msgs, failed = _study_save(store, subject, sess, items, keep, taken, why_not, typed=typed, zone=zone or "")
         st.session_state["study-upload-n"] = n + 1
         for key in ("study-taken-at", "study-taken-at-shown"):  # the next photos: a fresh time, not this one
             st.session_state.pop(key, None)
@@ -2511,7 +2522,7 @@ def _no_own_time(name: str, data: bytes, shown: str, zone: str = "") -> str:
 #: its hours were counted on the wall clock against the session's local time, off by the UTC offset (Round 21)
 MSG_UTC_OWN_TIME = ("its only capture time is in UTC ({utc}, from its file name, with no EXIF time), and its "
                     "local time cannot be told here, and the time shown, {shown}, is now. Type when it was taken, on your clock, "
-                    "in 'Taken at' above, then add it")
+                    "in 'Taken at' above, or the zone your clocks were in, in 'Time zone', then add it")
 
 
 #: *My study*'s time-zone field, beside "Taken at" (:func:`study_time_zone`; empty: times as written, as before)

@@ -446,9 +446,9 @@ def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[
                 out[i] = replace(entries[i], note=(
                     f"capture time {t.strftime('%Y-%m-%dT%H:%M:%S')}Z is in UTC while treatment time "
                     f"{first.treated_at!r} has no UTC offset and no other photo of the session carries one, so "
-                    f"the photo's hours since the treatment cannot be told (give the time zone your clocks were "
-                    f"in with --time-zone (Europe/London, say), or treated_at with the UTC offset your clock had "
-                    f"then, {treated.isoformat(timespec='minutes')}+HH:MM)"))
+                    f"the photo's hours since the treatment cannot be told (give treated_at with the UTC offset "
+                    f"your clock had then, {treated.isoformat(timespec='minutes')}+HH:MM, or the time zone your "
+                    f"clocks were in with --time-zone, such as Europe/London)"))
             n = len(in_utc)
             notes.append(f"{where}: {n} photo{'s' if n != 1 else ''} left out, {'their' if n != 1 else 'its'} "
                          f"capture time in UTC (a Google Photos sidecar's or a Pixel file name's) while treated_at "
