@@ -153,9 +153,9 @@ def read_time_zone(text) -> tzinfo | None:
     m = _ZONE_OFFSET.fullmatch(s)
     if m:
         hours, minutes = int(m[2]), int(m[3] or 0)
-        if hours > 14 or minutes > 59 or (hours == 14 and minutes):
-            raise ValueError(time_zone_refusal(s))
         sign = -1 if m[1] == "-" else 1
+        if minutes > 59 or not -12 * 60 <= sign * (hours * 60 + minutes) <= 14 * 60:  # the offsets clocks use
+            raise ValueError(time_zone_refusal(s))
         return timezone(sign * timedelta(hours=hours, minutes=minutes))
     if s.upper() in ("UTC", "Z"):
         return timezone.utc

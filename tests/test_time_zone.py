@@ -27,6 +27,8 @@ def test_a_zone_is_an_iana_name_utc_or_a_fixed_offset():
     assert read_time_zone("-0530").utcoffset(None) == -timedelta(hours=5, minutes=30)
     assert zone_text(read_time_zone("-0530")) == "-05:30"
     assert read_time_zone("UTC") == timezone.utc
+    assert read_time_zone("+14:00").utcoffset(None) == timedelta(hours=14)
+    assert read_time_zone("-12:00").utcoffset(None) == -timedelta(hours=12)
     assert read_time_zone("") is None and read_time_zone(None) is None
 
 
@@ -35,6 +37,7 @@ def test_a_zone_is_an_iana_name_utc_or_a_fixed_offset():
     ("CET", "an abbreviation names no place's clock changes"),
     ("BST", "an abbreviation names no place's clock changes"),
     ("+15:00", "UTC offsets run from -12:00 to +14:00"),
+    ("-13:00", "UTC offsets run from -12:00 to +14:00"),
     ("Mars/Olympus", "it is not a zone this computer knows"),
     ("../../etc/passwd", "it is not a zone this computer knows"),
 ])
