@@ -2412,6 +2412,22 @@ def study_compact(shown: pd.DataFrame) -> pd.DataFrame:
     return shown[[c for c in cols if c in shown.columns]].fillna("").astype(str).reset_index(drop=True)
 
 
+#: *My study*'s 'Taken at' field (:func:`_study_add_photos`)
+STUDY_TAKEN_LABEL = ("Taken at: YYYY-MM-DD HH:MM. A time you type is used for every photo added now, over its own "
+                     "capture time; left as shown, it is used only for camera photos (an uploaded photo without a "
+                     "capture time of its own needs one typed)")
+
+
+def _study_zone_field() -> str | None:
+    """*My study*'s time-zone field, beside 'Taken at' (:data:`STUDY_ZONE_LABEL`): the zone typed (``""``: none), or
+    None for one that is not read, whose reason is shown (:func:`study_time_zone`)."""
+    zone, why = study_time_zone(st.text_input(STUDY_ZONE_LABEL, key="study-time-zone"))
+    if why:
+        st.error(md(why))
+        return None
+    return zone
+
+
 def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     """Upload or camera photos -> guided-capture check against the baseline -> store."""
     from facemetrics.capture import capture_check, first_photo_note
@@ -2438,10 +2454,8 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     # the time shown (now, for camera photos); one the user types is their word: it wins (taken_at_wins)
     shown = st.session_state.setdefault("study-taken-at-shown", _now_text())
     st.session_state.setdefault("study-taken-at", shown)
-    taken = st.text_input("Taken at: YYYY-MM-DD HH:MM. A time you type is used for every photo added now, over "
-                          "its own capture time; left as shown, it is used only for camera photos (an uploaded "
-                          "photo without a capture time of its own needs one typed)",
-                          key="study-taken-at")
+    taken = st.text_input(STUDY_TAKEN_LABEL, key="study-taken-at")
+    zone = _study_zone_field()  # None: a zone typed that is not read (said)
     base_row, base_file, like = _study_reference(store, subject)
     keep, why_not = {}, {}
     typed = taken.strip() != shown.strip()
@@ -2477,7 +2491,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
             _say_first_photo(name, notes, first_photo_note(roles.get(name, ""), before_ok))
     if not typed:  # an uploaded photo with no time of its own was stored at the time shown, now (Round 20)
         for name, data, new_ana in analysed:  # a file that cannot be read said so above
-            said = _no_own_time(name, data, shown) if name in uploaded and not read_failure(new_ana) else ""
+            said = _no_own_time(name, data, shown, zone or "") if name in uploaded and not read_failure(new_ana) else ""
             if said:
                 st.warning(f"{md(name)}: {md(said)}.", icon=":material/schedule:")
                 keep.pop(name, None)
@@ -2486,8 +2500,8 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     if c2.button("Retake (clear these photos)", key="study-retake"):
         st.session_state["study-upload-n"] = n + 1
         st.rerun()
-    if c1.button("Add to my study", key="study-add", type="primary", disabled=not keep):
-        msgs, failed = _study_save(store, subject, sess, items, keep, taken, why_not, typed=typed)
+    if c1.button("Add to my study", key="study-add", type="primary", disabled=not keep or zone is None):
+        msgs, failed = _study_save(store, subject, sess, items, keep, taken, why_not, typed=typed, zone=zone or "")
         st.session_state["study-upload-n"] = n + 1
         for key in ("study-taken-at", "study-taken-at-shown"):  # the next photos: a fresh time, not this one
             st.session_state.pop(key, None)
@@ -2502,14 +2516,15 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
 MSG_NO_OWN_TIME = ("no capture time of its own (no EXIF time, none in its file name: a screenshot or a photo sent "
                    "through a messaging app loses it), and the time shown, {shown}, is now. Type when it was taken in "
                    "'Taken at' above, then add it")
-def _no_own_time(name: str, data: bytes, shown: str) -> str:
+def _no_own_time(name: str, data: bytes, shown: str, zone: str = "") -> str:
     """Why an upload is not saved at the time shown (``""``: it is): no capture time of its own
-    (:data:`MSG_NO_OWN_TIME`), or only a UTC one, a Pixel name's (:data:`MSG_UTC_OWN_TIME`; Round 21)."""
+    (:data:`MSG_NO_OWN_TIME`), or only a UTC one, a Pixel name's (:data:`MSG_UTC_OWN_TIME`; Round 21), unless a time
+    zone is given (``zone``, :func:`study_time_zone`: the UTC time is stored converted into it; stop 61)."""
     from facemetrics.store import own_capture_time
     from facemetrics.timekeys import utc_instant
 
     own = own_capture_time(name, data)
-    said = MSG_NO_OWN_TIME if not own else MSG_UTC_OWN_TIME if utc_instant(own) else ""
+    said = MSG_NO_OWN_TIME if not own else MSG_UTC_OWN_TIME if utc_instant(own) and not zone else ""
     return said.format(shown=shown, utc=own)
 
 
@@ -2517,7 +2532,24 @@ def _no_own_time(name: str, data: bytes, shown: str) -> str:
 #: its hours were counted on the wall clock against the session's local time, off by the UTC offset (Round 21)
 MSG_UTC_OWN_TIME = ("its only capture time is in UTC ({utc}, from its file name, with no EXIF time), and its "
                     "local time cannot be told here, and the time shown, {shown}, is now. Type when it was taken, on your clock, "
-                    "in 'Taken at' above, then add it")
+                    "in 'Taken at' above, or the zone your clocks were in, in 'Time zone', then add it")
+
+
+#: *My study*'s time-zone field, beside "Taken at" (:func:`study_time_zone`; empty: times as written, as before)
+STUDY_ZONE_LABEL = ("Time zone (optional): the zone your clocks were in, e.g. Europe/London or +01:00. A photo's "
+                    "time without a UTC offset is read in it, a UTC one (a Pixel's file name) converted into it; "
+                    "left empty, times are stored as written")
+
+
+def study_time_zone(text: str) -> tuple[str, str]:
+    """*My study*'s time zone as typed: ``(the zone's text, "")`` for one :func:`facemetrics.timekeys.read_time_zone`
+    reads (``("", "")`` for none), ``("", why not)`` otherwise (one sentence, never a traceback)."""
+    from facemetrics.timekeys import read_time_zone
+
+    try:
+        return ("" if read_time_zone(text) is None else text.strip()), ""
+    except ValueError as exc:
+        return "", f"{exc}."
 
 
 def _first_roles(store, analysed: list, sess, taken: str, typed: bool) -> tuple[dict, bool]:
@@ -2578,7 +2610,7 @@ def saved_summary(msgs: list[str]) -> str:
 
 
 def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
-                why_not: dict | None = None, typed: bool = False) -> tuple[list[str], bool]:
+                why_not: dict | None = None, typed: bool = False, zone: str = "") -> tuple[list[str], bool]:
     """Add the kept photos ``items`` (``(name, bytes)``) to the session ``sess``; ``(one message per
     photo, whether any was not saved)``.  A photo not kept says why (``why_not[name]``, the advice shown
     before the click); one the store refuses (a truncated file: the loader's reason) says so, by its file name.
@@ -2586,7 +2618,8 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
     ``typed``: the user typed ``taken`` (not the time shown): it is their word on when the photos were taken and
     wins over each photo's EXIF and file-name time (``taken_at_source`` ``typed``; a photo whose EXIF time differs
     says so); it lost to a file-name time without a word (h12's finding, stop 45).  Not typed: ``taken`` is used
-    only for a photo with neither."""
+    only for a photo with neither.  ``zone``: the time zone typed (:func:`study_time_zone`), the store's
+    ``time_zone``."""
     from facemetrics.isolated import MSG_STORE_CRASHED, NativeCrash
 
     msgs, failed = [], False
@@ -2602,7 +2635,7 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
         try:
             res = store_add(store, subject, name, data, treatment=sess["treatment"], treated_at=sess["treated_at"],
                             taken_at=taken or None, capture_note=keep[name],
-                            taken_at_wins="typed" if typed and taken.strip() else False)
+                            taken_at_wins="typed" if typed and taken.strip() else False, time_zone=zone or None)
         except NativeCrash as exc:  # the worker process ended: said; the server, the store and the page go on
             msgs.append(MSG_STORE_CRASHED.format(name=name, how=exc.how))
             failed = True

@@ -485,7 +485,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"facemetrics batch: no photos found in {args.folder}", file=sys.stderr)
         return 2
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
-                    mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm, force=args.force)
+                    mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm, force=args.force, time_zone=args.time_zone)
     from .batch import console
 
     for line in (console.batch_lines(res, summary=console.batch_summary(res, args.output))
@@ -780,7 +780,7 @@ def cmd_study_add(args: argparse.Namespace) -> int:
         with _open_store(args) as store:
             results = store.add_photos(args.subject, photos, treatment=args.treatment, treated_at=args.treated_at,
                                        follow_up=args.follow_up, taken_at=args.taken_at, device=args.device or "",
-                                       settings=settings, measure=not args.no_measure)
+                                       settings=settings, measure=not args.no_measure, time_zone=args.time_zone)
             twice = _second_read_lines(store, args.subject, results) + _no_before_lines(store, args.subject, results)
     except StoreError as exc:
         print(f"facemetrics study add: {exc}", file=sys.stderr)
@@ -973,7 +973,7 @@ def cmd_study_report(args: argparse.Namespace) -> int:
 
             res, table = store.report(args.output, subject=args.subject, workers=args.workers, n_boot=args.n_boot,
                                       seed=args.seed, min_effect=args.min_effect, progress=False,
-                                      batch_done=batch_done, force=args.force)
+                                      batch_done=batch_done, force=args.force, time_zone=args.time_zone)
     except Exception as exc:
         print("".join(f"{line}\n" for line in held), end="")  # the fits did not run: as the batch said them
         if ran:  # a SeriesError's "every row read 'uncertain'" (main prints it) names no comparison: these do
@@ -1042,7 +1042,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                 try:
                     (r,) = store.add_photos(subject, [e.path], treatment=e.treatment, treated_at=e.treated_at,
                                             taken_at=e.taken_at or None, measure=not args.no_measure,
-                                            taken_at_wins=True)
+                                            taken_at_wins=True, time_zone=args.time_zone)
                 except StoreError as exc:
                     # this row's own refusal (a date alone, a time that does not parse, a treatment time naming
                     # two stored sessions), raised before anything of it was written: the other rows go on
@@ -1226,6 +1226,29 @@ def _min_effect(text: str) -> float:
     return x
 
 
+def _time_zone(text: str):
+    """argparse type of ``--time-zone``: a zone :func:`facemetrics.timekeys.read_time_zone` reads (``Europe/London``,
+    ``+01:00``), as a tzinfo; its refusal as the option's error."""
+    from .timekeys import read_time_zone
+
+    try:
+        return read_time_zone(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+#: ``--time-zone``'s help (batch, study add, study import, study report)
+_TIME_ZONE_HELP = ("the time zone your clocks were in, e.g. Europe/London (its clock changes known) or a fixed offset "
+                   "such as +01:00: times without a UTC offset are read in it at their own date, UTC times (a "
+                   "Pixel's file name, a Google Photos sidecar) converted into it; default: none, times as written")
+
+
+def _add_time_zone(p, stored: bool = False) -> None:
+    """``--time-zone`` (``stored``: ``study add`` and ``study import``, which store the times read in it)."""
+    said = _TIME_ZONE_HELP.replace("; default:", ", and stored so (`study report` then needs no --time-zone); default:")
+    p.add_argument("--time-zone", metavar="ZONE", type=_time_zone, help=said if stored else _TIME_ZONE_HELP)
+
+
 def _setting(check):
     """argparse type that parses a float and checks it with ``check`` (an :mod:`facemetrics.analyze`
     checker, so the command line accepts what the library accepts); imported only when given."""
@@ -1309,7 +1332,8 @@ def _add_study_add(ss, common) -> None:
                       description="Add photos of one subject to the store: each is copied without GPS or other "
                                   "personal metadata, filed in a session (the treatment and its time; photos "
                                   "taken before it are the session's baseline) and measured, unless --no-measure. "
-                                  "Reads the photos' capture times from EXIF, else from the file name (--taken-at for photos with neither); "
+                                  "Reads the photos' capture times from EXIF, else from a Google Photos sidecar or the file name "
+                                  "(--taken-at for photos with none of them); "
                                   "writes only into the store.\n\nExample: facemetrics study add IMG_0001.jpg "
                                   "IMG_0002.jpg --subject anna --treatment microcurrent --treated-at "
                                   "2026-12-01T08:00")
@@ -1320,11 +1344,13 @@ def _add_study_add(ss, common) -> None:
                                                         "24-hour clock); photos taken before it are the session's "
                                                         "baseline")
     a.add_argument("--follow-up", action="store_true", help="photos taken after the latest session (no new session)")
-    a.add_argument("--taken-at", metavar="TIME", help="capture time for photos without EXIF time, e.g. "
+    a.add_argument("--taken-at", metavar="TIME", help="capture time for photos with no time of their own (no EXIF "
+                                                      "time, no Google Photos sidecar, none in the file name), e.g. "
                                                       "2026-12-01T21:30 (ISO 8601, as --treated-at)")
     a.add_argument("--device", help="device of a new session (e.g. 'NuFace Trinity')")
     a.add_argument("--settings", metavar="JSON", help="settings of a new session, e.g. '{\"intensity\": 3}'")
     a.add_argument("--no-measure", action="store_true", help="do not measure the photos now (report does)")
+    _add_time_zone(a, stored=True)
     common(a)
     a.set_defaults(func=cmd_study_add)
 
@@ -1364,6 +1390,7 @@ def _add_study_parser(sub) -> None:
                    help="processes measuring photos (default 1)")
     _add_fit_options(r)
     _add_force(r)
+    _add_time_zone(r)
     common(r)
     r.set_defaults(func=cmd_study_report)
 
@@ -1380,6 +1407,7 @@ def _add_study_parser(sub) -> None:
                     "FOLDER/<subject>/<treatment>/ with treated_at.txt)")
     im.add_argument("--subject", help="subject for photos whose folder/manifest gives none")
     im.add_argument("--no-measure", action="store_true", help="do not measure the photos now (report does)")
+    _add_time_zone(im, stored=True)
     common(im)
     im.set_defaults(func=cmd_study_import)
 
@@ -1450,6 +1478,7 @@ def _add_batch(sub) -> None:
                    help="processes measuring photos (default: min(2, CPUs))")
     b.add_argument("--mm-per-px", type=_setting("check_mm_per_px"), help=_MM_PER_PX_HELP)
     b.add_argument("--ipd-mm", type=_setting("check_ipd_mm"), help=_IPD_HELP)
+    _add_time_zone(b)
     _add_force(b)
     b.set_defaults(func=cmd_batch)
 

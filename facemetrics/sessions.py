@@ -19,7 +19,8 @@ from .errors import StoreError
 from .timekeys import date_alone, hours_between, name_key, no_time_of_day, parse_time, time_key, time_meant
 from .timekeys import read_lone_time  # a typed time alone: 24/11/2026 9:00 read, 1/12/2026 9:00 refused
 
-__all__ = ["iso_time", "wall_clock", "treatment_time", "utc_left_out", "same_session", "time_note", "kept_time_note"]
+__all__ = ["iso_time", "wall_clock", "treatment_time", "utc_left_out", "left_out", "same_session", "time_note",
+           "kept_time_note"]
 
 
 def time_note(name: str, given: str, exif: str, given_by: str = "manifest") -> str:
@@ -130,6 +131,37 @@ def utc_left_out(treated_at: str, taken) -> list[bool]:
                for i, t in enumerate(taken)]
     read, _, _ = offset_free_treatment(entries, {})
     return [bool(e.note) and utc_instant(t) for e, t in zip(read, taken)]
+
+
+def left_out(treated_at: str, taken) -> list[str]:
+    """Why the batch, hence ``study report``, leaves out each of a session's capture times for its UTC offset, or
+    ``""``: both offset rules, in the batch's order (:func:`facemetrics.batch.discover.offset_free_treatment`, then
+    :func:`facemetrics.batch.discover.offset_free_times`), in their words without their closing remedy in brackets
+    (it names a manifest, which does not change a photo already stored).  :func:`utc_left_out` is its UTC case; the
+    store says each of them when the photo is added (stop 61: only the UTC case was said, the others were stored
+    without a word).
+
+    Parameters
+    ----------
+    treated_at : str
+        The session's stored treatment time (ISO 8601).
+    taken : iterable of str
+        The capture times (ISO 8601) of the session's photos.
+
+    Returns
+    -------
+    list of str
+        One per time of ``taken``, in order.
+    """
+    import re
+
+    from .batch.discover import PhotoEntry, offset_free_times, offset_free_treatment
+
+    entries = [PhotoEntry(path=Path(), photo=str(i), taken_at=str(t or ""), treated_at=str(treated_at or ""))
+               for i, t in enumerate(taken)]
+    read, _, _ = offset_free_treatment(entries, {})
+    read, _, _ = offset_free_times(read, {})
+    return [re.sub(r" \((?:give|e\.g\.)[^()]*(?:\([^()]*\)[^()]*)*\)$", "", e.note) if e.note else "" for e in read]
 
 
 def same_session(rows, treatment: str, when: str):

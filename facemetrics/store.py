@@ -107,10 +107,12 @@ from .errors import InputError, StoreError, legible
 from .metadata import clean_copy, taken_at_of
 from .naming import disk_name, photo_labels
 from .sessions import iso_time, kept_time_note, same_session, time_note, treatment_time, utc_left_out, wall_clock
+from .sessions import left_out  # any photo the report's offset rules leave out: said when it is added
 from .sidecar import sidecar_time  # a Google Photos / Takeout sidecar's capture time (UTC), beside a file added
 from .timekeys import clock_text, name_date_alone  # clock_text: a time as said; a WhatsApp copy's name: a date, no time of day
 # given, else EXIF, else a sidecar's, else the file name's: the one chain (batch, store, cli)
 from .timekeys import capture_time_of
+from .timekeys import in_zone, read_time_zone  # --time-zone: a time without an offset read in the zone stated
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -211,7 +213,14 @@ DUPLICATE_MESSAGE = "already in the store: not added again"
 MSG_UTC_LEFT_OUT = ("its capture time, {taken} UTC ({whose}), is an instant whose local time is not known, while treatment "
                     "time {treated} has no UTC offset and no other photo of the session carries one, so `study report` "
                     "leaves it out until one does. Give the treatment time with the UTC offset your clock had then: "
-                    "{how}")
+                    "{how}, or run `study report` with the time zone your clocks were in, e.g. --time-zone "
+                    "Europe/London")
+#: what ``study add`` / ``study import`` say of a photo the report's offset rules leave out for another reason
+#: (:func:`facemetrics.sessions.left_out`: a time without a UTC offset among photos of two offsets, or a treatment
+#: time without one among them): ``{why}`` is the batch's reason; the remedy is the one that changes a stored photo
+#: (stop 61: these were stored without a word, and the batch's remedy, a manifest, does not change a stored photo)
+MSG_LEFT_OUT = ("{why}, so `study report` leaves it out: run it with the time zone your clocks were in, e.g. "
+                "--time-zone Europe/London")
 #: what :meth:`Store.add_photos` says when its photos were all stored already but the treatment time it was given
 #: carries the UTC offset the stored session lacked: the session's time is now it (:meth:`Store.log_session`)
 MSG_OFFSET_GIVEN = ("the {treatment} session stored as treated at {was} is now treated at {now}, the treatment time "
@@ -316,6 +325,15 @@ def _capture_time(name: str, data: bytes, default_time: str, time_wins=False,
     if not when and default_time:
         when, source = default_time, "typed"
     return when, source, exif
+
+
+def _zone_of(time_zone):
+    """The zone of ``time_zone`` (:func:`facemetrics.timekeys.read_time_zone`), or :class:`StoreError` saying why
+    it is not read."""
+    try:
+        return read_time_zone(time_zone)
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
 
 
 def own_capture_time(name: str, data: bytes) -> str:
@@ -747,7 +765,8 @@ class Store:
 
     def add_photos(self, subject: str, photos, *, treatment: str | None = None, treated_at=None,
                    follow_up: bool = False, taken_at=None, device: str = "", settings: dict | None = None,
-                   capture_note: str = "", measure: bool = True, taken_at_wins: bool | str = False) -> list[AddResult]:
+                   capture_note: str = "", measure: bool = True, taken_at_wins: bool | str = False,
+                   time_zone=None) -> list[AddResult]:
         """Copy photos (metadata stripped) into the store and record them.
 
         Parameters
@@ -781,6 +800,11 @@ class Store:
             Why the photo was kept despite a failed guided-capture check ("" = passed).
         measure : bool
             Measure each new photo now (cached in ``analyses``).
+        time_zone : str or tzinfo, optional
+            The zone the user's clocks were in (``--time-zone``, :func:`facemetrics.timekeys.read_time_zone`): the
+            treatment time and each capture time without a UTC offset are stored read in it at their own date, a
+            UTC one (``Z``: a Pixel's name, a sidecar's) converted into it (:func:`facemetrics.timekeys.in_zone`),
+            so that the report places them without it; None (default): stored as given.
 
         Returns
         -------
@@ -807,8 +831,10 @@ class Store:
         # 1. everything is checked before anything is written: a failed add (a time that does not
         #    parse, no session to follow up, every photo refused) leaves no subject, session or file behind
         _check_add_arguments(subject, photos, treatment, treated_at, follow_up)
+        zone = _zone_of(time_zone)
+        treated_at = in_zone(iso_time(treated_at), zone) if zone is not None and treatment else treated_at
         given_time = iso_time(treated_at) if treatment else ""
-        default_time = iso_time(taken_at, treatment=False)
+        default_time = in_zone(iso_time(taken_at, treatment=False), zone)
         ids = self._subject_ids(subject)
         sid = self.subject_id(subject) if ids else None  # the stored subject (exact spelling first); not created
         named = None  # the stored session the treatment and time name (None: a new one)
@@ -837,7 +863,7 @@ class Store:
                                              message=f"cannot read {legible(str(item))}: {exc.strerror or exc}"))
                     continue
             side = "" if isinstance(item, tuple) else sidecar_time(item)  # a Takeout sidecar beside the file
-            checked = self._check_one(sid, str(name), bytes(data), follow_up, default_time, taken_at_wins, side)
+            checked = self._check_one(sid, str(name), bytes(data), follow_up, default_time, taken_at_wins, side, zone)
             results.append(checked if isinstance(checked, AddResult) else None)
             if not isinstance(checked, AddResult):
                 todo.append((len(results) - 1, checked))
@@ -885,7 +911,9 @@ class Store:
         (``Z``: a Pixel name's, a Google Photos sidecar's) in a session whose stored treatment time has no UTC offset
         and whose other photos carry none (:func:`facemetrics.sessions.utc_left_out`, the batch's rule, read among
         the session's stored photos now): :data:`MSG_UTC_LEFT_OUT`, its remedy's ``how`` filled
-        (:data:`UTC_REMEDY_ADD`; ``study import`` names its own).  The others are not in it."""
+        (:data:`UTC_REMEDY_ADD`; ``study import`` names its own); and for each that the batch's offset rules leave
+        out otherwise (:func:`facemetrics.sessions.left_out`: an offset-free time among photos of two offsets, ...):
+        :data:`MSG_LEFT_OUT` (stop 61).  The others are not in it."""
         ids = [int(i) for i in photo_ids if i is not None]
         if not ids:
             return {}
@@ -896,15 +924,20 @@ class Store:
             treated = self.con.execute("SELECT treated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()[0]
             photos = self.con.execute("SELECT id, taken_at FROM photos WHERE session_id = ? ORDER BY id",
                                       (session_id,)).fetchall()
-            left = {int(p["id"]) for p, out_ in zip(photos, utc_left_out(treated, [p["taken_at"] for p in photos]))
-                    if out_}
+            taken = [p["taken_at"] for p in photos]
+            utc = {int(p["id"]) for p, out_ in zip(photos, utc_left_out(treated, taken)) if out_}
+            why = {int(p["id"]): said for p, said in zip(photos, left_out(treated, taken)) if said}
             example = f"{wall_clock(treated)[0][:16]}+HH:MM"
             for r in rows:
-                if int(r["session_id"]) == session_id and int(r["id"]) in left:
+                if int(r["session_id"]) != session_id:
+                    continue
+                if int(r["id"]) in utc:
                     out[int(r["id"])] = MSG_UTC_LEFT_OUT.format(
                         taken=clock_text(r["taken_at"]).removesuffix(" +00:00"), treated=clock_text(treated),
                         whose=_UTC_WHOSE.get(r["taken_at_source"], "its own"), example=example,
                         how=how.format(example=example))
+                elif int(r["id"]) in why:  # another photo the offset rules leave out (stop 61: said too)
+                    out[int(r["id"])] = MSG_LEFT_OUT.format(why=why[int(r["id"])])
         return out
 
     @staticmethod
@@ -931,12 +964,13 @@ class Store:
                              "instant, or the same wall-clock time)")
         return notes
 
-    def _check_one(self, sid, name, data, follow_up, default_time, time_wins=False, sidecar="") -> AddResult | dict:
+    def _check_one(self, sid, name, data, follow_up, default_time, time_wins=False, sidecar="",
+                   zone=None) -> AddResult | dict:
         """What :meth:`add_photos` would do with one photo, nothing written: an ``error`` or
         ``duplicate`` result, or the checked photo to store (``dict``: its name, bytes, hash,
         clean copy, suffix, capture time, EXIF time, the note on the two and, for a follow-up,
         its session id).  ``time_wins``: ``default_time`` is the photo's time, its EXIF's or not
-        (:meth:`add_photos`' ``taken_at_wins``)."""
+        (:meth:`add_photos`' ``taken_at_wins``); ``zone``: its time read in it (:func:`~facemetrics.timekeys.in_zone`)."""
         if not data:
             return AddResult(name, "error", message=f"{name}: the file is empty")
         sha = _sha256(data)
@@ -956,6 +990,7 @@ class Store:
             why = exc.reason if isinstance(exc, InputError) else str(exc)
             return AddResult(name, "error", message=f"{name}: cannot be stored ({why})")
         when, source, exif = _capture_time(name, data, default_time, time_wins, sidecar)
+        when = in_zone(when, zone)  # --time-zone: an offset-free or UTC time stored with the zone's offset
         said = time_note(name, default_time, exif, "typed" if time_wins == "typed" else "manifest") if time_wins else ""
         if not when:
             named = name_date_alone(name)  # IMG-20261027-WA0003: a date, no time of day (never midnight)
@@ -1266,7 +1301,7 @@ class Store:
 
     def report(self, out_dir, subject: str | None = None, *, workers: int | None = 1, n_boot: int = 400,
                seed: int = 0, min_effect: float | None = None, progress: bool = False, batch_done=None,
-               force: bool = False, fits_done=None, figures: bool = True):
+               force: bool = False, fits_done=None, figures: bool = True, time_zone=None):
         """Write the study's ``photos.csv``, ``changes.csv``, ``long.csv``, ``timeline.csv``,
         ``timeline.png`` and ``report.md`` (and the regimen, see :mod:`facemetrics.regimen`) into
         ``out_dir``, with :func:`facemetrics.batch.run_batch` and
@@ -1297,6 +1332,9 @@ class Store:
             Passed to :func:`~facemetrics.batch.run_timeline`: False writes no ``timeline.png`` nor
             ``regimen.png`` (the app's *My study* draws them for its ZIP only, from ``fits_done``'s fits:
             :meth:`~facemetrics.batch.timeline.TimelineFits.figure_files`).
+        time_zone : str or tzinfo, optional
+            Passed to :func:`~facemetrics.batch.run_batch` (``--time-zone``): the stored times without a UTC offset
+            read in it, the UTC ones converted into it, in the report only (the store is not changed).
 
         Returns
         -------
@@ -1343,7 +1381,7 @@ class Store:
             given = {p: Provenance(src, note) for p, src, note in
                      zip(table["photo"], photos["taken_at_source"], photos["note"])}
             res = run_batch(folder, out_dir, manifest=manifest, workers=workers, progress=progress, force=force,
-                            provenance=given)
+                            provenance=given, time_zone=time_zone)
             reg = run_regimen_batch(folder, out_dir, res.photo_rows, workers=workers, progress=progress,
                                     cache_from=cache, force=force, provenance=given)
         finally:  # the links (or copies) named by the user's file names: not left beside the report

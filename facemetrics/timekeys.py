@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 
 # a date alone followed by a UTC offset (``2026-05-01Z``, ``20260501+01:00``), which :func:`parse_time`
 # refuses
@@ -115,6 +115,125 @@ def utc_instant(text) -> bool:
         return False
     s = text.strip()
     return s[-1:].upper() == "Z" and parse_time(s) is not None
+
+
+# ---- a time zone the user states (--time-zone; docs/guide.md, 'Where each time came from'; stop 61) ----------
+
+# a fixed UTC offset as a time zone: +01:00, -0530, +01
+_ZONE_OFFSET = re.compile(r"([+-])(\d{2})(?::?(\d{2}))?")
+
+
+def read_time_zone(text) -> tzinfo | None:
+    """The time zone a user states (``--time-zone``, the app's "Time zone"): an IANA name (``Europe/London``, read
+    by the standard library's :mod:`zoneinfo`, which knows each place's clock changes), ``UTC``, or a fixed UTC offset
+    (``+01:00``, ``-05:30``: no clock change); None for no zone (empty, None).
+
+    An abbreviation (``CET``, ``EST``, ``BST``) is refused: some are no zone at all (``BST``) and the others name a
+    fixed offset or a rule of no place (``EST`` is -05:00 all year, New York's summer time is not), so a photo of a
+    summer morning would be read an hour off.
+
+    Parameters
+    ----------
+    text : str, tzinfo or None
+
+    Returns
+    -------
+    tzinfo or None
+
+    Raises
+    ------
+    ValueError
+        A zone not known, in one sentence saying what is read (:func:`time_zone_refusal`).
+    """
+    if text is None or isinstance(text, tzinfo):
+        return text
+    s = str(text).strip()
+    if not s:
+        return None
+    m = _ZONE_OFFSET.fullmatch(s)
+    if m:
+        hours, minutes = int(m[2]), int(m[3] or 0)
+        sign = -1 if m[1] == "-" else 1
+        if minutes > 59 or not -12 * 60 <= sign * (hours * 60 + minutes) <= 14 * 60:  # the offsets clocks use
+            raise ValueError(time_zone_refusal(s))
+        return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    if s.upper() in ("UTC", "Z"):
+        return timezone.utc
+    if "/" not in s or ".." in s or s.startswith("/"):
+        raise ValueError(time_zone_refusal(s))
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(s)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(time_zone_refusal(s)) from None
+
+
+def time_zone_refusal(text) -> str:
+    """Why ``text`` is no time zone :func:`read_time_zone` reads, in one sentence with the forms it reads (and the
+    known name nearest it, ``Europe/Londn``: "did you mean Europe/London?")."""
+    import difflib
+
+    s = str(text).strip()
+    try:
+        from zoneinfo import available_timezones
+
+        names = sorted(n for n in available_timezones() if "/" in n)
+    except Exception:  # noqa: BLE001 - no zone database: no suggestion
+        names = []
+    near = difflib.get_close_matches(s, names, n=1, cutoff=0.8) if len(s) <= 60 else []
+    why = ("an abbreviation names no place's clock changes" if re.fullmatch(r"[A-Za-z]{2,5}", s) else
+           "UTC offsets run from -12:00 to +14:00" if _ZONE_OFFSET.fullmatch(s) else
+           "it is not a zone this computer knows")
+    return (f"time zone {s[:60]!r} is not read ({why}): give the place's zone name, such as Europe/London or "
+            f"America/New_York{f' (did you mean {near[0]}?)' if near else ''}, or a fixed UTC offset such as +01:00")
+
+
+def zone_text(zone) -> str:
+    """A time zone as said: its IANA name (``Europe/London``), ``UTC``, or its fixed offset (``+01:00``)."""
+    key = getattr(zone, "key", None)
+    if key:
+        return str(key)
+    if zone == timezone.utc:
+        return "UTC"
+    offset = zone.utcoffset(None)
+    minutes = round(offset.total_seconds() / 60)
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def in_zone(text, zone) -> str:
+    """A time read in the time zone the user stated: a time without a UTC offset (an EXIF time without
+    OffsetTimeOriginal, a file name's, a manifest's or typed time, a treatment time) read as the zone's clock at its
+    own date (``Europe/London``: ``2026-10-24T08:00`` -> ``2026-10-24T08:00:00+01:00``, ``2026-10-26T08:00`` ->
+    ``2026-10-26T08:00:00+00:00``); a UTC time with ``Z`` (:func:`utc_instant`: a Pixel name's, a sidecar's)
+    converted into it (``2026-10-24T07:34:12Z`` -> ``2026-10-24T08:34:12+01:00``); a time with another offset (the
+    camera's), a date alone, a time not read, or no zone (None): ``text`` as it is.
+
+    A wall-clock time the clock change skips (01:30 on the spring morning in London) or repeats (01:30 on the autumn
+    one) is read with the offset before the change (:mod:`zoneinfo`'s ``fold=0``).
+
+    Parameters
+    ----------
+    text : str, datetime or None
+        The time as written (ISO 8601).
+    zone : tzinfo or None
+        :func:`read_time_zone`'s.
+
+    Returns
+    -------
+    str
+        ISO 8601 with the UTC offset of the zone at that time, or ``text``.
+    """
+    if zone is None or _missing(text):
+        return text
+    t = parse_time(text)
+    if t is None or (isinstance(text, str) and len(text.strip()) <= 10):
+        return text
+    if t.tzinfo is None:
+        return t.replace(tzinfo=zone).isoformat()
+    if utc_instant(text):
+        return t.astimezone(zone).isoformat()
+    return text
 
 
 #: a time difference up to this is said in hours (a study's photos are 0-48 h after the treatment, the decay fits'

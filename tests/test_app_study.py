@@ -559,3 +559,32 @@ def test_an_upload_whose_only_time_is_a_pixel_names_utc_asks_for_its_local_time(
     after = " ".join(_shown(at))
     assert "PXL_20261102_061000123.png: not saved, its only capture time is in UTC" in after, after
     assert "after.jpg: added" in after, after
+
+
+def test_a_time_zone_typed_places_a_pixel_upload_and_an_unknown_one_is_said(store_dir, sample_path):
+    """Stop 61: with the zone your clocks were in typed in 'Time zone' (beside 'Taken at'), a Pixel copy's UTC time
+    is stored converted into it and the session's time read in it, so the photo is saved (it asked for a typed time
+    before, and still does without a zone); a zone not read is said in one line and nothing can be added."""
+    from facemetrics.store import Store
+
+    at = _study_with_session()
+    png = _png(_rgb(sample_path.read_bytes()))
+    at.file_uploader(key="study-upload-0").set_value([("PXL_20261102_061000123.png", png, "image/png")])
+    _ok(at.run())
+    said = [t for t in _shown(at) if "only capture time is in UTC" in t]
+    assert said and "in 'Time zone'" in said[0], _shown(at)  # without a zone: asked, the field named
+    at.text_input(key="study-time-zone").input("Europe/Londn")
+    _ok(at.run())
+    assert any("time zone 'Europe/Londn' is not read" in str(e.value) and "did you mean Europe/London?"
+               in str(e.value) for e in at.error), [e.value for e in at.error]
+    assert at.button(key="study-add").disabled
+    at.text_input(key="study-time-zone").input("Europe/London")
+    _ok(at.run())
+    assert not [t for t in _shown(at) if "only capture time is in UTC" in t], _shown(at)
+    _ok(at.button(key="study-add").click().run())
+    with Store(store_dir) as s:
+        p = s.photos("me").set_index("original_name")
+        assert s.sessions("me")["treated_at"].tolist() == ["2026-11-02T07:00:00+00:00"]  # GMT on 2 November
+    assert p.loc["PXL_20261102_061000123.png", "taken_at"].startswith("2026-11-02T06:10:00.123"), p
+    assert p.loc["PXL_20261102_061000123.png", "taken_at"].endswith("+00:00")
+    assert p.loc["PXL_20261102_061000123.png", "role"] == "baseline"

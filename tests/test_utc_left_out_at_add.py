@@ -59,7 +59,8 @@ def test_study_add_says_a_utc_only_photo_is_left_out_by_the_report_and_keeps_it(
         assert r.status == "added" and r.taken_at == "2026-10-24T09:34:12Z" and r.taken_at_source == "file_name"
         assert "`study report` leaves it out until one does" in r.message, r.message
         assert "2026-10-24 09:34 UTC (its file name's, a Pixel's)" in r.message
-        assert r.message.endswith("add the photo again with --treated-at 2026-10-24T07:34+HH:MM"), r.message
+        assert ("add the photo again with --treated-at 2026-10-24T07:34+HH:MM, or run `study report` with the time "
+                "zone your clocks were in, e.g. --time-zone Europe/London") in r.message, r.message
         assert len(store.photos("ann")) == 1  # kept: a later photo with an offset, or the offset given, places it
 
 

@@ -24,6 +24,7 @@ from ..outputs import HEAD_BYTES
 from ..schema import PHOTO_SUFFIXES
 from ..timekeys import hours_between, name_key, parse_time, since_text  # the one time and name rule (re-exported here)
 from ..timekeys import utc_instant  # a time in UTC with Z (a sidecar's, a Pixel's name): no local offset known
+from ..timekeys import in_zone, zone_text  # a time read in the zone the user states (--time-zone)
 from ..sidecar import is_sidecar  # IMG_1.jpg.json beside IMG_1.jpg: read for its time, not "a file not read"
 from ..timekeys import read_time_column  # a manifest column's year-last dates (24/11/2026 9:00), in its order
 from ..timekeys import read_lone_time  # one such date alone (treated_at.txt): read when it tells its order itself
@@ -315,6 +316,59 @@ def _timed(text) -> datetime | None:
     return t if t is not None and len(str(text).strip()) > 10 else None
 
 
+def times_in_zone(entries: list[PhotoEntry], taken: dict, zone) -> tuple[list[PhotoEntry], list[str]]:
+    """Every time of the batch without a UTC offset read in the time zone the user stated, and every UTC time
+    converted into it (``--time-zone``; :func:`facemetrics.timekeys.in_zone`), before the offset rules
+    (:func:`offset_free_treatment`, :func:`offset_free_times`), which then find each time with its offset.
+
+    Without a zone the offset rules guess from the session's photos, or leave a photo out: a Pixel's UTC name in a
+    session whose treatment time and other photos carry no offset could not be placed (stop 60).  With one, each
+    offset-free time is read at its own date (``Europe/London``: +01:00 before 2026-10-25, +00:00 after), a time
+    with the camera's own offset is kept as it is.
+
+    Parameters
+    ----------
+    entries : list of PhotoEntry
+        The batch's photos (:func:`discover`); an entry's own ``taken_at`` (manifest) is its time.
+    taken : dict
+        ``{index in entries: capture time text read from the photo (EXIF, else its sidecar's or file name's),
+        ISO 8601 or ""}``.
+    zone : tzinfo or None
+        :func:`facemetrics.timekeys.read_time_zone`'s; None: ``entries`` as they are, no note.
+
+    Returns
+    -------
+    entries : list of PhotoEntry
+        New entries whose ``taken_at`` or ``treated_at`` was read in the zone (the others are the same objects).
+    notes : list of str
+        One console line saying how many times were read in the zone, or [].
+    """
+    if zone is None:
+        return list(entries), []
+    out, n_local, n_utc, treated = list(entries), 0, 0, set()
+    for i, e in enumerate(entries):
+        if e.note:
+            continue
+        text = e.taken_at or taken.get(i) or ""
+        when, at = in_zone(text, zone), in_zone(e.treated_at, zone)
+        if when != text:
+            n_utc += utc_instant(text)
+            n_local += not utc_instant(text)
+        if at != e.treated_at:
+            treated.add(at)
+        if when != text or at != e.treated_at:
+            out[i] = replace(e, taken_at=when if when != text else e.taken_at, treated_at=at)
+    if not (n_local or n_utc or treated):
+        return out, []
+    parts = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in (
+        (len(treated), "treatment time"), (n_local, "capture time")) if n]
+    said = f"{' and '.join(parts)} without a UTC offset read in it" if parts else ""
+    utc = f"{n_utc} UTC capture time{'s' if n_utc != 1 else ''} (a Pixel's file name, a Google Photos sidecar) " \
+          f"converted into it" if n_utc else ""
+    return out, [f"time zone {zone_text(zone)} (--time-zone): {'; '.join(filter(None, [said, utc]))}, each at its "
+                 f"own date (a time with the camera's UTC offset is kept)"]
+
+
 def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[PhotoEntry], dict[int, str], list[str]]:
     """A ``treated_at`` without a UTC offset in a session whose photos carry two or more offsets: read safely.
 
@@ -342,8 +396,9 @@ def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[
     ``treated_at`` is in (a photo of 09:34Z read 2.0 h after an offset-free 07:34 treatment in BST, 3.0 h
     after it: Round 21, 2026-12-07).  In a session with such a photo the offsets above are those of the other
     photos (the local ones): one, and ``treated_at`` is read in it (the UTC photos' warnings say their hours
-    both ways); two or more, as above; none, and the UTC photos are left out (``note``: give ``treated_at``
-    with its offset, or the photo's local ``taken_at``).
+    both ways); two or more, as above; none, and the UTC photos are left out (``note``: give the time zone with
+    ``--time-zone``, :func:`times_in_zone`, or ``treated_at`` with its offset; it named "the photo's local
+    ``taken_at`` in a manifest", which does not change a photo ``study import`` stored already: stop 61).
 
     Sessions whose photos carry one offset or none (and no UTC time), or whose ``treated_at`` has an offset,
     are unchanged (:func:`offset_free_times` then reads their offset-free capture times).
@@ -392,8 +447,8 @@ def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[
                     f"capture time {t.strftime('%Y-%m-%dT%H:%M:%S')}Z is in UTC while treatment time "
                     f"{first.treated_at!r} has no UTC offset and no other photo of the session carries one, so "
                     f"the photo's hours since the treatment cannot be told (give treated_at with the UTC offset "
-                    f"your clock had then, {treated.isoformat(timespec='minutes')}+HH:MM, or the photo's "
-                    f"local taken_at in a manifest)"))
+                    f"your clock had then, {treated.isoformat(timespec='minutes')}+HH:MM, or the time zone your "
+                    f"clocks were in with --time-zone, such as Europe/London)"))
             n = len(in_utc)
             notes.append(f"{where}: {n} photo{'s' if n != 1 else ''} left out, {'their' if n != 1 else 'its'} "
                          f"capture time in UTC (a Google Photos sidecar's or a Pixel file name's) while treated_at "
@@ -437,7 +492,7 @@ def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[
                 f"treatment time {first.treated_at!r} has no UTC offset while the session's photos carry {shown} "
                 f"and {why}: the photo's hours since the treatment depend on which offset the treatment time "
                 f"is in (give treated_at with its offset, e.g. {treated.isoformat(timespec='minutes')}"
-                f"{_offset_text(offsets[0])})"))
+                f"{_offset_text(offsets[0])}, or the time zone your clocks were in with --time-zone)"))
         n = len(aware)
         notes.append(f"{where}: {n} photo{'s' if n != 1 else ''} left out, treated_at without a UTC offset while "
                      f"the session's photos carry {shown} and {why} (see 'excluded' in photos.csv): "
@@ -549,7 +604,7 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
                     f"capture time {t.isoformat()!r} has no UTC offset while the session's other photos carry "
                     f"{shown} and treated_at {first.treated_at!r} carries {_offset_text(treated_off)}: its hours "
                     f"since the treatment depend on which one it is in (give its taken_at with the offset in a "
-                    f"manifest)"))
+                    f"manifest, or the time zone your clocks were in with --time-zone)"))
             notes.append(f"{where}: {n} photo{'s' if n != 1 else ''} left out, {'their' if n != 1 else 'its'} "
                          f"capture time without a UTC offset while the session's other photos carry {shown} "
                          f"(see 'excluded' in photos.csv): {names}")

@@ -20,7 +20,7 @@ from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, run_settings, settings_key
 from .discover import manifest_order_notes  # a manifest's year-last dates: the order each column was read in
 from .discover import (Excluded, discover, manifest_time_notes, merge_spellings, offset_free_times,
-                       offset_free_treatment)
+                       offset_free_treatment, times_in_zone)
 from .results import comparison_result
 from .tables import (
     _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, capture_time, change_column,
@@ -204,6 +204,7 @@ def run_batch(
     on_progress: Callable[[str, int], None] | None = None,
     force: bool = False,
     provenance: Mapping[str, Provenance] | None = None,
+    time_zone=None,
 ) -> BatchResult:
     """Measure a study folder and compare every post-treatment photo with its baseline.
 
@@ -239,6 +240,11 @@ def run_batch(
     provenance : mapping of str to Provenance, optional
         ``{photo: Provenance}``, keyed by the manifest's ``photo``: where each photo's manifest time came from and
         the notes its file no longer carries (:class:`Provenance`; :meth:`facemetrics.store.Store.report`).
+    time_zone : str or tzinfo, optional
+        The zone the user's clocks were in (``--time-zone``: ``Europe/London``, ``+01:00``;
+        :func:`facemetrics.timekeys.read_time_zone`): every time without a UTC offset is read in it at its own date and
+        every UTC time (``Z``) converted into it (:func:`~facemetrics.batch.discover.times_in_zone`); None (default):
+        the times as they are.
 
     Returns
     -------
@@ -248,7 +254,8 @@ def run_batch(
     ------
     facemetrics.errors.SettingError
         ``mm_per_px`` or ``ipd_mm`` outside the range the command line accepts, or ``workers``
-        not a whole number of at least 1 (:func:`check_run_settings`): before any photo is read
+        not a whole number of at least 1 (:func:`check_run_settings`), or ``time_zone`` not a zone
+        (:func:`check_time_zone`): before any photo is read
         or anything is written; ``out_dir`` (or a parent) is a file, not a folder
         (:func:`facemetrics.export.check_output_folder`); or ``out_dir`` is ``folder`` itself
         (every photo would be taken for an output of the run).
@@ -261,6 +268,7 @@ def run_batch(
     _hook = on_progress
     folder, out_dir = Path(folder), check_output_folder(out_dir)
     mm_per_px, ipd_mm, workers = check_run_settings(mm_per_px=mm_per_px, ipd_mm=ipd_mm, workers=workers)
+    zone = check_time_zone(time_zone)
     refuse_foreign_outputs(out_dir, run_outputs(compare), force=force, command="batch")
     workers = default_workers() if workers is None else workers
     settings = run_settings(mm_per_px, ipd_mm, fast)
@@ -309,9 +317,10 @@ def run_batch(
         # or those photos left out; then capture times without an offset among times with one: read in the
         # session's one offset, or left out
         exif_times = {i: r.get("taken_at") for i, r in rows.items()}
+        entries, zone_notes = times_in_zone(entries, exif_times, zone)  # --time-zone: each time with its offset
         entries, treated_warned, treated_notes = offset_free_treatment(entries, exif_times)
         entries, offset_warned, time_notes = offset_free_times(entries, exif_times)
-        time_notes = manifest_order_notes(manifest) + treated_notes + time_notes  # 24/11/2026: the order read
+        time_notes = manifest_order_notes(manifest) + zone_notes + treated_notes + time_notes  # 24/11/2026: the order read
         rows = _with_warnings(_with_warnings(rows, treated_warned), offset_warned)  # each photo's time read in an offset it does not carry
         photo_rows, change_rows, n_compare_cached, comp_results = _changes_stage(
             entries, rows, cache, skey, settings, pool, compare, progress, _hook)
@@ -328,6 +337,17 @@ def run_batch(
                   n_compared=len(comp_results) - n_compare_cached, n_compare_cached=n_compare_cached, t0=t0)
     res.merged, res.time_notes, res.taken_at_notes = merged, time_notes, taken_at_notes
     return res
+
+
+def check_time_zone(time_zone):
+    """The zone of ``time_zone`` (:func:`facemetrics.timekeys.read_time_zone`; None for none), or
+    :class:`~facemetrics.errors.SettingError` saying why it is not read."""
+    from ..timekeys import read_time_zone
+
+    try:
+        return read_time_zone(time_zone)
+    except ValueError as exc:
+        raise SettingError(str(exc)) from None
 
 
 def check_run_settings(*, mm_per_px=None, ipd_mm=None, workers=None) -> tuple:
