@@ -192,3 +192,12 @@ def test_repeats_checked_for_other_photos_or_settings_are_refused(analysed, move
     # without the check, the check made beforehand is not read
     raw = compare_photos(before, after, before_repeats=[turned], repeats_checked=edited, check_repeats=False)
     assert _bytes(raw) == _bytes(compare_photos(before, after, before_repeats=[turned], check_repeats=False))
+
+
+def test_a_scale_share_that_rounds_to_zero_reads_as_a_bound_in_the_message():
+    """The disagreement message's "scale ±" follows the CLI's rule (``rounding.fixed_uncertainty``, Round 22): a
+    share that rounds to zero at 2 decimals reads "< 0.005 mm", never "± 0.00 mm" (read as no uncertainty)."""
+    from facemetrics.compare.disagreement import _scale_text
+
+    assert _scale_text({"change": 0.3, "unit": "mm", "change_scale_sd": 0.001}) == ", scale ± < 0.005 mm"
+    assert _scale_text({"change": 1.5, "unit": "mm", "change_scale_sd": 0.07}) == ", scale ± 0.07 mm"

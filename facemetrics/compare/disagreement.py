@@ -24,7 +24,7 @@ import dataclasses
 import math
 import re
 
-from ..rounding import fixed
+from ..rounding import fixed, fixed_uncertainty
 
 from .floors import t_975
 from .table import POSE_METRICS, UNCERTAIN, Comparison, float_or_nan, row_scale_sd, with_scale_sds
@@ -63,7 +63,7 @@ def _scale_text(m: dict) -> str:
     (``facemetrics.report.floor_text``, with a comma: a message holds no ``;``, the messages column joins
     with it), or "" when it is unknown or does not apply (an ``index`` row)."""
     sd = row_scale_sd(m)
-    return f", scale ± {fixed(sd, 2)}{_unit(m)}" if math.isfinite(sd) else ""
+    return f", scale ± {fixed_uncertainty(sd, 2)}{_unit(m)}" if math.isfinite(sd) else ""
 
 
 def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]], repeats: bool = False) -> tuple[str, bool]:
