@@ -110,28 +110,68 @@ FIELDS = ["set", "face", "size_mm", "read", "truth", "value", "floor", "verdict"
 
 def field(a, tem: np.ndarray) -> np.ndarray:
     """``w * env`` (H, W) float32 of the module docstring: signed, + = image-right, per px of ``A``."""
+    return field_from(a, [(tem[i], v) for i, v in TEM_DX.items()], tem[list(CHAIN)], 0.5 * (tem[0, 0] + tem[1, 0]))
+
+
+def field_from(a, anchors: list, outline_px: np.ndarray, x_mid: float) -> np.ndarray:
+    """A horizontal narrowing field on ``a``'s photo, per px of amplitude, shape (H, W) float32 (+ = image-right).
+
+    ``anchors``: ``((x, y) px, value)`` pairs, each value signed towards ``x_mid`` (px) and interpolated by a
+    Nadaraya-Watson Gaussian kernel of sigma :data:`SIGMA_MM` (falling to 0 two sigmas from every anchor);
+    times a linear fall-off from 1 to 0 over :data:`OUTSIDE_MM` outside the polygon ``outline_px`` ((K, 2)
+    ``(x, y)`` px)."""
     import cv2
 
     h, w = a.photo.rgb.shape[:2]
     k = a.frame.mm_per_px
-    xm = 0.5 * (tem[0, 0] + tem[1, 0])
     step = 4
     ys, xs = np.mgrid[0:h:step, 0:w:step].astype(np.float32)
     num = np.zeros_like(xs)
     den = np.full_like(xs, np.exp(-2.0))
-    for i, val in TEM_DX.items():
-        x, y = tem[i]
+    for (x, y), val in anchors:
         g = np.exp(-0.5 * ((xs - x) ** 2 + (ys - y) ** 2) * (k / SIGMA_MM) ** 2)
-        num += val * np.sign(xm - x) * g
+        num += val * np.sign(x_mid - x) * g
         den += g
     wgt = cv2.resize(num / den, (w, h), interpolation=cv2.INTER_LINEAR)
     inside = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(inside, [np.round(tem[list(CHAIN)]).astype(np.int32)], 1)
+    cv2.fillPoly(inside, [np.round(outline_px).astype(np.int32)], 1)
     dist = cv2.distanceTransform((1 - inside).astype(np.uint8), cv2.DIST_L2, 5) * k
     env = np.clip(1.0 - dist / OUTSIDE_MM, 0.0, 1.0)
     out = (wgt * env).astype(np.float32)
     out[np.abs(out) < 1e-4] = 0.0
     return out
+
+
+def oval_narrowing(a, mm: float) -> tuple[np.ndarray, float]:
+    """A narrowing of ``mm`` at the mouth's height on a photo with no hand-placed points (the tests' sample):
+    :func:`field_from` anchored on ``a``'s own Face Mesh lower oval (value 1, the chin 0; the malar points and
+    the irises 0), the oval as the outline.  Returns the warped RGB image and the truth (mm, negative): the
+    change of the u distance between the oval's two sides at the mouth corners' height, each side moved by the
+    field there (the same reading of the oval as ``jaw_metrics``; the field, not the method, gives the truth)."""
+    from bench_coverage import apply_field
+    from facemetrics.geometry import (CHEEK_LEFT, CHEEK_RIGHT, CHIN, LEFT_IRIS, LOWER_OVAL, MOUTH_LEFT,
+                                      MOUTH_RIGHT, RIGHT_IRIS)
+    from facemetrics.jaw import _u_at_height
+
+    p = np.asarray(a.points, np.float64)[:, :2]
+    anchors = [(p[i], 0.0 if i == CHIN else 1.0) for i in LOWER_OVAL]
+    anchors += [(p[i], 0.0) for i in (CHEEK_RIGHT, CHEEK_LEFT, RIGHT_IRIS, LEFT_IRIS)]
+    unit = field_from(a, anchors, p[list(LOWER_OVAL)], 0.5 * (p[RIGHT_IRIS, 0] + p[LEFT_IRIS, 0]))
+    uv = a.frame.to_mm(p)
+    v = 0.5 * (uv[MOUTH_RIGHT, 1] + uv[MOUTH_LEFT, 1])
+    half_r, half_l = _oval_halves(uv)
+    edges = a.frame.to_px(np.array([[_u_at_height(half_r, v), v], [_u_at_height(half_l, v), v]]))
+
+    def width_change(dx):
+        from scipy.ndimage import map_coordinates
+
+        moved = edges.copy()
+        moved[:, 0] += map_coordinates(dx, [edges[:, 1], edges[:, 0]], order=1, mode="nearest")
+        m, e = a.frame.to_mm(moved), a.frame.to_mm(edges)
+        return float((m[1, 0] - m[0, 0]) - (e[1, 0] - e[0, 0]))
+
+    dx = (unit * (mm / -width_change(unit)))
+    return apply_field(a.photo.rgb, dx, np.zeros_like(dx)), width_change(dx)
 
 
 def _halves_width(uv: np.ndarray, chin: int, v: float) -> float:
@@ -216,10 +256,53 @@ def refined_read(before, after, c) -> float:
     return contour_width(ca, before.frame, v_mouth) - contour_width(cb, before.frame, v_mouth)
 
 
+def _clean_rows(wr, row: dict, a, img: np.ndarray, tw: float, base: float) -> None:
+    """The ``clean_oval`` reads of the warped copy ``img`` of ``a``'s photo (PNG, no nuisance): ``clean_oval``
+    each photo in its own frame (as committed: its iris scale re-read too), ``clean_oval_px`` the warped copy's
+    oval in the original photo's frame (the same pixels: the oval's own response, no calibration change)."""
+    import facemetrics as fm
+    from facemetrics import simulate as sim
+    from facemetrics.jaw import jaw_metrics
+
+    clean = fm.analyze_photo(sim.encode_png(img), name=f"{row['face']}_c{row['size_mm']:g}.png")
+    if clean.ok:
+        v = jaw_metrics(clean.points, clean.frame).jaw_width_mm - base
+        wr.writerow(dict(row, read="clean_oval", truth=tw, value=round(v, 5), status=clean.status))
+        v = jaw_metrics(clean.points, a.frame).jaw_width_mm - jaw_metrics(a.points, a.frame).jaw_width_mm
+        wr.writerow(dict(row, read="clean_oval_px", truth=tw, value=round(v, 5), status=clean.status))
+
+
+def clean_only(heldout: bool, out_csv: Path) -> None:
+    """The ``clean_oval`` reads alone (no comparison): the second clean read was added after the tuning run."""
+    import facemetrics as fm
+    from bench_coverage import apply_field
+    from facemetrics.annotations import read_tem
+    from facemetrics.jaw import jaw_metrics
+    from small_lifts import faces
+
+    with open(out_csv, "w", newline="") as fh:
+        wr = csv.DictWriter(fh, FIELDS)
+        wr.writeheader()
+        for set_, path in faces(heldout):
+            a = fm.analyze_photo(path)
+            if not a.ok or not path.with_suffix(".tem").exists():
+                continue
+            tem = read_tem(path.with_suffix(".tem"))
+            w = field(a, tem)
+            unit = truth(a, tem, w / a.frame.mm_per_px)[0]
+            base = jaw_metrics(a.points, a.frame).jaw_width_mm
+            for mm in SIZES_MM:
+                dx = (w * (mm / -unit) / a.frame.mm_per_px).astype(np.float32) if mm else np.zeros_like(w)
+                img = apply_field(a.photo.rgb, dx, np.zeros_like(dx)) if mm else a.photo.rgb.copy()
+                _clean_rows(wr, dict(set=set_, face=path.stem, size_mm=mm, status=""), a, img,
+                            truth(a, tem, dx)[0] if mm else 0.0, base)
+            fh.flush()
+            print(f"clean {path.name}", flush=True)
+
+
 def measure(heldout: bool, out_csv: Path, only: int | None = None) -> None:
     import facemetrics as fm
     from bench_coverage import apply_field
-    from facemetrics import simulate as sim
     from facemetrics.annotations import read_tem
     from facemetrics.jaw import jaw_metrics
     from small_lifts import draw_nuisance, faces, nuisance
@@ -260,13 +343,41 @@ def measure(heldout: bool, out_csv: Path, only: int | None = None) -> None:
                 for name, fn in (("flow", lambda: flow_read(before, c)),
                                  ("refined", lambda: refined_read(before, after, c))):
                     wr.writerow(dict(row, read=name, truth=tw, value=round(fn(), 5) if ok else ""))
-                clean = fm.analyze_photo(sim.encode_png(img), name=f"{path.stem}_c{mm:g}.png")
-                if clean.ok:
-                    v = jaw_metrics(clean.points, clean.frame).jaw_width_mm - base
-                    wr.writerow(dict(row, read="clean_oval", truth=tw, value=round(v, 5), status=clean.status))
+                _clean_rows(wr, row, a, img, tw, base)
                 fh.flush()
             print(f"done {path.name} (A per mm {-1 / unit:.3f})", flush=True)
     print(f"skipped {skipped}", flush=True)
+
+
+def nuisance_floor(out_csv: Path) -> None:
+    """The ``flow`` read and the ``jaw_width_mm`` row on ``bench/bench_compare.py --noise-floors``' nuisance-only
+    pairs (the sample and the 24 London portraits, each nuisance of ``simulate.NUISANCES`` but the identity),
+    and the floor of each by the package's rule (1.25 x the largest |change|, 2 significant digits)."""
+    import cv2
+
+    from bench_compare import nuisance_faces
+    from facemetrics.compare import measure as me
+
+    cv2.setNumThreads(1)
+    vals = {"flow": [], "row": []}
+    with open(out_csv, "w", newline="") as fh:
+        wr = csv.DictWriter(fh, ["face", "nuisance", "flow", "row"])
+        wr.writeheader()
+        for path, a, afters in nuisance_faces():
+            for name, b in afters:
+                if not b.ok:
+                    continue
+                pair = me._measure(a, b)
+                f, r = flow_read(a, pair), pair.values[("jaw_width_mm", "mean")][2]
+                vals["flow"].append(f)
+                vals["row"].append(r)
+                wr.writerow(dict(face=path.name, nuisance=name, flow=round(f, 5), row=round(r, 5)))
+            fh.flush()
+            print(f"floor {path.name}", flush=True)
+    for k, v in vals.items():
+        i = int(np.argmax(np.abs(v)))
+        print(f"{k}: {len(v)} pairs, largest |change| {abs(v[i]):.3f} mm, 95th pct {np.percentile(np.abs(v), 95):.3f},"
+              f" floor {_floor(v):.2g} mm")
 
 
 def _floor(values: list[float]) -> float:
@@ -337,6 +448,9 @@ def main(argv=None) -> int:
     ap.add_argument("--only", type=int, default=None, help="the first N faces of the split (a timing run)")
     ap.add_argument("--summary", type=Path)
     ap.add_argument("--floors-from", type=Path)
+    ap.add_argument("--clean-only", action="store_true", help="the clean_oval reads alone (-o: their CSV)")
+    ap.add_argument("--nuisance-floor", action="store_true",
+                    help="the flow read's floor on bench_compare.py --noise-floors' pairs (-o: their CSV)")
     args = ap.parse_args(argv)
     if args.summary:
         summary(args.summary, args.floors_from)
@@ -344,7 +458,12 @@ def main(argv=None) -> int:
     if not SHARED.is_dir():
         print(f"no shared faces at {SHARED}", file=sys.stderr)
         return 2
-    measure(args.heldout, args.out, args.only)
+    if args.nuisance_floor:
+        nuisance_floor(args.out)
+    elif args.clean_only:
+        clean_only(args.heldout, args.out)
+    else:
+        measure(args.heldout, args.out, args.only)
     return 0
 
 
