@@ -380,6 +380,26 @@ def nuisance_floor(out_csv: Path) -> None:
               f" floor {_floor(v):.2g} mm")
 
 
+def real_pairs() -> None:
+    """The ``flow`` read and the ``jaw_width_mm`` row on real photos of one unchanged face (no narrowing): the
+    DeBruine camera distances (15-60 cm) and pose variations, every pair of each set (added after the tuning and
+    held-out reads: what the flow width reads where the pose and the camera really change)."""
+    import itertools
+
+    import facemetrics as fm
+
+    folder = SHARED / "debruine_cc0"
+    for pattern in ("debruine_camera_distance_*.jpg", "debruine_pose_variation_*.jpg"):
+        photos = [fm.analyze_photo(p) for p in sorted(folder.glob(pattern))]
+        for a, b in itertools.combinations([x for x in photos if x.ok], 2):
+            c = fm.compare_photos(a, b)
+            ok = c.ok or c.status == "warning"
+            row = c.get("jaw_width_mm") if ok else None
+            print(f"{a.name} -> {b.name}: status {c.status}; row "
+                  + (f"{row.change:+.2f} mm (floor {row.noise_floor:.2f}, {row.verdict})" if row else "-")
+                  + (f"; flow {flow_read(a, c):+.2f} mm" if ok else ""), flush=True)
+
+
 def _floor(values: list[float]) -> float:
     """1.25 x the largest |value|, rounded up to 2 significant digits."""
     x = 1.25 * max(abs(v) for v in values)
@@ -448,6 +468,7 @@ def main(argv=None) -> int:
     ap.add_argument("--only", type=int, default=None, help="the first N faces of the split (a timing run)")
     ap.add_argument("--summary", type=Path)
     ap.add_argument("--floors-from", type=Path)
+    ap.add_argument("--real", action="store_true", help="the DeBruine distance and pose pairs (no narrowing)")
     ap.add_argument("--clean-only", action="store_true", help="the clean_oval reads alone (-o: their CSV)")
     ap.add_argument("--nuisance-floor", action="store_true",
                     help="the flow read's floor on bench_compare.py --noise-floors' pairs (-o: their CSV)")
@@ -460,6 +481,8 @@ def main(argv=None) -> int:
         return 2
     if args.nuisance_floor:
         nuisance_floor(args.out)
+    elif args.real:
+        real_pairs()
     elif args.clean_only:
         clean_only(args.heldout, args.out)
     else:
