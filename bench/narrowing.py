@@ -4,6 +4,10 @@
     nice -n 5 python bench/narrowing.py --heldout -o /tmp/g5_held.csv     # held-out faces, read once
     python bench/narrowing.py --summary /tmp/g5_tune.csv                  # the tables (ratios, CIs, verdicts)
     python bench/narrowing.py --summary /tmp/g5_held.csv --floors-from /tmp/g5_tune.csv
+    nice -n 5 python bench/narrowing.py --nuisance-floor -o /tmp/g5_floor.csv  # the flow read's floor (325 pairs)
+    nice -n 5 python bench/narrowing.py --clean-only -o /tmp/g5_clean.csv     # the oval alone, no nuisance
+    python bench/narrowing.py --real                                         # DeBruine distance / pose pairs
+(the last three were added after the rule below was committed; docs/accuracy.md "Narrowing of the lower face")
 
 Exits 2 when ``/work/wt/shared/faces`` (``../shared/faces`` from the project) is absent; no photo is copied.
 
