@@ -1,0 +1,52 @@
+"""A narrowing of the lower face read against truth (docs/accuracy.md "Narrowing of the lower face: read
+against truth", ``bench/narrowing.py``).
+
+``jaw_width_mm`` reads the Face Mesh oval, whose shape prior follows a narrowing of the image only in part
+(tuning faces: about 0.75-0.85 of a 2-6 mm narrowing); the comparison's dense flow across the same band reads it
+in proportion (about 1.0).  These tests pin both on the bundled sample photo narrowed by 4 mm at the mouth's
+height (a field of the bench's own, anchored on the photo's oval; noise-free, deterministic), so that a change to
+the landmarks or to the row that alters the property also updates the docs' section.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+from narrowing import flow_read, oval_narrowing  # noqa: E402
+
+SIZE_MM = 4.0
+
+
+@pytest.fixture(scope="module")
+def narrowed(sample_analysis):
+    from facemetrics import analyze_photo, compare_photos
+    from facemetrics.simulate import encode_png
+
+    img, truth = oval_narrowing(sample_analysis, SIZE_MM)
+    after = analyze_photo(encode_png(img))
+    assert after.ok, after.error
+    return compare_photos(sample_analysis, after), truth
+
+
+def test_the_field_narrows_the_oval_by_the_size_asked(narrowed):
+    _, truth = narrowed
+    assert truth == pytest.approx(-SIZE_MM, abs=1e-6)
+
+
+def test_the_flow_across_the_jaw_band_reads_the_narrowing_in_proportion(sample_analysis, narrowed):
+    c, truth = narrowed
+    assert 0.85 <= flow_read(sample_analysis, c) / truth <= 1.15
+
+
+def test_the_jaw_width_row_reads_the_narrowing_short(narrowed):
+    """The row's sign is right and it reads beyond its 3.1 mm floor here, but short of the truth (0.81 on
+    2026-12-07): with the row in proportion, this fails and the docs' section is out of date."""
+    c, truth = narrowed
+    row = c.get("jaw_width_mm")
+    assert row.verdict == "decrease"
+    assert 0.5 < row.change / truth < 0.9
