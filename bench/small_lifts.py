@@ -93,6 +93,11 @@ bench's and nothing in the package changes.
 Result (stop 61, after the run; docs/accuracy.md "Small lifts", Stop 61): the still field removed +0.10-0.15 x on the
 jawline and jowl at every size (0.5 mm now 0.98-1.00 x) but left 1.30-1.40 x at 0.05 mm: a bias remains.
 ``--flow-reduction 1`` read 1.23-1.32 x at 0.05 mm: it fails the FIX rule; nothing in the package changed.
+
+Stop 61 (g6, written and committed before its run): stop 60's candidate (bench/small_lifts_candidate.diff, 2
+Lucas-Kanade passes after DIS, ``--refine-passes``) is read on the still field under the unchanged FIX rule above
+(tuning, draw 0, sizes 0 / 0.05 / 0.1 / 0.5 mm, paired against today's flow on the same pairs; the sample study's
+verdict rows; held out once only if it passes).
 """
 
 from __future__ import annotations
