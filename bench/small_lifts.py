@@ -93,6 +93,14 @@ bench's and nothing in the package changes.
 Result (stop 61, after the run; docs/accuracy.md "Small lifts", Stop 61): the still field removed +0.10-0.15 x on the
 jawline and jowl at every size (0.5 mm now 0.98-1.00 x) but left 1.30-1.40 x at 0.05 mm: a bias remains.
 ``--flow-reduction 1`` read 1.23-1.32 x at 0.05 mm: it fails the FIX rule; nothing in the package changed.
+
+Stop 61 (g6, written and committed before its run): stop 60's candidate (bench/small_lifts_candidate.diff, 2
+Lucas-Kanade passes after DIS, ``--refine-passes``) is read on the still field under the unchanged FIX rule above
+(tuning, draw 0, sizes 0 / 0.05 / 0.1 / 0.5 mm, paired against today's flow on the same pairs; the sample study's
+verdict rows; held out once only if it passes).
+Result (after the run; docs/accuracy.md "Small lifts", Stop 61 (g6)): the ratios pass (0.99-1.05 x at 0.05 and 0.1 mm,
+1.02-1.04 x at 0.5 mm, 0 false lift/sag at 0 mm) but the sample study changed 2 verdict rows (the rule allows 1):
+it fails the FIX rule; nothing in the package changed and the held-out faces were not read.
 """
 
 from __future__ import annotations
