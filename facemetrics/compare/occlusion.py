@@ -223,8 +223,60 @@ def _before_cells(before_grid: np.ndarray, uv: np.ndarray, grid) -> tuple[int, n
     return k, a, fit_c, roi_c
 
 
+def _shading_field(log_ratio: np.ndarray, weight: np.ndarray, sigma_cells: float) -> np.ndarray:
+    """The weighted Gaussian average of ``log_ratio`` (normalised convolution, SD ``sigma_cells`` cells), shape
+    (rows, cols), float32; 0 where the weights within about one SD sum to under a tenth of a full neighbourhood's (a
+    cover larger than the field's reach keeps its whole difference)."""
+    num = cv2.GaussianBlur(log_ratio * weight, (0, 0), sigma_cells, borderType=cv2.BORDER_CONSTANT)
+    den = cv2.GaussianBlur(weight, (0, 0), sigma_cells, borderType=cv2.BORDER_CONSTANT)
+    return np.where(den >= 0.1, num / np.maximum(den, 1e-6), 0.0).astype(np.float32)
+
+
+def shading_removed(a_grey: np.ndarray, d: np.ndarray, cells: np.ndarray, sigma_cells: float,
+                    tolerance: float, passes: int = 2, start_all: bool = True) -> np.ndarray:
+    """The tone-matched grey difference with a smooth shading field taken out: the light's change across the face.
+
+    A light moved sideways between the photos darkens one side of the face and brightens the other by a factor
+    that varies smoothly over tens of mm, which the global tone curves (:func:`tone_curves`) leave in the
+    difference; a cover has edges.  The after cells' brightness ratio to the before cells' (log) is averaged
+    with a Gaussian of SD ``sigma_cells`` over ``cells`` (:func:`_shading_field`), then again ``passes`` times
+    on the cells it left within ``tolerance`` grey levels (a cover's cells do not pull it), and the after
+    cells are divided by it.
+
+    Parameters
+    ----------
+    a_grey : ndarray, shape (rows, cols), float32
+        The before cells' grey (8-bit levels).
+    d : ndarray, shape (rows, cols), float32
+        ``a_grey`` minus the tone-matched after cells' grey (levels).
+    cells : ndarray, shape (rows, cols), bool
+        The cells the field is fitted on (the face and the band outside the jaw).
+    sigma_cells : float
+        The field's Gaussian SD, cells.
+    tolerance : float
+        Grey levels: cells differing from the field's correction by more are left out of the next pass.
+    passes : int
+        The refits on the cells within ``tolerance``.
+    start_all : bool
+        The first fit on every cell of ``cells``; False: on those whose difference is within ``tolerance`` already.
+
+    Returns
+    -------
+    ndarray, shape (rows, cols), float32
+        ``a_grey`` minus the after cells' grey divided by the field (levels).
+    """
+    b = a_grey - d
+    log_ratio = np.clip(np.log((b + 1.0) / (a_grey + 1.0)), -2.0, 2.0).astype(np.float32)
+    weight = (cells if start_all else cells & (np.abs(d) <= tolerance)).astype(np.float32)
+    for i in range(passes + 1):
+        out = a_grey - b * np.exp(-_shading_field(log_ratio, weight, sigma_cells))
+        weight = (cells & (np.abs(out) <= tolerance)).astype(np.float32)
+    return out.astype(np.float32)
+
+
 def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.ndarray, grid, *,
-                   colour: bool = True) -> DifferenceMap:
+                   colour: bool = True,
+                   shading: tuple | None = None) -> DifferenceMap:
     """The tone-matched patch difference of the registered after image against the before image.
 
     Parameters
@@ -238,6 +290,10 @@ def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.nda
     colour : bool
         Also the colour difference (:attr:`DifferenceMap.chroma`, :func:`chroma_difference`, on the tone
         curves' last fitting cells).
+    shading : tuple or None
+        ``(sd_mm, tolerance[, passes, start_all])``: a smooth shading field of this Gaussian SD (mm) is taken out of
+        the grey difference (:func:`shading_removed`, its cells' tolerance in grey levels); None: none.  The colour
+        difference is read without it.
 
     Returns
     -------
@@ -264,6 +320,8 @@ def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.nda
     for _ in range(OCCLUSION_TONE_PASSES):
         r = np.abs(d)
         d, keep = _tone_matched_difference(a, b, fit_c & (r <= np.quantile(r[fit_c], OCCLUSION_TONE_KEEP)))
+    if shading is not None:
+        d = shading_removed(channel_mean(a), d, fit_c | roi_c, shading[0] / (k * res_mm), *shading[1:])
     n = max(1, int(round(OCCLUSION_PATCH_MM / (k * res_mm))))
     patch = cv2.blur(np.abs(d), (n, n))
     chroma = cv2.blur(chroma_difference(a, b, keep), (n, n)) if colour else None
@@ -358,7 +416,8 @@ def _rows_reached(reach: np.ndarray, at, masks: dict, fold_bands, to_cells) -> l
 
 def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERENCE,
                   min_area_mm2: float = OCCLUSION_MIN_AREA_MM2,
-                  min_chroma: float | None = OCCLUSION_MIN_CHROMA) -> Covered:
+                  min_chroma: float | None = OCCLUSION_MIN_CHROMA,
+                  shading: tuple | None = None) -> Covered:
     """The areas of the lower face that look covered or changed in one photo of a compared pair.
 
     Parameters
@@ -375,6 +434,8 @@ def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERE
     min_chroma : float or None
         Patch colour difference (CIELAB a*b* units) above which a cell counts as changed too; None: the grey
         difference alone (the rule before 2026-12-04's colour evidence; no colour map is computed).
+    shading : (float, float) or None
+        The smooth shading field taken out of the grey difference (:func:`difference_map`); None: none.
 
     Returns
     -------
@@ -386,7 +447,8 @@ def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERE
     from .measure import _before_state  # the before photo's part of the pair, kept by measure
 
     st = _before_state(before)
-    dm = difference_map(pair.before_grid, pair.warped_after, st.uv_a, st.grid, colour=min_chroma is not None)
+    dm = difference_map(pair.before_grid, pair.warped_after, st.uv_a, st.grid, colour=min_chroma is not None,
+                        shading=shading)
     m = dm.changed(min_difference, min_chroma).astype(np.uint8)
     n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
     k = int(round(1.0 / dm.to_cells[0, 0]))
