@@ -266,7 +266,7 @@ def shading_removed(a_grey: np.ndarray, d: np.ndarray, cells: np.ndarray, sigma_
         ``a_grey`` minus the after cells' grey divided by the field (levels).
     """
     b = a_grey - d
-    log_ratio = np.clip(np.log((b + 1.0) / (a_grey + 1.0)), -2.0, 2.0).astype(np.float32)
+    log_ratio = np.clip(np.log((np.maximum(b, 0.0) + 1.0) / (np.maximum(a_grey, 0.0) + 1.0)), -2.0, 2.0).astype(np.float32)
     weight = (cells if start_all else cells & (np.abs(d) <= tolerance)).astype(np.float32)
     for i in range(passes + 1):
         out = a_grey - b * np.exp(-_shading_field(log_ratio, weight, sigma_cells))
