@@ -227,8 +227,9 @@ def _shading_field(log_ratio: np.ndarray, weight: np.ndarray, sigma_cells: float
     """The weighted Gaussian average of ``log_ratio`` (normalised convolution, SD ``sigma_cells`` cells), shape
     (rows, cols), float32; 0 where the weights within about one SD sum to under a tenth of a full neighbourhood's (a
     cover larger than the field's reach keeps its whole difference)."""
-    num = cv2.GaussianBlur(log_ratio * weight, (0, 0), sigma_cells, borderType=cv2.BORDER_CONSTANT)
-    den = cv2.GaussianBlur(weight, (0, 0), sigma_cells, borderType=cv2.BORDER_CONSTANT)
+    sx, sy = (sigma_cells, sigma_cells) if np.isscalar(sigma_cells) else sigma_cells
+    num = cv2.GaussianBlur(log_ratio * weight, (0, 0), sx, sigmaY=sy, borderType=cv2.BORDER_CONSTANT)
+    den = cv2.GaussianBlur(weight, (0, 0), sx, sigmaY=sy, borderType=cv2.BORDER_CONSTANT)
     return np.where(den >= 0.1, num / np.maximum(den, 1e-6), 0.0).astype(np.float32)
 
 
@@ -320,11 +321,17 @@ def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.nda
     for _ in range(OCCLUSION_TONE_PASSES):
         r = np.abs(d)
         d, keep = _tone_matched_difference(a, b, fit_c & (r <= np.quantile(r[fit_c], OCCLUSION_TONE_KEEP)))
-    if shading is not None:
-        d = shading_removed(channel_mean(a), d, fit_c | roi_c, shading[0] / (k * res_mm), *shading[1:])
     n = max(1, int(round(OCCLUSION_PATCH_MM / (k * res_mm))))
-    patch = cv2.blur(np.abs(d), (n, n))
-    chroma = cv2.blur(chroma_difference(a, b, keep), (n, n)) if colour else None
+    chroma = cv2.blur(chroma_difference(a, b, keep), (n, n)) if colour or shading is not None else None
+    if shading is None:
+        patch = cv2.blur(np.abs(d), (n, n))
+    else:
+        sd = np.asarray(shading[0], float) / (k * res_mm)
+        flat = cv2.blur(np.abs(shading_removed(channel_mean(a), d, fit_c | roi_c, sd if sd.ndim else float(sd),
+                                               *shading[1:4])), (n, n))
+        # a shadow changes the lightness, not the colour: a patch whose colour changed keeps its whole difference
+        patch = flat if len(shading) < 5 else np.where(chroma > shading[4], cv2.blur(np.abs(d), (n, n)), flat)
+    chroma = chroma if colour else None
     to_cells = np.array([[1.0 / k, 0, 0], [0, 1.0 / k, 0]])
     return DifferenceMap(patch, roi_c, k * res_mm, to_cells, chroma)
 
