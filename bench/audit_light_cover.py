@@ -5,6 +5,7 @@
     python bench/audit_light_cover.py choose /tmp/g4/tune.csv                       # the variant, tuning only
     python bench/audit_light_cover.py collect --split held --csv /tmp/g4/held.csv
     python bench/audit_light_cover.py judge /tmp/g4/tune.csv /tmp/g4/held.csv       # the rule, once
+    python bench/audit_light_cover.py cost                                           # ms, with and without
 
 Needs /work/wt/shared/faces (``../shared/faces``); exits 2 without it (``collect``).
 
@@ -54,7 +55,9 @@ definition).
 
 Choice (tuning only): of the variants whose tuning covers flagged are at least the module's minus 1 and whose tuning
 clean pairs flagged are at most the module's, the one with the fewest side-lit pairs with jaw rows ``uncertain``
-(ties: the larger SD, then the larger tol).  Continue to the held-out run only if that is at most half the
+(ties: the larger SD, then the larger tol).  [Amended on the first tuning face's table, before the held-out
+CSV was read: ties are broken by the SD across the face, then the SD up it, then tol, then the start on every cell;
+poly2, a global surface, counts as SD 0 (the first key read it as the largest).]  Continue to the held-out run only if that is at most half the
 module's count on tuning.
 
 Ships (into ``compare.occlusion``) only if, on the HELD-OUT faces, read once, with the chosen variant:
@@ -243,7 +246,10 @@ def choose(df) -> str:
     c = table(df, "TUNING")
     base = c["none"]
     ok = [v for v in VARIANTS if v != "none" and c[v][1] >= base[1] - 1 and c[v][2] <= base[2]]
-    key = lambda v: (c[v][0], -float(np.sum(VARIANTS[v][0]) or 99), -VARIANTS[v][1], len(VARIANTS[v]))  # noqa: E731
+    def key(v):  # fewest side-lit jaw verdicts lost, then the larger SD across, up, the larger tol, the simpler start
+        sd = np.broadcast_to(np.asarray(VARIANTS[v][0], float), (2,))  # poly2: 0 (a global surface, no SD)
+        return c[v][0], -sd[0], -sd[1], -VARIANTS[v][1], len(VARIANTS[v])
+
     if not ok:
         print("no variant keeps the covers and the clean pairs: nothing chosen")
         return ""
@@ -269,6 +275,27 @@ def judge(df, v: str) -> bool:
     return a and b and cc
 
 
+def cost(repeats: int = 20) -> None:
+    """``covered_areas`` on the bundled sample pair (astronaut before -> after) and on the sample against its copy
+    relit from 40 deg, with the module's shading field and without (``shading=None``), timed alternately in the
+    same run: the medians and their ratio."""
+    from facemetrics.compare.measure import _measure
+    samples = HERE.parent / "sample_images"
+    a = analyze_photo(samples / "astronaut_before.jpg")
+    pairs = {"sample pair": _measure(a, analyze_photo(samples / "astronaut_after.jpg")),
+             "relit az 40": _measure(a, analyze_photo(sim.relit(a, 40.0).image, name="relit.png"))}
+    for name, pair in pairs.items():
+        t = {"none": [], "module": []}
+        for i in range(repeats):
+            for which in (("none", "module") if i % 2 else ("module", "none")):
+                t0 = time.perf_counter()
+                oc.covered_areas(a, pair, shading=None if which == "none" else oc.OCCLUSION_SHADING)
+                t[which].append((time.perf_counter() - t0) * 1000)
+        m0, m1 = np.median(t["none"]), np.median(t["module"])
+        print(f"{name}: covered_areas without the field {m0:.1f} ms, with {m1:.1f} ms (medians of {repeats}); "
+              f"ratio {m1 / m0:.2f}, +{m1 - m0:.1f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -282,6 +309,7 @@ def main() -> None:
     j = sub.add_parser("judge")
     j.add_argument("tune_csv", type=Path)
     j.add_argument("held_csv", type=Path)
+    sub.add_parser("cost", help="the check's time with and without the module's shading field (the sample)")
     args = ap.parse_args()
     cv2.setNumThreads(1)
     import pandas as pd
@@ -293,6 +321,9 @@ def main() -> None:
         rows = collect(args.split, args.faces, csv=args.csv)
         pd.DataFrame(rows).to_csv(args.csv, index=False)
         print(f"{args.split}: {len(rows)} rows in {time.perf_counter() - t0:.0f} s -> {args.csv}")
+        return
+    if args.cmd == "cost":
+        cost()
         return
     v = choose(pd.read_csv(args.tune_csv))
     if args.cmd == "judge" and v:
