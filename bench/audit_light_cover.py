@@ -57,8 +57,8 @@ Choice (tuning only): of the variants whose tuning covers flagged are at least t
 clean pairs flagged are at most the module's, the one with the fewest side-lit pairs with jaw rows ``uncertain``
 (ties: the larger SD, then the larger tol).  [Amended on the first tuning face's table, before the held-out
 CSV was read: ties are broken by the SD across the face, then the SD up it, then tol, then the start on every cell;
-poly2, a global surface, counts as SD 0 (the first key read it as the largest).]  Continue to the held-out run only if that is at most half the
-module's count on tuning.
+poly2, a global surface, counts as SD 0 (the first key read it as the largest).]  Continue to the held-out run
+only if that is at most half the module's count on tuning.
 
 Ships (into ``compare.occlusion``) only if, on the HELD-OUT faces, read once, with the chosen variant:
 (a) side-lit pairs with jaw rows ``uncertain``: at most half the module's count (at least 50 % fewer);
@@ -101,30 +101,10 @@ VARIANTS = {"none": None, "g12t20": (12.0, 20.0), "r20t20": (20.0, 20.0, 4, Fals
 LIFTS_MM = (1.0, 2.0, 3.0)
 
 
-def _poly2_field(log_ratio, weight, sigma_cells):
-    """A quadratic surface in (col, row) fitted to ``log_ratio`` by weighted least squares (the ``poly2`` variant)."""
-    h, w = log_ratio.shape
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
-    xx, yy = (xx - w / 2) / w, (yy - h / 2) / h
-    basis = np.stack([np.ones_like(xx), xx, yy, xx * xx, xx * yy, yy * yy], -1)
-    m = weight > 0
-    if m.sum() < 12:
-        return np.zeros_like(log_ratio)
-    coef = np.linalg.lstsq(basis[m], log_ratio[m].astype(np.float64), rcond=None)[0]
-    return (basis @ coef).astype(np.float32)
-
-
 def covered(a, pair, variant: str):
-    """``covered_areas`` under a variant."""
-    shading = VARIANTS[variant]
-    if variant != "poly2":
-        return oc.covered_areas(a, pair, shading=shading)
-    keep = oc._shading_field
-    oc._shading_field = _poly2_field
-    try:
-        return oc.covered_areas(a, pair, shading=shading)
-    finally:
-        oc._shading_field = keep
+    """``covered_areas`` under a variant (poly2: SD 0, the module's quadratic surface,
+    ``occlusion._quadratic_field``)."""
+    return oc.covered_areas(a, pair, shading=VARIANTS[variant])
 
 
 def faces(split: str) -> list[Path]:
@@ -254,7 +234,7 @@ def choose(df) -> str:
         print("no variant keeps the covers and the clean pairs: nothing chosen")
         return ""
     best = min(ok, key=key)
-    print(f"chosen: {best} ({c[best][0]} of the module's {base[0]} side-lit jaw verdicts lost; "
+    print(f"chosen: {best} (side-lit pairs with the jaw rows uncertain {base[0]} -> {c[best][0]}; "
           f"{'continue' if c[best][0] <= base[0] / 2 else 'STOP: not halved'})")
     return best
 

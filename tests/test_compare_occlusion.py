@@ -202,3 +202,79 @@ def test_the_before_photos_cells_kept_for_the_next_after_photo_are_those_made_af
     M._local.__dict__.pop("occlusion_before", None)
     oc.difference_map(pairs[0].before_grid.copy(), pairs[0].warped_after, st.uv_a, st.grid)
     assert not getattr(M._local, "occlusion_before", [])
+
+
+# ------------------------------------------------------------------ a side light is not a cover (2026-12-07, stop 61)
+def _face_cells(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A 160 x 140 patch of 1 mm cells (rows up the face, columns across it) of skin shaded darker towards its top
+    (RGB, 8-bit levels, float32) with sensor noise, the face's elliptic outline (bool) and the cells above its
+    middle (the tone curves' cells, bool)."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:160, 0:140].astype(np.float32)
+    shade = 0.55 + 0.5 * (yy / 160) ** 0.8 * (1 - 0.1 * np.abs(xx - 70) / 140)
+    skin = np.array([200, 150, 130], np.float32) * shade[..., None] + rng.normal(0, 2, (160, 140, 3))
+    face = np.zeros((160, 140), np.uint8)
+    cv2.ellipse(face, (70, 80), (60, 75), 0, 0, 360, 1, -1)
+    return skin.astype(np.float32), face.astype(bool), face.astype(bool) & (yy < 72)
+
+
+def _sided(rgb: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """``rgb`` (8-bit sRGB levels) times ``gain`` in linear light, encoded again."""
+    x = np.clip(rgb / 255.0, 0, 1)
+    lin = np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4) * gain[..., None]
+    lin = np.clip(lin, 0, 1)
+    return (255 * np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * lin ** (1 / 2.4) - 0.055)).astype(np.float32)
+
+
+def _changed_cells(before, after, face, fit, shading) -> int:
+    """Cells of ``face`` whose 3-cell patch of |tone-matched grey difference| exceeds the check's 30 levels, with
+    the shading field ``shading`` (``occlusion.difference_map``'s argument, SDs in cells here) taken out or not."""
+    from facemetrics.compare.copies import _tone_matched_difference
+    from facemetrics.compare.occlusion import OCCLUSION_MIN_DIFFERENCE, shading_removed
+
+    d, _ = _tone_matched_difference(before, after, fit)
+    if shading is not None:
+        d = shading_removed(before.mean(2), d, face, *shading)
+    return int(((cv2.blur(np.abs(d), (3, 3)) > OCCLUSION_MIN_DIFFERENCE) & face).sum())
+
+
+def _module_shading():
+    from facemetrics.compare.occlusion import OCCLUSION_SHADING
+    return OCCLUSION_SHADING  # SDs in mm: 1 mm cells here
+
+
+def test_a_light_moved_sideways_is_a_smooth_field_taken_out_of_the_difference():
+    """The face 0.64 x as bright on one side and 1.57 x on the other (linear light, a smooth tanh across 35 mm):
+    thousands of cells beyond the check's grey limit with the global tone curves alone, none with the field out."""
+    before, face, fit = _face_cells(0)
+    xx = np.arange(140, dtype=np.float32)[None, :] * np.ones((160, 1), np.float32)
+    after = _sided(_face_cells(1)[0], np.exp(0.45 * np.tanh((xx - 70) / 35.0)))
+    assert _changed_cells(before, after, face, fit, None) > 1000
+    assert _changed_cells(before, after, face, fit, _module_shading()) == 0
+
+
+@pytest.mark.parametrize("colour", [(235, 235, 235), (30, 30, 30), (140, 95, 80)])
+def test_a_pasted_flat_patch_with_an_edge_stays_in_the_difference(colour):
+    """A flat 30 x 40 mm patch over the lower face (white, near-black, a darker flat skin colour about 40 levels
+    off the shaded skin under it) keeps its cells beyond the grey limit once the shading field is out: its edges
+    are no light's."""
+    before, face, fit = _face_cells(0)
+    after = _face_cells(1)[0]
+    after[100:130, 50:90] = colour
+    base = _changed_cells(before, after, face, fit, None)
+    assert base > 900, base
+    assert _changed_cells(before, after, face, fit, _module_shading()) >= 0.9 * base
+
+
+@pytest.mark.parametrize("azimuth", [40.0, -40.0])
+def test_the_sample_relit_from_the_side_is_not_read_as_a_covered_jaw(sample_analysis, azimuth):
+    """The sample against its copy relit from 40 deg either side (simulate.relit, no change of the face): the check
+    before 2026-12-07 read its jaw corner's changed shading as a cover (1384 and 249 mm²); with the shading field
+    out, nothing."""
+    from facemetrics.compare.measure import _measure
+    from facemetrics.compare.occlusion import covered_areas
+
+    relit = analyze_photo(sim.relit(sample_analysis, azimuth).image, name="relit.png")
+    pair = _measure(sample_analysis, relit)
+    assert covered_areas(sample_analysis, pair, shading=None).areas
+    assert not covered_areas(sample_analysis, pair).areas

@@ -19,7 +19,13 @@ The rule (chosen on the tuning split, ``bench/bench_occlusion.py``; docs/compare
    :data:`OCCLUSION_TONE_PASSES` times on the :data:`OCCLUSION_TONE_KEEP` of them it matched best (covered
    eyes or glasses must not bend it), and the grey difference is taken; and the colour difference: the
    distance between the before cells' and the tone-matched after cells' CIELAB (a*, b*)
-   (:func:`chroma_difference`, lightness left out: a cover of the skin's grey but another colour);
+   (:func:`chroma_difference`, lightness left out: a cover of the skin's grey but another colour); since
+   2026-12-07 the light's smooth change across the face is taken out of the grey difference first
+   (:func:`shading_removed`: a quadratic surface in (col, row) fitted to the after cells' log brightness ratio to
+   the before cells' over the face and the band outside the jaw, refitted :data:`OCCLUSION_SHADING_PASSES` times
+   on the cells within :data:`OCCLUSION_SHADING_TOLERANCE` levels): a light moved sideways between the photos read the
+   jaw's changed shading as a cover (``bench/audit_light_cover.py``; docs/robustness.md 'A side light read as a
+   covered jaw'), a cover has edges;
 3. their absolute values are averaged over patches of :data:`OCCLUSION_PATCH_MM` (:func:`difference_map`), read
    over the lower face (the mesh below the nose base, and a band of :data:`OCCLUSION_NECK_BAND_MM` outside
    the jaw contour, where a cover under the chin shows), the lips and a margin of
@@ -81,6 +87,15 @@ OCCLUSION_MIN_AREA_MM2 = 100.0
 #: patch colour difference above which a cell counts as changed too (whatever its grey difference), CIELAB
 #: a*b* units (Delta C: the distance between the tone-matched cells' (a*, b*), lightness left out)
 OCCLUSION_MIN_CHROMA = 30.0
+#: the smooth shading field taken out of the grey difference (:func:`shading_removed`, a quadratic surface in the
+#: log brightness ratio): cells whose difference after its correction exceeds this are left out of its refits, 8-bit
+#: grey levels
+OCCLUSION_SHADING_TOLERANCE = 15.0
+#: the field's refits on the cells within :data:`OCCLUSION_SHADING_TOLERANCE` (the first fit on every cell)
+OCCLUSION_SHADING_PASSES = 2
+#: :func:`difference_map`'s and :func:`covered_areas`' default ``shading``: no Gaussian SD (the quadratic surface),
+#: the constants above
+OCCLUSION_SHADING = (None, OCCLUSION_SHADING_TOLERANCE, OCCLUSION_SHADING_PASSES)
 
 
 @dataclass(frozen=True, eq=False)
@@ -223,10 +238,29 @@ def _before_cells(before_grid: np.ndarray, uv: np.ndarray, grid) -> tuple[int, n
     return k, a, fit_c, roi_c
 
 
-def _shading_field(log_ratio: np.ndarray, weight: np.ndarray, sigma_cells: float) -> np.ndarray:
-    """The weighted Gaussian average of ``log_ratio`` (normalised convolution, SD ``sigma_cells`` cells), shape
-    (rows, cols), float32; 0 where the weights within about one SD sum to under a tenth of a full neighbourhood's (a
-    cover larger than the field's reach keeps its whole difference)."""
+def _quadratic_field(log_ratio: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The quadratic surface in (col, row) fitted to ``log_ratio`` by least squares weighted by ``weight`` (the
+    coordinates centred and scaled by the map's width and height), shape (rows, cols), float32; 0 with fewer than
+    12 cells of weight."""
+    h, w = log_ratio.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    xx, yy = (xx - w / 2) / w, (yy - h / 2) / h
+    basis = np.stack([np.ones_like(xx), xx, yy, xx * xx, xx * yy, yy * yy], -1)
+    m = weight > 0
+    if m.sum() < 12:
+        return np.zeros_like(log_ratio)
+    coef = np.linalg.lstsq(basis[m], log_ratio[m].astype(np.float64), rcond=None)[0]
+    return (basis @ coef).astype(np.float32)
+
+
+def _shading_field(log_ratio: np.ndarray, weight: np.ndarray, sigma_cells) -> np.ndarray:
+    """The shading field of ``log_ratio`` over the cells of ``weight`` (0 or 1): the quadratic surface
+    (:func:`_quadratic_field`) when ``sigma_cells`` is None or 0; else the weighted Gaussian average (normalised
+    convolution, SD ``sigma_cells`` cells, or (along the columns, along the rows)), 0 where the weights within about
+    one SD sum to under a tenth of a full neighbourhood's (``bench/audit_light_cover.py``'s other candidates);
+    shape (rows, cols), float32."""
+    if sigma_cells is None or (np.isscalar(sigma_cells) and not sigma_cells):
+        return _quadratic_field(log_ratio, weight)
     sx, sy = (sigma_cells, sigma_cells) if np.isscalar(sigma_cells) else sigma_cells
     num = cv2.GaussianBlur(log_ratio * weight, (0, 0), sx, sigmaY=sy, borderType=cv2.BORDER_CONSTANT)
     den = cv2.GaussianBlur(weight, (0, 0), sx, sigmaY=sy, borderType=cv2.BORDER_CONSTANT)
@@ -239,10 +273,10 @@ def shading_removed(a_grey: np.ndarray, d: np.ndarray, cells: np.ndarray, sigma_
 
     A light moved sideways between the photos darkens one side of the face and brightens the other by a factor
     that varies smoothly over tens of mm, which the global tone curves (:func:`tone_curves`) leave in the
-    difference; a cover has edges.  The after cells' brightness ratio to the before cells' (log) is averaged
-    with a Gaussian of SD ``sigma_cells`` over ``cells`` (:func:`_shading_field`), then again ``passes`` times
-    on the cells it left within ``tolerance`` grey levels (a cover's cells do not pull it), and the after
-    cells are divided by it.
+    difference; a cover has edges.  A smooth field is fitted to the after cells' brightness ratio to the before
+    cells' (log) over ``cells`` (:func:`_shading_field`: a quadratic surface, or a Gaussian average), then again
+    ``passes`` times on the cells it left within ``tolerance`` grey levels (a cover's cells do not pull it), and
+    the after cells are divided by it.
 
     Parameters
     ----------
@@ -252,8 +286,9 @@ def shading_removed(a_grey: np.ndarray, d: np.ndarray, cells: np.ndarray, sigma_
         ``a_grey`` minus the tone-matched after cells' grey (levels).
     cells : ndarray, shape (rows, cols), bool
         The cells the field is fitted on (the face and the band outside the jaw).
-    sigma_cells : float
-        The field's Gaussian SD, cells.
+    sigma_cells : float, (float, float) or None
+        None or 0: the field is a quadratic surface (the module's, :data:`OCCLUSION_SHADING`); else its Gaussian
+        SD, cells, or its SDs along the columns (across the face) and the rows (up it).
     tolerance : float
         Grey levels: cells differing from the field's correction by more are left out of the next pass.
     passes : int
@@ -267,7 +302,8 @@ def shading_removed(a_grey: np.ndarray, d: np.ndarray, cells: np.ndarray, sigma_
         ``a_grey`` minus the after cells' grey divided by the field (levels).
     """
     b = a_grey - d
-    log_ratio = np.clip(np.log((np.maximum(b, 0.0) + 1.0) / (np.maximum(a_grey, 0.0) + 1.0)), -2.0, 2.0).astype(np.float32)
+    log_ratio = np.log((np.maximum(b, 0.0) + 1.0) / (np.maximum(a_grey, 0.0) + 1.0))
+    log_ratio = np.clip(log_ratio, -2.0, 2.0).astype(np.float32)
     weight = (cells if start_all else cells & (np.abs(d) <= tolerance)).astype(np.float32)
     for i in range(passes + 1):
         out = a_grey - b * np.exp(-_shading_field(log_ratio, weight, sigma_cells))
@@ -277,7 +313,7 @@ def shading_removed(a_grey: np.ndarray, d: np.ndarray, cells: np.ndarray, sigma_
 
 def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.ndarray, grid, *,
                    colour: bool = True,
-                   shading: tuple | None = None) -> DifferenceMap:
+                   shading: tuple | None = OCCLUSION_SHADING) -> DifferenceMap:
     """The tone-matched patch difference of the registered after image against the before image.
 
     Parameters
@@ -292,9 +328,10 @@ def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.nda
         Also the colour difference (:attr:`DifferenceMap.chroma`, :func:`chroma_difference`, on the tone
         curves' last fitting cells).
     shading : tuple or None
-        ``(sd_mm, tolerance[, passes, start_all])``: a smooth shading field of this Gaussian SD (mm) is taken out of
-        the grey difference (:func:`shading_removed`, its cells' tolerance in grey levels); None: none.  The colour
-        difference is read without it.
+        ``(sd_mm, tolerance[, passes, start_all])``: a smooth shading field is taken out of the grey difference
+        (:func:`shading_removed`; ``sd_mm`` None or 0: a quadratic surface, else a Gaussian of this SD, mm, or
+        ``(across, up)``; its cells' tolerance in grey levels); default :data:`OCCLUSION_SHADING`; None: none (the
+        check before 2026-12-07).  The colour difference is read without it.
 
     Returns
     -------
@@ -322,16 +359,12 @@ def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.nda
         r = np.abs(d)
         d, keep = _tone_matched_difference(a, b, fit_c & (r <= np.quantile(r[fit_c], OCCLUSION_TONE_KEEP)))
     n = max(1, int(round(OCCLUSION_PATCH_MM / (k * res_mm))))
-    chroma = cv2.blur(chroma_difference(a, b, keep), (n, n)) if colour or shading is not None else None
-    if shading is None:
-        patch = cv2.blur(np.abs(d), (n, n))
-    else:
-        sd = np.asarray(shading[0], float) / (k * res_mm)
-        flat = cv2.blur(np.abs(shading_removed(channel_mean(a), d, fit_c | roi_c, sd if sd.ndim else float(sd),
-                                               *shading[1:4])), (n, n))
-        # a shadow changes the lightness, not the colour: a patch whose colour changed keeps its whole difference
-        patch = flat if len(shading) < 5 else np.where(chroma > shading[4], cv2.blur(np.abs(d), (n, n)), flat)
-    chroma = chroma if colour else None
+    if shading is not None:  # the light's smooth change across the face out (a cover has edges)
+        sd = shading[0]  # mm -> cells (None or 0: the quadratic surface)
+        sd = tuple(x / (k * res_mm) for x in sd) if np.ndim(sd) else sd and sd / (k * res_mm)
+        d = shading_removed(channel_mean(a), d, fit_c | roi_c, sd, *shading[1:])
+    patch = cv2.blur(np.abs(d), (n, n))
+    chroma = cv2.blur(chroma_difference(a, b, keep), (n, n)) if colour else None
     to_cells = np.array([[1.0 / k, 0, 0], [0, 1.0 / k, 0]])
     return DifferenceMap(patch, roi_c, k * res_mm, to_cells, chroma)
 
@@ -424,7 +457,7 @@ def _rows_reached(reach: np.ndarray, at, masks: dict, fold_bands, to_cells) -> l
 def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERENCE,
                   min_area_mm2: float = OCCLUSION_MIN_AREA_MM2,
                   min_chroma: float | None = OCCLUSION_MIN_CHROMA,
-                  shading: tuple | None = None) -> Covered:
+                  shading: tuple | None = OCCLUSION_SHADING) -> Covered:
     """The areas of the lower face that look covered or changed in one photo of a compared pair.
 
     Parameters
@@ -441,8 +474,9 @@ def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERE
     min_chroma : float or None
         Patch colour difference (CIELAB a*b* units) above which a cell counts as changed too; None: the grey
         difference alone (the rule before 2026-12-04's colour evidence; no colour map is computed).
-    shading : (float, float) or None
-        The smooth shading field taken out of the grey difference (:func:`difference_map`); None: none.
+    shading : tuple or None
+        The smooth shading field taken out of the grey difference (:func:`difference_map`; default
+        :data:`OCCLUSION_SHADING`); None: none (the check before 2026-12-07).
 
     Returns
     -------
