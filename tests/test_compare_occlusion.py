@@ -204,7 +204,7 @@ def test_the_before_photos_cells_kept_for_the_next_after_photo_are_those_made_af
     assert not getattr(M._local, "occlusion_before", [])
 
 
-# ------------------------------------------------------------------ a side light is not a cover (2026-12-07, stop 61)
+# ------------------------------------------------- a side light's shading field, an option off (2026-12-07, stop 61)
 def _face_cells(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A 160 x 140 patch of 1 mm cells (rows up the face, columns across it) of skin shaded darker towards its top
     (RGB, 8-bit levels, float32) with sensor noise, the face's elliptic outline (bool) and the cells above its
@@ -239,8 +239,9 @@ def _changed_cells(before, after, face, fit, shading) -> int:
 
 
 def _module_shading():
-    from facemetrics.compare.occlusion import OCCLUSION_SHADING
-    return OCCLUSION_SHADING  # SDs in mm: 1 mm cells here
+    """bench/audit_light_cover.py's tuning choice (poly2: a quadratic surface, tol 15 levels, 2 refits; measured,
+    not shipped: docs/robustness.md 'A side light read as a covered jaw')."""
+    return (None, 15.0, 2)
 
 
 def test_a_light_moved_sideways_is_a_smooth_field_taken_out_of_the_difference():
@@ -265,16 +266,3 @@ def test_a_pasted_flat_patch_with_an_edge_stays_in_the_difference(colour):
     assert base > 900, base
     assert _changed_cells(before, after, face, fit, _module_shading()) >= 0.9 * base
 
-
-@pytest.mark.parametrize("azimuth", [40.0, -40.0])
-def test_the_sample_relit_from_the_side_is_not_read_as_a_covered_jaw(sample_analysis, azimuth):
-    """The sample against its copy relit from 40 deg either side (simulate.relit, no change of the face): the check
-    before 2026-12-07 read its jaw corner's changed shading as a cover (1384 and 249 mm²); with the shading field
-    out, nothing."""
-    from facemetrics.compare.measure import _measure
-    from facemetrics.compare.occlusion import covered_areas
-
-    relit = analyze_photo(sim.relit(sample_analysis, azimuth).image, name="relit.png")
-    pair = _measure(sample_analysis, relit)
-    assert covered_areas(sample_analysis, pair, shading=None).areas
-    assert not covered_areas(sample_analysis, pair).areas

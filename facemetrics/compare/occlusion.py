@@ -19,13 +19,10 @@ The rule (chosen on the tuning split, ``bench/bench_occlusion.py``; docs/compare
    :data:`OCCLUSION_TONE_PASSES` times on the :data:`OCCLUSION_TONE_KEEP` of them it matched best (covered
    eyes or glasses must not bend it), and the grey difference is taken; and the colour difference: the
    distance between the before cells' and the tone-matched after cells' CIELAB (a*, b*)
-   (:func:`chroma_difference`, lightness left out: a cover of the skin's grey but another colour); since
-   2026-12-07 the light's smooth change across the face is taken out of the grey difference first
-   (:func:`shading_removed`: a quadratic surface in (col, row) fitted to the after cells' log brightness ratio to
-   the before cells' over the face and the band outside the jaw, refitted :data:`OCCLUSION_SHADING_PASSES` times
-   on the cells within :data:`OCCLUSION_SHADING_TOLERANCE` levels): a light moved sideways between the photos read the
-   jaw's changed shading as a cover (``bench/audit_light_cover.py``; docs/robustness.md 'A side light read as a
-   covered jaw'), a cover has edges;
+   (:func:`chroma_difference`, lightness left out: a cover of the skin's grey but another colour);
+   (a smooth shading field taken out of the grey difference first, :func:`shading_removed`, is an option, off:
+   measured against a light moved sideways between the photos, which reads the jaw's changed shading as a cover,
+   and not shipped: ``bench/audit_light_cover.py``, docs/robustness.md 'A side light read as a covered jaw');
 3. their absolute values are averaged over patches of :data:`OCCLUSION_PATCH_MM` (:func:`difference_map`), read
    over the lower face (the mesh below the nose base, and a band of :data:`OCCLUSION_NECK_BAND_MM` outside
    the jaw contour, where a cover under the chin shows), the lips and a margin of
@@ -87,15 +84,6 @@ OCCLUSION_MIN_AREA_MM2 = 100.0
 #: patch colour difference above which a cell counts as changed too (whatever its grey difference), CIELAB
 #: a*b* units (Delta C: the distance between the tone-matched cells' (a*, b*), lightness left out)
 OCCLUSION_MIN_CHROMA = 30.0
-#: the smooth shading field taken out of the grey difference (:func:`shading_removed`, a quadratic surface in the
-#: log brightness ratio): cells whose difference after its correction exceeds this are left out of its refits, 8-bit
-#: grey levels
-OCCLUSION_SHADING_TOLERANCE = 15.0
-#: the field's refits on the cells within :data:`OCCLUSION_SHADING_TOLERANCE` (the first fit on every cell)
-OCCLUSION_SHADING_PASSES = 2
-#: :func:`difference_map`'s and :func:`covered_areas`' default ``shading``: no Gaussian SD (the quadratic surface),
-#: the constants above
-OCCLUSION_SHADING = (None, OCCLUSION_SHADING_TOLERANCE, OCCLUSION_SHADING_PASSES)
 
 
 @dataclass(frozen=True, eq=False)
@@ -267,7 +255,7 @@ def _shading_field(log_ratio: np.ndarray, weight: np.ndarray, sigma_cells) -> np
     return np.where(den >= 0.1, num / np.maximum(den, 1e-6), 0.0).astype(np.float32)
 
 
-def shading_removed(a_grey: np.ndarray, d: np.ndarray, cells: np.ndarray, sigma_cells: float,
+def shading_removed(a_grey: np.ndarray, d: np.ndarray, cells: np.ndarray, sigma_cells,
                     tolerance: float, passes: int = 2, start_all: bool = True) -> np.ndarray:
     """The tone-matched grey difference with a smooth shading field taken out: the light's change across the face.
 
@@ -276,7 +264,10 @@ def shading_removed(a_grey: np.ndarray, d: np.ndarray, cells: np.ndarray, sigma_
     difference; a cover has edges.  A smooth field is fitted to the after cells' brightness ratio to the before
     cells' (log) over ``cells`` (:func:`_shading_field`: a quadratic surface, or a Gaussian average), then again
     ``passes`` times on the cells it left within ``tolerance`` grey levels (a cover's cells do not pull it), and
-    the after cells are divided by it.
+    the after cells are divided by it.  Off in the check (:func:`difference_map`'s ``shading=None``): measured
+    against side-lit pairs and covers and not shipped (``bench/audit_light_cover.py``; docs/robustness.md 'A side
+    light read as a covered jaw': held out, the side-lit pairs read as covered fell by a third, not half, and two
+    covers were lost).
 
     Parameters
     ----------
@@ -287,7 +278,7 @@ def shading_removed(a_grey: np.ndarray, d: np.ndarray, cells: np.ndarray, sigma_
     cells : ndarray, shape (rows, cols), bool
         The cells the field is fitted on (the face and the band outside the jaw).
     sigma_cells : float, (float, float) or None
-        None or 0: the field is a quadratic surface (the module's, :data:`OCCLUSION_SHADING`); else its Gaussian
+        None or 0: the field is a quadratic surface; else its Gaussian
         SD, cells, or its SDs along the columns (across the face) and the rows (up it).
     tolerance : float
         Grey levels: cells differing from the field's correction by more are left out of the next pass.
@@ -305,7 +296,7 @@ def shading_removed(a_grey: np.ndarray, d: np.ndarray, cells: np.ndarray, sigma_
     log_ratio = np.log((np.maximum(b, 0.0) + 1.0) / (np.maximum(a_grey, 0.0) + 1.0))
     log_ratio = np.clip(log_ratio, -2.0, 2.0).astype(np.float32)
     weight = (cells if start_all else cells & (np.abs(d) <= tolerance)).astype(np.float32)
-    for i in range(passes + 1):
+    for _ in range(passes + 1):
         out = a_grey - b * np.exp(-_shading_field(log_ratio, weight, sigma_cells))
         weight = (cells & (np.abs(out) <= tolerance)).astype(np.float32)
     return out.astype(np.float32)
@@ -313,7 +304,7 @@ def shading_removed(a_grey: np.ndarray, d: np.ndarray, cells: np.ndarray, sigma_
 
 def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.ndarray, grid, *,
                    colour: bool = True,
-                   shading: tuple | None = OCCLUSION_SHADING) -> DifferenceMap:
+                   shading: tuple | None = None) -> DifferenceMap:
     """The tone-matched patch difference of the registered after image against the before image.
 
     Parameters
@@ -330,8 +321,9 @@ def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.nda
     shading : tuple or None
         ``(sd_mm, tolerance[, passes, start_all])``: a smooth shading field is taken out of the grey difference
         (:func:`shading_removed`; ``sd_mm`` None or 0: a quadratic surface, else a Gaussian of this SD, mm, or
-        ``(across, up)``; its cells' tolerance in grey levels); default :data:`OCCLUSION_SHADING`; None: none (the
-        check before 2026-12-07).  The colour difference is read without it.
+        ``(across, up)``; its cells' tolerance in grey levels); None (default): none, the check as it ships
+        (measured, not shipped: docs/robustness.md 'A side light read as a covered jaw').  The colour difference is
+        read without it.
 
     Returns
     -------
@@ -457,7 +449,7 @@ def _rows_reached(reach: np.ndarray, at, masks: dict, fold_bands, to_cells) -> l
 def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERENCE,
                   min_area_mm2: float = OCCLUSION_MIN_AREA_MM2,
                   min_chroma: float | None = OCCLUSION_MIN_CHROMA,
-                  shading: tuple | None = OCCLUSION_SHADING) -> Covered:
+                  shading: tuple | None = None) -> Covered:
     """The areas of the lower face that look covered or changed in one photo of a compared pair.
 
     Parameters
@@ -475,8 +467,8 @@ def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERE
         Patch colour difference (CIELAB a*b* units) above which a cell counts as changed too; None: the grey
         difference alone (the rule before 2026-12-04's colour evidence; no colour map is computed).
     shading : tuple or None
-        The smooth shading field taken out of the grey difference (:func:`difference_map`; default
-        :data:`OCCLUSION_SHADING`); None: none (the check before 2026-12-07).
+        The smooth shading field taken out of the grey difference (:func:`difference_map`); None (default): none,
+        the check as it ships.
 
     Returns
     -------
