@@ -1893,7 +1893,9 @@ def _ci_text(r, name: str, dp: int, unit: str, sign: str = "", ci: str = "", lev
     lo, hi = float_or_nan(getattr(r, f"{ci}_low", float("nan"))), float_or_nan(getattr(r, f"{ci}_high", float("nan")))
     text = _unit_text(fixed(v, dp, sign == "+"), unit)
     if math.isfinite(lo) and math.isfinite(hi):
-        text += f" ({level} CI {fixed(lo, dp, sign == '+')} to {_unit_text(fixed(hi, dp, sign == '+'), unit)})"
+        # a CI that spans zero shows both signs, as every text writes a CI (decay.wording.ci_range; stop 61)
+        both = sign == "+" or fixed(lo, dp).startswith("-")
+        text += f" ({level} CI {fixed(lo, dp, sign == '+')} to {_unit_text(fixed(hi, dp, both), unit)})"
     return text
 
 
