@@ -2554,9 +2554,11 @@ def _say_sidecar_times(items: list, sidecars: dict, typed: bool) -> None:
 #: an uploaded photo without a capture time of its own (no EXIF time, none in its file name) and no time typed:
 #: it was stored at the time shown, the upload's (a screenshot of a 10-min photo read 23 days after its session;
 #: docs/validation.md section 12, Round 20); ``{shown}``: that time
-MSG_NO_OWN_TIME = ("no capture time of its own (no EXIF time, none in its file name: a screenshot or a photo sent "
-                   "through a messaging app loses it), and the time shown, {shown}, is now. Type when it was taken in "
-                   "'Taken at' above, then add it")
+MSG_NO_OWN_TIME = ("no capture time of its own (no EXIF time, none in its file name, no Google Photos sidecar "
+                   "uploaded with it: a screenshot or a photo sent through a messaging app loses it), and the time "
+                   "shown, {shown}, is now. Type when it was taken in 'Taken at' above, then add it")
+
+
 def _no_own_time(name: str, data: bytes, shown: str, zone: str = "", sidecar: str = "") -> str:
     """Why an upload is not saved at the time shown (``""``: it is): no capture time of its own
     (:data:`MSG_NO_OWN_TIME`), or only a UTC one, a Pixel name's or its Google Photos sidecar's (``sidecar``, uploaded
