@@ -95,7 +95,8 @@ from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGI
 from facemetrics.uploads import (PER_PHOTO_SCALE_NOTE, Pair, comparison_frame, comparison_result, default_roles,
                                  hours_from, late_before_note, page_headline, pair_key, pairs_of, per_photo_cell,
                                  photos_rows, photos_table, same_roles, session_disagreement, smile_flag, timeline_rows,
-                                 treatment_time_text, unique_uploads, untimed_after_photos, with_batch_verdicts)
+                                 treatment_time_text, unique_uploads, untimed_after_photos, with_batch_verdicts,
+                                 with_sidecars)
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT / "sample_images"
@@ -1892,7 +1893,9 @@ def _ci_text(r, name: str, dp: int, unit: str, sign: str = "", ci: str = "", lev
     lo, hi = float_or_nan(getattr(r, f"{ci}_low", float("nan"))), float_or_nan(getattr(r, f"{ci}_high", float("nan")))
     text = _unit_text(fixed(v, dp, sign == "+"), unit)
     if math.isfinite(lo) and math.isfinite(hi):
-        text += f" ({level} CI {fixed(lo, dp, sign == '+')} to {_unit_text(fixed(hi, dp, sign == '+'), unit)})"
+        # a CI that spans zero shows both signs, as every text writes a CI (decay.wording.ci_range; stop 61)
+        both = sign == "+" or fixed(lo, dp).startswith("-")
+        text += f" ({level} CI {fixed(lo, dp, sign == '+')} to {_unit_text(fixed(hi, dp, both), unit)})"
     return text
 
 
@@ -2438,11 +2441,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
                      format_func=labels.__getitem__, key=f"study-session-{len(labels)}")  # new session: latest
     sess = sessions.iloc[k]
     n = st.session_state.setdefault("study-upload-n", 0)
-    note = upload_limit_note()
-    files = st.file_uploader("Add photos taken before and after this session", type=PHOTO_TYPES,
-                             accept_multiple_files=True, key=f"study-upload-{n}",
-                             help=f"Accepted: {', '.join(PHOTO_FORMATS)}" + (f"; {note}." if note else "."))
-    items = [(f.name, f.getvalue()) for f in files or []]
+    items, sidecars = _study_uploads(n)
     uploaded = {name for name, _ in items}
     if st.toggle("Take a photo with the camera", key="study-use-camera"):
         cam = st.camera_input("Face the camera, neutral expression, same light and distance as your baseline",
@@ -2460,7 +2459,9 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     keep, why_not = {}, {}
     typed = taken.strip() != shown.strip()
     analysed = [(name, data, analyse(data, name)) for name, data in items]
-    roles, before_ok = ({}, False) if base_row is not None else _first_roles(store, analysed, sess, taken, typed)
+    roles, before_ok = ({}, False) if base_row is not None else _first_roles(store, analysed, sess, taken, typed,
+                                                                             {n: t for n, (t, _) in sidecars.items()})
+    _say_sidecar_times(items, sidecars, typed)
     for name, data, new_ana in analysed:
         unread = read_failure(new_ana)
         if unread:  # a 0-byte file or no image: no retake cures it (a fresh user's audit, 2026-12-04)
@@ -2491,7 +2492,8 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
             _say_first_photo(name, notes, first_photo_note(roles.get(name, ""), before_ok))
     if not typed:  # an uploaded photo with no time of its own was stored at the time shown, now (Round 20)
         for name, data, new_ana in analysed:  # a file that cannot be read said so above
-            said = _no_own_time(name, data, shown, zone or "") if name in uploaded and not read_failure(new_ana) else ""
+            said = (_no_own_time(name, data, shown, zone or "", sidecars.get(name, ("", ""))[0])
+                    if name in uploaded and not read_failure(new_ana) else "")
             if said:
                 st.warning(f"{md(name)}: {md(said)}.", icon=":material/schedule:")
                 keep.pop(name, None)
@@ -2501,7 +2503,8 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         st.session_state["study-upload-n"] = n + 1
         st.rerun()
     if c1.button("Add to my study", key="study-add", type="primary", disabled=not keep or zone is None):
-        msgs, failed = _study_save(store, subject, sess, items, keep, taken, why_not, typed=typed, zone=zone or "")
+        msgs, failed = _study_save(store, subject, sess, items, keep, taken, why_not, typed=typed, zone=zone or "",
+                                   sidecars={name: t for name, (t, _) in sidecars.items()})
         st.session_state["study-upload-n"] = n + 1
         for key in ("study-taken-at", "study-taken-at-shown"):  # the next photos: a fresh time, not this one
             st.session_state.pop(key, None)
@@ -2510,27 +2513,69 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         st.rerun()
 
 
+#: *My study*'s uploader's help (then the upload limit: :func:`upload_limit_note`)
+STUDY_UPLOAD_HELP = (f"Accepted: {', '.join(PHOTO_FORMATS)}, and each photo's Google Photos / Takeout sidecar "
+                     "(IMG_1234.jpg.json or IMG_1234.jpg.supplemental-metadata.json, uploaded with IMG_1234.jpg): a "
+                     "photo whose EXIF is gone is timed by it")
+
+
+def _study_uploads(n: int) -> tuple[list, dict]:
+    """*My study*'s uploader: ``(the photos uploaded, {photo name: (its sidecar's time, the sidecar's name)})``
+    (:func:`facemetrics.uploads.with_sidecars`: a JSON is never a photo); each JSON not read says why."""
+    note = upload_limit_note()
+    files = st.file_uploader("Add photos taken before and after this session", type=[*PHOTO_TYPES, "json"],
+                             accept_multiple_files=True, key=f"study-upload-{n}",
+                             help=STUDY_UPLOAD_HELP + (f"; {note}." if note else "."))
+    photos, times, unread = with_sidecars([(f.name, f.getvalue()) for f in files or []])
+    for side, why in unread.items():
+        st.warning(f"{md(side)}: {md(why)}.", icon=":material/data_object:")
+    return photos, times
+
+
+def _say_sidecar_times(items: list, sidecars: dict, typed: bool) -> None:
+    """Each upload timed by the Google Photos sidecar uploaded with it (no EXIF time: the store's chain,
+    :func:`facemetrics.store.own_capture`) says so; with a time typed, that it is not used (the typed time wins)."""
+    from facemetrics.store import own_capture
+    from facemetrics.timekeys import clock_text, utc_instant
+
+    for name, data in items:
+        if name not in sidecars:
+            continue
+        side_time, side = sidecars[name]
+        when, source = own_capture(name, data, side_time)
+        if source != "sidecar":
+            continue
+        said = clock_text(when).removesuffix(" +00:00") + " UTC" if utc_instant(when) else clock_text(when)
+        st.info(f"{md(name)}: " + (f"its Google Photos sidecar {md(side)} says taken {said}; the time typed is used "
+                                   "instead." if typed else f"taken {said}, by its Google Photos sidecar {md(side)}."),
+                icon=":material/schedule:")
+
+
 #: an uploaded photo without a capture time of its own (no EXIF time, none in its file name) and no time typed:
 #: it was stored at the time shown, the upload's (a screenshot of a 10-min photo read 23 days after its session;
 #: docs/validation.md section 12, Round 20); ``{shown}``: that time
-MSG_NO_OWN_TIME = ("no capture time of its own (no EXIF time, none in its file name: a screenshot or a photo sent "
-                   "through a messaging app loses it), and the time shown, {shown}, is now. Type when it was taken in "
-                   "'Taken at' above, then add it")
-def _no_own_time(name: str, data: bytes, shown: str, zone: str = "") -> str:
+MSG_NO_OWN_TIME = ("no capture time of its own (no EXIF time, none in its file name, no Google Photos sidecar "
+                   "uploaded with it: a screenshot or a photo sent through a messaging app loses it), and the time "
+                   "shown, {shown}, is now. Type when it was taken in 'Taken at' above, then add it")
+
+
+def _no_own_time(name: str, data: bytes, shown: str, zone: str = "", sidecar: str = "") -> str:
     """Why an upload is not saved at the time shown (``""``: it is): no capture time of its own
-    (:data:`MSG_NO_OWN_TIME`), or only a UTC one, a Pixel name's (:data:`MSG_UTC_OWN_TIME`; Round 21), unless a time
-    zone is given (``zone``, :func:`study_time_zone`: the UTC time is stored converted into it; stop 61)."""
-    from facemetrics.store import own_capture_time
+    (:data:`MSG_NO_OWN_TIME`), or only a UTC one, a Pixel name's or its Google Photos sidecar's (``sidecar``, uploaded
+    with it: :data:`MSG_UTC_OWN_TIME`; Round 21), unless a time zone is given (``zone``, :func:`study_time_zone`: the
+    UTC time is stored converted into it; stop 61)."""
+    from facemetrics.store import own_capture
     from facemetrics.timekeys import utc_instant
 
-    own = own_capture_time(name, data)
+    own, source = own_capture(name, data, sidecar)
     said = MSG_NO_OWN_TIME if not own else MSG_UTC_OWN_TIME if utc_instant(own) and not zone else ""
-    return said.format(shown=shown, utc=own)
+    whence = "its Google Photos sidecar" if source == "sidecar" else "its file name"
+    return said.format(shown=shown, utc=own, whence=whence)
 
 
 #: *My study*'s word on an upload whose only time is a UTC one (a Pixel's ``PXL_`` name without EXIF): saved at it,
 #: its hours were counted on the wall clock against the session's local time, off by the UTC offset (Round 21)
-MSG_UTC_OWN_TIME = ("its only capture time is in UTC ({utc}, from its file name, with no EXIF time), and its "
+MSG_UTC_OWN_TIME = ("its only capture time is in UTC ({utc}, from {whence}, with no EXIF time), and its "
                     "local time cannot be told here, and the time shown, {shown}, is now. Type when it was taken, on your clock, "
                     "in 'Taken at' above, or the zone your clocks were in, in 'Time zone', then add it")
 
@@ -2552,16 +2597,17 @@ def study_time_zone(text: str) -> tuple[str, str]:
         return "", f"{exc}."
 
 
-def _first_roles(store, analysed: list, sess, taken: str, typed: bool) -> tuple[dict, bool]:
+def _first_roles(store, analysed: list, sess, taken: str, typed: bool, sidecars: dict | None = None) -> tuple[dict, bool]:
     """No measured photo of the subject yet: ``({name: the role each new photo would get}, whether a usable one is
     a before photo)`` (:func:`facemetrics.store.role_when_added`, the store's reading of its time), so that an after
     photo is not told "the first photo taken before a session becomes it" (stop 54's audit); each read among the
-    photos added with it and those stored in the session, as the store reads it (stop 55)."""
+    photos added with it and those stored in the session, as the store reads it (stop 55); ``sidecars``:
+    ``{name: its uploaded sidecar's time}``."""
     from facemetrics.store import roles_when_added
 
     wins = "typed" if typed and taken.strip() else False
     found = roles_when_added([(name, data) for name, data, _ in analysed], sess["treated_at"], taken or None, wins,
-                             among=store.session_taken(int(sess["id"])))
+                             among=store.session_taken(int(sess["id"])), sidecars=sidecars)
     roles = {name: role for (name, _, _), role in zip(analysed, found)}
     return roles, any(a.ok and roles.get(name) == "baseline" for name, _, a in analysed)
 
@@ -2610,7 +2656,8 @@ def saved_summary(msgs: list[str]) -> str:
 
 
 def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
-                why_not: dict | None = None, typed: bool = False, zone: str = "") -> tuple[list[str], bool]:
+                why_not: dict | None = None, typed: bool = False, zone: str = "",
+                sidecars: dict | None = None) -> tuple[list[str], bool]:
     """Add the kept photos ``items`` (``(name, bytes)``) to the session ``sess``; ``(one message per
     photo, whether any was not saved)``.  A photo not kept says why (``why_not[name]``, the advice shown
     before the click); one the store refuses (a truncated file: the loader's reason) says so, by its file name.
@@ -2619,7 +2666,7 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
     wins over each photo's EXIF and file-name time (``taken_at_source`` ``typed``; a photo whose EXIF time differs
     says so); it lost to a file-name time without a word (h12's finding, stop 45).  Not typed: ``taken`` is used
     only for a photo with neither.  ``zone``: the time zone typed (:func:`study_time_zone`), the store's
-    ``time_zone``."""
+    ``time_zone``; ``sidecars``: ``{name: the time of the Google Photos sidecar uploaded with it}``, the store's."""
     from facemetrics.isolated import MSG_STORE_CRASHED, NativeCrash
 
     msgs, failed = [], False
@@ -2635,7 +2682,8 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
         try:
             res = store_add(store, subject, name, data, treatment=sess["treatment"], treated_at=sess["treated_at"],
                             taken_at=taken or None, capture_note=keep[name],
-                            taken_at_wins="typed" if typed and taken.strip() else False, time_zone=zone or None)
+                            taken_at_wins="typed" if typed and taken.strip() else False, time_zone=zone or None,
+                            sidecars={name: (sidecars or {})[name]} if name in (sidecars or {}) else None)
         except NativeCrash as exc:  # the worker process ended: said; the server, the store and the page go on
             msgs.append(MSG_STORE_CRASHED.format(name=name, how=exc.how))
             failed = True

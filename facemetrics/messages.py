@@ -6,9 +6,9 @@ brackets (the camera message, "(+12 % ± 4 % of the distance, limit ±10 %; at a
 photo that would be about 5 cm further away: only the % is measured)") and before its remedy (compare's
 gate: "...: perspective changes the face's proportions. This was measured and corrected; hold the phone at
 the same distance for every photo").  :func:`split_messages` is the one splitter of such a cell (the batch console, report.md's lists, the batch's counts of repeats); it
-splits only outside brackets and keeps a remedy with its message.  :func:`shorten_message` cuts a long
-message's reason, never its remedy (report.md cut every quoted message at 200 characters, and so dropped the
-remedy of the long ones; an audit, stop 45).
+splits only outside brackets and keeps a remedy with its message.  :func:`shorten_message` shortens a long
+message's reason to whole sentences and clauses, never its remedy (report.md cut every quoted message at 200
+characters, and so dropped the remedy of the long ones; an audit, stop 45; and cut inside a sentence until stop 61).
 """
 
 from __future__ import annotations
@@ -99,32 +99,54 @@ def remedy_start(message: str) -> int:
     return max(cuts) if cuts else len(message)
 
 
-def shorten_message(message: str, max_chars: int, keep: str = "") -> str:
-    """``message`` in at most about ``max_chars`` characters of its reason: a longer reason is cut at its
-    last whole word within them and ends with an ellipsis; its remedy (:func:`remedy_start`, with the
-    ``"; "``, ``". "`` or ``": "`` before it) is kept whole after it, whatever its length.  A message no longer than
-    ``max_chars`` is returned as it is.
+#: said where :func:`shorten_message` left a sentence or clause of a message's reason out: where the whole message is
+#: (every message it shortens is quoted from ``changes.csv``'s ``messages``: report.md's lists, the batch console's
+#: refused comparisons, *My study*'s list of comparisons left out)
+WHOLE_MESSAGE_NOTE = " (whole message in changes.csv's `messages` column)"
+
+
+def reason_units(reason: str) -> list[tuple[int, int]]:
+    """The sentences and clauses of a message's ``reason``: ``(start, end)`` of each text between the ``". "`` and
+    ``"; "`` outside brackets (:func:`top_level`), in order; never a cut inside a sentence or a clause."""
+    stops = sorted(set(top_level(reason, ". ") + top_level(reason, "; ")))
+    starts = [0] + [i + 2 for i in stops]
+    return list(zip(starts, stops + [len(reason)]))
+
+
+def shorten_message(message: str, max_chars: int, keep: str = "", note: str = WHOLE_MESSAGE_NOTE) -> str:
+    """``message`` with its reason shortened to the whole sentences and clauses (:func:`reason_units`) that fit in
+    about ``max_chars`` characters, never cut inside one: its first is always kept whole, however long, then each
+    next one while the reason stays within ``max_chars``; ``note`` (:data:`WHOLE_MESSAGE_NOTE`) follows a reason
+    from which something was left out, and its remedy (:func:`remedy_start`, with the ``"; "``, ``". "`` or ``": "``
+    before it) is kept whole after it, whatever its length.  A message no longer than ``max_chars`` is returned as
+    it is.  It cut at a word with an ellipsis before stop 61 (report.md's "Comparisons left out" read "the found
+    line follows an edge rather than a…": half a reason).
 
     ``keep``: a clause the shortened reason must hold (report.md's 'uncertain' list: the cause,
-    :data:`facemetrics.compare.pose.MSG_CAMERA_UNCHECKED`): when the cut drops it, the sentence that holds it (from
-    the ``". "`` before it, outside brackets) is kept whole after the cut, the sentences between them left out (a
-    clause of the first sentence is cut as any, so that a long one-sentence message keeps its bound)
-    (the camera message was cut at "perspective changes the face's proportions. This was…", the reason its rows
-    read 'uncertain' left out: u4's audit of a real study, stop 54)."""
+    :data:`facemetrics.compare.pose.MSG_CAMERA_UNCHECKED`): the sentence or clause that holds it is kept whole too,
+    those between left out (the camera message was cut at "perspective changes the face's proportions. This
+    was…", the reason its rows read 'uncertain' left out: u4's audit of a real study, stop 54).
+
+    >>> shorten_message("A is wrong (a; b). It was measured; the fit is off; take it again", 40)
+    "A is wrong (a; b). It was measured (whole message in changes.csv's `messages` column); take it again"
+    """
     if len(message) <= max_chars:
         return message
     at = remedy_start(message)
     reason, remedy = message[:at], message[at:]
-    if len(reason) > max_chars:
-        cut = reason[:max_chars - 1]
-        if reason[max_chars - 1] != " " and " " in cut:  # end at a word, not inside one ("it is be…")
-            cut = cut.rsplit(" ", 1)[0]
-        where = reason.find(keep) if keep else -1
-        stops = top_level(reason, ". ")
-        start = max([i + 2 for i in stops if i + 2 <= where], default=0)
-        if where >= 0 and where + len(keep) > len(cut) and start > 0:  # in the first sentence: cut as any
-            end = min([i for i in stops if i >= where], default=len(reason))
-            head = reason[:start].rstrip() if start <= len(cut) + 2 else cut.rstrip(" ;,.") + "\u2026"
-            return head + " " + reason[start:end] + ("\u2026" if end < len(reason) else "") + remedy
-        reason = cut.rstrip(" ;,.") + "\u2026"
-    return reason + remedy
+    units = reason_units(reason)
+    where = reason.find(keep) if keep else -1
+    kept, size = [0], units[0][1]
+    for k, (a, b) in enumerate(units[1:], 1):
+        if size + (a - units[k - 1][1]) + (b - a) > max_chars:
+            break
+        kept.append(k)
+        size += (a - units[k - 1][1]) + (b - a)
+    if where >= 0:  # the sentence or clause holding the cause, whatever its length
+        kept += [k for k, (a, b) in enumerate(units) if a <= where + len(keep) and b >= where and k not in kept]
+    if len(kept) == len(units):
+        return message
+    text = reason[:units[0][1]]
+    for k in sorted(kept)[1:]:
+        text += reason[units[k - 1][1]:units[k][0]] + reason[units[k][0]:units[k][1]]
+    return text.rstrip(" ;,.") + note + remedy

@@ -24,7 +24,7 @@ from .compare.table import change_scale_sd
 from .decay.claim import (CLAIM_HOURS, FIGURES_LEFT_OUT, FIT_FIGURES, FITTED_WITHOUT, FROM_CURVE_UNCHECKED, FROM_PHOTOS,
                           SeriesError, SeriesResult, min_effect_for, decay_resolved, peak_resolved, regimen_levels,
                           validate_changes)
-from .decay.wording import change_unit, num, percent, quantity
+from .decay.wording import change_unit, ci_range, num, percent, quantity
 from .listing import join_few
 from .rounding import fixed, fixed_uncertainty
 from .export import figure_png, quiet_missing_glyphs, write_bytes
@@ -884,7 +884,7 @@ def slope_label(r) -> str:
     lo, hi = (pd.to_numeric(r.get(f"slope_per_week_ci_{end}"), errors="coerce") for end in ("low", "high"))
     conf = pd.to_numeric(r.get("confidence"), errors="coerce")
     level = percent(float(conf)) if pd.notna(conf) else "95%"
-    ci = f"({level} CI {num(lo)} to {num(hi)} {per})" if pd.notna(lo) and pd.notna(hi) else "(no CI)"
+    ci = f"({level} CI {ci_range(lo, hi)} {per})" if pd.notna(lo) and pd.notna(hi) else "(no CI)"
     return f"{num(r['slope_per_week'])} {per} {ci}"
 
 

@@ -275,9 +275,9 @@ def _regimen_cells(r, d, u: str) -> list[str]:
     rows are ``d``: :data:`NO_FIT_CELL` where no line (slope, change) or no decay curve (peak, half-life) was fitted."""
     fitted = any(math.isfinite(_float(r.get(c))) for c in ("slope_per_week", "change_day_n"))
     per_week = f"{u}/week" if u else "/week"
-    line = ([f"{_fmt(r['slope_per_week'], per_week)} [{_fmt(r['slope_per_week_ci_low'])}, "
-             f"{_fmt(r['slope_per_week_ci_high'])}]",
-             f"{_fmt(r['change_day_n'], u)} [{_fmt(r['change_day_n_ci_low'])}, {_fmt(r['change_day_n_ci_high'])}]"]
+    line = ([f"{_fmt(r['slope_per_week'], per_week)} "
+             f"{_ci_cell(r['slope_per_week_ci_low'], r['slope_per_week_ci_high'])}",
+             f"{_fmt(r['change_day_n'], u)} {_ci_cell(r['change_day_n_ci_low'], r['change_day_n_ci_high'])}"]
             if fitted else [NO_FIT_CELL] * 2)
     if not len(d) or d.iloc[0].get("status") in _NO_FIT_STATUSES:
         return line + [NO_FIT_CELL] * 2
@@ -334,8 +334,7 @@ def _verdict_items(rows: pd.DataFrame, reasons) -> list[str]:
 
 def _with_ci(r, col: str, unit: str = "", digits: int = 2) -> str:
     """A report.md cell: the row's ``col`` in ``unit`` and its ``[col_ci_low, col_ci_high]``."""
-    return (f"{_fmt(r.get(col), unit, digits)} [{_fmt(r.get(f'{col}_ci_low'), '', digits)}, "
-            f"{_fmt(r.get(f'{col}_ci_high'), '', digits)}]")
+    return f"{_fmt(r.get(col), unit, digits)} {_ci_cell(r.get(f'{col}_ci_low'), r.get(f'{col}_ci_high'), digits)}"
 
 
 #: a report.md cell for a figure that a fit with no resolved decay does not identify
@@ -349,6 +348,16 @@ def not_resolved_text(r) -> str:
     app and timeline.png's legend use it."""
     why = unresolved_span(r)
     return f"{NOT_RESOLVED} ({why})" if why else NOT_RESOLVED
+
+
+def _ci_cell(lo, hi, digits=2) -> str:
+    """A report.md table's CI, ``"[lo, hi]"`` (:func:`_fmt` of each end, no unit), with a ``+`` on the upper end of
+    one that spans zero, as every text writes a CI (:func:`facemetrics.decay.wording.ci_range`): ``"[-0.27, +0.01]"``
+    (stop 61, Round 22's (ii))."""
+    low, high = _fmt(lo, "", digits), _fmt(hi, "", digits)
+    if low.startswith("-") and high != MISSING:
+        high = fixed(float(hi), digits, sign=True)  # "0.00" stays unsigned (rounding.fixed)
+    return f"[{low}, {high}]"
 
 
 def _fmt(v, unit="", digits=2) -> str:
@@ -466,17 +475,17 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
                          + " | ".join([NO_FIT_CELL] * 5) + f" | {r['verdict']} |")
             continue
         if decay_resolved(r):
-            hl = (f"{_fmt(r['half_life_h'], '', 1)} [{_fmt(r['half_life_h_ci_low'], '', 1)}, "
-                  f"{_fmt(r['half_life_h_ci_high'], '', 1)}]")
+            hl = (f"{_fmt(r['half_life_h'], '', 1)} "
+                  f"{_ci_cell(r['half_life_h_ci_low'], r['half_life_h_ci_high'], 1)}")
             lasting = (LASTING_WITHHELD_CELL if lasting_withheld(r) else
-                       f"{_fmt(r['lasting'], u)} [{_fmt(r['lasting_ci_low'])}, {_fmt(r['lasting_ci_high'])}]")
-            transient = (f"{_fmt(r.get('transient'), u)} [{_fmt(r.get('transient_ci_low'))}, "
-                         f"{_fmt(r.get('transient_ci_high'))}]")
+                       f"{_fmt(r['lasting'], u)} {_ci_cell(r['lasting_ci_low'], r['lasting_ci_high'])}")
+            transient = (f"{_fmt(r.get('transient'), u)} "
+                         f"{_ci_cell(r.get('transient_ci_low'), r.get('transient_ci_high'))}")
         else:
             hl = lasting = transient = not_resolved_text(r) + " *"
             unresolved += 1
         if peak_resolved(r):
-            peak = f"{_fmt(r['peak_change'], u)} [{_fmt(r['peak_change_ci_low'])}, {_fmt(r['peak_change_ci_high'])}]"
+            peak = f"{_fmt(r['peak_change'], u)} {_ci_cell(r['peak_change_ci_low'], r['peak_change_ci_high'])}"
         else:
             peak = NOT_RESOLVED + " *"
         lines.append(
@@ -484,7 +493,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
             f"{peak} | "
             f"{hl} | "
             f"{_fmt(r['change_24h'], u)}{SOURCE_MARKS.get(r.get('change_24h_source'), '')} "
-            f"[{_fmt(r.get('change_24h_test_ci_low'))}, {_fmt(r.get('change_24h_test_ci_high'))}] | "
+            f"{_ci_cell(r.get('change_24h_test_ci_low'), r.get('change_24h_test_ci_high'))} | "
             f"{transient} | {lasting} | "
             f"{r['verdict']} |")
     if unresolved:

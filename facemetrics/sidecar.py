@@ -8,7 +8,8 @@ stripped.  :func:`sidecar_time` reads that time as ISO 8601 in UTC written with 
 (:func:`facemetrics.timekeys.utc_instant`: an instant whose local offset is not known); the capture-time chain
 (:func:`facemetrics.timekeys.capture_time_of`) uses it after the EXIF time and before the file name's, with
 ``taken_at_source`` ``sidecar``.  A local file read, no network; a sidecar that is not there, too large, not
-JSON or without a time in :data:`facemetrics.timekeys.NAME_YEARS` gives ``""``.
+JSON or without a time in :data:`facemetrics.timekeys.NAME_YEARS` gives ``""``.  The same name rule pairs uploads
+(the app's *My study*: files, no folder): :func:`photo_names_of`, :func:`sidecar_names`, :func:`sidecar_text_time`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,38 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-__all__ = ["sidecar_paths", "sidecar_time", "is_sidecar", "SIDECAR_SOURCE"]
+__all__ = ["sidecar_paths", "sidecar_time", "is_sidecar", "SIDECAR_SOURCE", "photo_names_of", "sidecar_names",
+           "sidecar_text_time", "is_json_name"]
 
 #: ``taken_at_source`` of a time read from a sidecar
 SIDECAR_SOURCE = "sidecar"
 _SUPPLEMENTAL = "supplemental-metadata"
 _MAX_BYTES = 1 << 20  # a Takeout sidecar is a few hundred bytes
+
+
+def is_json_name(name: str) -> bool:
+    """True for a file name ending ``.json`` (any case): a sidecar or other JSON, never a photo."""
+    return str(name).lower().endswith(".json")
+
+
+def photo_names_of(name: str) -> list[str]:
+    """The names of the photo whose sidecar a JSON file named ``name`` would be: ``IMG_1234.jpg.json`` ->
+    ``["IMG_1234.jpg"]``, ``IMG_1234.jpg.supp.json`` -> ``["IMG_1234.jpg.supp", "IMG_1234.jpg"]`` (its ending
+    ``supplemental-metadata``, or that word cut short); ``[]`` for a name not ending ``.json``.  The one name rule
+    of :func:`sidecar_paths`, :func:`is_sidecar` and :func:`sidecar_names`."""
+    if not is_json_name(name):
+        return []
+    stem = str(name)[:-len(".json")]
+    base, _, middle = stem.rpartition(".")
+    return [n for n in (stem, base if middle and _SUPPLEMENTAL.startswith(middle) else "") if n]
+
+
+def sidecar_names(photo: str, names) -> list[str]:
+    """The names among ``names`` that are sidecars of the photo named ``photo`` (:func:`photo_names_of`), in the
+    order read: ``NAME.json``, then the ``NAME.supplemental-metadata.json`` ones (or that word cut short), sorted."""
+    found = [n for n in names if photo in photo_names_of(n)]
+    plain = f"{photo}.json"
+    return [n for n in found if n == plain] + sorted(n for n in found if n != plain)
 
 
 def sidecar_paths(photo) -> list[Path]:
@@ -31,14 +58,8 @@ def sidecar_paths(photo) -> list[Path]:
     photo = Path(photo)
     try:
         folder = photo.parent
-        plain = folder / f"{photo.name}.json"
-        found = [plain] if plain.is_file() else []
-        prefix = f"{photo.name}."
-        for p in sorted(folder.glob(f"{_glob_escape(photo.name)}.*.json")):
-            middle = p.name[len(prefix):-len(".json")]
-            if middle and _SUPPLEMENTAL.startswith(middle) and p.is_file():
-                found.append(p)
-        return found
+        near = [p.name for p in folder.glob(f"{_glob_escape(photo.name)}*.json")]
+        return [folder / n for n in sidecar_names(photo.name, near) if (folder / n).is_file()]
     except OSError:
         return []
 
@@ -50,19 +71,34 @@ def _glob_escape(name: str) -> str:
 def sidecar_time(photo) -> str:
     """The capture time the sidecar of ``photo`` keeps (``photoTakenTime.timestamp``), as ISO 8601 in UTC with
     ``Z`` (``2026-10-24T09:34:12Z``); ``""`` when it has no sidecar or none with a readable time."""
-    from .timekeys import NAME_YEARS
-
     for path in sidecar_paths(photo):
         try:
             if path.stat().st_size > _MAX_BYTES:
                 continue
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-            stamp = int(str(data["photoTakenTime"]["timestamp"]).strip())
-            when = datetime.fromtimestamp(stamp, timezone.utc)
-        except (OSError, ValueError, KeyError, TypeError, OverflowError, UnicodeDecodeError):
+            when = sidecar_text_time(path.read_bytes())
+        except OSError:
             continue
-        if stamp > 0 and NAME_YEARS[0] <= when.year <= NAME_YEARS[1]:
-            return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if when:
+            return when
+    return ""
+
+
+def sidecar_text_time(data: bytes) -> str:
+    """The capture time a sidecar's content ``data`` keeps (``photoTakenTime.timestamp``, UTC epoch seconds), as
+    ISO 8601 in UTC with ``Z``; ``""`` for content over 1 MiB, not JSON, or without a time in
+    :data:`facemetrics.timekeys.NAME_YEARS` (an uploaded sidecar, the app's *My study*, is read by this too)."""
+    from .timekeys import NAME_YEARS
+
+    if len(data) > _MAX_BYTES:
+        return ""
+    try:
+        parsed = json.loads(bytes(data).decode("utf-8-sig"))
+        stamp = int(str(parsed["photoTakenTime"]["timestamp"]).strip())
+        when = datetime.fromtimestamp(stamp, timezone.utc)
+    except (ValueError, KeyError, TypeError, OverflowError, OSError, UnicodeDecodeError):
+        return ""
+    if stamp > 0 and NAME_YEARS[0] <= when.year <= NAME_YEARS[1]:
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
     return ""
 
 
@@ -71,14 +107,7 @@ def is_sidecar(path) -> bool:
     :func:`sidecar_paths`' names): ``batch`` and ``study import`` read it, so their line on the files they do not
     read does not name it (it named Takeout's sidecars "not read": Round 21)."""
     path = Path(path)
-    name = path.name
-    if not name.lower().endswith(".json"):
-        return False
-    stem = name[:-len(".json")]
     try:
-        if (path.parent / stem).is_file():
-            return True
-        base, _, middle = stem.rpartition(".")
-        return bool(base and middle) and _SUPPLEMENTAL.startswith(middle) and (path.parent / base).is_file()
+        return any((path.parent / n).is_file() for n in photo_names_of(path.name))
     except OSError:
         return False

@@ -336,11 +336,19 @@ def _zone_of(time_zone):
         raise StoreError(str(exc)) from None
 
 
-def own_capture_time(name: str, data: bytes) -> str:
-    """The capture time a photo carries itself, as :meth:`Store.add_photos` reads it (its EXIF time, else its file
+def own_capture_time(name: str, data: bytes, sidecar: str = "") -> str:
+    """The capture time a photo carries itself, as :meth:`Store.add_photos` reads it (its EXIF time, else its
+    sidecar's, ``sidecar``: :func:`facemetrics.sidecar.sidecar_text_time` of one uploaded with it, else its file
     name's; ISO 8601), ``""`` when it has none (a screenshot, a photo sent through a messaging app): *My study* then
     asks for a typed time rather than store the time shown (now; Round 20, docs/validation.md section 12)."""
-    return _capture_time(name, data, "")[0]
+    return own_capture(name, data, sidecar)[0]
+
+
+def own_capture(name: str, data: bytes, sidecar: str = "") -> tuple[str, str]:
+    """:func:`own_capture_time` and where it came from (``taken_at_source``: ``exif``, ``sidecar``, ``file_name``;
+    ``""`` without a time): *My study* names the photos timed by a sidecar uploaded with them."""
+    when, source, _ = _capture_time(name, data, "", sidecar=sidecar)
+    return when, source if when else ""
 
 
 def session_roles(treated_at, taken) -> list[str]:
@@ -374,16 +382,20 @@ def role_when_added(name: str, data: bytes, treated_at, taken_at=None, taken_at_
     return roles_when_added([(name, data)], treated_at, taken_at, taken_at_wins, among)[0]
 
 
-def roles_when_added(photos, treated_at, taken_at=None, taken_at_wins: bool | str = False, among=()) -> list[str]:
+def roles_when_added(photos, treated_at, taken_at=None, taken_at_wins: bool | str = False, among=(),
+                     sidecars: dict | None = None) -> list[str]:
     """:func:`role_when_added` of photos added together: ``photos``, ``[(name, data), ...]``; each one's role read
     among the others' capture times and ``among`` (the session's stored photos' times), as
-    :meth:`Store.add_photos` adds them together (one list of roles, in the order of ``photos``)."""
+    :meth:`Store.add_photos` adds them together (one list of roles, in the order of ``photos``); ``sidecars``: as
+    :meth:`Store.add_photos`' (``{name: sidecar time}``)."""
     try:
         default_time = iso_time(taken_at, treatment=False) if taken_at else ""
         treated = iso_time(treated_at) if treated_at else ""
     except (StoreError, ValueError, TypeError):
         return [""] * len(photos)
-    when = [_capture_time(name, data, default_time, taken_at_wins)[0] if data else "" for name, data in photos]
+    side = sidecars or {}
+    when = [_capture_time(name, data, default_time, taken_at_wins, side.get(name, ""))[0] if data else ""
+            for name, data in photos]
     if not treated:
         return [""] * len(photos)
     known = [t for t in when if t]
@@ -766,7 +778,7 @@ class Store:
     def add_photos(self, subject: str, photos, *, treatment: str | None = None, treated_at=None,
                    follow_up: bool = False, taken_at=None, device: str = "", settings: dict | None = None,
                    capture_note: str = "", measure: bool = True, taken_at_wins: bool | str = False,
-                   time_zone=None) -> list[AddResult]:
+                   time_zone=None, sidecars: dict | None = None) -> list[AddResult]:
         """Copy photos (metadata stripped) into the store and record them.
 
         Parameters
@@ -805,6 +817,10 @@ class Store:
             treatment time and each capture time without a UTC offset are stored read in it at their own date, a
             UTC one (``Z``: a Pixel's name, a sidecar's) converted into it (:func:`facemetrics.timekeys.in_zone`),
             so that the report places them without it; None (default): stored as given.
+        sidecars : dict, optional
+            ``{name: time}``: the Google Photos sidecar time (:func:`facemetrics.sidecar.sidecar_text_time`) of
+            a ``(name, bytes)`` photo, whose sidecar is no file beside it (the app's *My study* uploads; a path's
+            sidecar is read beside it, :func:`facemetrics.sidecar.sidecar_time`).
 
         Returns
         -------
@@ -862,7 +878,8 @@ class Store:
                     results.append(AddResult(name, "error",
                                              message=f"cannot read {legible(str(item))}: {exc.strerror or exc}"))
                     continue
-            side = "" if isinstance(item, tuple) else sidecar_time(item)  # a Takeout sidecar beside the file
+            # a Takeout sidecar beside the file, or one uploaded with it (the app's: sidecars)
+            side = (sidecars or {}).get(name, "") if isinstance(item, tuple) else sidecar_time(item)
             checked = self._check_one(sid, str(name), bytes(data), follow_up, default_time, taken_at_wins, side, zone)
             results.append(checked if isinstance(checked, AddResult) else None)
             if not isinstance(checked, AddResult):

@@ -46,6 +46,7 @@ from .pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pa
 from .rounding import fixed
 from .schema import BATCH_COLUMNS, PHOTO_COLUMNS
 from .sessions import iso_time, treatment_time
+from .sidecar import is_json_name, photo_names_of, sidecar_names, sidecar_text_time
 from .timekeys import taken_text, time_from_name  # taken_text: the roles table's ``taken`` cell
 
 if TYPE_CHECKING:
@@ -56,7 +57,55 @@ __all__ = ["capture_times", "taken_text", "name_hint", "upload_order", "default_
            "flags_row", "batch_rows", "hours_from", "PAIRING_ROLES", "pairs_of", "untimed_after_photos",
            "ON_THE_PAGE", "photos_rows", "CSV_ROLES", "photos_table", "compare_result", "comparison_result",
            "session_disagreement", "with_batch_verdicts", "comparison_frame", "page_headline",
-           "pair_long_rows", "change_record", "timeline_rows"]
+           "pair_long_rows", "change_record", "timeline_rows", "with_sidecars", "MSG_SIDECAR_NO_PHOTO",
+           "MSG_SIDECAR_NO_TIME"]
+
+
+#: an uploaded JSON file paired with no photo uploaded with it (:func:`with_sidecars`); ``{photo}``: the photo's
+#: name it would be the sidecar of
+MSG_SIDECAR_NO_PHOTO = ("not read: a JSON file is no photo, and no photo named {photo} was uploaded with it (a "
+                        "Google Photos sidecar is read with its photo, IMG_1234.jpg.json with IMG_1234.jpg)")
+#: an uploaded sidecar of a photo uploaded with it that keeps no capture time (:func:`with_sidecars`)
+MSG_SIDECAR_NO_TIME = ("not read: it keeps no capture time (photoTakenTime.timestamp), so {photo} is timed "
+                       "without it")
+
+
+def with_sidecars(items: list[tuple[str, bytes]]) -> tuple[list, dict, dict]:
+    """Uploads split into photos and their Google Photos / Takeout sidecars, paired by name as the CLI pairs files
+    on disk (:func:`facemetrics.sidecar.sidecar_names`: ``IMG_1234.jpg.json``,
+    ``IMG_1234.jpg.supplemental-metadata.json`` or that word cut short, beside ``IMG_1234.jpg``).  A file named
+    ``*.json`` is never a photo.
+
+    Parameters
+    ----------
+    items : list of (str, bytes)
+        The uploads: ``(file name, content)``.
+
+    Returns
+    -------
+    photos : list of (str, bytes)
+        The uploads that are not JSON, in order.
+    times : dict
+        ``{photo name: (its sidecar's time, the sidecar's name)}``: the first of its sidecars, in the order read,
+        that keeps a capture time (:func:`facemetrics.sidecar.sidecar_text_time`: ISO 8601 in UTC with ``Z``).
+    unread : dict
+        ``{JSON name: why it is not read}`` (:data:`MSG_SIDECAR_NO_PHOTO`, :data:`MSG_SIDECAR_NO_TIME`).
+    """
+    jsons = {name: data for name, data in items if is_json_name(name)}
+    photos = [(name, data) for name, data in items if not is_json_name(name)]
+    names = {name for name, _ in photos}
+    times, unread = {}, {}
+    for name in names:
+        for side in sidecar_names(name, jsons):
+            when = sidecar_text_time(jsons[side])
+            if when and name not in times:
+                times[name] = (when, side)
+            elif not when:
+                unread[side] = MSG_SIDECAR_NO_TIME.format(photo=name)
+    for side in jsons:
+        if not any(n in names for n in photo_names_of(side)):
+            unread[side] = MSG_SIDECAR_NO_PHOTO.format(photo=(photo_names_of(side) or [side])[-1])
+    return photos, times, {side: unread[side] for side in jsons if side in unread}
 
 
 def naive(t: datetime | None) -> datetime | None:

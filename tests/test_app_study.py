@@ -588,3 +588,40 @@ def test_a_time_zone_typed_places_a_pixel_upload_and_an_unknown_one_is_said(stor
     assert p.loc["PXL_20261102_061000123.png", "taken_at"].startswith("2026-11-02T06:10:00.123"), p
     assert p.loc["PXL_20261102_061000123.png", "taken_at"].endswith("+00:00")
     assert p.loc["PXL_20261102_061000123.png", "role"] == "baseline"
+
+
+def test_an_upload_with_its_google_photos_sidecar_is_timed_by_it(store_dir, sample_path):
+    """A Google Photos / Takeout copy whose EXIF was stripped (``IMG_0617.PNG``: no time in its name either) uploaded
+    in *My study* with its sidecar ``IMG_0617.PNG.json`` was timed by nothing (the uploader took no JSON; the page
+    asked for a typed time) while ``study add`` reads the sidecar beside it.  Now the sidecar is paired with it by
+    the CLI's name rule and times it (UTC: with the zone typed, stored converted into it), the page says so, and a
+    JSON that pairs with no photo is said not read, never measured as a photo (stop 61, g7)."""
+    import json
+
+    from facemetrics.store import Store
+
+    at = _study_with_session()
+    png = _png(_rgb(sample_path.read_bytes()))
+    from datetime import timezone
+
+    stamp = int(datetime(2026, 11, 2, 8, 10, tzinfo=timezone.utc).timestamp())
+    side = json.dumps({"photoTakenTime": {"timestamp": str(stamp)}}).encode()
+    at.file_uploader(key="study-upload-0").set_value([("IMG_0617.PNG", png, "image/png"),
+                                                      ("IMG_0617.PNG.json", side, "application/json"),
+                                                      ("notes.json", b"{}", "application/json")])
+    _ok(at.run())
+    shown = _shown(at) + [str(e.value).replace("\\", "") for e in at.info]
+    assert any(t.startswith("IMG_0617.PNG: taken 2026-11-02 08:10 UTC, by its Google Photos sidecar IMG_0617.PNG.json")
+               for t in shown), shown
+    assert any(t.startswith("notes.json: not read: a JSON file is no photo") for t in shown), shown
+    assert not any("cannot be read" in t or "no capture time of its own" in t for t in shown), shown
+    said = [t for t in shown if t.startswith("IMG_0617.PNG: its only capture time is in UTC")]
+    assert said and "from its Google Photos sidecar" in said[0], shown
+    at.text_input(key="study-time-zone").input("Europe/London")
+    _ok(at.run())
+    _ok(at.button(key="study-add").click().run())
+    with Store(store_dir) as s:
+        p = s.photos("me").set_index("original_name")
+    assert list(p.index) == ["IMG_0617.PNG"], p
+    assert p.loc["IMG_0617.PNG", "taken_at"] == "2026-11-02T08:10:00+00:00", p.loc["IMG_0617.PNG", "taken_at"]
+    assert p.loc["IMG_0617.PNG", "taken_at_source"] == "sidecar" and p.loc["IMG_0617.PNG", "role"] == "post"

@@ -39,15 +39,34 @@ def test_clause_starts_follow_the_gates_camera_clause():
 
 
 def test_shorten_message_keeps_the_remedy_of_the_longest_gate_message():
-    """A long message's reason is cut at a word with an ellipsis, its remedy kept whole (the longest pose message;
-    the camera's, longer since stop 54, is cut so below)."""
+    """A long message's reason keeps its whole sentences and clauses, its remedy kept whole (the longest pose
+    message: one sentence of 385 characters, kept whole; the camera's, longer since stop 54, is shortened below)."""
     longest = max((m for m in _pose_and_camera_messages() if m.startswith(GATE.MSG_POSE)), key=len)
-    short = shorten_message(longest, 200)
-    assert short.endswith("; retake the after photo facing the camera as in the before photo"), short
-    assert "\u2026; retake" in short and len(short) < len(longest)
+    assert shorten_message(longest, 200) == longest  # one sentence, never cut inside (it was, until stop 61)
     assert shorten_message("short; take it again", 200) == "short; take it again"
     camera = "the camera distance could not be measured: +400 % ± 700 %. Hold the phone at the same distance"
-    assert shorten_message(camera, 40).endswith("\u2026. Hold the phone at the same distance")
+    assert shorten_message(camera, 40) == camera  # its reason alone is one sentence: nothing left out
+
+
+def test_shorten_message_leaves_out_whole_sentences_and_says_where_the_whole_is():
+    """report.md's "Comparisons left out" cut a message inside a sentence ("the found line follows an edge rather
+    than a…": Round 22's (iv), stop 61): a reason is now shortened to its first sentence or clause, whole, and those
+    that follow within the limit, and says where the whole message is; nothing is cut inside a sentence."""
+    from facemetrics.messages import WHOLE_MESSAGE_NOTE
+
+    camera = _pose_and_camera_messages()[2]
+    short = shorten_message(camera, 200)
+    first = camera[:camera.index(". This was measured")]
+    assert short == first + WHOLE_MESSAGE_NOTE + "; hold the phone at the same distance for every photo", short
+    assert "\u2026" not in short and "whole message in changes.csv's `messages` column" in short
+    text = "One. Two is here; three is next. Four; take it again"
+    assert shorten_message(text, 20) == f"One. Two is here{WHOLE_MESSAGE_NOTE}; take it again"
+    assert shorten_message(text, 2) == f"One{WHOLE_MESSAGE_NOTE}; take it again"
+    for name, m in _message_constants().items():  # what is kept ends where a sentence or clause of it ends
+        short = shorten_message(m, 40)
+        if short != m:
+            kept = short[:short.index(WHOLE_MESSAGE_NOTE)]
+            assert m.startswith(kept) and m[len(kept):len(kept) + 2] in (". ", "; "), (name, kept)
 
 
 def test_uncertain_notes_quote_the_camera_message_whole_with_its_remedy():
@@ -81,13 +100,13 @@ def test_uncertain_notes_keep_the_clause_that_made_the_camera_message_uncertain(
     assert GATE.MSG_CAMERA_UNCHECKED in line and "('uncertain')" in line, line
     assert "(+52 % ± 16 % of the distance, limit ±10 %" in line, line  # the first sentence's figures
     assert line.endswith("; hold the phone at the same distance for every photo"), line
-    # the sentence after the cut and before the kept one is left out, with an ellipsis
+    # the sentence after the first and before the kept one is left out, and where the whole is said (stop 61)
     text = "a b c d e f g h i j k. The middle sentence is long enough. The cause is here; take it again"
-    assert shorten_message(text, 30, keep="cause") == "a b c d e f g h i j k. The\u2026 The cause is here; take it again"
+    note = " (whole message in changes.csv's `messages` column)"
+    assert shorten_message(text, 30, keep="cause") == f"a b c d e f g h i j k. The cause is here{note}; take it again"
     assert shorten_message(text, 25, keep="sentence") == ("a b c d e f g h i j k. The middle sentence is long "
-                                                          "enough\u2026; take it again")
-    assert shorten_message(text, 12, keep="cause") == "a b c d e f\u2026 The cause is here; take it again"
-    assert shorten_message(text, 12) == "a b c d e f\u2026; take it again"  # without keep: as before
+                                                          f"enough{note}; take it again")
+    assert shorten_message(text, 12) == f"a b c d e f g h i j k{note}; take it again"  # without keep
 
 
 #: compare's gate's expression message with three cues, as a real pair gave it (changes.csv of stop 45's audit run,
@@ -109,7 +128,7 @@ def test_the_expression_message_with_several_cues_is_one_message_and_keeps_its_r
     row = dict(photo="S01/rf/p.jpg", subject="S01", treatment="rf", hours_since_treatment=3.0, status="warning",
                jawline_lift_mm_verdict="uncertain", messages=f"{other}; {EXPRESSION}")
     (line,) = uncertain_notes([row], ["jawline_lift_mm"])
-    assert line.endswith("\u2026; take both photos with the same relaxed, closed-mouth expression"), line
+    assert line.endswith("column); take both photos with the same relaxed, closed-mouth expression"), line
     assert ": expression differs: smile index -0.02" in line and "320 px" not in line, line
 
 
@@ -226,7 +245,7 @@ def test_every_message_constant_splits_back_whole_and_keeps_its_remedy_when_shor
             assert shorten_message(m, 40).endswith(m[at:]), name
     same = msgs["compare.MSG_SAME_PICTURE"]
     assert same.endswith("; compare two different photos")
-    assert shorten_message(same, 60).endswith("\u2026; compare two different photos")
+    assert shorten_message(same, 60) == same  # one sentence and its remedy: whole (stop 61)
     crash = msgs["isolated.MSG_PHOTO_CRASHED"]
     assert shorten_message(crash, 40).endswith(". Re-save it as PNG or JPEG (open it in an image editor and export it)"
                                                " and x.jpg")
@@ -258,7 +277,7 @@ def test_a_remedy_after_a_colon_or_a_new_verb_is_kept_when_shortened(message, re
     message = message.replace("{remedy}", MSG_MIRROR_REMEDY)
     remedy = remedy or MSG_MIRROR_REMEDY
     short = shorten_message(message, 30)
-    assert remedy in short and short.index("\u2026") < short.index(remedy), short
+    assert short.endswith(message[remedy_start(message):]) and remedy in short, short
     assert split_messages(message) == [message] and continues(remedy) is True
 
 
@@ -281,4 +300,4 @@ def test_the_different_people_refusal_splits_back_whole_with_its_remedy():
     assert split_messages(f"{_DIFFERENT_PEOPLE}; {expression}") == [_DIFFERENT_PEOPLE, expression]
     assert GATE.refusal_reasons(split_messages(f"{_DIFFERENT_PEOPLE}; {expression}")) == (
         [_DIFFERENT_PEOPLE], [expression])
-    assert shorten_message(_DIFFERENT_PEOPLE, 60).endswith("…: retake the after photo like the before photo")
+    assert shorten_message(_DIFFERENT_PEOPLE, 60).endswith("column): retake the after photo like the before photo")

@@ -111,9 +111,12 @@ def test_a_flagged_photo_that_decides_the_verdict_is_left_out_of_the_figures_too
     assert all(row[col] == without[col] for col in FIGURE_COLUMNS)
     assert abs(row["change_day_n"] - clean["change_day_n"]) <= half
     w = {k: f"{v:.2f}" for k, v in table.iloc[0].items() if k.startswith("change_day_n")}
+    from facemetrics.decay.wording import ci_range  # a CI that spans zero shows both signs (stop 61)
+
+    ci_with = ci_range(float(w["change_day_n_ci_low"]), float(w["change_day_n_ci_high"]), "mm")
     assert row["reason"].endswith(f"(with it: {c.verdict}). These figures are without it; with it the change from "
                                   f"day 0 to day 42 reads {w['change_day_n']} mm (95% CI "
-                                  f"{w['change_day_n_ci_low']} to {w['change_day_n_ci_high']} mm).")
+                                  f"{ci_with}).")
     assert out.attrs[FIGURES_WITHOUT] == (SMILE,)  # left out of the figures too (the kept line says so, stop 50)
 
 

@@ -149,3 +149,42 @@ def test_a_local_file_name_and_its_sidecar_tell_the_offset_together():
         ("2026-10-22T09:37:12Z", "sidecar")
     assert capture_time_of("", "", "PXL_20261022_093712000.jpg", sidecar="2026-10-22T09:37:12Z") == \
         ("2026-10-22T09:37:12Z", "sidecar")
+
+
+def test_uploaded_sidecars_are_paired_by_the_files_name_rule_and_never_read_as_photos():
+    """The app's *My study* uploads (no folder): a JSON uploaded with a photo is paired with it by the rule the CLI
+    pairs files on disk by (:func:`facemetrics.sidecar.sidecar_names`), never kept as a photo; one paired with no
+    photo uploaded, or keeping no time, is named with why it is not read."""
+    from facemetrics.sidecar import photo_names_of, sidecar_names
+    from facemetrics.uploads import MSG_SIDECAR_NO_PHOTO, with_sidecars
+
+    stamp = str(int(TAKEN.timestamp())).encode()
+    good = b'{"photoTakenTime": {"timestamp": "' + stamp + b'"}}'
+    assert photo_names_of("a.jpg.supplemental-metad.json") == ["a.jpg.supplemental-metad", "a.jpg"]
+    assert photo_names_of("a.jpg") == [] and photo_names_of("a.jpg.extra.json") == ["a.jpg.extra"]
+    assert sidecar_names("a.jpg", ["a.jpg.supp.json", "b.jpg.json", "a.jpg.json", "a.jpg.x.json"]) == \
+        ["a.jpg.json", "a.jpg.supp.json"]
+    items = [("a.jpg", b"A"), ("a.jpg.supplemental-metadata.json", good), ("b.jpg", b"B"), ("b.jpg.json", b"{}"),
+             ("c.jpg.JSON", good)]
+    photos, times, unread = with_sidecars(items)
+    assert photos == [("a.jpg", b"A"), ("b.jpg", b"B")]
+    assert times == {"a.jpg": ("2026-10-24T09:34:12Z", "a.jpg.supplemental-metadata.json")}
+    assert set(unread) == {"b.jpg.json", "c.jpg.JSON"}
+    assert unread["b.jpg.json"].startswith("not read: it keeps no capture time") and "b.jpg" in unread["b.jpg.json"]
+    assert unread["c.jpg.JSON"] == MSG_SIDECAR_NO_PHOTO.format(photo="c.jpg")
+
+
+def test_a_stored_upload_is_timed_by_the_sidecar_time_given_with_it(tmp_path):
+    """``Store.add_photos(..., sidecars={name: time})``: a ``(name, bytes)`` photo without EXIF is stored at its
+    uploaded sidecar's time, ``taken_at_source`` ``sidecar``, as a file with its sidecar beside it is."""
+    from facemetrics.store import own_capture
+
+    data = _stripped(tmp_path, "IMG_0617.jpg").read_bytes()
+    assert own_capture("IMG_0617.jpg", data) == ("", "")
+    assert own_capture("IMG_0617.jpg", data, "2026-10-24T09:34:12Z") == ("2026-10-24T09:34:12Z", "sidecar")
+    with Store(tmp_path / "store") as store:
+        res = store.add_photos("me", [("IMG_0617.jpg", data)], treatment="rf", treated_at="2026-10-24T09:00Z",
+                               measure=False, sidecars={"IMG_0617.jpg": "2026-10-24T09:34:12Z"})
+        assert res[0].status == "added", res
+        row = store.photos("me").iloc[0]
+    assert row["taken_at"].startswith("2026-10-24T09:34:12") and row["taken_at_source"] == "sidecar", row

@@ -302,7 +302,7 @@ def test_report_names_each_comparison_left_out_as_uncertain_and_why(timeline, tm
     head = f"- `{photo}` ({changes.loc[pick, 'subject']}, microcurrent, {round(hours, 2):g} h since treatment): "
     line = next(x for x in report.splitlines() if x.startswith(head))
     said = line[len(head):]
-    assert said.startswith("head pose differs (yaw +14.0 deg)") and said.endswith("\u2026") and len(said) <= 200
+    assert said == why  # one sentence: never cut inside it (it was cut at 200 characters with an ellipsis: stop 61)
     assert "unrelated note" not in said  # the message that explains 'uncertain', not the first one
     assert f"- regimen: {head[2:]}{said}\n" in report
     fitted = [c for c in changes.columns if c.endswith("_verdict") and c.split("_verdict")[0] in
@@ -343,8 +343,10 @@ def test_report_quotes_the_before_photo_as_the_likely_cause_of_an_uncertain_comp
     assert said.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S01/rf/a.jpg is flagged {smile} and the after photo is "
                            f"not"), line
     assert f"; {MSG_EXPRESSION}: the lips' shape changed" in said, line
-    # the reason cut at 200 characters, its remedy kept (a cut of the whole line dropped it: stop 45's audit)
-    assert said.endswith("\u2026; take both photos with the same relaxed, closed-mouth expression"), line
+    # the reason shortened to its whole first sentence within 200 characters, its remedy kept (a cut of the whole
+    # line dropped it: stop 45's audit; a cut inside a sentence, "...rather than a…", until stop 61)
+    assert said.endswith("limit 0.08) (whole message in changes.csv's `messages` column); take both photos with the "
+                         "same relaxed, closed-mouth expression"), line
     (plain,) = uncertain_notes([dict(row, messages=expression)], ["jawline_lift_mm"])
     assert plain.split(": ", 1)[1].startswith(f"{MSG_EXPRESSION}: the lips' shape changed")
     assert MSG_BEFORE_PHOTO_AT_FAULT not in plain
@@ -549,8 +551,9 @@ def test_a_failed_timeline_leaves_no_earlier_outputs_that_read_as_its_own(tmp_pa
 
 
 def test_uncertain_note_cut_at_a_whole_word():
-    """A reason longer than ``max_chars`` ends at a whole word with an ellipsis, never inside a word
-    (new-user audit 2026-12-04: "... it is be…")."""
+    """A reason longer than ``max_chars`` ended at a whole word with an ellipsis, never inside a word
+    (new-user audit 2026-12-04: "... it is be…"); since stop 61 it is never cut inside a sentence: a one-sentence
+    reason is quoted whole, a longer one to its whole sentences, saying where the whole message is."""
     from facemetrics.batch.timeline import uncertain_notes
 
     row = {"photo": "S01/mc/p.jpg", "subject": "S01", "treatment": "mc", "hours_since_treatment": "2",
@@ -559,9 +562,11 @@ def test_uncertain_note_cut_at_a_whole_word():
                        "it was checked on, so no change is claimed"}
     (line,) = uncertain_notes([row], ["jawline_lift_mm"], max_chars=60)
     said = line.split("since treatment): ", 1)[1]
-    assert said.endswith("\u2026") and len(said) <= 60
-    words = row["messages"].split(" ")
-    assert said[:-1].split(" ")[-1] in words  # the last word is whole
+    assert said == row["messages"], said
+    (two,) = uncertain_notes([dict(row, messages=row["messages"] + ". The pitch was 9 deg")], ["jawline_lift_mm"],
+                             max_chars=60)
+    assert two.split("since treatment): ", 1)[1] == row["messages"] + " (whole message in changes.csv's `messages` " \
+        "column)", two
     (whole,) = uncertain_notes([row], ["jawline_lift_mm"], max_chars=500)
     assert whole.endswith("no change is claimed")
 

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..decay.claim import FIGURES_LEFT_OUT, FIT_FIGURES, FITTED_WITHOUT
 from ..decay.margin import INCONCLUSIVE
-from ..decay.wording import num, percent, quantity
+from ..decay.wording import ci_range, percent, quantity
 from ..listing import NAMED_FEW, join_few, join_words
 from ..report import is_pooled
 from .fit_notes import (BEFORE_ODD_SHARE, BEFORE_TO_RETAKE, BeforeCheck, is_post_row, before_checks, before_line,
@@ -152,7 +152,7 @@ def figures_left_out(check, row) -> str:
     lo, hi, level = row.get("change_24h_test_ci_low"), row.get("change_24h_test_ci_high"), row.get("test_confidence")
     figure = "" if pd.isna(c24) else f", change at 24 h {quantity(float(c24), unit)}"
     if figure and not (pd.isna(lo) or pd.isna(hi) or pd.isna(level)):
-        figure += f" ({percent(float(level))} CI {num(float(lo))} to {quantity(float(hi), unit)})"
+        figure += f" ({percent(float(level))} CI {ci_range(float(lo), float(hi), unit)})"
     if len(checks) == 1:
         c = checks[0]
         held = (f"the photos of {c.subject}'s {c.treatment} session, whose before photo `{c.before}` is the likely "

@@ -86,7 +86,7 @@ from ..timekeys import clock_text, parse_time, since_text
 from .inputs import _session_keys, _session_texts
 from .late_photos import LATE_AFTER_H
 from ..listing import join_words
-from .wording import num, percent, quantity
+from .wording import ci_range, percent, quantity
 
 #: how a subject's own fits judge its later sessions before the pooled rule (module docstring; docs/validation.md
 #: section 22): ``""`` not at all (the pooled rule alone, as before stop 56), ``"first"`` its first-session fit,
@@ -502,8 +502,8 @@ def figure_text(f: FollowOn) -> str:
     if not math.isfinite(f.change):
         return "no fit shows that one's effect gone by then"
     if math.isfinite(f.ci_low):
-        at = (f"{quantity(f.change, f.unit)} ({percent(f.level)} CI {num(f.ci_low)} to "
-              f"{quantity(f.ci_high, f.unit)})")
+        at = (f"{quantity(f.change, f.unit)} ({percent(f.level)} CI "
+              f"{ci_range(f.ci_low, f.ci_high, f.unit)})")
     else:
         at = quantity(f.change, f.unit)
     if not (math.isfinite(f.margin) and f.margin > 0):

@@ -278,7 +278,7 @@ from .time_unit import time_unit_note
 from ..timekeys import date_alone
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
 from ..listing import join_words
-from .wording import change_unit, effect_noun, hours_text, num, percent, quantity, raised_margin_note
+from .wording import change_unit, ci_range, effect_noun, hours_text, num, percent, quantity, raised_margin_note
 
 __all__ = [
     "COLUMNS",
@@ -988,10 +988,10 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
     peak_ci = (v["peak_change_ci_low"], v["peak_change_ci_high"])
     at24 = (
         f"At 24 h the change is {quantity(c24, unit)} "
-        f"({percent(test_conf)} CI {num(lo)} to {quantity(hi, unit)})"
+        f"({percent(test_conf)} CI {ci_range(lo, hi, unit)})"
     )
     margin = f"\u00b1{quantity(delta, unit)}"
-    peak_ci_txt = f"{percent(confidence)} CI {num(peak_ci[0])} to {quantity(peak_ci[1], unit)}"
+    peak_ci_txt = f"{percent(confidence)} CI {ci_range(peak_ci[0], peak_ci[1], unit)}"
     # a real initial effect: seen in at least two photo times, i.e. the fitted change at the second
     # photo time after treatment lies, with its CI, entirely beyond the margin.  The peak at t = 0
     # is an extrapolation, and the first photo alone can be fitted exactly by a half-life at its
@@ -1000,7 +1000,7 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
     t_seen, e1, (e_lo, e_hi) = early
     peak_real = e_lo > delta or e_hi < -delta
     if not peak_ok:
-        peak_ci_txt = f"{percent(confidence)} CI {num(e_lo)} to {quantity(e_hi, unit)}"
+        peak_ci_txt = f"{percent(confidence)} CI {ci_range(e_lo, e_hi, unit)}"
     # the words follow the sign of the change (a negative change of a lift metric is a sag); a change whose
     # interval holds 0, or that prints as 0 at the sentence's two decimals, has no direction, so a metric
     # whose word has one says "change" (a lift series read "no clear initial sag ... 0.00 mm")
@@ -1037,8 +1037,8 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
             f"{at24}, inside the {margin} margin, but {seen}: an initial "
             f"{noun} must show beyond the margin at two photo times, and at the next photo time after the first"
             f"{f' ({hours_text(first_h)})' if math.isfinite(first_h) else ''}, {hours_text(t_seen)} after treatment, "
-            f"the fitted change is {quantity(e1, unit)}, whose {percent(confidence)} CI {num(e_lo)} to "
-            f"{quantity(e_hi, unit)} does not lie entirely beyond the {margin} margin: inconclusive, nothing to fade."
+            f"the fitted change is {quantity(e1, unit)}, whose {percent(confidence)} CI "
+            f"{ci_range(e_lo, e_hi, unit)} does not lie entirely beyond the {margin} margin: inconclusive, nothing to fade."
         )
     return INCONCLUSIVE, (
         f"{at24}, which straddles the {margin} margin: the data cannot tell whether "
@@ -1077,8 +1077,8 @@ def _unchecked(verdict: str, reason: str, values: dict, near: NearClaim, judge: 
     take = "a photo about 24 h after a treatment would check it"
     if verdict != INCONCLUSIVE and near.far(CLAIM_HOURS):
         c24 = quantity(values["change_24h"], unit)
-        ci = (f"{percent(judge['test_conf'])} CI {num(values['change_24h_test_ci_low'])} to "
-              f"{quantity(values['change_24h_test_ci_high'], unit)}")
+        ci = (f"{percent(judge['test_conf'])} CI "
+              f"{ci_range(values['change_24h_test_ci_low'], values['change_24h_test_ci_high'], unit)}")
         return INCONCLUSIVE, (
             f"{none}: the change at 24 h, {c24} ({ci}), is the fitted curve's extrapolation, not measured, and "
             f"no photo within {hours_text(nc.FAR_FROM_CLAIM_H)} of 24 h can check it, so the claim is not judged "
@@ -1108,7 +1108,7 @@ def _near_sentence(near: NearClaim, unit: str, values: dict | None = None, confi
                 f"the decay model's shape does not describe this series and the claim is judged on the {n} "
                 f"photo{'s' if n != 1 else ''} at {hours_text(lo)} to {hours_text(hi)} instead of the curve"
                 + (f" (the curve's change at 24 h, {quantity(values['change_24h'], unit)}, {percent(confidence)} CI "
-                   f"{num(values['change_24h_ci_low'])} to {quantity(values['change_24h_ci_high'], unit)}, is not read)"
+                   f"{ci_range(values['change_24h_ci_low'], values['change_24h_ci_high'], unit)}, is not read)"
                    if values is not None else "") + ". ")
     return (f"The fitted curve misses the {n} photo{'s' if n != 1 else ''} at {hours_text(lo)} to {hours_text(hi)}: "
             f"their mean change is {quantity(near.data_change, unit)}, the curve's {quantity(near.curve_change, unit)} "
@@ -1169,7 +1169,7 @@ def _late_withheld(values: dict, reason: str, base: dict, series: tuple, groups,
     lo, hi = x.times_h
     when = hours_text(lo) if hi - lo < 1.0 else f"{hours_text(lo)} to {hours_text(hi)}"
     sentence = (f" The photos at {when} read {quantity(x.data_change, u)} ({percent(base['confidence'])} CI "
-                f"{num(x.data_ci[0])} to {quantity(x.data_ci[1], u)}), the fitted curve {quantity(x.curve_change, u)}: "
+                f"{ci_range(x.data_ci[0], x.data_ci[1], u)}), the fitted curve {quantity(x.curve_change, u)}: "
                 f"after a day the change does not follow the fitted shape (it goes past the before photos or comes "
                 f"back), {LASTING_WITHHELD}.")
     return ({**values, "lasting": _NAN, "lasting_ci_low": _NAN, "lasting_ci_high": _NAN,

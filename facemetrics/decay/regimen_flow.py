@@ -54,7 +54,7 @@ from ..rounding import fixed
 from .flow_outliers import FlowCheck, FlowPhoto, stands_out_clause, stands_out_reason
 from .margin import INCONCLUSIVE
 from .regimen_slope import _regimen_slope, analyze_regimen, regimen_levels
-from .wording import num, percent, quantity
+from .wording import ci_range, percent, quantity
 
 __all__ = ["FIGURE_COLUMNS", "FIGURES_WITHOUT", "REGIMEN_FLOW_K", "regimen_figures_note", "regimen_flow_checks",
            "regimen_flow_read", "regimen_flow_reason", "regimen_named_figures_note", "regimen_photo_residuals"]
@@ -260,7 +260,7 @@ def regimen_named_figures_note(check: FlowCheck, row: pd.Series) -> str:
 def _with_them(check: FlowCheck, row: pd.Series) -> str:
     """"with it the change from day 0 to day N reads X (95% CI a to b unit)" of the fit with every photo."""
     unit, lo, hi = row.get("unit") or "", row["change_day_n_ci_low"], row["change_day_n_ci_high"]
-    ci = (f"{percent(row['confidence'])} CI {num(lo)} to {quantity(hi, unit)}"
+    ci = (f"{percent(row['confidence'])} CI {ci_range(lo, hi, unit)}"
           if np.isfinite(lo) and np.isfinite(hi) else "no CI")
     it = "it" if len(check.flagged) == 1 else "them"
     return (f"with {it} the change from day 0 to day {fixed(row['day_n'], 0)} reads "

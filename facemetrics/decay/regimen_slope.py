@@ -24,7 +24,7 @@ from .inputs import UNREAD_VERDICTS, _at_two_times, _calibration_sources, _hours
 from .margin import INCONCLUSIVE, check_min_effect, _floor_and_margin
 from .model import SeriesError
 from ..listing import join_words
-from .wording import num, percent, quantity, raised_margin_note
+from .wording import ci_range, percent, quantity, raised_margin_note
 
 __all__ = [
     "CUMULATIVE",
@@ -300,7 +300,7 @@ def _regimen_row(grp: pd.DataFrame, *, treatment, metric, side, day_n, min_effec
     def ci_text(lo, hi, per=""):
         if not (np.isfinite(lo) and np.isfinite(hi)):
             return "no CI"
-        return f"{percent(level)} CI {num(lo)} to {quantity(hi, unit)}{per}"
+        return f"{percent(level)} CI {ci_range(lo, hi, unit)}{per}"
 
     head = (f"From the pre-session photos, the {metric} ({side}) changed by {quantity(change, unit)} from day 0 to "
             f"day {dn:.0f} ({ci_text(*c_ci)}), {quantity(7.0 * slope, unit)} per week "

@@ -16,6 +16,7 @@ from ..rounding import fixed  # the one rule of a rounded figure; num and quanti
 
 __all__ = [
     "change_unit",
+    "ci_range",
     "decimals_for",
     "effect_noun",
     "hours_text",
@@ -75,6 +76,20 @@ def quantity(v: float, unit: str, digits: int = 2) -> str:
     (:func:`change_unit`: every figure the decay and regimen sentences, legends and margins quote is a change
     from the baseline, so a ``pct`` metric's is in percentage points)."""
     return f"{num(v, digits)} {change_unit(unit)}" if unit else num(v, digits)
+
+
+def ci_range(lo: float, hi: float, unit: str = "", digits: int = 2) -> str:
+    """A CI's ends as every text writes them, ``"lo to hi unit"`` (the unit of a change, :func:`quantity`; none for
+    ``unit=""``): an ASCII ``-`` on a negative end, and a ``+`` on the upper end of a CI that spans zero, so that
+    both of its signs show (``"-0.27 to +0.01 mm"``, as the app's cells write it; the reasons wrote ``"-0.27 to
+    0.01 mm"`` until stop 61, Round 22's (ii)); an end that rounds to zero has no sign (:func:`fixed`).
+
+    >>> ci_range(-0.27, 0.012, "mm"), ci_range(0.8, 2.1, "mm"), ci_range(-0.3, -0.1, ""), ci_range(-0.3, 0.001, "")
+    ('-0.27 to +0.01 mm', '0.80 to 2.10 mm', '-0.30 to -0.10', '-0.30 to 0.00')
+    """
+    low = num(lo, digits)
+    high = fixed(hi, digits, sign=low.startswith("-"))
+    return f"{low} to {high} {change_unit(unit)}" if unit else f"{low} to {high}"
 
 
 def hours_text(v: float) -> str:
