@@ -254,3 +254,18 @@ def test_study_report_reads_the_stored_times_in_the_zone(tmp_path):
     assert "--time-zone" not in read["zoned"].loc["PXL_20261024_063000000.png", "excluded"]
     assert main(["study", "report", "-o", str(tmp_path / "cli"), "--store", str(tmp_path / "s"), "--n-boot", "0",
                  "--time-zone", LONDON]) == 2  # no changes to fit (no face), but the option is taken
+
+
+def test_a_zone_that_reads_no_time_is_said_not_used():
+    """Review (stop 61, g8): ``study report --time-zone America/New_York`` on photos stored with ``study add
+    --time-zone Europe/London`` (every stored time carries its offset) read nothing in the zone and said nothing: the
+    option was silently ignored.  Now one line says it was not used and why."""
+    entries = [PhotoEntry(Path(), "a.jpg", "ann", "mc", taken_at="2026-10-24T07:30:00+01:00",
+                          treated_at="2026-10-24T08:00:00+01:00"),
+               PhotoEntry(Path(), "b.jpg", "ann", "mc", taken_at="", treated_at="2026-10-24T08:00:00+01:00")]
+    out, notes = times_in_zone(entries, {1: "2026-10-24T10:00:00+01:00"}, read_time_zone("America/New_York"))
+    assert out == entries
+    assert notes == ["time zone America/New_York (--time-zone): not used, every time of the photos carries its own "
+                     "UTC offset already (a camera's, or one stored with --time-zone), which is kept"], notes
+    untimed = [PhotoEntry(Path(), "c.jpg", "ann", "mc")]  # no time at all: nothing to say of the zone
+    assert times_in_zone(untimed, {}, read_time_zone(LONDON)) == (untimed, [])

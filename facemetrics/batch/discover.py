@@ -359,7 +359,7 @@ def times_in_zone(entries: list[PhotoEntry], taken: dict, zone) -> tuple[list[Ph
         if when != text or at != e.treated_at:
             out[i] = replace(e, taken_at=when if when != text else e.taken_at, treated_at=at)
     if not (n_local or n_utc or treated):
-        return out, []
+        return out, _zone_not_used(entries, taken, zone)
     parts = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in (
         (len(treated), "treatment time"), (n_local, "capture time")) if n]
     said = f"{' and '.join(parts)} without a UTC offset read in it" if parts else ""
@@ -367,6 +367,16 @@ def times_in_zone(entries: list[PhotoEntry], taken: dict, zone) -> tuple[list[Ph
           f"converted into it" if n_utc else ""
     return out, [f"time zone {zone_text(zone)} (--time-zone): {'; '.join(filter(None, [said, utc]))}, each at its "
                  f"own date (a time with the camera's UTC offset is kept)"]
+
+
+def _zone_not_used(entries: list[PhotoEntry], taken: dict, zone) -> list[str]:
+    """The note of :func:`times_in_zone` when the zone read no time though the photos have times (each carries its
+    UTC offset: a camera's, or one ``study add --time-zone`` stored), so that the option is not silently ignored
+    (``study report --time-zone`` on photos stored with another zone: stop 61, g8); [] when no photo has a time."""
+    timed = any(_timed(e.taken_at or taken.get(i) or "") or _timed(e.treated_at)
+                for i, e in enumerate(entries) if not e.note)
+    return [f"time zone {zone_text(zone)} (--time-zone): not used, every time of the photos carries its own UTC offset "
+            f"already (a camera's, or one stored with --time-zone), which is kept"] if timed else []
 
 
 def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[PhotoEntry], dict[int, str], list[str]]:
