@@ -182,7 +182,8 @@ def time_zone_refusal(text) -> str:
     except Exception:  # noqa: BLE001 - no zone database: no suggestion
         names = []
     near = difflib.get_close_matches(s, names, n=1, cutoff=0.8) if len(s) <= 60 else []
-    why = ("an abbreviation names no place's clock changes" if re.fullmatch(r"[A-Za-z]{2,5}", s) else
+    why = ("it is empty" if not s else
+           "an abbreviation names no place's clock changes" if re.fullmatch(r"[A-Za-z]{2,5}", s) else
            "UTC offsets run from -12:00 to +14:00" if _ZONE_OFFSET.fullmatch(s) else
            "it is not a zone this computer knows")
     return (f"time zone {s[:60]!r} is not read ({why}): give the place's zone name, such as Europe/London or "

@@ -269,3 +269,19 @@ def test_a_zone_that_reads_no_time_is_said_not_used():
                      "UTC offset already (a camera's, or one stored with --time-zone), which is kept"], notes
     untimed = [PhotoEntry(Path(), "c.jpg", "ann", "mc")]  # no time at all: nothing to say of the zone
     assert times_in_zone(untimed, {}, read_time_zone(LONDON)) == (untimed, [])
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_the_command_line_refuses_an_empty_zone(tmp_path, capsys, empty):
+    """Review (stop 61, g8): ``--time-zone ""`` (an unset shell variable, ``--time-zone "$TZ"``) ran with no zone
+    and said nothing; the option given is now refused in one line, as an unknown zone is (the app's empty field, and
+    the library's ``time_zone=""``, still mean none)."""
+    from facemetrics.cli import main
+
+    with pytest.raises(SystemExit) as ended:
+        main(["batch", str(tmp_path), "-o", str(tmp_path / "out"), "--time-zone", empty])
+    assert ended.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --time-zone: time zone '' is not read (it is empty): give the place's zone name" in err, err
+    assert "Traceback" not in err
+    assert read_time_zone(empty) is None
