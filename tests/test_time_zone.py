@@ -285,3 +285,37 @@ def test_the_command_line_refuses_an_empty_zone(tmp_path, capsys, empty):
     assert "argument --time-zone: time zone '' is not read (it is empty): give the place's zone name" in err, err
     assert "Traceback" not in err
     assert read_time_zone(empty) is None
+
+
+def test_a_zone_that_moves_a_stored_session_is_refused(tmp_path, sample_path):
+    """Review (stop 61, g8): the same folder imported (or added) again with another zone (America/New_York after
+    Europe/London) read its offset-free treatment time at another instant, which named no stored session: the new
+    photo went into a second session of the same treatment at the same wall-clock time, a post photo without a
+    baseline, and nothing was said.  Now refused before anything is written, naming the stored session; the zone it
+    was stored in, or none, still joins it."""
+    from facemetrics.store import Store, StoreError
+
+    img = Image.open(sample_path).convert("RGB")
+    img.thumbnail((120, 120))
+    rgb = np.asarray(img)
+    folder = tmp_path / "in"
+    first = [_jpeg(folder / "a.jpg", rgb, "2026:10:25 00:00:00"), _jpeg(folder / "b.jpg", rgb[1:].copy(),
+                                                                        "2026:10:25 03:00:00")]
+    later = _jpeg(folder / "d.jpg", rgb[2:].copy(), "2026:10:25 06:00:00")
+    with Store(tmp_path / "s") as store:
+        store.add_photos("ann", first, treatment="mc", treated_at="2026-10-25T00:30", measure=False, time_zone=LONDON)
+        with pytest.raises(StoreError) as err:
+            store.add_photos("ann", [later], treatment="mc", treated_at="2026-10-25T00:30", measure=False,
+                             time_zone="America/New_York")
+        said = str(err.value)
+        assert said == ("the treatment time '2026-10-25T00:30:00' of 'mc' read in America/New_York is "
+                        "2026-10-25T00:30:00-04:00, while the session of 'mc' at that wall-clock time is stored as "
+                        "2026-10-25T00:30:00+01:00 (read in another zone, or given with its offset): give the time "
+                        "zone it was stored in (--time-zone), or the treatment time with its UTC offset"), said
+        assert store.sessions("ann")["treated_at"].tolist() == ["2026-10-25T00:30:00+01:00"]  # nothing written
+        assert len(store.photos("ann")) == 2
+        for zone in (LONDON, None):  # the zone it was stored in, or none: the same session
+            (r,) = store.add_photos("ann", [later], treatment="mc", treated_at="2026-10-25T00:30", measure=False,
+                                    time_zone=zone)
+            assert r.status in ("added", "duplicate"), (r.status, r.message)
+        assert store.sessions("ann")["treated_at"].tolist() == ["2026-10-25T00:30:00+01:00"]
