@@ -113,6 +113,7 @@ from .timekeys import clock_text, name_date_alone  # clock_text: a time as said;
 # given, else EXIF, else a sidecar's, else the file name's: the one chain (batch, store, cli)
 from .timekeys import capture_time_of
 from .timekeys import in_zone, read_time_zone  # --time-zone: a time without an offset read in the zone stated
+from .timekeys import clock_change_text  # a time in an hour the zone's clock change repeats or skips: said
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -1023,8 +1024,10 @@ class Store:
             why = exc.reason if isinstance(exc, InputError) else str(exc)
             return AddResult(name, "error", message=f"{name}: cannot be stored ({why})")
         when, source, exif = _capture_time(name, data, default_time, time_wins, sidecar)
+        hour = clock_change_text(when, zone)  # an hour the zone's clock change repeats or skips: said (stop 61, g8)
         when = in_zone(when, zone)  # --time-zone: an offset-free or UTC time stored with the zone's offset
         said = time_note(name, default_time, exif, "typed" if time_wins == "typed" else "manifest") if time_wins else ""
+        said = "; ".join(filter(None, [said, f"{name}: capture time {hour}" if hour else ""]))
         if not when:
             named = name_date_alone(name)  # IMG-20261027-WA0003: a date, no time of day (never midnight)
             return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal, "

@@ -319,3 +319,48 @@ def test_a_zone_that_moves_a_stored_session_is_refused(tmp_path, sample_path):
                                     time_zone=zone)
             assert r.status in ("added", "duplicate"), (r.status, r.message)
         assert store.sessions("ann")["treated_at"].tolist() == ["2026-10-25T00:30:00+01:00"]
+
+
+def test_a_time_in_the_hour_the_clock_change_repeats_or_skips_is_said():
+    """Review (stop 61, g8): 01:30 on 2026-10-25 in London is two instants an hour apart (the hour repeats) and 01:30
+    on 2026-03-29 none (the hour is skipped); each is read with the offset before the change (as documented) but the
+    batch said nothing, so a photo of the repeated hour's second pass sat 1 h early without a word."""
+    from facemetrics.timekeys import clock_change_hour
+
+    zone = read_time_zone(LONDON)
+    assert clock_change_hour("2026-10-25T01:30", zone) == "repeated"
+    assert clock_change_hour("2026-03-29T01:30:00", zone) == "skipped"
+    for plain in ("2026-10-25T00:59", "2026-10-25T02:00", "2026-03-29T02:00", "2026-10-25T01:30:00+01:00",
+                  "2026-10-25T01:30:00Z", "2026-10-25", ""):
+        assert clock_change_hour(plain, zone) == "", plain
+    assert clock_change_hour("2026-10-25T01:30", read_time_zone("+01:00")) == ""
+    entries = [PhotoEntry(Path(), "a.jpg", "ann", "mc", taken_at="2026-10-25T01:30", treated_at="2026-10-25T00:30"),
+               PhotoEntry(Path(), "b.jpg", "ann", "mc", taken_at="2026-10-25T03:00", treated_at="2026-10-25T00:30"),
+               PhotoEntry(Path(), "c.jpg", "bob", "mc", taken_at="2026-03-29T01:30", treated_at="2026-03-29T00:30")]
+    _, notes = times_in_zone(entries, {}, zone)
+    assert notes[1:] == [
+        "time zone Europe/London (--time-zone): a.jpg's capture time 2026-10-25T01:30 is in the hour the clock change "
+        "repeats, read with the offset before the change (+01:00): if it was in the hour's second pass it is 1 h "
+        "later, 2026-10-25T01:30+00:00",
+        "time zone Europe/London (--time-zone): c.jpg's capture time 2026-03-29T01:30 is in the hour the clock change "
+        "skips, no time the clock showed: read with the offset before the change (+00:00), as a clock not yet moved "
+        "on would show it"], notes
+
+
+def test_study_add_says_a_time_in_the_repeated_hour(tmp_path, sample_path):
+    """The store's side of the test above: ``study add --time-zone`` stored 01:30 of 2026-10-25 as +01:00 without a
+    word; its message now says the reading and the other one."""
+    from facemetrics.store import Store
+
+    img = Image.open(sample_path).convert("RGB")
+    img.thumbnail((120, 120))
+    rgb = np.asarray(img)
+    photos = [_jpeg(tmp_path / "in" / "a.jpg", rgb, "2026:10:25 00:00:00"),
+              _jpeg(tmp_path / "in" / "b.jpg", rgb[1:].copy(), "2026:10:25 01:30:00")]
+    with Store(tmp_path / "s") as store:
+        a, b = store.add_photos("ann", photos, treatment="mc", treated_at="2026-10-25T00:30", measure=False,
+                                time_zone=LONDON)
+    assert a.message == "" and b.taken_at == "2026-10-25T01:30:00+01:00"
+    assert b.message == ("b.jpg: capture time 2026-10-25T01:30:00 is in the hour the clock change repeats, read with "
+                         "the offset before the change (+01:00): if it was in the hour's second pass it is 1 h later, "
+                         "2026-10-25T01:30+00:00"), b.message
