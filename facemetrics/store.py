@@ -938,7 +938,9 @@ class Store:
                 if results[k].photo_id in left:
                     said = f"{results[k].name}: {left[results[k].photo_id]}"
                     results[k] = replace(results[k], message="; ".join(filter(None, [results[k].message, said])))
-        return self._with_notes(results, self._spelling_notes(sid, subject, session_id, treatment, treated_at))
+        hour = clock_change_text(as_given, zone) if treatment else ""  # in an hour the clock change repeats/skips
+        return self._with_notes(results, self._spelling_notes(sid, subject, session_id, treatment, treated_at)
+                                + ([f"treatment time {hour}"] if hour else []))
 
     def utc_left_out_notes(self, photo_ids, how: str = UTC_REMEDY_ADD) -> dict[int, str]:
         """``{photo id: why study report leaves it out}`` for each of ``photo_ids`` whose capture time is in UTC only

@@ -364,3 +364,20 @@ def test_study_add_says_a_time_in_the_repeated_hour(tmp_path, sample_path):
     assert b.message == ("b.jpg: capture time 2026-10-25T01:30:00 is in the hour the clock change repeats, read with "
                          "the offset before the change (+01:00): if it was in the hour's second pass it is 1 h later, "
                          "2026-10-25T01:30+00:00"), b.message
+
+
+def test_study_add_says_a_treatment_time_in_the_repeated_hour(tmp_path, sample_path):
+    """The treatment time's side: 01:30 on 2026-10-25 typed with ``--time-zone Europe/London`` was stored +01:00
+    without a word; the add's note now says so, as the batch's console line does."""
+    from facemetrics.store import Store
+
+    img = Image.open(sample_path).convert("RGB")
+    img.thumbnail((120, 120))
+    photo = _jpeg(tmp_path / "in" / "a.jpg", np.asarray(img), "2026:10:25 00:00:00")
+    with Store(tmp_path / "s") as store:
+        (r,) = store.add_photos("ann", [photo], treatment="mc", treated_at="2026-10-25T01:30", measure=False,
+                                time_zone=LONDON)
+        assert store.sessions("ann")["treated_at"].tolist() == ["2026-10-25T01:30:00+01:00"]
+    assert r.note == ("treatment time 2026-10-25T01:30:00 is in the hour the clock change repeats, read with the "
+                      "offset before the change (+01:00): if it was in the hour's second pass it is 1 h later, "
+                      "2026-10-25T01:30+00:00"), r.note
