@@ -1228,9 +1228,12 @@ def _min_effect(text: str) -> float:
 
 def _time_zone(text: str):
     """argparse type of ``--time-zone``: a zone :func:`facemetrics.timekeys.read_time_zone` reads (``Europe/London``,
-    ``+01:00``), as a tzinfo; its refusal as the option's error."""
-    from .timekeys import read_time_zone
+    ``+01:00``), as a tzinfo; its refusal as the option's error.  An empty one is refused (the library reads it
+    as no zone): ``--time-zone "$TZ"`` with the variable unset would run without a zone, said nowhere."""
+    from .timekeys import read_time_zone, time_zone_refusal
 
+    if not str(text).strip():
+        raise argparse.ArgumentTypeError(time_zone_refusal(text))
     try:
         return read_time_zone(text)
     except ValueError as exc:

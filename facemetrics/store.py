@@ -113,6 +113,7 @@ from .timekeys import clock_text, name_date_alone  # clock_text: a time as said;
 # given, else EXIF, else a sidecar's, else the file name's: the one chain (batch, store, cli)
 from .timekeys import capture_time_of
 from .timekeys import in_zone, read_time_zone  # --time-zone: a time without an offset read in the zone stated
+from .timekeys import clock_change_text  # a time in an hour the zone's clock change repeats or skips: said
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -420,6 +421,37 @@ def _check_add_arguments(subject, photos, treatment, treated_at, follow_up: bool
         raise StoreError("a subject needs a name")
     if treatment and not str(treatment).strip():
         raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
+
+
+def _check_zone_moves_no_session(stored, treatment: str, given: str, read: str, zone) -> None:
+    """:class:`StoreError` when ``given``, a treatment time without a UTC offset that ``zone`` read as ``read``
+    (naming no stored session), names by its wall-clock time a session of ``treatment`` stored with an offset: the
+    same folder added again with another zone (America/New_York after Europe/London) went into a second session at
+    the same wall-clock time, without a word (stop 61, g8).
+
+    Parameters
+    ----------
+    stored : list of mapping
+        The subject's sessions (``treatment``, ``treated_at``).
+    treatment : str
+        The treatment named (:func:`facemetrics.batch.discover.name_text`).
+    given, read : str
+        The treatment time as given (ISO 8601) and as read in ``zone`` (:func:`facemetrics.timekeys.in_zone`).
+    zone : tzinfo
+    """
+    from .timekeys import name_key, zone_text
+
+    wall = wall_clock(given)
+    if wall is None or wall[1] or read == given:
+        return
+    other = [r for r in stored if name_key(r["treatment"]) == name_key(treatment)
+             and (wall_clock(r["treated_at"]) or ("", False)) == (wall[0], True)]
+    if other:
+        shown = ", ".join(str(r["treated_at"]) for r in other)
+        raise StoreError(f"the treatment time {given!r} of {treatment!r} read in {zone_text(zone)} is {read}, "
+                         f"while the session of {treatment!r} at that wall-clock time is stored as {shown} (read in "
+                         f"another zone, or given with its offset): give the time zone it was stored in "
+                         f"(--time-zone), or the treatment time with its UTC offset")
 
 
 class Store:
@@ -848,17 +880,19 @@ class Store:
         #    parse, no session to follow up, every photo refused) leaves no subject, session or file behind
         _check_add_arguments(subject, photos, treatment, treated_at, follow_up)
         zone = _zone_of(time_zone)
-        treated_at = in_zone(iso_time(treated_at), zone) if zone is not None and treatment else treated_at
+        as_given = iso_time(treated_at) if treatment else ""
+        treated_at = in_zone(as_given, zone) if zone is not None and treatment else treated_at
         given_time = iso_time(treated_at) if treatment else ""
         default_time = in_zone(iso_time(taken_at, treatment=False), zone)
         ids = self._subject_ids(subject)
         sid = self.subject_id(subject) if ids else None  # the stored subject (exact spelling first); not created
         named = None  # the stored session the treatment and time name (None: a new one)
         if treatment and ids:  # a treatment time that names two stored sessions: refused now, not after writing
-            named = same_session(self.con.execute(f"SELECT id, treatment, treated_at FROM sessions WHERE "
-                                                   f"subject_id IN ({', '.join('?' * len(ids))}) ORDER BY id",
-                                                   tuple(ids)).fetchall(),
-                                  name_text(treatment), given_time)
+            stored = self.con.execute(f"SELECT id, treatment, treated_at FROM sessions WHERE subject_id IN "
+                                      f"({', '.join('?' * len(ids))}) ORDER BY id", tuple(ids)).fetchall()
+            named = same_session(stored, name_text(treatment), given_time)
+            if named is None and zone is not None:  # read in another zone than its stored session's: refused
+                _check_zone_moves_no_session(stored, name_text(treatment), as_given, given_time, zone)
         results: list[AddResult | None] = []
         todo = []  # (index in results, checked photo)
         for item in photos:
@@ -921,7 +955,9 @@ class Store:
                 if results[k].photo_id in left:
                     said = f"{results[k].name}: {left[results[k].photo_id]}"
                     results[k] = replace(results[k], message="; ".join(filter(None, [results[k].message, said])))
-        return self._with_notes(results, self._spelling_notes(sid, subject, session_id, treatment, treated_at))
+        hour = clock_change_text(as_given, zone) if treatment else ""  # in an hour the clock change repeats/skips
+        return self._with_notes(results, self._spelling_notes(sid, subject, session_id, treatment, treated_at)
+                                + ([f"treatment time {hour}"] if hour else []))
 
     def utc_left_out_notes(self, photo_ids, how: str = UTC_REMEDY_ADD) -> dict[int, str]:
         """``{photo id: why study report leaves it out}`` for each of ``photo_ids`` whose capture time is in UTC only
@@ -1007,8 +1043,10 @@ class Store:
             why = exc.reason if isinstance(exc, InputError) else str(exc)
             return AddResult(name, "error", message=f"{name}: cannot be stored ({why})")
         when, source, exif = _capture_time(name, data, default_time, time_wins, sidecar)
+        hour = clock_change_text(when, zone)  # an hour the zone's clock change repeats or skips: said (stop 61, g8)
         when = in_zone(when, zone)  # --time-zone: an offset-free or UTC time stored with the zone's offset
         said = time_note(name, default_time, exif, "typed" if time_wins == "typed" else "manifest") if time_wins else ""
+        said = "; ".join(filter(None, [said, f"{name}: capture time {hour}" if hour else ""]))
         if not when:
             named = name_date_alone(name)  # IMG-20261027-WA0003: a date, no time of day (never midnight)
             return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal, "

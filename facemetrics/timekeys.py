@@ -182,7 +182,8 @@ def time_zone_refusal(text) -> str:
     except Exception:  # noqa: BLE001 - no zone database: no suggestion
         names = []
     near = difflib.get_close_matches(s, names, n=1, cutoff=0.8) if len(s) <= 60 else []
-    why = ("an abbreviation names no place's clock changes" if re.fullmatch(r"[A-Za-z]{2,5}", s) else
+    why = ("it is empty" if not s else
+           "an abbreviation names no place's clock changes" if re.fullmatch(r"[A-Za-z]{2,5}", s) else
            "UTC offsets run from -12:00 to +14:00" if _ZONE_OFFSET.fullmatch(s) else
            "it is not a zone this computer knows")
     return (f"time zone {s[:60]!r} is not read ({why}): give the place's zone name, such as Europe/London or "
@@ -234,6 +235,51 @@ def in_zone(text, zone) -> str:
     if utc_instant(text):
         return t.astimezone(zone).isoformat()
     return text
+
+
+def clock_change_hour(text, zone) -> str:
+    """Whether :func:`in_zone` reads ``text`` in an hour the zone's clock change makes ambiguous: ``"repeated"`` (01:30
+    on the autumn morning in London: two instants an hour apart), ``"skipped"`` (01:30 on the spring one: none), or
+    ``""`` (one instant; a time with an offset, a date alone, a time not read, a fixed offset or no zone).
+
+    Parameters
+    ----------
+    text : str
+        The time as written (ISO 8601).
+    zone : tzinfo or None
+        :func:`read_time_zone`'s.
+
+    Returns
+    -------
+    str
+    """
+    if zone is None or _missing(text) or (isinstance(text, str) and len(text.strip()) <= 10):
+        return ""
+    t = parse_time(text)
+    if t is None or t.tzinfo is not None:
+        return ""
+    first, second = t.replace(tzinfo=zone, fold=0), t.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return ""
+    back = first.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None)
+    return "repeated" if back == t else "skipped"
+
+
+def clock_change_text(text, zone) -> str:
+    """What :func:`in_zone` did with a time in an hour the zone's clock change repeats or skips
+    (:func:`clock_change_hour`), as said after the time's name (``"b.jpg's capture time "``), or ``""``: such a time
+    is read with the offset before the change, as documented, which may be 1 h off (stop 61, g8)."""
+    kind = clock_change_hour(text, zone)
+    if not kind:
+        return ""
+    t = parse_time(text)
+    first, second = (zone_text(timezone(t.replace(tzinfo=zone, fold=fold).utcoffset())) for fold in (0, 1))
+    first, second = (o if o != "UTC" else "+00:00" for o in (first, second))
+    if kind == "repeated":
+        return (f"{text} is in the hour the clock change repeats, read with the offset before the change ({first}): "
+                f"if it was in the hour's second pass it is 1 h later, {t.isoformat(timespec='minutes')}{second}")
+    return (f"{text} is in the hour the clock change skips, no time the clock showed: read with the offset before "
+            f"the change ({first}), as a clock not yet moved on would show it")
 
 
 #: a time difference up to this is said in hours (a study's photos are 0-48 h after the treatment, the decay fits'

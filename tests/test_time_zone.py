@@ -254,3 +254,130 @@ def test_study_report_reads_the_stored_times_in_the_zone(tmp_path):
     assert "--time-zone" not in read["zoned"].loc["PXL_20261024_063000000.png", "excluded"]
     assert main(["study", "report", "-o", str(tmp_path / "cli"), "--store", str(tmp_path / "s"), "--n-boot", "0",
                  "--time-zone", LONDON]) == 2  # no changes to fit (no face), but the option is taken
+
+
+def test_a_zone_that_reads_no_time_is_said_not_used():
+    """Review (stop 61, g8): ``study report --time-zone America/New_York`` on photos stored with ``study add
+    --time-zone Europe/London`` (every stored time carries its offset) read nothing in the zone and said nothing: the
+    option was silently ignored.  Now one line says it was not used and why."""
+    entries = [PhotoEntry(Path(), "a.jpg", "ann", "mc", taken_at="2026-10-24T07:30:00+01:00",
+                          treated_at="2026-10-24T08:00:00+01:00"),
+               PhotoEntry(Path(), "b.jpg", "ann", "mc", taken_at="", treated_at="2026-10-24T08:00:00+01:00")]
+    out, notes = times_in_zone(entries, {1: "2026-10-24T10:00:00+01:00"}, read_time_zone("America/New_York"))
+    assert out == entries
+    assert notes == ["time zone America/New_York (--time-zone): not used, every time of the photos carries its own "
+                     "UTC offset already (a camera's, or one stored with --time-zone), which is kept"], notes
+    untimed = [PhotoEntry(Path(), "c.jpg", "ann", "mc")]  # no time at all: nothing to say of the zone
+    assert times_in_zone(untimed, {}, read_time_zone(LONDON)) == (untimed, [])
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_the_command_line_refuses_an_empty_zone(tmp_path, capsys, empty):
+    """Review (stop 61, g8): ``--time-zone ""`` (an unset shell variable, ``--time-zone "$TZ"``) ran with no zone
+    and said nothing; the option given is now refused in one line, as an unknown zone is (the app's empty field, and
+    the library's ``time_zone=""``, still mean none)."""
+    from facemetrics.cli import main
+
+    with pytest.raises(SystemExit) as ended:
+        main(["batch", str(tmp_path), "-o", str(tmp_path / "out"), "--time-zone", empty])
+    assert ended.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --time-zone: time zone '' is not read (it is empty): give the place's zone name" in err, err
+    assert "Traceback" not in err
+    assert read_time_zone(empty) is None
+
+
+def test_a_zone_that_moves_a_stored_session_is_refused(tmp_path, sample_path):
+    """Review (stop 61, g8): the same folder imported (or added) again with another zone (America/New_York after
+    Europe/London) read its offset-free treatment time at another instant, which named no stored session: the new
+    photo went into a second session of the same treatment at the same wall-clock time, a post photo without a
+    baseline, and nothing was said.  Now refused before anything is written, naming the stored session; the zone it
+    was stored in, or none, still joins it."""
+    from facemetrics.store import Store, StoreError
+
+    img = Image.open(sample_path).convert("RGB")
+    img.thumbnail((120, 120))
+    rgb = np.asarray(img)
+    folder = tmp_path / "in"
+    first = [_jpeg(folder / "a.jpg", rgb, "2026:10:25 00:00:00"), _jpeg(folder / "b.jpg", rgb[1:].copy(),
+                                                                        "2026:10:25 03:00:00")]
+    later = _jpeg(folder / "d.jpg", rgb[2:].copy(), "2026:10:25 06:00:00")
+    with Store(tmp_path / "s") as store:
+        store.add_photos("ann", first, treatment="mc", treated_at="2026-10-25T00:30", measure=False, time_zone=LONDON)
+        with pytest.raises(StoreError) as err:
+            store.add_photos("ann", [later], treatment="mc", treated_at="2026-10-25T00:30", measure=False,
+                             time_zone="America/New_York")
+        said = str(err.value)
+        assert said == ("the treatment time '2026-10-25T00:30:00' of 'mc' read in America/New_York is "
+                        "2026-10-25T00:30:00-04:00, while the session of 'mc' at that wall-clock time is stored as "
+                        "2026-10-25T00:30:00+01:00 (read in another zone, or given with its offset): give the time "
+                        "zone it was stored in (--time-zone), or the treatment time with its UTC offset"), said
+        assert store.sessions("ann")["treated_at"].tolist() == ["2026-10-25T00:30:00+01:00"]  # nothing written
+        assert len(store.photos("ann")) == 2
+        for zone in (LONDON, None):  # the zone it was stored in, or none: the same session
+            (r,) = store.add_photos("ann", [later], treatment="mc", treated_at="2026-10-25T00:30", measure=False,
+                                    time_zone=zone)
+            assert r.status in ("added", "duplicate"), (r.status, r.message)
+        assert store.sessions("ann")["treated_at"].tolist() == ["2026-10-25T00:30:00+01:00"]
+
+
+def test_a_time_in_the_hour_the_clock_change_repeats_or_skips_is_said():
+    """Review (stop 61, g8): 01:30 on 2026-10-25 in London is two instants an hour apart (the hour repeats) and 01:30
+    on 2026-03-29 none (the hour is skipped); each is read with the offset before the change (as documented) but the
+    batch said nothing, so a photo of the repeated hour's second pass sat 1 h early without a word."""
+    from facemetrics.timekeys import clock_change_hour
+
+    zone = read_time_zone(LONDON)
+    assert clock_change_hour("2026-10-25T01:30", zone) == "repeated"
+    assert clock_change_hour("2026-03-29T01:30:00", zone) == "skipped"
+    for plain in ("2026-10-25T00:59", "2026-10-25T02:00", "2026-03-29T02:00", "2026-10-25T01:30:00+01:00",
+                  "2026-10-25T01:30:00Z", "2026-10-25", ""):
+        assert clock_change_hour(plain, zone) == "", plain
+    assert clock_change_hour("2026-10-25T01:30", read_time_zone("+01:00")) == ""
+    entries = [PhotoEntry(Path(), "a.jpg", "ann", "mc", taken_at="2026-10-25T01:30", treated_at="2026-10-25T00:30"),
+               PhotoEntry(Path(), "b.jpg", "ann", "mc", taken_at="2026-10-25T03:00", treated_at="2026-10-25T00:30"),
+               PhotoEntry(Path(), "c.jpg", "bob", "mc", taken_at="2026-03-29T01:30", treated_at="2026-03-29T00:30")]
+    _, notes = times_in_zone(entries, {}, zone)
+    assert notes[1:] == [
+        "time zone Europe/London (--time-zone): a.jpg's capture time 2026-10-25T01:30 is in the hour the clock change "
+        "repeats, read with the offset before the change (+01:00): if it was in the hour's second pass it is 1 h "
+        "later, 2026-10-25T01:30+00:00",
+        "time zone Europe/London (--time-zone): c.jpg's capture time 2026-03-29T01:30 is in the hour the clock change "
+        "skips, no time the clock showed: read with the offset before the change (+00:00), as a clock not yet moved "
+        "on would show it"], notes
+
+
+def test_study_add_says_a_time_in_the_repeated_hour(tmp_path, sample_path):
+    """The store's side of the test above: ``study add --time-zone`` stored 01:30 of 2026-10-25 as +01:00 without a
+    word; its message now says the reading and the other one."""
+    from facemetrics.store import Store
+
+    img = Image.open(sample_path).convert("RGB")
+    img.thumbnail((120, 120))
+    rgb = np.asarray(img)
+    photos = [_jpeg(tmp_path / "in" / "a.jpg", rgb, "2026:10:25 00:00:00"),
+              _jpeg(tmp_path / "in" / "b.jpg", rgb[1:].copy(), "2026:10:25 01:30:00")]
+    with Store(tmp_path / "s") as store:
+        a, b = store.add_photos("ann", photos, treatment="mc", treated_at="2026-10-25T00:30", measure=False,
+                                time_zone=LONDON)
+    assert a.message == "" and b.taken_at == "2026-10-25T01:30:00+01:00"
+    assert b.message == ("b.jpg: capture time 2026-10-25T01:30:00 is in the hour the clock change repeats, read with "
+                         "the offset before the change (+01:00): if it was in the hour's second pass it is 1 h later, "
+                         "2026-10-25T01:30+00:00"), b.message
+
+
+def test_study_add_says_a_treatment_time_in_the_repeated_hour(tmp_path, sample_path):
+    """The treatment time's side: 01:30 on 2026-10-25 typed with ``--time-zone Europe/London`` was stored +01:00
+    without a word; the add's note now says so, as the batch's console line does."""
+    from facemetrics.store import Store
+
+    img = Image.open(sample_path).convert("RGB")
+    img.thumbnail((120, 120))
+    photo = _jpeg(tmp_path / "in" / "a.jpg", np.asarray(img), "2026:10:25 00:00:00")
+    with Store(tmp_path / "s") as store:
+        (r,) = store.add_photos("ann", [photo], treatment="mc", treated_at="2026-10-25T01:30", measure=False,
+                                time_zone=LONDON)
+        assert store.sessions("ann")["treated_at"].tolist() == ["2026-10-25T01:30:00+01:00"]
+    assert r.note == ("treatment time 2026-10-25T01:30:00 is in the hour the clock change repeats, read with the "
+                      "offset before the change (+01:00): if it was in the hour's second pass it is 1 h later, "
+                      "2026-10-25T01:30+00:00"), r.note

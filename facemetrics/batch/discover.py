@@ -25,6 +25,7 @@ from ..schema import PHOTO_SUFFIXES
 from ..timekeys import hours_between, name_key, parse_time, since_text  # the one time and name rule (re-exported here)
 from ..timekeys import utc_instant  # a time in UTC with Z (a sidecar's, a Pixel's name): no local offset known
 from ..timekeys import in_zone, zone_text  # a time read in the zone the user states (--time-zone)
+from ..timekeys import clock_change_text  # an hour the zone's clock change repeats or skips: said
 from ..sidecar import is_sidecar  # IMG_1.jpg.json beside IMG_1.jpg: read for its time, not "a file not read"
 from ..timekeys import read_time_column  # a manifest column's year-last dates (24/11/2026 9:00), in its order
 from ..timekeys import read_lone_time  # one such date alone (treated_at.txt): read when it tells its order itself
@@ -359,14 +360,41 @@ def times_in_zone(entries: list[PhotoEntry], taken: dict, zone) -> tuple[list[Ph
         if when != text or at != e.treated_at:
             out[i] = replace(e, taken_at=when if when != text else e.taken_at, treated_at=at)
     if not (n_local or n_utc or treated):
-        return out, []
+        return out, _zone_not_used(entries, taken, zone)
     parts = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in (
         (len(treated), "treatment time"), (n_local, "capture time")) if n]
     said = f"{' and '.join(parts)} without a UTC offset read in it" if parts else ""
     utc = f"{n_utc} UTC capture time{'s' if n_utc != 1 else ''} (a Pixel's file name, a Google Photos sidecar) " \
           f"converted into it" if n_utc else ""
     return out, [f"time zone {zone_text(zone)} (--time-zone): {'; '.join(filter(None, [said, utc]))}, each at its "
-                 f"own date (a time with the camera's UTC offset is kept)"]
+                 f"own date (a time with the camera's UTC offset is kept)", *_clock_change_notes(entries, taken, zone)]
+
+
+def _clock_change_notes(entries: list[PhotoEntry], taken: dict, zone) -> list[str]:
+    """One line per time of :func:`times_in_zone` in an hour the zone's clock change repeats or skips
+    (:func:`facemetrics.timekeys.clock_change_text`), read with the offset before the change as
+    :func:`facemetrics.timekeys.in_zone` documents: said, as it may be 1 h off (stop 61, g8)."""
+    notes = []
+    for i, e in enumerate(entries):
+        if e.note:
+            continue
+        for whose, text in ((f"{e.photo}'s capture time", e.taken_at or taken.get(i) or ""),
+                            (f"{e.subject}, {e.treatment}'s treatment time", e.treated_at)):
+            said = clock_change_text(text, zone)
+            line = f"time zone {zone_text(zone)} (--time-zone): {whose} {said}"
+            if said and line not in notes:
+                notes.append(line)
+    return notes
+
+
+def _zone_not_used(entries: list[PhotoEntry], taken: dict, zone) -> list[str]:
+    """The note of :func:`times_in_zone` when the zone read no time though the photos have times (each carries its
+    UTC offset: a camera's, or one ``study add --time-zone`` stored), so that the option is not silently ignored
+    (``study report --time-zone`` on photos stored with another zone: stop 61, g8); [] when no photo has a time."""
+    timed = any(_timed(e.taken_at or taken.get(i) or "") or _timed(e.treated_at)
+                for i, e in enumerate(entries) if not e.note)
+    return [f"time zone {zone_text(zone)} (--time-zone): not used, every time of the photos carries its own UTC offset "
+            f"already (a camera's, or one stored with --time-zone), which is kept"] if timed else []
 
 
 def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[PhotoEntry], dict[int, str], list[str]]:
