@@ -381,3 +381,24 @@ def test_study_add_says_a_treatment_time_in_the_repeated_hour(tmp_path, sample_p
     assert r.note == ("treatment time 2026-10-25T01:30:00 is in the hour the clock change repeats, read with the "
                       "offset before the change (+01:00): if it was in the hour's second pass it is 1 h later, "
                       "2026-10-25T01:30+00:00"), r.note
+
+
+def test_the_role_preview_reads_the_zone_as_the_store_does(tmp_path, sample_path):
+    """Review (stop 61, g8; fixed in g9): *My study*'s preview (:func:`facemetrics.store.roles_when_added`) took no
+    zone, so a Pixel copy ``PXL_20260610_073000000`` (UTC 07:30 = 08:30 in London's summer time) of an 08:00 session
+    previewed as a before photo and was stored as an after one.  With the zone it previews what the store stores."""
+    from facemetrics.store import Store, role_when_added, roles_when_added
+
+    img = Image.open(sample_path).convert("RGB")
+    img.thumbnail((120, 120))
+    buf = io.BytesIO()
+    img.save(buf, "PNG")  # no EXIF: the only time is the name's, in UTC
+    name, data = "PXL_20260610_073000000.png", buf.getvalue()
+    assert role_when_added(name, data, "2026-06-10 08:00") == "baseline"  # no zone: as before
+    assert role_when_added(name, data, "2026-06-10 08:00", time_zone=LONDON) == "post"
+    assert roles_when_added([(name, data)], "2026-06-10 08:00", time_zone="+01:00") == ["post"]
+    assert roles_when_added([(name, data)], "2026-06-10 08:00", time_zone="Europe/Londn") == [""]  # not read
+    with Store(tmp_path / "s") as store:
+        (r,) = store.add_photos("ann", [(name, data)], treatment="mc", treated_at="2026-06-10 08:00", measure=False,
+                                time_zone=LONDON)
+    assert (r.status, r.role) == ("added", "post"), (r.status, r.role, r.message)
