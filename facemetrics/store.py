@@ -434,8 +434,14 @@ def _check_add_arguments(subject, photos, treatment, treated_at, follow_up: bool
         raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
 
 
+class SessionZoneError(StoreError):
+    """:func:`_check_zone_moves_no_session`'s refusal (a treatment time read in another zone than its stored
+    session's): the same for every photo of the session, so ``study import`` says it once per session, with the
+    count of photos it covers, not once per photo (stop 61, g9)."""
+
+
 def _check_zone_moves_no_session(stored, treatment: str, given: str, read: str, zone) -> None:
-    """:class:`StoreError` when ``given``, a treatment time without a UTC offset that ``zone`` read as ``read``
+    """:class:`SessionZoneError` (a :class:`StoreError`) when ``given``, a treatment time without a UTC offset that ``zone`` read as ``read``
     (naming no stored session), names by its wall-clock time a session of ``treatment`` stored with an offset: the
     same folder added again with another zone (America/New_York after Europe/London) went into a second session at
     the same wall-clock time, without a word (stop 61, g8).
@@ -459,7 +465,7 @@ def _check_zone_moves_no_session(stored, treatment: str, given: str, read: str, 
              and (wall_clock(r["treated_at"]) or ("", False)) == (wall[0], True)]
     if other:
         shown = ", ".join(str(r["treated_at"]) for r in other)
-        raise StoreError(f"the treatment time {given!r} of {treatment!r} read in {zone_text(zone)} is {read}, "
+        raise SessionZoneError(f"the treatment time {given!r} of {treatment!r} read in {zone_text(zone)} is {read}, "
                          f"while the session of {treatment!r} at that wall-clock time is stored as {shown} (read in "
                          f"another zone, or given with its offset): give the time zone it was stored in "
                          f"(--time-zone), or the treatment time with its UTC offset")
