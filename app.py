@@ -2460,7 +2460,8 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     typed = taken.strip() != shown.strip()
     analysed = [(name, data, analyse(data, name)) for name, data in items]
     roles, before_ok = ({}, False) if base_row is not None else _first_roles(store, analysed, sess, taken, typed,
-                                                                             {n: t for n, (t, _) in sidecars.items()})
+                                                                             {n: t for n, (t, _) in sidecars.items()},
+                                                                             zone or "")
     _say_sidecar_times(items, sidecars, typed)
     for name, data, new_ana in analysed:
         unread = read_failure(new_ana)
@@ -2597,17 +2598,20 @@ def study_time_zone(text: str) -> tuple[str, str]:
         return "", f"{exc}."
 
 
-def _first_roles(store, analysed: list, sess, taken: str, typed: bool, sidecars: dict | None = None) -> tuple[dict, bool]:
+def _first_roles(store, analysed: list, sess, taken: str, typed: bool, sidecars: dict | None = None,
+                 zone: str = "") -> tuple[dict, bool]:
     """No measured photo of the subject yet: ``({name: the role each new photo would get}, whether a usable one is
     a before photo)`` (:func:`facemetrics.store.role_when_added`, the store's reading of its time), so that an after
     photo is not told "the first photo taken before a session becomes it" (stop 54's audit); each read among the
     photos added with it and those stored in the session, as the store reads it (stop 55); ``sidecars``:
-    ``{name: its uploaded sidecar's time}``."""
+    ``{name: its uploaded sidecar's time}``; ``zone``: the time zone typed (:func:`study_time_zone`), read as
+    :func:`_study_save` gives it to the store (a Pixel name's UTC 07:30 is 08:30 in London in June: after an 08:00
+    session, not before it; stop 61, g9)."""
     from facemetrics.store import roles_when_added
 
     wins = "typed" if typed and taken.strip() else False
     found = roles_when_added([(name, data) for name, data, _ in analysed], sess["treated_at"], taken or None, wins,
-                             among=store.session_taken(int(sess["id"])), sidecars=sidecars)
+                             among=store.session_taken(int(sess["id"])), sidecars=sidecars, time_zone=zone or None)
     roles = {name: role for (name, _, _), role in zip(analysed, found)}
     return roles, any(a.ok and roles.get(name) == "baseline" for name, _, a in analysed)
 

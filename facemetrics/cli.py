@@ -1019,6 +1019,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     unfit = []  # Excluded entries of a manifest that does not fit the folder: said after, grouped, with what to do
     untimed = []  # photos without a capture time: what to do, said once after
     placed = []  # (entry, AddResult) of each photo imported: a UTC time left out by the report said after
+    moved = {}  # a session's refusal (read in another zone than stored): {(subject, why): [photos]}, said once
     try:
         with _open_store(args) as store:
             for e in entries:
@@ -1039,14 +1040,8 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                           + (f" ({e.note})" if e.note else ""))
                     bad += 1
                     continue
-                try:
-                    (r,) = store.add_photos(subject, [e.path], treatment=e.treatment, treated_at=e.treated_at,
-                                            taken_at=e.taken_at or None, measure=not args.no_measure,
-                                            taken_at_wins=True, time_zone=args.time_zone)
-                except StoreError as exc:
-                    # this row's own refusal (a date alone, a time that does not parse, a treatment time naming
-                    # two stored sessions), raised before anything of it was written: the other rows go on
-                    print(f"{e.photo}: not imported - {exc}")
+                r = _import_one(store, args, e, subject, moved)
+                if r is None:  # this row's own refusal, before anything of it was written: the other rows go on
                     bad += 1
                     continue
                 added += r.status == "added"
@@ -1062,6 +1057,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                 if r.status == "error":
                     bad += 1
                     _print_not_imported(e, r, untimed)
+            _print_moved(moved)
             _print_unplaced(store, placed)
     except StoreError as exc:  # the store itself (a newer schema ...): nothing can be imported
         print(f"facemetrics study import: {exc}", file=sys.stderr)
@@ -1081,6 +1077,37 @@ def cmd_study_import(args: argparse.Namespace) -> int:
               "the store is unchanged", file=sys.stderr)
         return 2
     return 0
+
+
+def _import_one(store, args: argparse.Namespace, e, subject: str, moved: dict):
+    """`study import`'s add of one row ``e`` (:class:`facemetrics.batch.discover.PhotoEntry`) for ``subject``: its
+    :class:`~facemetrics.store.AddResult`, or None when the store refused the row before anything of it was written.
+    A date alone, a time that does not parse, a treatment time naming two stored sessions: said now, by the photo;
+    a treatment time read in another zone than its stored session's (the same for each of the session's photos,
+    stored already or not): kept in ``moved`` (``{(subject, the refusal): [photos]}``), said once per session by
+    :func:`_print_moved` (it was said once per photo until stop 61, g9)."""
+    from .store import SessionZoneError, StoreError
+
+    try:
+        (r,) = store.add_photos(subject, [e.path], treatment=e.treatment, treated_at=e.treated_at,
+                                taken_at=e.taken_at or None, measure=not args.no_measure,
+                                taken_at_wins=True, time_zone=args.time_zone)
+    except SessionZoneError as exc:
+        moved.setdefault((subject, str(exc)), []).append(e.photo)
+        return None
+    except StoreError as exc:
+        print(f"{e.photo}: not imported - {exc}")
+        return None
+    return r
+
+
+def _print_moved(moved: dict) -> None:
+    """`study import`'s one line per session refused for a treatment time read in another zone than it was stored
+    in (``moved``: :func:`_import_one`'s): the photo's own line for one photo, else the count of photos it covers
+    and the first of them, then the refusal with its remedy as the store gives it."""
+    for (_, why), photos in moved.items():
+        who = f"{photos[0]}:" if len(photos) == 1 else f"{len(photos)} photos ({photos[0]} and {len(photos) - 1} more):"
+        print(f"{who} not imported - {why}")
 
 
 def _print_not_imported(e, r, untimed: list) -> None:

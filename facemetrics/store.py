@@ -371,7 +371,7 @@ def session_roles(treated_at, taken) -> list[str]:
 
 
 def role_when_added(name: str, data: bytes, treated_at, taken_at=None, taken_at_wins: bool | str = False,
-                    among=()) -> str:
+                    among=(), time_zone=None) -> str:
     """The role a photo would get if added to the session treated at ``treated_at`` (nothing written): ``baseline``
     when taken before the treatment, ``post`` at or after it, ``""`` when its time or the session's is not known
     (or does not parse).  Its time as :meth:`Store.add_photos` reads it with the same ``taken_at`` and
@@ -379,24 +379,35 @@ def role_when_added(name: str, data: bytes, treated_at, taken_at=None, taken_at_
     photos, those stored (:meth:`Store.session_taken`) and those added with it, among which the store reads the
     session's time when the photo is added (:func:`session_roles`, the one rule).  *My study* says by it what
     a photo not yet stored will be: the first baseline, or an after photo with no before photo yet (stop 54's audit:
-    "No baseline yet: the first photo taken before a session becomes it" was said of after photos too)."""
-    return roles_when_added([(name, data)], treated_at, taken_at, taken_at_wins, among)[0]
+    "No baseline yet: the first photo taken before a session becomes it" was said of after photos too);
+    ``time_zone``: as :meth:`Store.add_photos`' (the times read in it, as the store reads them)."""
+    return roles_when_added([(name, data)], treated_at, taken_at, taken_at_wins, among, time_zone=time_zone)[0]
+
+
+def _given_times(treated_at, taken_at, zone) -> tuple[str, str, str]:
+    """The times an add is given, read as :meth:`Store.add_photos` reads them (and :func:`roles_when_added`, its
+    preview): ``(the treatment time as given, as read in zone, the capture time given read in zone)``, each ISO
+    8601 or ``""`` when not given; ``zone``: :func:`_zone_of`'s (None: each time as written).  :class:`StoreError`
+    for a time that does not parse (:func:`~facemetrics.sessions.iso_time`)."""
+    as_given = iso_time(treated_at) if treated_at else ""
+    return as_given, in_zone(as_given, zone), in_zone(iso_time(taken_at, treatment=False), zone)
 
 
 def roles_when_added(photos, treated_at, taken_at=None, taken_at_wins: bool | str = False, among=(),
-                     sidecars: dict | None = None) -> list[str]:
+                     sidecars: dict | None = None, time_zone=None) -> list[str]:
     """:func:`role_when_added` of photos added together: ``photos``, ``[(name, data), ...]``; each one's role read
     among the others' capture times and ``among`` (the session's stored photos' times), as
-    :meth:`Store.add_photos` adds them together (one list of roles, in the order of ``photos``); ``sidecars``: as
-    :meth:`Store.add_photos`' (``{name: sidecar time}``)."""
+    :meth:`Store.add_photos` adds them together (one list of roles, in the order of ``photos``); ``sidecars`` and
+    ``time_zone``: as :meth:`Store.add_photos`' (``{name: sidecar time}``; the zone the clocks were in: a Pixel
+    name's UTC time and an offset-free treatment time read in it, as stored: stop 61, g9)."""
     try:
-        default_time = iso_time(taken_at, treatment=False) if taken_at else ""
-        treated = iso_time(treated_at) if treated_at else ""
+        zone = _zone_of(time_zone)
+        _, treated, default_time = _given_times(treated_at, taken_at, zone)
     except (StoreError, ValueError, TypeError):
         return [""] * len(photos)
     side = sidecars or {}
-    when = [_capture_time(name, data, default_time, taken_at_wins, side.get(name, ""))[0] if data else ""
-            for name, data in photos]
+    when = [in_zone(_capture_time(name, data, default_time, taken_at_wins, side.get(name, ""))[0], zone)
+            if data else "" for name, data in photos]
     if not treated:
         return [""] * len(photos)
     known = [t for t in when if t]
@@ -423,8 +434,14 @@ def _check_add_arguments(subject, photos, treatment, treated_at, follow_up: bool
         raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
 
 
+class SessionZoneError(StoreError):
+    """:func:`_check_zone_moves_no_session`'s refusal (a treatment time read in another zone than its stored
+    session's): the same for every photo of the session, so ``study import`` says it once per session, with the
+    count of photos it covers, not once per photo (stop 61, g9)."""
+
+
 def _check_zone_moves_no_session(stored, treatment: str, given: str, read: str, zone) -> None:
-    """:class:`StoreError` when ``given``, a treatment time without a UTC offset that ``zone`` read as ``read``
+    """:class:`SessionZoneError` (a :class:`StoreError`) when ``given``, a treatment time without a UTC offset that ``zone`` read as ``read``
     (naming no stored session), names by its wall-clock time a session of ``treatment`` stored with an offset: the
     same folder added again with another zone (America/New_York after Europe/London) went into a second session at
     the same wall-clock time, without a word (stop 61, g8).
@@ -448,7 +465,7 @@ def _check_zone_moves_no_session(stored, treatment: str, given: str, read: str, 
              and (wall_clock(r["treated_at"]) or ("", False)) == (wall[0], True)]
     if other:
         shown = ", ".join(str(r["treated_at"]) for r in other)
-        raise StoreError(f"the treatment time {given!r} of {treatment!r} read in {zone_text(zone)} is {read}, "
+        raise SessionZoneError(f"the treatment time {given!r} of {treatment!r} read in {zone_text(zone)} is {read}, "
                          f"while the session of {treatment!r} at that wall-clock time is stored as {shown} (read in "
                          f"another zone, or given with its offset): give the time zone it was stored in "
                          f"(--time-zone), or the treatment time with its UTC offset")
@@ -880,10 +897,9 @@ class Store:
         #    parse, no session to follow up, every photo refused) leaves no subject, session or file behind
         _check_add_arguments(subject, photos, treatment, treated_at, follow_up)
         zone = _zone_of(time_zone)
-        as_given = iso_time(treated_at) if treatment else ""
-        treated_at = in_zone(as_given, zone) if zone is not None and treatment else treated_at
+        as_given, zoned, default_time = _given_times(treated_at, taken_at, zone)  # the preview's reading too
+        treated_at = zoned if zone is not None and treatment else treated_at
         given_time = iso_time(treated_at) if treatment else ""
-        default_time = in_zone(iso_time(taken_at, treatment=False), zone)
         ids = self._subject_ids(subject)
         sid = self.subject_id(subject) if ids else None  # the stored subject (exact spelling first); not created
         named = None  # the stored session the treatment and time name (None: a new one)

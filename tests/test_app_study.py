@@ -590,6 +590,34 @@ def test_a_time_zone_typed_places_a_pixel_upload_and_an_unknown_one_is_said(stor
     assert p.loc["PXL_20261102_061000123.png", "role"] == "baseline"
 
 
+def test_the_preview_of_a_pixel_upload_reads_the_time_zone_typed(store_dir, sample_path):
+    """Review (stop 61, g8; fixed in g9): the preview before "Add" read the roles without the zone typed, so a Pixel
+    copy ``PXL_20260610_073000000`` (UTC 07:30 = 08:30 in London's summer time) of an 08:00 session was told "the
+    first photo taken before a session becomes it" and was then stored as an after photo.  Now the preview reads the
+    zone as the store does: it says the after photo's line, and the photo is stored as the after photo it said."""
+    from facemetrics.capture import MSG_FIRST_AFTER, MSG_FIRST_BEFORE
+    from facemetrics.store import Store
+
+    at = _study_app()
+    at.text_input(key="study-new-name").input("me")
+    _ok(at.button(key="study-create").click().run())
+    at.text_input(key="study-treatment").input("microcurrent")
+    at.text_input(key="study-treated-at").input("2026-06-10 08:00")
+    _ok(at.button(key="study-log").click().run())
+    png = _png(_rgb(sample_path.read_bytes()))
+    at.file_uploader(key="study-upload-0").set_value([("PXL_20260610_073000000.png", png, "image/png")])
+    _ok(at.run())
+    at.text_input(key="study-time-zone").input("Europe/London")
+    _ok(at.run())
+    said = [t for t in _shown(at) if t.startswith("PXL_20260610_073000000.png: usable")]
+    assert said and MSG_FIRST_AFTER in said[0] and MSG_FIRST_BEFORE not in said[0], _shown(at)
+    _ok(at.button(key="study-add").click().run())
+    with Store(store_dir) as s:
+        p = s.photos("me").set_index("original_name")
+    assert p.loc["PXL_20260610_073000000.png", "taken_at"] == "2026-06-10T08:30:00+01:00", p
+    assert p.loc["PXL_20260610_073000000.png", "role"] == "post", p
+
+
 def test_an_upload_with_its_google_photos_sidecar_is_timed_by_it(store_dir, sample_path):
     """A Google Photos / Takeout copy whose EXIF was stripped (``IMG_0617.PNG``: no time in its name either) uploaded
     in *My study* with its sidecar ``IMG_0617.PNG.json`` was timed by nothing (the uploader took no JSON; the page

@@ -381,3 +381,46 @@ def test_study_add_says_a_treatment_time_in_the_repeated_hour(tmp_path, sample_p
     assert r.note == ("treatment time 2026-10-25T01:30:00 is in the hour the clock change repeats, read with the "
                       "offset before the change (+01:00): if it was in the hour's second pass it is 1 h later, "
                       "2026-10-25T01:30+00:00"), r.note
+
+
+def test_the_role_preview_reads_the_zone_as_the_store_does(tmp_path, sample_path):
+    """Review (stop 61, g8; fixed in g9): *My study*'s preview (:func:`facemetrics.store.roles_when_added`) took no
+    zone, so a Pixel copy ``PXL_20260610_073000000`` (UTC 07:30 = 08:30 in London's summer time) of an 08:00 session
+    previewed as a before photo and was stored as an after one.  With the zone it previews what the store stores."""
+    from facemetrics.store import Store, role_when_added, roles_when_added
+
+    img = Image.open(sample_path).convert("RGB")
+    img.thumbnail((120, 120))
+    buf = io.BytesIO()
+    img.save(buf, "PNG")  # no EXIF: the only time is the name's, in UTC
+    name, data = "PXL_20260610_073000000.png", buf.getvalue()
+    assert role_when_added(name, data, "2026-06-10 08:00") == "baseline"  # no zone: as before
+    assert role_when_added(name, data, "2026-06-10 08:00", time_zone=LONDON) == "post"
+    assert roles_when_added([(name, data)], "2026-06-10 08:00", time_zone="+01:00") == ["post"]
+    assert roles_when_added([(name, data)], "2026-06-10 08:00", time_zone="Europe/Londn") == [""]  # not read
+    with Store(tmp_path / "s") as store:
+        (r,) = store.add_photos("ann", [(name, data)], treatment="mc", treated_at="2026-06-10 08:00", measure=False,
+                                time_zone=LONDON)
+    assert (r.status, r.role) == ("added", "post"), (r.status, r.role, r.message)
+
+
+def test_study_import_says_a_zone_refusal_once_per_session(tmp_path, sample_path, capsys):
+    """Review (stop 61, g8; fixed in g9): `study import` again with another zone than the store's sessions were
+    stored in printed the refusal once per photo, every photo already stored.  Now once per session, with the count
+    of photos it covers, and the remedy as it was."""
+    from facemetrics.cli import main
+
+    folder = _study(tmp_path, sample_path)  # two subjects, one session each, two photos each
+    store = str(tmp_path / "store")
+    assert main(["study", "import", str(folder), "--store", store, "--no-measure", "--time-zone", LONDON]) == 0
+    capsys.readouterr()
+    assert main(["study", "import", str(folder), "--store", store, "--no-measure",
+                 "--time-zone", "America/New_York"]) == 2
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if "not imported - the treatment time" in ln]
+    assert len(lines) == 2, lines  # one per session, not one per photo (4)
+    summer = next(ln for ln in lines if "2026-10-24" in ln)
+    assert summer.startswith("2 photos (") and (" and 1 more): not imported - the treatment time "
+                                                "'2026-10-24T08:00:00' of 'mc' read in America/New_York ") in summer, summer
+    assert summer.endswith("is 2026-10-24T08:00:00-04:00, while the session of 'mc' at that wall-clock time is stored "
+                           "as 2026-10-24T08:00:00+01:00 (read in another zone, or given with its offset): give the "
+                           "time zone it was stored in (--time-zone), or the treatment time with its UTC offset"), summer
