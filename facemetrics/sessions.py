@@ -123,14 +123,10 @@ def utc_left_out(treated_at: str, taken) -> list[bool]:
     list of bool
         One per time of ``taken``, in order: True for a UTC time left out so.
     """
-    from .batch.discover import PhotoEntry, offset_free_treatment
     from .timekeys import utc_instant
 
     taken = [str(t or "") for t in taken]
-    entries = [PhotoEntry(path=Path(), photo=str(i), taken_at=t, treated_at=str(treated_at or ""))
-               for i, t in enumerate(taken)]
-    read, _, _ = offset_free_treatment(entries, {})
-    return [bool(e.note) and utc_instant(t) for e, t in zip(read, taken)]
+    return [bool(e.note) and utc_instant(t) for e, t in zip(_offset_rules_read(treated_at, taken), taken)]
 
 
 def left_out(treated_at: str, taken) -> list[str]:
@@ -155,13 +151,24 @@ def left_out(treated_at: str, taken) -> list[str]:
     """
     import re
 
+    read = _offset_rules_read(treated_at, taken, both=True)
+    return [re.sub(r" \((?:give|e\.g\.)[^()]*(?:\([^()]*\)[^()]*)*\)$", "", e.note) if e.note else "" for e in read]
+
+
+def _offset_rules_read(treated_at: str, taken, both: bool = False) -> list:
+    """A session's capture times ``taken`` against ``treated_at`` through the batch's offset rules, as
+    :class:`facemetrics.batch.discover.PhotoEntry` rows (a rule that leaves a photo out gives it a ``note``):
+    :func:`facemetrics.batch.discover.offset_free_treatment`, then with ``both``
+    :func:`facemetrics.batch.discover.offset_free_times` (:func:`utc_left_out` reads the first, :func:`left_out`
+    both)."""
     from .batch.discover import PhotoEntry, offset_free_times, offset_free_treatment
 
     entries = [PhotoEntry(path=Path(), photo=str(i), taken_at=str(t or ""), treated_at=str(treated_at or ""))
                for i, t in enumerate(taken)]
     read, _, _ = offset_free_treatment(entries, {})
-    read, _, _ = offset_free_times(read, {})
-    return [re.sub(r" \((?:give|e\.g\.)[^()]*(?:\([^()]*\)[^()]*)*\)$", "", e.note) if e.note else "" for e in read]
+    if both:
+        read, _, _ = offset_free_times(read, {})
+    return read
 
 
 def same_session(rows, treatment: str, when: str):
