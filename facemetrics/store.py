@@ -434,10 +434,54 @@ def _check_add_arguments(subject, photos, treatment, treated_at, follow_up: bool
         raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
 
 
+#: :meth:`Store.add_photos`' note on a treatment time given with a UTC offset that ``--time-zone`` does not give at its
+#: date: kept as given, while the photos' offset-free times are read in the zone, hours off it (it was said nowhere:
+#: a before photo of 07:00 with ``--treated-at 08:00+01:00 --time-zone America/New_York`` was stored as after; stop 62)
+MSG_TREATED_OTHER_OFFSET = ("treatment time {treated} carries a UTC offset {zone} does not give at its date (it gives "
+                            "{gives}): kept as given, so the photos' times without an offset, read in {zone}, may be "
+                            "hours off it: give the zone the treatment time was in, or the treatment time without its "
+                            "offset")
+
+
+def _treatment_zone_notes(treated_at: str, zone) -> list[str]:
+    """:meth:`Store.add_photos`' notes on the treatment time given (``treated_at``, ISO 8601) and ``--time-zone``:
+    in an hour the zone's clock change repeats or skips (:func:`facemetrics.timekeys.clock_change_text`; stop 61, g8),
+    or given with a UTC offset the zone does not give at its date (:data:`MSG_TREATED_OTHER_OFFSET`; stop 62)."""
+    from .timekeys import offset_not_zone, parse_time, zone_text
+
+    hour = clock_change_text(treated_at, zone)
+    if hour:
+        return [f"treatment time {hour}"]
+    if not offset_not_zone(treated_at, zone):
+        return []
+    gives = zone_text(timezone(parse_time(treated_at).astimezone(zone).utcoffset()))
+    return [MSG_TREATED_OTHER_OFFSET.format(treated=treated_at, zone=zone_text(zone),
+                                            gives="+00:00" if gives == "UTC" else gives)]
+
+
 class SessionZoneError(StoreError):
     """:func:`_check_zone_moves_no_session`'s refusal (a treatment time read in another zone than its stored
     session's): the same for every photo of the session, so ``study import`` says it once per session, with the
-    count of photos it covers, not once per photo (stop 61, g9)."""
+    count of photos it covers, not once per photo (stop 61, g9).  Also :meth:`Store.add_photos`' refusal of follow-up
+    photos read in another zone than their session's (stop 62).  ``unused``: what :meth:`Store.add_photos` says
+    instead when every photo given is stored already (the zone then changes nothing: :data:`MSG_ZONE_NOT_USED`)."""
+
+    def __init__(self, message: str, unused: str = ""):
+        super().__init__(message)
+        self.unused = unused
+
+
+#: the note of :meth:`Store.add_photos` when a treatment time read in ``--time-zone`` names a session stored in
+#: another zone and every photo given is stored already: the same import run again by mistake with another zone was
+#: refused (exit 2) as read in another zone, before the duplicate check (stop 61's review; stop 62)
+MSG_ZONE_NOT_USED = ("--time-zone {zone}: not used for the photos in the store already of the {treatment!r} session "
+                     "stored as treated at {stored} (read in another zone): they keep their stored times")
+#: :meth:`Store.add_photos`' refusal of follow-up photos whose offset-free capture time ``--time-zone`` read, when the
+#: session they follow was stored in another zone: ``study add --follow-up`` stored them without a word, where
+#: ``study import`` refuses a treatment time read so (stop 61's review; stop 62); one sentence per session
+MSG_FOLLOW_UP_ZONE = ("{who} read in {zone} follow{s} the session of {treatment!r} stored as treated at {stored}, whose "
+                      "wall-clock time {zone} reads as {read} (the session was stored in another zone, or given with "
+                      "its offset): give the time zone it was stored in (--time-zone), or none")
 
 
 def _check_zone_moves_no_session(stored, treatment: str, given: str, read: str, zone) -> None:
@@ -466,9 +510,11 @@ def _check_zone_moves_no_session(stored, treatment: str, given: str, read: str, 
     if other:
         shown = ", ".join(str(r["treated_at"]) for r in other)
         raise SessionZoneError(f"the treatment time {given!r} of {treatment!r} read in {zone_text(zone)} is {read}, "
-                         f"while the session of {treatment!r} at that wall-clock time is stored as {shown} (read in "
-                         f"another zone, or given with its offset): give the time zone it was stored in "
-                         f"(--time-zone), or the treatment time with its UTC offset")
+                               f"while the session of {treatment!r} at that wall-clock time is stored as {shown} (read "
+                               f"in another zone, or given with its offset): give the time zone it was stored in "
+                               f"(--time-zone), or the treatment time with its UTC offset",
+                               MSG_ZONE_NOT_USED.format(zone=zone_text(zone), treatment=other[0]["treatment"],
+                                                        stored=shown))
 
 
 class Store:
@@ -903,12 +949,16 @@ class Store:
         ids = self._subject_ids(subject)
         sid = self.subject_id(subject) if ids else None  # the stored subject (exact spelling first); not created
         named = None  # the stored session the treatment and time name (None: a new one)
+        moved = None  # the refusal of a treatment time read in another zone than its stored session's
         if treatment and ids:  # a treatment time that names two stored sessions: refused now, not after writing
             stored = self.con.execute(f"SELECT id, treatment, treated_at FROM sessions WHERE subject_id IN "
                                       f"({', '.join('?' * len(ids))}) ORDER BY id", tuple(ids)).fetchall()
             named = same_session(stored, name_text(treatment), given_time)
-            if named is None and zone is not None:  # read in another zone than its stored session's: refused
-                _check_zone_moves_no_session(stored, name_text(treatment), as_given, given_time, zone)
+            if named is None and zone is not None:  # read in another zone than its stored session's: refused,
+                try:  # unless every photo given is stored already (an import run again): "already there" (stop 62)
+                    _check_zone_moves_no_session(stored, name_text(treatment), as_given, given_time, zone)
+                except SessionZoneError as exc:
+                    moved = exc
         results: list[AddResult | None] = []
         todo = []  # (index in results, checked photo)
         for item in photos:
@@ -934,16 +984,11 @@ class Store:
             results.append(checked if isinstance(checked, AddResult) else None)
             if not isinstance(checked, AddResult):
                 todo.append((len(results) - 1, checked))
+        if moved is not None and any(r is None or r.status != "duplicate" for r in results):
+            raise moved  # a photo to store (or one refused): the zone refusal, nothing written
+        self._check_follow_ups_zone(todo, zone)
         if not todo:  # nothing to add: nothing written; the spelling notes of the session named all the same
-            named_id = None if named is None else int(named["id"])  # (only duplicates: they were dropped; stop 27)
-            offset = []
-            if named is not None and not wall_clock(named["treated_at"])[1] and wall_clock(given_time)[1]:
-                # but a UTC offset given for the session stored without one is its time (log_session's rule, as
-                # when a photo is added): the remedy MSG_UTC_LEFT_OUT gives, adding the photo again with it
-                self.log_session(subject, treatment, treated_at)
-                offset = [MSG_OFFSET_GIVEN.format(treatment=named["treatment"], was=clock_text(named["treated_at"]),
-                                                  now=clock_text(given_time))]
-            return self._with_notes(results, offset + self._spelling_notes(sid, subject, named_id, treatment, treated_at))
+            return self._none_added(results, sid, subject, named, treatment, treated_at, given_time, moved)
         # 2. the writes: the subject, the session, then each photo
         sid = self.subject_id(subject, create=True)
         session_id = None
@@ -971,9 +1016,8 @@ class Store:
                 if results[k].photo_id in left:
                     said = f"{results[k].name}: {left[results[k].photo_id]}"
                     results[k] = replace(results[k], message="; ".join(filter(None, [results[k].message, said])))
-        hour = clock_change_text(as_given, zone) if treatment else ""  # in an hour the clock change repeats/skips
         return self._with_notes(results, self._spelling_notes(sid, subject, session_id, treatment, treated_at)
-                                + ([f"treatment time {hour}"] if hour else []))
+                                + (_treatment_zone_notes(as_given, zone) if treatment else []))
 
     def utc_left_out_notes(self, photo_ids, how: str = UTC_REMEDY_ADD) -> dict[int, str]:
         """``{photo id: why study report leaves it out}`` for each of ``photo_ids`` whose capture time is in UTC only
@@ -1008,6 +1052,49 @@ class Store:
                 elif int(r["id"]) in why:  # another photo the offset rules leave out (stop 61: said too)
                     out[int(r["id"])] = MSG_LEFT_OUT.format(why=why[int(r["id"])])
         return out
+
+    def _none_added(self, results, sid, subject, named, treatment, treated_at, given_time, moved) -> list[AddResult]:
+        """:meth:`add_photos`' results when no photo is to be added (each refused or stored already): nothing written,
+        the notes of the session named all the same (only duplicates: they were dropped; stop 27); ``moved``: the
+        :class:`SessionZoneError` of a zone that reads the session elsewhere, said as not used (every photo is
+        stored already: stop 62)."""
+        named_id = None if named is None else int(named["id"])
+        offset = [moved.unused] if moved is not None else []
+        if named is not None and not wall_clock(named["treated_at"])[1] and wall_clock(given_time)[1]:
+            # but a UTC offset given for the session stored without one is its time (log_session's rule, as
+            # when a photo is added): the remedy MSG_UTC_LEFT_OUT gives, adding the photo again with it
+            self.log_session(subject, treatment, treated_at)
+            offset = [MSG_OFFSET_GIVEN.format(treatment=named["treatment"], was=clock_text(named["treated_at"]),
+                                              now=clock_text(given_time))]
+        return self._with_notes(results, offset + self._spelling_notes(sid, subject, named_id, treatment, treated_at))
+
+    def _check_follow_ups_zone(self, todo, zone) -> None:
+        """:class:`SessionZoneError` (:data:`MSG_FOLLOW_UP_ZONE`, one sentence per session) when a follow-up photo
+        of ``todo`` (:meth:`add_photos`' checked photos to store) has an offset-free capture time that ``zone`` read
+        (``zoned``) and the session it follows is stored with a UTC offset that ``zone`` does not give its wall-clock
+        treatment time: the photo's time read in another zone than the session's (stop 62).  A photo whose time
+        carries its own offset, or a session stored without one, is not refused (the zone moves nothing of them)."""
+        from .timekeys import parse_time, zone_text
+
+        sessions: dict[int, list[str]] = {}
+        for _, c in todo:
+            if c["follow_session"] is not None and c["zoned"]:
+                sessions.setdefault(c["follow_session"], []).append(c["name"])
+        said = []
+        for session_id, names in sessions.items():
+            se = self.con.execute("SELECT treatment, treated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            wall, stored = wall_clock(se["treated_at"]), parse_time(se["treated_at"])
+            if wall is None or not wall[1]:
+                continue
+            read = in_zone(wall[0], zone)
+            if parse_time(read).utcoffset() == stored.utcoffset():
+                continue
+            who = (f"the follow-up photo {names[0]}" if len(names) == 1 else
+                   f"{len(names)} follow-up photos ({names[0]} and {len(names) - 1} more)")
+            said.append(MSG_FOLLOW_UP_ZONE.format(who=who, zone=zone_text(zone), s="s" if len(names) == 1 else "",
+                                                  treatment=se["treatment"], stored=se["treated_at"], read=read))
+        if said:
+            raise SessionZoneError("; ".join(said))
 
     @staticmethod
     def _with_notes(results: list, notes: list[str]) -> list[AddResult]:
@@ -1060,6 +1147,7 @@ class Store:
             return AddResult(name, "error", message=f"{name}: cannot be stored ({why})")
         when, source, exif = _capture_time(name, data, default_time, time_wins, sidecar)
         hour = clock_change_text(when, zone)  # an hour the zone's clock change repeats or skips: said (stop 61, g8)
+        zoned = bool(when) and (wall_clock(when) or ("", True))[1] is False  # an offset-free time the zone reads
         when = in_zone(when, zone)  # --time-zone: an offset-free or UTC time stored with the zone's offset
         said = time_note(name, default_time, exif, "typed" if time_wins == "typed" else "manifest") if time_wins else ""
         said = "; ".join(filter(None, [said, f"{name}: capture time {hour}" if hour else ""]))
@@ -1079,6 +1167,7 @@ class Store:
             follow_session = int(sess["id"])
         return {"name": name, "data": data, "sha": sha, "clean": copy.data, "ext": copy.suffix, "when": when,
                 "exif": exif, "time_note": said, "follow_session": follow_session, "source": source,
+                "zoned": zoned and zone is not None,
                 "note": "; ".join(copy.notes)}
 
     def _store_one(self, sid, checked: dict, session_id, session_time, capture_note, measure) -> AddResult:

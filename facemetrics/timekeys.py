@@ -282,6 +282,34 @@ def clock_change_text(text, zone) -> str:
             f"the change ({first}), as a clock not yet moved on would show it")
 
 
+def offset_not_zone(text, zone) -> str:
+    """The UTC offset ``text`` carries (``"+01:00"``) when ``zone`` gives another at that instant, else ``""``: a time
+    with its own offset (a camera's OffsetTimeOriginal, one typed or stored with another ``--time-zone``) that
+    :func:`in_zone` keeps though the zone stated disagrees with it (``2026-10-24T08:00+01:00`` with America/New_York,
+    -04:00 then): said, since the times without an offset read in the zone are then hours off it (stop 62).  ``""``
+    for a time without an offset, a UTC one with ``Z`` (:func:`utc_instant`: its local offset is not known), a date
+    alone, a time not read, or no zone.
+
+    Parameters
+    ----------
+    text : str
+        The time as written (ISO 8601).
+    zone : tzinfo or None
+        :func:`read_time_zone`'s.
+
+    Returns
+    -------
+    str
+    """
+    if zone is None or _missing(text) or (isinstance(text, str) and len(text.strip()) <= 10) or utc_instant(text):
+        return ""
+    t = parse_time(text)
+    if t is None or t.tzinfo is None or t.utcoffset() == t.astimezone(zone).utcoffset():
+        return ""
+    said = zone_text(timezone(t.utcoffset()))
+    return "+00:00" if said == "UTC" else said
+
+
 #: a time difference up to this is said in hours (a study's photos are 0-48 h after the treatment, the decay fits'
 #: time axis; 72 h keeps a 48 h photo taken late in hours), beyond it in days (:func:`since_text`)
 HOURS_SAID_UP_TO_H = 72.0

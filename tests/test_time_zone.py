@@ -406,17 +406,23 @@ def test_the_role_preview_reads_the_zone_as_the_store_does(tmp_path, sample_path
 
 def test_study_import_says_a_zone_refusal_once_per_session(tmp_path, sample_path, capsys):
     """Review (stop 61, g8; fixed in g9): `study import` again with another zone than the store's sessions were
-    stored in printed the refusal once per photo, every photo already stored.  Now once per session, with the count
-    of photos it covers, and the remedy as it was."""
+    stored in printed the refusal once per photo.  Now once per session, with the count of photos it covers, and the
+    remedy as it was.  The photos stored already are "already there" (stop 62: they were refused too, exit 2)."""
     from facemetrics.cli import main
 
     folder = _study(tmp_path, sample_path)  # two subjects, one session each, two photos each
     store = str(tmp_path / "store")
     assert main(["study", "import", str(folder), "--store", store, "--no-measure", "--time-zone", LONDON]) == 0
     capsys.readouterr()
+    rgb = np.asarray(Image.open(sample_path).convert("RGB").resize((120, 120)))
+    for k, (subject, day) in enumerate([("summer", "20261024"), ("winter", "20261026")]):  # two new photos each
+        for j, hour in enumerate(("110000", "120000")):
+            _png(folder / subject / "mc" / f"IMG_{day}_{hour}.png", rgb[:, 2 * k + j + 10:].copy())
     assert main(["study", "import", str(folder), "--store", store, "--no-measure",
-                 "--time-zone", "America/New_York"]) == 2
-    lines = [ln for ln in capsys.readouterr().out.splitlines() if "not imported - the treatment time" in ln]
+                 "--time-zone", "America/New_York"]) == 0  # as an import whose photos are all stored or refused
+    out = capsys.readouterr().out
+    assert "0 photo(s) imported, 4 already there, 4 not imported" in out, out
+    lines = [ln for ln in out.splitlines() if "not imported - the treatment time" in ln]
     assert len(lines) == 2, lines  # one per session, not one per photo (4)
     summer = next(ln for ln in lines if "2026-10-24" in ln)
     assert summer.startswith("2 photos (") and (" and 1 more): not imported - the treatment time "

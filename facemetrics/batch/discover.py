@@ -26,6 +26,7 @@ from ..timekeys import hours_between, name_key, parse_time, since_text  # the on
 from ..timekeys import utc_instant  # a time in UTC with Z (a sidecar's, a Pixel's name): no local offset known
 from ..timekeys import in_zone, zone_text  # a time read in the zone the user states (--time-zone)
 from ..timekeys import clock_change_text  # an hour the zone's clock change repeats or skips: said
+from ..timekeys import offset_not_zone  # a time whose own UTC offset the zone does not give: said (stop 62)
 from ..sidecar import is_sidecar  # IMG_1.jpg.json beside IMG_1.jpg: read for its time, not "a file not read"
 from ..timekeys import read_time_column  # a manifest column's year-last dates (24/11/2026 9:00), in its order
 from ..timekeys import read_lone_time  # one such date alone (treated_at.txt): read when it tells its order itself
@@ -348,9 +349,11 @@ def times_in_zone(entries: list[PhotoEntry], taken: dict, zone) -> tuple[list[Ph
         return list(entries), []
     out, n_local, n_utc, treated = list(entries), 0, 0, set()
     for i, e in enumerate(entries):
-        if e.note:
-            continue
         text = e.taken_at or taken.get(i) or ""
+        if e.note:  # left out (not in the manifest, ...): its time read in the zone too, as photos.csv shows it beside
+            when = in_zone(text, zone)  # the others' (it kept the time as written; stop 62), not counted in the note
+            out[i] = replace(e, taken_at=when) if when != text else e
+            continue
         when, at = in_zone(text, zone), in_zone(e.treated_at, zone)
         if when != text:
             n_utc += utc_instant(text)
@@ -367,7 +370,27 @@ def times_in_zone(entries: list[PhotoEntry], taken: dict, zone) -> tuple[list[Ph
     utc = f"{n_utc} UTC capture time{'s' if n_utc != 1 else ''} (a Pixel's file name, a Google Photos sidecar) " \
           f"converted into it" if n_utc else ""
     return out, [f"time zone {zone_text(zone)} (--time-zone): {'; '.join(filter(None, [said, utc]))}, each at its "
-                 f"own date (a time with the camera's UTC offset is kept)", *_clock_change_notes(entries, taken, zone)]
+                 f"own date (a time with the camera's UTC offset is kept)",
+                 *(_other_offset_notes(entries, taken, zone) if n_local or treated else []),
+                 *_clock_change_notes(entries, taken, zone)]
+
+
+def _other_offset_notes(entries: list[PhotoEntry], taken: dict, zone) -> list[str]:
+    """The line of :func:`times_in_zone` on the times that carry their own UTC offset, which the zone does not give at
+    their date (:func:`facemetrics.timekeys.offset_not_zone`: photos stored with Europe/London, ``study report
+    --time-zone America/New_York``): kept, while the offset-free times are read in the zone, hours off them; it said
+    only how many were read (stop 62).  Each photo's capture time and each treatment time once; [] when none."""
+    photos = [offset_not_zone(e.taken_at or taken.get(i) or "", zone) for i, e in enumerate(entries) if not e.note]
+    treated = {e.treated_at: offset_not_zone(e.treated_at, zone) for e in entries if not e.note}
+    found = [o for o in [*photos, *treated.values()] if o]
+    if not found:
+        return []
+    n, offsets = len(found), ", ".join(dict.fromkeys(found))
+    return [f"time zone {zone_text(zone)} (--time-zone): {n} time{'s' if n != 1 else ''} carr{'y' if n != 1 else 'ies'} "
+            f"a UTC offset it does not give at {'their' if n != 1 else 'its'} date ({offsets}: a camera's, or one "
+            f"stored with another --time-zone), kept as {'they are' if n != 1 else 'it is'}, so the times without an "
+            f"offset read in {zone_text(zone)} may be hours off {'them' if n != 1 else 'it'}: give the zone "
+            f"{'those times were' if n != 1 else 'that time was'} in"]
 
 
 def _clock_change_notes(entries: list[PhotoEntry], taken: dict, zone) -> list[str]:
