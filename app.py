@@ -2673,7 +2673,7 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
     ``time_zone``; ``sidecars``: ``{name: the time of the Google Photos sidecar uploaded with it}``, the store's."""
     from facemetrics.isolated import MSG_STORE_CRASHED, NativeCrash
 
-    msgs, failed = [], False
+    msgs, failed, notes = [], False, []
     for name, data in items:
         if name not in keep:  # not all saved: the message is a warning, not a success (app audit, 2026-12-03)
             why = (why_not or {}).get(name, "")
@@ -2697,13 +2697,16 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
             failed = True
             continue
         why = res.message.removeprefix(f"{name}: ")  # the store's messages start with the name
+        # the store's note (a spelling matched to the stored one, a zone not used, a treatment offset the zone does
+        # not give) is about the add, not the photo: said once after the photos' messages (it was never shown, h3)
+        notes += [res.note] if res.note and res.note not in notes else []
         if res.status == "error":  # "cannot be stored (truncated JPEG data ...)", "no capture time ..."
             msgs.append(f"{name}: {why}")
             failed = True
             continue
         msgs.append(f"{name}: {res.status}" + (f" as {res.role}" if res.role else "")
                     + (f" ({why})" if why else ""))
-    return msgs, failed
+    return msgs + notes, failed
 
 
 def store_add(store, subject: str, name: str, data: bytes, **kwargs):

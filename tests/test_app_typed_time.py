@@ -78,3 +78,19 @@ def test_the_time_shown_and_left_is_used_only_without_a_time_of_its_own(save, tm
     got = _stored(tmp_path)
     assert got[NAMED] == ("2026-11-24T07:00:00.123000", "file_name", "baseline")
     assert got["camera.png"] == ("2026-11-24T09:00:00", "typed", "post")
+
+
+def test_the_stores_note_is_shown_once_after_the_photos(save, tmp_path):
+    """The store's note on an add (here: the subject typed as the stored name written otherwise) was never shown
+    in *My study* (h3, stop 62): it is said once, after the photos' own messages, not once per photo."""
+    app = app_module()
+    msgs, failed = save([("a.png", _png(10))], "2026-11-24 07:00", typed=True)
+    assert not failed, msgs
+    assert not any("stored" in m for m in msgs), msgs  # the first add matches nothing: no note
+    with Store(tmp_path / "store") as store:
+        msgs, failed = app._study_save(store, "ME", SESSION, [("b.png", _png(20)), ("c.png", _png(30))],
+                                       {"b.png": "", "c.png": ""}, "2026-11-24 09:00", typed=True)
+    assert not failed, msgs
+    assert [m.split(":")[0] for m in msgs[:2]] == ["b.png", "c.png"], msgs
+    notes = [m for m in msgs if "is the stored 'me'" in m]
+    assert len(notes) == 1 and msgs[-1] == notes[0], msgs
