@@ -3,6 +3,7 @@
     nice -n 5 python bench/narrowing_angle.py -o /tmp/h2_tune.csv               # tuning faces (the deciding read)
     nice -n 5 python bench/narrowing_angle.py --heldout -o /tmp/h2_held.csv     # held-out faces, read once
     python bench/narrowing_angle.py --summary /tmp/h2_tune.csv                  # slopes, ratios, CIs, verdicts
+    nice -n 5 python bench/narrowing_angle.py --diagnose -o /tmp/h2_diag.csv    # row vs oval, 6 mm (added after)
 
 Exits 2 when ``/work/wt/shared/faces`` (``../shared/faces`` from the project) is absent; no photo is copied.
 
@@ -82,6 +83,8 @@ SIZES_MM = (0.0, 2.0, 4.0, 6.0)
 STEP_MM = 0.25
 #: (side, Face Mesh gonion, Face Mesh ear-level oval point)
 SIDES = (("right", 172, 234), ("left", 397, 454))
+#: the angle's Face Mesh landmarks whose moves ``--diagnose`` reads: gonions, ear-level oval points, chin
+DIAG_POINTS = (172, 234, 397, 454, 152)
 #: the rows read: (metric, side) and the truth each is set against ("" = none)
 ROWS = (("jaw_angle_deg", "right"), ("jaw_angle_deg", "left"), ("lower_face_area_mm2", "mean"),
         ("jaw_width_mm", "mean"))
@@ -221,6 +224,60 @@ def measure(heldout: bool, out_csv: Path, only: int | None = None) -> None:
     print(f"skipped {skipped}", flush=True)
 
 
+def diagnose(out_csv: Path, mm: float = 6.0) -> None:
+    """Added after the tuning and held-out reads: where the row's read of a ``mm`` narrowing departs from the Face
+    Mesh oval's own (``clean_px``), with no nuisance, on the tuning faces.  Per face: ``clean_px``; ``aligned`` =
+    the warped copy's landmarks mapped into the original photo by ``compare_photos(original, copy)``'s alignment
+    alone (no pose removal); ``row`` = that comparison's row (the pose removal included); the comparison's
+    ``camera_distance_change_pct`` and its pitch; and the truths (hand, ``mesh_moved``).  Then per landmark of
+    the angle (:data:`DIAG_POINTS`) its ``u`` move (mm, image-right +): the field's at the original landmark
+    (``truth``) and the warped copy's Face Mesh's (``clean_px``)."""
+    import facemetrics as fm
+    from bench_coverage import apply_field
+    from facemetrics import align as al
+    from facemetrics import simulate as sim
+    from facemetrics.annotations import read_tem
+    from facemetrics.jaw import jaw_metrics
+
+    keys = [("jaw_angle_deg", "right"), ("jaw_angle_deg", "left"), ("lower_face_area_mm2", "mean"),
+            ("jaw_width_mm", "mean")]
+    with open(out_csv, "w", newline="") as fh:
+        wr = csv.writer(fh)
+        wr.writerow(["face", "metric", "side", "truth", "mesh_moved", "clean_px", "aligned", "row", "distance_pct",
+                     "pitch_deg", "status"])
+        for _, path in faces(False):
+            a = fm.analyze_photo(path)
+            tem = read_tem(path.with_suffix(".tem"))
+            w = field(a, tem)
+            dx = (w * (mm / -truth(a, tem, w / a.frame.mm_per_px)[0]) / a.frame.mm_per_px).astype(np.float32)
+            tw, ta = truth(a, tem, dx)
+            ang = hand_angle_truth(a, hand_angle_points(a, tem), dx)
+            tr = dict(zip(keys, (ang["right"], ang["left"], ta, tw)))
+            img = apply_field(a.photo.rgb, dx, np.zeros_like(dx))
+            b = fm.analyze_photo(sim.encode_png(img), name=f"{path.stem}_c{mm:g}.png")
+            c = fm.compare_photos(a, b)
+            base = _metric_values(jaw_metrics(a.points, a.frame))
+            clean = _metric_values(jaw_metrics(b.points, a.frame))
+            pts = np.asarray(b.points, np.float64)[:, :2]
+            aligned = _metric_values(jaw_metrics(al.apply(c.alignment.matrix, pts), a.frame))
+            moved = mesh_moved(a, dx)
+            dist, pitch = c.get("camera_distance_change_pct"), c.get("head_pitch_change_deg")
+            for k in keys:
+                wr.writerow([path.stem, *k, round(tr[k], 5), round(moved[k], 5), round(clean[k] - base[k], 5),
+                             round(aligned[k] - base[k], 5), round(c.get(*k).change, 5),
+                             "" if dist is None else round(dist.change, 4), "" if pitch is None else round(pitch.change, 4),
+                             c.status])
+            p0 = np.asarray(a.points, np.float64)[:, :2]
+            skin = p0.copy()
+            skin[:, 0] += _sample(dx, p0)
+            u0, us, u1 = a.frame.to_mm(p0), a.frame.to_mm(skin), a.frame.to_mm(pts)
+            for i in DIAG_POINTS:  # u moves (mm) of the angle's landmarks: the skin's (the field) and Face Mesh's
+                wr.writerow([path.stem, f"u_move:{i}", "", round(us[i, 0] - u0[i, 0], 5), "",
+                             round(u1[i, 0] - u0[i, 0], 5), "", "", "", "", c.status])
+            fh.flush()
+            print(f"diag {path.name}", flush=True)
+
+
 def load(path: Path) -> list[dict]:
     with open(path) as fh:
         return [r for r in csv.DictReader(fh) if r["value"] != ""]
@@ -233,11 +290,13 @@ def _boot_mean(x: np.ndarray, rng: np.random.Generator, n: int = 2000) -> tuple[
 
 
 def slopes(rows: list[dict], name: str, key: str = "value") -> np.ndarray:
-    """Per face, the least-squares slope through the origin of ``key`` on the narrowing (per mm), shape (F,)."""
+    """Per face, the least-squares slope through the origin of ``key`` (``"value"``, ``"truth"`` or ``"minus"``:
+    read minus truth) on the narrowing (per mm), shape (F,)."""
     by: dict[str, list[tuple[float, float]]] = {}
     for r in rows:
         if r["read"] == name:
-            by.setdefault(r["face"], []).append((float(r["size_mm"]), float(r[key])))
+            v = float(r["value"]) - float(r["truth"]) if key == "minus" else float(r[key])
+            by.setdefault(r["face"], []).append((float(r["size_mm"]), v))
     out = []
     for pairs in by.values():
         s, v = np.array(pairs).T
@@ -254,11 +313,10 @@ def summary(path: Path) -> None:
     names = sorted({r["read"] for r in rows})
     print(f"{path}: slope per mm of narrowing (mean over faces, 95 % CI)")
     for name in names:
-        rd, tr = slopes(rows, name), slopes(rows, name, "truth")
-        lo, hi = _boot_mean(rd, rng)
-        tlo, thi = _boot_mean(tr, rng)
+        rd, tr, df = slopes(rows, name), slopes(rows, name, "truth"), slopes(rows, name, "minus")
+        (lo, hi), (tlo, thi), (dlo, dhi) = _boot_mean(rd, rng), _boot_mean(tr, rng), _boot_mean(df, rng)
         print(f"  {name:34s} n={len(rd):2d} read {rd.mean():+8.3f} ({lo:+.3f} to {hi:+.3f})   "
-              f"truth {tr.mean():+8.3f} ({tlo:+.3f} to {thi:+.3f})")
+              f"truth {tr.mean():+8.3f} ({tlo:+.3f} to {thi:+.3f})   minus {df.mean():+8.3f} ({dlo:+.3f} to {dhi:+.3f})")
     print(f"{'read':34s} {'size':>4s} {'n':>3s} {'truth':>8s} {'read':>8s} {'ratio':>5s} {'95% CI':>13s} "
           f"{'floor':>7s} {'dec/inc/unc':>11s} {'inc, truth<0':>12s}")
     for name in names:
@@ -285,6 +343,8 @@ def main(argv=None) -> int:
     ap.add_argument("--heldout", action="store_true")
     ap.add_argument("--only", type=int, default=None, help="the first N faces of the split (a timing run)")
     ap.add_argument("--summary", type=Path)
+    ap.add_argument("--diagnose", action="store_true",
+                    help="where the row departs from the oval's own read, 6 mm, tuning faces, no nuisance (-o: CSV)")
     args = ap.parse_args(argv)
     if args.summary:
         summary(args.summary)
@@ -292,7 +352,10 @@ def main(argv=None) -> int:
     if not SHARED.is_dir():
         print(f"no shared faces at {SHARED}", file=sys.stderr)
         return 2
-    measure(args.heldout, args.out, args.only)
+    if args.diagnose:
+        diagnose(args.out)
+    else:
+        measure(args.heldout, args.out, args.only)
     return 0
 
 
