@@ -4,6 +4,7 @@
     nice -n 5 python bench/narrowing_angle.py --heldout -o /tmp/h2_held.csv     # held-out faces, read once
     python bench/narrowing_angle.py --summary /tmp/h2_tune.csv                  # slopes, ratios, CIs, verdicts
     nice -n 5 python bench/narrowing_angle.py --diagnose -o /tmp/h2_diag.csv    # row vs oval, 6 mm (added after)
+    nice -n 5 python bench/narrowing_angle.py --whole-side -o /tmp/h2_side.csv  # the ramus drawn in too (added after)
 
 Exits 2 when ``/work/wt/shared/faces`` (``../shared/faces`` from the project) is absent; no photo is copied.
 
@@ -278,6 +279,50 @@ def diagnose(out_csv: Path, mm: float = 6.0) -> None:
             print(f"diag {path.name}", flush=True)
 
 
+#: ``--whole-side``'s field (added after the runs): every outline point from the temple to the jaw's end moves in
+#: fully (``bench/narrowing.py``'s TEM_DX with 109-111, 112-114, 125 and 133 at 1), the chin and the interior
+#: points as there: the ramus comes in with the jaw
+WHOLE_SIDE_DX = {**{i: 1.0 for i in (109, 110, 111, 112, 113, 114, 125, 133)}}
+
+
+def whole_side(out_csv: Path, sizes: tuple[float, ...] = (4.0, 6.0)) -> None:
+    """Added after the tuning and held-out reads: the same truths and the ``clean_px`` / ``mesh_moved`` reads (no
+    nuisance, no comparison: ``--diagnose`` found the row equal to ``clean_px`` there) under a narrowing of another
+    shape, :data:`WHOLE_SIDE_DX`, on the tuning faces: does the row still open the angle when the true angle
+    opens less?"""
+    import facemetrics as fm
+    from bench_coverage import apply_field
+    from facemetrics.annotations import read_tem
+    from narrowing import TEM_DX, field_from
+
+    values = {**TEM_DX, **WHOLE_SIDE_DX}
+    with open(out_csv, "w", newline="") as fh:
+        wr = csv.DictWriter(fh, FIELDS)
+        wr.writeheader()
+        for set_, path in faces(False):
+            a = fm.analyze_photo(path)
+            tem = read_tem(path.with_suffix(".tem"))
+            w = field_from(a, [(tem[i], v) for i, v in values.items()], tem[list(CHAIN)],
+                           0.5 * (tem[0, 0] + tem[1, 0]))
+            unit = truth(a, tem, w / a.frame.mm_per_px)[0]
+            pts = hand_angle_points(a, tem)
+            for mm in sizes:
+                dx = (w * (mm / -unit) / a.frame.mm_per_px).astype(np.float32)
+                tw, ta = truth(a, tem, dx)
+                ang = hand_angle_truth(a, pts, dx)
+                truths = {("jaw_angle_deg", "right"): ang["right"], ("jaw_angle_deg", "left"): ang["left"],
+                          ("lower_face_area_mm2", "mean"): ta, ("jaw_width_mm", "mean"): tw}
+                clean = clean_px(a, apply_field(a.photo.rgb, dx, np.zeros_like(dx)), f"{path.stem}_s{mm:g}.png")[0]
+                moved = mesh_moved(a, dx)
+                row = dict(set=set_, face=path.stem, size_mm=mm, status="")
+                for k, t in truths.items():
+                    wr.writerow(dict(row, read=f"mesh_moved:{k[0]}:{k[1]}", truth=t, value=round(moved[k], 5)))
+                    if clean is not None:
+                        wr.writerow(dict(row, read=f"clean_px:{k[0]}:{k[1]}", truth=t, value=round(clean[k], 5)))
+            fh.flush()
+            print(f"whole side {path.name}", flush=True)
+
+
 def load(path: Path) -> list[dict]:
     with open(path) as fh:
         return [r for r in csv.DictReader(fh) if r["value"] != ""]
@@ -322,6 +367,8 @@ def summary(path: Path) -> None:
     for name in names:
         for mm in SIZES_MM:
             sel = [r for r in rows if r["read"] == name and float(r["size_mm"]) == mm]
+            if not sel:
+                continue
             val = np.array([float(r["value"]) for r in sel])
             tr = np.array([float(r["truth"]) for r in sel])
             rat = f"{'':5s} {'':13s}"
@@ -345,6 +392,8 @@ def main(argv=None) -> int:
     ap.add_argument("--summary", type=Path)
     ap.add_argument("--diagnose", action="store_true",
                     help="where the row departs from the oval's own read, 6 mm, tuning faces, no nuisance (-o: CSV)")
+    ap.add_argument("--whole-side", action="store_true",
+                    help="a narrowing that draws the ramus in too, 4 and 6 mm, tuning faces, no nuisance (-o: CSV)")
     args = ap.parse_args(argv)
     if args.summary:
         summary(args.summary)
@@ -354,6 +403,8 @@ def main(argv=None) -> int:
         return 2
     if args.diagnose:
         diagnose(args.out)
+    elif args.whole_side:
+        whole_side(args.out)
     else:
         measure(args.heldout, args.out, args.only)
     return 0
