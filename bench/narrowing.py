@@ -153,6 +153,13 @@ def oval_narrowing(a, mm: float) -> tuple[np.ndarray, float]:
     change of the u distance between the oval's two sides at the mouth corners' height, each side moved by the
     field there (the same reading of the oval as ``jaw_metrics``; the field, not the method, gives the truth)."""
     from bench_coverage import apply_field
+
+    dx, width = oval_field(a, mm)
+    return apply_field(a.photo.rgb, dx, np.zeros_like(dx)), width
+
+
+def oval_field(a, mm: float) -> tuple[np.ndarray, float]:
+    """:func:`oval_narrowing`'s displacement ``dx`` ((H, W) float32 px, + = image-right) and its truth (mm)."""
     from facemetrics.geometry import (CHEEK_LEFT, CHEEK_RIGHT, CHIN, LEFT_IRIS, LOWER_OVAL, MOUTH_LEFT,
                                       MOUTH_RIGHT, RIGHT_IRIS)
     from facemetrics.jaw import _u_at_height
@@ -175,7 +182,7 @@ def oval_narrowing(a, mm: float) -> tuple[np.ndarray, float]:
         return float((m[1, 0] - m[0, 0]) - (e[1, 0] - e[0, 0]))
 
     dx = (unit * (mm / -width_change(unit)))
-    return apply_field(a.photo.rgb, dx, np.zeros_like(dx)), width_change(dx)
+    return dx, width_change(dx)
 
 
 def _halves_width(uv: np.ndarray, chin: int, v: float) -> float:
