@@ -78,6 +78,22 @@ def light_levels(x: PhotoAnalysis) -> np.ndarray:
                  lambda: _disc_levels(x.photo.rgb, x.points, x.frame.mm_per_px), values=(float(x.frame.mm_per_px),))
 
 
+def _side_terms(a: PhotoAnalysis, b: PhotoAnalysis):
+    """The per-pair terms of :func:`light_shift`: ``(d, ok, slope, la, lb)``, ``d`` the change of each readable
+    pair's right-minus-left log luminance (``slope lb - la``, shape ``(k,)``, natural-log units), ``ok`` which
+    pairs of :data:`LIGHT_PAIRS` were read (shape ``(n,)``), ``slope`` the pair's tone curve and ``la``, ``lb``
+    the log luminances (shape ``(n, 2)``, right then left); None when :func:`light_shift` reads NaN."""
+    if any(eyes_covered(x) or irises_hidden(x) for x in (a, b)):
+        return None
+    la, lb = np.log(light_levels(a)), np.log(light_levels(b))
+    ok = np.isfinite(la).all(axis=1) & np.isfinite(lb).all(axis=1)
+    if ok.sum() < len(LIGHT_PAIRS) // 2 or np.ptp(lb[ok].mean(axis=1)) <= 0:
+        return None
+    slope = float(np.polyfit(lb[ok].mean(axis=1), la[ok].mean(axis=1), 1)[0])
+    d = slope * (lb[ok, 0] - lb[ok, 1]) - (la[ok, 0] - la[ok, 1])
+    return d, ok, slope, la, lb
+
+
 def light_shift(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
     """How the balance of the face's broad shading moved from photo ``a`` to photo ``b``: ``(side, height)``, %.
 
@@ -93,23 +109,32 @@ def light_shift(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
     read in both photos, or either photo shows no iris (:func:`eyes_covered`, :func:`irises_hidden`: its scale and
     landmarks are guesses then).
     """
-    nan = (float("nan"), float("nan"))
-    if any(eyes_covered(x) or irises_hidden(x) for x in (a, b)):
-        return nan
-    la, lb = np.log(light_levels(a)), np.log(light_levels(b))
-    ok = np.isfinite(la).all(axis=1) & np.isfinite(lb).all(axis=1)
-    if ok.sum() < len(LIGHT_PAIRS) // 2 or np.ptp(lb[ok].mean(axis=1)) <= 0:
-        return nan
-    slope = float(np.polyfit(lb[ok].mean(axis=1), la[ok].mean(axis=1), 1)[0])
+    terms = _side_terms(a, b)
+    if terms is None:
+        return (float("nan"), float("nan"))
+    d, ok, slope, la, lb = terms
     upper, lower = ok.copy(), ok.copy()
     upper[LIGHT_UPPER_PAIRS:], lower[:-LIGHT_LOWER_PAIRS] = False, False
 
-    def balances(x: np.ndarray) -> tuple[float, float]:
-        side = float(np.mean(x[ok, 0] - x[ok, 1]))
-        height = float(x[upper].mean() - x[lower].mean()) if upper.any() and lower.any() else float("nan")
-        return side, height
+    def height(x: np.ndarray) -> float:
+        return float(x[upper].mean() - x[lower].mean()) if upper.any() and lower.any() else float("nan")
 
-    return tuple(float(100.0 * np.expm1(slope * vb - va)) for va, vb in zip(balances(la), balances(lb)))
+    return float(100.0 * np.expm1(np.mean(d))), float(100.0 * np.expm1(slope * height(lb) - height(la)))
+
+
+def light_side_uncertainty(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
+    """The 95 % uncertainty of :func:`light_shift`'s side shift, in natural-log units of the luminance ratio (the
+    shift's mean ``D`` lies within ``D +- u``): Student's t (0.975, ``k - 1``) x the standard error of the mean over
+    the ``k`` disc pairs read (:func:`_side_terms`): how far the pairs of the face agree on one balance change.
+    NaN where the side shift is NaN.  Measured against repeat and relit pairs: docs/robustness.md "The light
+    message's uncertainty" (``bench/light_uncertainty.py``)."""
+    from scipy import stats
+
+    terms = _side_terms(a, b)
+    if terms is None or len(terms[0]) < 2:
+        return float("nan")
+    d = terms[0]
+    return float(stats.t.ppf(0.975, len(d) - 1) * np.std(d, ddof=1) / np.sqrt(len(d)))
 
 
 def light_moved(shift: tuple[float, float]) -> bool:
