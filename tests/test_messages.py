@@ -158,7 +158,7 @@ MESSAGE_MODULES = ("compare/*.py", "batch/tables.py", "batch/results.py", "batch
 NOT_REMEDIES = {
     "a", "after", "also", "at", "called", "column", "dated", "docs", "each", "expected", "face", "faces", "floor",
     "in", "it", "its", "keys", "lifts", "limit", "limits", "measured", "microcurrent", "more", "no", "not",
-    "nothing", "on", "one", "only", "or", "photos", "s01", "so", "sub-millimetre", "the", "this", "to", "two",
+    "nothing", "on", "one", "only", "or", "s01", "so", "sub-millimetre", "the", "this", "to", "two",
     "uncertainty", "what", "which", "with", "wrap", "x", "z",
     # clauses filled in by a variable: figures, names, limits and the gate's own clauses ("this was measured ...")
     "{'all' if n_default == n else n_default}", "{100 * np.mean(alpha < 255)}", "{_limits(ms)}", "{choice}",
