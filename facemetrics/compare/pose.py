@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import pose3d as p3
-from ..rounding import fixed
+from ..rounding import fixed, fixed_uncertainty
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
 
 
@@ -100,8 +100,10 @@ def _far_camera_clause(cues: dict, expression_changed: bool = False) -> str:
     if not camera_beyond_checked(cues) or not camera_measured(cues, expression_changed):
         return ""
     cam = cues["camera_distance_change_pct"]
-    return (f"; or the camera moved much {'further away' if cam > 0 else 'closer'} (about {fixed(abs(cam), 0)} %, beyond "
-            f"the ±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} % within which the head-pose correction was checked)")
+    # the estimate with its 95 % uncertainty, as the camera message gives it ("about 50 %" had none: stop 62, h4)
+    return (f"; or the camera moved much {'further away' if cam > 0 else 'closer'} ({fixed(abs(cam), 0)} % "
+            f"± {fixed_uncertainty(camera_floor(cues), 0)} % of the distance, beyond the "
+            f"±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} % within which the head-pose correction was checked)")
 
 
 def camera_floor(cues: dict) -> float:
