@@ -128,6 +128,18 @@ def _angle_text(c: dict, key: str, d: float) -> str:
     return f"{fixed(abs(d), 1)} ± {fixed(u, 1)} deg"
 
 
+def _change_text(c: dict, key: str, d: float) -> str:
+    """``"-25.0 ± 3.8 deg"``: a head-pose change beyond its refusal limit, signed, with its row's 95 % uncertainty
+    (as :func:`_angle_text`; the refusal gave the figure alone until stop 62's audit); ``"-25.0 deg"`` when the cues
+    carry no SD."""
+    metric = {"pose_pitch_deg": "head_pitch_change_deg", "pose_yaw_deg": "head_yaw_change_deg"}[key]
+    sd = c.get("pose_sd", {}).get(metric)
+    if sd is None or not np.isfinite(sd):
+        return f"{fixed(d, 1, True)} deg"
+    u = pose_uncertainty(metric, d, sd, DEFAULT_NOISE_FLOORS[(metric, "mean")])
+    return f"{fixed(d, 1, True)} ± {fixed_uncertainty(u, 1)} deg"
+
+
 def camera_measured(cues: dict, expression_changed: bool = False) -> bool:
     """Is the 3-D fit's camera-distance estimate a measurement?  Not when it lies within its own
     uncertainty (:func:`camera_floor`), nor when the lips' shape changed (``expression_changed``,
@@ -197,7 +209,7 @@ def pose_messages(c: dict, expression_changed: bool = False,
         other_d = c.get(other_key, 0.0)
         if abs(d) > hard:
             refuse = True
-            msgs.append(f"{MSG_POSE} too much to compare: {name} changed by {fixed(d, 1, True)} deg (limit "
+            msgs.append(f"{MSG_POSE} too much to compare: {name} changed by {_change_text(c, key, d)} (limit "
                         f"±{fixed(hard, 0)} deg); retake the after photo facing the camera as in the before photo")
         elif abs(d) > checked:
             # one decimal when it reads beyond the limit (7.31-7.34 printed "about 7.3 deg ... beyond ±7.3")
