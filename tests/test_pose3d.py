@@ -1154,8 +1154,28 @@ def test_the_lower_face_rule_reads_the_pose_cues(sample_analysis):
         "checked on)"]
     assert lower_face_unread_reasons(a, a, 0.1, {"pose_yaw_deg": -10.5, "camera_distance_change_pct": -50.0}) == [
         "the head yaw (turn left/right) changed by -10.50 deg (beyond ±10 deg, where a comparison is refused)",
-        "the camera distance changed by about -50 % (beyond the ±42 % the correction was checked on)"]
+        "the camera distance changed by -50 % ± 15 % (beyond the ±42 % the correction was checked on)"]
     assert lower_face_unread_reasons(a, a, 0.1, {"pose_pitch_deg": float("nan")}) == []
+
+
+def test_the_lower_face_reasons_give_each_change_with_its_uncertainty(sample_analysis):
+    """The reasons a repeat photo is left out ("the head pitch (tilt up/down) changed by +9.10 deg (beyond ...)",
+    "the camera distance changed by about -50 % (...)") gave the figure without the ± its row and the gate's own
+    messages give (stop 62's audit): the pose change now carries its row's 95 % uncertainty when the cues hold the
+    3-D fit's SD, the camera change its estimate's (camera_floor)."""
+    from facemetrics.compare.floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
+    from facemetrics.compare.gate import lower_face_unread_reasons
+    from facemetrics.compare.pose import camera_floor
+
+    a = sample_analysis
+    cues = {"pose_pitch_deg": 9.1, "camera_distance_change_pct": -50.0,
+            "pose_sd": {"head_pitch_change_deg": 0.5, "camera_distance_change_pct": 3.0}}
+    u = pose_uncertainty("head_pitch_change_deg", 9.1, 0.5, DEFAULT_NOISE_FLOORS[("head_pitch_change_deg", "mean")])
+    assert lower_face_unread_reasons(a, a, 0.1, cues) == [
+        f"the head pitch (tilt up/down) changed by +9.10 ± {u:.2f} deg (beyond the ±7.3 deg the head-pose correction "
+        "was checked on)",
+        f"the camera distance changed by -50 % ± {camera_floor(cues):.0f} % (beyond the ±42 % the correction was "
+        "checked on)"]
 
 
 @pytest.fixture(scope="module")
