@@ -77,7 +77,7 @@ def test_the_gate_refuses_on_the_mean_of_both_orders(sample_analysis):
     assert any(m.startswith(gt.MSG_MISMATCH) for m in msgs), msgs
     status, msgs = gate_at(1.80, 1.75)
     assert status == "refused" and msgs[0].startswith(gt.MSG_DIFFERENT_PEOPLE), msgs
-    assert "1.77 mm RMS, the mean of 1.80 mm" in msgs[0] and "1.75 mm" in msgs[0], msgs[0]
+    assert "1.77 mm RMS (limit 1.7 mm RMS). It is the mean of 1.80 mm" in msgs[0] and "1.75 mm" in msgs[0], msgs[0]
     assert f"limit {gt.DIFFERENT_PEOPLE_SYMMETRIC_MM}" in msgs[0], msgs[0]
     status, msgs = gate_at(1.64)
     assert status == "refused" and f"limit {gt.DIFFERENT_PEOPLE_RESIDUAL_MM}" in msgs[0], msgs
@@ -184,7 +184,8 @@ def test_the_upper_face_messages_say_which_statistic_and_quote_its_ranges(sample
     assert f"limit {gt.MAX_ALIGNMENT_SYMMETRIC_MM}" in rough[0] and gt.SAME_PERSON_SYMMETRIC_RESIDUALS in rough[0]
     assert gt.DIFFERENT_PEOPLE_SYMMETRIC_RESIDUALS in rough[0] and gt.SAME_PERSON_RESIDUALS not in rough[0]
     status, msgs = _gate_at(a, 1.64)  # the reverse fit failed: the one order, refused at 1.6 mm
-    assert status == "refused" and "1.64 mm RMS on one order, the before photo as the reference (limit 1.6" in msgs[0]
+    assert status == "refused" and ("1.64 mm RMS (limit 1.6 mm RMS). It is read on one order, the before photo as the "
+                                   "reference.") in msgs[0], msgs[0]
     assert gt.SAME_PERSON_RESIDUALS in msgs[0] and gt.DIFFERENT_PEOPLE_RESIDUALS in msgs[0], msgs[0]
 
 

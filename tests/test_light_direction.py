@@ -217,3 +217,47 @@ def test_the_note_on_uncertain_names_the_light_and_hdr_among_the_folds_causes():
 
     assert "the light came from another side in the two photos" in UNREAD_NOTE
     assert "locally tone-mapped (HDR/night mode)" in UNREAD_NOTE
+
+
+# --- the figure's uncertainty (stop 62, h4) ---
+
+def test_the_message_gives_the_shift_with_its_uncertainty():
+    """"... the subject's right side is 261 % brighter than in the before photo (limit 10 %, ...)" gave no
+    uncertainty for a measured figure (stop 61's review).  It now gives the side shift's 95 % uncertainty
+    (light_side_uncertainty, natural-log units), said in % of the brighter side: the larger half of the interval
+    100 exp(|D|) (exp(+-u) - 1), which is the upper one; a left-brighter shift reads the same as its mirror."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import audit_units
+
+    from facemetrics.compare.light import brighter_pct
+
+    (right,) = light_messages((261.0, 0.0), side_u=0.05)
+    assert "the subject's right side is 261 % ± 19 % brighter than in the before photo (limit 10 %" in right, right
+    assert [(f.rule, f.figure) for f in audit_units.audit_text(right, "t")] == []
+    (left,) = light_messages((100.0 * (1.0 / 3.61 - 1.0), 0.0), side_u=0.05)
+    assert "the subject's left side is 261 % ± 19 % brighter" in left, left
+    b, u = brighter_pct(261.0, 0.05)
+    assert b == pytest.approx(261.0) and u == pytest.approx(361.0 * np.expm1(0.05))
+    assert 361.0 * -np.expm1(-0.05) < u  # the lower half is the smaller
+    (small,) = light_messages((12.0, 0.0), side_u=0.001)
+    assert "side is 12 % ± < 0.5 % brighter" in small, small  # a ± that rounds to zero reads as a bound
+    (plain,) = light_messages((261.0, 0.0))
+    assert "side is about 261 % brighter" in plain, plain  # no uncertainty given: "about", as the pose message
+
+
+def test_a_side_lit_copys_message_carries_the_shifts_uncertainty(sample_analysis, side_lit):
+    """compare's light message on a real side-lit pair: the figure, its ± from light_side_uncertainty (the spread
+    over the disc pairs, at least LIGHT_SIDE_FLOOR_LOG), and the ± as brighter_pct words it."""
+    from facemetrics.compare.light import LIGHT_SIDE_FLOOR_LOG, brighter_pct, light_side_uncertainty
+
+    u = light_side_uncertainty(sample_analysis, side_lit)
+    assert LIGHT_SIDE_FLOOR_LOG <= u < 0.2, u
+    side = light_shift(sample_analysis, side_lit)[0]
+    b, pm = brighter_pct(side, u)
+    c = compare_photos(sample_analysis, side_lit, check_order=False)
+    (msg,) = [m for m in c.messages if m.startswith(MSG_LIGHT_SIDE)]
+    assert f"side is {b:.0f} % ± {pm:.0f} % brighter than in the before photo" in msg, msg
+    assert np.isnan(light_side_uncertainty(sample_analysis, dataclasses.replace(side_lit, points=side_lit.points * 0 - 1e4)))

@@ -52,3 +52,31 @@ def test_shape_lines_name_a_before_photo_whose_name_holds_a_semicolon():
     assert first_listed("c.jpg", names) == "c.jpg"
     assert first_listed("x.jpg; y.jpg", names) == "x.jpg"  # no photo known: the text before its first "; "
     assert first_listed(float("nan"), names) == ""
+
+
+def test_every_gate_message_of_the_grid_splits_back_whole():
+    """Three fold messages ended in a clause that is no clause start of ``messages.CLAUSE_STARTS``: "...('uncertain');
+    the photos' own fold depth (photos.csv) is read along the reference line" (the two fold lines), "...; photos.csv
+    has each photo's own length" (the fold length) and "...; the depth row reads the valley itself" (the contrast's
+    sides).  ``split_messages`` cut each in two, so the console, report.md and the app listed the last clause as a
+    message of its own (stop 61's review).  They are sentences of their message now; every message of the gate's
+    grid (tests/test_message_numbers.py, 3594 of them) splits back whole."""
+    from facemetrics.messages import split_messages
+    from test_message_numbers import MESSAGES
+
+    cut = sorted({m[:60] for m in MESSAGES if split_messages(m) != [m]})
+    assert cut == [], cut
+
+
+def test_the_fold_line_message_is_shortened_at_a_sentence_end():
+    """report.md shortens a long message at a sentence or clause end: the fold-line message keeps its first
+    sentence whole and leaves out the sentence on photos.csv, not a clause cut at "; the photos' own"."""
+    from facemetrics.compare.fold_lines import MSG_FOLD_LINES, fold_line_disagreements
+    from facemetrics.messages import WHOLE_MESSAGE_NOTE, shorten_message
+
+    (msg,) = fold_line_disagreements({("nlf_depth", "right"): (1.0, 1.0, 1.25)}, {"right": 0.05},
+                                     {("nlf_depth", "side"): 0.84})[1]
+    assert msg.startswith(MSG_FOLD_LINES) and "; the photos' own" not in msg, msg
+    first = msg[:msg.index(". The photos' own fold depth (photos.csv) is read along the reference line")]
+    assert first.endswith("shown without a verdict ('uncertain')"), first
+    assert shorten_message(msg, len(first) + 10) == first + WHOLE_MESSAGE_NOTE

@@ -158,12 +158,12 @@ MESSAGE_MODULES = ("compare/*.py", "batch/tables.py", "batch/results.py", "batch
 NOT_REMEDIES = {
     "a", "after", "also", "at", "called", "column", "dated", "docs", "each", "expected", "face", "faces", "floor",
     "in", "it", "its", "keys", "lifts", "limit", "limits", "measured", "microcurrent", "more", "no", "not",
-    "nothing", "on", "one", "only", "or", "photos", "s01", "so", "sub-millimetre", "the", "this", "to", "two",
+    "nothing", "on", "one", "only", "or", "s01", "so", "sub-millimetre", "the", "this", "to", "two",
     "uncertainty", "what", "which", "with", "wrap", "x", "z",
     # clauses filled in by a variable: figures, names, limits and the gate's own clauses ("this was measured ...")
     "{'all' if n_default == n else n_default}", "{100 * np.mean(alpha < 255)}", "{_limits(ms)}", "{choice}",
     "{effect}", "{entries[i].photo}", "{fmt}", "{frames.replace(' was measured', ' was looked at')}", "{kept}",
-    "{len(ours)}", "{m.same_person}", "{n}", "{read}", "{treated.isoformat(timespec='minutes')}", "{unchecked}",
+    "{len(ours)}", "{n}", "{read}", "{treated.isoformat(timespec='minutes')}", "{unchecked}",
     "{what}", "{MSG_LIGHTING_FOLDS}",
 }
 
@@ -301,3 +301,32 @@ def test_the_different_people_refusal_splits_back_whole_with_its_remedy():
     assert GATE.refusal_reasons(split_messages(f"{_DIFFERENT_PEOPLE}; {expression}")) == (
         [_DIFFERENT_PEOPLE], [expression])
     assert shorten_message(_DIFFERENT_PEOPLE, 60).endswith("column): retake the after photo like the before photo")
+
+
+@pytest.mark.parametrize("reverse_mm", [2.70, float("nan")])
+def test_the_different_people_refusal_says_its_finding_and_figure_in_a_short_first_sentence(reverse_mm):
+    """The refusal's first sentence held both orders, the limit and both measured ranges in brackets before its
+    "; or hair, ..." (411 characters), so report.md and the console, which keep a long message's first sentence
+    whole, quoted it all (stop 61's review).  Its first sentence now says the finding, the statistic and its limit
+    in under 200 characters; which statistic it is, the measured ranges, the other causes and the remedy follow.
+    A far camera's clause carries the estimate's 95 % uncertainty, as the camera message does ("about 50 %" had
+    none)."""
+    from facemetrics.compare.identity import different_people_message, upper_face_match
+    from facemetrics.compare.pose import _far_camera_clause
+    from facemetrics.report import first_sentence
+
+    m = upper_face_match(1.83, reverse_mm)
+    camera = _far_camera_clause({"camera_distance_change_pct": -50.0, "pose_sd": {"camera_distance_change_pct": 3.0}})
+    assert camera.startswith("; or the camera moved much closer (50 % ± 16 % of the distance, beyond the ±42 %")
+    msg = different_people_message(m, camera)
+    first, rest = first_sentence(msg)
+    assert len(first) < 200 and first == (
+        f"{GATE.MSG_DIFFERENT_PEOPLE}: after alignment and the head-pose correction the upper faces (forehead, brows, "
+        f"nose bridge, eye corners) still differ by {m.residual_mm:.2f} mm RMS (limit {m.refuse_mm:g} mm RMS)."), first
+    assert m.different_people in rest and m.same_person in rest and "hair, glasses" in rest and camera in rest
+    assert msg.endswith(". Nothing on the lower face can be measured against it: retake the after photo like the "
+                        "before photo")
+    expression = "expression may differ: mouth corners moved 2.1 mm narrower (limit 0.5 mm)"
+    assert split_messages(f"{msg}; {expression}") == [msg, expression]
+    assert shorten_message(msg, 200) == (first[:-1] + " (whole message in changes.csv's `messages` column): retake "
+                                         "the after photo like the before photo")

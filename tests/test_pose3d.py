@@ -947,7 +947,8 @@ def test_refusal_names_a_far_camera_move_beside_other_people(debruine_once):
     status, msgs = gate(a[1], a[3], pair)  # no reverse_residual_mm cue: the one order
     assert status == "refused" and msgs[0].startswith("these may be different people")
     cam = abs(pair.cues["camera_distance_change_pct"])
-    assert cam > 42 and f"or the camera moved much closer (about {cam:.0f} %, beyond the ±42 %" in msgs[0]
+    assert cam > 42 and f"or the camera moved much closer ({cam:.0f} % ± " in msgs[0], msgs[0]
+    assert "% of the distance, beyond the ±42 %" in msgs[0], msgs[0]
 
     c = debruine_once.pair("pose_variation_2", "pose_variation_3")  # 1.51 mm: a rough match (it read just above 1.6 mm, refused, before the
     # line-of-sight head pose moved the photos' iris scales by 0.1-0.2 %); either way no camera clause
@@ -1009,7 +1010,7 @@ def test_a_refusal_names_a_far_camera_move_only_when_it_was_measured():
     from facemetrics.compare.gate import _far_camera_clause
 
     measured = {"camera_distance_change_pct": 611.0, "pose_sd": {"camera_distance_change_pct": 20.0}}
-    assert "further away (about 611 %" in _far_camera_clause(measured)
+    assert "further away (611 % ± 188 % of the distance, beyond" in _far_camera_clause(measured)
     assert _far_camera_clause(measured, expression_changed=True) == ""
     vague = {"camera_distance_change_pct": 611.0, "pose_sd": {"camera_distance_change_pct": 2934.5}}
     assert _far_camera_clause(vague) == ""
@@ -1153,8 +1154,28 @@ def test_the_lower_face_rule_reads_the_pose_cues(sample_analysis):
         "checked on)"]
     assert lower_face_unread_reasons(a, a, 0.1, {"pose_yaw_deg": -10.5, "camera_distance_change_pct": -50.0}) == [
         "the head yaw (turn left/right) changed by -10.50 deg (beyond ±10 deg, where a comparison is refused)",
-        "the camera distance changed by about -50 % (beyond the ±42 % the correction was checked on)"]
+        "the camera distance changed by -50 % ± 15 % (beyond the ±42 % the correction was checked on)"]
     assert lower_face_unread_reasons(a, a, 0.1, {"pose_pitch_deg": float("nan")}) == []
+
+
+def test_the_lower_face_reasons_give_each_change_with_its_uncertainty(sample_analysis):
+    """The reasons a repeat photo is left out ("the head pitch (tilt up/down) changed by +9.10 deg (beyond ...)",
+    "the camera distance changed by about -50 % (...)") gave the figure without the ± its row and the gate's own
+    messages give (stop 62's audit): the pose change now carries its row's 95 % uncertainty when the cues hold the
+    3-D fit's SD, the camera change its estimate's (camera_floor)."""
+    from facemetrics.compare.floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
+    from facemetrics.compare.gate import lower_face_unread_reasons
+    from facemetrics.compare.pose import camera_floor
+
+    a = sample_analysis
+    cues = {"pose_pitch_deg": 9.1, "camera_distance_change_pct": -50.0,
+            "pose_sd": {"head_pitch_change_deg": 0.5, "camera_distance_change_pct": 3.0}}
+    u = pose_uncertainty("head_pitch_change_deg", 9.1, 0.5, DEFAULT_NOISE_FLOORS[("head_pitch_change_deg", "mean")])
+    assert lower_face_unread_reasons(a, a, 0.1, cues) == [
+        f"the head pitch (tilt up/down) changed by +9.10 ± {u:.2f} deg (beyond the ±7.3 deg the head-pose correction "
+        "was checked on)",
+        f"the camera distance changed by -50 % ± {camera_floor(cues):.0f} % (beyond the ±42 % the correction was "
+        "checked on)"]
 
 
 @pytest.fixture(scope="module")

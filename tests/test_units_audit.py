@@ -216,3 +216,19 @@ def test_the_checkers_word_rules_flag_what_stop_60_saw_and_pass_the_fixed_forms(
     assert _rules("+0.20 mm (90% CI 0.00 to +0.41 mm)") == []
     assert _rules("the change is nan mm") == [("missing_word", "nan")]
     assert _rules("None: every photo was measured and compared; `nlf_contrast_pct` and `None` are names") == []
+
+
+def test_a_head_pose_refusal_gives_the_change_with_its_uncertainty():
+    """"head pose differs too much to compare: yaw (turn left/right) changed by -25.0 deg (limit ±10 deg)" gave the
+    3-D fit's change without the ± its row and the named-pose message give (stop 62's audit of the gate's message
+    grid); now "-25.0 ± u deg", u the row's 95 % uncertainty (pose_uncertainty of the fit's SD); without an SD in the
+    cues the figure alone, as before."""
+    from facemetrics.compare.floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
+    from facemetrics.compare.gate import pose_messages
+
+    cues = {"pose_yaw_deg": -25.0, "pose_sd": {"head_yaw_change_deg": 1.5}}
+    refuse, (msg,) = pose_messages(cues)
+    u = pose_uncertainty("head_yaw_change_deg", -25.0, 1.5, DEFAULT_NOISE_FLOORS[("head_yaw_change_deg", "mean")])
+    assert refuse and f"changed by -25.0 ± {u:.1f} deg (limit ±10 deg); retake" in msg, msg
+    assert _rules(msg) == [], msg
+    assert "changed by -25.0 deg (limit ±10 deg)" in pose_messages({"pose_yaw_deg": -25.0})[1][0]

@@ -127,7 +127,8 @@ from .skin import (MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fol
                    gain_shading_share, fine_contrast_messages, MIN_EDGE_GAIN_SHARE, skin_edge_levels, edge_gain_share,
                    sharpened)
 from .light import (MAX_LIGHT_SIDE_SHIFT_PCT, MSG_LIGHT_SIDE, head_turn_deg, light_messages, light_moved,
-                    light_rows, light_shift, LIGHT_ROW_FLOORS, light_adjusted_floors, light_row_floor_terms)
+                    light_rows, light_shift, LIGHT_ROW_FLOORS, light_adjusted_floors, light_row_floor_terms,
+                    light_side_uncertainty)
 from .glasses import (MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows, GLASSES_CHEEK_COVER,
                       glasses_cheek_cover, glasses_cheek_rows, GLASSES_FOLD_COVER, MSG_GLASSES_FOLD, glasses_fold_cover,
                       glasses_fold_sides, glasses_fold_rows, glasses_fold_messages)
@@ -788,7 +789,9 @@ def _fold_checks(a, b, status: str, cues: dict | None = None) -> tuple[tuple[tup
     smoothed = ([] if cause == "tone" else fine_contrast_messages(a, b, texture) if cause == "contrast"
                 else weak_fold_messages(a, b, texture))
     toned = [] if cause == "smoothing" else tone_mapped_messages(a, b, tone, side_light=light_moved(light))
-    return rows, smoothed + toned + light_messages(light, tone_mapped=bool(toned), turn_deg=head_turn_deg(cues))
+    side_u = light_side_uncertainty(a, b) if light_moved(light) else float("nan")
+    return rows, smoothed + toned + light_messages(light, tone_mapped=bool(toned), turn_deg=head_turn_deg(cues),
+                                                   side_u=side_u)
 
 
 def _pair_floors(a, b, pair, defaults, before_repeats, after_repeats, kw_a):

@@ -67,4 +67,4 @@ def fold_length_disagreements(values: dict, own_lengths: dict, floors: dict,
     return tuple(("nlf_length_mm", side) for side, _, _ in found), [
         MSG_FOLD_LENGTHS + " (" + "; ".join(parts) + f"; floor {fixed(floor, 2)} mm): the line carried from the before "
         "photo no longer lies on the after photo's fold (a fold that moved, e.g. with a change of expression), so "
-        "the length row is shown without a verdict ('uncertain'); photos.csv has each photo's own length"]
+        "the length row is shown without a verdict ('uncertain'). Each photo's own length is in photos.csv"]

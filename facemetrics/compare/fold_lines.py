@@ -64,7 +64,7 @@ def fold_contrast_side_rows(side_changes: dict, skip: tuple = ()) -> tuple[tuple
     return tuple(rows), [
         MSG_FOLD_CONTRAST_SIDES + " (" + "; ".join(parts) + f"; more than {fixed(FOLD_CONTRAST_SIDE_CHANGE_PCT, 0)} % "
         "either way): the contrast compares the line with that skin, so it no longer compares like with like and "
-        "the contrast row is shown without a verdict ('uncertain'); the depth row reads the valley itself"]
+        "the contrast row is shown without a verdict ('uncertain'). The depth row reads the valley itself"]
 
 
 #: the line stability check of a fold depth row (docs/robustness.md, 'A fold depth verdict that depended on the
@@ -139,5 +139,5 @@ def fold_line_disagreements(values: dict, along_reference: dict, floors: dict,
     return tuple(("nlf_depth", side) for side, _, _ in found), [
         MSG_FOLD_LINES + " (" + "; ".join(parts) + f"; floor {fixed(floor, 2)} index): on this side the "
         "found line follows an edge rather than a valley, and its reading depends on how the photo is framed, so "
-        "the depth row is shown without a verdict ('uncertain'); the photos' own fold depth (photos.csv) is read "
+        "the depth row is shown without a verdict ('uncertain'). The photos' own fold depth (photos.csv) is read "
         "along the reference line"]

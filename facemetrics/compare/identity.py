@@ -249,9 +249,16 @@ class UpperFaceMatch:
         """The statistic as the messages say it, naming which it is; ``first`` and ``second`` name the photos
         (the first is the one order's reference)."""
         if self.symmetric:
-            return (f"{fixed(self.residual_mm, 2)} mm RMS, the mean of {fixed(self.before_mm, 2)} mm with {first} as the "
-                    f"reference and {fixed(self.after_mm, 2)} mm with {second}")
-        return f"{fixed(self.residual_mm, 2)} mm RMS on one order, {first} as the reference"
+            return f"{fixed(self.residual_mm, 2)} mm RMS, {self.orders(first, second)}"
+        return f"{fixed(self.residual_mm, 2)} mm RMS {self.orders(first, second)}"
+
+    def orders(self, first: str = "the before photo", second: str = "the after photo") -> str:
+        """Which statistic it is, without the figure: ``"the mean of 1.83 mm with the before photo as the reference
+        and 2.70 mm with the after photo"`` (both orders) or ``"on one order, the before photo as the reference"``."""
+        if self.symmetric:
+            return (f"the mean of {fixed(self.before_mm, 2)} mm with {first} as the reference and "
+                    f"{fixed(self.after_mm, 2)} mm with {second}")
+        return f"on one order, {first} as the reference"
 
     @property
     def read(self) -> str:
@@ -396,6 +403,21 @@ def registration_uncertain(pair: _Pair) -> bool:
     return bool(m.residual_mm > m.rough_mm)
 
 
+def different_people_message(m: UpperFaceMatch, camera: str = "") -> str:
+    """The refusal of two different people (:data:`MSG_DIFFERENT_PEOPLE`): its first sentence the finding, the
+    statistic and its limit (under 200 characters: report.md and the console quote a long message's first sentence
+    whole, and it was 411 characters with the orders and both measured ranges inside its brackets, stop 62); then
+    which statistic it is (:meth:`UpperFaceMatch.orders`), its measured ranges, the other causes (``camera``: the
+    clause of :func:`~facemetrics.compare.pose._far_camera_clause`, "" or "; or the camera moved ...") and the
+    remedy."""
+    return (f"{MSG_DIFFERENT_PEOPLE}: after alignment and the head-pose correction the upper faces (forehead, brows, "
+            f"nose bridge, eye corners) still differ by {fixed(m.residual_mm, 2)} mm RMS (limit {m.refuse_mm:g} mm RMS). "
+            f"It is {m.orders() if m.symmetric else 'read ' + m.orders()}. On this statistic {m.different_people}, "
+            f"while {m.same_person}. It may also be that "
+            "hair, glasses, a strong expression or a blurred, low-resolution photo hide the upper face" + camera
+            + ". Nothing on the lower face can be measured against it: retake the after photo like the before photo")
+
+
 def _residual_messages(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair,
                        expression_changed: bool) -> tuple[list[str], list[str]]:
     """The upper-face residual's messages of :func:`gate`: ``(refusals, warnings)``.  A mirror image
@@ -413,12 +435,7 @@ def _residual_messages(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair,
         return [_mirror_message(check)], []
     m, unchecked = check.taken, [unchecked_mirror_message(check)] if check.unchecked else []
     if m.residual_mm > m.refuse_mm:
-        return [f"{MSG_DIFFERENT_PEOPLE}: after alignment and the head-pose correction the upper "
-                f"faces (forehead, brows, nose bridge, eye corners) still differ by {m.read} (limit "
-                f"{m.refuse_mm:g} mm RMS; on this statistic {m.different_people}; {m.same_person}); or "
-                "hair, glasses, a strong expression or a blurred, low-resolution photo hide the upper face"
-                + _far_camera_clause(c, expression_changed) + ". Nothing on the lower face can be measured "
-                "against it: retake the after photo like the before photo"] + unchecked, []
+        return [different_people_message(m, _far_camera_clause(c, expression_changed))] + unchecked, []
     if m.residual_mm > m.rough_mm:
         return [], [f"{MSG_MISMATCH} ({m.read}, limit "
                      f"{m.rough_mm:g} mm RMS; on this statistic {m.same_person}): hair, glasses, brows, "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import pose3d as p3
-from ..rounding import fixed
+from ..rounding import fixed, fixed_uncertainty
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
 
 
@@ -84,10 +84,12 @@ def _pose_unread_reasons(cues: dict, expression_changed: bool) -> list[str]:
         if pose_beyond_checked({key: d}):
             limit = (f"beyond ±{fixed(hard, 0)} deg, where a comparison is refused" if abs(d) > hard else
                      f"beyond the ±{checked:g} deg the head-pose correction was checked on")
-            out.append(f"the head {name} changed by {fixed(d, 2, True)} deg ({limit})")
+            out.append(f"the head {name} changed by {_change_text(cues, key, d, 2)} ({limit})")
     if camera_beyond_checked(cues) and not expression_changed:
-        out.append(f"the camera distance changed by about {fixed(cues['camera_distance_change_pct'], 0, True)} % (beyond "
-                   f"the ±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} % the correction was checked on)")
+        # with its 95 % uncertainty, as the camera message gives it ("about -50 %" had none: stop 62, h4)
+        out.append(f"the camera distance changed by {fixed(cues['camera_distance_change_pct'], 0, True)} % "
+                   f"± {fixed_uncertainty(camera_floor(cues), 0)} % (beyond the ±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} % "
+                   "the correction was checked on)")
     return out
 
 
@@ -100,8 +102,10 @@ def _far_camera_clause(cues: dict, expression_changed: bool = False) -> str:
     if not camera_beyond_checked(cues) or not camera_measured(cues, expression_changed):
         return ""
     cam = cues["camera_distance_change_pct"]
-    return (f"; or the camera moved much {'further away' if cam > 0 else 'closer'} (about {fixed(abs(cam), 0)} %, beyond "
-            f"the ±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} % within which the head-pose correction was checked)")
+    # the estimate with its 95 % uncertainty, as the camera message gives it ("about 50 %" had none: stop 62, h4)
+    return (f"; or the camera moved much {'further away' if cam > 0 else 'closer'} ({fixed(abs(cam), 0)} % "
+            f"± {fixed_uncertainty(camera_floor(cues), 0)} % of the distance, beyond the "
+            f"±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} % within which the head-pose correction was checked)")
 
 
 def camera_floor(cues: dict) -> float:
@@ -124,6 +128,18 @@ def _angle_text(c: dict, key: str, d: float) -> str:
         return f"about {fixed(abs(d), 1)} deg"
     u = pose_uncertainty(metric, d, sd, DEFAULT_NOISE_FLOORS[(metric, "mean")])
     return f"{fixed(abs(d), 1)} ± {fixed(u, 1)} deg"
+
+
+def _change_text(c: dict, key: str, d: float, digits: int = 1) -> str:
+    """``"-25.0 ± 3.8 deg"``: a head-pose change (the refusal's, beyond its limit; ``digits`` decimals), signed, with
+    its row's 95 % uncertainty (as :func:`_angle_text`; the refusal and the lower-face reasons gave the figure alone
+    until stop 62's audit); ``"-25.0 deg"`` when the cues carry no SD."""
+    metric = {"pose_pitch_deg": "head_pitch_change_deg", "pose_yaw_deg": "head_yaw_change_deg"}[key]
+    sd = c.get("pose_sd", {}).get(metric)
+    if sd is None or not np.isfinite(sd):
+        return f"{fixed(d, digits, True)} deg"
+    u = pose_uncertainty(metric, d, sd, DEFAULT_NOISE_FLOORS[(metric, "mean")])
+    return f"{fixed(d, digits, True)} ± {fixed_uncertainty(u, digits)} deg"
 
 
 def camera_measured(cues: dict, expression_changed: bool = False) -> bool:
@@ -195,7 +211,7 @@ def pose_messages(c: dict, expression_changed: bool = False,
         other_d = c.get(other_key, 0.0)
         if abs(d) > hard:
             refuse = True
-            msgs.append(f"{MSG_POSE} too much to compare: {name} changed by {fixed(d, 1, True)} deg (limit "
+            msgs.append(f"{MSG_POSE} too much to compare: {name} changed by {_change_text(c, key, d)} (limit "
                         f"±{fixed(hard, 0)} deg); retake the after photo facing the camera as in the before photo")
         elif abs(d) > checked:
             # one decimal when it reads beyond the limit (7.31-7.34 printed "about 7.3 deg ... beyond ±7.3")
