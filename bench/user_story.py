@@ -75,19 +75,21 @@ class _Maker:
         self.base = study._base_analysis(ROOT / "sample_images" / "astronaut_before.jpg", 800, "astronaut.png")
         self.rng = np.random.default_rng(seed)
         self._lifted: dict[float, np.ndarray] = {}
+        self.pose: dict[str, dict] = {}  # photo name -> its pose truth (pose_pitch_deg, pose_yaw_deg, camera_mm)
 
-    def image(self, mm: float) -> np.ndarray:
+    def image(self, mm: float) -> tuple[np.ndarray, dict]:
         from facemetrics import simulate
         key = round(mm, 3)
         if key not in self._lifted:
             self._lifted[key] = self.study._lift(self.base, key)
-        rgb, _ = self.study._posed(self.base, self._lifted[key], self.rng, self.study.DEFAULT_POSE)
-        return simulate.photo_jitter(rgb, self.rng, simulate.DEFAULT_JITTER)[0]
+        rgb, pose = self.study._posed(self.base, self._lifted[key], self.rng, self.study.DEFAULT_POSE)
+        return simulate.photo_jitter(rgb, self.rng, simulate.DEFAULT_JITTER)[0], pose
 
     def save(self, mm: float, path: Path, when: datetime | None) -> None:
         from PIL import Image
         path.parent.mkdir(parents=True, exist_ok=True)
-        img = Image.fromarray(self.image(mm))
+        rgb, self.pose[path.name] = self.image(mm)
+        img = Image.fromarray(rgb)
         if when is None:
             img.save(path, quality=92)
         else:
@@ -195,7 +197,7 @@ def read(out: Path) -> None:
         rows = _rows(out / f"report_{subj}" / "timeline.csv")
         print(f"\n== {subj}: {len(rows)} rows of report_{subj}/timeline.csv")
         for r in rows:
-            if r.get("side") not in ("", "both", None) or r.get("subject"):
+            if r.get("side") not in ("", "both", "mean", None) or r.get("subject"):
                 continue
             kind = r.get("kind") or "decay"
             if kind == "decay":
@@ -210,12 +212,63 @@ def read(out: Path) -> None:
         print("  " + TRUTH[(subj, "decay")] + "\n  " + TRUTH[(subj, "regimen")])
 
 
+def pose_check(out: Path) -> None:
+    """Each comparison's measured pitch, yaw and distance change beside the rendered truth (after - before), and
+    whether its sign (the words "chin raised", "the subject's left", "closer") is right."""
+    truth = {r["photo"]: r for r in _rows(out / "truth.csv")}
+    n = wrong = 0
+    for path in sorted(out.glob("report_*/changes.csv")) + sorted(out.glob("report_*/regimen/changes.csv")):
+        for r in _rows(path):
+            a, b = truth.get(r["photo"]), truth.get(r["baseline_photos"].split(";")[0].strip())
+            if a is None or b is None or not r["head_yaw_change_deg"]:
+                continue
+            for col, key, scale in (("head_pitch_change_deg", "pitch_deg", 1.0), ("head_yaw_change_deg", "yaw_deg", 1.0),
+                                    ("camera_distance_change_pct", "camera_mm", None)):
+                got = float(r[col])
+                want = (float(a[key]) - float(b[key]) if scale else 100 * (float(a[key]) / float(b[key]) - 1))
+                n += 1
+                if abs(want) > 1.0 and np.sign(got) != np.sign(want):
+                    wrong += 1
+                    print(f"  pose sign wrong: {r['photo']} vs {b['photo']}: {col} {got:+.1f}, truth {want:+.1f}")
+    print(f"pose changes read: {n}, of them with the wrong sign (truth beyond 1): {wrong}")
+
+
+def app_read(out: Path) -> None:
+    """The app's *My study* page on the store the CLI filled (``streamlit run app.py`` with FACEMETRICS_STORE,
+    Playwright in Debian's Chromium, as tests/test_app_study_browser.py drives it): each subject's page text is
+    written to ``DIR/app_SUBJECT.txt``."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import browsing
+    from playwright.sync_api import sync_playwright
+    with browsing.running_app(out, {"FACEMETRICS_STORE": str(out / "store")}) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=browsing.CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        browsing.open_app(page, url)
+        page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
+        page.get_by_role("heading", name="My study").wait_for(timeout=60_000)
+        for subj in ("mc", "rf_user"):
+            box = page.locator("[data-testid=stSelectbox]").filter(has_text="Subject").first
+            browsing.wait_settled(page, 300_000)
+            if subj not in box.inner_text():
+                box.click()
+                page.get_by_role("option", name=subj, exact=True).click()
+            page.get_by_text(f"{subj}: ", exact=False).first.wait_for(timeout=60_000)
+            browsing.wait_current(page.get_by_text("after each session"), 300_000)
+            browsing.wait_settled(page, 300_000)
+            text = page.locator("[data-testid=stMain]").inner_text()
+            (out / f"app_{subj}.txt").write_text(text)
+            page.screenshot(path=str(out / f"app_{subj}.png"), full_page=True)
+            print(f"app: {subj}: {len(text)} characters of page text in {out / f'app_{subj}.txt'}", flush=True)
+        browser.close()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
     ap.add_argument("--build-only", action="store_true")
     ap.add_argument("--read-only", action="store_true")
     ap.add_argument("--seed", type=int, default=62)
+    ap.add_argument("--app", action="store_true", help="also read each subject's My study page (Chromium)")
     a = ap.parse_args(argv)
     if not a.read_only:
         a.out.mkdir(parents=True, exist_ok=True)
@@ -225,13 +278,17 @@ def main(argv=None) -> int:
         with open(a.out / "truth.csv", "w", newline="") as f:
             w = csv.writer(f)
             w.writerow(["subject", "treatment", "photo", "taken_at", "treated_at", "hours_since_treatment",
-                        "true_lift_mm", "true_change_mm"])
-            w.writerows(truth)
+                        "true_lift_mm", "true_change_mm", "pitch_deg", "yaw_deg", "camera_mm"])
+            w.writerows([*r, *(round(mk.pose[r[2]][k], 3) for k in ("pose_pitch_deg", "pose_yaw_deg", "camera_mm"))]
+                        for r in truth)
         print(f"{len(truth)} photos in {a.out}", flush=True)
         if a.build_only:
             return 0
         run(a.out, mc_cmds, manifest)
     read(a.out)
+    pose_check(a.out)
+    if a.app:
+        app_read(a.out)
     return 0
 
 
