@@ -1,6 +1,7 @@
 """Do the regimen's 95 % CIs hold the truth in a one-subject study with few pre-session days? (stop 62, h5)
 
-    PYTHONPATH=. python bench/regimen_coverage.py [--seeds 40] [--cache /tmp/h5_cov]
+    PYTHONPATH=. python bench/regimen_coverage.py [--seeds 40] [--cache /tmp/h5_cov]   # tuning studies, seeds 0-39
+    PYTHONPATH=. python bench/regimen_coverage.py --seed-start 40 --seeds 30          # the held-out ones
 
 docs/validation.md §12 Round 23 has the rule (written before this ran) and the result.  Each study: the sample photo
 (``sample_images/astronaut_before.jpg`` at 800 px) as a day-0 before photo and pre-session photos on days 7, 14, ...,
@@ -65,12 +66,13 @@ def study_rows(seed: int, cache: Path) -> pd.DataFrame:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=40)
+    ap.add_argument("--seeds", type=int, default=40, help="how many studies")
+    ap.add_argument("--seed-start", type=int, default=0, help="the first study's seed (40: the held-out studies)")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/h5_cov"))
     a = ap.parse_args(argv)
     from facemetrics.decay import analyze_regimen
     tally: dict = {}
-    for seed in range(a.seeds):
+    for seed in range(a.seed_start, a.seed_start + a.seeds):
         df = study_rows(seed, a.cache)
         df = df[df["metric"].isin(list(RECOVERY)) & df["side"].isin(["mean"])]
         for design, days in DESIGNS.items():
