@@ -165,7 +165,11 @@ def analyze_regimen(
     resampled, else also each subject's own part and its one session's (every
     level of a subject is read against its day-0 baseline); for levels read in a
     user-given scale (``calibration_source``) that scale's error instead, as in
-    the decay fits.
+    the decay fits.  A moving-block row with photos on fewer than
+    :data:`REGIMEN_FEW_DAYS` days after day 0 (3) has its CIs widened to hold
+    ``slope ± z × SE``, SE from the rows' ``noise_floor`` (:func:`_floor_slope_se`):
+    a bootstrap of 3 days resamples 3 points and sees no photo's own error
+    (docs/validation.md §12, Round 23).
 
     Verdict on ``change_day_n`` with ``delta = max(min_effect, noise_floor)``
 (``min_effect`` default per unit, :data:`~facemetrics.decay.margin.MIN_EFFECT`; ``noise_floor`` the median
