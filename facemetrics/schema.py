@@ -643,7 +643,10 @@ REGIMEN_COLUMNS_DEF = [
            "replicate (its square for areas), 2.5 % shared, with `moving_block` also 3.6 % per subject for the "
            "iris size and 1 % for the subject's day-0 baseline photo, which every level is read against (1 SD; "
            "the shared part only with `cluster`); with `--ipd-mm` (`calibration_source` `user_ipd`) instead 1.5 % "
-           "per subject with `moving_block` and none with `cluster`, with `--mm-per-px` none."),
+           "per subject with `moving_block` and none with `cluster`, with `--mm-per-px` none. A `moving_block` "
+           "row with photos on 3 days after day 0 (fewer than `REGIMEN_FEW_DAYS`) has its intervals widened to "
+           "hold the slope +/- z x its standard error from the rows' `noise_floor` (each level's own error taken "
+           "as noise_floor / (1.96 x sqrt 2)): a bootstrap of 3 days sees no photo's own error (since stop 62)."),
     _SERIES_BOOT_N, _SERIES_CONFIDENCE, _SERIES_VERSION,
 ]
 #: column order of :func:`analyze_regimen` (the ``regimen`` rows of ``timeline.csv``)
