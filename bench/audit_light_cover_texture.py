@@ -5,6 +5,10 @@
     python bench/audit_light_cover_texture.py choose /tmp/h6/tune.csv                       # the variant, tuning only
     python bench/audit_light_cover_texture.py collect --split held --csv /tmp/h6/held.csv
     python bench/audit_light_cover_texture.py judge /tmp/h6/tune.csv /tmp/h6/held.csv       # the rule, once
+    python bench/audit_light_cover_texture.py cost        # ms with and without the cue, the bundled sample
+    python bench/audit_light_cover_texture.py real        # the cue on real re-taken photos (no cover, no relit copy)
+
+The candidate is not in the package (it failed): ``git apply bench/light_cover_texture_candidate.diff`` first.
 
 Needs /work/wt/shared/faces (``../shared/faces``); exits 2 without it (``collect``).  Reuses stop 61's bench
 (``audit_light_cover``: its side-lit, cover and clean pairs, its per-pair rows and counts).
@@ -53,6 +57,16 @@ alternately on each pair in the same run);
 (e) the sample study (``facemetrics demo -o DIR --workers 1``) changes at most one row.
 If any fails, nothing goes into the package: this bench, the figures in docs/robustness.md and
 ``bench/light_cover_texture_candidate.diff`` keep it.
+
+Outcome (2026-12-07, runs on d6ea860 09:04-09:13 UTC, all 10 faces of each split, 266 and 268 pairs; docs/robustness.md
+"Stop 62: the skin's texture as the cover check's cue"): the rule chose c 0.85, r 1.5 on tuning (side-lit pairs with
+the jaw rows uncertain 35 -> 0 of 60, covers flagged 119 -> 119 of 120, clean 0 -> 0 of 86); held out, read once:
+28 -> 0 of 60 (a: pass), covers 113 -> 112 of 120 (b: FAIL, the blurred dark band on london_061, 131 mm² by the
+module, 0 with the cue), clean 0 -> 0 of 88 (c: pass), cost 1.05 x (d: pass).  It fails (b): nothing ships.  The
+dark band (the photo blended towards grey 25 by up to 0.85) scales the texture as a shadow does: every variant cut
+its area on every face (to 0.3-0.7 of the module's at c 0.85).  And real re-taken photos keep less of the fine
+texture than the relit copies this bench makes from the same pixels (``real``): the cue is likely weaker off the
+bench than on it.
 """
 
 from __future__ import annotations
@@ -64,6 +78,7 @@ import time
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 HERE = Path(__file__).resolve().parent
@@ -202,6 +217,52 @@ def timing(df) -> float:
     return ratio
 
 
+def cost(repeats: int = 20) -> None:
+    """``covered_areas`` on the bundled sample against its copy relit from 40 deg and against a skin-coloured block
+    over the chin, with the chosen variant's cue and without, timed alternately in the same run."""
+    samples = HERE.parent / "sample_images"
+    a = analyze_photo(samples / "astronaut_before.jpg")
+    pairs = {"relit az 40": _measure(a, analyze_photo(jpeg(sim.relit(a, 40.0).image), name="relit.jpg")),
+             "skin block": _measure(a, analyze_photo(jpeg(OCCLUDERS["block_above5_skin"](a)), name="block.jpg")),
+             "sample pair": _measure(a, analyze_photo(samples / "astronaut_after.jpg"))}
+    for name, pair in pairs.items():
+        t = {"none": [], "c0.85r1.5": []}
+        for i in range(repeats):
+            for which in (("none", "c0.85r1.5") if i % 2 else ("c0.85r1.5", "none")):
+                t0 = time.perf_counter()
+                covered(a, pair, which)
+                t[which].append((time.perf_counter() - t0) * 1000)
+        m0, m1 = np.median(t["none"]), np.median(t["c0.85r1.5"])
+        print(f"{name}: without the cue {m0:.1f} ms, with {m1:.1f} ms (medians of {repeats}); ratio {m1 / m0:.2f}")
+
+
+def real() -> None:
+    """The cue's correlation and amplitude ratio over the lower face (the cover check's cells) on pairs of real
+    photos with no cover: two photos taken apart (debruine camera distance, pose), a neutral and a smiling photo,
+    and the sample's relit copy for comparison (the same pixels multiplied)."""
+    from facemetrics.compare.measure import _before_state
+    d, ln = FACES / "debruine_cc0", FACES / "london_ccby"
+    rd = lambda p: analyze_photo(p.read_bytes(), name=p.name)  # noqa: E731
+    s = analyze_photo(HERE.parent / "sample_images" / "astronaut_before.jpg")
+    pairs = {"sample vs its copy relit from 40 deg": (s, analyze_photo(jpeg(sim.relit(s, 40.0).image), name="r.jpg")),
+             "debruine 30 vs 45 cm": (rd(d / "debruine_camera_distance_30cm.jpg"),
+                                      rd(d / "debruine_camera_distance_45cm.jpg")),
+             "debruine pose 1 vs 2": (rd(d / "debruine_pose_variation_1.jpg"), rd(d / "debruine_pose_variation_2.jpg")),
+             "london_003 neutral vs smiling": (rd(ln / "london_003_f38_white_neutral.jpg"),
+                                               rd(ln / "london_003_f38_white_smiling.jpg"))}
+    for name, (a, b) in pairs.items():
+        if not (a.ok and b.ok):
+            print(f"{name}: not measured")
+            continue
+        pair, st = _measure(a, b), _before_state(a)
+        dm = oc.difference_map(pair.before_grid, pair.warped_after, st.uv_a, st.grid)
+        ncc, amp = oc.texture_match(pair.before_grid, pair.warped_after, 4, 3, st.grid.res_mm)
+        r = dm.roi
+        print(f"{name}: registration residual {pair.alignment.residual_mm:.2f} mm; lower-face correlation "
+              f"p10/50/90 {np.round(np.percentile(ncc[r], [10, 50, 90]), 2)}, amplitude ratio "
+              f"{np.round(np.percentile(amp[r], [10, 50, 90]), 2)}; cells >= 0.85: {np.mean(ncc[r] >= 0.85):.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -214,6 +275,8 @@ def main() -> None:
     j = sub.add_parser("judge")
     j.add_argument("tune_csv", type=Path)
     j.add_argument("held_csv", type=Path)
+    sub.add_parser("cost", help="the check's time with and without the cue (the sample)")
+    sub.add_parser("real", help="the cue on real re-taken photos")
     args = ap.parse_args()
     cv2.setNumThreads(1)
     import pandas as pd
@@ -225,6 +288,9 @@ def main() -> None:
         rows = collect(args.split, csv=args.csv)
         pd.DataFrame(rows).to_csv(args.csv, index=False)
         print(f"{args.split}: {len(rows)} rows in {time.perf_counter() - t0:.0f} s -> {args.csv}")
+        return
+    if args.cmd in ("cost", "real"):
+        (cost if args.cmd == "cost" else real)()
         return
     v = choose(pd.read_csv(args.tune_csv))
     print("tuning cost:")

@@ -81,9 +81,6 @@ OCCLUSION_MIN_AREA_MM2 = 100.0
 #: patch colour difference above which a cell counts as changed too (whatever its grey difference), CIELAB
 #: a*b* units (Delta C: the distance between the tone-matched cells' (a*, b*), lightness left out)
 OCCLUSION_MIN_CHROMA = 30.0
-#: the skin's fine texture the texture cue reads (:func:`texture_match`): the difference of two Gaussian blurs of
-#: the grey work grid, their SDs, mm
-OCCLUSION_TEXTURE_SIGMAS_MM = (0.4, 0.8)
 
 
 @dataclass(frozen=True, eq=False)
@@ -274,74 +271,6 @@ def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.nda
     return DifferenceMap(patch, roi_c, k * res_mm, to_cells, chroma)
 
 
-def texture_match(before_grid: np.ndarray, warped_after: np.ndarray, k: int, n: int, res_mm: float,
-                  box: tuple[int, int, int, int] | None = None,
-                  sigmas_mm: tuple[float, float] = OCCLUSION_TEXTURE_SIGMAS_MM) -> tuple[np.ndarray, np.ndarray]:
-    """How well the skin's fine texture (:data:`OCCLUSION_TEXTURE_SIGMAS_MM`) is kept between the before image and
-    the registered after image, per cell: a light scales the texture with the brightness and keeps its pattern, a
-    cover replaces it.
-
-    Parameters
-    ----------
-    before_grid, warped_after : ndarray, shape (rows, cols, 3), uint8
-        The before grid image and the after grid image registered onto it (work grid pixels).
-    k : int
-        Cell size, work grid px (:func:`difference_map`'s cells).
-    n : int
-        Patch size, cells (the texture is pooled over the same patches as the difference).
-    res_mm : float
-        Work grid pixel size, mm.
-    box : tuple of int, optional
-        ``(row0, row1, col0, col1)`` cells to read (the rest reads as not kept); all when not given.
-    sigmas_mm : tuple of float
-        The band-pass's Gaussian SDs, mm.
-
-    Returns
-    -------
-    ncc : ndarray, shape (cell rows, cell cols), float32
-        Normalised correlation of the two band-passed greys over each patch, -1..1 (0 outside ``box``).
-    amplitude : ndarray, shape (cell rows, cell cols), float32
-        The after patch's band amplitude over the before's, divided by the after patch's mean grey over the
-        before's: 1 when the texture scales with the brightness (0 outside ``box``).
-    """
-    h, w = before_grid.shape[0] // k, before_grid.shape[1] // k
-    ncc, amp = np.zeros((h, w), np.float32), np.zeros((h, w), np.float32)
-    r0, r1, c0, c1 = box if box is not None else (0, h, 0, w)
-    m = n + int(np.ceil(3 * sigmas_mm[1] / (res_mm * k)))  # cells of margin: the blurs and the patch
-    p0, p1, q0, q1 = max(r0 - m, 0), min(r1 + m, h), max(c0 - m, 0), min(c1 + m, w)
-    if p1 <= p0 or q1 <= q0:
-        return ncc, amp
-    out = []
-    for img in (before_grid, warped_after):
-        g = channel_mean(img[p0 * k:p1 * k, q0 * k:q1 * k].astype(np.float32))
-        s1, s2 = (s / res_mm for s in sigmas_mm)
-        out.append((g, cv2.GaussianBlur(g, (0, 0), s1) - cv2.GaussianBlur(g, (0, 0), s2)))
-    (ga, da), (gb, db) = out
-    pool = lambda x: cv2.blur(_cells(x, k), (n, n))  # noqa: E731
-    sab, saa, sbb, ma, mb = pool(da * db), pool(da * da), pool(db * db), pool(ga), pool(gb)
-    eps = np.float32(1e-6)
-    rr, cc = slice(r0 - p0, r1 - p0), slice(c0 - q0, c1 - q0)
-    ncc[r0:r1, c0:c1] = (sab / np.sqrt(saa * sbb + eps))[rr, cc]
-    amp[r0:r1, c0:c1] = (np.sqrt((sbb + eps) / (saa + eps)) / ((mb + eps) / (ma + eps)))[rr, cc]
-    return ncc, amp
-
-
-def texture_kept(dm: DifferenceMap, changed: np.ndarray, before_grid: np.ndarray, warped_after: np.ndarray,
-                 res_mm: float, texture: tuple) -> np.ndarray:
-    """The ``changed`` cells (shape (cell rows, cell cols), bool) whose skin texture is kept (:func:`texture_match`):
-    normalised correlation at least ``texture[0]`` and the amplitude ratio within a factor ``texture[1]`` of 1."""
-    k = int(round(1.0 / dm.to_cells[0, 0]))
-    n = max(1, int(round(OCCLUSION_PATCH_MM / (k * res_mm))))
-    rows, cols = np.nonzero(changed)
-    if not len(rows):
-        return np.zeros_like(changed)
-    box = (int(rows.min()), int(rows.max()) + 1, int(cols.min()), int(cols.max()) + 1)
-    sig = tuple(texture[2]) if len(texture) > 2 else OCCLUSION_TEXTURE_SIGMAS_MM
-    ncc, amp = texture_match(before_grid, warped_after, k, n, res_mm, box, sig)
-    kept = (ncc >= texture[0]) & (np.abs(np.log(np.maximum(amp, 1e-6))) <= np.log(texture[1]))
-    return changed & kept
-
-
 def largest_area_mm2(dm: DifferenceMap, threshold: float,
                      min_chroma: float | None = None) -> tuple[float, np.ndarray]:
     """Area of the largest connected set of ROI cells above ``threshold`` (grey levels) or above
@@ -429,7 +358,7 @@ def _rows_reached(reach: np.ndarray, at, masks: dict, fold_bands, to_cells) -> l
 
 def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERENCE,
                   min_area_mm2: float = OCCLUSION_MIN_AREA_MM2,
-                  min_chroma: float | None = OCCLUSION_MIN_CHROMA, texture: tuple | None = None) -> Covered:
+                  min_chroma: float | None = OCCLUSION_MIN_CHROMA) -> Covered:
     """The areas of the lower face that look covered or changed in one photo of a compared pair.
 
     Parameters
@@ -446,9 +375,6 @@ def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERE
     min_chroma : float or None
         Patch colour difference (CIELAB a*b* units) above which a cell counts as changed too; None: the grey
         difference alone (the rule before 2026-12-04's colour evidence; no colour map is computed).
-    texture : tuple or None
-        ``(min_ncc, max_ratio[, sigmas_mm])``: changed cells whose skin texture is kept (:func:`texture_kept`) are
-        not counted (a light, not a cover); None: not read (the candidate of stop 62).
 
     Returns
     -------
@@ -463,12 +389,6 @@ def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERE
     dm = difference_map(pair.before_grid, pair.warped_after, st.uv_a, st.grid, colour=min_chroma is not None)
     m = dm.changed(min_difference, min_chroma).astype(np.uint8)
     n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
-    big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] * dm.cell_mm ** 2 > min_area_mm2]
-    if texture is not None and big:  # only where an area would be reported: most pairs pay nothing
-        m = m.astype(bool)
-        m = (m & ~texture_kept(dm, np.isin(lab, big), pair.before_grid, pair.warped_after, st.grid.res_mm,
-                               texture)).astype(np.uint8)
-        n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
     k = int(round(1.0 / dm.to_cells[0, 0]))
     shape = dm.patch.shape
 
