@@ -225,10 +225,8 @@ def in_zone(text, zone) -> str:
     str
         ISO 8601 with the UTC offset of the zone at that time, or ``text``.
     """
-    if zone is None or _missing(text):
-        return text
-    t = parse_time(text)
-    if t is None or (isinstance(text, str) and len(text.strip()) <= 10):
+    t = _time_for_zone(text, zone)
+    if t is None:
         return text
     if t.tzinfo is None:
         return t.replace(tzinfo=zone).isoformat()
@@ -253,9 +251,7 @@ def clock_change_hour(text, zone) -> str:
     -------
     str
     """
-    if zone is None or _missing(text) or (isinstance(text, str) and len(text.strip()) <= 10):
-        return ""
-    t = parse_time(text)
+    t = _time_for_zone(text, zone)
     if t is None or t.tzinfo is not None:
         return ""
     first, second = t.replace(tzinfo=zone, fold=0), t.replace(tzinfo=zone, fold=1)
@@ -273,8 +269,7 @@ def clock_change_text(text, zone) -> str:
     if not kind:
         return ""
     t = parse_time(text)
-    first, second = (zone_text(timezone(t.replace(tzinfo=zone, fold=fold).utcoffset())) for fold in (0, 1))
-    first, second = (o if o != "UTC" else "+00:00" for o in (first, second))
+    first, second = (_offset_text(t.replace(tzinfo=zone, fold=fold).utcoffset()) for fold in (0, 1))
     if kind == "repeated":
         return (f"{text} is in the hour the clock change repeats, read with the offset before the change ({first}): "
                 f"if it was in the hour's second pass it is 1 h later, {t.isoformat(timespec='minutes')}{second}")
@@ -301,12 +296,24 @@ def offset_not_zone(text, zone) -> str:
     -------
     str
     """
-    if zone is None or _missing(text) or (isinstance(text, str) and len(text.strip()) <= 10) or utc_instant(text):
-        return ""
-    t = parse_time(text)
+    t = None if utc_instant(text) else _time_for_zone(text, zone)
     if t is None or t.tzinfo is None or t.utcoffset() == t.astimezone(zone).utcoffset():
         return ""
-    said = zone_text(timezone(t.utcoffset()))
+    return _offset_text(t.utcoffset())
+
+
+def _time_for_zone(text, zone):
+    """``text`` parsed (a datetime, naive or not) when a zone is given and ``text`` is a time, not a date alone;
+    None otherwise (no zone, a missing value, a date alone, a time not read): the guard :func:`in_zone`,
+    :func:`clock_change_hour` and :func:`offset_not_zone` share."""
+    if zone is None or _missing(text) or (isinstance(text, str) and len(text.strip()) <= 10):
+        return None
+    return parse_time(text)
+
+
+def _offset_text(offset) -> str:
+    """A UTC offset (timedelta) as ``"+01:00"``; ``"+00:00"`` for zero (:func:`zone_text` says "UTC")."""
+    said = zone_text(timezone(offset))
     return "+00:00" if said == "UTC" else said
 
 
