@@ -384,6 +384,25 @@ SOURCE_NOTES = {
 }
 
 
+#: the mark after a resolved half-life of report.md's figures whose row's ``change at 24 h`` was read from the photos
+#: at 18-30 h (``change_24h_source`` ``photos_18_30h``, marked †): the curve misses them or its shape misses the
+#: photos, so the half-life is the best exponential's, not the time the change halved.  A linear fade of 1.2 mm to 0 at
+#: 8 h halves at 4 h and read 4.1 h, its exponential's 3.44 h, with no mark (docs/validation.md section 12, Round 23)
+HALF_LIFE_MARK = " \u00a7"
+#: the note under the figures for :data:`HALF_LIFE_MARK`
+HALF_LIFE_NOTE = ("\u00a7 The half-life of the fitted curve (an exponential fade), not the time in which the measured "
+                  "change halved: on that row the curve does not describe the photos well (the change at 24 h is read "
+                  "from the photos, †), so the change may have halved sooner or later than this. A change that fades "
+                  "in a straight line, for one, halves later than the exponential that follows it best. See the "
+                  "photos' own changes in `timeline.png` and `long.csv`.")
+
+
+def half_life_marked(r) -> bool:
+    """Whether the half-life of ``r`` (a timeline row with a resolved decay) takes :data:`HALF_LIFE_MARK`: its
+    change at 24 h was read from the photos at 18-30 h because the curve does not describe them."""
+    return r.get("change_24h_source") == "photos_18_30h"
+
+
 def source_notes(table: pd.DataFrame) -> list[str]:
     """The notes under report.md's figures for the marked ``change at 24 h`` figures (:data:`SOURCE_MARKS`),
     one per source present in ``table``; empty when every figure is the checked curve's (or the table predates
@@ -465,7 +484,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
               "| treatment | metric | side | subject | photos | peak change [95% CI] | half-life h [95% CI] | "
               f"change at 24 h [{table_claim_level(table)} CI] | transient [95% CI] | lasting [95% CI] | verdict |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
-    unresolved = no_fit = 0
+    unresolved = no_fit = marked = 0
     for _, r in table.iterrows():
         u = change_unit(r.get("unit") or "", r["metric"])  # every figure of the row is a change: pp for a %
         subj = "all" if is_pooled(r["subject"]) else r["subject"]
@@ -475,7 +494,9 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
                          + " | ".join([NO_FIT_CELL] * 5) + f" | {r['verdict']} |")
             continue
         if decay_resolved(r):
-            hl = (f"{_fmt(r['half_life_h'], '', 1)} "
+            mark = HALF_LIFE_MARK if half_life_marked(r) else ""
+            marked += bool(mark)
+            hl = (f"{_fmt(r['half_life_h'], '', 1)}{mark} "
                   f"{_ci_cell(r['half_life_h_ci_low'], r['half_life_h_ci_high'], 1)}")
             lasting = (LASTING_WITHHELD_CELL if lasting_withheld(r) else
                        f"{_fmt(r['lasting'], u)} {_ci_cell(r['lasting_ci_low'], r['lasting_ci_high'])}")
@@ -509,6 +530,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     if no_fit:
         lines += ["", NO_FIT_NOTE]
     lines += source_notes(table)
+    lines += ["", HALF_LIFE_NOTE] if marked else []
     lines += subject_gap_lines(table, bool(follow_on))
     lines += uncompared_lines(photos)
     lines += ["", next_before] if next_before else []
