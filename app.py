@@ -2832,7 +2832,7 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
     if note := table.attrs.get("next_before_note"):  # a before photo read also as the earlier session's (Round 16)
         st.caption(md_message(note))
     if table.attrs.get("follow_on_notes"):  # sessions left out as follow-ons: what would let them count (stop 56)
-        st.caption(fm_report.FOLLOW_ON_ADVICE)
+        st.caption(fm_report.follow_on_advice(table))
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
         st.info(md(note))
     # the comparisons left out as 'uncertain', each with its reason: the verdicts say "N more photos were left out

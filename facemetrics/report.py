@@ -36,6 +36,7 @@ from .folds import CONTRAST_OFFSET_MM
 
 __all__ = [
     "FOLLOW_ON_ADVICE",
+    "follow_on_advice",
     "effect_noun",
     "floor_text",
     "follow_on_console",
@@ -536,7 +537,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     lines += ["", next_before] if next_before else []
     lines += ["", "![timeline](timeline.png)"]
     lines += _regimen_report(full, regimen_note)
-    lines += excluded_lines(photos, left_out, follow_on)
+    lines += excluded_lines(photos, left_out, follow_on, follow_on_advice(full))
     lines += kept_lines(kept)
     lines += light_kept_lines(light)
     lines += ["", "## Before photos to retake", ""] + [f"- {n}" for n in before] if before else []
@@ -615,6 +616,16 @@ def kept_lines(kept) -> list[str]:
 #: what is still needed is a before photo the next session can lend, or a photo at that time added to the session;
 #: a session after an effect shown still there cannot count at all (a clinic RF patient read only the advice to add
 #: photos: docs/validation.md §12, Round 19)
+#: the sentence of :data:`FOLLOW_ON_ADVICE` on more photos, true when the fits judging the earlier sessions had photos
+#: enough: what they lack is the photo at the next session's time
+FEW_HOURS_ADVICE = "More photos within a few hours of each session do not help."
+#: what :func:`follow_on_advice` says instead when a fit of the series made no fit for too few photos (status
+#: ``insufficient_data``): a weekly RF user with photos at 15 min and 24 h read "too few data ... need at least 4"
+#: and then :data:`FEW_HOURS_ADVICE` (docs/validation.md section 12, Round 23)
+FEW_PHOTOS_ADVICE = ("Where a verdict above says there were too few data to fit, more photos after the first session "
+                     "do help: add them to it at times it has no photo of yet, before the next session begins (for "
+                     "example 1, 3 and 6 h after it, and for a weekly session also 2 and 4 days after it), until it "
+                     "has the photos and times that verdict says it needs.")
 FOLLOW_ON_ADVICE = ("What would let such a session count: a photo of the earlier session at about the time the next "
                     "one begins (for a daily session, about 24 h later) that shows whether its effect is gone. The "
                     "next session's before photo is read as that photo when both sessions have a photo compared after "
@@ -625,11 +636,24 @@ FOLLOW_ON_ADVICE = ("What would let such a session count: a photo of the earlier
                     "just before the treatment; when a session had no photo after it or the next none before it, add "
                     "one at about the next session's time to the earlier session before the next is logged "
                     "(`facemetrics study add PHOTO --subject NAME --follow-up`, *My study* with that session chosen, "
-                    "or a batch's session folder or manifest row). More photos within a few hours of each session do "
-                    "not help. A session whose line says the earlier effect was still there cannot count, whatever "
+                    "or a batch's session folder or manifest row). " + FEW_HOURS_ADVICE + " A session whose line says the earlier effect was still there cannot count, whatever "
                     "photo is added: its before photo carries that effect, and that it was still there is the answer "
                     "to whether it lasted (the Regimen section compares each later session's before photo with the "
                     "first session's).")
+
+
+def follow_on_advice(table: pd.DataFrame | None = None) -> str:
+    """:data:`FOLLOW_ON_ADVICE` for the fits of ``table`` (``timeline.csv``'s rows; None: the advice as it is): when a
+    pooled decay row made no fit for too few data (``status`` ``insufficient_data``), its sentence that more photos
+    within a few hours do not help (:data:`FEW_HOURS_ADVICE`) is replaced by :data:`FEW_PHOTOS_ADVICE`, so the advice
+    does not contradict that verdict's "need at least 4"."""
+    if table is None or not {"status", "subject"} <= set(table.columns):
+        return FOLLOW_ON_ADVICE
+    rows = table[table["kind"] != "regimen"] if "kind" in table.columns else table
+    pooled = rows[rows["subject"].map(is_pooled).astype(bool)]
+    if not (pooled["status"] == "insufficient_data").any():
+        return FOLLOW_ON_ADVICE
+    return FOLLOW_ON_ADVICE.replace(FEW_HOURS_ADVICE, FEW_PHOTOS_ADVICE)
 
 
 #: the words of a :func:`follow_on_notes` line after the session and its gap (the series and figures follow)
@@ -714,7 +738,7 @@ def _none_excluded_but(n_uncertain: int, n_follow_on: int) -> str:
             + join_words(parts) + " (listed below).")
 
 
-def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=()) -> list[str]:
+def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=(), advice: str = FOLLOW_ON_ADVICE) -> list[str]:
     """The ``## Photos excluded`` section of ``report.md``: the photos of ``photos.csv`` (read with
     ``keep_default_na=False``; None when it could not be read) with an ``excluded`` reason, then
     ``left_out``, one line per comparison whose rows the fits left out as ``uncertain`` (a photo
@@ -748,7 +772,7 @@ def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=()) -> li
                   "figures; `timeline.csv`'s `reason` says it per fit too). Their comparisons stay in `changes.csv` and `long.csv`, and the Regimen section "
                   "compares their before photos with the first session's.", ""]
         lines += [f"- {n}" for n in follow_on]
-        lines += ["", FOLLOW_ON_ADVICE]
+        lines += ["", advice]
     return lines
 
 
