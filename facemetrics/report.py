@@ -285,7 +285,9 @@ def _regimen_cells(r, d, u: str) -> list[str]:
     # the session's peak and half-life with their CIs, as in the Figures table (an audit, 2026-12-04: they stood
     # here alone)
     peak = _with_ci(d.iloc[0], "peak_change", u) if peak_resolved(d.iloc[0]) else NOT_RESOLVED
-    hl = (_with_ci(d.iloc[0], "half_life_h", "", 1) if decay_resolved(d.iloc[0]) else not_resolved_text(d.iloc[0]))
+    mark = HALF_LIFE_MARK if half_life_marked(d.iloc[0]) else ""  # the curve's, as the Figures table marks it
+    hl = (_with_ci(d.iloc[0], "half_life_h", "", 1, mark) if decay_resolved(d.iloc[0])
+          else not_resolved_text(d.iloc[0]))
     return line + [peak, hl]
 
 
@@ -318,6 +320,7 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
         lines.append(f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | "
                      f"{_fmt(r['day_n'], '', 0)} | {cells} | {r['verdict']} |")
     lines += ["", REGIMEN_NO_FIT_NOTE] if any(f"| {NO_FIT_CELL} |" in x for x in lines) else []
+    lines += ["", HALF_LIFE_REGIMEN_NOTE] if any(f"{HALF_LIFE_MARK} [" in x for x in lines if x.startswith("| ")) else []
     lines += [""] + _verdict_items(reg, [short_reason(r, note_above=True) for r in reg["reason"]])
     lines += ["", "![regimen](regimen.png)"]
     return lines
@@ -333,9 +336,10 @@ def _verdict_items(rows: pd.DataFrame, reasons) -> list[str]:
             for i, text in said_once(labels, list(reasons))]
 
 
-def _with_ci(r, col: str, unit: str = "", digits: int = 2) -> str:
-    """A report.md cell: the row's ``col`` in ``unit`` and its ``[col_ci_low, col_ci_high]``."""
-    return f"{_fmt(r.get(col), unit, digits)} {_ci_cell(r.get(f'{col}_ci_low'), r.get(f'{col}_ci_high'), digits)}"
+def _with_ci(r, col: str, unit: str = "", digits: int = 2, mark: str = "") -> str:
+    """A report.md cell: the row's ``col`` in ``unit``, ``mark`` after it, and its ``[col_ci_low, col_ci_high]``."""
+    return (f"{_fmt(r.get(col), unit, digits)}{mark} "
+            f"{_ci_cell(r.get(f'{col}_ci_low'), r.get(f'{col}_ci_high'), digits)}")
 
 
 #: a report.md cell for a figure that a fit with no resolved decay does not identify
@@ -396,6 +400,10 @@ HALF_LIFE_NOTE = ("\u00a7 The half-life of the fitted curve (an exponential fade
                   "from the photos, †), so the change may have halved sooner or later than this. A change that fades "
                   "in a straight line, for one, halves later than the exponential that follows it best. See the "
                   "photos' own changes in `timeline.png` and `long.csv`.")
+
+#: the note under the Regimen table for :data:`HALF_LIFE_MARK` (the table repeats each series' session half-life)
+HALF_LIFE_REGIMEN_NOTE = ("\u00a7 As in the Figures table: the half-life of the fitted curve, not the time in which the "
+                          "measured change halved (the curve does not describe that series' photos well).")
 
 
 def half_life_marked(r) -> bool:

@@ -45,3 +45,16 @@ def test_an_unresolved_half_life_is_not_marked():
     frame["half_life_h_ci_high"] = 5000.0  # the fit's bound: no decay resolved
     md = timeline_markdown(frame, None)
     assert HALF_LIFE_NOTE not in md and HALF_LIFE_MARK.strip() not in md
+
+
+def test_the_regimen_tables_half_life_of_the_same_series_is_marked_too():
+    """The Regimen table repeats each series' session half-life (Round 23's mc: 4.1 [2.4, 7.1] unmarked there)."""
+    frame = analyze_series(table(model_fade, DEMO_TIMES, 1), per_subject=False, n_boot=100, seed=1).to_frame()
+    frame["change_24h_source"] = "photos_18_30h"
+    regimen = frame.iloc[:1].assign(kind="regimen", slope_per_week=float("nan"), change_day_n=float("nan"), day_n=14.0,
+                                    n_photos=3, verdict="inconclusive", reason="too few days.")
+    md = timeline_markdown(pd.concat([frame.assign(kind="decay"), regimen], ignore_index=True), None)
+    section = md[md.index("## Regimen"):]
+    row = next(ln for ln in section.splitlines() if ln.startswith("| sim | jawline_lift_mm |"))
+    assert f"{frame['half_life_h'].iloc[0]:.1f}{HALF_LIFE_MARK} [" in row, row
+    assert HALF_LIFE_MARK.strip() + " " in section.split(row, 1)[1]  # its note in the section
