@@ -2097,15 +2097,17 @@ DOWNLOAD_HELP = {
 
 NEW_SUBJECT = "+ new subject"
 
-#: the bootstrap replicates *My study* fits with (:func:`study_report`: half the CLI's, for the page's speed), and
-#: the default of ``facemetrics study report --n-boot`` (``cli._add_fit_options``; tests/test_app_study.py checks
-#: it): the page said neither (Round 21, stop 60)
-STUDY_N_BOOT = 200
+#: the default of ``facemetrics study report --n-boot`` (``cli._add_fit_options``; tests/test_app_study.py checks it)
 STUDY_REPORT_N_BOOT = 400
-#: under *My study*'s figures: how many replicates its CIs come from, and the CLI's
-STUDY_BOOT_NOTE = (f"95% CIs (and the verdicts read on them) from {STUDY_N_BOOT} bootstrap replicates; "
-                   f"`facemetrics study report` uses {STUDY_REPORT_N_BOOT} by default (`--n-boot`), so its CIs can "
-                   "differ in their last digit, and a verdict at the edge of its margin can differ")
+#: the bootstrap replicates *My study* fits with (:func:`study_report`): the CLI's, since stop 62 (h8).  With 200 (half
+#: the CLI's, for the page's speed) the page left a session out of a fold fit that `study report` kept (Round 23);
+#: 400 cost the page's report 0.94-1.10 x the time of 200 (the fits are a small share of it;
+#: bench/bench_study_n_boot.py on Round 23's store and the simulated six weeks)
+STUDY_N_BOOT = STUDY_REPORT_N_BOOT
+#: under *My study*'s figures: how many replicates its CIs come from, and that they are the CLI's (the page said neither
+#: until Round 21, stop 60)
+STUDY_BOOT_NOTE = (f"95% CIs (and the verdicts read on them) from {STUDY_N_BOOT} bootstrap replicates with seed 0, "
+                   "as `facemetrics study report` by default (`--n-boot`, `--seed`): the same figures and verdicts")
 #: the tooltip of *My study*'s ZIP download buttons (the other downloads' have one: :data:`DOWNLOAD_HELP`)
 STUDY_ZIP_HELP = ("the study as `facemetrics study report` writes it: photos.csv, changes.csv, long.csv, "
                   "timeline.csv, report.md, timeline.png (and the regimen's tables and regimen.png when the study "
@@ -2832,7 +2834,7 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
     if note := table.attrs.get("next_before_note"):  # a before photo read also as the earlier session's (Round 16)
         st.caption(md_message(note))
     if table.attrs.get("follow_on_notes"):  # sessions left out as follow-ons: what would let them count (stop 56)
-        st.caption(fm_report.FOLLOW_ON_ADVICE)
+        st.caption(fm_report.follow_on_advice(table))
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
         st.info(md(note))
     # the comparisons left out as 'uncertain', each with its reason: the verdicts say "N more photos were left out

@@ -570,7 +570,7 @@ def _print_verdicts(table, said=()) -> None:
     A photo that is the same picture as its before photo is not said here: `batch` said it and report.md lists it
     (the console said it twice, `batch` then `timeline`: stop 54's audit)."""
     from .batch.console import KEPT_WITH_WARNING
-    from .report import FOLLOW_ON_ADVICE, follow_on_console, verdict_lines
+    from .report import follow_on_advice, follow_on_console, verdict_lines
 
     for line in verdict_lines(table):
         print(line)
@@ -582,7 +582,7 @@ def _print_verdicts(table, said=()) -> None:
     for line in follow_on_console(table.attrs.get("follow_on_notes", ())):  # sessions begun while an earlier one
         print(line)                                                         # may still act: a few, or a summary
     if table.attrs.get("follow_on_notes"):  # what would let them count, once (the home-month audit, stop 56)
-        print(FOLLOW_ON_ADVICE)
+        print(follow_on_advice(table))
     for note in (*table.attrs.get("expression_kept_notes", ()),  # fitted although the expression may differ,
                  *table.attrs.get("light_kept_notes", ())):  # or fold rows fitted although the lighting differs
         if (line := f"{KEPT_WITH_WARNING}{note}") not in said:  # `study report`: the batch's lines said it

@@ -18,6 +18,7 @@ treatment), and :func:`run_regimen_batch` runs it through the same
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from typing import TYPE_CHECKING, Callable
@@ -173,7 +174,10 @@ def run_regimen_batch(folder, out_dir, photos, *, workers: int | None = 1, progr
     path = target / ".cache" / "regimen_manifest.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     write_rows_csv(manifest, MANIFEST_COLUMNS, path, record=False)  # in the cache: not an output
-    batch_options["provenance"] = regimen_provenance(photos, batch_options.get("provenance"))
+    given = regimen_provenance(photos, batch_options.get("provenance"))
+    # every photo of the regimen batch is a before photo of a past session: its remedies do not ask to retake it
+    batch_options["provenance"] = {name: replace(given.get(name, Provenance()), pre_session=True)
+                                   for name in {*given, *(str(m["photo"]) for m in manifest)}}
     return run_batch(folder, target, manifest=path, workers=workers, progress=progress, **batch_options)
 
 

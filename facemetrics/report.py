@@ -36,6 +36,7 @@ from .folds import CONTRAST_OFFSET_MM
 
 __all__ = [
     "FOLLOW_ON_ADVICE",
+    "follow_on_advice",
     "effect_noun",
     "floor_text",
     "follow_on_console",
@@ -284,7 +285,9 @@ def _regimen_cells(r, d, u: str) -> list[str]:
     # the session's peak and half-life with their CIs, as in the Figures table (an audit, 2026-12-04: they stood
     # here alone)
     peak = _with_ci(d.iloc[0], "peak_change", u) if peak_resolved(d.iloc[0]) else NOT_RESOLVED
-    hl = (_with_ci(d.iloc[0], "half_life_h", "", 1) if decay_resolved(d.iloc[0]) else not_resolved_text(d.iloc[0]))
+    mark = HALF_LIFE_MARK if half_life_marked(d.iloc[0]) else ""  # the curve's, as the Figures table marks it
+    hl = (_with_ci(d.iloc[0], "half_life_h", "", 1, mark) if decay_resolved(d.iloc[0])
+          else not_resolved_text(d.iloc[0]))
     return line + [peak, hl]
 
 
@@ -317,6 +320,7 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
         lines.append(f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | "
                      f"{_fmt(r['day_n'], '', 0)} | {cells} | {r['verdict']} |")
     lines += ["", REGIMEN_NO_FIT_NOTE] if any(f"| {NO_FIT_CELL} |" in x for x in lines) else []
+    lines += ["", HALF_LIFE_REGIMEN_NOTE] if any(f"{HALF_LIFE_MARK} [" in x for x in lines if x.startswith("| ")) else []
     lines += [""] + _verdict_items(reg, [short_reason(r, note_above=True) for r in reg["reason"]])
     lines += ["", "![regimen](regimen.png)"]
     return lines
@@ -332,9 +336,10 @@ def _verdict_items(rows: pd.DataFrame, reasons) -> list[str]:
             for i, text in said_once(labels, list(reasons))]
 
 
-def _with_ci(r, col: str, unit: str = "", digits: int = 2) -> str:
-    """A report.md cell: the row's ``col`` in ``unit`` and its ``[col_ci_low, col_ci_high]``."""
-    return f"{_fmt(r.get(col), unit, digits)} {_ci_cell(r.get(f'{col}_ci_low'), r.get(f'{col}_ci_high'), digits)}"
+def _with_ci(r, col: str, unit: str = "", digits: int = 2, mark: str = "") -> str:
+    """A report.md cell: the row's ``col`` in ``unit``, ``mark`` after it, and its ``[col_ci_low, col_ci_high]``."""
+    return (f"{_fmt(r.get(col), unit, digits)}{mark} "
+            f"{_ci_cell(r.get(f'{col}_ci_low'), r.get(f'{col}_ci_high'), digits)}")
 
 
 #: a report.md cell for a figure that a fit with no resolved decay does not identify
@@ -382,6 +387,29 @@ SOURCE_NOTES = {
     "curve_unchecked": "‡ The fitted curve's extrapolation to 24 h, not measured: no photo was taken 18-30 h after "
                        "treatment to check it. Take one about 24 h after a treatment.",
 }
+
+
+#: the mark after a resolved half-life of report.md's figures whose row's ``change at 24 h`` was read from the photos
+#: at 18-30 h (``change_24h_source`` ``photos_18_30h``, marked †): the curve misses them or its shape misses the
+#: photos, so the half-life is the best exponential's, not the time the change halved.  A linear fade of 1.2 mm to 0 at
+#: 8 h halves at 4 h and read 4.1 h, its exponential's 3.44 h, with no mark (docs/validation.md section 12, Round 23)
+HALF_LIFE_MARK = " \u00a7"
+#: the note under the figures for :data:`HALF_LIFE_MARK`
+HALF_LIFE_NOTE = ("\u00a7 The half-life of the fitted curve (an exponential fade), not the time in which the measured "
+                  "change halved: on that row the curve does not describe the photos well (the change at 24 h is read "
+                  "from the photos, †), so the change may have halved sooner or later than this. A change that fades "
+                  "in a straight line, for one, halves later than the exponential that follows it best. See the "
+                  "photos' own changes in `timeline.png` and `long.csv`.")
+
+#: the note under the Regimen table for :data:`HALF_LIFE_MARK` (the table repeats each series' session half-life)
+HALF_LIFE_REGIMEN_NOTE = ("\u00a7 As in the Figures table: the half-life of the fitted curve, not the time in which the "
+                          "measured change halved (the curve does not describe that series' photos well).")
+
+
+def half_life_marked(r) -> bool:
+    """Whether the half-life of ``r`` (a timeline row with a resolved decay) takes :data:`HALF_LIFE_MARK`: its
+    change at 24 h was read from the photos at 18-30 h because the curve does not describe them."""
+    return r.get("change_24h_source") == "photos_18_30h"
 
 
 def source_notes(table: pd.DataFrame) -> list[str]:
@@ -465,7 +493,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
               "| treatment | metric | side | subject | photos | peak change [95% CI] | half-life h [95% CI] | "
               f"change at 24 h [{table_claim_level(table)} CI] | transient [95% CI] | lasting [95% CI] | verdict |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
-    unresolved = no_fit = 0
+    unresolved = no_fit = marked = 0
     for _, r in table.iterrows():
         u = change_unit(r.get("unit") or "", r["metric"])  # every figure of the row is a change: pp for a %
         subj = "all" if is_pooled(r["subject"]) else r["subject"]
@@ -475,7 +503,9 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
                          + " | ".join([NO_FIT_CELL] * 5) + f" | {r['verdict']} |")
             continue
         if decay_resolved(r):
-            hl = (f"{_fmt(r['half_life_h'], '', 1)} "
+            mark = HALF_LIFE_MARK if half_life_marked(r) else ""
+            marked += bool(mark)
+            hl = (f"{_fmt(r['half_life_h'], '', 1)}{mark} "
                   f"{_ci_cell(r['half_life_h_ci_low'], r['half_life_h_ci_high'], 1)}")
             lasting = (LASTING_WITHHELD_CELL if lasting_withheld(r) else
                        f"{_fmt(r['lasting'], u)} {_ci_cell(r['lasting_ci_low'], r['lasting_ci_high'])}")
@@ -509,12 +539,13 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     if no_fit:
         lines += ["", NO_FIT_NOTE]
     lines += source_notes(table)
+    lines += ["", HALF_LIFE_NOTE] if marked else []
     lines += subject_gap_lines(table, bool(follow_on))
     lines += uncompared_lines(photos)
     lines += ["", next_before] if next_before else []
     lines += ["", "![timeline](timeline.png)"]
     lines += _regimen_report(full, regimen_note)
-    lines += excluded_lines(photos, left_out, follow_on)
+    lines += excluded_lines(photos, left_out, follow_on, follow_on_advice(full))
     lines += kept_lines(kept)
     lines += light_kept_lines(light)
     lines += ["", "## Before photos to retake", ""] + [f"- {n}" for n in before] if before else []
@@ -593,6 +624,16 @@ def kept_lines(kept) -> list[str]:
 #: what is still needed is a before photo the next session can lend, or a photo at that time added to the session;
 #: a session after an effect shown still there cannot count at all (a clinic RF patient read only the advice to add
 #: photos: docs/validation.md §12, Round 19)
+#: the sentence of :data:`FOLLOW_ON_ADVICE` on more photos, true when the fits judging the earlier sessions had photos
+#: enough: what they lack is the photo at the next session's time
+FEW_HOURS_ADVICE = "More photos within a few hours of each session do not help."
+#: what :func:`follow_on_advice` says instead when a fit of the series made no fit for too few photos (status
+#: ``insufficient_data``): a weekly RF user with photos at 15 min and 24 h read "too few data ... need at least 4"
+#: and then :data:`FEW_HOURS_ADVICE` (docs/validation.md section 12, Round 23)
+FEW_PHOTOS_ADVICE = ("Where a verdict above says there were too few data to fit, more photos after the first session "
+                     "do help: add them to it at times it has no photo of yet, before the next session begins (for "
+                     "example 1, 3 and 6 h after it, and for a weekly session also 2 and 4 days after it), until it "
+                     "has the photos and times that verdict says it needs.")
 FOLLOW_ON_ADVICE = ("What would let such a session count: a photo of the earlier session at about the time the next "
                     "one begins (for a daily session, about 24 h later) that shows whether its effect is gone. The "
                     "next session's before photo is read as that photo when both sessions have a photo compared after "
@@ -603,11 +644,24 @@ FOLLOW_ON_ADVICE = ("What would let such a session count: a photo of the earlier
                     "just before the treatment; when a session had no photo after it or the next none before it, add "
                     "one at about the next session's time to the earlier session before the next is logged "
                     "(`facemetrics study add PHOTO --subject NAME --follow-up`, *My study* with that session chosen, "
-                    "or a batch's session folder or manifest row). More photos within a few hours of each session do "
-                    "not help. A session whose line says the earlier effect was still there cannot count, whatever "
+                    "or a batch's session folder or manifest row). " + FEW_HOURS_ADVICE + " A session whose line says the earlier effect was still there cannot count, whatever "
                     "photo is added: its before photo carries that effect, and that it was still there is the answer "
                     "to whether it lasted (the Regimen section compares each later session's before photo with the "
                     "first session's).")
+
+
+def follow_on_advice(table: pd.DataFrame | None = None) -> str:
+    """:data:`FOLLOW_ON_ADVICE` for the fits of ``table`` (``timeline.csv``'s rows; None: the advice as it is): when a
+    pooled decay row made no fit for too few data (``status`` ``insufficient_data``), its sentence that more photos
+    within a few hours do not help (:data:`FEW_HOURS_ADVICE`) is replaced by :data:`FEW_PHOTOS_ADVICE`, so the advice
+    does not contradict that verdict's "need at least 4"."""
+    if table is None or not {"status", "subject"} <= set(table.columns):
+        return FOLLOW_ON_ADVICE
+    rows = table[table["kind"] != "regimen"] if "kind" in table.columns else table
+    pooled = rows[rows["subject"].map(is_pooled).astype(bool)]
+    if not (pooled["status"] == "insufficient_data").any():
+        return FOLLOW_ON_ADVICE
+    return FOLLOW_ON_ADVICE.replace(FEW_HOURS_ADVICE, FEW_PHOTOS_ADVICE)
 
 
 #: the words of a :func:`follow_on_notes` line after the session and its gap (the series and figures follow)
@@ -692,7 +746,7 @@ def _none_excluded_but(n_uncertain: int, n_follow_on: int) -> str:
             + join_words(parts) + " (listed below).")
 
 
-def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=()) -> list[str]:
+def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=(), advice: str = FOLLOW_ON_ADVICE) -> list[str]:
     """The ``## Photos excluded`` section of ``report.md``: the photos of ``photos.csv`` (read with
     ``keep_default_na=False``; None when it could not be read) with an ``excluded`` reason, then
     ``left_out``, one line per comparison whose rows the fits left out as ``uncertain`` (a photo
@@ -726,7 +780,7 @@ def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=()) -> li
                   "figures; `timeline.csv`'s `reason` says it per fit too). Their comparisons stay in `changes.csv` and `long.csv`, and the Regimen section "
                   "compares their before photos with the first session's.", ""]
         lines += [f"- {n}" for n in follow_on]
-        lines += ["", FOLLOW_ON_ADVICE]
+        lines += ["", advice]
     return lines
 
 

@@ -69,6 +69,11 @@ def test_the_pages_replicates_and_the_clis_default_are_the_ones_it_names():
     assert app.STUDY_REPORT_N_BOOT == build_parser().parse_args(["study", "report", "-o", "out"]).n_boot
     assert "store.report(out, subject, n_boot=STUDY_N_BOOT" in inspect.getsource(app.study_report)
     assert f"from {app.STUDY_N_BOOT} bootstrap replicates" in app.STUDY_BOOT_NOTE
+    # the page fits with the CLI's count (stop 62, h8: with 200 it left a session out of a fold fit that `study
+    # report` kept, Round 23; 400 cost the page's report 0.94-1.10 x the time of 200, bench/bench_study_n_boot.py)
+    assert app.STUDY_N_BOOT == app.STUDY_REPORT_N_BOOT
+    assert "the same figures and verdicts" in app.STUDY_BOOT_NOTE and f"{app.STUDY_N_BOOT} bootstrap" in \
+        app.STUDY_ZIP_HELP
 
 
 def test_the_study_uploader_says_the_upload_limit(store_dir):
@@ -160,10 +165,10 @@ def test_study_lifecycle(store_dir, photos, monkeypatch):
     zips = [d for d in at.get("download_button") if d.proto.label.startswith("Download the study")]
     assert zips
     # the ZIP's button has a tooltip as the other downloads do, and the page says its fit's replicates and the
-    # CLI's (Round 21, stop 60)
+    # CLI's (Round 21, stop 60), the same since stop 62
     assert all("facemetrics study report" in d.proto.help and "facemetrics_study_me.zip" in d.proto.help
                for d in zips), [d.proto.help for d in zips]
-    assert any("200 bootstrap replicates" in t and "`facemetrics study report` uses 400" in t
+    assert any("400 bootstrap replicates" in t and "as `facemetrics study report` by default" in t
                for t in _texts(at)), _texts(at)
     # the page shows the timeline drawn at a phone's width (1200 px: 6 in at plots.NARROW_DPI; and for a desktop's
     # column, two panels a row); the ZIP keeps the batch's own, as `study report` writes it.  Both read from the

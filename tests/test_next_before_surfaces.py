@@ -121,7 +121,7 @@ def test_a_refused_comparison_of_a_before_photo_read_twice_says_so_too():
     photo like the before photo" of a before photo, with nothing saying it is one.  Its message is kept, and the
     line names the session (the refusal's reason first, as before)."""
     from facemetrics.batch.console import refused_lines
-    from facemetrics.batch.results import comparison_result
+    from facemetrics.batch.results import PAST_PHOTO_REMEDY, comparison_result
     from facemetrics.batch.tables import MSG_NEXT_BEFORE
 
     rows = daily(2)
@@ -129,7 +129,9 @@ def test_a_refused_comparison_of_a_before_photo_read_twice_says_so_too():
     why = "these may be different people: the upper faces differ by 2.2 mm RMS: retake the after photo like the before photo"
     raw = {"status": "refused", "messages": [why], "rows": []}
     res = comparison_result(dict(nb, quality_flags=""), [dict(b, quality_flags="") for b in base], raw)
-    assert res["status"] == "refused" and res["messages"][0] == why
+    # its remedy is what can be done next time: the before photo of a past day cannot be retaken (stop 62, h8)
+    assert res["status"] == "refused" and res["messages"][0] == why.replace(
+        "retake the after photo like the before photo", PAST_PHOTO_REMEDY["next_before"])
     assert any(m.startswith(MSG_NEXT_BEFORE) for m in res["messages"]), res["messages"]
     line = refused_lines([dict(nb, status="refused", messages="; ".join(res["messages"]))])[0]
     assert "23.83 h since the treatment of" in line and "the next session's before photo" in line, line

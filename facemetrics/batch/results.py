@@ -10,11 +10,28 @@ returns a new dict when it adds something, else the one given, and never changes
 
 from __future__ import annotations
 
+import re
+
 from .tables import (baseline_messages, before_taken_after, later_treatment_message, next_before_message,
                      no_change_wording, same_picture_left_out, same_picture_rows)
 
 #: statuses of a comparison that has no measurement to flag
 _NOT_MEASURED = ("refused", "error")
+
+#: compare's remedy that asks for a new after photo (the head pose's, gate and pose; the upper faces', identity)
+_RETAKE_AFTER = re.compile(r"retake the after photo (?:facing the camera as in|like) the before photo")
+#: what a comparison of a photo of a past day asks instead (:func:`with_past_photo_remedy`), by what the photo is:
+#: a regimen batch's pre-session photo against the first session's before photo, or a next session's before photo
+#: read as the earlier session's photo at that time (Round 23's user story, stop 62: "retake the after photo" of a
+#: before photo taken days ago)
+PAST_PHOTO_REMEDY = {
+    "regimen": ("take the next session's before photo facing the camera as in the first session's before photo "
+                "(this photo, a later session's before photo compared with the first session's for the regimen, "
+                "cannot be retaken)"),
+    "next_before": ("take the next session's before photo facing the camera as in this session's before photo (this "
+                    "photo, the next session's before photo read also as this session's photo at that time, cannot "
+                    "be retaken)"),
+}
 
 
 def with_before_taken_after(r: dict, base: list[dict], result: dict) -> dict:
@@ -134,6 +151,21 @@ def with_checked_photos_named(r: dict, result: dict, raw: dict) -> dict:
     return dict(result, messages=[*no_change_wording(result["messages"][:n]), *result["messages"][n:]])
 
 
+def with_past_photo_remedy(r: dict, result: dict, raw: dict) -> dict:
+    """``result`` of a comparison whose photo ``r`` is a photo of a past day that the user cannot retake: a regimen
+    batch's pre-session photo (``r["_pre_session"]``, :class:`facemetrics.batch.runner.Provenance`) or a next
+    session's before photo read as the earlier session's photo (``r["_next_session"]``,
+    :func:`facemetrics.batch.tables.next_before_message`), with compare's "retake the after photo ..." remedies
+    (:data:`_RETAKE_AFTER`) replaced by what can be done (:data:`PAST_PHOTO_REMEDY`).  Only compare's own
+    messages (the first ``len(raw["messages"])``) are read.  ``result`` itself for any other comparison."""
+    kind = "regimen" if r.get("_pre_session") else "next_before" if r.get("_next_session") else ""
+    n = len(raw.get("messages") or ())
+    if not kind or not any(_RETAKE_AFTER.search(str(m)) for m in result["messages"][:n]):
+        return result
+    said = [_RETAKE_AFTER.sub(PAST_PHOTO_REMEDY[kind], str(m)) for m in result["messages"][:n]]
+    return dict(result, messages=[*said, *result["messages"][n:]])
+
+
 def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[str, bool] = ("", False)) -> dict:
     """A comparison's result as ``changes.csv`` reports it: compare's result with the batch's flags, in this
     order (the order of their messages): the session's before photos disagree
@@ -175,5 +207,6 @@ def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[
     # photo, nothing saying it is one: Round 16); a failed one's messages are printed whole, so not there
     if next_before_message(r) and result["status"] != "error":
         result = dict(result, messages=[*result["messages"], next_before_message(r)])
+    result = with_past_photo_remedy(r, result, raw)  # a past day's photo: no "retake the after photo" (stop 62)
     result = with_baseline_messages(r, base, result, raw)  # judged on compare's own result, as the app
     return with_checked_photos_named(r, result, raw)  # a no-change check's "after photo" is a before photo

@@ -47,10 +47,15 @@ class Provenance:
         The loader's notes on the file the photo was copied from that stay true of the copy (which frame of a
         file of several: :attr:`facemetrics.metadata.CleanCopy.notes` joined with "; "), added to the photo's
         ``warnings`` as the batch adds the loader's notes of a file it reads itself; "" for none.
+    pre_session : bool
+        The photo is a session's before photo that this batch compares as a later photo (the regimen batch's
+        pre-session photos, :func:`facemetrics.regimen.run_regimen_batch`): a photo of a past day, so its
+        comparison's remedies do not ask to retake it (:func:`facemetrics.batch.results.with_past_photo_remedy`).
     """
 
     taken_at_source: str = ""
     note: str = ""
+    pre_session: bool = False
 
 
 class _Progress:
@@ -654,7 +659,8 @@ def _time_sources(entries, rows: dict) -> dict:
 def _with_provenance(entries, rows: dict, provenance: Mapping[str, Provenance] | None) -> dict:
     """``rows`` (after :func:`_time_sources`) with each photo's :class:`Provenance` (``provenance``, keyed by the
     manifest's ``photo``, Unicode composition ignored): its ``taken_at_source`` in place of ``manifest``, its
-    ``note`` added to its ``warnings`` (after its own).  The cached rows are not changed (copies)."""
+    ``note`` added to its ``warnings`` (after its own), ``_pre_session`` set when it is one.  The cached rows are not
+    changed (copies)."""
     if not provenance:
         return rows
     known = {unicodedata.normalize("NFC", str(k)): v for k, v in provenance.items()}
@@ -667,6 +673,8 @@ def _with_provenance(entries, rows: dict, provenance: Mapping[str, Provenance] |
             out[i] = dict(r, taken_at_source=given.taken_at_source)
         if given.note:
             warned[i] = given.note
+        if given.pre_session:  # read by the comparisons' remedies (not written)
+            out[i] = dict(out[i], _pre_session=True)
     return _with_warnings(out, warned)
 
 

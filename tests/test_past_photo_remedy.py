@@ -1,0 +1,70 @@
+"""A comparison of a photo of a past day gets a remedy the user can follow (stop 62, h8; Round 23's user story): a
+pre-session photo compared with the first session's for the regimen, or a next session's before photo read as the
+earlier session's photo at that time, was told "retake the after photo facing the camera as in the before photo",
+which no one can do for a past day.  Such a comparison now says what can be done next time.  No images: compare's
+results as dicts, and the regimen batch's call of run_batch caught."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from facemetrics.batch.results import comparison_result
+from facemetrics.batch.runner import Provenance, _with_provenance
+from facemetrics.compare.gate import MSG_POSE
+
+POSE = (f"{MSG_POSE} too much to compare: yaw (turn) changed by 14.0 deg (limit ±12 deg); retake the after photo "
+        "facing the camera as in the before photo")
+RETAKE = "retake the after photo"
+
+
+def _r(**extra) -> dict:
+    return dict(photo="me/s2/pre.jpg", role="post", hours_since_treatment=168.0, treated_at="2026-11-02T18:00",
+                quality_flags="", subject="me", treatment="rf", **extra)
+
+
+def _result(r: dict) -> dict:
+    raw = {"status": "refused", "messages": [POSE], "rows": []}
+    base = [dict(photo="me/s1/pre.jpg", quality_flags="", hours_since_treatment=-0.25)]
+    return comparison_result(r, base, raw)
+
+
+def test_an_after_photo_is_still_asked_to_be_retaken():
+    assert any(RETAKE in m for m in _result(_r())["messages"])
+
+
+def test_a_regimen_pre_session_photo_is_told_what_can_be_done_next_time():
+    msgs = _result(_r(_pre_session=True))["messages"]
+    assert not any(RETAKE in m for m in msgs), msgs
+    said = [m for m in msgs if m.startswith(f"{MSG_POSE} too much to compare")]
+    assert len(said) == 1 and "cannot be retaken" in said[0] and "take the next session's before photo facing the " \
+        "camera as in the first session's before photo" in said[0], said
+    assert said[0].startswith(POSE.split("; retake")[0])  # the finding and its figures as compare said them
+
+
+def test_a_next_sessions_before_photo_is_told_what_can_be_done_next_time():
+    msgs = _result(_r(_next_session="2026-11-09T18:00"))["messages"]
+    assert not any(RETAKE in m for m in msgs), msgs
+    said = [m for m in msgs if m.startswith(f"{MSG_POSE} too much to compare")]
+    assert "cannot be retaken" in said[0] and "take the next session's before photo facing the camera" in said[0]
+
+
+def test_the_provenance_marks_a_pre_session_photo():
+    rows = {0: dict(photo="a.jpg", taken_at_source="manifest", warnings=""), 1: dict(photo="b.jpg", warnings="")}
+    entries = [type("E", (), dict(photo="a.jpg"))(), type("E", (), dict(photo="b.jpg"))()]
+    out = _with_provenance(entries, rows, {"a.jpg": Provenance(pre_session=True)})
+    assert out[0].get("_pre_session") is True and not out[1].get("_pre_session")
+    assert not rows[0].get("_pre_session")  # the cached rows are not changed
+
+
+def test_the_regimen_batch_marks_every_photo_pre_session(tmp_path, monkeypatch):
+    import facemetrics.regimen as regimen
+
+    got = {}
+    monkeypatch.setattr(regimen, "run_batch", lambda folder, out, **kw: got.update(kw))
+    photos = pd.DataFrame([dict(photo=f"me/s{k}/pre.jpg", subject="me", treatment="rf", role="baseline",
+                                taken_at=f"2026-11-0{k}T07:45", treated_at=f"2026-11-0{k}T08:00",
+                                taken_at_source="exif") for k in (2, 9)])
+    regimen.run_regimen_batch(tmp_path, tmp_path / "out", photos, provenance={"me/s2/pre.jpg": Provenance(note="x")})
+    prov = got["provenance"]
+    assert set(prov) == {"me/s2/pre.jpg", "me/s9/pre.jpg"} and all(p.pre_session for p in prov.values())
+    assert prov["me/s2/pre.jpg"].note == "x" and prov["me/s9/pre.jpg"].taken_at_source == "exif"
