@@ -50,3 +50,40 @@ def test_the_jaw_width_row_reads_the_narrowing_short(narrowed):
     row = c.get("jaw_width_mm")
     assert row.verdict == "decrease"
     assert 0.5 < row.change / truth < 0.9
+
+
+def test_the_flow_width_row_reads_the_narrowing_in_proportion(sample_analysis, narrowed):
+    """Stop 62: ``jaw_width_flow_mm`` is the flow read as a row of its own: before = the before photo's oval width,
+    after = before + change, a ``decrease`` beyond its floor; the oval row is left as it was."""
+    c, truth = narrowed
+    row = c.get("jaw_width_flow_mm")
+    assert row.change == pytest.approx(flow_read(sample_analysis, c), abs=1e-9)
+    assert 0.85 <= row.change / truth <= 1.15
+    assert row.verdict == "decrease" and row.noise_floor < abs(row.change)
+    assert row.before == pytest.approx(c.get("jaw_width_mm").before)
+    assert row.after == pytest.approx(row.before + row.change)
+
+
+def test_the_flow_width_keeps_its_sign_on_mirrored_photos(sample_analysis):
+    """The subject's left minus right: mirroring both photos swaps the sides and the sign of ``du`` together, so a
+    narrowing still reads negative, about the same size."""
+    import numpy as np
+
+    from facemetrics import analyze_photo, compare_photos
+    from facemetrics.simulate import encode_png
+
+    img, truth = oval_narrowing(sample_analysis, SIZE_MM)
+    before = analyze_photo(encode_png(np.ascontiguousarray(sample_analysis.photo.rgb[:, ::-1])))
+    after = analyze_photo(encode_png(np.ascontiguousarray(img[:, ::-1])))
+    row = compare_photos(before, after).get("jaw_width_flow_mm")
+    assert row.change < 0 and 0.85 <= row.change / truth <= 1.15
+
+
+def test_the_flow_width_floor_is_a_dense_rows_and_takes_its_pose_term():
+    from facemetrics.compare import floors as fl
+
+    assert fl.resolution_floor_power("jaw_width_flow_mm") == fl.RESOLUTION_POWER_DENSE
+    key = ("jaw_width_flow_mm", "mean")
+    out = fl.pose_adjusted_floors({key: 0.16}, {"jaw_width_flow_pose_mm": 0.12})
+    assert out[key] == pytest.approx(0.2)
+    assert fl.pose_adjusted_floors({key: 0.16}, {})[key] == 0.16

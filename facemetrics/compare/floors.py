@@ -59,6 +59,10 @@ DEFAULT_NOISE_FLOORS: dict[tuple[str, str], float] = {
     ("jawline_height_mm", "side"): 4.1,
     ("jawline_height_mm", "mean"): 3.7,
     ("jaw_width_mm", "mean"): 3.1,
+    # the width read by the residual flow across the jaw band (stop 62, compare.measure.flow_width_change):
+    # the same 325 pairs (largest 0.122 mm, London 062 neutral, blur; stop 61's bench/narrowing.py
+    # --nuisance-floor, the same read)
+    ("jaw_width_flow_mm", "mean"): 0.16,
     ("lower_face_area_mm2", "mean"): 380,
     ("jowl_sag_mm", "side"): 0.81,
     ("jaw_angle_deg", "side"): 2.7,
@@ -314,6 +318,7 @@ RESOLUTION_FLOOR_SLOPES: dict[tuple[str, str], float] = {
     ("jawline_height_mm", "side"): 4.3,
     ("jawline_height_mm", "mean"): 3.6,
     ("jaw_width_mm", "mean"): 8.6,
+    ("jaw_width_flow_mm", "mean"): 1.0,  # a dense-flow row: mm per (mm/px)**2 (DENSE_FLOW_METRICS)
     ("lower_face_area_mm2", "mean"): 650.0,
     ("jowl_sag_mm", "side"): 1.6,  # the rule now gives 1.3: kept
     ("jaw_angle_deg", "side"): 6.4,
@@ -322,10 +327,17 @@ RESOLUTION_FLOOR_SLOPES: dict[tuple[str, str], float] = {
 }
 
 
+#: the rows read from the dense residual flow that are not lifts: they take the dense lifts' resolution
+#: power (:func:`resolution_floor_power`); ``jaw_width_flow_mm`` is a median of the flow's ``du`` over 20 points of
+#: a fixed band in mm on each side (compare.measure.flow_width_change), as a lift is a mean of its ``dv``
+DENSE_FLOW_METRICS = ("jaw_width_flow_mm",)
+
+
 def resolution_floor_power(metric: str) -> int:
     """Exponent ``p`` of a metric's resolution term: :data:`RESOLUTION_POWER_DENSE` for the
-    dense-flow lifts (``<region>_lift_mm``), :data:`RESOLUTION_POWER_OTHER` otherwise."""
-    dense = metric.endswith("_lift_mm") and not metric.endswith("_landmarks_mm")
+    dense-flow lifts (``<region>_lift_mm``) and :data:`DENSE_FLOW_METRICS`, :data:`RESOLUTION_POWER_OTHER`
+    otherwise."""
+    dense = (metric.endswith("_lift_mm") and not metric.endswith("_landmarks_mm")) or metric in DENSE_FLOW_METRICS
     return RESOLUTION_POWER_DENSE if dense else RESOLUTION_POWER_OTHER
 
 
@@ -433,6 +445,12 @@ REGION_POSE_MODEL_FRACTION: dict[str, float] = {
 REGION_CAMERA_FLOOR_MM: dict[str, float] = {
     "jawline": CAMERA_FLOOR_MM, "jowl": 0.72, "mouth_corner": CAMERA_FLOOR_MM, "cheek": CAMERA_FLOOR_MM,
 }
+
+
+#: fraction of the width the pose correction removed across the jaw band (``jaw_width_flow_mm``) that it may have
+#: got wrong (compare.measure._flow_width_pose_term): the jawline's :data:`POSE_MODEL_FRACTION` taken over (the
+#: band lies on the jawline's skin), not measured for a width
+FLOW_WIDTH_POSE_FRACTION = 0.30
 
 
 #: What a pose or camera change adds to the floors of the rows that are not lifts (the folds, read from the
@@ -701,7 +719,10 @@ def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
     ``facemetrics.compare.measure._principal_row_terms``; the larger side for the ``side`` floor): the
     principal-point term the lift floors take in :func:`pose_floor_terms`.  The landmark rows of
     :data:`ROLL_ROW_FLOORS` then become ``hypot(floor, extra)`` with their
-    :func:`roll_row_floor_terms` (the roll beyond :data:`ROLL_COVERED_DEG`).
+    :func:`roll_row_floor_terms` (the roll beyond :data:`ROLL_COVERED_DEG`).  The flow width
+    (``jaw_width_flow_mm``) becomes ``hypot(floor, jaw_width_flow_pose_mm)`` (the cue of
+    ``facemetrics.compare.measure._flow_width_pose_term``: the width's share of the pose model's, the principal
+    point's and the stretch's terms), as a dense lift takes its region's.
     """
     extra = cues.get("pose_floor_mm", {})
     out = dict(floors)
@@ -719,6 +740,9 @@ def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
                 key = (metric, kind)
                 if key in out:
                     out[key] = float(np.hypot(out[key], e))
+    width = cues.get("jaw_width_flow_pose_mm", 0.0)
+    if ("jaw_width_flow_mm", "mean") in out and width is not None and np.isfinite(width) and width > 0:
+        out[("jaw_width_flow_mm", "mean")] = float(np.hypot(out[("jaw_width_flow_mm", "mean")], width))
     for region, e in extra.items():
         for kind, val in (("side", max(e.get("right", 0.0), e.get("left", 0.0))), ("mean", e.get("mean", 0.0))):
             for metric in (f"{region}_lift_mm", f"{region}_lift_landmarks_mm"):

@@ -1,0 +1,219 @@
+"""Stop 62: the ``jaw_width_flow_mm`` row (the lower face's width change read by the comparison's residual flow
+across the jaw band, ``compare.measure.flow_width_change``) against truth, its floor terms, and the rule it ships by.
+
+    nice -n 5 python bench/narrowing_flow_row.py -o /tmp/h1_tune.csv             # tuning faces (deciding read)
+    nice -n 5 python bench/narrowing_flow_row.py --heldout -o /tmp/h1_held.csv   # held-out faces, read once
+    python bench/narrowing_flow_row.py --summary /tmp/h1_tune.csv                # ratios, CIs, verdicts
+    nice -n 5 python bench/narrowing_flow_row.py --real                          # DeBruine distance / pose pairs
+    nice -n 5 python bench/narrowing_flow_row.py --demo-diff DIR_MAIN DIR_THIS   # rule (c): demo outputs
+
+Exits 2 when ``/work/wt/shared/faces`` (``../shared/faces`` from the project) is absent; no photo is copied.
+
+Why: ``jaw_width_mm`` (the Face Mesh oval) reads a true narrowing at about 0.8 of its size against a 3.1 mm floor
+(docs/accuracy.md "Narrowing of the lower face: read against truth", stop 61); the residual flow across the same band
+read it at 0.98-1.00 with a 0.16 mm nuisance floor.  Stop 62 adds it as a row of its own (the oval row unchanged).
+
+Written and committed before any deciding run (2026-12-07, session 62, h1)
+--------------------------------------------------------------------------
+Design.  The new row is a DENSE-FLOW row: it is read from the pose-corrected residual flow (median ``du`` over 20
+points 2-8 mm inside the before photo's oval at the mouth corners' height +-4 mm, left minus right), as the lifts are
+read from its ``dv``.  So its floor takes the dense rows' machinery: the default floor by the nuisance rule, a
+resolution term with ``RESOLUTION_POWER_DENSE`` (``floors.DENSE_FLOW_METRICS``), a pose term of its own read across
+the band (``measure._flow_width_pose_term``: the model fraction x the width the pose correction removed, the
+principal-point refit's and the stretch's change of the width; the fraction taken over from the jawline's 0.30,
+not measured for a width), and no roll term unless the roll bench says it needs one (the dense lifts have none).
+Before = the before photo's oval width, after = before + change.
+
+Faces.  ``bench/accuracy.py``'s ``canada_split`` (24 tuning / 16 held out) and ``london_split`` on the 12 London
+neutral portraits (6 / 6).  Tuning: 24 + 6 = 30 faces; held out 16 + 6 = 22, read once, after every choice is
+final.  The narrowing, its truth and the capture nuisance are ``bench/narrowing.py``'s (hand-placed ``.tem`` points;
+one nuisance draw per face on both photos, the sizes paired); sizes 0, 2, 4, 6 mm (1 mm dropped for time: the rule
+is about 2 mm and up).  A face Face Mesh does not measure or with no ``.tem`` is skipped and counted.
+
+Floor terms, each measured as the project's benches measure them for other rows (the benches read every row of the
+comparison, so the new row is in their output once it is in the package):
+- base: ``bench/bench_compare.py --noise-floors`` (325 pairs; the rule: 1.25 x the largest |change|, 2 s.d. up);
+- resolution: ``bench/bench_resolution_floors.py --set london --levels 0.5 0.85`` then ``--fit`` (the slope of
+  ``a x m**2``; subsampled to two levels for time, said so);
+- roll: ``bench/bench_roll.py --set tuning`` then ``--fit``; the row takes a ``ROLL_ROW_FLOORS`` term only if its
+  largest |change| beyond 3 deg exceeds half its floor (the dense lifts moved by at most 0.29 of theirs);
+- pose / camera: the DeBruine camera-distance and pose pairs (every pair; ``--real``): each must read ``uncertain``
+  (gated) or ``within_noise``; no ``increase``/``decrease``;
+- principal point: computed per pair by the method (the refit's change of the width), no constant;
+- side light, framing, covers, cut-outs, lenses, eyes covered: framing, lenses and eyes covered gate the row
+  ``uncertain`` (``framing.FRAMING_METRICS``), covers and cut-outs too (``occlusion.JAW_ROWS``); side light is
+  measured with ``bench/audit_light_jaw_floor.py`` only if time allows, else the row reads ``uncertain`` under a
+  moved light and that is said.
+
+Rule.  The row ships when, on the TUNING faces:
+(a) its read/truth (sum of reads / sum of truths) lies in [0.85, 1.15] at each of 2, 4 and 6 mm (point estimate),
+    and it reads ``decrease`` with its own floor on at least 90 % of the 4 mm pairs;
+(b) at 0 mm it reads at most 1 false ``increase``/``decrease`` of the 30 pairs and no more than the oval row; on the
+    DeBruine pairs none (``uncertain`` or ``within_noise`` only); on the roll pairs no more false verdicts than the
+    oval row;
+(c) ``facemetrics demo -o DIR --workers 1`` changes no existing row: every CSV of the demo with the new rows removed
+    is identical to main's (``--demo-diff``);
+(d) every floor term of the oval row is measured for the new row or its pairs are gated ``uncertain`` (list above).
+Then the held-out faces are read once and reported whatever they show.  If it fails, the package is left unchanged
+(the row taken out again) and ``bench/narrowing_candidate.diff`` updated to the best candidate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+SHARED = ROOT.parent / "shared" / "faces"
+SIZES_MM = (0.0, 2.0, 4.0, 6.0)
+ROWS = (("jaw_width_flow_mm", "mean"), ("jaw_width_mm", "mean"))
+FIELDS = ["set", "face", "size_mm", "row", "truth", "value", "floor", "verdict", "status"]
+
+
+def faces(heldout: bool) -> list[tuple[str, Path]]:
+    """(set, photo) of the project's splits (``accuracy.canada_split``, ``accuracy.london_split``)."""
+    from accuracy import canada_split, london_split
+
+    ct, ch = canada_split(list((SHARED / "canada_ccby").glob("*.jpg")))
+    lt, lh = london_split(list((SHARED / "london_ccby").glob("*_neutral.jpg")))
+    c, lo = (ch, lh) if heldout else (ct, lt)
+    return [("london", p) for p in lo] + [("canada", p) for p in c]
+
+
+def measure(heldout: bool, out_csv: Path) -> None:
+    import facemetrics as fm
+    from bench_coverage import apply_field
+    from facemetrics.annotations import read_tem
+    from narrowing import field, truth
+    from small_lifts import draw_nuisance, nuisance
+
+    skipped = 0
+    with open(out_csv, "w", newline="") as fh:
+        wr = csv.DictWriter(fh, FIELDS)
+        wr.writeheader()
+        for fi, (set_, path) in enumerate(faces(heldout)):
+            tem_path = path.with_suffix(".tem")
+            a = fm.analyze_photo(path)
+            if not a.ok or not tem_path.exists():
+                print(f"skip {path.name}: {a.status} tem={tem_path.exists()}", flush=True)
+                skipped += 1
+                continue
+            tem = read_tem(tem_path)
+            w = field(a, tem)
+            unit = truth(a, tem, w / a.frame.mm_per_px)[0]
+            rng = np.random.default_rng(62000 + fi + (500000 if heldout else 0))
+            pb, pa = draw_nuisance(rng), draw_nuisance(rng)
+            before = fm.analyze_photo(nuisance(a.photo.rgb, a, pb), name=f"{path.stem}_b.jpg")
+            for mm in SIZES_MM:
+                dx = (w * (mm / -unit) / a.frame.mm_per_px).astype(np.float32) if mm else np.zeros_like(w)
+                tw = truth(a, tem, dx)[0] if mm else 0.0
+                img = apply_field(a.photo.rgb, dx, np.zeros_like(dx)) if mm else a.photo.rgb.copy()
+                after = fm.analyze_photo(nuisance(img, a, pa), name=f"{path.stem}_a{mm:g}.jpg")
+                c = fm.compare_photos(before, after)
+                ok = c.ok or c.status == "warning"
+                for metric, side in ROWS:
+                    ch = c.get(metric, side) if ok else None
+                    wr.writerow(dict(set=set_, face=path.stem, size_mm=mm, row=metric, truth=tw, status=c.status,
+                                     value="" if ch is None else round(ch.change, 5),
+                                     floor="" if ch is None else round(ch.noise_floor, 5),
+                                     verdict="" if ch is None else ch.verdict))
+                fh.flush()
+            print(f"done {path.name}", flush=True)
+    print(f"skipped {skipped}", flush=True)
+
+
+def summary(path: Path) -> None:
+    from small_lifts import _boot_ratio
+
+    with open(path) as fh:
+        rows = [r for r in csv.DictReader(fh) if r["value"] != ""]
+    rng = np.random.default_rng(0)
+    print(f"{path}: {len({r['face'] for r in rows})} faces")
+    print(f"{'row':20s} {'size':>4s} {'n':>3s} {'truth':>7s} {'read':>7s} {'ratio':>5s} {'95% CI':>11s} "
+          f"{'floor':>6s} {'dec':>4s} {'inc':>4s} {'unc':>4s}")
+    for name, _ in ROWS:
+        for mm in SIZES_MM:
+            sel = [r for r in rows if r["row"] == name and float(r["size_mm"]) == mm]
+            if not sel:
+                continue
+            val = np.array([float(r["value"]) for r in sel])
+            tr = np.array([float(r["truth"]) for r in sel])
+            rat = f"{'':5s} {'':11s}"
+            if mm > 0:
+                lo, hi = _boot_ratio({r["face"]: [float(r["value"])] for r in sel},
+                                     {r["face"]: [float(r["truth"])] for r in sel}, rng)
+                rat = f"{val.sum() / tr.sum():5.2f} {lo:5.2f}-{hi:<5.2f}"
+            n = {k: sum(r["verdict"] == k for r in sel) for k in ("decrease", "increase", "uncertain")}
+            print(f"{name:20s} {mm:4g} {len(sel):3d} {np.median(tr):7.3f} {np.median(val):7.3f} {rat} "
+                  f"{np.median([float(r['floor']) for r in sel]):6.3f} {n['decrease']:4d} {n['increase']:4d} "
+                  f"{n['uncertain']:4d}")
+
+
+def real_pairs() -> None:
+    """Both width rows on every pair of the DeBruine camera distances and pose variations (one unchanged face)."""
+    import facemetrics as fm
+
+    folder = SHARED / "debruine_cc0"
+    for pattern in ("debruine_camera_distance_*.jpg", "debruine_pose_variation_*.jpg"):
+        photos = [fm.analyze_photo(p) for p in sorted(folder.glob(pattern))]
+        for a, b in itertools.combinations([x for x in photos if x.ok], 2):
+            c = fm.compare_photos(a, b)
+            parts = []
+            for metric, side in ROWS:
+                ch = c.get(metric, side)
+                parts.append(f"{metric} {ch.change:+.2f} (floor {ch.noise_floor:.2f}, {ch.verdict or '-'})")
+            print(f"{a.name} -> {b.name}: {c.status}; " + "; ".join(parts), flush=True)
+
+
+def demo_diff(main_dir: Path, this_dir: Path) -> int:
+    """Rule (c): every CSV of two ``facemetrics demo`` outputs, the rows naming ``jaw_width_flow`` taken out of
+    this tree's; prints the files that differ; returns their count."""
+    differ = 0
+    for p in sorted(main_dir.rglob("*.csv")):
+        q = this_dir / p.relative_to(main_dir)
+        if not q.exists():
+            print(f"missing {q}")
+            differ += 1
+            continue
+        mine = [ln for ln in q.read_text().splitlines() if "jaw_width_flow" not in ln]
+        theirs = p.read_text().splitlines()
+        if mine != theirs:
+            print(f"differs: {p.relative_to(main_dir)} ({len(theirs)} vs {len(mine)} lines)")
+            differ += 1
+    print(f"{differ} file(s) differ")
+    return differ
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("-o", "--out", type=Path, default=Path("/tmp/h1_narrowing.csv"))
+    ap.add_argument("--heldout", action="store_true")
+    ap.add_argument("--summary", type=Path)
+    ap.add_argument("--real", action="store_true")
+    ap.add_argument("--demo-diff", nargs=2, type=Path, metavar=("MAIN_DIR", "THIS_DIR"))
+    args = ap.parse_args(argv)
+    if args.summary:
+        summary(args.summary)
+        return 0
+    if args.demo_diff:
+        return 1 if demo_diff(*args.demo_diff) else 0
+    if not SHARED.is_dir():
+        print(f"no shared faces at {SHARED}", file=sys.stderr)
+        return 2
+    if args.real:
+        real_pairs()
+    else:
+        measure(args.heldout, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
