@@ -6,6 +6,8 @@ across the jaw band, ``compare.measure.flow_width_change``) against truth, its f
     python bench/narrowing_flow_row.py --summary /tmp/h1_tune.csv                # ratios, CIs, verdicts
     nice -n 5 python bench/narrowing_flow_row.py --real                          # DeBruine distance / pose pairs
     nice -n 5 python bench/narrowing_flow_row.py --demo-diff DIR_MAIN DIR_THIS   # rule (c): demo outputs
+    nice -n 5 python bench/narrowing_flow_row.py --pose tuning -o /tmp/h1_pose.csv  # pose re-renders
+    python bench/narrowing_flow_row.py --pose-summary /tmp/h1_pose.csv           # the pose fraction's rule
 
 Exits 2 when ``/work/wt/shared/faces`` (``../shared/faces`` from the project) is absent; no photo is copied.
 
@@ -54,7 +56,18 @@ Rule.  The row ships when, on the TUNING faces:
 (c) ``facemetrics demo -o DIR --workers 1`` changes no existing row: every CSV of the demo with the new rows removed
     is identical to main's (``--demo-diff``);
 (d) every floor term of the oval row is measured for the new row or its pairs are gated ``uncertain`` (list above).
-Then the held-out faces are read once and reported whatever they show.  If it fails, the package is left unchanged
+Then the held-out faces are read once and reported whatever they show.
+
+Added before its run (2026-12-07 09:05 UTC, after the tuning narrowing, the roll and the demo runs above, before
+any pose run): the sample study (``facemetrics demo``, no narrowing) read 2 ``increase`` of 46 readable flow-width
+rows (+0.55 / 0.41 mm, +0.66 / 0.60 mm), so the pose term, taken over from the jawline, is measured for the width
+(``--pose``): ``bench/bench_pose3d.py``'s re-renders (its ``CASES``, its random depth and pivot errors, its tuning
+faces: the sample and London 003, 021, 024, 037; its held-out set read once after the choice), the no-change cases
+only.  ``FLOW_WIDTH_POSE_FRACTION`` := the 95th percentile over the no-change pose cases of |change| / max(|width
+the pose correction removed|, 0.05 mm), rounded up to two significant digits, never below 0.30 (as
+``REGION_POSE_MODEL_FRACTION``); the floors recomputed with it (``--pose-summary``).  The row passes this part when
+no no-change pose or camera case of the tuning faces reads ``increase``/``decrease`` with it; a camera case that
+does fails the row (no camera term of its own is fitted in this stop).  If it fails, the package is left unchanged
 (the row taken out again) and ``bench/narrowing_candidate.diff`` updated to the best candidate.
 """
 
@@ -173,20 +186,106 @@ def real_pairs() -> None:
             print(f"{a.name} -> {b.name}: {c.status}; " + "; ".join(parts), flush=True)
 
 
+def pose_cases(which: str, out_csv: Path) -> None:
+    """The flow width on ``bench/bench_pose3d.py``'s no-change re-renders of its ``which`` face set: change, floor,
+    verdict, the pose cue (``jaw_width_flow_pose_mm``) and the width the pose correction removed."""
+    import dataclasses
+
+    import facemetrics as fm
+    from bench_pose3d import CASES, faces as pose_faces
+    from facemetrics import simulate
+    from facemetrics.analyze import analyze_loaded
+
+    cols = ["face", "case", "status", "change", "floor", "verdict", "pose_term", "removed", "pitch", "yaw",
+            "camera_pct", "oval_change", "oval_floor", "oval_verdict"]
+    with open(out_csv, "w", newline="") as fh:
+        wr = csv.DictWriter(fh, cols)
+        wr.writeheader()
+        for path in pose_faces(which):
+            a = fm.analyze_photo(path)
+            if not a.ok:
+                continue
+            rng = np.random.default_rng(sum(path.name.encode()))  # bench_pose3d's draws
+            for name, kind, kw in CASES:
+                pert = dict(depth_scale=float(rng.uniform(0.85, 1.2)), lower_depth_scale=float(rng.uniform(0.8, 1.25)))
+                pivot = np.array(simulate.RENDER_PIVOT_MM) + np.r_[0.0, rng.uniform(-30, 30, 2)]
+                if kind.startswith("lift"):
+                    continue
+                if kind == "pose":
+                    s = simulate.head_pose(a, pivot_mm=tuple(pivot), **kw, **pert)
+                else:
+                    s = simulate.camera_distance(a, 450.0, float(kw), **pert)
+                b = analyze_loaded(dataclasses.replace(a.photo, rgb=s.image))
+                c = fm.compare_photos(a, b)
+                row = dict(face=path.name, case=name, status=c.status)
+                if c.status != "refused" and c.cues:
+                    ch, ov = c.get("jaw_width_flow_mm"), c.get("jaw_width_mm")
+                    row.update(change=ch.change, floor=ch.noise_floor, verdict=ch.verdict,
+                               pose_term=c.cues["jaw_width_flow_pose_mm"],
+                               removed=c.cues["jaw_width_flow_pose_correction_mm"], pitch=c.cues["pose_pitch_deg"],
+                               yaw=c.cues["pose_yaw_deg"], camera_pct=c.cues["camera_distance_change_pct"],
+                               oval_change=ov.change, oval_floor=ov.noise_floor, oval_verdict=ov.verdict)
+                wr.writerow(row)
+                fh.flush()
+            print(f"pose {path.name}", flush=True)
+
+
+def pose_summary(path: Path, fraction: float | None = None) -> None:
+    """The rule of the pose fraction on ``path`` (``--pose`` CSV), and the verdicts with it (or ``fraction``)."""
+    from facemetrics.compare.floors import FLOW_WIDTH_POSE_FRACTION, _round_up_2sig
+
+    with open(path) as fh:
+        rows = [r for r in csv.DictReader(fh) if r["change"] != ""]
+    pose = [r for r in rows if not r["case"].startswith("camera")]
+    ratio = [abs(float(r["change"])) / max(abs(float(r["removed"])), 0.05) for r in pose]
+    p95 = float(np.percentile(ratio, 95))
+    f = fraction if fraction is not None else max(0.30, _round_up_2sig(p95))
+    print(f"{path}: {len(rows)} no-change cases ({len(pose)} pose); 95th pct |change|/|removed| {p95:.3f} -> "
+          f"fraction {f:g} (shipped {FLOW_WIDTH_POSE_FRACTION:g})")
+    for kind, sel in (("pose", pose), ("camera", [r for r in rows if r["case"].startswith("camera")])):
+        n_false, n_oval, worst = 0, 0, 0.0
+        for r in sel:
+            ch, fl, term, rem = (float(r[k]) for k in ("change", "floor", "pose_term", "removed"))
+            new_term = np.sqrt(max(term ** 2 - (FLOW_WIDTH_POSE_FRACTION * rem) ** 2, 0.0) + (f * rem) ** 2)
+            new_floor = np.sqrt(max(fl ** 2 - term ** 2, 0.0) + new_term ** 2)
+            gated = r["verdict"] == "uncertain"
+            n_false += int(not gated and abs(ch) > new_floor)
+            n_oval += int(r["oval_verdict"] in ("increase", "decrease"))
+            worst = max(worst, abs(ch) / new_floor)
+        mx = max(abs(float(r["change"])) for r in sel)
+        print(f"  {kind}: {len(sel)} cases, largest |change| {mx:.3f} mm, largest |change|/floor {worst:.2f}, false "
+              f"increase/decrease {n_false} (the oval row: {n_oval}), uncertain "
+              f"{sum(r['verdict'] == 'uncertain' for r in sel)}")
+
+
+def _without_flow_width(path: Path) -> list:
+    """A demo output's content with what names ``jaw_width_flow`` taken out: a CSV's columns and rows, a text's
+    lines."""
+    if path.suffix != ".csv":
+        return [ln for ln in path.read_text().splitlines() if "jaw_width_flow" not in ln]
+    with open(path, newline="") as fh:
+        rows = list(csv.reader(fh))
+    if not rows:
+        return []
+    keep = [i for i, name in enumerate(rows[0]) if "jaw_width_flow" not in name]
+    body = [r for r in rows[1:] if not any("jaw_width_flow" in x for x in r)]
+    return [[r[i] for i in keep if i < len(r)] for r in [rows[0]] + body]
+
+
 def demo_diff(main_dir: Path, this_dir: Path) -> int:
-    """Rule (c): every CSV of two ``facemetrics demo`` outputs, the rows naming ``jaw_width_flow`` taken out of
-    this tree's; prints the files that differ; returns their count."""
+    """Rule (c): every CSV and Markdown file of two ``facemetrics demo`` outputs, what names ``jaw_width_flow``
+    taken out of both (:func:`_without_flow_width`); prints the files that differ; returns their count."""
     differ = 0
-    for p in sorted(main_dir.rglob("*.csv")):
+    for p in sorted(x for x in main_dir.rglob("*") if x.suffix in (".csv", ".md")):
         q = this_dir / p.relative_to(main_dir)
         if not q.exists():
             print(f"missing {q}")
             differ += 1
             continue
-        mine = [ln for ln in q.read_text().splitlines() if "jaw_width_flow" not in ln]
-        theirs = p.read_text().splitlines()
+        mine, theirs = _without_flow_width(q), _without_flow_width(p)
         if mine != theirs:
-            print(f"differs: {p.relative_to(main_dir)} ({len(theirs)} vs {len(mine)} lines)")
+            n = sum(x != y for x, y in zip(mine, theirs)) + abs(len(mine) - len(theirs))
+            print(f"differs: {p.relative_to(main_dir)} ({n} of {len(theirs)} rows/lines)")
             differ += 1
     print(f"{differ} file(s) differ")
     return differ
@@ -198,17 +297,25 @@ def main(argv=None) -> int:
     ap.add_argument("--heldout", action="store_true")
     ap.add_argument("--summary", type=Path)
     ap.add_argument("--real", action="store_true")
+    ap.add_argument("--pose", choices=("tuning", "heldout"), help="bench_pose3d's no-change re-renders (-o: CSV)")
+    ap.add_argument("--pose-summary", type=Path)
+    ap.add_argument("--fraction", type=float, help="with --pose-summary: this pose fraction, not the rule's")
     ap.add_argument("--demo-diff", nargs=2, type=Path, metavar=("MAIN_DIR", "THIS_DIR"))
     args = ap.parse_args(argv)
     if args.summary:
         summary(args.summary)
+        return 0
+    if args.pose_summary:
+        pose_summary(args.pose_summary, args.fraction)
         return 0
     if args.demo_diff:
         return 1 if demo_diff(*args.demo_diff) else 0
     if not SHARED.is_dir():
         print(f"no shared faces at {SHARED}", file=sys.stderr)
         return 2
-    if args.real:
+    if args.pose:
+        pose_cases(args.pose, args.out)
+    elif args.real:
         real_pairs()
     else:
         measure(args.heldout, args.out)

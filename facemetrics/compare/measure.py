@@ -243,20 +243,22 @@ def _flow_width_values(flow_mm: np.ndarray, grid: al.Grid, band: np.ndarray, ova
     return oval_mm, oval_mm + w, w
 
 
-def _flow_width_pose_term(pose: p3.PoseFit, grid: al.Grid, band: np.ndarray) -> float:
+def _flow_width_pose_term(pose: p3.PoseFit, grid: al.Grid, band: np.ndarray) -> tuple[float, float]:
     """What the pose correction may leave in the flow width, mm (the ``jaw_width_flow_pose_mm`` cue):
     ``hypot(FLOW_WIDTH_POSE_FRACTION x |the width the pose correction removed|, |what the pose fit repeated at
     the other principal point changes in it|, |what the fit's stretch of the after photo changes in it|)``,
     the width's share of :func:`facemetrics.compare.floors.pose_floor_terms`' model and principal-point and
-    stretch terms (read on ``du`` across the band instead of a region's ``dv``)."""
+    stretch terms (read on ``du`` across the band instead of a region's ``dv``); and the width the pose correction
+    removed itself, mm (the ``jaw_width_flow_pose_correction_mm`` cue: ``bench/narrowing_flow_row.py --pose``)."""
     from .floors import FLOW_WIDTH_POSE_FRACTION
 
-    parts = [FLOW_WIDTH_POSE_FRACTION * abs(flow_width_change(pose.flow_mm, grid, band))]
+    removed = flow_width_change(pose.flow_mm, grid, band)
+    parts = [FLOW_WIDTH_POSE_FRACTION * abs(removed)]
     for extra in (pose.principal_flow_mm, pose.stretch_flow_mm):
         if extra is not None:
             parts.append(abs(flow_width_change(extra, grid, band)))
     parts = [x for x in parts if np.isfinite(x)]
-    return float(np.hypot.reduce(parts)) if parts else 0.0
+    return (float(np.hypot.reduce(parts)) if parts else 0.0), removed
 
 
 #: fixed-point passes of :func:`_remove_pose`
@@ -888,7 +890,7 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
         cues.update(principal_pitch_deg=pose.principal_pitch_deg, principal_yaw_deg=pose.principal_yaw_deg)
     cues.update(pose_floor_terms(pose, masks, flow_mm, reg.rigid, grid, depth))
     cues["principal_row_floor"] = _principal_row_terms(pose, uv_a, uv_b, grid, frame, ja)
-    cues["jaw_width_flow_pose_mm"] = _flow_width_pose_term(pose, grid, band)
+    cues["jaw_width_flow_pose_mm"], cues["jaw_width_flow_pose_correction_mm"] = _flow_width_pose_term(pose, grid, band)
     cues["fold_depth_along_reference"] = fold_along_reference
     cues["fold_contrast_sides_change_pct"] = fold_contrast_sides
     ipd_a = np.linalg.norm(uv_a[LEFT_IRIS] - uv_a[RIGHT_IRIS])
