@@ -58,7 +58,7 @@ Rule.  The row ships when, on the TUNING faces:
 (d) every floor term of the oval row is measured for the new row or its pairs are gated ``uncertain`` (list above).
 Then the held-out faces are read once and reported whatever they show.
 
-Added before its run (2026-12-07 09:05 UTC, after the tuning narrowing, the roll and the demo runs above, before
+Added before its run (2026-12-07 08:55 UTC (first written as 09:05 by a slip), after the tuning narrowing, the roll and the demo runs above, before
 any pose run): the sample study (``facemetrics demo``, no narrowing) read 2 ``increase`` of 46 readable flow-width
 rows (+0.55 / 0.41 mm, +0.66 / 0.60 mm), so the pose term, taken over from the jawline, is measured for the width
 (``--pose``): ``bench/bench_pose3d.py``'s re-renders (its ``CASES``, its random depth and pivot errors, its tuning
@@ -67,7 +67,13 @@ only.  ``FLOW_WIDTH_POSE_FRACTION`` := the 95th percentile over the no-change po
 the pose correction removed|, 0.05 mm), rounded up to two significant digits, never below 0.30 (as
 ``REGION_POSE_MODEL_FRACTION``); the floors recomputed with it (``--pose-summary``).  The row passes this part when
 no no-change pose or camera case of the tuning faces reads ``increase``/``decrease`` with it; a camera case that
-does fails the row (no camera term of its own is fitted in this stop).  If it fails, the package is left unchanged
+does fails the row (no camera term of its own is fitted in this stop).
+
+Side light (added before its run, 2026-12-07 09:00 UTC): ``bench/audit_light_jaw_floor.py collect --split tune``
+with ``jaw_width_flow_mm`` among its candidates, then its own ``choose`` rule (a term only for a key with a verdict
+on at least 2 tuning side-lit pairs; slope 1.25 x the largest sqrt(change^2 - floor^2) / (|side| - 10)).  If it
+gives a term, the row takes it in ``compare.light.LIGHT_ROW_FLOORS``; that bench's held-out run is not made in this
+stop (time), and that is said.  If it fails, the package is left unchanged
 (the row taken out again) and ``bench/narrowing_candidate.diff`` updated to the best candidate.
 """
 
