@@ -448,9 +448,19 @@ REGION_CAMERA_FLOOR_MM: dict[str, float] = {
 
 
 #: fraction of the width the pose correction removed across the jaw band (``jaw_width_flow_mm``) that it may have
-#: got wrong (compare.measure._flow_width_pose_term): the jawline's :data:`POSE_MODEL_FRACTION` taken over (the
-#: band lies on the jawline's skin), not measured for a width
-FLOW_WIDTH_POSE_FRACTION = 0.30
+#: got wrong (compare.measure._flow_width_pose_term): 1.25 x the largest |change| / max(|removed|, 0.05 mm) over the
+#: no-change pitch and camera-free pose re-renders of bench_pose3d's tuning faces (|yaw| < 1 deg: 0.380, London 003
+#: pitch -6), rounded up to two significant digits, never below the jawline's :data:`POSE_MODEL_FRACTION`
+#: (``bench/narrowing_flow_row.py --pose-fit``; docs/accuracy.md "Stop 62: jaw width from the flow")
+FLOW_WIDTH_POSE_FRACTION = 0.48
+
+
+#: what a head turn adds to the flow width's floor, mm per degree of |yaw| (the larger of the pose fit's and its
+#: principal-point refit's): a yaw moves both sides of the band alike, so the correction removes almost no width,
+#: yet the band's skin turns towards or away from the camera (no-change yaw +-5 deg re-renders of the tuning faces
+#: read -1.19 to +0.30 mm).  1.25 x the largest sqrt(change^2 - floor^2) / |yaw| over those that read a verdict
+#: (0.213, London 024 yaw +5), rounded up to two significant digits (``bench/narrowing_flow_row.py --pose-fit``)
+FLOW_WIDTH_YAW_FLOOR_MM_PER_DEG = 0.27
 
 
 #: What a pose or camera change adds to the floors of the rows that are not lifts (the folds, read from the

@@ -245,15 +245,18 @@ def _flow_width_values(flow_mm: np.ndarray, grid: al.Grid, band: np.ndarray, ova
 
 def _flow_width_pose_term(pose: p3.PoseFit, grid: al.Grid, band: np.ndarray) -> tuple[float, float]:
     """What the pose correction may leave in the flow width, mm (the ``jaw_width_flow_pose_mm`` cue):
-    ``hypot(FLOW_WIDTH_POSE_FRACTION x |the width the pose correction removed|, |what the pose fit repeated at
-    the other principal point changes in it|, |what the fit's stretch of the after photo changes in it|)``,
+    ``hypot(FLOW_WIDTH_POSE_FRACTION x |the width the pose correction removed|, FLOW_WIDTH_YAW_FLOOR_MM_PER_DEG x
+    |yaw| (the larger of the fit's and its principal-point refit's, deg), |what the pose fit repeated at the other
+    principal point changes in it|, |what the fit's stretch of the after photo changes in it|)``,
     the width's share of :func:`facemetrics.compare.floors.pose_floor_terms`' model and principal-point and
     stretch terms (read on ``du`` across the band instead of a region's ``dv``); and the width the pose correction
     removed itself, mm (the ``jaw_width_flow_pose_correction_mm`` cue: ``bench/narrowing_flow_row.py --pose``)."""
-    from .floors import FLOW_WIDTH_POSE_FRACTION
+    from .floors import FLOW_WIDTH_POSE_FRACTION, FLOW_WIDTH_YAW_FLOOR_MM_PER_DEG
 
     removed = flow_width_change(pose.flow_mm, grid, band)
-    parts = [FLOW_WIDTH_POSE_FRACTION * abs(removed)]
+    yaws = [pose.yaw_deg] + ([pose.principal_yaw_deg] if pose.principal_params is not None else [])
+    yaw = max((abs(float(y)) for y in yaws if np.isfinite(y)), default=0.0)
+    parts = [FLOW_WIDTH_POSE_FRACTION * abs(removed), FLOW_WIDTH_YAW_FLOOR_MM_PER_DEG * yaw]
     for extra in (pose.principal_flow_mm, pose.stretch_flow_mm):
         if extra is not None:
             parts.append(abs(flow_width_change(extra, grid, band)))
