@@ -87,3 +87,17 @@ def test_the_flow_width_floor_is_a_dense_rows_and_takes_its_pose_term():
     out = fl.pose_adjusted_floors({key: 0.16}, {"jaw_width_flow_pose_mm": 0.12})
     assert out[key] == pytest.approx(0.2)
     assert fl.pose_adjusted_floors({key: 0.16}, {})[key] == 0.16
+
+
+def test_the_flow_width_is_gated_with_the_oval_rows():
+    """Stop 62: the terms not measured for the flow width (framing, lenses, covered eyes, covers, cut-outs) read it
+    ``uncertain`` as they read the oval's ``jaw_width_mm``."""
+    from facemetrics.compare.framing import cut_out_rows, framing_rows, lens_rows
+    from facemetrics.compare.glasses import eyes_covered_rows
+    from facemetrics.compare.occlusion import JAW_ROWS
+    from facemetrics.compare.table import METRICS
+
+    key = ("jaw_width_flow_mm", "mean")
+    assert key in JAW_ROWS
+    for rows in (framing_rows(METRICS), lens_rows(METRICS), cut_out_rows(METRICS), eyes_covered_rows(METRICS)):
+        assert key in rows and ("jaw_width_mm", "mean") in rows
