@@ -83,6 +83,12 @@ other 8 London and the first 8 Canada faces, read once), the no-change pose and 
 ``increase``/``decrease`` than the oval row on the same cases and at most 5 % of them, and the tuning narrowing
 still meets (a).
 
+Resolution, completed (added 2026-12-07 09:23 UTC, after the package's choice above, before these runs): the other
+three levels of ``bench_resolution_floors.py --set london`` (``--levels 0.4 0.62 0.75``) pooled with the first two by
+``--fit``; the slope becomes the pooled rule's value (the same rule over all five levels, as the shipped rows were
+fitted); then ``--set canada --levels 0.5 0.85`` and ``--check`` on it (held out: the first 12 Canada faces),
+exceedances of the row reported whatever they show.
+
 Side light (added before its run, 2026-12-07 09:00 UTC): ``bench/audit_light_jaw_floor.py collect --split tune``
 with ``jaw_width_flow_mm`` among its candidates, then its own ``choose`` rule (a term only for a key with a verdict
 on at least 2 tuning side-lit pairs; slope 1.25 x the largest sqrt(change^2 - floor^2) / (|side| - 10)).  If it
