@@ -83,7 +83,7 @@ other 8 London and the first 8 Canada faces, read once), the no-change pose and 
 ``increase``/``decrease`` than the oval row on the same cases and at most 5 % of them, and the tuning narrowing
 still meets (a).
 
-Resolution, completed (added 2026-12-07 09:23 UTC, after the package's choice above, before these runs): the other
+Resolution, completed (added 2026-12-07 09:22 UTC, after the package's choice above, before these runs): the other
 three levels of ``bench_resolution_floors.py --set london`` (``--levels 0.4 0.62 0.75``) pooled with the first two by
 ``--fit``; the slope becomes the pooled rule's value (the same rule over all five levels, as the shipped rows were
 fitted); then ``--set canada --levels 0.5 0.85`` and ``--check`` on it (held out: the first 12 Canada faces),
