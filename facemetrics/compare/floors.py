@@ -318,7 +318,7 @@ RESOLUTION_FLOOR_SLOPES: dict[tuple[str, str], float] = {
     ("jawline_height_mm", "side"): 4.3,
     ("jawline_height_mm", "mean"): 3.6,
     ("jaw_width_mm", "mean"): 8.6,
-    ("jaw_width_flow_mm", "mean"): 1.9,  # dense (DENSE_FLOW_METRICS), mm per (mm/px)**2: stop 62, two levels only
+    ("jaw_width_flow_mm", "mean"): 2.1,  # dense (DENSE_FLOW_METRICS), mm per (mm/px)**2: stop 62, all five levels
     ("lower_face_area_mm2", "mean"): 650.0,
     ("jowl_sag_mm", "side"): 1.6,  # the rule now gives 1.3: kept
     ("jaw_angle_deg", "side"): 6.4,
@@ -362,7 +362,7 @@ def resolution_floors(floors: dict, mm_per_px: float, slopes: dict | None = None
         only; it never lowers a floor.  With the default floors, a row's term passes
         its default from :func:`resolution_crossing` on: 0.26 mm/px for the earliest,
         ``nlf_length_mm`` (5 mm / 19 mm per mm/px), then the cheek and jowl mean lifts
-        (0.27, 0.28), the flow width ``jaw_width_flow_mm`` (0.29, stop 62), the cheek and jowl
+        (0.27, 0.28), the flow width ``jaw_width_flow_mm`` (0.28, stop 62), the cheek and jowl
         side lifts (0.29, 0.31), the mouth-corner mean lift
         (0.32); every other row from 0.33 mm/px (up to 1.03).  So at the sample photo's
         0.18-0.19 mm/px and the Canada faces' 0.15-0.19 every floor is its default (up to
