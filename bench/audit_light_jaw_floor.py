@@ -91,7 +91,8 @@ from facemetrics.geometry import CHIN, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT  # no
 
 #: the candidate rows' metrics (each side and mean row the table has)
 CANDIDATES = ("jaw_width_mm", "lower_face_area_mm2", "jawline_height_mm", "jowl_sag_mm", "jaw_angle_deg",
-              "mouth_corner_height_mm", "cheek_height_mm", "jawline_lift_landmarks_mm", "jowl_lift_landmarks_mm")
+              "mouth_corner_height_mm", "cheek_height_mm", "jawline_lift_landmarks_mm", "jowl_lift_landmarks_mm",
+              "jaw_width_flow_mm")  # the flow width (stop 62, bench/narrowing_flow_row.py) added after the outcome below
 SIDE_OPS = ("az+20", "az-20", "az+40", "az-40", "az+30->-30")
 SURFACES = {"mesh": {}, "generic": {"surface": "generic"}}
 #: the squeeze's reach across the face (mm), its height's centre below the mouth corners (mm) and spread (mm)

@@ -415,13 +415,18 @@ COMPARISON_CSV_COLUMNS_DEF = [
     Column("metric", "", "The metric compared: a lift of a region (`jawline`, `jowl`, `mouth_corner`, `cheek`) from "
            "the dense displacement field (`<region>_lift_mm`) or from the landmarks alone "
            "(`<region>_lift_landmarks_mm`, a cross-check), a fold metric (`nlf_*`), a per-photo metric (a "
-           "`photos.csv` column name without its side), or the change of the head's pose and camera distance "
-           "(`head_*_change_deg`, `camera_distance_change_pct`)."),
+           "`photos.csv` column name without its side), the lower face's width change read by the dense "
+           "displacement field across the jaw band (`jaw_width_flow_mm`: the median horizontal displacement of points "
+           "2-8 mm inside the before photo's face oval at the mouth corners' height, +-4 mm, the subject's left side "
+           "minus the right; a narrowing that `jaw_width_mm`, the oval's width, reads at about 0.8 of its size), or "
+           "the change of the head's pose and camera distance (`head_*_change_deg`, `camera_distance_change_pct`)."),
     _SIDE,
     Column("unit", "", "Unit of `before`, `after`, `change` and `noise_floor`: `mm`, `mm2`, `deg`, `pct`, or "
            "`index` (the dimensionless fold depth)."),
     Column("before", "", "The metric on the before photo, in `unit`; empty for the dense-flow lifts and the pose "
-           "rows (a displacement or a change, not a per-photo value) and when the comparison is `refused`. The "
+           "rows (a displacement or a change, not a per-photo value) and when the comparison is `refused`. "
+           "`jaw_width_flow_mm`'s is the before photo's oval width (`jaw_width_mm`'s before) and its after that plus "
+           "the change the flow read (not the after photo's oval). The "
            "fold rows (`nlf_*`) are measured on the comparison's grid (the before photo's eye-levelled frame), so "
            "they can differ a little from the photo's own value in `photos.csv` (`facemetrics analyze`)."),
     Column("after", "", "The metric on the after photo as the comparison measures it, in `unit`: a fold row "

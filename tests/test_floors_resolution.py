@@ -84,15 +84,16 @@ def test_the_crossings_the_resolution_floors_docstring_states():
     says every other row waits until 0.33 mm/px: the London portraits (0.27-0.32 mm/px, where the defaults
     were measured too) already take the fold length's term, the sample (0.18-0.19) none."""
     cross = {key: cp.resolution_crossing(key) for key in cp.RESOLUTION_FLOOR_SLOPES}
-    first = sorted(cross, key=cross.get)[:6]
+    first = sorted(cross, key=cross.get)[:7]
     assert first == [("nlf_length_mm", "side"), ("cheek_lift_mm", "mean"), ("jowl_lift_mm", "mean"),
-                     ("cheek_lift_mm", "side"), ("jowl_lift_mm", "side"), ("mouth_corner_lift_mm", "mean")]
-    assert [round(cross[k], 2) for k in first] == [0.26, 0.27, 0.28, 0.29, 0.31, 0.32]
+                     ("jaw_width_flow_mm", "mean"), ("cheek_lift_mm", "side"), ("jowl_lift_mm", "side"),
+                     ("mouth_corner_lift_mm", "mean")]
+    assert [round(cross[k], 2) for k in first] == [0.26, 0.27, 0.28, 0.28, 0.29, 0.31, 0.32]
     assert min(v for k, v in cross.items() if k not in first) >= 0.325
     assert round(max(cross.values()), 2) == 1.03
     doc = " ".join(cp.resolution_floors.__doc__.split())
     assert "0.26 mm/px for the earliest, ``nlf_length_mm``" in doc and "(0.27, 0.28)" in doc
-    assert "(0.29, 0.31)" in doc and "(0.32)" in doc and "from 0.33 mm/px (up to 1.03)" in doc
+    assert "``jaw_width_flow_mm`` (0.28" in doc and "(0.29, 0.31)" in doc and "(0.32)" in doc and "from 0.33 mm/px (up to 1.03)" in doc
     assert cp.resolution_floors(cp.DEFAULT_NOISE_FLOORS, 0.265)[("nlf_length_mm", "side")] > 5.0  # London 107
 
 

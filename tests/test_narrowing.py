@@ -79,3 +79,54 @@ def test_a_narrowing_shrinks_the_lower_face_area_and_the_row_reads_it_smaller(sa
     truth = mesh_moved(sample_analysis, dx)[("lower_face_area_mm2", "mean")]
     assert truth < -150.0
     assert 0.2 < c.get("lower_face_area_mm2").change / truth < 1.2
+
+
+def test_the_flow_width_row_reads_the_narrowing_in_proportion(sample_analysis, narrowed):
+    """Stop 62: ``jaw_width_flow_mm`` is the flow read as a row of its own: before = the before photo's oval width,
+    after = before + change, a ``decrease`` beyond its floor; the oval row is left as it was."""
+    c, truth = narrowed
+    row = c.get("jaw_width_flow_mm")
+    assert row.change == pytest.approx(flow_read(sample_analysis, c), abs=1e-9)
+    assert 0.85 <= row.change / truth <= 1.15
+    assert row.verdict == "decrease" and row.noise_floor < abs(row.change)
+    assert row.before == pytest.approx(c.get("jaw_width_mm").before)
+    assert row.after == pytest.approx(row.before + row.change)
+
+
+def test_the_flow_width_keeps_its_sign_on_mirrored_photos(sample_analysis):
+    """The subject's left minus right: mirroring both photos swaps the sides and the sign of ``du`` together, so a
+    narrowing still reads negative, about the same size."""
+    import numpy as np
+
+    from facemetrics import analyze_photo, compare_photos
+    from facemetrics.simulate import encode_png
+
+    img, truth = oval_narrowing(sample_analysis, SIZE_MM)
+    before = analyze_photo(encode_png(np.ascontiguousarray(sample_analysis.photo.rgb[:, ::-1])))
+    after = analyze_photo(encode_png(np.ascontiguousarray(img[:, ::-1])))
+    row = compare_photos(before, after).get("jaw_width_flow_mm")
+    assert row.change < 0 and 0.85 <= row.change / truth <= 1.15
+
+
+def test_the_flow_width_floor_is_a_dense_rows_and_takes_its_pose_term():
+    from facemetrics.compare import floors as fl
+
+    assert fl.resolution_floor_power("jaw_width_flow_mm") == fl.RESOLUTION_POWER_DENSE
+    key = ("jaw_width_flow_mm", "mean")
+    out = fl.pose_adjusted_floors({key: 0.16}, {"jaw_width_flow_pose_mm": 0.12})
+    assert out[key] == pytest.approx(0.2)
+    assert fl.pose_adjusted_floors({key: 0.16}, {})[key] == 0.16
+
+
+def test_the_flow_width_is_gated_with_the_oval_rows():
+    """Stop 62: the terms not measured for the flow width (framing, lenses, covered eyes, covers, cut-outs) read it
+    ``uncertain`` as they read the oval's ``jaw_width_mm``."""
+    from facemetrics.compare.framing import cut_out_rows, framing_rows, lens_rows
+    from facemetrics.compare.glasses import eyes_covered_rows
+    from facemetrics.compare.occlusion import JAW_ROWS
+    from facemetrics.compare.table import METRICS
+
+    key = ("jaw_width_flow_mm", "mean")
+    assert key in JAW_ROWS
+    for rows in (framing_rows(METRICS), lens_rows(METRICS), cut_out_rows(METRICS), eyes_covered_rows(METRICS)):
+        assert key in rows and ("jaw_width_mm", "mean") in rows

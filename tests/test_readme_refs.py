@@ -78,11 +78,12 @@ def broken_links(text: str, doc: Path = README) -> list[str]:
 
 
 def _schema_names() -> set[str]:
-    """Every column of every table the package writes, and the comparison's pose rows (metrics, not columns)."""
+    """Every column of every table the package writes, and the comparison's rows (metrics, not columns: the pose
+    rows, and ``jaw_width_flow_mm``, which has no per-photo column)."""
     from facemetrics import schema
-    from facemetrics.compare.table import POSE_METRICS
+    from facemetrics.compare.table import METRICS
 
-    names = set(POSE_METRICS)
+    names = {spec.metric for spec in METRICS}
     for attr in dir(schema):
         value = getattr(schema, attr)
         if attr.endswith("COLUMNS") and isinstance(value, (list, tuple)):

@@ -59,6 +59,10 @@ DEFAULT_NOISE_FLOORS: dict[tuple[str, str], float] = {
     ("jawline_height_mm", "side"): 4.1,
     ("jawline_height_mm", "mean"): 3.7,
     ("jaw_width_mm", "mean"): 3.1,
+    # the width read by the residual flow across the jaw band (stop 62, compare.measure.flow_width_change):
+    # the same 325 pairs (largest 0.122 mm, London 062 neutral, blur; stop 61's bench/narrowing.py
+    # --nuisance-floor, the same read)
+    ("jaw_width_flow_mm", "mean"): 0.16,
     ("lower_face_area_mm2", "mean"): 380,
     ("jowl_sag_mm", "side"): 0.81,
     ("jaw_angle_deg", "side"): 2.7,
@@ -314,6 +318,7 @@ RESOLUTION_FLOOR_SLOPES: dict[tuple[str, str], float] = {
     ("jawline_height_mm", "side"): 4.3,
     ("jawline_height_mm", "mean"): 3.6,
     ("jaw_width_mm", "mean"): 8.6,
+    ("jaw_width_flow_mm", "mean"): 2.1,  # dense (DENSE_FLOW_METRICS), mm per (mm/px)**2: stop 62, all five levels
     ("lower_face_area_mm2", "mean"): 650.0,
     ("jowl_sag_mm", "side"): 1.6,  # the rule now gives 1.3: kept
     ("jaw_angle_deg", "side"): 6.4,
@@ -322,10 +327,17 @@ RESOLUTION_FLOOR_SLOPES: dict[tuple[str, str], float] = {
 }
 
 
+#: the rows read from the dense residual flow that are not lifts: they take the dense lifts' resolution
+#: power (:func:`resolution_floor_power`); ``jaw_width_flow_mm`` is a median of the flow's ``du`` over 20 points of
+#: a fixed band in mm on each side (compare.measure.flow_width_change), as a lift is a mean of its ``dv``
+DENSE_FLOW_METRICS = ("jaw_width_flow_mm",)
+
+
 def resolution_floor_power(metric: str) -> int:
     """Exponent ``p`` of a metric's resolution term: :data:`RESOLUTION_POWER_DENSE` for the
-    dense-flow lifts (``<region>_lift_mm``), :data:`RESOLUTION_POWER_OTHER` otherwise."""
-    dense = metric.endswith("_lift_mm") and not metric.endswith("_landmarks_mm")
+    dense-flow lifts (``<region>_lift_mm``) and :data:`DENSE_FLOW_METRICS`, :data:`RESOLUTION_POWER_OTHER`
+    otherwise."""
+    dense = (metric.endswith("_lift_mm") and not metric.endswith("_landmarks_mm")) or metric in DENSE_FLOW_METRICS
     return RESOLUTION_POWER_DENSE if dense else RESOLUTION_POWER_OTHER
 
 
@@ -350,7 +362,8 @@ def resolution_floors(floors: dict, mm_per_px: float, slopes: dict | None = None
         only; it never lowers a floor.  With the default floors, a row's term passes
         its default from :func:`resolution_crossing` on: 0.26 mm/px for the earliest,
         ``nlf_length_mm`` (5 mm / 19 mm per mm/px), then the cheek and jowl mean lifts
-        (0.27, 0.28), the cheek and jowl side lifts (0.29, 0.31), the mouth-corner mean lift
+        (0.27, 0.28), the flow width ``jaw_width_flow_mm`` (0.28, stop 62), the cheek and jowl
+        side lifts (0.29, 0.31), the mouth-corner mean lift
         (0.32); every other row from 0.33 mm/px (up to 1.03).  So at the sample photo's
         0.18-0.19 mm/px and the Canada faces' 0.15-0.19 every floor is its default (up to
         0.25 mm/px none moves), but at the London portraits' 0.27-0.32 mm/px, where the
@@ -433,6 +446,22 @@ REGION_POSE_MODEL_FRACTION: dict[str, float] = {
 REGION_CAMERA_FLOOR_MM: dict[str, float] = {
     "jawline": CAMERA_FLOOR_MM, "jowl": 0.72, "mouth_corner": CAMERA_FLOOR_MM, "cheek": CAMERA_FLOOR_MM,
 }
+
+
+#: fraction of the width the pose correction removed across the jaw band (``jaw_width_flow_mm``) that it may have
+#: got wrong (compare.measure._flow_width_pose_term): 1.25 x the largest |change| / max(|removed|, 0.05 mm) over the
+#: no-change pitch and camera-free pose re-renders of bench_pose3d's tuning faces (|yaw| < 1 deg: 0.380, London 003
+#: pitch -6), rounded up to two significant digits, never below the jawline's :data:`POSE_MODEL_FRACTION`
+#: (``bench/narrowing_flow_row.py --pose-fit``; docs/accuracy.md "Stop 62: jaw width from the flow")
+FLOW_WIDTH_POSE_FRACTION = 0.48
+
+
+#: what a head turn adds to the flow width's floor, mm per degree of |yaw| (the larger of the pose fit's and its
+#: principal-point refit's): a yaw moves both sides of the band alike, so the correction removes almost no width,
+#: yet the band's skin turns towards or away from the camera (no-change yaw +-5 deg re-renders of the tuning faces
+#: read -1.19 to +0.30 mm).  1.25 x the largest sqrt(change^2 - floor^2) / |yaw| over those that read a verdict
+#: (0.213, London 024 yaw +5), rounded up to two significant digits (``bench/narrowing_flow_row.py --pose-fit``)
+FLOW_WIDTH_YAW_FLOOR_MM_PER_DEG = 0.27
 
 
 #: What a pose or camera change adds to the floors of the rows that are not lifts (the folds, read from the
@@ -701,7 +730,10 @@ def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
     ``facemetrics.compare.measure._principal_row_terms``; the larger side for the ``side`` floor): the
     principal-point term the lift floors take in :func:`pose_floor_terms`.  The landmark rows of
     :data:`ROLL_ROW_FLOORS` then become ``hypot(floor, extra)`` with their
-    :func:`roll_row_floor_terms` (the roll beyond :data:`ROLL_COVERED_DEG`).
+    :func:`roll_row_floor_terms` (the roll beyond :data:`ROLL_COVERED_DEG`).  The flow width
+    (``jaw_width_flow_mm``) becomes ``hypot(floor, jaw_width_flow_pose_mm)`` (the cue of
+    ``facemetrics.compare.measure._flow_width_pose_term``: the width's share of the pose model's, the principal
+    point's and the stretch's terms), as a dense lift takes its region's.
     """
     extra = cues.get("pose_floor_mm", {})
     out = dict(floors)
@@ -719,6 +751,9 @@ def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
                 key = (metric, kind)
                 if key in out:
                     out[key] = float(np.hypot(out[key], e))
+    width = cues.get("jaw_width_flow_pose_mm", 0.0)
+    if ("jaw_width_flow_mm", "mean") in out and width is not None and np.isfinite(width) and width > 0:
+        out[("jaw_width_flow_mm", "mean")] = float(np.hypot(out[("jaw_width_flow_mm", "mean")], width))
     for region, e in extra.items():
         for kind, val in (("side", max(e.get("right", 0.0), e.get("left", 0.0))), ("mean", e.get("mean", 0.0))):
             for metric in (f"{region}_lift_mm", f"{region}_lift_landmarks_mm"):

@@ -83,9 +83,10 @@ def framing_ratio(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
 
 
 #: the per-photo metrics the framing gate reaches (besides every ``*_landmarks_mm`` lift row): read from the
-#: landmarks of each photo (:func:`framing_rows`)
-FRAMING_METRICS = ("jawline_height_mm", "jaw_width_mm", "lower_face_area_mm2", "jowl_sag_mm", "jaw_angle_deg",
-                   "mouth_corner_height_mm", "cheek_height_mm")
+#: landmarks of each photo (:func:`framing_rows`), and the flow width (``jaw_width_flow_mm``: its band is placed by
+#: the before photo's oval, and its framing term was not measured, stop 62)
+FRAMING_METRICS = ("jawline_height_mm", "jaw_width_mm", "jaw_width_flow_mm", "lower_face_area_mm2", "jowl_sag_mm",
+                   "jaw_angle_deg", "mouth_corner_height_mm", "cheek_height_mm")
 
 
 def framed_differently(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:

@@ -166,6 +166,104 @@ def _at(field_: np.ndarray, cr: np.ndarray) -> np.ndarray:
     return bilinear(field_, cr[:, 1], cr[:, 0])
 
 
+#: the jaw band the flow width reads (:func:`jaw_band_points`): mm inside the before photo's Face Mesh oval,
+#: along the level line (bench/narrowing.py's ``flow`` read, docs/accuracy.md "Stop 62: jaw width from the flow")
+JAW_FLOW_INSIDE_MM = (2.0, 4.0, 6.0, 8.0)
+
+
+#: ... and mm below (+) and above (-) the mouth corners' height, where ``jaw_width_mm`` is read
+JAW_FLOW_HEIGHTS_MM = (-4.0, -2.0, 0.0, 2.0, 4.0)
+
+
+def jaw_band_points(uv: np.ndarray) -> np.ndarray:
+    """The points the flow width reads on each side of the lower face (:func:`flow_width_change`).
+
+    Parameters
+    ----------
+    uv : ndarray, shape (478, 2)
+        The before photo's landmarks in its levelled frame, ``(u, v)`` mm (u grows to the subject's left,
+        v downwards).
+
+    Returns
+    -------
+    ndarray, shape (2, 20, 2)
+        ``(u, v)`` mm of the subject's right side's points, then the left's: :data:`JAW_FLOW_INSIDE_MM` inside
+        the face oval's half (the oval of ``jaw_metrics``, split at the chin, below the eyes) along the level
+        line, at each of :data:`JAW_FLOW_HEIGHTS_MM` from the mouth corners' mean height.
+    """
+    from ..geometry import CHIN
+
+    def u_at(half, v):  # u of a half (monotone in v below the eyes) at height v, as jaw_metrics reads the oval
+        order = np.argsort(half[:, 1])
+        return float(np.interp(v, half[order, 1], half[order, 0]))
+
+    oval = uv[list(LOWER_OVAL)]
+    i = LOWER_OVAL.index(CHIN)
+    halves = (oval[:i + 1], oval[i:])
+    v0 = 0.5 * (uv[MOUTH_RIGHT, 1] + uv[MOUTH_LEFT, 1])
+    out = np.empty((2, len(JAW_FLOW_HEIGHTS_MM) * len(JAW_FLOW_INSIDE_MM), 2))
+    for k, (half, inward) in enumerate(zip(halves, (1.0, -1.0))):
+        below = half[half[:, 1] > 0]
+        out[k] = [(u_at(below, v0 + dv) + inward * d, v0 + dv)
+                  for dv in JAW_FLOW_HEIGHTS_MM for d in JAW_FLOW_INSIDE_MM]
+    return out
+
+
+def flow_width_change(field_mm: np.ndarray, grid: al.Grid, band: np.ndarray) -> float:
+    """The change of the lower face's width read by a displacement field across the jaw band, mm.
+
+    Parameters
+    ----------
+    field_mm : ndarray, shape (rows, cols, 2)
+        ``(du, dv)`` mm on the grid (the pose-corrected residual flow, or a part of the pose's displacement).
+    grid : Grid
+        The grid ``field_mm`` is sampled on.
+    band : ndarray, shape (2, n, 2)
+        :func:`jaw_band_points`, ``(u, v)`` mm.
+
+    Returns
+    -------
+    float
+        The median ``du`` over the left side's points minus the right side's (negative: narrower); NaN when a
+        side has no finite sample.
+    """
+    med = []
+    for pts in band:
+        du = _at(field_mm, grid.from_uv(pts))[:, 0]
+        du = du[np.isfinite(du)]
+        med.append(float(np.median(du)) if du.size else float("nan"))
+    return med[1] - med[0]
+
+
+def _flow_width_values(flow_mm: np.ndarray, grid: al.Grid, band: np.ndarray, oval_mm: float) -> tuple:
+    """The ``jaw_width_flow_mm`` row's ``(before, after, change)``, mm: before = the before photo's oval width
+    ``oval_mm`` (``jaw_width_mm``), change = :func:`flow_width_change` of the residual flow, after = before +
+    change (docs/accuracy.md "Stop 62: jaw width from the flow")."""
+    w = flow_width_change(flow_mm, grid, band)
+    return oval_mm, oval_mm + w, w
+
+
+def _flow_width_pose_term(pose: p3.PoseFit, grid: al.Grid, band: np.ndarray) -> tuple[float, float]:
+    """What the pose correction may leave in the flow width, mm (the ``jaw_width_flow_pose_mm`` cue):
+    ``hypot(FLOW_WIDTH_POSE_FRACTION x |the width the pose correction removed|, FLOW_WIDTH_YAW_FLOOR_MM_PER_DEG x
+    |yaw| (the larger of the fit's and its principal-point refit's, deg), |what the pose fit repeated at the other
+    principal point changes in it|, |what the fit's stretch of the after photo changes in it|)``,
+    the width's share of :func:`facemetrics.compare.floors.pose_floor_terms`' model and principal-point and
+    stretch terms (read on ``du`` across the band instead of a region's ``dv``); and the width the pose correction
+    removed itself, mm (the ``jaw_width_flow_pose_correction_mm`` cue: ``bench/narrowing_flow_row.py --pose``)."""
+    from .floors import FLOW_WIDTH_POSE_FRACTION, FLOW_WIDTH_YAW_FLOOR_MM_PER_DEG
+
+    removed = flow_width_change(pose.flow_mm, grid, band)
+    yaws = [pose.yaw_deg] + ([pose.principal_yaw_deg] if pose.principal_params is not None else [])
+    yaw = max((abs(float(y)) for y in yaws if np.isfinite(y)), default=0.0)
+    parts = [FLOW_WIDTH_POSE_FRACTION * abs(removed), FLOW_WIDTH_YAW_FLOOR_MM_PER_DEG * yaw]
+    for extra in (pose.principal_flow_mm, pose.stretch_flow_mm):
+        if extra is not None:
+            parts.append(abs(flow_width_change(extra, grid, band)))
+    parts = [x for x in parts if np.isfinite(x)]
+    return (float(np.hypot.reduce(parts)) if parts else 0.0), removed
+
+
 #: fixed-point passes of :func:`_remove_pose`
 POSE_REMOVAL_PASSES = 2
 
@@ -783,6 +881,8 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     ja = _jaw_values(jaw_metrics(b_in_a, frame))
     for k in jb:
         values[k] = (jb[k], ja[k], ja[k] - jb[k])
+    band = jaw_band_points(uv_a)  # the same width read by the residual flow across the jaw band
+    values[("jaw_width_flow_mm", "mean")] = _flow_width_values(flow_mm, grid, band, jb[("jaw_width_mm", "mean")])
 
     # gate cues
     cues = _flow_cues(flow_mm, masks, uv_a, grid, st.keep)
@@ -793,6 +893,7 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
         cues.update(principal_pitch_deg=pose.principal_pitch_deg, principal_yaw_deg=pose.principal_yaw_deg)
     cues.update(pose_floor_terms(pose, masks, flow_mm, reg.rigid, grid, depth))
     cues["principal_row_floor"] = _principal_row_terms(pose, uv_a, uv_b, grid, frame, ja)
+    cues["jaw_width_flow_pose_mm"], cues["jaw_width_flow_pose_correction_mm"] = _flow_width_pose_term(pose, grid, band)
     cues["fold_depth_along_reference"] = fold_along_reference
     cues["fold_contrast_sides_change_pct"] = fold_contrast_sides
     ipd_a = np.linalg.norm(uv_a[LEFT_IRIS] - uv_a[RIGHT_IRIS])

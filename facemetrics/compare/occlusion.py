@@ -289,7 +289,7 @@ OCCLUSION_REACH_MM = 3.0
 #: the per-photo rows read from the jaw contour (every landmark of the jaw chains): all of them, both sides,
 #: when a changed area reaches the contour (Face Mesh fits the whole jaw to what it guesses under a cover)
 JAW_ROWS = (*((m, s) for m in ("jawline_height_mm",) for s in ("right", "left", "mean")),
-            ("jaw_width_mm", "mean"), ("lower_face_area_mm2", "mean"),
+            ("jaw_width_mm", "mean"), ("jaw_width_flow_mm", "mean"), ("lower_face_area_mm2", "mean"),
             *((m, s) for m in ("jowl_sag_mm", "jaw_angle_deg") for s in _RL),
             *((f"{r}_lift{k}", s) for r in ("jawline", "jowl") for k in ("_mm", "_landmarks_mm")
               for s in ("right", "left", "mean")))

@@ -89,6 +89,7 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("nlf_length_mm", "mm", "length", _RL),
     MetricSpec("jawline_height_mm", "mm", "metric", _RLM),
     MetricSpec("jaw_width_mm", "mm", "metric", ("mean",)),
+    MetricSpec("jaw_width_flow_mm", "mm", "metric", ("mean",)),
     MetricSpec("lower_face_area_mm2", "mm2", "metric", ("mean",)),
     MetricSpec("jowl_sag_mm", "mm", "metric", _RL),
     MetricSpec("jaw_angle_deg", "deg", "metric", _RL),
