@@ -8,6 +8,8 @@ across the jaw band, ``compare.measure.flow_width_change``) against truth, its f
     nice -n 5 python bench/narrowing_flow_row.py --demo-diff DIR_MAIN DIR_THIS   # rule (c): demo outputs
     nice -n 5 python bench/narrowing_flow_row.py --pose tuning -o /tmp/h1_pose.csv  # pose re-renders
     python bench/narrowing_flow_row.py --pose-summary /tmp/h1_pose.csv           # the pose fraction's rule
+    nice -n 5 python bench/narrowing_flow_row.py --camera tuning -o /tmp/h9_cam.csv  # camera re-renders (h9)
+    python bench/narrowing_flow_row.py --camera-fit /tmp/h9_cam.csv              # the camera term's rule
 
 Exits 2 when ``/work/wt/shared/faces`` (``../shared/faces`` from the project) is absent; no photo is copied.
 
@@ -95,6 +97,33 @@ on at least 2 tuning side-lit pairs; slope 1.25 x the largest sqrt(change^2 - fl
 gives a term, the row takes it in ``compare.light.LIGHT_ROW_FLOORS``; that bench's held-out run is not made in this
 stop (time), and that is said.  If it fails, the package is left unchanged
 (the row taken out again) and ``bench/narrowing_candidate.diff`` updated to the best candidate.
+
+Camera distance (added before any of its runs, 2026-12-07 09:45 UTC, session 62, h9).  Why: on ``bench_pose3d``'s
+held-out faces one no-change camera case read a false ``decrease`` (London 087, camera 450 -> 300 mm, -2.37 mm against
+a 1.77 mm floor); the row's floor has no camera term of its own (the comparison's pose fit removes the camera change's
+displacement from the flow, and the floor takes ``FLOW_WIDTH_POSE_FRACTION`` x the width that correction removed, but
+no term per unit of camera change as ``pose_floor_terms``' ``REGION_CAMERA_FLOOR_MM``).  Cases (``--camera SET``):
+``simulate.camera_distance`` from 450 mm to 300, 350, 400, 500 and 600 mm with ``bench_pose3d``'s perturbations (per
+case a depth scale U(0.85, 1.2) and a lower-face depth scale U(0.8, 1.25), seeded by the file name as there), no true
+change; recorded: change, floor, verdict, the fitted camera change (``camera_distance_change_pct``) and the oval row.
+Tuning faces, NEW (not in ``bench_pose3d``'s tuning or held-out sets), fixed by name before any run: of
+``accuracy.canada_split``'s tuning half without ``bench_pose3d``'s ``canada[:8]`` (19 faces, sorted), every second
+from the first: canada_031f, 048f, 054f, 070f, 100m, 113m, 117m, 123m, 148m (9 faces, 45 cases).  Held out, read once
+after the choice: (i) ``bench_pose3d``'s held-out camera cases (8 London, 8 Canada; already read once by h1's
+``--pose heldout``, /tmp/h1_pose_held.csv: re-scored from that CSV with the term, not re-rendered); (ii) of
+``canada_split``'s held-out half without ``canada[:8]`` (13 faces, sorted), every second from the first:
+canada_026f, 049f, 065f, 108m, 116m, 129m (6 faces, 30 cases).  No face of the 52 is unread by every stop-62 bench:
+these six were read by h1's held-out narrowing run (capture nuisance and narrowings, no camera move), never by a
+pose or camera case.
+Rule.  If at least 2 tuning cases read ``increase``/``decrease``, ``FLOW_WIDTH_CAMERA_FLOOR_MM`` := 1.25 x the
+largest sqrt(change^2 - floor^2) / |camera change| (the fitted ``camera_distance_change_pct`` / 100) over those cases,
+rounded up to two significant digits (mm per unit relative camera-distance change, the unit of ``CAMERA_FLOOR_MM``),
+applied in ``measure._flow_width_pose_term`` as one more part of its hypot: k x |tz| / camera distance of the pose fit
+(``--camera-fit``).  If fewer than 2 read a verdict, no term is justified on tuning: none is fitted and the held-out
+figures are reported anyway.  With a term, it ships when (a) of the first rule still holds on the tuning narrowing
+(``/tmp/h9_tune.csv``: read/truth in [0.85, 1.15] at 2, 4, 6 mm and ``decrease`` on >= 90 % of the 4 mm pairs with
+the floors recomputed) and ``facemetrics demo`` changes no existing row (``--demo-diff`` against main); held out:
+false ``increase``/``decrease`` counted with the term, whatever they show.
 """
 
 from __future__ import annotations
@@ -304,6 +333,94 @@ def pose_fit(path: Path) -> None:
           f"{max(0.30, _round_up_2sig(1.25 * max(frac))):g}")
 
 
+#: ``--camera``: the camera distances the no-change re-renders move to from 450 mm (h9, module docstring)
+CAMERA_TO_MM = (300.0, 350.0, 400.0, 500.0, 600.0)
+
+#: ``--camera``'s faces (module docstring "Camera distance"), fixed by name before any run
+CAMERA_FACES = {
+    "tuning": ("canada_031f", "canada_048f", "canada_054f", "canada_070f", "canada_100m", "canada_113m",
+               "canada_117m", "canada_123m", "canada_148m"),
+    "heldout": ("canada_026f", "canada_049f", "canada_065f", "canada_108m", "canada_116m", "canada_129m"),
+}
+
+
+def camera_cases(which: str, out_csv: Path) -> None:
+    """The flow width on no-change camera-distance re-renders (:data:`CAMERA_TO_MM`) of :data:`CAMERA_FACES`'
+    ``which`` set; the columns of :func:`pose_cases`."""
+    import dataclasses
+
+    import facemetrics as fm
+    from facemetrics import simulate
+    from facemetrics.analyze import analyze_loaded
+
+    cols = ["face", "case", "status", "change", "floor", "verdict", "pose_term", "removed", "pitch", "yaw",
+            "camera_pct", "oval_change", "oval_floor", "oval_verdict"]
+    with open(out_csv, "w", newline="") as fh:
+        wr = csv.DictWriter(fh, cols)
+        wr.writeheader()
+        for stem in CAMERA_FACES[which]:
+            path = SHARED / "canada_ccby" / f"{stem}.jpg"
+            a = fm.analyze_photo(path)
+            if not a.ok:
+                print(f"skip {path.name}: {a.status}", flush=True)
+                continue
+            rng = np.random.default_rng(sum(path.name.encode()))  # as bench_pose3d draws
+            for to_mm in CAMERA_TO_MM:
+                pert = dict(depth_scale=float(rng.uniform(0.85, 1.2)), lower_depth_scale=float(rng.uniform(0.8, 1.25)))
+                s = simulate.camera_distance(a, 450.0, to_mm, **pert)
+                b = analyze_loaded(dataclasses.replace(a.photo, rgb=s.image))
+                c = fm.compare_photos(a, b)
+                row = dict(face=path.name, case=f"camera{to_mm:g}", status=c.status)
+                if c.status != "refused" and c.cues:
+                    ch, ov = c.get("jaw_width_flow_mm"), c.get("jaw_width_mm")
+                    row.update(change=ch.change, floor=ch.noise_floor, verdict=ch.verdict,
+                               pose_term=c.cues["jaw_width_flow_pose_mm"],
+                               removed=c.cues["jaw_width_flow_pose_correction_mm"], pitch=c.cues["pose_pitch_deg"],
+                               yaw=c.cues["pose_yaw_deg"], camera_pct=c.cues["camera_distance_change_pct"],
+                               oval_change=ov.change, oval_floor=ov.noise_floor, oval_verdict=ov.verdict)
+                wr.writerow(row)
+                fh.flush()
+            print(f"camera {path.name}", flush=True)
+
+
+def camera_fit(paths: list[Path], k: float | None = None) -> None:
+    """The camera term's rule (module docstring "Camera distance") on the camera cases of ``paths`` (``--camera``
+    or ``--pose`` CSVs), and the verdicts with the term ``k`` (mm per unit relative change; default: the rule's
+    value, or the shipped constant when the package has one and the rule gives none)."""
+    from facemetrics.compare.floors import _round_up_2sig
+
+    rows = []
+    for path in paths:
+        with open(path) as fh:
+            rows += [r for r in csv.DictReader(fh) if r["change"] != "" and r["case"].startswith("camera")]
+    k_cam, cam_max = [], 0.0
+    for r in rows:
+        ch, fl, cam = float(r["change"]), float(r["floor"]), abs(float(r["camera_pct"])) / 100.0
+        cam_max = max(cam_max, cam)
+        if r["verdict"] in ("increase", "decrease") and cam > 0:
+            k_cam.append(np.sqrt(ch ** 2 - fl ** 2) / cam)
+    rule = _round_up_2sig(1.25 * max(k_cam)) if len(k_cam) >= 2 else None
+    print(f"{', '.join(map(str, paths))}: {len(rows)} camera cases (largest |camera change| {100 * cam_max:.1f} %), "
+          f"{len(k_cam)} with a verdict (largest sqrt(change^2 - floor^2) / |camera| "
+          f"{max(k_cam, default=0.0):.3f} mm) -> rule: {rule if rule is not None else 'no term (fewer than 2)'}")
+    if k is None:
+        k = rule or 0.0
+    n_false, n_oval, worst = 0, 0, 0.0
+    for r in rows:
+        ch, fl, cam = float(r["change"]), float(r["floor"]), abs(float(r["camera_pct"])) / 100.0
+        # the term as the package adds it (a part of the pose cue's hypot, so of the floor's)
+        floor = fl if r["verdict"] == "uncertain" else float(np.hypot(fl, k * cam))
+        false = r["verdict"] != "uncertain" and abs(ch) > floor
+        n_false += int(false)
+        n_oval += int(r["oval_verdict"] in ("increase", "decrease"))
+        worst = max(worst, abs(ch) / floor)
+        if false or abs(ch) > fl:
+            print(f"  {r['face']} {r['case']}: change {float(ch):+.2f} mm, camera {float(r['camera_pct']):+.1f} %, "
+                  f"floor {fl:.2f} -> {floor:.2f} mm")
+    print(f"  with k = {k:g} mm: false increase/decrease {n_false} of {len(rows)} (the oval row: {n_oval}), "
+          f"largest |change|/floor {worst:.2f}, uncertain {sum(r['verdict'] == 'uncertain' for r in rows)}")
+
+
 def _without_flow_width(path: Path) -> list:
     """A demo output's content with what names ``jaw_width_flow`` taken out: a CSV's columns and rows, a text's
     lines."""
@@ -347,6 +464,9 @@ def main(argv=None) -> int:
     ap.add_argument("--pose-summary", type=Path)
     ap.add_argument("--pose-fit", type=Path, help="the pose terms' rule (second form) on a tuning --pose CSV")
     ap.add_argument("--fraction", type=float, help="with --pose-summary: this pose fraction, not the rule's")
+    ap.add_argument("--camera", choices=("tuning", "heldout"), help="no-change camera re-renders (-o: CSV)")
+    ap.add_argument("--camera-fit", nargs="+", type=Path, help="the camera term's rule on --camera/--pose CSVs")
+    ap.add_argument("--camera-k", type=float, help="with --camera-fit: this term (mm per unit), not the rule's")
     ap.add_argument("--demo-diff", nargs=2, type=Path, metavar=("MAIN_DIR", "THIS_DIR"))
     args = ap.parse_args(argv)
     if args.summary:
@@ -358,6 +478,9 @@ def main(argv=None) -> int:
     if args.pose_summary:
         pose_summary(args.pose_summary, args.fraction)
         return 0
+    if args.camera_fit:
+        camera_fit(args.camera_fit, args.camera_k)
+        return 0
     if args.demo_diff:
         return 1 if demo_diff(*args.demo_diff) else 0
     if not SHARED.is_dir():
@@ -365,6 +488,8 @@ def main(argv=None) -> int:
         return 2
     if args.pose:
         pose_cases(args.pose, args.out)
+    elif args.camera:
+        camera_cases(args.camera, args.out)
     elif args.real:
         real_pairs()
     else:
