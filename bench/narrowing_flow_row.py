@@ -98,7 +98,7 @@ gives a term, the row takes it in ``compare.light.LIGHT_ROW_FLOORS``; that bench
 stop (time), and that is said.  If it fails, the package is left unchanged
 (the row taken out again) and ``bench/narrowing_candidate.diff`` updated to the best candidate.
 
-Camera distance (added before any of its runs, 2026-12-07 09:45 UTC, session 62, h9).  Why: on ``bench_pose3d``'s
+Camera distance (added before any of its runs, 2026-12-07 09:36 UTC (first written as 09:45 by a slip), session 62, h9).  Why: on ``bench_pose3d``'s
 held-out faces one no-change camera case read a false ``decrease`` (London 087, camera 450 -> 300 mm, -2.37 mm against
 a 1.77 mm floor); the row's floor has no camera term of its own (the comparison's pose fit removes the camera change's
 displacement from the flow, and the floor takes ``FLOW_WIDTH_POSE_FRACTION`` x the width that correction removed, but
