@@ -124,6 +124,12 @@ figures are reported anyway.  With a term, it ships when (a) of the first rule s
 (``/tmp/h9_tune.csv``: read/truth in [0.85, 1.15] at 2, 4, 6 mm and ``decrease`` on >= 90 % of the 4 mm pairs with
 the floors recomputed) and ``facemetrics demo`` changes no existing row (``--demo-diff`` against main); held out:
 false ``increase``/``decrease`` counted with the term, whatever they show.
+Outcome of the camera rule (written 2026-12-07 09:38 UTC, after the tuning and the held-out camera runs): on the
+tuning faces 0 of 45 camera cases read a verdict (largest |change| 0.45 of the floor; bench_pose3d's 5 tuning faces
+in h1's run: 0 of 20, 0.41), so no term is justified and none is fitted; the package is unchanged.  Held out: the 6
+Canada faces 0 of 30 (largest 0.63 of the floor); bench_pose3d's held-out camera cases re-scored from h1's run
+(/tmp/h1_pose_held.csv) 1 of 64 (London 087, 300 mm: -2.37 mm against 1.76).  Figures, intervals and the small
+perspective bias the held-out faces show: docs/accuracy.md "Stop 62: jaw width from the flow", camera distance.
 """
 
 from __future__ import annotations

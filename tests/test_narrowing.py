@@ -130,3 +130,29 @@ def test_the_flow_width_is_gated_with_the_oval_rows():
     assert key in JAW_ROWS
     for rows in (framing_rows(METRICS), lens_rows(METRICS), cut_out_rows(METRICS), eyes_covered_rows(METRICS)):
         assert key in rows and ("jaw_width_mm", "mean") in rows
+
+
+def test_a_closer_after_photo_of_an_unchanged_face_reads_no_narrowing(sample_analysis):
+    """Stop 62 (h9): the camera 450 -> 300 mm from the unchanged sample face (``simulate.camera_distance``, its
+    default depths).  Closer, the jaw's sides behind the iris plane shrink against the irises: the pose fit's
+    camera change removes that from the flow (the width it removed, ``jaw_width_flow_pose_correction_mm``, is a
+    narrowing of more than 2 mm), the row's floor takes ``FLOW_WIDTH_POSE_FRACTION`` of it, and no ``decrease``
+    (nor ``increase``) is read.  No camera term of its own: none of 45 + 20 tuning camera cases read a verdict
+    (docs/accuracy.md "Stop 62: jaw width from the flow", camera distance)."""
+    import dataclasses
+
+    from facemetrics import compare_photos, simulate
+    from facemetrics.analyze import analyze_loaded
+    from facemetrics.compare.floors import FLOW_WIDTH_POSE_FRACTION
+
+    s = simulate.camera_distance(sample_analysis, 450.0, 300.0)
+    after = analyze_loaded(dataclasses.replace(sample_analysis.photo, rgb=s.image))
+    assert after.ok, after.error
+    c = compare_photos(sample_analysis, after)
+    assert c.cues["camera_distance_change_pct"] < -20
+    removed = c.cues["jaw_width_flow_pose_correction_mm"]
+    assert removed < -2.0
+    row = c.get("jaw_width_flow_mm")
+    assert row.noise_floor >= FLOW_WIDTH_POSE_FRACTION * abs(removed)
+    assert row.verdict not in ("decrease", "increase"), (row.change, row.noise_floor, row.verdict)
+    assert abs(row.change) < row.noise_floor
