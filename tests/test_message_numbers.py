@@ -29,7 +29,7 @@ UNITS = ("mm/px", "mm RMS", "mm²", "mm", "deg", "%", "px", "cm", "min", "h", "s
 #: the unitless forms a number may stand in, each a regular expression matched around the number's place:
 #: the index and ratio terms of the expression check (their name before the figures), a count of photos, faces
 #: or landmarks, the '3-D' of the head-pose fit, the 255 of a grey level's scale ('212 of 255'), and the first
-#: figure of a range ('15-60 cm'), of a before and after pair ('7.00 -> 7.90 mm') or of a value with its
+#: figure of a range ('15-60 cm'), of a before and after pair ('7.00 -> 7.90 mm', 'from 166 to 212 of 255') or of a value with its
 #: uncertainty ('0.61 ± 0.03 mm/px', stop 55), whose unit follows the second figure (which is checked itself)
 UNITLESS = (
     r"(smile index|mouth-corner elevation|mouth opening) [-+]?\d+\.\d+ → [-+]?\d+\.\d+ \(limit ±\d+\.\d+",
@@ -37,7 +37,7 @@ UNITLESS = (
     r"\b3-D\b",
     r"\bof 255\b",
     r"[-+]?\b\d+(\.\d+)?-\d",
-    r"[-+]?\b\d+(\.\d+)? (->|→) [-+]?\d",
+    r"[-+]?\b\d+(\.\d+)? (->|→|to) [-+]?\d",
     r"[-+]?\b\d+(\.\d+)? ± (?=\d)",
 )
 
@@ -178,3 +178,43 @@ def test_a_real_comparisons_gate_messages_have_units(sample_analysis):
     assert any(m.startswith("lighting differs") for m in msgs) and any("resolution too low" in m for m in msgs), msgs
     assert [m for m in msgs if SIGNED_ZERO.search(m)] == []
     assert sorted({context for m in msgs for _, context in bare_numbers(m)}) == []
+
+
+def test_the_lighting_warning_and_the_landmark_pose_refusal_give_their_change_with_its_uncertainty(sample_analysis):
+    """Stop 62 (h7): "lighting differs: face luminance 120 → 160 of 255 (+33 %, limit ±20 %)" and "yaw (turn) +15 →
+    -14 deg (limit ±20 deg)" gave their figures without a ±.  The luminance change's is the 95th percentile of its
+    log ratio over light-free nuisance pairs (``gate.LUMINANCE_FLOOR_LOG``), the single-photo pose change's
+    ``hypot(1.3 deg, 0.43 x |change|)`` (``pose.landmark_pose_uncertainty``; bench/gate_figures_uncertainty.py)."""
+    import dataclasses
+    import sys
+    from pathlib import Path
+
+    from facemetrics import compare_photos
+    from facemetrics import simulate as sim
+    from facemetrics.analyze import analyze_loaded
+    from facemetrics.compare.pose import landmark_pose_uncertainty
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import audit_units as audit
+
+    a = sample_analysis
+    bright = analyze_loaded(dataclasses.replace(a.photo, rgb=sim.brightness(a, 1.35).image))
+    la, lb = a.quality.face_luminance, bright.quality.face_luminance
+    (light,) = [m for m in compare_photos(a, bright).messages if m.startswith(gt.MSG_LIGHTING)]
+    assert (f"face luminance from {fixed(la, 0)} to {fixed(lb, 0)} of 255 ({fixed(100 * (lb / la - 1), 0, True)} % "
+            "± < 0.5 %, limit ±20 %)") in light, light
+    assert 0.2 < gt.luminance_uncertainty_pct(la, lb) < 0.5  # 100 (lb / la) (exp(0.0028) - 1)
+    assert gt.luminance_uncertainty_pct(100.0, 200.0) == pytest.approx(200 * np.expm1(gt.LUMINANCE_FLOOR_LOG))
+
+    q = a.quality
+    turned = dataclasses.replace(a, quality=dataclasses.replace(q, yaw_deg=q.yaw_deg - 29.0))
+    status, msgs = gt.gate(a, turned)
+    u = landmark_pose_uncertainty(-29.0)
+    assert status == "refused" and u == pytest.approx(np.hypot(1.3, 0.43 * 29.0)), (status, u)
+    assert msgs[0] == (f"{gt.MSG_POSE} too much to compare: yaw (turn) changed by -29 ± {u:.0f} deg (from "
+                       f"{fixed(q.yaw_deg, 0, True)} to {fixed(q.yaw_deg - 29.0, 0, True)} deg, each photo's own "
+                       "estimate, limit ±20 deg); retake the after photo facing the camera as in the before photo"), msgs
+    for m in (light, msgs[0]):
+        assert [(f.rule, f.figure) for f in audit.audit_text(m, "t")] == [], m
+        assert SIGNED_ZERO.search(m) is None and bare_numbers(m) == [], m
+
