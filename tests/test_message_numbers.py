@@ -32,7 +32,8 @@ UNITS = ("mm/px", "mm RMS", "mm²", "mm", "deg", "%", "px", "cm", "min", "h", "s
 #: figure of a range ('15-60 cm'), of a before and after pair ('7.00 -> 7.90 mm', 'from 166 to 212 of 255') or of a value with its
 #: uncertainty ('0.61 ± 0.03 mm/px', stop 55), whose unit follows the second figure (which is checked itself)
 UNITLESS = (
-    r"(smile index|mouth-corner elevation|mouth opening) [-+]?\d+\.\d+ → [-+]?\d+\.\d+ \(limit ±\d+\.\d+",
+    r"(smile index|mouth-corner elevation|mouth opening) changed by [-+]?\d+\.\d+( ± \d+\.\d+)? \([^():]*, no unit: "
+    r"from [-+]?\d+\.\d+ to [-+]?\d+\.\d+, limit ±\d+\.\d+",
     r"\b\d+ (photos?|faces?|landmarks?|jaw-line|of the)\b",
     r"\b3-D\b",
     r"\bof 255\b",
@@ -125,7 +126,8 @@ def test_every_number_in_the_gates_messages_has_a_unit_or_a_listed_unitless_form
 @pytest.mark.parametrize(("text", "bare"), [
     ("(limit 0.5)", ["0.5"]),
     ("0.61 mm/px (limit 0.50 mm/px)", []),
-    ("smile index 0.02 → 0.30 (limit ±0.10)", []),
+    ("smile index changed by +0.28 ± 0.02 (an index, no unit: from 0.02 to 0.30, limit ±0.10)", []),
+    ("smile index 0.02 → 0.30 (limit ±0.10)", ["0.10"]),  # stop 62: no longer listed, its message says "no unit"
     ("2 faces found", []),
     ("read 0.13-0.36 mm", []),
     ("7.00 -> 7.90 mm (+0.90)", ["+0.90"]),
@@ -218,3 +220,30 @@ def test_the_lighting_warning_and_the_landmark_pose_refusal_give_their_change_wi
         assert [(f.rule, f.figure) for f in audit.audit_text(m, "t")] == [], m
         assert SIGNED_ZERO.search(m) is None and bare_numbers(m) == [], m
 
+
+
+def test_the_lip_shape_cues_say_they_have_no_unit_and_give_their_change_with_its_uncertainty(sample_analysis):
+    """Stop 62 (h7): "smile index 0.02 → 0.30 (limit ±0.10)" and "mouth opening 0.05 → 0.30 (limit ±0.10)" gave
+    neither a unit (each is dimensionless) nor an uncertainty: now the change with its 95 % repeat spread over
+    nuisance-only pairs (``SMILE_INDEX_REPEAT_FLOOR``, ``MOUTH_OPENING_REPEAT_FLOOR``;
+    bench/expression_cue_uncertainty.py) and "no unit" said.  The mouth-corner elevation (read when no iris is
+    visible) gets no ±: its floor held only 84.6 % of the held-out pairs."""
+    import dataclasses
+
+    from facemetrics.compare.expression import MOUTH_OPENING_REPEAT_FLOOR, SMILE_INDEX_REPEAT_FLOOR
+
+    assert (SMILE_INDEX_REPEAT_FLOOR, MOUTH_OPENING_REPEAT_FLOOR) == (0.023, 0.005)
+    smile = gt.smile_change((0.02, 0.30), (0.01, 0.2), (False, False)).message
+    assert smile == "smile index changed by +0.28 ± 0.02 (an index, no unit: from 0.02 to 0.30, limit ±0.10)", smile
+    lips = gt.smile_change((0.02, 0.30), (0.01, -0.2), (True, False)).message
+    assert lips.startswith("mouth-corner elevation changed by -0.21 (a ratio, no unit: from 0.01 to -0.20, limit "
+                           "±0.10; the smile index's mouth width"), lips
+    q = sample_analysis.quality
+    opened = dataclasses.replace(sample_analysis, quality=dataclasses.replace(
+        q, mouth_opening_ratio=q.mouth_opening_ratio + 0.25))
+    (opening,) = [m for m in gt.lip_shape_changes(sample_analysis, opened) if m.startswith("mouth opening")]
+    assert opening == (f"mouth opening changed by +0.25 ± 0.01 (the inner-lip gap over the mouth width, no unit: "
+                       f"from {fixed(q.mouth_opening_ratio, 2)} to {fixed(q.mouth_opening_ratio + 0.25, 2)}, limit "
+                       "±0.10)"), opening
+    for m in (smile, lips, opening):
+        assert bare_numbers(m) == [] and SIGNED_ZERO.search(m) is None, m
