@@ -703,7 +703,7 @@ def _located(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     cal, eyes, iris_check, notes = _scale(rgb, pts, yaw, user_scale, ipd_mm)
     warnings += notes
     scale_checks = dict(irises_hidden=cal.source == "iris" and not eyes.any_visible, ipd_mm=cal.ipd_mm,
-                        calibration_source=cal.source)
+                        calibration_source=cal.source, scale_uncertainty_pct=cal.uncertainty_pct)
     refused = "" if alpha is None else _transparency(alpha, pts, label, warnings)
     partial.update(calibration=cal, warnings=tuple(warnings),
                    extra=dict(eyes=eyes, iris_check=iris_check, face=faces.face, faces_x=faces.centres_x,

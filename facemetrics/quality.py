@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from . import sharing
+from .rounding import fixed_uncertainty
 from .geometry import (
     BROW_LEFT, BROW_RIGHT, IPD_RANGE_MM, LEFT_EYE_CONTOUR, LEFT_IRIS, LOWER_LIP_INNER, LOWER_OVAL, MOUTH_LEFT,
     MOUTH_RIGHT, NLF_PATH_LEFT, NLF_PATH_RIGHT, RIGHT_EYE_CONTOUR, RIGHT_IRIS, UPPER_LIP_INNER, Frame, levelled_frame,
@@ -63,6 +64,10 @@ SHARPNESS_RESOLUTION_MM = 0.25
 MIN_SHARPNESS = 1.0
 #: mean face luminance (0-255) outside this range -> flag ``too_dark`` / ``too_bright``
 LUMINANCE_RANGE = (60.0, 220.0)
+#: the implausible inter-pupillary distance flag's ``±``: this x the mm scale's 1-SD uncertainty
+#: (``mm_per_px_uncertainty_pct``, :func:`facemetrics.geometry.calibration_uncertainty_pct`) of the distance, about
+#: 95 %: the between-person iris size that dominates it is near-normal (as ``compare.floors.SCALE_COVERAGE_K``)
+IPD_COVERAGE_K = 1.96
 #: fraction of face pixels clipped (any channel >= 250, or luminance <= 5) -> flag
 MAX_CLIPPED_FRACTION = 0.05
 #: smile score (:func:`smile_score`): mouth width / inter-pupil distance on neutral faces, mean and SD
@@ -623,7 +628,8 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     Besides the :class:`Quality` measures ``q`` may hold the scale's checks: ``irises_hidden``
     (True when the iris scale was read with neither iris visible, :mod:`facemetrics.eyes`),
     ``ipd_mm`` and ``calibration_source``: an inter-pupillary distance outside
-    :data:`facemetrics.geometry.IPD_RANGE_MM` flags the scale unless the user gave the IPD.
+    :data:`facemetrics.geometry.IPD_RANGE_MM` flags the scale unless the user gave the IPD, said with its 95 %
+    uncertainty (:data:`IPD_COVERAGE_K` x ``scale_uncertainty_pct``, the mm scale's 1 SD, %, when given and finite).
     """
     flags = []
     if q.get("irises_hidden"):
@@ -632,7 +638,10 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     ipd = q.get("ipd_mm")
     if ipd is not None and q.get("calibration_source") != "user_ipd" and not (
             IPD_RANGE_MM[0] <= ipd <= IPD_RANGE_MM[1]):
-        flags.append(f"implausible inter-pupillary distance ({ipd:.1f} mm, adult range "
+        # with the mm scale's 95 % uncertainty (stop 62, h7), none with the user's own scale (taken as given)
+        sd_pct = q.get("scale_uncertainty_pct", float("nan"))
+        u = "" if not np.isfinite(sd_pct) else f" ± {fixed_uncertainty(IPD_COVERAGE_K * ipd * sd_pct / 100.0, 1)}"
+        flags.append(f"implausible inter-pupillary distance ({ipd:.1f}{u} mm, adult range "
                      f"{IPD_RANGE_MM[0]:.0f}-{IPD_RANGE_MM[1]:.0f} mm): the mm scale is doubtful (on the command line: "
                      "--ipd-mm or --mm-per-px)")
     if q.get("cut_landmarks", 0):

@@ -461,3 +461,36 @@ def test_covers_over_light_irises_still_hide_them(sample_analysis, cover):
         _, tint, k = cover.split("_")
         img = sunglasses(img, pts, float(k), tint)
     assert E.iris_visibility(img, pts).visible == (False, False)
+
+
+def test_the_implausible_ipd_flag_gives_the_distance_with_its_uncertainty():
+    """Stop 62 (h7): "implausible inter-pupillary distance (85.0 mm, adult range 50-80 mm)" gave the distance without
+    the ± its mm scale carries: now 1.96 x the scale's 1-SD uncertainty (``mm_per_px_uncertainty_pct``) of it, 95 %;
+    with the user's own mm scale (no uncertainty: taken as given) the distance alone."""
+    from facemetrics.quality import IPD_COVERAGE_K
+
+    q = dict(yaw_deg=0, pitch_deg=0, roll_deg=0, sharpness=50, face_luminance=120, clipped_fraction=0,
+             smile_index=0, mouth_opening_ratio=0, ipd_mm=85.0)
+    u = IPD_COVERAGE_K * 85.0 * 4.5 / 100  # 7.5 mm at a frontal photo's 4.5 %
+    (f,) = quality_flags(dict(q, calibration_source="iris", scale_uncertainty_pct=4.5), 0.2)
+    assert f.startswith(f"{IPD_FLAG} (85.0 ± {u:.1f} mm, adult range 50-80 mm): "), f
+    (g,) = quality_flags(dict(q, calibration_source="user_mm_per_px", scale_uncertainty_pct=float("nan")), 0.2)
+    assert g.startswith(f"{IPD_FLAG} (85.0 mm, adult range 50-80 mm): "), g
+
+
+
+def test_a_photos_ipd_flag_carries_its_scales_uncertainty(sample_path, sample_analysis, monkeypatch):
+    """Through ``analyze_photo``: with the adult range narrowed so that the sample's IPD falls outside it, the flag's
+    ± is 1.96 x the photo's own ``mm_per_px_uncertainty_pct`` of the distance; with the user's mm scale, none."""
+    import facemetrics.quality as quality
+
+    monkeypatch.setattr(quality, "IPD_RANGE_MM", (70.0, 80.0))
+    r = analyze_photo(sample_path)
+    cal = r.calibration
+    u = quality.IPD_COVERAGE_K * cal.ipd_mm * cal.uncertainty_pct / 100
+    assert r.ok and cal.source == "iris" and 0.5 < u < 10, (cal, u)
+    (f,) = [f for f in r.quality.flags if IPD_FLAG in f]
+    assert f.startswith(f"{IPD_FLAG} ({cal.ipd_mm:.1f} ± {u:.1f} mm, adult range 70-80 mm): "), f
+    r = analyze_photo(sample_path, mm_per_px=0.6 * sample_analysis.mm_per_px)
+    (f,) = [f for f in r.quality.flags if IPD_FLAG in f]
+    assert f.startswith(f"{IPD_FLAG} ({r.calibration.ipd_mm:.1f} mm, adult range 70-80 mm): "), f

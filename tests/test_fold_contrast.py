@@ -155,3 +155,22 @@ def test_a_black_face_gives_no_contrast_and_no_warning(scene):
         warnings.simplefilter("error")
         contrast = _contrast(np.zeros_like(img), pts, f, "right", lines["right"])
     assert np.isnan(contrast)
+
+
+def test_reference_changes_carry_their_uncertainty():
+    """Stop 62 (h7): "right -40.0 % medial, +3.0 % lateral" gave the references' changes without a ±: now each with
+    the 95th percentile of a reference's change over light-free nuisance pairs (``FOLD_CONTRAST_SIDE_REPEAT_FLOOR_PCT``,
+    bench/contrast_sides_uncertainty.py); a reference not read stays "n/a %"."""
+    import sys
+    from pathlib import Path
+
+    from facemetrics.compare.fold_lines import FOLD_CONTRAST_SIDE_REPEAT_FLOOR_PCT
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import audit_units as audit
+
+    assert FOLD_CONTRAST_SIDE_REPEAT_FLOOR_PCT == 0.45
+    _, (msg,) = fold_contrast_side_rows({"right": (-40.0, 3.0), "left": (float("nan"), 0.0)})
+    assert "(right -40.0 ± 0.5 % medial, +3.0 ± 0.5 % lateral; left n/a % medial, 0.0 ± 0.5 % lateral; more than" in msg
+    _, (msg,) = fold_contrast_side_rows({"right": (-40.0, 3.0)})
+    assert [f.rule for f in audit.audit_text(msg, "t")] == [], msg

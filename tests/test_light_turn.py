@@ -97,3 +97,27 @@ def test_a_simulated_turn_and_relight_gets_one_account_of_both_messages(sample_a
     (light2,) = [m for m in c2.messages if m.startswith(MSG_LIGHT_SIDE)]
     assert not any(m.startswith(MSG_POSE) and "turned further" in m for m in c2.messages)
     assert TURN not in light2
+
+
+def test_the_turn_carries_the_uncertainty_the_head_pose_message_gives_it(sample_analysis, turned_and_relit):
+    """Stop 62 (h7): the clause said "the head turned 6 deg" beside the head-pose message's "6.2 ± 0.9 deg": now the
+    same figure with the same ± (the yaw row's 95 % uncertainty, ``head_turn_uncertainty``); without an SD in the
+    cues the whole degrees alone, as before."""
+    import re
+
+    from facemetrics.compare.floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
+    from facemetrics.compare.light import head_turn_uncertainty
+
+    cues = {"pose_yaw_deg": -6.2, "pose_sd": {"head_yaw_change_deg": 0.2}}
+    u = pose_uncertainty("head_yaw_change_deg", -6.2, 0.2, DEFAULT_NOISE_FLOORS[("head_yaw_change_deg", "mean")])
+    assert head_turn_uncertainty(cues) == pytest.approx(u)
+    assert np.isnan(head_turn_uncertainty({"pose_yaw_deg": -6.2})) and np.isnan(head_turn_uncertainty({}))
+    assert np.isnan(head_turn_uncertainty({"pose_yaw_deg": 1.0, "pose_sd": {"head_yaw_change_deg": 0.2}}))  # no turn
+    (m,) = light_messages((63.6, 0.0), turn_deg=-6.2, turn_u=u)
+    assert f"{TURN} 6.2 ± {u:.1f} deg between the photos too" in m, m
+    turned, _ = turned_and_relit
+    c = compare_photos(sample_analysis, turned, check_order=False)
+    (pose,) = [m for m in c.messages if m.startswith(MSG_POSE) and "turned further" in m]
+    (light,) = [m for m in c.messages if m.startswith(MSG_LIGHT_SIDE)]
+    said = re.search(r"the head turned (\d+\.\d ± \d+\.\d deg)", light)
+    assert said and said.group(1) in pose, (light, pose)

@@ -29,15 +29,16 @@ UNITS = ("mm/px", "mm RMS", "mm²", "mm", "deg", "%", "px", "cm", "min", "h", "s
 #: the unitless forms a number may stand in, each a regular expression matched around the number's place:
 #: the index and ratio terms of the expression check (their name before the figures), a count of photos, faces
 #: or landmarks, the '3-D' of the head-pose fit, the 255 of a grey level's scale ('212 of 255'), and the first
-#: figure of a range ('15-60 cm'), of a before and after pair ('7.00 -> 7.90 mm') or of a value with its
+#: figure of a range ('15-60 cm'), of a before and after pair ('7.00 -> 7.90 mm', 'from 166 to 212 of 255') or of a value with its
 #: uncertainty ('0.61 ± 0.03 mm/px', stop 55), whose unit follows the second figure (which is checked itself)
 UNITLESS = (
-    r"(smile index|mouth-corner elevation|mouth opening) [-+]?\d+\.\d+ → [-+]?\d+\.\d+ \(limit ±\d+\.\d+",
+    r"(smile index|mouth-corner elevation|mouth opening) changed by [-+]?\d+\.\d+( ± \d+\.\d+)? \([^():]*, no unit: "
+    r"from [-+]?\d+\.\d+ to [-+]?\d+\.\d+, limit ±\d+\.\d+",
     r"\b\d+ (photos?|faces?|landmarks?|jaw-line|of the)\b",
     r"\b3-D\b",
     r"\bof 255\b",
     r"[-+]?\b\d+(\.\d+)?-\d",
-    r"[-+]?\b\d+(\.\d+)? (->|→) [-+]?\d",
+    r"[-+]?\b\d+(\.\d+)? (->|→|to) [-+]?\d",
     r"[-+]?\b\d+(\.\d+)? ± (?=\d)",
 )
 
@@ -125,7 +126,8 @@ def test_every_number_in_the_gates_messages_has_a_unit_or_a_listed_unitless_form
 @pytest.mark.parametrize(("text", "bare"), [
     ("(limit 0.5)", ["0.5"]),
     ("0.61 mm/px (limit 0.50 mm/px)", []),
-    ("smile index 0.02 → 0.30 (limit ±0.10)", []),
+    ("smile index changed by +0.28 ± 0.02 (an index, no unit: from 0.02 to 0.30, limit ±0.10)", []),
+    ("smile index 0.02 → 0.30 (limit ±0.10)", ["0.10"]),  # stop 62: no longer listed, its message says "no unit"
     ("2 faces found", []),
     ("read 0.13-0.36 mm", []),
     ("7.00 -> 7.90 mm (+0.90)", ["+0.90"]),
@@ -178,3 +180,70 @@ def test_a_real_comparisons_gate_messages_have_units(sample_analysis):
     assert any(m.startswith("lighting differs") for m in msgs) and any("resolution too low" in m for m in msgs), msgs
     assert [m for m in msgs if SIGNED_ZERO.search(m)] == []
     assert sorted({context for m in msgs for _, context in bare_numbers(m)}) == []
+
+
+def test_the_lighting_warning_and_the_landmark_pose_refusal_give_their_change_with_its_uncertainty(sample_analysis):
+    """Stop 62 (h7): "lighting differs: face luminance 120 → 160 of 255 (+33 %, limit ±20 %)" and "yaw (turn) +15 →
+    -14 deg (limit ±20 deg)" gave their figures without a ±.  The luminance change's is the 95th percentile of its
+    log ratio over light-free nuisance pairs (``gate.LUMINANCE_FLOOR_LOG``), the single-photo pose change's
+    ``hypot(1.3 deg, 0.43 x |change|)`` (``pose.landmark_pose_uncertainty``; bench/gate_figures_uncertainty.py)."""
+    import dataclasses
+    import sys
+    from pathlib import Path
+
+    from facemetrics import compare_photos
+    from facemetrics import simulate as sim
+    from facemetrics.analyze import analyze_loaded
+    from facemetrics.compare.pose import landmark_pose_uncertainty
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import audit_units as audit
+
+    a = sample_analysis
+    bright = analyze_loaded(dataclasses.replace(a.photo, rgb=sim.brightness(a, 1.35).image))
+    la, lb = a.quality.face_luminance, bright.quality.face_luminance
+    (light,) = [m for m in compare_photos(a, bright).messages if m.startswith(gt.MSG_LIGHTING)]
+    assert (f"face luminance from {fixed(la, 0)} to {fixed(lb, 0)} of 255 ({fixed(100 * (lb / la - 1), 0, True)} % "
+            "± < 0.5 %, limit ±20 %)") in light, light
+    assert 0.2 < gt.luminance_uncertainty_pct(la, lb) < 0.5  # 100 (lb / la) (exp(0.0028) - 1)
+    assert gt.luminance_uncertainty_pct(100.0, 200.0) == pytest.approx(200 * np.expm1(gt.LUMINANCE_FLOOR_LOG))
+
+    q = a.quality
+    turned = dataclasses.replace(a, quality=dataclasses.replace(q, yaw_deg=q.yaw_deg - 29.0))
+    status, msgs = gt.gate(a, turned)
+    u = landmark_pose_uncertainty(-29.0)
+    assert status == "refused" and u == pytest.approx(np.hypot(1.3, 0.43 * 29.0)), (status, u)
+    assert msgs[0] == (f"{gt.MSG_POSE} too much to compare: yaw (turn) changed by -29 ± {u:.0f} deg (from "
+                       f"{fixed(q.yaw_deg, 0, True)} to {fixed(q.yaw_deg - 29.0, 0, True)} deg, each photo's own "
+                       "estimate, limit ±20 deg); retake the after photo facing the camera as in the before photo"), msgs
+    for m in (light, msgs[0]):
+        assert [(f.rule, f.figure) for f in audit.audit_text(m, "t")] == [], m
+        assert SIGNED_ZERO.search(m) is None and bare_numbers(m) == [], m
+
+
+
+def test_the_lip_shape_cues_say_they_have_no_unit_and_give_their_change_with_its_uncertainty(sample_analysis):
+    """Stop 62 (h7): "smile index 0.02 → 0.30 (limit ±0.10)" and "mouth opening 0.05 → 0.30 (limit ±0.10)" gave
+    neither a unit (each is dimensionless) nor an uncertainty: now the change with its 95 % repeat spread over
+    nuisance-only pairs (``SMILE_INDEX_REPEAT_FLOOR``, ``MOUTH_OPENING_REPEAT_FLOOR``;
+    bench/expression_cue_uncertainty.py) and "no unit" said.  The mouth-corner elevation (read when no iris is
+    visible) gets no ±: its floor held only 84.6 % of the held-out pairs."""
+    import dataclasses
+
+    from facemetrics.compare.expression import MOUTH_OPENING_REPEAT_FLOOR, SMILE_INDEX_REPEAT_FLOOR
+
+    assert (SMILE_INDEX_REPEAT_FLOOR, MOUTH_OPENING_REPEAT_FLOOR) == (0.023, 0.005)
+    smile = gt.smile_change((0.02, 0.30), (0.01, 0.2), (False, False)).message
+    assert smile == "smile index changed by +0.28 ± 0.02 (an index, no unit: from 0.02 to 0.30, limit ±0.10)", smile
+    lips = gt.smile_change((0.02, 0.30), (0.01, -0.2), (True, False)).message
+    assert lips.startswith("mouth-corner elevation changed by -0.21 (a ratio, no unit: from 0.01 to -0.20, limit "
+                           "±0.10; the smile index's mouth width"), lips
+    q = sample_analysis.quality
+    opened = dataclasses.replace(sample_analysis, quality=dataclasses.replace(
+        q, mouth_opening_ratio=q.mouth_opening_ratio + 0.25))
+    (opening,) = [m for m in gt.lip_shape_changes(sample_analysis, opened) if m.startswith("mouth opening")]
+    assert opening == (f"mouth opening changed by +0.25 ± 0.01 (the inner-lip gap over the mouth width, no unit: "
+                       f"from {fixed(q.mouth_opening_ratio, 2)} to {fixed(q.mouth_opening_ratio + 0.25, 2)}, limit "
+                       "±0.10)"), opening
+    for m in (smile, lips, opening):
+        assert bare_numbers(m) == [] and SIGNED_ZERO.search(m) is None, m

@@ -232,3 +232,16 @@ def test_a_head_pose_refusal_gives_the_change_with_its_uncertainty():
     assert refuse and f"changed by -25.0 ± {u:.1f} deg (limit ±10 deg); retake" in msg, msg
     assert _rules(msg) == [], msg
     assert "changed by -25.0 deg (limit ±10 deg)" in pose_messages({"pose_yaw_deg": -25.0})[1][0]
+
+
+def test_the_lip_shape_cues_unitless_form_passes_and_the_old_one_did_not():
+    """Stop 62 (h7): "smile index 0.02 → 0.30 (limit ±0.10)" read as figures without a unit; the message now says
+    the cue has none and gives the change's ±, which the checker reads as such (a change without its ± is still found)."""
+    assert _rules("expression differs: smile index 0.02 → 0.30 (limit ±0.10)") != []
+    assert _rules("expression differs: smile index changed by +0.28 ± 0.02 (an index, no unit: from 0.02 to 0.30, "
+                  "limit ±0.10)") == []
+    assert _rules("mouth opening changed by +0.25 ± 0.01 (the inner-lip gap over the mouth width, no unit: from 0.05 "
+                  "to 0.30, limit ±0.10)") == []
+    # the mouth-corner elevation's change has no ± (its floor failed its held-out check): still found
+    assert _rules("mouth-corner elevation changed by -0.21 (a ratio, no unit: from 0.01 to -0.20, limit ±0.10; the "
+                  "smile index's mouth width / pupil distance term is left out)") == [("no_unit", "-0.21")]

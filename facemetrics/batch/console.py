@@ -210,8 +210,9 @@ def light_kept_lines(change_rows, regimen: bool = False) -> list[str]:
     """One console line per comparison whose fold rows ``timeline``'s default fits will use although the gate warned
     that the lighting differs (:func:`facemetrics.batch.fit_notes.light_kept_notes`), worded as
     :func:`expression_kept_lines`: ``"kept in the fit with a warning: `S01/rf/home1.jpg` (S01, rf, 34 h since
-    treatment): lighting differs: face luminance 143 → 111 of 255 (-23 %, limit ±20 %); fold depth and contrast
-    depend on the light"``; [] when none.  ``regimen``: the rows are the regimen batch's (``regimen: ...``)."""
+    treatment): lighting differs: face luminance from 143 to 111 of 255 (-23 % ± < 0.5 %, limit ±20 %); fold depth
+    and contrast depend on the light"``; [] when none.  ``regimen``: the rows are the regimen batch's
+    (``regimen: ...``)."""
     return [f"{KEPT_WITH_WARNING}{n}" for n in _kept(light_kept, change_rows, regimen)]
 
 

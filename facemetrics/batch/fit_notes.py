@@ -98,7 +98,8 @@ class KeptNote:
         Those hours in words (:func:`_when`): ``"24 h since treatment"``.
     said : str
         The warning with its figures as the line gives them: ``"expression may differ (the mouth corners ...)"``,
-        ``"lighting differs: face luminance 143 → 111 of 255 (...); fold depth and contrast depend on the light"``.
+        ``"lighting differs: face luminance from 143 to 111 of 255 (...); fold depth and contrast depend on the
+        light"``.
     columns : tuple of str
         The fitted ``changes.csv`` columns (metric and side: ``mouth_corner_lift_mm``, ``nlf_depth_right``) whose
         verdict cells entered the fits with the warning (a verdict, not ``uncertain``, not blank), in the order given.
@@ -235,8 +236,8 @@ def light_kept(change_rows, columns) -> list[KeptNote]:
 
 def light_kept_notes(change_rows, columns) -> list[str]:
     """The line of each :func:`light_kept` note: ``"`S01/rf/home1.jpg` (S01, rf, 34 h since treatment): lighting
-    differs: face luminance 143 → 111 of 255 (-23 %, limit ±20 %); fold depth and contrast depend on the light"`` in
-    the rows' order; [] when none."""
+    differs: face luminance from 143 to 111 of 255 (-23 % ± < 0.5 %, limit ±20 %); fold depth and contrast depend on
+    the light"`` in the rows' order; [] when none."""
     return [str(n) for n in light_kept(change_rows, columns)]
 
 

@@ -126,8 +126,8 @@ from .skin import (MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fol
                    tone_mapped_rows, fold_cause, MIN_GAIN_SHADING_SHARE, MSG_FINE_CONTRAST, skin_shadings,
                    gain_shading_share, fine_contrast_messages, MIN_EDGE_GAIN_SHARE, skin_edge_levels, edge_gain_share,
                    sharpened)
-from .light import (MAX_LIGHT_SIDE_SHIFT_PCT, MSG_LIGHT_SIDE, head_turn_deg, light_messages, light_moved,
-                    light_rows, light_shift, LIGHT_ROW_FLOORS, light_adjusted_floors, light_row_floor_terms,
+from .light import (MAX_LIGHT_SIDE_SHIFT_PCT, MSG_LIGHT_SIDE, head_turn_deg, head_turn_uncertainty, light_messages,
+                    light_moved, light_rows, light_shift, LIGHT_ROW_FLOORS, light_adjusted_floors, light_row_floor_terms,
                     light_side_uncertainty)
 from .glasses import (MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows, GLASSES_CHEEK_COVER,
                       glasses_cheek_cover, glasses_cheek_rows, GLASSES_FOLD_COVER, MSG_GLASSES_FOLD, glasses_fold_cover,
@@ -182,7 +182,7 @@ __all__ = [
     "MIN_EDGE_GAIN_SHARE", "skin_edge_levels", "edge_gain_share", "sharpened",
     "MAX_LIGHT_SIDE_SHIFT_PCT", "MSG_LIGHT_SIDE", "light_shift", "light_rows", "LIGHT_ROW_FLOORS",
     "light_adjusted_floors", "light_row_floor_terms",
-    "light_messages", "head_turn_deg",
+    "light_messages", "head_turn_deg", "head_turn_uncertainty",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
@@ -791,7 +791,7 @@ def _fold_checks(a, b, status: str, cues: dict | None = None) -> tuple[tuple[tup
     toned = [] if cause == "smoothing" else tone_mapped_messages(a, b, tone, side_light=light_moved(light))
     side_u = light_side_uncertainty(a, b) if light_moved(light) else float("nan")
     return rows, smoothed + toned + light_messages(light, tone_mapped=bool(toned), turn_deg=head_turn_deg(cues),
-                                                   side_u=side_u)
+                                                   side_u=side_u, turn_u=head_turn_uncertainty(cues))
 
 
 def _pair_floors(a, b, pair, defaults, before_repeats, after_repeats, kw_a):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..rounding import fixed
+from ..rounding import fixed, fixed_uncertainty
 
 
 #: how the message of a fold depth row whose two lines disagree begins (:func:`fold_line_disagreements`)
@@ -20,8 +20,23 @@ MSG_FOLD_LINES = "Fold depth: the two fold lines disagree"
 #: ``folds.CONTRAST_OFFSET_MM`` medial and lateral of the line) changed by more than this between the photos, %
 #: of the before photo's level; chosen on the tuning faces from {12, 8, 5, 3}
 FOLD_CONTRAST_SIDE_CHANGE_PCT = 12.0
+#: the 95 % uncertainty of a skin reference's change (% of the before photo's level), the ``±`` of each figure in
+#: :data:`MSG_FOLD_CONTRAST_SIDES`'s message (a reference is one reading of each photo, with no spread of its own):
+#: the 95th percentile of |change| of the four references over ``compare_photos`` of the photo against the 8
+#: nuisances of ``simulate.NUISANCES`` that change no light, 0.446 % on the 12 tuning faces, 2 significant digits up
+#: (``bench/contrast_sides_uncertainty.py``, its rule written before the run; held out 349 of 384 = 90.9 % within it;
+#: docs/robustness.md "The fold contrast's skin-reference changes", stop 62)
+FOLD_CONTRAST_SIDE_REPEAT_FLOOR_PCT = 0.45
 #: how the message of a fold contrast row whose skin references changed begins (:func:`fold_contrast_side_rows`)
 MSG_FOLD_CONTRAST_SIDES = "Fold contrast: the skin beside the fold line changed"
+
+
+def _side_change(v: float) -> str:
+    """``"-40.0 ± 0.5 %"``: a skin reference's change (%, a scalar) with its 95 % uncertainty
+    (:data:`FOLD_CONTRAST_SIDE_REPEAT_FLOOR_PCT`); ``"n/a %"`` when not read."""
+    if not np.isfinite(v):
+        return f"{fixed(v, 1, True)} %"
+    return f"{fixed(v, 1, True)} ± {fixed_uncertainty(FOLD_CONTRAST_SIDE_REPEAT_FLOOR_PCT, 1)} %"
 
 
 def fold_contrast_side_rows(side_changes: dict, skip: tuple = ()) -> tuple[tuple[tuple[str, str], ...], list[str]]:
@@ -58,7 +73,8 @@ def fold_contrast_side_rows(side_changes: dict, skip: tuple = ()) -> tuple[tuple
         if np.isfinite(med) and np.isfinite(lat) and max(abs(med), abs(lat)) <= FOLD_CONTRAST_SIDE_CHANGE_PCT:
             continue
         rows.append(key)
-        parts.append(f"{side} {fixed(med, 1, True)} % medial, {fixed(lat, 1, True)} % lateral")
+        # each with its 95 % uncertainty (stop 62, h7: "-40.0 % medial" had none)
+        parts.append(f"{side} {_side_change(med)} medial, {_side_change(lat)} lateral")
     if not rows:
         return (), []
     return tuple(rows), [

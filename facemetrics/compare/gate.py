@@ -9,13 +9,13 @@ import numpy as np
 from ..analyze import PhotoAnalysis, face_place
 from ..quality import MAX_MM_PER_PX
 from ..timekeys import capture_time_of, hours_between, parse_time, since_text
-from ..rounding import fixed
+from ..rounding import fixed, fixed_uncertainty
 from .measure import _Pair, eyes_covered
 from .pose import (MAX_CHECKED_CAMERA_PCT, MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_FLOORS_LACK,
                    MSG_POSE, MSG_POSE_UNCHECKED, REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG,
                    VALIDATED_PITCH_DEG, VALIDATED_YAW_DEG, WARN_CAMERA_PCT, WARN_YAW_DEG, _far_camera_clause,
-                   _pose_unread_reasons, camera_beyond_checked, camera_measured, pose_beyond_checked, pose_fit_messages,
-                   pose_messages)
+                   _pose_unread_reasons, camera_beyond_checked, camera_measured, landmark_pose_uncertainty,
+                   pose_beyond_checked, pose_fit_messages, pose_messages)
 from .framing import (CUT_OUT_METRICS, MAX_CUT_EDGE_DIFFERENCE, MAX_FOCAL_35MM_DIFFERENCE_MM, MAX_FRAMING_RATIO,
                       MSG_CUT_DIFFERENTLY, MSG_CUT_OUT, MSG_FACE_CUT, MSG_FRAMING, MSG_LENSES, _fraction_ratio,
                       cut_edge_opacity, cut_out_differs, cut_out_messages, cut_out_rows, different_lenses, face_cut,
@@ -55,6 +55,8 @@ __all__ = [
     "MSG_ORDER_UNCHECKED",
     "REFUSAL_PREFIXES",
     "MAX_LUMINANCE_CHANGE",
+    "LUMINANCE_FLOOR_LOG",
+    "luminance_uncertainty_pct",
     "MSG_LIGHTING",
     "MSG_LIGHTING_FOLDS",
     "MAX_BEFORE_AFTER_H",
@@ -241,6 +243,12 @@ REFUSAL_PREFIXES = ("before photo not measured (", "after photo not measured (",
 
 #: face luminance ratio after/before outside 1 +- this -> warning
 MAX_LUMINANCE_CHANGE = 0.20
+#: the 95 % uncertainty of the log of the face luminance ratio after/before (:func:`luminance_uncertainty_pct`),
+#: log units: the 95th percentile of |log ratio| over pairs that change no light (the photo against roll +-3 deg,
+#: scale 0.85/1.15, a shift, JPEG 70, noise, blur of ``simulate.NUISANCES``), 0.0028 on the tuning faces
+#: (``bench/gate_figures_uncertainty.py``; docs/robustness.md "The gate's lighting and landmark-pose figures'
+#: uncertainties", stop 62; held out 93 of 96 within it)
+LUMINANCE_FLOOR_LOG = 0.0028
 #: the start of the warning of a face luminance changed beyond :data:`MAX_LUMINANCE_CHANGE` (the verdicts are kept)
 MSG_LIGHTING = "lighting differs"
 #: its end: what the light touches, as the warning says it (the batch's and the timeline's lists of the comparisons
@@ -256,6 +264,14 @@ MSG_LIGHTING_FOLDS = "fold depth and contrast depend on the light"
 #: :data:`facemetrics.decay.claim.SAME_PHOTO_TIME_H` (a retake within it is one photo time; a test checks
 #: they are equal: the measurement layer does not import the statistics one)
 MAX_BEFORE_AFTER_H = 5 / 60
+
+
+def luminance_uncertainty_pct(la: float, lb: float) -> float:
+    """The 95 % uncertainty of the lighting warning's change ``100 (lb / la - 1)`` %, in % points: the upper half of
+    the interval ``exp(log(lb / la) +- LUMINANCE_FLOOR_LOG)``, ``100 (lb / la) (exp(F) - 1)`` (the larger half, as
+    ``light.brighter_pct`` says the side shift's).  ``la``, ``lb``: the photos' face luminances (0-255, scalars;
+    ``la`` > 0)."""
+    return float(100.0 * (lb / la) * np.expm1(LUMINANCE_FLOOR_LOG))
 
 
 def lower_face_uncertain(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair) -> bool:
@@ -375,9 +391,12 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     if pair is None:
         for name, va, vb in (("yaw (turn)", qa.yaw_deg, qb.yaw_deg), ("pitch (tilt up/down)", qa.pitch_deg, qb.pitch_deg)):
             if abs(vb - va) > REFUSE_LANDMARK_POSE_DEG:
-                msgs.append(f"{MSG_POSE} too much to compare: {name} {fixed(va, 0, True)} → {fixed(vb, 0, True)} deg "
-                            f"(limit ±{fixed(REFUSE_LANDMARK_POSE_DEG, 0)} deg); retake the after photo facing the camera "
-                            "as in the before photo")
+                # the change with its 95 % uncertainty (the photos' own estimates alone had none: stop 62, h7)
+                msgs.append(f"{MSG_POSE} too much to compare: {name} changed by {fixed(vb - va, 0, True)} ± "
+                            f"{fixed_uncertainty(landmark_pose_uncertainty(vb - va), 0)} deg (from {fixed(va, 0, True)} "
+                            f"to {fixed(vb, 0, True)} deg, each photo's own estimate, limit "
+                            f"±{fixed(REFUSE_LANDMARK_POSE_DEG, 0)} deg); retake the after photo facing the camera as in "
+                            "the before photo")
         if msgs:  # a mirror image's yaw and roll change sign: named as one, not as a pose change
             early = pose_mirror_messages(a, b)  # or the mirror check could not be made: said after the pose
             msgs = early if early and early[0].startswith(MSG_MIRRORED) else msgs + early
@@ -407,9 +426,10 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                         "with the whole face in the picture")
     la, lb = qa.face_luminance, qb.face_luminance
     if la > 0 and abs(lb / la - 1) > MAX_LUMINANCE_CHANGE:
-        msgs.append(f"{MSG_LIGHTING}: face luminance {fixed(la, 0)} → {fixed(lb, 0)} of 255 "
-                    f"({fixed(100 * (lb / la - 1), 0, True)} %, limit ±{fixed(100 * MAX_LUMINANCE_CHANGE, 0)} %); "
-                    f"{MSG_LIGHTING_FOLDS}")
+        # the change with its 95 % uncertainty (none until stop 62, h7: luminance_uncertainty_pct)
+        msgs.append(f"{MSG_LIGHTING}: face luminance from {fixed(la, 0)} to {fixed(lb, 0)} of 255 "
+                    f"({fixed(100 * (lb / la - 1), 0, True)} % ± {fixed_uncertainty(luminance_uncertainty_pct(la, lb), 0)}"
+                    f" %, limit ±{fixed(100 * MAX_LUMINANCE_CHANGE, 0)} %); {MSG_LIGHTING_FOLDS}")
     msgs += resolution_messages(a, b)
     # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
     msgs = first + msgs + rough + several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)

@@ -18,6 +18,7 @@ from ..analyze import PhotoAnalysis
 from ..rounding import fixed, fixed_uncertainty
 from .measure import _kept, eyes_covered
 from .iris_scale import irises_hidden
+from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
 from .pose import REFUSE_YAW_DEG, WARN_YAW_DEG
 
 
@@ -232,27 +233,45 @@ def head_turn_deg(cues: dict | None) -> float:
     return d if np.isfinite(d) and WARN_YAW_DEG < abs(d) <= REFUSE_YAW_DEG else 0.0
 
 
-def _turn_clause(side: float, turn_deg: float) -> str:
-    """The light message's clause on a head turn the head-pose message names: the turn as a cause of the shift, and
-    whether it can be the whole cause (:data:`TURN_SIDE_SHIFT_PER_DEG_PCT`); empty without a turn."""
+def head_turn_uncertainty(cues: dict | None) -> float:
+    """The 95 % uncertainty of :func:`head_turn_deg`'s turn, deg: its row's (the yaw row's noise floor,
+    :func:`facemetrics.compare.floors.pose_uncertainty` of the 3-D fit's SD, as the head-pose message gives it:
+    ``pose._angle_text``); NaN when the cues carry no finite SD or name no turn."""
+    cues = cues or {}
+    turn = head_turn_deg(cues)
+    sd = cues.get("pose_sd", {}).get("head_yaw_change_deg")
+    if not turn or sd is None or not np.isfinite(sd):
+        return float("nan")
+    return pose_uncertainty("head_yaw_change_deg", turn, sd, DEFAULT_NOISE_FLOORS[("head_yaw_change_deg", "mean")])
+
+
+def _turn_clause(side: float, turn_deg: float, turn_u: float = float("nan")) -> str:
+    """The light message's clause on a head turn the head-pose message names: the turn (with its 95 % uncertainty
+    ``turn_u``, deg, as the head-pose message gives it: "4.3 ± 0.6 deg"; the whole degrees alone when NaN) as a cause
+    of the shift, and whether it can be the whole cause (:data:`TURN_SIDE_SHIFT_PER_DEG_PCT`); empty without a
+    turn."""
     if not turn_deg:
         return ""
     most = TURN_SIDE_SHIFT_PER_DEG_PCT * abs(turn_deg)
     part = ("so the turn can be the cause" if abs(side) <= most else
             f"about {fixed(most, 0)} % for this turn, so the light itself differed too")
-    return (f", and the head turned {fixed(abs(turn_deg), 0)} deg between the photos too (this pair's head-pose "
+    # the turn with its ± (stop 62, h7: "turned 4 deg" had none beside the head-pose message's "4.3 ± 0.6 deg")
+    turned = (f"{fixed(abs(turn_deg), 1)} ± {fixed_uncertainty(turn_u, 1)} deg" if np.isfinite(turn_u) else
+              f"{fixed(abs(turn_deg), 0)} deg")
+    return (f", and the head turned {turned} between the photos too (this pair's head-pose "
             f"message): a head turned under a fixed light is lit from another side, by up to "
             f"{fixed(TURN_SIDE_SHIFT_PER_DEG_PCT, 1)} % a degree on simulated turns, {part}")
 
 
 def light_messages(shift: tuple[float, float], tone_mapped: bool = False, turn_deg: float = 0.0,
-                   side_u: float = float("nan")) -> list[str]:
+                   side_u: float = float("nan"), turn_u: float = float("nan")) -> list[str]:
     """The message of :func:`light_rows`, naming which way the light moved and by how much; empty when none.
     ``tone_mapped``: the pair's local-tone-mapping message is shown too (:data:`MSG_LIGHT_OR_TONE`).  ``turn_deg``:
     the head turn the pair's head-pose message names (:func:`head_turn_deg`; 0: none): the message then names it as
     a cause of the shift, says whether it can be the whole cause (:func:`_turn_clause`), and its remedy asks to face
     the camera too.  ``side_u``: the side shift's 95 % uncertainty (:func:`light_side_uncertainty`, log units), said
-    as a ``±`` in % of the brighter side (:func:`brighter_pct`); NaN: "about" the figure."""
+    as a ``±`` in % of the brighter side (:func:`brighter_pct`); NaN: "about" the figure.  ``turn_u``: the turn's
+    95 % uncertainty, deg (:func:`head_turn_uncertainty`; NaN: the turn in whole degrees alone)."""
     if not light_moved(shift):
         return []
     side = shift[0]
@@ -267,7 +286,7 @@ def light_messages(shift: tuple[float, float], tone_mapped: bool = False, turn_d
     facing = "facing the camera and the same light" if turn_deg else "facing the same light"
     return [f"{MSG_LIGHT_SIDE}: against the {other} side, the subject's {towards} side is {figure} "
             f"brighter than in the before photo (limit {fixed(MAX_LIGHT_SIDE_SHIFT_PCT, 0)} %, after the pair's tone "
-            "matching)" + _turn_clause(side, turn_deg) + ". A light from one side brightens one "
+            "matching)" + _turn_clause(side, turn_deg, turn_u) + ". A light from one side brightens one "
             "side of each nasolabial fold and darkens the other, so the fold rows read the light as much as the fold "
             "and are shown without a verdict ('uncertain'). The face's outline moves with the shading too, so the "
             "jaw width and jaw angle floors are widened with the shift"
