@@ -1289,8 +1289,8 @@ def test_refused_pair_says_why_apart_from_the_other_differences(monkeypatch):
     errors = [_plain(e.value) for e in at.error if "cannot be compared" in str(e.value)]
     assert len(errors) == 1, _texts(at)
     # the one order, named as such (the fit with the after photo as the reference is left out here)
-    m = re.search(r"differ by (\d+\.\d\d) mm RMS on one order, the before photo as the reference \(limit 1\.6",
-                  errors[0])
+    m = re.search(r"differ by (\d+\.\d\d) mm RMS \(limit 1\.6 mm RMS\)\. It is read on one order, the before photo "
+                  r"as the reference", errors[0])  # the finding's sentence first, then which statistic (stop 62, h4)
     assert m and float(m.group(1)) > 1.6, errors[0]
     assert "measured and corrected" not in errors[0] and "head pose differs" not in errors[0], errors[0]
     warnings_ = [_plain(w.value) for w in at.warning]
