@@ -4,6 +4,7 @@
     nice -n 5 python bench/smile_flow_width.py --split tune -o /tmp/h11_tune.csv   # London tuning pairs, both orders
     nice -n 5 python bench/smile_flow_width.py --split held -o /tmp/h11_held.csv   # held out, read once
     python bench/smile_flow_width.py --summary /tmp/h11_tune.csv                   # the table
+    python bench/smile_flow_width.py --fit /tmp/h11_tune.csv                       # the smile term's rule
 
 Exits 2 when ``../shared/faces`` is absent; no photo is copied.  Pairs: ``accuracy.london_split`` of the 12 London
 neutral portraits (tuning 003 024 038 062 107 136; held out the odd positions), each neutral -> smiling and
@@ -121,12 +122,37 @@ def summary(path: Path) -> None:
               f"| {r['oval_change']} / {r['oval_floor']}, {r['oval_verdict']} | {r['other_verdicts'] or '-'} |")
 
 
+def fit(path: Path) -> float | None:
+    """The rule's k (mm of floor per mm of mouth widening) from the comparisons of ``path`` that read a verdict on
+    ``jaw_width_flow_mm``; None (no term) when fewer than 2 do."""
+    from facemetrics.compare.floors import _round_up_2sig
+
+    with open(path) as fh:
+        rows = [r for r in csv.DictReader(fh) if r["flow_verdict"] in ("increase", "decrease")]
+    ratios = []
+    for r in rows:
+        ch, fl, wid = float(r["flow_change"]), float(r["flow_floor"]), float(r["widening_mm"])
+        ratios.append(np.sqrt(max(ch ** 2 - fl ** 2, 0.0)) / max(abs(wid), 1e-6))
+        print(f"{r['face']} {r['order']}: change {ch:+.3f} mm, floor {fl:.3f} mm, widening {wid:+.3f} mm: "
+              f"sqrt(change^2 - floor^2) / |widening| = {ratios[-1]:.3f}")
+    if len(rows) < 2:
+        print(f"{len(rows)} comparison(s) with a verdict: no term (the rule needs 2)")
+        return None
+    k = _round_up_2sig(1.25 * max(ratios))
+    print(f"k = 1.25 x {max(ratios):.3f} = {1.25 * max(ratios):.3f} -> {k:.2g} mm per mm")
+    return k
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("tune", "held"))
     ap.add_argument("-o", "--out", type=Path)
     ap.add_argument("--summary", type=Path)
+    ap.add_argument("--fit", type=Path)
     args = ap.parse_args()
+    if args.fit:
+        fit(args.fit)
+        return 0
     if args.summary:
         summary(args.summary)
         return 0
