@@ -44,6 +44,15 @@ show; if they fail the term is not landed (figures and the candidate diff only).
 rows (``mouth_corner_height_mm``, ``cheek_height_mm`` read verdicts on 024 under "expression may differ": the
 existing, documented behaviour of that message, unchanged here), and a simulated smile (none in
 ``facemetrics.simulate``; none made, for time).
+
+Outcome (written 2026-12-07 09:58 UTC, after the tuning runs and the one held-out run).  Tuning: k = 1.25 x 0.934
+(024 smiling -> neutral) = 1.2 mm per mm (``--fit /tmp/h11_tune.csv``); with it (a) the tuning narrowing read 0.98 /
+0.98 / 0.99 x and 30 of 30 ``decrease`` at 2 / 4 / 6 mm, 0 of 30 false at 0 mm; (b) no tuning smile read a verdict;
+(c) the demo: 0 files differ.  Held out (``/tmp/h11_held.csv``): FAILED, 4 of 12 comparisons read a verdict (119 and
+140, both orders: sqrt(change^2 - floor^2) / |widening| 1.43-1.72, beyond 024's 0.93).  The term is not shipped;
+``bench/smile_flow_width_candidate.diff`` holds k refitted on all 12 comparisons (2.2), unchecked.  The other
+candidate (``uncertain`` when the flow's mouth cues fire) fails (a) on tuning: the narrowing moves the corners inward
+past the 0.5 mm limit on 30 of 30 pairs at 4 and 6 mm.  Figures: docs/accuracy.md "Stop 62: jaw width from the flow".
 """
 
 from __future__ import annotations
