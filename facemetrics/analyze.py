@@ -30,10 +30,11 @@ from .landmarks import cut_face_edges, detect_landmarks, detection_input, mirror
 from .loader import Photo, check_source_type, label_text, load_photo, read_taken_at
 from .occlusion import PhotoOcclusion, occlusion_warnings, photo_occlusion
 from .reprs import short_repr
+from .rounding import fixed_uncertainty
 from .quality import (
     HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
     MIN_FACE_OPACITY, ORIENTATION_UNSURE, TRANSPARENT_FACE_FRACTION, colour_fraction, cut_landmarks, face_opacity,
-    quality_flags, smile_score, smile_terms,
+    IPD_COVERAGE_K, quality_flags, smile_score, smile_terms,
 )
 from .schema import JAW_RATIOS, NLF_RATIOS, PHOTO_COLUMNS
 from .threads import single_blas_thread
@@ -608,13 +609,16 @@ def _scale(rgb: np.ndarray, pts: np.ndarray, yaw: float, mm_per_px: float | None
     iris_check = iris_plausibility(pts, used_eyes)
     if cal.source == "iris" and eyes.any_visible and not iris_check.plausible:
         cal = replace(cal, uncertainty_pct=float(np.hypot(cal.uncertainty_pct, iris_check.scale_error_pct)))
-        warnings.append(iris_plausibility_warning(iris_check, cal.uncertainty_pct))
+        # the widened scale's 95 % uncertainty, as every ± a user reads (it quoted the 1 SD: stop 62, h12)
+        warnings.append(iris_plausibility_warning(iris_check, IPD_COVERAGE_K * cal.uncertainty_pct))
     if cal.warning and cal.source == "user_ipd":  # otherwise the IPD's quality flag says it
         warnings.append(cal.warning)
     if cal.source == "iris" and cal.mm_per_px_spread > SPREAD_WARN:
+        # the scale's 95 % uncertainty (IPD_COVERAGE_K x its 1 SD, as the IPD flag's): "±8.2 %" was the 1 SD beside
+        # messages whose ± are 95 % (stop 62, h12)
         warnings.append(f"the two irises read {100 * cal.mm_per_px_spread:.0f} % apart in size (above "
                         f"{100 * SPREAD_WARN:.0f} %: a turned head or an iris partly hidden), so the mm scale "
-                        f"is less certain (±{cal.uncertainty_pct:.1f} %)")
+                        f"is less certain (± {fixed_uncertainty(IPD_COVERAGE_K * cal.uncertainty_pct, 1)} %)")
     return cal, eyes, iris_check, warnings
 
 

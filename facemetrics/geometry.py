@@ -454,7 +454,8 @@ def iris_plausibility_warning(check: IrisPlausibility, uncertainty_pct: float) -
     ----------
     check : IrisPlausibility
     uncertainty_pct : float
-        The photo's widened ``mm_per_px`` uncertainty (1 SD, %), quoted.
+        The photo's widened ``mm_per_px`` uncertainty, %, quoted: its 95 % half-width (the caller's
+        ``quality.IPD_COVERAGE_K`` x the 1-SD ``mm_per_px_uncertainty_pct``).
     """
     if check.plausible:
         return ""
@@ -464,7 +465,7 @@ def iris_plausibility_warning(check: IrisPlausibility, uncertainty_pct: float) -
             f"{check.limits[1 if large else 0]:.3f}; faces read 0.414-0.496, typically {check.typical:.3f}), so "
             f"the iris mm scale may be {abs(check.scale_error_pct):.0f} % too {'small' if large else 'large'} "
             f"(every mm value {'too small' if large else 'too large'}; uncertainty widened to "
-            f"±{uncertainty_pct:.0f} %): "
+            f"± {uncertainty_pct:.0f} %): "
             + ("a dark-rimmed ('circle' or limbal-ring) contact lens enlarges the iris, " if large else
                "glare or a reflection over the iris, or half-closed eyes, shrink it, ")
             + "and the two eyes then agree with each other; give the scale on the command line "

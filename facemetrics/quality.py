@@ -68,6 +68,13 @@ LUMINANCE_RANGE = (60.0, 220.0)
 #: (``mm_per_px_uncertainty_pct``, :func:`facemetrics.geometry.calibration_uncertainty_pct`) of the distance, about
 #: 95 %: the between-person iris size that dominates it is near-normal (as ``compare.floors.SCALE_COVERAGE_K``)
 IPD_COVERAGE_K = 1.96
+#: the 95 % uncertainty of the log of the face luminance ratio after/before (``compare.gate.luminance_uncertainty_pct``; also the
+#: ``±`` of one photo's face luminance in :func:`quality_flags`, ``L (exp(this) - 1)``),
+#: log units: the 95th percentile of |log ratio| over pairs that change no light (the photo against roll +-3 deg,
+#: scale 0.85/1.15, a shift, JPEG 70, noise, blur of ``simulate.NUISANCES``), 0.0028 on the tuning faces
+#: (``bench/gate_figures_uncertainty.py``; docs/robustness.md "The gate's lighting and landmark-pose figures'
+#: uncertainties", stop 62; held out 93 of 96 within it)
+LUMINANCE_FLOOR_LOG = 0.0028
 #: fraction of face pixels clipped (any channel >= 250, or luminance <= 5) -> flag
 MAX_CLIPPED_FRACTION = 0.05
 #: smile score (:func:`smile_score`): mouth width / inter-pupil distance on neutral faces, mean and SD
@@ -622,6 +629,35 @@ def cut_landmarks(points: np.ndarray, size: tuple[int, int]) -> int:
     return int(np.count_nonzero((xy[:, 0] < 0) | (xy[:, 1] < 0) | (xy[:, 0] > w - 1) | (xy[:, 1] > h - 1)))
 
 
+#: the 95 % uncertainty of a change of the single-photo pose estimates (yaw or pitch, after - before) is
+#: ``hypot(this, LANDMARK_POSE_REL_UNCERTAINTY x |change|)`` (:func:`landmark_pose_uncertainty`; also the ``±`` of one photo's yaw and pitch in
+#: :func:`quality_flags`, as its change from frontal), deg: the 95th
+#: percentile of |change| over nuisance-only pairs (the 13 of ``simulate.NUISANCES``, yaw and pitch pooled), 1.23 deg
+#: on the tuning faces, rounded up (``bench/gate_figures_uncertainty.py``; docs/robustness.md "The gate's lighting and
+#: landmark-pose figures' uncertainties", stop 62)
+LANDMARK_POSE_FLOOR_DEG = 1.3
+#: the part of that uncertainty proportional to the change: the smallest (0.01 steps) with which the changes read on
+#: head-pose re-renders (``simulate.head_pose``, yaw and pitch +-10 and +-20 deg) hold the rendered angle in 95 %
+#: of the tuning pairs (read / true 0.51-1.45); held out 89 of 90 (same bench and section)
+LANDMARK_POSE_REL_UNCERTAINTY = 0.43
+
+
+def landmark_pose_uncertainty(change_deg: float) -> float:
+    """The 95 % uncertainty of a change of the single-photo pose estimates (``quality.yaw_deg`` or ``pitch_deg``
+    of the after photo minus the before photo's), deg: ``hypot(LANDMARK_POSE_FLOOR_DEG,
+    LANDMARK_POSE_REL_UNCERTAINTY x |change_deg|)`` (measured on nuisance pairs and head-pose re-renders; see the
+    constants), said in the gate's landmark pose refusal; and of one photo's yaw or pitch as its change from a frontal
+    pose (:func:`quality_flags`: its constant part counts two photos' noise, so it is a little wide there).
+    ``change_deg``: a scalar, deg; NaN gives NaN."""
+    return float(np.hypot(LANDMARK_POSE_FLOOR_DEG, LANDMARK_POSE_REL_UNCERTAINTY * abs(float(change_deg))))
+
+
+
+def _pose_u(angle_deg: float) -> str:
+    """:func:`landmark_pose_uncertainty` of one photo's yaw or pitch ``angle_deg`` (deg), in whole degrees."""
+    return fixed_uncertainty(landmark_pose_uncertainty(angle_deg), 0)
+
+
 def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     """Names of the thresholds a photo breaks (see module constants).
 
@@ -647,10 +683,13 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     if q.get("cut_landmarks", 0):
         flags.append(f"face cut by the image edge ({q['cut_landmarks']} of the {len(LOWER_OVAL)} jaw-line "
                      "landmarks outside the picture: guessed)")
+    # yaw and pitch with the 95 % uncertainty of the gate's refusal on the same estimates (stop 62, h12); roll has
+    # none measured (the renders turned and tilted the head, never rolled it)
     if abs(q["yaw_deg"]) > MAX_YAW_DEG:
-        flags.append(f"head turned (yaw {q['yaw_deg']:+.0f} deg, limit ±{MAX_YAW_DEG:.0f} deg)")
+        flags.append(f"head turned (yaw {q['yaw_deg']:+.0f} ± {_pose_u(q['yaw_deg'])} deg, limit ±{MAX_YAW_DEG:.0f} deg)")
     if abs(q["pitch_deg"]) > MAX_PITCH_DEG:
-        flags.append(f"head tilted up/down (pitch {q['pitch_deg']:+.0f} deg, limit ±{MAX_PITCH_DEG:.0f} deg)")
+        flags.append(f"head tilted up/down (pitch {q['pitch_deg']:+.0f} ± {_pose_u(q['pitch_deg'])} deg, limit "
+                     f"±{MAX_PITCH_DEG:.0f} deg)")
     if abs(q["roll_deg"]) > MAX_ROLL_DEG:
         flags.append(f"head tilted sideways (roll {q['roll_deg']:+.0f} deg, limit ±{MAX_ROLL_DEG:.0f} deg)")
     if mm_per_px > MAX_MM_PER_PX:
@@ -658,10 +697,13 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     if q["sharpness"] < MIN_SHARPNESS:
         flags.append(f"blurry (sharpness {q['sharpness']:.1f}, limit {MIN_SHARPNESS}: {SHARPNESS_WHAT})")
     lo, hi = LUMINANCE_RANGE
-    if q["face_luminance"] < lo:
-        flags.append(f"too dark (face luminance {q['face_luminance']:.0f}/255, limit {lo:.0f}/255)")
-    elif q["face_luminance"] > hi:
-        flags.append(f"too bright (face luminance {q['face_luminance']:.0f}/255, limit {hi:.0f}/255)")
+    # with the 95 % uncertainty of the gate's lighting warning on the same reading (stop 62, h12): "< 0.5" here
+    lum = q["face_luminance"]
+    lum_u = fixed_uncertainty(lum * np.expm1(LUMINANCE_FLOOR_LOG), 0)
+    if lum < lo:
+        flags.append(f"too dark (face luminance {lum:.0f} ± {lum_u} of 255, limit {lo:.0f} of 255)")
+    elif lum > hi:
+        flags.append(f"too bright (face luminance {lum:.0f} ± {lum_u} of 255, limit {hi:.0f} of 255)")
     if q["clipped_fraction"] > MAX_CLIPPED_FRACTION:
         flags.append(f"clipped highlights/shadows ({100 * q['clipped_fraction']:.0f}% of face, "
                      f"limit {100 * MAX_CLIPPED_FRACTION:.0f}%)")

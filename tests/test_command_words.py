@@ -63,7 +63,9 @@ def test_a_photo_not_measured_is_said_once_by_analyzes_rule_in_the_batch(tmp_pat
 
 def test_the_quality_flags_give_each_value_and_limit_with_its_unit():
     """The head-pose, resolution, light and clipping flags gave a bare limit ("yaw +23 deg, limit 8",
-    "0.61 mm/px, limit 0.5", "luminance 30/255, limit 60"; clipping no limit at all); each now has its unit."""
+    "0.61 mm/px, limit 0.5", "luminance 30/255, limit 60"; clipping no limit at all); each now has its unit.  The yaw,
+    the pitch and the luminance have the 95 % uncertainty of the gate's messages on the same estimates (stop 62, h12:
+    ``quality.landmark_pose_uncertainty``, ``LUMINANCE_FLOOR_LOG``); the roll has none measured."""
     import re
 
     from facemetrics.quality import quality_flags
@@ -71,18 +73,22 @@ def test_the_quality_flags_give_each_value_and_limit_with_its_unit():
     q = dict(yaw_deg=23.0, pitch_deg=-16.0, roll_deg=20.0, sharpness=50.0, face_luminance=30.0,
              clipped_fraction=0.12, smile_score=0.0, mouth_opening_ratio=0.0, ipd_mm=45.0)
     flags = {f.split(" (")[0]: f for f in quality_flags(q, 0.61)}
-    assert flags["head turned"] == "head turned (yaw +23 deg, limit ±8 deg)"
-    assert flags["head tilted up/down"] == "head tilted up/down (pitch -16 deg, limit ±12 deg)"
+    assert flags["head turned"] == "head turned (yaw +23 ± 10 deg, limit ±8 deg)"
+    assert flags["head tilted up/down"] == "head tilted up/down (pitch -16 ± 7 deg, limit ±12 deg)"
     assert flags["head tilted sideways"] == "head tilted sideways (roll +20 deg, limit ±15 deg)"
     assert flags["low resolution"] == "low resolution (0.61 mm/px, limit 0.5 mm/px)"
-    assert flags["too dark"] == "too dark (face luminance 30/255, limit 60/255)"
+    assert flags["too dark"] == "too dark (face luminance 30 ± < 0.5 of 255, limit 60 of 255)"
     assert flags["clipped highlights/shadows"] == "clipped highlights/shadows (12% of face, limit 5%)"
     assert flags["implausible inter-pupillary distance"].startswith(
         "implausible inter-pupillary distance (45.0 mm, adult range 50-80 mm): ")
     bright = {f.split(" (")[0]: f for f in quality_flags(dict(q, face_luminance=240.0), 0.2)}["too bright"]
-    assert bright == "too bright (face luminance 240/255, limit 220/255)"
+    assert bright == "too bright (face luminance 240 ± 1 of 255, limit 220 of 255)"
+    from facemetrics.batch.tables import _fault_kind  # the batch still reads the direction through the ±
+
+    assert _fault_kind(flags["head turned"]) == _fault_kind("head turned (yaw +12 deg, limit 10)") != "head turned"
+    assert _fault_kind(flags["head tilted up/down"]) == _fault_kind("head tilted up/down (pitch -3 deg, limit 12)")
     for f in [*flags.values(), bright]:  # every limit given is followed by its unit
-        assert f.count("limit ") == len(re.findall(r"limit ±?[\d.]+(?: deg| mm/px|/255|%)", f)), f
+        assert f.count("limit ") == len(re.findall(r"limit ±?[\d.]+(?: deg| mm/px| of 255|%)", f)), f
 
 
 def test_a_batch_whose_every_comparison_was_refused_says_why(tmp_path):

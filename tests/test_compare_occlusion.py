@@ -174,6 +174,19 @@ def test_the_cover_message_names_a_side_light_when_that_check_fired_too():
     assert lit.startswith(plain.rsplit(". Retake", 1)[0])
 
 
+def test_the_cover_message_gives_its_area_with_the_95_percent_uncertainty():
+    """"about 10 cm² there differs from the other photo" had no ± (stop 62, h12): the area now reads with the spread
+    of the same pair with the covered photo re-saved, turned or rescaled (``OCCLUSION_AREA_REPEAT_LOG``, the upper
+    half of ``exp(+-F)``): 1000 mm² is 10 ± 1 cm², 150 mm² 2 ± < 0.5 cm²."""
+    from facemetrics.compare import occlusion as oc
+
+    assert oc.area_uncertainty_mm2(1000.0) == pytest.approx(1000.0 * np.expm1(oc.OCCLUSION_AREA_REPEAT_LOG))
+    for area, said in ((1000.0, "10 ± 1 cm²"), (150.0, "2 ± < 0.5 cm²")):
+        (m,) = oc.covered_messages(oc.Covered((oc.CoveredArea("the chin", area, (("jaw_width_mm", "mean"),)),)))
+        assert f"After alignment and tone matching {said} there differs from the other photo" in m, m
+        assert "about" not in m.split(" there differs")[0]
+
+
 def test_the_before_photos_cells_kept_for_the_next_after_photo_are_those_made_afresh(sample_analysis, after_photo):
     """difference_map keeps the before photo's part (its cells, the tone curve's and the lower face's) with the
     before state (docs/speed.md 'Stop 60'): two after photos against one before photo read the same maps as each

@@ -155,3 +155,33 @@ def test_iris_scale_rows_marks_only_verdicts_the_scale_could_change():
     assert iris_scale_rows(rows, 1 / 1.12) == (("jawline_lift_mm", "mean"), ("lower_face_area_mm2", "mean"))
     assert iris_scale_rows(rows, 1.05) == ()  # within the limit: nothing
     assert iris_scale_rows(rows, float("nan")) == ()
+
+
+def test_scale_warnings_give_the_95_percent_uncertainty(sample_analysis, sample_rgb, monkeypatch):
+    """The iris-spread warning and the implausible-iris warning quote the mm scale's 95 % uncertainty
+    (``quality.IPD_COVERAGE_K`` x the 1-SD ``mm_per_px_uncertainty_pct``), as the IPD flag and every other ± a user
+    reads; they quoted the 1 SD ("±8.2 %", stop 62, h12).  The right iris' chord 1.2 x wider (Face Mesh's landmarks
+    of the sample, given exactly) reads the two irises about 20 % apart."""
+    import facemetrics.analyze as analyze_module
+    from facemetrics.landmarks import FaceLandmarks
+    from facemetrics.quality import IPD_COVERAGE_K
+    from facemetrics.rounding import fixed_uncertainty
+
+    pts = np.array(sample_analysis.points, dtype=np.float64)
+    for e in RIGHT_IRIS_H:
+        pts[e, :2] = pts[RIGHT_IRIS, :2] + 1.2 * (pts[e, :2] - pts[RIGHT_IRIS, :2])
+    monkeypatch.setattr(analyze_module, "detect_landmarks", lambda rgb, p=pts: FaceLandmarks(p.copy(), 1))
+    a = analyze_photo(sample_rgb)
+    sd = a.calibration.uncertainty_pct
+    (spread,) = [w for w in a.warnings if "apart in size" in w]
+    assert a.calibration.mm_per_px_spread > 0.1
+    assert spread.endswith(f"so the mm scale is less certain (± {fixed_uncertainty(IPD_COVERAGE_K * sd, 1)} %)")
+    assert f"±{sd:.1f} %" not in spread and f"± {sd:.1f} %" not in spread  # not the 1 SD
+    # the implausible irises' warning: both chords 1.3 x wider
+    pts = _iris_chords_scaled(sample_analysis.points, 1.3)
+    monkeypatch.setattr(analyze_module, "detect_landmarks", lambda rgb, p=pts: FaceLandmarks(p.copy(), 1))
+    a = analyze_photo(sample_rgb)
+    (msg,) = [w for w in a.warnings if IMPLAUSIBLE in w]
+    widened = IPD_COVERAGE_K * a.calibration.uncertainty_pct
+    assert round(widened) != round(a.calibration.uncertainty_pct)
+    assert f"uncertainty widened to ± {widened:.0f} %)" in msg, msg

@@ -186,7 +186,7 @@ def test_the_lighting_warning_and_the_landmark_pose_refusal_give_their_change_wi
     """Stop 62 (h7): "lighting differs: face luminance 120 → 160 of 255 (+33 %, limit ±20 %)" and "yaw (turn) +15 →
     -14 deg (limit ±20 deg)" gave their figures without a ±.  The luminance change's is the 95th percentile of its
     log ratio over light-free nuisance pairs (``gate.LUMINANCE_FLOOR_LOG``), the single-photo pose change's
-    ``hypot(1.3 deg, 0.43 x |change|)`` (``pose.landmark_pose_uncertainty``; bench/gate_figures_uncertainty.py)."""
+    ``hypot(1.3 deg, 0.43 x |change|)`` (``quality.landmark_pose_uncertainty``; bench/gate_figures_uncertainty.py)."""
     import dataclasses
     import sys
     from pathlib import Path
@@ -194,7 +194,7 @@ def test_the_lighting_warning_and_the_landmark_pose_refusal_give_their_change_wi
     from facemetrics import compare_photos
     from facemetrics import simulate as sim
     from facemetrics.analyze import analyze_loaded
-    from facemetrics.compare.pose import landmark_pose_uncertainty
+    from facemetrics.quality import landmark_pose_uncertainty  # quality's since stop 62 (h12)
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     import audit_units as audit

@@ -60,6 +60,20 @@ def test_a_coffee_patch_over_the_jaw_is_flagged_with_its_columns(covered):
         covered.warnings
 
 
+def test_the_cover_warning_gives_its_area_with_the_95_percent_uncertainty(covered):
+    """"about 120 mm² there differ ..." had no ± (stop 62, h12): the area now reads with the spread of the same
+    covered photo re-saved, turned or rescaled (``OCCLUSION_PHOTO_AREA_REPEAT_LOG``, the upper half of
+    ``exp(+-F)``)."""
+    area = covered.occlusion.areas_mm2["jaw_right"]
+    (w,) = [w for w in covered.warnings if w.startswith("the subject's right jaw line " + oc.MSG_PHOTO_COVERED)]
+    u = oc.area_uncertainty_mm2(area)
+    assert u == pytest.approx(area * (np.exp(oc.OCCLUSION_PHOTO_AREA_REPEAT_LOG) - 1)) and u > 1
+    assert f"({area:.0f} ± {u:.0f} mm² there differ from the face's own cheek skin" in w, w
+    assert "about" not in w.split(" there differ")[0]
+    assert oc.occlusion_warnings(oc.PhotoOcclusion({"chin": 100.0}, ("chin",)))[0].startswith(
+        "the chin looks covered (100 ± 43 mm² there differ")
+
+
 def test_the_flag_swaps_sides_when_the_photo_is_mirrored(covered):
     flipped = analyze_photo(np.ascontiguousarray(covered.photo.rgb[:, ::-1]), name="flipped.png")
     assert flipped.ok, flipped.error

@@ -68,3 +68,30 @@ def test_the_regimen_batch_marks_every_photo_pre_session(tmp_path, monkeypatch):
     prov = got["provenance"]
     assert set(prov) == {"me/s2/pre.jpg", "me/s9/pre.jpg"} and all(p.pre_session for p in prov.values())
     assert prov["me/s2/pre.jpg"].note == "x" and prov["me/s9/pre.jpg"].taken_at_source == "exif"
+
+
+def _at_fault(r: dict) -> list[str]:
+    """The messages of a comparison of ``r`` refused on the pose whose before photo is flagged turned and ``r`` is
+    not: the batch's message that the before photo is the likely cause."""
+    raw = {"status": "refused", "messages": [POSE], "rows": []}
+    base = [dict(photo="me/s1/pre.jpg", quality_flags="head turned (yaw +23 deg, limit ±12 deg)",
+                 hours_since_treatment=-0.25)]
+    return comparison_result(r, base, raw)["messages"]
+
+
+def test_a_past_days_before_photo_at_fault_is_not_asked_to_be_retaken():
+    """The batch's "the before photo is the likely cause ... retake the session's before photos" asked a regimen
+    comparison (a later session's before photo against the first session's) and a next session's before photo for
+    a photo of a past day (stop 62, h12); an after photo's comparison keeps it."""
+    from facemetrics.batch.results import PAST_AT_FAULT_REMEDY
+    from facemetrics.batch.tables import AT_FAULT_REMEDY, MSG_BEFORE_PHOTO_AT_FAULT
+
+    old = "retake the session's before photos"
+    (plain,) = [m for m in _at_fault(_r()) if m.startswith(MSG_BEFORE_PHOTO_AT_FAULT)]
+    assert plain.endswith(AT_FAULT_REMEDY) and old in plain
+    for kind, extra in (("regimen", dict(_pre_session=True)), ("next_before", dict(_next_session="2026-11-09T18:00"))):
+        msgs = _at_fault(_r(**extra))
+        (said,) = [m for m in msgs if m.startswith(MSG_BEFORE_PHOTO_AT_FAULT)]
+        assert old not in said and not any(RETAKE in m for m in msgs), msgs
+        assert said == plain.replace(AT_FAULT_REMEDY, PAST_AT_FAULT_REMEDY[kind]) and "cannot be retaken" in said
+        assert "head turned (yaw +23 deg" in said and ";" not in said  # the finding kept; one message

@@ -11,6 +11,8 @@ from facemetrics import analyze_photo
 from facemetrics.folds import fold_metrics
 from facemetrics.geometry import NLF_PATH_RIGHT
 from facemetrics.jaw import jaw_metrics
+from facemetrics.quality import IPD_COVERAGE_K
+from facemetrics.rounding import fixed_uncertainty
 
 
 def _segment_distance(pt: np.ndarray, line: np.ndarray) -> float:
@@ -136,7 +138,8 @@ def test_iris_disagreement_warns_on_turned_heads_only(london, canada):
     r = analyze_photo(path).to_row()
     assert r["calibration_spread"] > 0.1
     msg = (f"the two irises read {100 * r['calibration_spread']:.0f} % apart in size (above 10 %: a turned head "
-           f"or an iris partly hidden), so the mm scale is less certain (±{r['mm_per_px_uncertainty_pct']:.1f} %)")
+           f"or an iris partly hidden), so the mm scale is less certain "
+           f"(± {fixed_uncertainty(IPD_COVERAGE_K * r['mm_per_px_uncertainty_pct'], 1)} %)")  # 95 % (stop 62, h12)
     assert msg in r["warnings"], r["warnings"]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .tables import (baseline_messages, before_taken_after, later_treatment_message, next_before_message,
+from .tables import (AT_FAULT_REMEDY, MSG_BEFORE_PHOTO_AT_FAULT, baseline_messages, before_taken_after, later_treatment_message, next_before_message,
                      no_change_wording, same_picture_left_out, same_picture_rows)
 
 #: statuses of a comparison that has no measurement to flag
@@ -31,6 +31,19 @@ PAST_PHOTO_REMEDY = {
     "next_before": ("take the next session's before photo facing the camera as in this session's before photo (this "
                     "photo, the next session's before photo read also as this session's photo at that time, cannot "
                     "be retaken)"),
+}
+
+#: what the batch's message that the before photo is the likely cause (:data:`~facemetrics.batch.tables.
+#: MSG_BEFORE_PHOTO_AT_FAULT`) says of a past day's photo in place of :data:`~facemetrics.batch.tables.AT_FAULT_REMEDY`
+#: ("retake the session's before photos", of a session days ago: stop 62, h12), by what the photo is (as
+#: :data:`PAST_PHOTO_REMEDY`): its before photo is then a past day's too
+PAST_AT_FAULT_REMEDY = {
+    "regimen": ("so it is this before photo that differs, and it cannot be retaken (the first session's before photo, "
+                "taken on a past day), and the regimen's later comparisons with it may be unreadable too: take the "
+                "next sessions' before photos facing the camera with a relaxed, closed mouth"),
+    "next_before": ("so it is this before photo that differs, and it cannot be retaken (this session's before photo, "
+                    "taken on a past day): take the next sessions' before photos facing the camera with a relaxed, "
+                    "closed mouth"),
 }
 
 
@@ -156,14 +169,19 @@ def with_past_photo_remedy(r: dict, result: dict, raw: dict) -> dict:
     batch's pre-session photo (``r["_pre_session"]``, :class:`facemetrics.batch.runner.Provenance`) or a next
     session's before photo read as the earlier session's photo (``r["_next_session"]``,
     :func:`facemetrics.batch.tables.next_before_message`), with compare's "retake the after photo ..." remedies
-    (:data:`_RETAKE_AFTER`) replaced by what can be done (:data:`PAST_PHOTO_REMEDY`).  Only compare's own
-    messages (the first ``len(raw["messages"])``) are read.  ``result`` itself for any other comparison."""
+    (:data:`_RETAKE_AFTER`) replaced by what can be done (:data:`PAST_PHOTO_REMEDY`), and the batch's message that
+    its before photo (a past day's too) is the likely cause with :data:`PAST_AT_FAULT_REMEDY` in place of its
+    "retake the session's before photos" (:data:`~facemetrics.batch.tables.AT_FAULT_REMEDY`).  Of the other
+    messages only compare's own (the first ``len(raw["messages"])``) are read.  ``result`` itself for any other
+    comparison."""
     kind = "regimen" if r.get("_pre_session") else "next_before" if r.get("_next_session") else ""
     n = len(raw.get("messages") or ())
-    if not kind or not any(_RETAKE_AFTER.search(str(m)) for m in result["messages"][:n]):
+    if not kind:
         return result
     said = [_RETAKE_AFTER.sub(PAST_PHOTO_REMEDY[kind], str(m)) for m in result["messages"][:n]]
-    return dict(result, messages=[*said, *result["messages"][n:]])
+    said += [str(m).replace(AT_FAULT_REMEDY, PAST_AT_FAULT_REMEDY[kind]) if str(m).startswith(
+        MSG_BEFORE_PHOTO_AT_FAULT) else m for m in result["messages"][n:]]
+    return result if said == list(result["messages"]) else dict(result, messages=said)
 
 
 def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[str, bool] = ("", False)) -> dict:
@@ -171,7 +189,8 @@ def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[
     order (the order of their messages): the session's before photos disagree
     (:func:`with_disagreement`), the same picture as the before photo (:func:`with_same_picture`), a 'before'
     photo dated at or after the treatment (:func:`with_before_taken_after`), the
-    before photo's messages (:func:`with_baseline_messages`), and a no-change check's messages naming its
+    before photo's messages (:func:`with_baseline_messages`), a past day's photo's remedies
+    (:func:`with_past_photo_remedy`, which rewords messages in place), and a no-change check's messages naming its
     photos by their roles (:func:`with_checked_photos_named`).
 
     Parameters
@@ -207,6 +226,7 @@ def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[
     # photo, nothing saying it is one: Round 16); a failed one's messages are printed whole, so not there
     if next_before_message(r) and result["status"] != "error":
         result = dict(result, messages=[*result["messages"], next_before_message(r)])
-    result = with_past_photo_remedy(r, result, raw)  # a past day's photo: no "retake the after photo" (stop 62)
     result = with_baseline_messages(r, base, result, raw)  # judged on compare's own result, as the app
+    # a past day's photo: no "retake the after photo" (stop 62, h8), nor its before photos (h12)
+    result = with_past_photo_remedy(r, result, raw)
     return with_checked_photos_named(r, result, raw)  # a no-change check's "after photo" is a before photo

@@ -651,6 +651,12 @@ MSG_BEFORE_PHOTO_AT_FAULT = "the before photo is the likely cause"
 #: lip-shape check misses (London 003 neutral -> smiling: smile index within ±0.10, smile score 1.57 SD) was said
 #: nowhere but photos.csv's quality_flags (u4's audit of a real study, stop 54)
 MSG_AFTER_PHOTO_SMILING = "the after photo is flagged smiling"
+#: the end of :data:`MSG_BEFORE_PHOTO_AT_FAULT`'s message: what follows for the other messages, and the remedy; a
+#: comparison of a past day's photo (a regimen's, a next session's before photo) says
+#: :data:`facemetrics.batch.results.PAST_AT_FAULT_REMEDY` instead (:func:`facemetrics.batch.results.with_past_photo_remedy`)
+AT_FAULT_REMEDY = ("so where the other messages ask to retake the after photo or leave a repeat photo out, it is this "
+                   "before photo that differs: retake the session's before photos facing the camera with a relaxed, "
+                   "closed mouth")
 #: what :data:`BASELINE_FAULTS` are, in words
 _FAULT_WORDS = "a smile, an open mouth, a head turned or tilted, a face cut by the image edge"
 
@@ -755,9 +761,7 @@ def _at_fault_message(r: dict, before: dict, shared: frozenset) -> list[str]:
         after = f"the after photo is not, or is flagged the other way ({', '.join(theirs)})"
     return [f"{MSG_BEFORE_PHOTO_AT_FAULT}: {before['photo']} is flagged {', '.join(flags)} and {after}, and no "
             "before photo of this session has fewer such flags (not counting those most of the session's after "
-            "photos have too), so where the other messages ask to retake the after photo or leave a repeat photo "
-            "out, it is this before photo that differs: retake the session's before photos facing the camera with "
-            "a relaxed, closed mouth"]
+            f"photos have too), {AT_FAULT_REMEDY}"]
 
 
 def baseline_notes(change_rows) -> list[str]:

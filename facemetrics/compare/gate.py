@@ -7,14 +7,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..analyze import PhotoAnalysis, face_place
-from ..quality import MAX_MM_PER_PX
+from ..quality import LUMINANCE_FLOOR_LOG, MAX_MM_PER_PX, landmark_pose_uncertainty
 from ..timekeys import capture_time_of, hours_between, parse_time, since_text
 from ..rounding import fixed, fixed_uncertainty
 from .measure import _Pair, eyes_covered
 from .pose import (MAX_CHECKED_CAMERA_PCT, MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_FLOORS_LACK,
                    MSG_POSE, MSG_POSE_UNCHECKED, REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG,
                    VALIDATED_PITCH_DEG, VALIDATED_YAW_DEG, WARN_CAMERA_PCT, WARN_YAW_DEG, _far_camera_clause,
-                   _pose_unread_reasons, camera_beyond_checked, camera_measured, landmark_pose_uncertainty,
+                   _pose_unread_reasons, camera_beyond_checked, camera_measured,
                    pose_beyond_checked, pose_fit_messages, pose_messages)
 from .framing import (CUT_OUT_METRICS, MAX_CUT_EDGE_DIFFERENCE, MAX_FOCAL_35MM_DIFFERENCE_MM, MAX_FRAMING_RATIO,
                       MSG_CUT_DIFFERENTLY, MSG_CUT_OUT, MSG_FACE_CUT, MSG_FRAMING, MSG_LENSES, _fraction_ratio,
@@ -243,12 +243,8 @@ REFUSAL_PREFIXES = ("before photo not measured (", "after photo not measured (",
 
 #: face luminance ratio after/before outside 1 +- this -> warning
 MAX_LUMINANCE_CHANGE = 0.20
-#: the 95 % uncertainty of the log of the face luminance ratio after/before (:func:`luminance_uncertainty_pct`),
-#: log units: the 95th percentile of |log ratio| over pairs that change no light (the photo against roll +-3 deg,
-#: scale 0.85/1.15, a shift, JPEG 70, noise, blur of ``simulate.NUISANCES``), 0.0028 on the tuning faces
-#: (``bench/gate_figures_uncertainty.py``; docs/robustness.md "The gate's lighting and landmark-pose figures'
-#: uncertainties", stop 62; held out 93 of 96 within it)
-LUMINANCE_FLOOR_LOG = 0.0028
+# LUMINANCE_FLOOR_LOG, the luminance's 95 % uncertainty (log units), is quality's since stop 62 (h12): the
+# quality flags' luminance gives it too
 #: the start of the warning of a face luminance changed beyond :data:`MAX_LUMINANCE_CHANGE` (the verdicts are kept)
 MSG_LIGHTING = "lighting differs"
 #: its end: what the light touches, as the warning says it (the batch's and the timeline's lists of the comparisons

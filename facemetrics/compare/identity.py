@@ -14,7 +14,8 @@ import numpy as np
 
 from ..analyze import PhotoAnalysis
 from ..geometry import MIRROR_INDEX
-from ..rounding import fixed
+from ..quality import landmark_pose_uncertainty
+from ..rounding import fixed, fixed_uncertainty
 from .measure import _Pair, upper_face_residual
 from .pose import REFUSE_LANDMARK_POSE_DEG, _far_camera_clause
 
@@ -515,8 +516,12 @@ def pose_mirror_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     if not check.mirrored:
         return []
     qa, qb = a.quality, b.quality
-    return [_mirror_message(check, f"; its head pose is the before photo's mirrored (yaw {fixed(qa.yaw_deg, 0, True)} → "
-                                   f"{fixed(qb.yaw_deg, 0, True)} deg, roll {fixed(qa.roll_deg, 0, True)} → {fixed(qb.roll_deg, 0, True)} deg)",
+    # each photo's yaw with the 95 % uncertainty of the gate's pose refusal on the same estimates (stop 62, h12); the
+    # roll has none measured
+    ya, yb = (f"{fixed(y, 0, True)} ± {fixed_uncertainty(landmark_pose_uncertainty(y), 0)}"
+              for y in (qa.yaw_deg, qb.yaw_deg))
+    return [_mirror_message(check, f"; its head pose is the before photo's mirrored (yaw {ya} → {yb} deg, each photo's "
+                                   f"own estimate, roll {fixed(qa.roll_deg, 0, True)} → {fixed(qb.roll_deg, 0, True)} deg)",
                             swapped)]
 
 

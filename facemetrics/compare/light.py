@@ -253,8 +253,10 @@ def _turn_clause(side: float, turn_deg: float, turn_u: float = float("nan")) -> 
     if not turn_deg:
         return ""
     most = TURN_SIDE_SHIFT_PER_DEG_PCT * abs(turn_deg)
+    # an upper bound (the largest slope on simulated turns x the turn), said as one: "about 4 % for this turn" read
+    # as what the turn gave (stop 62, h12)
     part = ("so the turn can be the cause" if abs(side) <= most else
-            f"about {fixed(most, 0)} % for this turn, so the light itself differed too")
+            f"at most about {fixed(most, 0)} % for this turn, so the light itself differed too")
     # the turn with its ± (stop 62, h7: "turned 4 deg" had none beside the head-pose message's "4.3 ± 0.6 deg")
     turned = (f"{fixed(abs(turn_deg), 1)} ± {fixed_uncertainty(turn_u, 1)} deg" if np.isfinite(turn_u) else
               f"{fixed(abs(turn_deg), 0)} deg")

@@ -55,7 +55,7 @@ from ..geometry import (
     CHEEK_LEFT, CHEEK_RIGHT, CHIN, GONION_LEFT, GONION_RIGHT, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT,
     MOUTH_LEFT, MOUTH_RIGHT, OUTER_LIPS, SUBNASALE, resample_polyline,
 )
-from ..rounding import fixed
+from ..rounding import fixed, fixed_uncertainty
 from .copies import _tone_matched_difference
 from .regions import _RL, _fill, _strip
 
@@ -78,6 +78,12 @@ OCCLUSION_TONE_KEEP = 0.75
 OCCLUSION_TONE_MAD = 3.0
 #: connected changed area above which the lower face is called covered, mm2
 OCCLUSION_MIN_AREA_MM2 = 100.0
+#: the 95 % uncertainty of a covered area (:func:`area_uncertainty_mm2`, the message's ``±``), log units: the 95th
+#: percentile of |log(largest area / the same pair's)| with the covered photo re-saved, turned or rescaled (the 8
+#: light-free nuisances of ``simulate.NUISANCES``), 0.0517 on 22 covered tuning pairs (176), rounded up; held out 165
+#: of 176 within it (93.8 %; ``bench/occlusion_pair_area_uncertainty.py``, the rule in its docstring written before
+#: the runs; docs/robustness.md "The cover warning's area ...", stop 62)
+OCCLUSION_AREA_REPEAT_LOG = 0.052
 #: patch colour difference above which a cell counts as changed too (whatever its grey difference), CIELAB
 #: a*b* units (Delta C: the distance between the tone-matched cells' (a*, b*), lightness left out)
 OCCLUSION_MIN_CHROMA = 30.0
@@ -434,6 +440,13 @@ MSG_COVERED_OR_LIGHT = ("The light also comes from another side in the two photo
                         "and a light from one side changes the jaw's shading as well")
 
 
+def area_uncertainty_mm2(area_mm2: float) -> float:
+    """The 95 % uncertainty of a covered area ``area_mm2`` (mm², a scalar; :attr:`CoveredArea.area_mm2`), mm²: the
+    upper half of ``area exp(+-OCCLUSION_AREA_REPEAT_LOG)``, ``area (exp(F) - 1)``: what re-saving, turning or
+    rescaling the covered photo moves it.  Not the area's bias against the cover's true size."""
+    return float(area_mm2 * np.expm1(OCCLUSION_AREA_REPEAT_LOG))
+
+
 def covered_messages(found: Covered, side_light: bool = False) -> list[str]:
     """One message per area of ``found`` (:func:`covered_areas`), beginning with :data:`MSG_COVERED`,
     naming where it lies and the rows it takes the verdict from.  ``side_light``: the light-direction check fired
@@ -445,8 +458,11 @@ def covered_messages(found: Covered, side_light: bool = False) -> list[str]:
         what = (", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]) if words else ""
         rows = (f": the {what} rows are not read (shown without a verdict, 'uncertain')" if what else
                 ": no row is read from there")
-        out.append(f"{MSG_COVERED} near {x.name}{rows}. After alignment and tone matching about "
-                   f"{fixed(x.area_mm2 / 100, 0)} cm² there differs from the other photo as a hand, a scarf, a collar or "
+        # the area with its 95 % uncertainty ("about 12 cm²" had none: stop 62, h12)
+        area = (f"{fixed(x.area_mm2 / 100, 0)} ± {fixed_uncertainty(area_uncertainty_mm2(x.area_mm2) / 100, 0)} "
+                "cm²")
+        out.append(f"{MSG_COVERED} near {x.name}{rows}. After alignment and tone matching {area} "
+                   "there differs from the other photo as a hand, a scarf, a collar or "
                    "hair over the jaw would, and as no change of the face did in the pairs measured (lifts of 1-3 mm, "
                    "light, JPEG and scale changes, video frames, smiles that kept the lips' shape); Face Mesh "
                    "guesses the jaw under a cover. "

@@ -74,24 +74,8 @@ MAX_CHECKED_CAMERA_PCT = 42.0
 #: single-photo pose estimates (solvePnP, +-7 deg of jitter on pitch) differing by more
 #: than this refuse the pair before any flow is computed, deg
 REFUSE_LANDMARK_POSE_DEG = 20.0
-#: the 95 % uncertainty of a change of the single-photo pose estimates (yaw or pitch, after - before) is
-#: ``hypot(this, LANDMARK_POSE_REL_UNCERTAINTY x |change|)`` (:func:`landmark_pose_uncertainty`), deg: the 95th
-#: percentile of |change| over nuisance-only pairs (the 13 of ``simulate.NUISANCES``, yaw and pitch pooled), 1.23 deg
-#: on the tuning faces, rounded up (``bench/gate_figures_uncertainty.py``; docs/robustness.md "The gate's lighting and
-#: landmark-pose figures' uncertainties", stop 62)
-LANDMARK_POSE_FLOOR_DEG = 1.3
-#: the part of that uncertainty proportional to the change: the smallest (0.01 steps) with which the changes read on
-#: head-pose re-renders (``simulate.head_pose``, yaw and pitch +-10 and +-20 deg) hold the rendered angle in 95 %
-#: of the tuning pairs (read / true 0.51-1.45); held out 89 of 90 (same bench and section)
-LANDMARK_POSE_REL_UNCERTAINTY = 0.43
-
-
-def landmark_pose_uncertainty(change_deg: float) -> float:
-    """The 95 % uncertainty of a change of the single-photo pose estimates (``quality.yaw_deg`` or ``pitch_deg``
-    of the after photo minus the before photo's), deg: ``hypot(LANDMARK_POSE_FLOOR_DEG,
-    LANDMARK_POSE_REL_UNCERTAINTY x |change_deg|)`` (measured on nuisance pairs and head-pose re-renders; see the
-    constants).  ``change_deg``: a scalar, deg; NaN gives NaN."""
-    return float(np.hypot(LANDMARK_POSE_FLOOR_DEG, LANDMARK_POSE_REL_UNCERTAINTY * abs(float(change_deg))))
+# the single-photo pose estimates' uncertainty (LANDMARK_POSE_FLOOR_DEG, LANDMARK_POSE_REL_UNCERTAINTY,
+# landmark_pose_uncertainty) is quality's since stop 62 (h12): the quality flags give it too
 
 
 def _pose_unread_reasons(cues: dict, expression_changed: bool) -> list[str]:
