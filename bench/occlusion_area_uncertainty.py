@@ -119,14 +119,17 @@ def summary(rows: list[dict], floor: float | None = None) -> None:
           f"at A = 100 / 400 mm2 the ± is {100 * np.expm1(floor):.0f} / {400 * np.expm1(floor):.0f} mm2")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def main(run_split=None, stem: str = "occ_area", doc: str = __doc__) -> None:
+    """The command line of this bench and of ``occlusion_pair_area_uncertainty.py`` (its ``run``, its cache's
+    name and its docstring): measure a split (or read an earlier run's rows) and print :func:`summary`."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
     ap.add_argument("--split", choices=("tune", "held"), default="tune")
     ap.add_argument("--floor", type=float, help="held out: the tuning's F")
     ap.add_argument("--from-json", help="rows written by an earlier run (no Face Mesh)")
     args = ap.parse_args()
-    out = Path(f"/tmp/h12_occ_area_{args.split}.json")
-    rows = json.loads(Path(args.from_json).read_text()) if args.from_json else run(args.split, out)
+    out = Path(f"/tmp/h12_{stem}_{args.split}.json")
+    rows = (json.loads(Path(args.from_json).read_text()) if args.from_json
+            else (run_split or run)(args.split, out))
     summary(rows, args.floor)
 
 

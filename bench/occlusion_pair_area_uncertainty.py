@@ -26,7 +26,6 @@ The rule (written and committed before any run):
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import os
@@ -46,7 +45,8 @@ from facemetrics.analyze import analyze_loaded  # noqa: E402
 from facemetrics.compare import occlusion as oc  # noqa: E402
 from facemetrics.compare.measure import _measure  # noqa: E402
 from bench_occlusion import OCCLUDERS  # noqa: E402
-from occlusion_area_uncertainty import LIGHTLESS, faces, summary  # noqa: E402
+from occlusion_area_uncertainty import LIGHTLESS, faces  # noqa: E402
+from occlusion_area_uncertainty import main as area_main  # noqa: E402
 
 
 def _largest(a, b) -> float:
@@ -79,16 +79,5 @@ def run(split: str, out: Path) -> list[dict]:
     return rows
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--split", choices=("tune", "held"), default="tune")
-    ap.add_argument("--floor", type=float, help="held out: the tuning's F")
-    ap.add_argument("--from-json", help="rows written by an earlier run (no Face Mesh)")
-    args = ap.parse_args()
-    out = Path(f"/tmp/h12_occ_pair_area_{args.split}.json")
-    rows = json.loads(Path(args.from_json).read_text()) if args.from_json else run(args.split, out)
-    summary(rows, args.floor)
-
-
 if __name__ == "__main__":
-    main()
+    area_main(run, "occ_pair_area", __doc__)
