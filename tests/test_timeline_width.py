@@ -110,3 +110,20 @@ def test_the_timeline_fits_the_width_and_report_md_says_narrowing(tmp_path):
     _, alone = run_timeline(tmp_path, n_boot=100, figures=False)
     both = table[table["metric"] == "jawline_lift_mm"].reset_index(drop=True)
     assert both["reason"].tolist() == alone["reason"].tolist()
+
+
+def test_a_regimen_that_builds_a_narrowing_reads_a_cumulative_negative_change():
+    """Weekly RF, each session narrowing the lower face by 0.3 mm that lasts: the regimen's line reads a
+    cumulative change, negative, in mm, against the width's floor (the regimen's words name no direction, so they
+    are right for a width as for a lift)."""
+    from facemetrics.decay import analyze_regimen
+    from facemetrics.decay.regimen_slope import CUMULATIVE
+
+    rng = np.random.default_rng(8)
+    rows = [dict(subject=f"S{s}", treatment="rf", metric=WIDTH, side="mean", unit="mm", noise_floor=FLOOR,
+                 hours_since_treatment=24 * 7 * k - 0.5, value=-0.3 * k + 0.1 * rng.standard_normal())
+            for s in range(3) for k in range(6)]
+    r = analyze_regimen(pd.DataFrame(rows), n_boot=200).iloc[0]
+    assert r["verdict"] == CUMULATIVE and r["change_day_n_ci_high"] < -r["smallest_meaningful_change"]
+    assert r["reason"].startswith(f"From the pre-session photos, the {WIDTH} (mean) changed by -1.")
+    assert " mm per week" in r["reason"] and "\u2212" not in r["reason"]
