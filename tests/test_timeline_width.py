@@ -127,3 +127,23 @@ def test_a_regimen_that_builds_a_narrowing_reads_a_cumulative_negative_change():
     assert r["verdict"] == CUMULATIVE and r["change_day_n_ci_high"] < -r["smallest_meaningful_change"]
     assert r["reason"].startswith(f"From the pre-session photos, the {WIDTH} (mean) changed by -1.")
     assert " mm per week" in r["reason"] and "\u2212" not in r["reason"]
+
+
+def test_simulate_narrow_reads_as_a_narrowing_and_the_same_on_mirrored_photos(sample_analysis):
+    """``simulate.narrow`` (a field of its own: a tanh across the face times a Gaussian down it) on the bundled
+    sample: ``jaw_width_flow_mm`` reads it as a ``decrease`` near its truth, and the mirrored pair (both photos
+    flipped, the subject's sides swapped with the image's) reads the same change within the row's floor, so a
+    mirrored photo series feeds the timeline the same values."""
+    from facemetrics import analyze_photo, compare_photos
+    from facemetrics.simulate import encode_png, narrow
+
+    sim = narrow(sample_analysis, 3.0)
+    assert -3.0 <= sim.truth["jaw_width_change_mm"] < -2.7
+    after = analyze_photo(encode_png(sim.image))
+    row = compare_photos(sample_analysis, after).get(WIDTH)
+    assert row.verdict == "decrease" and 0.85 <= row.change / sim.truth["jaw_width_change_mm"] <= 1.15, row
+    flip = [analyze_photo(encode_png(np.ascontiguousarray(x[:, ::-1]))) for x in (sample_analysis.photo.rgb,
+                                                                                 sim.image)]
+    mirrored = compare_photos(*flip).get(WIDTH)
+    assert mirrored.verdict == "decrease"
+    assert abs(mirrored.change - row.change) < max(row.noise_floor, mirrored.noise_floor), (row, mirrored)
