@@ -504,10 +504,11 @@ def _ci_pair(stem: str, unit: str, of: str) -> list[Column]:
 
 _SERIES_TREATMENT = Column("treatment", "", "Treatment of the series (`long.csv`'s `treatment`).")
 _SERIES_METRIC = Column("metric", "", "The change fitted, a `long.csv` metric: by default the headline changes "
-                        "`jawline_lift_mm` and `mouth_corner_lift_mm` (side `mean`) and `nlf_depth` (per side).")
+                        "`jawline_lift_mm`, `mouth_corner_lift_mm` and `jaw_width_flow_mm` (side `mean`) and `nlf_depth` "
+                        "(per side).")
 _SERIES_SIDE = Column("side", "", "Side of `metric`: `mean`, `right` or `left` (the subject's own sides).")
 _SERIES_UNIT = Column("unit", "", "Unit of every change column of the row (`long.csv`'s `unit`: `mm` for the "
-                      "lifts, `index` for the fold depth).")
+                      "lifts and the jaw width, `index` for the fold depth).")
 _SERIES_N_SUBJECTS = Column("n_subjects", "", "Distinct subjects among the rows fitted.")
 _SERIES_MARGIN = Column("smallest_meaningful_change", _AS_UNIT,
                         "The margin the verdict tests against: max(min_effect, `noise_floor`), where min_effect "

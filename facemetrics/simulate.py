@@ -10,6 +10,8 @@ Every function returns a :class:`Simulated` with the new image and the truth
   :data:`facemetrics.compare.REGIONS`; :func:`lifted_image`: its image alone
   (the same pixels, without the truth's rasterisation, most of its time).
 - :func:`deepen_fold`: a nasolabial valley darkened by a given fraction.
+- :func:`narrow`: the lower face made narrower by a given number of mm at the
+  mouth's height (a smooth horizontal field of its own; truth: the width change).
 - Nuisances with no real change (truth: zero lift, zero darkening):
   :func:`roll`, :func:`rescale`, :func:`shift`, :func:`brightness`,
   :func:`gamma`, :func:`white_balance`, :func:`jpeg`, :func:`noise`,
@@ -506,6 +508,57 @@ def _lifted(analysis: PhotoAnalysis, mm: float, side: str, shape: str) -> tuple[
     map_y = (ys + dv_px * np.float32(frame.v_axis[1])).astype(np.float32)
     out[y0:y1, x0:x1] = cv2.remap(img, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
     return out, fld
+
+
+#: the simulated narrowing's (:func:`narrow`) field: its horizontal weight ``tanh(|u| / NARROW_RAMP_MM)`` rises from
+#: 0 at the midline to 1 at the jaw's sides (0.96 at 30 mm, above 0.999 from 60 mm), and its vertical weight is a
+#: Gaussian of SD :data:`NARROW_SIGMA_MM` about the mouth corners' height (0.01 at the eyes, 65 mm above it), so the
+#: upper face the comparison aligns on stays
+NARROW_RAMP_MM = 15.0
+NARROW_SIGMA_MM = 20.0
+
+
+def narrow(analysis: PhotoAnalysis, mm: float) -> Simulated:
+    """The lower face made ``mm`` narrower at the mouth corners' height: a smooth horizontal displacement towards
+    the midline, ``mm / 2`` on each side at full weight, of this module's own shape (a tanh across the face times a
+    Gaussian down it, :data:`NARROW_RAMP_MM`, :data:`NARROW_SIGMA_MM`; not the comparison's read band, not
+    ``bench/narrowing.py``'s field on the hand-placed outline).  ``mm`` < 0 widens.
+
+    Parameters
+    ----------
+    analysis : PhotoAnalysis
+        A measured photo (its levelled frame and mouth corners place the field).
+    mm : float
+        The narrowing, mm (finite).
+
+    Returns
+    -------
+    Simulated
+        ``image`` (H, W, 3) uint8 RGB; ``truth`` ``{"jaw_width_change_mm": -mm * w}``, ``w`` the field's horizontal
+        weight at half the photo's ``jaw_width_mm`` (the Face Mesh oval's width at the mouth corners' height: the
+        width change a reader of that band should find; about ``-mm``, 1.0 of it without a jaw measured).
+    """
+    from .geometry import MOUTH_LEFT, MOUTH_RIGHT
+
+    _measured(analysis, "narrow")
+    mm = _finite("mm", mm)
+    frame, img = analysis.frame, analysis.photo.rgb
+    v_mouth = float(frame.to_mm(analysis.points[[MOUTH_RIGHT, MOUTH_LEFT], :2])[:, 1].mean())
+    h, w = img.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
+    uv = frame.to_mm(np.stack([xs, ys], axis=-1))
+    u_q, v = uv[..., 0], uv[..., 1]
+    g = np.exp(-0.5 * ((v - v_mouth) / NARROW_SIGMA_MM) ** 2)
+    # the skin found at u_q in the new image came from u_p with u_p - (mm / 2) tanh(u_p / ramp) g = u_q
+    u_p = u_q.copy()
+    for _ in range(_INVERT_ITERATIONS):
+        u_p = u_q + 0.5 * mm * np.tanh(u_p / NARROW_RAMP_MM) * g
+    du_px = (u_p - u_q) / frame.mm_per_px
+    map_x = (xs + du_px * frame.u_axis[0]).astype(np.float32)
+    map_y = (ys + du_px * frame.u_axis[1]).astype(np.float32)
+    out = cv2.remap(img, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    half = 0.5 * float(analysis.jaw.jaw_width_mm) if analysis.jaw is not None else math.inf
+    return Simulated(out, {"jaw_width_change_mm": -mm * float(np.tanh(half / NARROW_RAMP_MM))})
 
 
 # -----------------------------------------------------------------------------

@@ -157,7 +157,7 @@ def test_all_empty_values_and_disagreeing_baselines_are_said(timeline, tmp_path)
     long = pd.read_csv(out / "long.csv")
     long.assign(value=np.nan).to_csv(empty / "long.csv", index=False)
     with pytest.raises(SeriesError, match=r"^None of the \d+ rows of changes has a number for both its time and "
-                                          r"its value \(no change was measured\).* lift and fold-depth rows"):
+                                          r"its value \(no change was measured\).* lift, fold-depth and jaw-width \(flow\) rows"):
         run_timeline(empty, n_boot=0)
 
     flagged = tmp_path / "flagged"

@@ -21,9 +21,11 @@ from ..compare.gate import MSG_LIGHTING, MSG_LIGHTING_FOLDS
 from ..timekeys import since_text
 
 #: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
-#: lifts of the jawline and mouth corners (mm, mean of both sides) and the fold depth
-#: index (per side; the ``nlf_depth`` rows of long.csv)
-HEADLINE_METRICS = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth")
+#: lifts of the jawline and mouth corners (mm, mean of both sides), the fold depth
+#: index (per side; the ``nlf_depth`` rows of long.csv) and the lower face's width read
+#: from the comparison's flow (``jaw_width_flow_mm``, mm, mean; a narrowing is negative:
+#: does an RF slimming last? docs/accuracy.md "Stop 62: jaw width from the flow")
+HEADLINE_METRICS = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth", "jaw_width_flow_mm")
 
 
 def _when(r: dict) -> str:

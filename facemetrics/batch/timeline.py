@@ -241,8 +241,8 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     result = analyze_series(data, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=per_subject,
                             sessions=known)
     if result.status != "ok":  # no usable row (every value empty, every change 'uncertain'): the fits say why
-        raise SeriesError(f"{result.reason} (Only long.csv's lift and fold-depth rows are fitted; the messages "
-                          "column of changes.csv gives each comparison's reasons.)")
+        raise SeriesError(f"{result.reason} (Only long.csv's lift, fold-depth and jaw-width (flow) rows are fitted; "
+                          "the messages column of changes.csv gives each comparison's reasons.)")
     changes, reg_changes = _change_records(batch_dir), _change_records(batch_dir / REGIMEN_DIR)  # read once
     fitted = result.to_frame()
     # every series-reading rule (§16 a flow-only photo off the others' curve, §20 a smiling before photo), as the

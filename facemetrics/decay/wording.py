@@ -106,11 +106,17 @@ _OPPOSITE = {"lift": "sag", "sag": "lift"}
 
 
 def effect_noun(metric: str, sign: float = 1.0) -> str:
-    """The word for a metric's change: ``lift``, ``sag``, ``tightening``, ``smoothing`` or ``effect``.
+    """The word for a metric's change: ``lift``, ``sag``, ``narrowing``, ``widening``, ``tightening``,
+    ``smoothing`` or ``effect``.
 
     ``sign < 0``: the change runs against the metric's direction, so a ``*_lift_mm`` metric's
-    change is a ``sag`` and a ``*_sag_mm`` metric's a ``lift``; other words become ``effect``."""
+    change is a ``sag`` and a ``*_sag_mm`` metric's a ``lift``; other words become ``effect``.  A width
+    (``*_width_*``: ``jaw_width_flow_mm``, the lower face's width, whose slimming reads negative) has no
+    direction of its own: its change is a ``narrowing`` below 0 and a ``widening`` at or above it (the timeline
+    said "effect" of it, and "the effect persists" of a lasting narrowing; stop 62, h10)."""
     m = metric.lower()
+    if "_width" in m:
+        return "narrowing" if sign < 0 else "widening"
     for word in ("lift", "sag", "tightening", "smoothing"):
         if word in m:
             return word if sign >= 0 else _OPPOSITE.get(word, "effect")
