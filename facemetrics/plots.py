@@ -22,6 +22,7 @@ import pandas as pd
 from .compare import Comparison
 from .compare.table import change_scale_sd
 from .decay.claim import (CLAIM_HOURS, FIGURES_LEFT_OUT, FIT_FIGURES, FITTED_WITHOUT, FROM_CURVE_UNCHECKED, FROM_PHOTOS,
+                          metric_rank,
                           SeriesError, SeriesResult, min_effect_for, decay_resolved, peak_resolved, regimen_levels,
                           validate_changes)
 from .decay.wording import change_unit, ci_range, num, percent, quantity
@@ -205,7 +206,7 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     df = validate_changes(changes, None)
     if not isinstance(result, SeriesResult):
         raise TypeError(f"result must be the SeriesResult of analyze_series(changes), not {type(result).__name__}")
-    metrics = sorted(set(df["metric"]) | {f.metric for f in result.pooled()})
+    metrics = sorted(set(df["metric"]) | {f.metric for f in result.pooled()}, key=metric_rank)
     if not metrics:
         raise SeriesError("nothing to plot: no metrics")
     treatments = sorted(set(df["treatment"]) | {f.treatment for f in result.pooled()})

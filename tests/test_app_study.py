@@ -161,10 +161,10 @@ def test_study_lifecycle(store_dir, photos, monkeypatch):
     assert sorted(table["role"]) == ["baseline", "post", "post"]
     assert table["status"].tolist() == ["ok"] * 3 and (table["error"] == "").all()
     verdicts = [t for t in _texts(at) if "after each session" in t]
-    # the series in the timeline table's order, (treatment, metric, side) sorted: jaw_width_flow_mm (a headline
-    # series since stop 62, h10) sorts before jawline_lift_mm
-    assert verdicts and any("microcurrent · jawline_lift_mm (mean)" in t for t in verdicts), verdicts
-    assert "microcurrent · jaw_width_flow_mm (mean)" in verdicts[0]
+    # the series in the timeline table's order (decay.claim.METRIC_ORDER): the lifts first; jaw_width_flow_mm (a
+    # headline series since stop 62, h10) after the folds, not first by its name
+    assert verdicts and "microcurrent · jawline_lift_mm (mean)" in verdicts[0], verdicts
+    assert any("microcurrent · jaw_width_flow_mm (mean)" in t for t in verdicts), verdicts
     zips = [d for d in at.get("download_button") if d.proto.label.startswith("Download the study")]
     assert zips
     # the ZIP's button has a tooltip as the other downloads do, and the page says its fit's replicates and the

@@ -147,3 +147,14 @@ def test_simulate_narrow_reads_as_a_narrowing_and_the_same_on_mirrored_photos(sa
     mirrored = compare_photos(*flip).get(WIDTH)
     assert mirrored.verdict == "decrease"
     assert abs(mirrored.change - row.change) < max(row.noise_floor, mirrored.noise_floor), (row, mirrored)
+
+
+def test_the_width_is_listed_after_the_lifts_and_folds():
+    """Sorted by name ``jaw_width_flow_mm`` came before ``jawline_lift_mm``: a microcurrent user's first verdict,
+    row and panel were the width's (stop 62).  The series follow :data:`METRIC_ORDER`; unknown names after, by name."""
+    from facemetrics.decay.claim import METRIC_ORDER, metric_rank
+
+    names = ["jaw_width_flow_mm", "zeta_mm", "nlf_depth", "jawline_lift_mm", "alpha_mm", "mouth_corner_lift_mm"]
+    assert sorted(names, key=metric_rank) == ["jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth",
+                                              "jaw_width_flow_mm", "alpha_mm", "zeta_mm"]
+    assert tuple(HEADLINE_METRICS) == METRIC_ORDER

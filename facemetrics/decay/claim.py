@@ -337,6 +337,17 @@ PERSISTS = "persists_beyond_a_day"
 
 #: hours after treatment at which the claim is tested (the claim under test says "within a day")
 CLAIM_HOURS = 24.0
+#: the order series are listed in (timeline.csv, report.md, the console, *My study*, timeline.png's panels): the
+#: lifts first, the fold depth, then the lower face's width; other metrics after these, by name.  Sorted by name,
+#: ``jaw_width_flow_mm`` came first of all when the timeline began to fit it (stop 62): a microcurrent user's first
+#: verdict was the width's.  :data:`facemetrics.batch.HEADLINE_METRICS` is this order.
+METRIC_ORDER = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth", "jaw_width_flow_mm")
+
+
+def metric_rank(metric: str) -> tuple[int, str]:
+    """The sort key of a metric name in :data:`METRIC_ORDER` (unknown names after, by name)."""
+    m = str(metric)
+    return (METRIC_ORDER.index(m) if m in METRIC_ORDER else len(METRIC_ORDER), m)
 #: minimum number of photos (rows, baseline included) for a fit: twice the model's 3 parameters,
 #: so the residual bootstrap keeps >= 3 degrees of freedom (its inflation sqrt(n / (n - 3)) <= 1.42)
 MIN_PHOTOS = 6
@@ -1458,7 +1469,7 @@ def analyze_series(
     groups.update({k: df.iloc[:0] for k in left_out.itertuples(index=False, name=None) if k not in groups})
     order, notes = _sessions_in(changes, sessions)  # every session of the table and those given, whatever its verdicts
     follow_on: list[FollowOn] = []
-    for key in sorted(groups, key=lambda k: tuple(map(str, k))):
+    for key in sorted(groups, key=lambda k: (str(k[0]), metric_rank(k[1]), str(k[2]))):
         treatment, metric, side = key
         grp = groups[key].sort_values(["subject", "hours_since_treatment"], kind="stable")
         grp, later, fit = _without_follow_on(grp, order, treatment=treatment, metric=metric, side=side, **opts)
