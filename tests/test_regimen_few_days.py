@@ -69,3 +69,15 @@ def test_the_user_storys_rf_month_holds_its_truth():
     assert row["slope_per_week_ci_low"] < 0.4 < row["slope_per_week_ci_high"]
     assert row["change_day_n_ci_low"] < 1.2 < row["change_day_n_ci_high"]
     assert row["verdict"] == "inconclusive"
+
+
+def test_report_md_says_how_the_few_days_intervals_were_made():
+    """report.md's Regimen section said "Block-bootstrap 95% CIs" only, though a row with photos on 3 days has its
+    intervals widened from the photos' noise floors (stop 62): the section says both, with the day count."""
+    from facemetrics.decay.regimen_slope import REGIMEN_FEW_DAYS
+    from facemetrics.report import _regimen_report
+
+    table = analyze_regimen(_levels([0, 7, 14, 21]), n_boot=200, seed=0).assign(kind="regimen")
+    text = " ".join(_regimen_report(table))
+    assert f"fewer than {REGIMEN_FEW_DAYS} days after day 0" in text and "noise floors" in text, text
+    assert "transient lift" not in text  # the width and the folds are regimen rows too
