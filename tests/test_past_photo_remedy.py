@@ -6,6 +6,8 @@ results as dicts, and the regimen batch's call of run_batch caught."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from facemetrics.batch.results import comparison_result
@@ -95,3 +97,32 @@ def test_a_past_days_before_photo_at_fault_is_not_asked_to_be_retaken():
         assert old not in said and not any(RETAKE in m for m in msgs), msgs
         assert said == plain.replace(AT_FAULT_REMEDY, PAST_AT_FAULT_REMEDY[kind]) and "cannot be retaken" in said
         assert "head turned (yaw +23 deg" in said and ";" not in said  # the finding kept; one message
+
+
+def _warned(r: dict) -> list[str]:
+    """The messages of a comparison of ``r`` that compare kept with two warnings whose remedies retake a photo of
+    the pair: a face cut by the image edge (the gate's "retake it", of the photo it names) and a light from another
+    side (:func:`facemetrics.compare.light.light_messages`: "retake both photos")."""
+    from facemetrics.compare.framing import MSG_FACE_CUT
+    from facemetrics.compare.light import light_messages
+
+    cut = (f"{MSG_FACE_CUT} in the after photo (3 jaw-line landmarks outside the picture, where Face Mesh guesses "
+           "them and fits the rest of the face to the guess): the lifts, folds and the jaw, mouth and cheek metrics "
+           "rest on that guess, so they are shown without a verdict ('uncertain'; the head-pose rows keep theirs); "
+           "retake it with the whole face in the picture")
+    raw = {"status": "warning", "messages": [cut, *light_messages((40.0, 0.0))], "rows": []}
+    base = [dict(photo="me/s1/pre.jpg", quality_flags="", hours_since_treatment=-0.25)]
+    return comparison_result(r, base, raw)["messages"]
+
+
+def test_a_past_days_photo_is_not_asked_to_be_retaken_for_a_cut_face_or_the_light():
+    """Review of stop 62 (r2): the past-photo remedy replaced compare's "retake the after photo ..." alone; a regimen
+    comparison (both photos of past days) still read "retake it with the whole face in the picture" of a cut face
+    and "retake both photos in the same place" of a light from another side.  An after photo's keeps them."""
+    plain = _warned(_r())
+    assert "retake it with the whole face" in plain[0] and "retake both photos" in plain[1], plain
+    for extra in (dict(_pre_session=True), dict(_next_session="2026-11-09T18:00")):
+        msgs = _warned(_r(**extra))
+        assert not any(re.search(r"\bretake\b", m) for m in msgs), msgs
+        assert all("cannot be retaken" in m for m in msgs[:2]), msgs  # compare's two; a next session's note follows
+        assert msgs[0].startswith(plain[0].split("; retake")[0]) and msgs[1].startswith(plain[1].split("; retake")[0])

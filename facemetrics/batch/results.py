@@ -33,6 +33,19 @@ PAST_PHOTO_REMEDY = {
                     "be retaken)"),
 }
 
+#: compare's other remedies that retake a photo of the pair, and what a comparison of a past day's photo says instead
+#: (both its photos are a past day's: :data:`PAST_AT_FAULT_REMEDY`): the gate's cut face ("retake it", of the photo it
+#: names) and the light from another side (``compare.light.light_messages``: "retake both photos"); they were left
+#: asking to retake them (stop 62's review, r2)
+PAST_OTHER_REMEDIES = (
+    ("retake it with the whole face in the picture",
+     "take the next session's before photo with the whole face in the picture (this photo, of a past day, cannot be "
+     "retaken)"),
+    ("retake both photos in the same place",
+     "take the next session's before photo in the place these were taken (photos of past days, which cannot be "
+     "retaken)"),
+)
+
 #: what the batch's message that the before photo is the likely cause (:data:`~facemetrics.batch.tables.
 #: MSG_BEFORE_PHOTO_AT_FAULT`) says of a past day's photo in place of :data:`~facemetrics.batch.tables.AT_FAULT_REMEDY`
 #: ("retake the session's before photos", of a session days ago: stop 62, h12), by what the photo is (as
@@ -164,6 +177,13 @@ def with_checked_photos_named(r: dict, result: dict, raw: dict) -> dict:
     return dict(result, messages=[*no_change_wording(result["messages"][:n]), *result["messages"][n:]])
 
 
+def _past_remedies(message: str) -> str:
+    """``message`` with each of :data:`PAST_OTHER_REMEDIES` replaced (a comparison of a past day's photo)."""
+    for retake, instead in PAST_OTHER_REMEDIES:
+        message = message.replace(retake, instead)
+    return message
+
+
 def with_past_photo_remedy(r: dict, result: dict, raw: dict) -> dict:
     """``result`` of a comparison whose photo ``r`` is a photo of a past day that the user cannot retake: a regimen
     batch's pre-session photo (``r["_pre_session"]``, :class:`facemetrics.batch.runner.Provenance`) or a next
@@ -178,7 +198,7 @@ def with_past_photo_remedy(r: dict, result: dict, raw: dict) -> dict:
     n = len(raw.get("messages") or ())
     if not kind:
         return result
-    said = [_RETAKE_AFTER.sub(PAST_PHOTO_REMEDY[kind], str(m)) for m in result["messages"][:n]]
+    said = [_past_remedies(_RETAKE_AFTER.sub(PAST_PHOTO_REMEDY[kind], str(m))) for m in result["messages"][:n]]
     said += [str(m).replace(AT_FAULT_REMEDY, PAST_AT_FAULT_REMEDY[kind]) if str(m).startswith(
         MSG_BEFORE_PHOTO_AT_FAULT) else m for m in result["messages"][n:]]
     return result if said == list(result["messages"]) else dict(result, messages=said)
