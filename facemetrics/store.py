@@ -447,16 +447,15 @@ def _treatment_zone_notes(treated_at: str, zone) -> list[str]:
     """:meth:`Store.add_photos`' notes on the treatment time given (``treated_at``, ISO 8601) and ``--time-zone``:
     in an hour the zone's clock change repeats or skips (:func:`facemetrics.timekeys.clock_change_text`; stop 61, g8),
     or given with a UTC offset the zone does not give at its date (:data:`MSG_TREATED_OTHER_OFFSET`; stop 62)."""
-    from .timekeys import offset_not_zone, parse_time, zone_text
+    from .timekeys import offset_not_zone, offset_text, parse_time, zone_text
 
     hour = clock_change_text(treated_at, zone)
     if hour:
         return [f"treatment time {hour}"]
     if not offset_not_zone(treated_at, zone):
         return []
-    gives = zone_text(timezone(parse_time(treated_at).astimezone(zone).utcoffset()))
     return [MSG_TREATED_OTHER_OFFSET.format(treated=treated_at, zone=zone_text(zone),
-                                            gives="+00:00" if gives == "UTC" else gives)]
+                                            gives=offset_text(parse_time(treated_at).astimezone(zone).utcoffset()))]
 
 
 class SessionZoneError(StoreError):

@@ -269,7 +269,7 @@ def clock_change_text(text, zone) -> str:
     if not kind:
         return ""
     t = parse_time(text)
-    first, second = (_offset_text(t.replace(tzinfo=zone, fold=fold).utcoffset()) for fold in (0, 1))
+    first, second = (offset_text(t.replace(tzinfo=zone, fold=fold).utcoffset()) for fold in (0, 1))
     if kind == "repeated":
         return (f"{text} is in the hour the clock change repeats, read with the offset before the change ({first}): "
                 f"if it was in the hour's second pass it is 1 h later, {t.isoformat(timespec='minutes')}{second}")
@@ -299,7 +299,7 @@ def offset_not_zone(text, zone) -> str:
     t = None if utc_instant(text) else _time_for_zone(text, zone)
     if t is None or t.tzinfo is None or t.utcoffset() == t.astimezone(zone).utcoffset():
         return ""
-    return _offset_text(t.utcoffset())
+    return offset_text(t.utcoffset())
 
 
 def _time_for_zone(text, zone):
@@ -311,10 +311,12 @@ def _time_for_zone(text, zone):
     return parse_time(text)
 
 
-def _offset_text(offset) -> str:
-    """A UTC offset (timedelta) as ``"+01:00"``; ``"+00:00"`` for zero (:func:`zone_text` says "UTC")."""
-    said = zone_text(timezone(offset))
-    return "+00:00" if said == "UTC" else said
+def offset_text(offset) -> str:
+    """A UTC offset (timedelta) as written in ISO 8601: ``timedelta(hours=1) -> "+01:00"``,
+    ``timedelta(hours=-5, minutes=-30) -> "-05:30"``, zero ``"+00:00"`` (:func:`zone_text` says "UTC")."""
+    minutes = round(offset.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 #: a time difference up to this is said in hours (a study's photos are 0-48 h after the treatment, the decay fits'

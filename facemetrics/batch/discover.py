@@ -27,6 +27,7 @@ from ..timekeys import utc_instant  # a time in UTC with Z (a sidecar's, a Pixel
 from ..timekeys import in_zone, zone_text  # a time read in the zone the user states (--time-zone)
 from ..timekeys import clock_change_text  # an hour the zone's clock change repeats or skips: said
 from ..timekeys import offset_not_zone  # a time whose own UTC offset the zone does not give: said (stop 62)
+from ..timekeys import offset_text  # a UTC offset as written, "+01:00" (the one formatter)
 from ..sidecar import is_sidecar  # IMG_1.jpg.json beside IMG_1.jpg: read for its time, not "a file not read"
 from ..timekeys import read_time_column  # a manifest column's year-last dates (24/11/2026 9:00), in its order
 from ..timekeys import read_lone_time  # one such date alone (treated_at.txt): read when it tells its order itself
@@ -304,13 +305,6 @@ def _after(hours: float) -> str:
     return f"{since_text(hours)} {'before' if hours < 0 else 'after'}"
 
 
-def _offset_text(offset) -> str:
-    """``timedelta(hours=1) -> "+01:00"``, ``timedelta(hours=-5, minutes=-30) -> "-05:30"``."""
-    minutes = round(offset.total_seconds() / 60)
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
 def _timed(text) -> datetime | None:
     """A time with a time of day (:func:`parse_time`), or None (empty, invalid, or a date alone:
     those photos are excluded for it by the batch)."""
@@ -506,7 +500,7 @@ def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[
                          f"has no UTC offset and no other photo of the session carries one (see 'excluded' in "
                          f"photos.csv): {', '.join(entries[i].photo for i, _ in in_utc)}")
             continue
-        shown = ", ".join([*(_offset_text(o) for o in offsets), *(["UTC"] if in_utc else [])])
+        shown = ", ".join([*(offset_text(o) for o in offsets), *(["UTC"] if in_utc else [])])
         # the local offset treated_at is read in: the one the local photos carry, else the before photos' one
         before = offsets if len(offsets) == 1 else \
             sorted({t.utcoffset() for _, t in local if t.replace(tzinfo=None) < treated})
@@ -524,26 +518,26 @@ def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[
                 if t.utcoffset() == before[0] and i not in utc:
                     continue
                 now, wall_h = hours_between(t, read), hours_between(t.replace(tzinfo=None), treated)
-                carries = ("is in UTC (Z)" if i in utc else f"carries {_offset_text(t.utcoffset())}")
+                carries = ("is in UTC (Z)" if i in utc else f"carries {offset_text(t.utcoffset())}")
                 shown_t = t.strftime("%Y-%m-%dT%H:%M:%SZ") if i in utc else t.isoformat()
                 warnings[i] = (f"capture time {shown_t} {carries} while treated_at "
                                f"{first.treated_at} has no UTC offset: treated_at is read in "
-                               f"{_offset_text(before[0])}, the offset of {whose}, so the "
+                               f"{offset_text(before[0])}, the offset of {whose}, so the "
                                f"photo is {_after(now)} the treatment (as wall-clock times {_after(wall_h)})")
                 moved.append(entries[i].photo)
             notes.append(f"{where}: treated_at has no UTC offset while the session's photos carry {shown}; it is "
-                         f"read in {_offset_text(before[0])}, the offset of {whose}, and "
+                         f"read in {offset_text(before[0])}, the offset of {whose}, and "
                          f"the hours are counted in absolute time ({len(moved)} photo{'s' if len(moved) != 1 else ''} "
                          f"in another offset: {', '.join(moved)}; give treated_at with its offset to be sure)")
             continue
         why = ("no before photo carries one" if not before else
-               f"its before photos carry {', '.join(_offset_text(o) for o in before)}")
+               f"its before photos carry {', '.join(offset_text(o) for o in before)}")
         for i, t in aware:
             out[i] = replace(entries[i], note=(
                 f"treatment time {first.treated_at!r} has no UTC offset while the session's photos carry {shown} "
                 f"and {why}: the photo's hours since the treatment depend on which offset the treatment time "
                 f"is in (give treated_at with its offset, e.g. {treated.isoformat(timespec='minutes')}"
-                f"{_offset_text(offsets[0])}, or the time zone your clocks were in with --time-zone)"))
+                f"{offset_text(offsets[0])}, or the time zone your clocks were in with --time-zone)"))
         n = len(aware)
         notes.append(f"{where}: {n} photo{'s' if n != 1 else ''} left out, treated_at without a UTC offset while "
                      f"the session's photos carry {shown} and {why} (see 'excluded' in photos.csv): "
@@ -630,11 +624,11 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
             for i, t in naive:  # written with it, so that the pooled regimen reads it in the same one
                 out[i] = replace(entries[i], taken_at=t.replace(tzinfo=timezone(treated_off)).isoformat())
                 warnings[i] = (f"capture time {t.isoformat()} has no UTC offset, nor has any photo of its session: "
-                               f"read in {_offset_text(treated_off)}, the offset of treated_at (if the camera was "
+                               f"read in {offset_text(treated_off)}, the offset of treated_at (if the camera was "
                                f"set to another zone, it is off by the difference)")
-                assumed.append((i, where, _offset_text(treated_off)))
+                assumed.append((i, where, offset_text(treated_off)))
             continue
-        shown = ", ".join(_offset_text(o) for o in offsets)
+        shown = ", ".join(offset_text(o) for o in offsets)
         if len(offsets) == 1:
             for i, t in naive:
                 out[i] = replace(entries[i], taken_at=t.replace(tzinfo=timezone(offsets[0])).isoformat())
@@ -648,12 +642,12 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
                                f"{first.treated_at} it would be {later})")
             notes.append(f"{where}: {n} capture time{'s' if n != 1 else ''} without a UTC offset read in {shown}, "
                          f"the offset of the session's other photos (as wall-clock times against the treatment's "
-                         f"{_offset_text(treated_off)} each would be {later}): {names}")
+                         f"{offset_text(treated_off)} each would be {later}): {names}")
         else:
             for i, t in naive:
                 out[i] = replace(entries[i], note=(
                     f"capture time {t.isoformat()!r} has no UTC offset while the session's other photos carry "
-                    f"{shown} and treated_at {first.treated_at!r} carries {_offset_text(treated_off)}: its hours "
+                    f"{shown} and treated_at {first.treated_at!r} carries {offset_text(treated_off)}: its hours "
                     f"since the treatment depend on which one it is in (give its taken_at with the offset in a "
                     f"manifest, or the time zone your clocks were in with --time-zone)"))
             notes.append(f"{where}: {n} photo{'s' if n != 1 else ''} left out, {'their' if n != 1 else 'its'} "
