@@ -126,3 +126,35 @@ def test_a_past_days_photo_is_not_asked_to_be_retaken_for_a_cut_face_or_the_ligh
         assert not any(re.search(r"\bretake\b", m) for m in msgs), msgs
         assert all("cannot be retaken" in m for m in msgs[:2]), msgs  # compare's two; a next session's note follows
         assert msgs[0].startswith(plain[0].split("; retake")[0]) and msgs[1].startswith(plain[1].split("; retake")[0])
+
+
+def test_the_iris_and_cover_remedies_of_a_past_days_photo_are_what_can_be_done():
+    """After r2's review: the iris scale's and the cover check's remedies also asked to retake a past day's photo
+    ("retake the before photo with open, uncovered eyes", "... or retake the photos without lenses", "Retake the
+    photo with the jaw uncovered", "retake the photo if something covers the fold").  Each now names the next
+    session's before photo; an after photo's comparison keeps them as they were."""
+    from facemetrics.batch.results import PAST_OTHER_REMEDIES
+
+    texts = [f"finding {i}; {retake} (more)" for i, (retake, _) in enumerate(PAST_OTHER_REMEDIES[2:])]
+    base = [dict(photo="me/s1/pre.jpg", quality_flags="", hours_since_treatment=-0.25)]
+    raw = {"status": "warning", "messages": texts, "rows": []}
+    assert comparison_result(_r(), base, raw)["messages"][:4] == texts
+    for extra in (dict(_pre_session=True), dict(_next_session="2026-11-09T18:00")):
+        msgs = comparison_result(_r(**extra), base, raw)["messages"][:4]
+        assert not any(re.search(r"\bretake\b", m, re.I) for m in msgs), msgs
+        assert all("cannot be retaken" in m and m.startswith(f"finding {i}; ") for i, m in enumerate(msgs)), msgs
+
+
+def test_each_replaced_remedy_is_still_a_message_of_the_package():
+    """The replacement is by text: a remedy reworded at its source would silently stop being replaced."""
+    import inspect
+
+    import facemetrics.compare.gate as gate
+    import facemetrics.compare.iris_scale as iris_scale
+    import facemetrics.compare.light as light
+    import facemetrics.compare.occlusion as occlusion
+    from facemetrics.batch.results import PAST_OTHER_REMEDIES
+
+    src = " ".join(re.sub(r'"\s*\n\s*(f?)"', "", inspect.getsource(m)) for m in (gate, iris_scale, light, occlusion))
+    missing = [retake for retake, _ in PAST_OTHER_REMEDIES if retake not in src]
+    assert not missing, missing

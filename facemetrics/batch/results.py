@@ -44,6 +44,16 @@ PAST_OTHER_REMEDIES = (
     ("retake both photos in the same place",
      "take the next session's before photo in the place these were taken (photos of past days, which cannot be "
      "retaken)"),
+    # the iris scale's and the cover check's (lead, after r2's review: they asked the same of a past day's photo)
+    ("retake the before photo with open, uncovered eyes",
+     "take the next session's before photo with open, uncovered eyes (this one, of a past day, cannot be retaken)"),
+    ("or retake the photos without lenses",
+     "or take the next session's before photo without lenses (photos of past days cannot be retaken)"),
+    ("Retake the photo with the jaw uncovered",
+     "Take the next session's before photo with the jaw uncovered (this photo, of a past day, cannot be retaken)"),
+    ("retake the photo if something covers the fold",
+     "take the next session's before photo uncovered if something covers the fold (this photo, of a past day, "
+     "cannot be retaken)"),
 )
 
 #: what the batch's message that the before photo is the likely cause (:data:`~facemetrics.batch.tables.
