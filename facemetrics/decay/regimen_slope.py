@@ -204,9 +204,13 @@ of the series'):
     level, n_boot, seed = check_settings(confidence, n_boot, seed)
     check_min_effect(min_effect)
     df = _regimen_levels(levels)
+    from .claim import metric_rank  # the series' order (claim imports this module)
+
+    groups = sorted(df.groupby(["treatment", "metric", "side"], sort=True),
+                    key=lambda kg: (str(kg[0][0]), metric_rank(kg[0][1]), str(kg[0][2])))
     rows = [_regimen_row(grp, treatment=treatment, metric=metric, side=side, day_n=day_n, min_effect=min_effect,
                          n_boot=n_boot, seed=seed, level=level)
-            for (treatment, metric, side), grp in df.groupby(["treatment", "metric", "side"], sort=True)]
+            for (treatment, metric, side), grp in groups]
     frame = pd.DataFrame(rows, columns=list(REGIMEN_COLUMNS))
     frame["facemetrics_version"] = __version__
     return frame
