@@ -83,11 +83,14 @@ def _floor_slope_se(d: np.ndarray, g: np.ndarray, floors: np.ndarray) -> float:
     """Standard error [value unit per day] of the common slope (one intercept per subject) when each level's own
     error is its photo's: ``|noise_floor| / (1.96 sqrt 2)`` (a change's floor bounds two photos' errors at about
     95 %; the day-0 photo's is common to a subject's levels and goes into its intercept).  ``d`` days, ``g``
-    subject codes, ``floors`` the rows' noise floors (shape (n,) each); NaN when a floor is not finite and
-    positive or the days do not vary within a subject."""
+    subject codes, ``floors`` the rows' noise floors (shape (n,) each); a row whose floor is not finite and
+    positive takes the others' median (as the verdict's margin reads the median floor); NaN when no row has one or
+    the days do not vary within a subject."""
     f = np.abs(np.asarray(floors, dtype=float))
-    if f.size == 0 or not np.all(np.isfinite(f) & (f > 0)):
+    ok = np.isfinite(f) & (f > 0)
+    if not ok.any():
         return _NAN
+    f = np.where(ok, f, np.median(f[ok]))
     w = 1.0 / (f / (1.96 * math.sqrt(2.0))) ** 2
     dc = d.astype(float).copy()
     for k in np.unique(g):
