@@ -25,7 +25,7 @@ from .inputs import UNREAD_VERDICTS, _at_two_times, _calibration_sources, _hours
 from .margin import INCONCLUSIVE, check_min_effect, _floor_and_margin
 from .model import SeriesError
 from ..listing import join_words
-from .wording import ci_range, percent, quantity, raised_margin_note
+from .wording import ci_range, metric_rank, percent, quantity, raised_margin_note
 
 __all__ = [
     "CUMULATIVE",
@@ -207,8 +207,6 @@ of the series'):
     level, n_boot, seed = check_settings(confidence, n_boot, seed)
     check_min_effect(min_effect)
     df = _regimen_levels(levels)
-    from .claim import metric_rank  # the series' order (claim imports this module)
-
     groups = sorted(df.groupby(["treatment", "metric", "side"], sort=True),
                     key=lambda kg: (str(kg[0][0]), metric_rank(kg[0][1]), str(kg[0][2])))
     rows = [_regimen_row(grp, treatment=treatment, metric=metric, side=side, day_n=day_n, min_effect=min_effect,
