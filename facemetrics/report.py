@@ -28,6 +28,7 @@ from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, LASTING_WITHHELD_CELL,
 from .decay.carryover import earlier_text, figure_text, shorten_follow_on
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
+from .decay.bootstrap import MIN_CLUSTERS
 from .decay.regimen_slope import REGIMEN_FEW_DAYS
 from .decay.wording import change_unit, decimals_for, effect_noun, hours_text, num, percent, quantity
 from .listing import join_words
@@ -311,9 +312,10 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
              "Each pre-session photo compared with the first session's baseline (day 0), fitted with a straight "
              "line per treatment (one intercept per subject): the change the regimen builds up, separate from "
              "each session's transient change (the decay fits above, from the photos after each session). "
-             "Block-bootstrap 95% CIs (subjects resampled when there are 3 or more; a row with pre-session photos on "
-             f"fewer than {REGIMEN_FEW_DAYS} days after day 0 has them widened to hold the fit ± 1.96 standard errors "
-             "from its photos' noise floors). See `regimen.png`.", "",
+             "Block-bootstrap 95% CIs (subjects resampled when there are 3 or more, else days; a row of fewer than "
+             f"{MIN_CLUSTERS} subjects (its days resampled) with pre-session photos on fewer than {REGIMEN_FEW_DAYS} "
+             "days after day 0 has them widened to hold the fit ± 1.96 standard errors from its photos' noise "
+             "floors). See `regimen.png`.", "",
              "| treatment | metric | side | photos | days | slope per week [95% CI] | change day 0 to day N "
              "[95% CI] | session peak (transient) [95% CI] | half-life h [95% CI] | verdict |",
              "|---|---|---|---|---|---|---|---|---|---|"]

@@ -1375,3 +1375,15 @@ def test_the_models_flow_and_jacobian_are_the_broadcast_formulas_to_the_last_bit
         if len(shape) == 1:
             got, want = m.jacobian(x), _broadcast_jacobian(m, x)
             assert got.shape == want.shape and got.tobytes() == want.tobytes()
+
+
+def test_the_camera_reason_without_an_sd_says_about_not_n_a():
+    """A 3-D fit with no finite camera SD made camera_floor NaN, and the lower-face reason read "changed by -50 % ±
+    n/a %" (review r1, stop 62): without an uncertainty the figure is "about" it, as before the ± was added."""
+    from facemetrics.compare.pose import _pose_unread_reasons
+
+    cues = {"camera_distance_change_pct": -50.0, "pose_sd": {"camera_distance_change_pct": float("nan")}}
+    (reason,) = _pose_unread_reasons(cues, False)
+    assert "n/a" not in reason and "changed by about -50 % (beyond" in reason, reason
+    (reason,) = _pose_unread_reasons({"camera_distance_change_pct": -50.0}, False)
+    assert "changed by -50 % ± 15 % (beyond" in reason, reason

@@ -81,3 +81,27 @@ def test_report_md_says_how_the_few_days_intervals_were_made():
     text = " ".join(_regimen_report(table))
     assert f"fewer than {REGIMEN_FEW_DAYS} days after day 0" in text and "noise floors" in text, text
     assert "transient lift" not in text  # the width and the folds are regimen rows too
+
+
+def test_report_md_says_the_widening_is_for_rows_whose_days_are_resampled():
+    """The widening applies to a moving-block row only (fewer than MIN_CLUSTERS subjects, its days resampled); with 3
+    subjects and photos on 3 days the CIs are the subjects' bootstrap's, yet the section said every row on fewer than
+    REGIMEN_FEW_DAYS days was widened (review r1, stop 62)."""
+    from facemetrics.decay.bootstrap import MIN_CLUSTERS
+    from facemetrics.report import _regimen_report
+
+    table = analyze_regimen(_levels([0, 7, 14, 21]), n_boot=200, seed=0).assign(kind="regimen")
+    text = " ".join(_regimen_report(table))
+    assert f"a row of fewer than {MIN_CLUSTERS} subjects (its days resampled) with pre-session photos on" in text, text
+
+
+def test_a_row_without_a_floor_does_not_undo_the_widening():
+    """One level with no noise floor (a blank cell of long.csv) made the SE NaN and left the bootstrap's narrow CI, so
+    the same three days read ``cumulative_change`` instead of ``inconclusive`` (review r1, stop 62): such a row takes
+    the others' median floor, as the verdict's margin does."""
+    full = analyze_regimen(_levels([7, 14, 21]), n_boot=400, seed=0).iloc[0]
+    gap = _levels([7, 14, 21]).assign(noise_floor=[0.6, np.nan, 0.6])
+    row = analyze_regimen(gap, n_boot=400, seed=0).iloc[0]
+    for col in ("slope_per_week_ci_low", "slope_per_week_ci_high", "change_day_n_ci_low", "change_day_n_ci_high"):
+        assert abs(row[col] - full[col]) < 1e-9, (col, row[col], full[col])
+    assert row["verdict"] == "inconclusive"

@@ -158,3 +158,15 @@ def test_the_width_is_listed_after_the_lifts_and_folds():
     assert sorted(names, key=metric_rank) == ["jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth",
                                               "jaw_width_flow_mm", "alpha_mm", "zeta_mm"]
     assert tuple(HEADLINE_METRICS) == METRIC_ORDER
+
+
+def test_the_regimen_table_lists_the_width_after_the_lifts_too():
+    """analyze_regimen grouped its rows by name, so regimen rows (regimen.csv, report.md's Regimen table,
+    regimen.png) still put ``jaw_width_flow_mm`` first when the series had moved it last (review r1, stop 62)."""
+    from facemetrics.decay import analyze_regimen
+
+    days = (7, 14, 21, 28)
+    levels = pd.DataFrame([dict(subject="S01", treatment="rf", metric=m, side="mean", hours_since_treatment=24.0 * d - 0.5,
+                                value=0.01 * d, unit="mm", noise_floor=0.3, verdict="lift")
+                           for m in ("jawline_lift_mm", WIDTH) for d in days])
+    assert list(analyze_regimen(levels, n_boot=50)["metric"]) == ["jawline_lift_mm", WIDTH]

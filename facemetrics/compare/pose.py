@@ -89,8 +89,9 @@ def _pose_unread_reasons(cues: dict, expression_changed: bool) -> list[str]:
             out.append(f"the head {name} changed by {_change_text(cues, key, d, 2)} ({limit})")
     if camera_beyond_checked(cues) and not expression_changed:
         # with its 95 % uncertainty, as the camera message gives it ("about -50 %" had none: stop 62, h4)
-        out.append(f"the camera distance changed by {fixed(cues['camera_distance_change_pct'], 0, True)} % "
-                   f"± {fixed_uncertainty(camera_floor(cues), 0)} % (beyond the ±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} % "
+        cam, u = fixed(cues['camera_distance_change_pct'], 0, True), camera_floor(cues)  # u NaN: the fit had no SD
+        figure = f"{cam} % ± {fixed_uncertainty(u, 0)} %" if np.isfinite(u) else f"about {cam} %"
+        out.append(f"the camera distance changed by {figure} (beyond the ±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} % "
                    "the correction was checked on)")
     return out
 

@@ -279,12 +279,14 @@ from ..timekeys import date_alone
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
 from ..listing import join_words
 from .wording import change_unit, ci_range, effect_noun, hours_text, num, percent, quantity, raised_margin_note
+from .wording import METRIC_ORDER, metric_rank  # the series' order (decay.regimen_slope reads it too)
 
 __all__ = [
     "COLUMNS",
     "CUMULATIVE",
     "FADES",
     "INCONCLUSIVE",
+    "METRIC_ORDER",
     "MIN_EFFECT",
     "MIN_VERDICT_REPLICATES",
     "NO_CUMULATIVE",
@@ -337,17 +339,6 @@ PERSISTS = "persists_beyond_a_day"
 
 #: hours after treatment at which the claim is tested (the claim under test says "within a day")
 CLAIM_HOURS = 24.0
-#: the order series are listed in (timeline.csv, report.md, the console, *My study*, timeline.png's panels): the
-#: lifts first, the fold depth, then the lower face's width; other metrics after these, by name.  Sorted by name,
-#: ``jaw_width_flow_mm`` came first of all when the timeline began to fit it (stop 62): a microcurrent user's first
-#: verdict was the width's.  :data:`facemetrics.batch.HEADLINE_METRICS` is this order.
-METRIC_ORDER = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth", "jaw_width_flow_mm")
-
-
-def metric_rank(metric: str) -> tuple[int, str]:
-    """The sort key of a metric name in :data:`METRIC_ORDER` (unknown names after, by name)."""
-    m = str(metric)
-    return (METRIC_ORDER.index(m) if m in METRIC_ORDER else len(METRIC_ORDER), m)
 #: minimum number of photos (rows, baseline included) for a fit: twice the model's 3 parameters,
 #: so the residual bootstrap keeps >= 3 degrees of freedom (its inflation sqrt(n / (n - 3)) <= 1.42)
 MIN_PHOTOS = 6

@@ -25,7 +25,7 @@ from .inputs import UNREAD_VERDICTS, _at_two_times, _calibration_sources, _hours
 from .margin import INCONCLUSIVE, check_min_effect, _floor_and_margin
 from .model import SeriesError
 from ..listing import join_words
-from .wording import ci_range, percent, quantity, raised_margin_note
+from .wording import ci_range, metric_rank, percent, quantity, raised_margin_note
 
 __all__ = [
     "CUMULATIVE",
@@ -83,11 +83,14 @@ def _floor_slope_se(d: np.ndarray, g: np.ndarray, floors: np.ndarray) -> float:
     """Standard error [value unit per day] of the common slope (one intercept per subject) when each level's own
     error is its photo's: ``|noise_floor| / (1.96 sqrt 2)`` (a change's floor bounds two photos' errors at about
     95 %; the day-0 photo's is common to a subject's levels and goes into its intercept).  ``d`` days, ``g``
-    subject codes, ``floors`` the rows' noise floors (shape (n,) each); NaN when a floor is not finite and
-    positive or the days do not vary within a subject."""
+    subject codes, ``floors`` the rows' noise floors (shape (n,) each); a row whose floor is not finite and
+    positive takes the others' median (as the verdict's margin reads the median floor); NaN when no row has one or
+    the days do not vary within a subject."""
     f = np.abs(np.asarray(floors, dtype=float))
-    if f.size == 0 or not np.all(np.isfinite(f) & (f > 0)):
+    ok = np.isfinite(f) & (f > 0)
+    if not ok.any():
         return _NAN
+    f = np.where(ok, f, np.median(f[ok]))
     w = 1.0 / (f / (1.96 * math.sqrt(2.0))) ** 2
     dc = d.astype(float).copy()
     for k in np.unique(g):
@@ -204,9 +207,11 @@ of the series'):
     level, n_boot, seed = check_settings(confidence, n_boot, seed)
     check_min_effect(min_effect)
     df = _regimen_levels(levels)
+    groups = sorted(df.groupby(["treatment", "metric", "side"], sort=True),
+                    key=lambda kg: (str(kg[0][0]), metric_rank(kg[0][1]), str(kg[0][2])))
     rows = [_regimen_row(grp, treatment=treatment, metric=metric, side=side, day_n=day_n, min_effect=min_effect,
                          n_boot=n_boot, seed=seed, level=level)
-            for (treatment, metric, side), grp in df.groupby(["treatment", "metric", "side"], sort=True)]
+            for (treatment, metric, side), grp in groups]
     frame = pd.DataFrame(rows, columns=list(REGIMEN_COLUMNS))
     frame["facemetrics_version"] = __version__
     return frame
