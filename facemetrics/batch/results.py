@@ -54,6 +54,14 @@ PAST_OTHER_REMEDIES = (
     ("retake the photo if something covers the fold",
      "take the next session's before photo uncovered if something covers the fold (this photo, of a past day, "
      "cannot be retaken)"),
+    ("Retake the photos facing the same light, with the chin and jaw uncovered",
+     "Take the next session's before photo facing the same light, with the chin and jaw uncovered (photos of past "
+     "days cannot be retaken)"),
+    ("Retake the photos with the chin and jaw uncovered",
+     "Take the next session's before photo with the chin and jaw uncovered (photos of past days cannot be retaken)"),
+    ("Retake the photos with the jaw and cheeks uncovered",
+     "Take the next session's before photo with the jaw and cheeks uncovered (photos of past days cannot be "
+     "retaken)"),
 )
 
 #: what the batch's message that the before photo is the likely cause (:data:`~facemetrics.batch.tables.
