@@ -52,6 +52,20 @@ _POSE = "Changes with head pitch and yaw; compare only photos whose pose agrees 
 _IPD = "Divided by the inter-pupillary distance: needs no calibration, so it is free of the iris calibration's ~4.5 % uncertainty (`mm_per_px_uncertainty_pct`)."
 
 
+#: the order series are listed in (timeline.csv, report.md, the console, *My study*, timeline.png's panels): the
+#: lifts first, the fold depth, then the lower face's width; other metrics after these, by name.  Sorted by name,
+#: ``jaw_width_flow_mm`` came first of all when the timeline began to fit it (stop 62): a microcurrent user's first
+#: verdict was the width's.  :data:`facemetrics.batch.HEADLINE_METRICS` is this order (here, in the schema, as
+#: the module that owns names and their order: the batch reads it without importing pandas, as ``decay`` does).
+METRIC_ORDER = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth", "jaw_width_flow_mm")
+
+
+def metric_rank(metric: str) -> tuple[int, str]:
+    """The sort key of a metric name in :data:`METRIC_ORDER` (unknown names after, by name)."""
+    m = str(metric)
+    return (METRIC_ORDER.index(m) if m in METRIC_ORDER else len(METRIC_ORDER), m)
+
+
 #: unit suffixes of column names, longest first where one ends another's stem
 UNIT_SUFFIXES = ("_mm2", "_mm", "_pct", "_deg", "_px", "_ipd2", "_ipd", "_h")
 

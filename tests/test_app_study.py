@@ -161,7 +161,7 @@ def test_study_lifecycle(store_dir, photos, monkeypatch):
     assert sorted(table["role"]) == ["baseline", "post", "post"]
     assert table["status"].tolist() == ["ok"] * 3 and (table["error"] == "").all()
     verdicts = [t for t in _texts(at) if "after each session" in t]
-    # the series in the timeline table's order (decay.claim.METRIC_ORDER): the lifts first; jaw_width_flow_mm (a
+    # the series in the timeline table's order (schema.METRIC_ORDER): the lifts first; jaw_width_flow_mm (a
     # headline series since stop 62, h10) after the folds, not first by its name
     assert verdicts and "microcurrent · jawline_lift_mm (mean)" in verdicts[0], verdicts
     assert any("microcurrent · jaw_width_flow_mm (mean)" in t for t in verdicts), verdicts

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from ..compare.expression import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 from ..compare.gate import MSG_LIGHTING, MSG_LIGHTING_FOLDS
-from ..decay.claim import METRIC_ORDER
+from ..schema import METRIC_ORDER  # not from decay: the batch command runs without pandas
 from ..timekeys import since_text
 
 #: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
@@ -26,7 +26,7 @@ from ..timekeys import since_text
 #: index (per side; the ``nlf_depth`` rows of long.csv) and the lower face's width read
 #: from the comparison's flow (``jaw_width_flow_mm``, mm, mean; a narrowing is negative:
 #: does an RF slimming last? docs/accuracy.md "Stop 62: jaw width from the flow")
-HEADLINE_METRICS = METRIC_ORDER  # in the order they are listed (decay.claim.metric_rank)
+HEADLINE_METRICS = METRIC_ORDER  # in the order they are listed (schema.metric_rank)
 
 
 def _when(r: dict) -> str:

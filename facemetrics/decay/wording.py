@@ -13,6 +13,7 @@ import math
 
 from ..listing import NAMED_FEW, join_few, join_words  # noqa: F401 (re-exported: the one rule of a list of names)
 from ..rounding import fixed  # the one rule of a rounded figure; num and quantity build on it
+from ..schema import METRIC_ORDER, metric_rank  # noqa: F401 (re-exported: the series' order, owned by the schema)
 
 __all__ = [
     "change_unit",
@@ -103,17 +104,6 @@ def hours_text(v: float) -> str:
     return f"{v:.2g} h" if v < 1 else f"{v:.1f} h"
 
 
-#: the order series are listed in (timeline.csv, report.md, the console, *My study*, timeline.png's panels): the
-#: lifts first, the fold depth, then the lower face's width; other metrics after these, by name.  Sorted by name,
-#: ``jaw_width_flow_mm`` came first of all when the timeline began to fit it (stop 62): a microcurrent user's first
-#: verdict was the width's.  :data:`facemetrics.batch.HEADLINE_METRICS` is this order.
-METRIC_ORDER = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth", "jaw_width_flow_mm")
-
-
-def metric_rank(metric: str) -> tuple[int, str]:
-    """The sort key of a metric name in :data:`METRIC_ORDER` (unknown names after, by name)."""
-    m = str(metric)
-    return (METRIC_ORDER.index(m) if m in METRIC_ORDER else len(METRIC_ORDER), m)
 
 
 #: the word for a change against a metric's own direction (a negative lift is a sag)
