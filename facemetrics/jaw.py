@@ -332,10 +332,35 @@ def _mean_height(uv: np.ndarray) -> float:
     return float(np.mean(resample_polyline(uv, 0.5, "at_least")[:, 1]))
 
 
-def _u_at_height(uv: np.ndarray, v: float) -> float:
-    """``u`` of a monotone-in-``v`` polyline at height ``v`` (linear interpolation)."""
+def oval_halves(uv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The face oval's two halves below the eyes, split at the chin: the subject's right, then left.
+
+    Parameters
+    ----------
+    uv : ndarray, shape (478, 2)
+        Landmarks in the levelled frame, ``(u, v)`` mm (v downwards, 0 at the eyes).
+
+    Returns
+    -------
+    (ndarray, ndarray), each shape (k, 2)
+        ``(u, v)`` mm of each half's oval points with ``v > 0``: each monotone in ``v``, so
+        :func:`u_at_height` reads it (what :func:`jaw_metrics`' width and the comparison's flow-width band,
+        :func:`facemetrics.compare.measure.jaw_band_points`, both read).
+    """
+    oval = uv[list(LOWER_OVAL)]
+    chin_i = LOWER_OVAL.index(CHIN)
+    half_r, half_l = oval[: chin_i + 1], oval[chin_i:]
+    return half_r[half_r[:, 1] > 0], half_l[half_l[:, 1] > 0]
+
+
+def u_at_height(uv: np.ndarray, v: float) -> float:
+    """``u`` of a monotone-in-``v`` polyline ``uv`` (shape (k, 2), ``(u, v)`` mm) at height ``v`` (linear
+    interpolation), mm."""
     order = np.argsort(uv[:, 1])
     return float(np.interp(v, uv[order, 1], uv[order, 0]))
+
+
+_u_at_height = u_at_height  # the name the benches (bench/narrowing*.py) import
 
 
 def _bulge(uv: np.ndarray) -> float:
@@ -399,11 +424,7 @@ def jaw_metrics(points: np.ndarray, frame: Frame, image: np.ndarray | None = Non
     jaw = uv[list(JAW_CHAIN_RIGHT) + list(JAW_CHAIN_LEFT[1:])]
 
     v_mouth = 0.5 * (uv[MOUTH_RIGHT, 1] + uv[MOUTH_LEFT, 1])
-    chin_i = LOWER_OVAL.index(CHIN)
-    # split the oval into the two halves (each monotone in v below the eyes)
-    half_r, half_l = oval[: chin_i + 1], oval[chin_i:]
-    below_r = half_r[half_r[:, 1] > 0]
-    below_l = half_l[half_l[:, 1] > 0]
+    below_r, below_l = oval_halves(uv)
     width = _u_at_height(below_l, v_mouth) - _u_at_height(below_r, v_mouth)
 
     v0 = uv[SUBNASALE, 1]

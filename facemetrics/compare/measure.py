@@ -22,7 +22,7 @@ from ..geometry import (
     INNER_LIPS, LEFT_IRIS, LOWER_LIP_BOTTOM, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, NOSE_TIP_POINTS, OUTER_LIPS,
     RIGHT_IRIS, RIGID_UPPER, Frame,
 )
-from ..jaw import JawMetrics, jaw_metrics
+from ..jaw import JawMetrics, jaw_metrics, oval_halves, u_at_height
 from .floors import pose_floor_terms
 from .regions import REGIONS, _RL, _RLM, _disc, _fill, _landmark_regions, region_lifts, region_masks, robust_mean
 from .table import Alignment
@@ -191,20 +191,10 @@ def jaw_band_points(uv: np.ndarray) -> np.ndarray:
         the face oval's half (the oval of ``jaw_metrics``, split at the chin, below the eyes) along the level
         line, at each of :data:`JAW_FLOW_HEIGHTS_MM` from the mouth corners' mean height.
     """
-    from ..geometry import CHIN
-
-    def u_at(half, v):  # u of a half (monotone in v below the eyes) at height v, as jaw_metrics reads the oval
-        order = np.argsort(half[:, 1])
-        return float(np.interp(v, half[order, 1], half[order, 0]))
-
-    oval = uv[list(LOWER_OVAL)]
-    i = LOWER_OVAL.index(CHIN)
-    halves = (oval[:i + 1], oval[i:])
     v0 = 0.5 * (uv[MOUTH_RIGHT, 1] + uv[MOUTH_LEFT, 1])
     out = np.empty((2, len(JAW_FLOW_HEIGHTS_MM) * len(JAW_FLOW_INSIDE_MM), 2))
-    for k, (half, inward) in enumerate(zip(halves, (1.0, -1.0))):
-        below = half[half[:, 1] > 0]
-        out[k] = [(u_at(below, v0 + dv) + inward * d, v0 + dv)
+    for k, (below, inward) in enumerate(zip(oval_halves(uv), (1.0, -1.0))):
+        out[k] = [(u_at_height(below, v0 + dv) + inward * d, v0 + dv)
                   for dv in JAW_FLOW_HEIGHTS_MM for d in JAW_FLOW_INSIDE_MM]
     return out
 
