@@ -10,7 +10,9 @@ Needs ../shared/faces.  Null pairs only (``bench/light_uncertainty.py``'s: each 
 keeps the side shift ``D`` (log units), method A (``compare.light._side_spread``, t x SE over the disc pairs) and
 ``S``, the larger of the two photos' own light imbalance: ``|mean over the read pairs of (l_right - l_left)|``, log
 units (a photo lit from one side has steep shading across its discs, and a landmark that moves a little under a
-nuisance then moves the disc's reading more).
+nuisance then moves the disc's reading more).  Each row keeps the pair's change of the mouth-corner elevation
+too (``elev``, ``compare.expression.smile_elevation``: no expression change, truth 0; read by
+``bench/elevation_uncertainty_s63.py``, which holds its own rule).
 
 The rule (written and committed before any run of this file).  Three candidates, each with one parameter, chosen on
 the TUNING null pairs (390) as the smallest value on its grid that brings their coverage (``|D| <= u``) to at least
@@ -46,6 +48,7 @@ sys.path.insert(0, str(HERE))
 from facemetrics import analyze_photo  # noqa: E402
 from facemetrics import simulate as sim  # noqa: E402
 from facemetrics.analyze import analyze_loaded  # noqa: E402
+from facemetrics.compare.expression import smile_elevation  # noqa: E402
 from facemetrics.compare.light import _side_spread, _side_terms  # noqa: E402
 from accuracy import CANADA, LONDON, canada_split, london_split  # noqa: E402
 from light_uncertainty import wilson  # noqa: E402
@@ -79,7 +82,8 @@ def run(split: str, out: Path) -> list[dict]:
         for name, fn in sim.NUISANCES.items():
             if name != "identity":
                 b = analyze_loaded(dataclasses.replace(a.photo, rgb=fn(a).image))
-                rows.append(dict(face=path.stem, op=name, **reading(a, b)))
+                rows.append(dict(face=path.stem, op=name, **reading(a, b),
+                                 elev=smile_elevation(b) - smile_elevation(a)))
         print(f"{path.stem}: {len(rows)} rows", file=sys.stderr, flush=True)
     out.write_text(json.dumps(rows))
     return rows
