@@ -88,7 +88,7 @@ NOT_FIGURES = (
     (r"(?:smile index|mouth-corner elevation|mouth opening) changed by [+\-]?\d+\.\d+(?= ±)|"
      r"(?:an index|a ratio|the inner-lip gap over the mouth width), no unit: from [+\-]?\d+\.\d+ to [+\-]?\d+\.\d+",
      "the expression check's lip-shape cues: an index or ratio, which its message says has no unit (stop 62), "
-     "their change masked only with its ± (the elevation's, which has none, is still found)"),
+     "their change masked only with its ± (one without it is still found)"),
     (r"the sample photo lifted \d+ mm", "the bundled example's simulated truth"),
     (r"the face fills \d+ % vs \d+ % of the frame's", "framing: the face's share of each frame (face-oval width / "
      "image width or longer side), a check of the photos read against its limit (1.20x), not a measurement of the "

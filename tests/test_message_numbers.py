@@ -227,16 +227,17 @@ def test_the_lip_shape_cues_say_they_have_no_unit_and_give_their_change_with_its
     neither a unit (each is dimensionless) nor an uncertainty: now the change with its 95 % repeat spread over
     nuisance-only pairs (``SMILE_INDEX_REPEAT_FLOOR``, ``MOUTH_OPENING_REPEAT_FLOOR``;
     bench/expression_cue_uncertainty.py) and "no unit" said.  The mouth-corner elevation (read when no iris is
-    visible) gets no ±: its floor held only 84.6 % of the held-out pairs."""
+    visible) gets its ± since stop 63 (``ELEVATION_REPEAT_FLOOR``, bench/elevation_uncertainty_s63.py)."""
     import dataclasses
 
-    from facemetrics.compare.expression import MOUTH_OPENING_REPEAT_FLOOR, SMILE_INDEX_REPEAT_FLOOR
+    from facemetrics.compare.expression import (ELEVATION_REPEAT_FLOOR, MOUTH_OPENING_REPEAT_FLOOR,
+                                                SMILE_INDEX_REPEAT_FLOOR)
 
-    assert (SMILE_INDEX_REPEAT_FLOOR, MOUTH_OPENING_REPEAT_FLOOR) == (0.023, 0.005)
+    assert (SMILE_INDEX_REPEAT_FLOOR, MOUTH_OPENING_REPEAT_FLOOR, ELEVATION_REPEAT_FLOOR) == (0.023, 0.005, 0.011)
     smile = gt.smile_change((0.02, 0.30), (0.01, 0.2), (False, False)).message
     assert smile == "smile index changed by +0.28 ± 0.02 (an index, no unit: from 0.02 to 0.30, limit ±0.10)", smile
     lips = gt.smile_change((0.02, 0.30), (0.01, -0.2), (True, False)).message
-    assert lips.startswith("mouth-corner elevation changed by -0.21 (a ratio, no unit: from 0.01 to -0.20, limit "
+    assert lips.startswith("mouth-corner elevation changed by -0.21 ± 0.01 (a ratio, no unit: from 0.01 to -0.20, limit "
                            "±0.10; the smile index's mouth width"), lips
     q = sample_analysis.quality
     opened = dataclasses.replace(sample_analysis, quality=dataclasses.replace(

@@ -242,6 +242,8 @@ def test_the_lip_shape_cues_unitless_form_passes_and_the_old_one_did_not():
                   "limit ±0.10)") == []
     assert _rules("mouth opening changed by +0.25 ± 0.01 (the inner-lip gap over the mouth width, no unit: from 0.05 "
                   "to 0.30, limit ±0.10)") == []
-    # the mouth-corner elevation's change has no ± (its floor failed its held-out check): still found
+    # the mouth-corner elevation's change: with its ± (stop 63) it passes, without one it is still found
+    assert _rules("mouth-corner elevation changed by -0.21 ± 0.01 (a ratio, no unit: from 0.01 to -0.20, limit ±0.10; "
+                  "the smile index's mouth width / pupil distance term is left out)") == []
     assert _rules("mouth-corner elevation changed by -0.21 (a ratio, no unit: from 0.01 to -0.20, limit ±0.10; the "
                   "smile index's mouth width / pupil distance term is left out)") == [("no_unit", "-0.21")]
