@@ -61,11 +61,38 @@ def test_a_photo_not_measured_is_said_once_by_analyzes_rule_in_the_batch(tmp_pat
         assert said.startswith("not measured (" if name == "wall.png" else "cannot be read ("), said
 
 
+def test_the_roll_flags_uncertainty_holds_a_rotation_about_the_pictures_centre(sample_analysis):
+    """Stop 63: the roll flag's ± (``quality.ROLL_UNCERTAINTY_DEG``, deg) holds the bundled sample rotated about the
+    picture's centre by +-20 deg (truth the method does not assume: the face moves off the centre too): the read
+    change of ``roll_deg`` lies within the ± of the rotation (positive counter-clockwise in cv2, clockwise in
+    ``roll_deg``), and the flag of the rotated photo gives it in whole degrees."""
+    import dataclasses
+
+    import cv2
+
+    from facemetrics.analyze import analyze_loaded
+    from facemetrics.quality import ROLL_UNCERTAINTY_DEG, quality_flags
+
+    assert ROLL_UNCERTAINTY_DEG == 0.7
+    rgb = sample_analysis.photo.rgb
+    h, w = rgb.shape[:2]
+    for deg in (20.0, -20.0):
+        m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), deg, 1.0)
+        turned = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        b = analyze_loaded(dataclasses.replace(sample_analysis.photo, rgb=turned))
+        change = b.quality.roll_deg - sample_analysis.quality.roll_deg
+        assert abs(change + deg) <= ROLL_UNCERTAINTY_DEG, (deg, change)
+        (flag,) = [f for f in quality_flags(dataclasses.asdict(b.quality), b.frame.mm_per_px)
+                   if f.startswith("head tilted sideways")]
+        assert flag == f"head tilted sideways (roll {b.quality.roll_deg:+.0f} ± 1 deg, limit ±15 deg)", flag
+
+
 def test_the_quality_flags_give_each_value_and_limit_with_its_unit():
     """The head-pose, resolution, light and clipping flags gave a bare limit ("yaw +23 deg, limit 8",
     "0.61 mm/px, limit 0.5", "luminance 30/255, limit 60"; clipping no limit at all); each now has its unit.  The yaw,
     the pitch and the luminance have the 95 % uncertainty of the gate's messages on the same estimates (stop 62, h12:
-    ``quality.landmark_pose_uncertainty``, ``LUMINANCE_FLOOR_LOG``); the roll has none measured."""
+    ``quality.landmark_pose_uncertainty``, ``LUMINANCE_FLOOR_LOG``); the roll has ``ROLL_UNCERTAINTY_DEG`` since stop 63
+    (rotated renders, bench/roll_uncertainty_s63.py)."""
     import re
 
     from facemetrics.quality import quality_flags
@@ -75,7 +102,7 @@ def test_the_quality_flags_give_each_value_and_limit_with_its_unit():
     flags = {f.split(" (")[0]: f for f in quality_flags(q, 0.61)}
     assert flags["head turned"] == "head turned (yaw +23 ± 10 deg, limit ±8 deg)"
     assert flags["head tilted up/down"] == "head tilted up/down (pitch -16 ± 7 deg, limit ±12 deg)"
-    assert flags["head tilted sideways"] == "head tilted sideways (roll +20 deg, limit ±15 deg)"
+    assert flags["head tilted sideways"] == "head tilted sideways (roll +20 ± 1 deg, limit ±15 deg)"
     assert flags["low resolution"] == "low resolution (0.61 mm/px, limit 0.5 mm/px)"
     assert flags["too dark"] == "too dark (face luminance 30 ± < 0.5 of 255, limit 60 of 255)"
     assert flags["clipped highlights/shadows"] == "clipped highlights/shadows (12% of face, limit 5%)"
