@@ -1606,9 +1606,10 @@ def test_a_turned_photo_against_its_mirror_image_or_an_opposite_turn_fits_withou
     # each the mean of both orders since 2026-12-05 (h2, stop 43; one order read 2.80 and 0.00 mm)
     assert ("after alignment the upper faces differ by 2.63 mm RMS as taken, but by 0.01 mm with the after photo "
             "flipped (each the mean of both orders, either photo as the reference)" in c_mirror.messages[0]), c_mirror.messages
-    # each photo's yaw with the ± of the pose refusal on the same estimates since stop 62 (h12)
+    # each photo's yaw with the ± of the pose refusal on the same estimates since stop 62 (h12), the roll with the
+    # roll flag's since stop 63 (quality.ROLL_UNCERTAINTY_DEG)
     assert ("its head pose is the before photo's mirrored (yaw +15 ± 7 → -13 ± 6 deg, each photo's own estimate, "
-            "roll +3 → -4 deg)") in c_mirror.messages[0], c_mirror.messages
+            "roll +3 ± 1 → -4 ± 1 deg)") in c_mirror.messages[0], c_mirror.messages
     # the change with its 95 % uncertainty since stop 62 (h7: "yaw (turn) +15 → -14 deg (limit ±20 deg)" had none)
     assert c_other.messages == (f"{gt.MSG_POSE} too much to compare: yaw (turn) changed by -29 ± 13 deg (from +15 to "
                                 "-14 deg, each photo's own estimate, limit ±20 deg); retake the after photo facing the "

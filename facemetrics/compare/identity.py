@@ -14,7 +14,7 @@ import numpy as np
 
 from ..analyze import PhotoAnalysis
 from ..geometry import MIRROR_INDEX
-from ..quality import landmark_pose_uncertainty
+from ..quality import ROLL_UNCERTAINTY_DEG, landmark_pose_uncertainty
 from ..rounding import fixed, fixed_uncertainty
 from .measure import _Pair, upper_face_residual
 from .pose import REFUSE_LANDMARK_POSE_DEG, _far_camera_clause
@@ -517,12 +517,13 @@ def pose_mirror_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
         return []
     qa, qb = a.quality, b.quality
     # each photo's yaw with the 95 % uncertainty of the gate's pose refusal on the same estimates (stop 62, h12); the
-    # roll has none measured
+    # roll with the roll flag's (quality.ROLL_UNCERTAINTY_DEG, rotated renders: stop 63)
     ya, yb = (f"{fixed(y, 0, True)} ± {fixed_uncertainty(landmark_pose_uncertainty(y), 0)}"
               for y in (qa.yaw_deg, qb.yaw_deg))
-    return [_mirror_message(check, f"; its head pose is the before photo's mirrored (yaw {ya} → {yb} deg, each photo's "
-                                   f"own estimate, roll {fixed(qa.roll_deg, 0, True)} → {fixed(qb.roll_deg, 0, True)} deg)",
-                            swapped)]
+    ru = fixed_uncertainty(ROLL_UNCERTAINTY_DEG, 0)
+    ra, rb = (f"{fixed(r, 0, True)} ± {ru}" for r in (qa.roll_deg, qb.roll_deg))
+    return [_mirror_message(check, f"; its head pose is the before photo's mirrored (yaw {ya} → {yb} deg, "
+                                   f"each photo's own estimate, roll {ra} → {rb} deg)", swapped)]
 
 
 def _maybe_other_person(match: UpperFaceMatch | float) -> str:
