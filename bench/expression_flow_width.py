@@ -25,15 +25,15 @@ scale), ``jaw_width_flow_mm`` (change, floor, its pose cue, verdict, and the ver
 ``raw``), ``jaw_width_mm``, and per other lower-face row (``framing.FRAMING_METRICS`` and the four flow lifts,
 mean) the verdict and the raw verdict.  Every ``increase`` / ``decrease`` here is false.
 
-What the first tuning runs showed (2026-12-07 11:23-11:29 UTC, main 1102170, the open / wide / near pairs only, 108
+What the first tuning runs showed (2026-12-07 11:23-11:27 UTC, main 1102170, the open / wide / near pairs only, 108
 comparisons of the 6 tuning clips; exploratory, before the rule below): the gate reads the lower face on 4 of 108
 (94 say "the upper faces match only roughly": 0.7-1.2 mm RMS against 0.6, the frames' own coarseness and the
 speaker's small head moves; 60 say the lips' shape changed), 0 of those 4 read a false verdict, while 44 of 108 would
 by the row's floor alone (median floor 1.23 mm).  Enlarged x3 instead (0.47 mm/px): 2 read, 1 false.  Consecutive
 sampled frames (0.12 s apart) pass the rough-match limit about half the time, hence the ``step`` pairs below.
 
-Rule, written and committed before the deciding runs (2026-12-07 11:31 UTC, session 63, h1)
---------------------------------------------------------------------------------------------
+Rule, written and committed before the deciding runs (2026-12-07 11:29 UTC, c7ef1ce, session 63, h1)
+----------------------------------------------------------------------------------------------------
 Pairs: the open / wide / near pairs (both orders) and the ``step`` pairs (every consecutive sampled pair, one
 order), x2 enlargement.  "Read" = the gate reads the lower face (``lower_face_unread_reasons`` empty, not refused);
 "lips-only" = its only reason is the lips' shape (what a gate that missed the expression would let through).
@@ -54,7 +54,7 @@ flow's mouth widening |w| and the smile-index change of 024 / 119 / 140 against 
 with a raw false read and without one: does a threshold on either cue, chosen on tuning as the smallest cue of a
 false raw read that flags no more than 5 % of the within-floor ones, catch the three London faces?
 
-Outcome (written 2026-12-07 11:45 UTC, after the tuning run, the fit and the one held-out run; main 1102170):
+Outcome (written 2026-12-07 11:37 UTC, after the tuning run, the fit and the one held-out run; main 1102170):
 tuning (``-o /tmp/h1_grid_tune2.csv``, 252 comparisons): the gate read 51 (the rest: rough upper-face match 167,
 lips 105), 7 false verdicts on the row (13.7 %, 6.8-25.7 %), all ``step`` pairs: case (A).  ``--fit``: ratios 0.29-2.14
 and 73.3 (lwbsza 33 -> 36: +1.29 mm against 0.95 with the corners 0.012 mm narrower, a corner 1.79 mm up against the
