@@ -69,6 +69,15 @@ Per group: the flow row's false rate on tuning (Wilson CI), the oval row's, gate
 group when the held-out false rate is <= 2 % of its pairs and no higher than the oval row's ungated rate; it is
 not shipped in this stop (the lift would need new pairs beyond these to ship).  Not clean: the gate stays and the
 figures go in the docs.
+
+Outcome (written 2026-12-07 11:45 UTC, after the runs; figures in docs/accuracy.md "Stop 63: the flow width's camera,
+light and framing terms").  A: the tuning pool (23 faces, 110 cases) read 0 false verdicts (largest 0.65 of the
+floor), slope +0.009 mm per +10 % camera (-0.011 to +0.029): neither term fires, none fitted, package unchanged;
+``heldout2`` 0 of 30 (largest 0.38); all held out with stop 62's 1 of 124 (London 087).  B: held out 0 of 220 side-lit
+pairs beyond the floor (largest 0.64), ``jaw_width_mm`` 1: passes, no light term.  C: re-framed, off-centre and
+glasses pairs 0 of 154 on tuning and 0 of 154 held out (the oval row 0 / 0): the gate lift is proposed
+(``bench/flow_width_gate_candidate.diff``), not shipped; lenses 14 of 42 on both sets (every off-centre barrel, as
+the oval row): the lens gate stays.
 """
 
 from __future__ import annotations
