@@ -9,6 +9,7 @@ on held-out faces, framing (off-centre crops, the principal point), lenses and d
     nice -n 5 python bench/flow_width_nuisances.py framing tuning -o /tmp/h5_frame_tune.csv
     nice -n 5 python bench/flow_width_nuisances.py framing heldout -o /tmp/h5_frame_held.csv     # read once
     python bench/flow_width_nuisances.py framing-summary /tmp/h5_frame_tune.csv
+    nice -n 5 python bench/flow_width_nuisances.py framing rest -o /tmp/h5_frame_rest.csv        # C2, once
 
 Exits 2 when ``../shared/faces`` is absent; no photo is copied.
 
@@ -69,6 +70,14 @@ Per group: the flow row's false rate on tuning (Wilson CI), the oval row's, gate
 group when the held-out false rate is <= 2 % of its pairs and no higher than the oval row's ungated rate; it is
 not shipped in this stop (the lift would need new pairs beyond these to ship).  Not clean: the gate stays and the
 figures go in the docs.
+
+C2 (added 2026-12-07 11:48 UTC, after C's runs, before this one).  Rule C asked for pairs beyond C's before a
+gate lift could ship.  The same pairs (all four groups) on the 24 Canada faces C did not read (``framing rest``: the
+Canada tuning faces not taken every third, 16, and the held-out faces not taken every second, 8), read once.  The
+evidence for the lift (``bench/flow_width_gate_candidate.diff``) holds when their re-framed, off-centre and glasses
+pairs read false verdicts on at most 2 % of them (Wilson interval reported) and no more than the oval row; this stop
+still does not ship it (a real camera move also re-frames the photo, and the lift would expose the row to rule A's
+held-out camera bias: the lead decides, docs/accuracy.md stop 63).
 
 Outcome (written 2026-12-07 11:45 UTC, after the runs; figures in docs/accuracy.md "Stop 63: the flow width's camera,
 light and framing terms").  A: the tuning pool (23 faces, 110 cases) read 0 false verdicts (largest 0.65 of the
@@ -262,6 +271,8 @@ def _faces(which: str) -> list[Path]:
     from accuracy import canada_split, london_split
     ct, ch = canada_split(sorted((SHARED / "canada_ccby").glob("*.jpg")))
     lt, lh = london_split(sorted((SHARED / "london_ccby").glob("*_neutral.jpg")))
+    if which == "rest":  # C2: the Canada faces C did not read
+        return [p for p in ct if p not in ct[::3]] + [p for p in ch if p not in ch[::2]]
     return lt + ct[::3] if which == "tuning" else lh + ch[::2]
 
 
