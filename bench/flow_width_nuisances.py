@@ -86,7 +86,9 @@ floor), slope +0.009 mm per +10 % camera (-0.011 to +0.029): neither term fires,
 pairs beyond the floor (largest 0.64), ``jaw_width_mm`` 1: passes, no light term.  C: re-framed, off-centre and
 glasses pairs 0 of 154 on tuning and 0 of 154 held out (the oval row 0 / 0): the gate lift is proposed
 (``bench/flow_width_gate_candidate.diff``), not shipped; lenses 14 of 42 on both sets (every off-centre barrel, as
-the oval row): the lens gate stays.
+the oval row): the lens gate stays.  C2 (11:55 UTC): the 24 other Canada faces read 0 of 264 re-framed, off-centre and
+glasses pairs beyond the floor (0 of 120 / 72 / 72), the oval row 0; lenses 22 of 72 (the oval row 24): the
+evidence for the lift holds; not shipped (the camera caveat, docs).
 """
 
 from __future__ import annotations
