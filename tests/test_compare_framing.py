@@ -45,6 +45,10 @@ def test_padded_2x_trips_the_framing_gate(padded_pair):
     flow = [ch for ch in c.changes if ch.metric.endswith("_lift_mm")]
     assert flow and all(ch.verdict != UNCERTAIN for ch in flow)
     assert by[("head_roll_change_deg", "mean")].verdict != UNCERTAIN
+    # the flow-read jaw width keeps its verdict and reads no change (stop 63: 0 of 154 held-out re-framed,
+    # off-centre and eyes-covered pairs beyond its floor); the oval width does not
+    assert by[("jaw_width_flow_mm", "mean")].verdict == "within_noise"
+    assert by[("jaw_width_mm", "mean")].verdict == UNCERTAIN
 
 
 @pytest.mark.parametrize("name", ["scale_0.85", "shift", "bright_+15"])

@@ -98,6 +98,7 @@ def test_different_lenses_warn_and_leave_the_lifts_uncertain(plain):
     rows = set(lens_rows(METRICS))
     assert ("jowl_lift_mm", "mean") in rows and ("jawline_lift_landmarks_mm", "right") in rows
     assert ("nlf_depth", "right") not in rows and ("head_pitch_change_deg", "mean") not in rows
+    assert ("jaw_width_flow_mm", "mean") in rows  # an off-centre barrel moves it (stop 63)
     for key in f.index:
         if key in rows:
             assert f.loc[key, "verdict"] == "uncertain", key

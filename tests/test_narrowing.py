@@ -119,8 +119,8 @@ def test_the_flow_width_floor_is_a_dense_rows_and_takes_its_pose_term():
 
 
 def test_the_flow_width_is_gated_with_the_oval_rows():
-    """Stop 62: the terms not measured for the flow width (framing, lenses, covered eyes, covers, cut-outs) read it
-    ``uncertain`` as they read the oval's ``jaw_width_mm``."""
+    """Stop 62: the terms not measured for the flow width (lenses, covers, cut-outs) read it ``uncertain`` as they
+    read the oval's ``jaw_width_mm``; stop 63 measured framing and covered eyes for it, which no longer reach it."""
     from facemetrics.compare.framing import cut_out_rows, framing_rows, lens_rows
     from facemetrics.compare.glasses import eyes_covered_rows
     from facemetrics.compare.occlusion import JAW_ROWS
@@ -128,8 +128,10 @@ def test_the_flow_width_is_gated_with_the_oval_rows():
 
     key = ("jaw_width_flow_mm", "mean")
     assert key in JAW_ROWS
-    for rows in (framing_rows(METRICS), lens_rows(METRICS), cut_out_rows(METRICS), eyes_covered_rows(METRICS)):
+    for rows in (lens_rows(METRICS), cut_out_rows(METRICS)):
         assert key in rows and ("jaw_width_mm", "mean") in rows
+    for rows in (framing_rows(METRICS), eyes_covered_rows(METRICS)):
+        assert key not in rows and ("jaw_width_mm", "mean") in rows
 
 
 def test_a_closer_after_photo_of_an_unchanged_face_reads_no_narrowing(sample_analysis):
