@@ -895,6 +895,10 @@ def upload_limit_note() -> str:
 
 #: the main page without photos (then the upload limit: :func:`upload_limit_note`)
 EMPTY_PAGE_INFO = "Upload a 'before' and an 'after' photo, or load the bundled example from the sidebar."
+#: said under the uploader when the example was asked for while photos are uploaded: the page shows the uploads, and
+#: a click on "Load the bundled example" changed nothing but the sidebar's buttons (a newcomer's walk, stop 63)
+EXAMPLE_HIDDEN_BY_UPLOADS = ("The bundled example is loaded but not shown: the page shows your uploaded photos. "
+                             "Remove them (the × beside each name) to see the example.")
 
 
 def uploads_section() -> list[tuple[str, bytes]]:
@@ -2942,6 +2946,8 @@ def compare_view() -> None:
                "each with its noise floor. Photos are analysed in memory on this machine and never stored.")
     uploaded = uploads_section()
     example = bool(st.session_state.get("example")) and not uploaded
+    if st.session_state.get("example") and uploaded:
+        st.info(EXAMPLE_HIDDEN_BY_UPLOADS)
     files = example_files() if example else uploaded
     if not files:
         prune_memo(set())  # uploads removed: forget everything derived from them
