@@ -11,7 +11,6 @@ installed.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
