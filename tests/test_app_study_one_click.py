@@ -11,7 +11,6 @@ installed.
 
 from __future__ import annotations
 
-
 import pytest
 
 from browsing import need_browser, open_app, page_state, running_app, wait_settled, wait_shown
