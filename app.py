@@ -817,6 +817,9 @@ def png_bytes(rgb: np.ndarray, compress_level: int = 6) -> bytes:
 # --------------------------------------------------------------------------
 
 
+#: said when "Create subject" is clicked with its name field empty (the button is never disabled: see its call)
+NAME_MISSING = "Type the subject's name (or a code) first, then click Create subject."
+
 #: the sidebar's words under "Load the bundled example" (until it is loaded)
 EXAMPLE_CAPTION = ("A sample before/after pair (simulated 1.5 mm lift) and a simulated microcurrent-vs-RF series: "
                    "every view, before you upload anything.")
@@ -895,6 +898,10 @@ def upload_limit_note() -> str:
 
 #: the main page without photos (then the upload limit: :func:`upload_limit_note`)
 EMPTY_PAGE_INFO = "Upload a 'before' and an 'after' photo, or load the bundled example from the sidebar."
+#: said under the uploader when the example was asked for while photos are uploaded: the page shows the uploads, and
+#: a click on "Load the bundled example" changed nothing but the sidebar's buttons (a newcomer's walk, stop 63)
+EXAMPLE_HIDDEN_BY_UPLOADS = ("The bundled example is loaded but not shown: the page shows your uploaded photos. "
+                             "Remove them (the × beside each name) to see the example.")
 
 
 def uploads_section() -> list[tuple[str, bytes]]:
@@ -2251,6 +2258,43 @@ def my_study_view() -> None:
         store.close()
 
 
+def _study_new_subject(store) -> None:
+    """*My study*'s "New subject" form: a name field and "Create subject"."""
+    name = st.text_input("New subject's name (or a code)", key="study-new-name")
+    # never disabled: a field's value reaches the script when it loses focus, so a button disabled until then
+    # took the click that moved the focus and did nothing (two clicks per subject; a newcomer's walk, stop 63)
+    clicked = st.button("Create subject", key="study-create")
+    if clicked and not name.strip():
+        st.warning(NAME_MISSING)
+    elif clicked:
+        store.subject_id(name.strip(), create=True)
+        st.session_state["study-pending"] = name_text(name)  # as stored: composed (NFC), stripped
+        st.session_state["study-flash"] = f"Subject {md(repr(name_text(name)))} created. Log a treatment session next."
+        st.rerun()
+
+
+def _study_delete_subject(store, subject: str) -> None:
+    """*My study*'s "Delete this subject" form: the name typed again to confirm, and "Delete subject"."""
+    st.warning(f"Deletes every photo copy, session and measurement of {md(repr(subject))} from this machine. "
+               "This cannot be undone.")
+    confirm = st.text_input("Type the subject's name to confirm", key="study-delete-confirm")
+    same = unicodedata.normalize("NFC", confirm.strip()) == unicodedata.normalize("NFC", subject)
+    clicked = st.button("Delete subject", key="study-delete")  # never disabled: see "Create subject"
+    if clicked and not same:
+        st.warning(f"Type the subject's name, {md(repr(subject))}, in the field above to delete it.")
+    elif clicked:
+        out = store.delete_subject(subject)
+        study_report.clear()
+        st.session_state["study-pending"] = ""
+        left = out["files_left"]
+        st.session_state["study-flash"] = (
+            f"Deleted {md(repr(subject))}: {out['photos']} photo(s), verified gone." if not left else
+            f"Deleted the records of {md(repr(subject))}, but these files could not be removed: "
+            + md(", ".join(left)))
+        st.session_state["study-flash-warn"] = bool(left)  # files left behind: a warning, not a success
+        st.rerun()
+
+
 def _study_page(store) -> None:
     from facemetrics.store import StoreError
 
@@ -2269,12 +2313,7 @@ def _study_page(store) -> None:
                                              else names[0] if names else NEW_SUBJECT)
     pick = st.selectbox("Subject", names + [NEW_SUBJECT], key="study-subject")
     if pick == NEW_SUBJECT:
-        name = st.text_input("New subject's name (or a code)", key="study-new-name")
-        if st.button("Create subject", key="study-create", disabled=not name.strip()):
-            store.subject_id(name.strip(), create=True)
-            st.session_state["study-pending"] = name_text(name)  # as stored: composed (NFC), stripped
-            st.session_state["study-flash"] = f"Subject {md(repr(name_text(name)))} created. Log a treatment session next."
-            st.rerun()
+        _study_new_subject(store)
         return
     subject = pick
     sessions = store.sessions(subject)
@@ -2312,21 +2351,7 @@ def _study_page(store) -> None:
         st.info("The timeline needs a photo taken before a session and one after it.")
 
     with st.expander("Delete this subject"):
-        st.warning(f"Deletes every photo copy, session and measurement of {md(repr(subject))} from this machine. "
-                   "This cannot be undone.")
-        confirm = st.text_input("Type the subject's name to confirm", key="study-delete-confirm")
-        if st.button("Delete subject", key="study-delete",
-                     disabled=unicodedata.normalize("NFC", confirm.strip()) != unicodedata.normalize("NFC", subject)):
-            out = store.delete_subject(subject)
-            study_report.clear()
-            st.session_state["study-pending"] = ""
-            left = out["files_left"]
-            st.session_state["study-flash"] = (
-                f"Deleted {md(repr(subject))}: {out['photos']} photo(s), verified gone." if not left else
-                f"Deleted the records of {md(repr(subject))}, but these files could not be removed: "
-                + md(", ".join(left)))
-            st.session_state["study-flash-warn"] = bool(left)  # files left behind: a warning, not a success
-            st.rerun()
+        _study_delete_subject(store, subject)
 
 
 def _study_photos_table(store, photos: pd.DataFrame) -> None:
@@ -2934,6 +2959,14 @@ def main() -> None:
     note.empty()  # the run's last message: the result is whole
 
 
+def example_shown(uploaded: list) -> bool:
+    """Whether the page shows the bundled example: asked for in the sidebar and no photo uploaded.  Asked for while
+    photos are uploaded, the page says it shows the uploads (:data:`EXAMPLE_HIDDEN_BY_UPLOADS`)."""
+    if st.session_state.get("example") and uploaded:
+        st.info(EXAMPLE_HIDDEN_BY_UPLOADS)
+    return bool(st.session_state.get("example")) and not uploaded
+
+
 def compare_view() -> None:
     """The "Compare photos" mode: the uploads (or the bundled example), their comparisons, the timeline and the
     downloads."""
@@ -2941,7 +2974,7 @@ def compare_view() -> None:
     st.caption("Jawline lift and nasolabial folds from ordinary before/after photos, in millimetres, "
                "each with its noise floor. Photos are analysed in memory on this machine and never stored.")
     uploaded = uploads_section()
-    example = bool(st.session_state.get("example")) and not uploaded
+    example = example_shown(uploaded)
     files = example_files() if example else uploaded
     if not files:
         prune_memo(set())  # uploads removed: forget everything derived from them

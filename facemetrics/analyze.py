@@ -751,7 +751,7 @@ def _turned(loc: _Located) -> tuple[str, str] | None:
     turn = face_rotation_deg(pts)
     if abs(turn) > HARD_MAX_FACE_ROTATION_DEG:
         return "sideways", (f"{label}: the face is {'upside down' if abs(turn) > 135 else 'sideways'} in the "
-                            f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f} deg): "
+                            f"picture (rotated {turn:+.0f} deg; limit ±{HARD_MAX_FACE_ROTATION_DEG:.0f} deg): "
                             + _turn_remedy(loc.photo))
     rgb = loc.photo.rgb
     if sharing.once("upside_down", (rgb,), lambda: _upside_down(rgb)):  # the picture's, whichever face
@@ -759,8 +759,8 @@ def _turned(loc: _Located) -> tuple[str, str] | None:
                             "face): {}".format(label, _turn_remedy(loc.photo)))
     if abs(yaw) > HARD_MAX_YAW_DEG or abs(pitch) > HARD_MAX_PITCH_DEG:
         return "turned_head", (f"{label}: head turned too far to measure (yaw {yaw:+.0f} deg, "
-                               f"pitch {pitch:+.0f} deg; limits +/-{HARD_MAX_YAW_DEG:.0f} and "
-                               f"+/-{HARD_MAX_PITCH_DEG:.0f} deg): face the camera")
+                               f"pitch {pitch:+.0f} deg; limits ±{HARD_MAX_YAW_DEG:.0f} and "
+                               f"±{HARD_MAX_PITCH_DEG:.0f} deg): face the camera")
     return None
 
 

@@ -120,6 +120,8 @@ def test_default_floors_quoted_are_the_codes():
     said = (f"jawline height {F[('jawline_height_mm', 'mean')]:g} mm, jaw width {F[('jaw_width_mm', 'mean')]:g} mm, "
             f"lower-face area {F[('lower_face_area_mm2', 'mean')]:g} mm², fold depth {F[('nlf_depth', 'side')]:g}")
     assert said in _readme() and said in _guide()  # README's 'What is measured' and the guide's both quote them
+    # and README the floor of `compare`'s headline row, beside which the sample pair's own floor is read (stop 63)
+    assert f"the jawline lift {F[('jawline_lift_mm', 'mean')]:g} mm (`compare`'s headline" in _readme()
     assert f"0.14 mm for the jawline against {F[('jawline_lift_mm', 'mean')]:g}" in _guide()
 
 

@@ -170,7 +170,8 @@ def test_readme_commands_write_what_readme_says(ran):
     """The outputs README names beside its commands are there."""
     folder, _ = ran
     for rel in ("results/sample/photos.csv", "results/sample/overlays", "results/sample/geometry",
-                "results/compare/comparison.csv", "results/mystudy/photos.csv", "results/mystudy/changes.csv",
+                "results/compare/comparison.csv", "results/compare/overlay.png", "results/compare/aligned_after.png",
+                "results/mystudy/photos.csv", "results/mystudy/changes.csv",
                 "results/mystudy/long.csv", "results/me/photos.csv", "results/me/timeline.csv",
                 "results/me/timeline.png", "results/me/report.md"):
         assert (folder / rel).exists(), rel
