@@ -90,7 +90,8 @@ from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_
 from facemetrics.analyze import read_remedy
 from facemetrics.overlay import OVERLAY_MAX_SIDE, photo_overlay
 from facemetrics.pairing import MANIFEST_REMEDY
-from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGIMEN_COLUMNS_DEF, TIMELINE_COLUMNS_DEF
+from facemetrics.schema import (LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGIMEN_COLUMNS_DEF, TIMELINE_COLUMNS_DEF,
+                                metric_rank)
 # an upload session as a study (roles, pairs, the rows of the downloads and the fits): facemetrics.uploads
 from facemetrics.uploads import (PER_PHOTO_SCALE_NOTE, Pair, comparison_frame, comparison_result, default_roles,
                                  hours_from, late_before_note, page_headline, pair_key, pairs_of, per_photo_cell,
@@ -1775,10 +1776,43 @@ def blend(cmp, mix: float) -> np.ndarray:
     return (b * (1 - mix) + a * mix).round().astype(np.uint8)
 
 
+#: the Timeline tab's metrics chosen by default, in :data:`facemetrics.schema.METRIC_ORDER`: the headline lift when
+#: present, the others when they can be fitted (:func:`timeline_default_metrics`); the jaw width from the flow is what
+#: an RF user comes for (does the narrowing last?), the mouth corners a microcurrent user's second lift.  The fold
+#: index (two series, a side each) is left to the picker: five lines on a phone's figure
+TIMELINE_DEFAULTS = (fm_report.HEADLINE_METRIC, "mouth_corner_lift_mm", "jaw_width_flow_mm")
+
+
+def timeline_default_metrics(changes: pd.DataFrame) -> list[str]:
+    """The Timeline tab's default metrics (:data:`TIMELINE_DEFAULTS`) among ``changes``' (the tidy table,
+    ``long.csv``'s columns): the headline lift when it has rows; each other one when, for one treatment, its
+    ``mean`` rows with a finite ``value`` have at least :data:`~facemetrics.decay.claim.MIN_TIMES` distinct times
+    at or after the treatment (``hours_since_treatment`` >= 0; times closer than
+    :data:`~facemetrics.decay.claim.SAME_PHOTO_TIME_H` to the previous counted one count once, a retake), the least
+    a fit needs.  The tab chose the headline lift and the mouth corners only, so an RF user's width was one more
+    click away (stop 63, h7)."""
+    present = set(changes["metric"].unique()) if "metric" in changes else set()
+
+    def fittable(metric: str) -> bool:
+        rows = changes[(changes["metric"] == metric) & (changes["side"].astype(str) == "mean")]
+        hours = pd.to_numeric(rows["hours_since_treatment"], errors="coerce")
+        ok = np.isfinite(pd.to_numeric(rows["value"], errors="coerce")) & (hours >= 0)
+        for _, t in hours[ok].groupby(rows.loc[ok, "treatment"].astype(str)):
+            moments, last = 0, -math.inf
+            for h in sorted(t):
+                if h >= last + SAME_PHOTO_TIME_H:
+                    moments, last = moments + 1, h
+            if moments >= MIN_TIMES:
+                return True
+        return False
+
+    return [m for m in TIMELINE_DEFAULTS if m in present and (m == fm_report.HEADLINE_METRIC or fittable(m))]
+
+
 def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict[str, bytes]:
-    lifts = sorted(m for m in changes["metric"].unique() if m.endswith("_lift_mm") and "landmarks" not in m)
-    default = [m for m in (fm_report.HEADLINE_METRIC, "mouth_corner_lift_mm") if m in lifts]
-    metrics = st.multiselect("Metrics", sorted(changes["metric"].unique()), default=default, key="tl-metrics")
+    # the options in the series' one order (schema.metric_rank: lifts, folds, width), as `timeline` and report.md
+    options = sorted(changes["metric"].unique(), key=metric_rank)
+    metrics = st.multiselect("Metrics", options, default=timeline_default_metrics(changes), key="tl-metrics")
     if not metrics:
         st.info("Choose at least one metric.")
         return {}

@@ -20,6 +20,9 @@ at 1 / 1.1 of the baseline's distance, and the advice asks to move it 10 % furth
 away (a percentage of the distance it is held at now, so "closer" never reaches
 100 %).  The same move in centimetres assumes the baseline at a 40 cm selfie distance (the
 present one follows from it) and is rounded to 5 cm; the advice says so: a hint, not a measurement.
+Each angle in the advice carries the 95 % uncertainty of its change, the quality flags' own
+(:func:`angle_uncertainty`), said to be extrapolated beyond the changes it was measured on
+(:data:`UNCERTAINTY_CHECKED_DEG`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from .compare.gate import MAX_LUMINANCE_CHANGE
 from .compare.pose import WARN_CAMERA_PCT
 from .compare.expression import MAX_MOUTH_OPENING_CHANGE, MAX_SMILE_CHANGE, smile_change
 from .compare.table import float_or_nan
+from .quality import ROLL_UNCERTAINTY_DEG, landmark_pose_uncertainty
+from .rounding import fixed_uncertainty
 from .geometry import (
     LEFT_EYE_INNER, LEFT_EYE_OUTER, LEFT_IRIS, NASAL_BRIDGE_MID, NASION, RIGHT_EYE_INNER, RIGHT_EYE_OUTER,
     RIGHT_IRIS,
@@ -54,6 +59,12 @@ LIMITS = {
 }
 #: assumed baseline camera distance for the centimetre hint
 SELFIE_DISTANCE_CM = 40.0
+#: the largest change (deg) on which each angle's ``±`` in the advice was measured: yaw and pitch
+#: (:func:`facemetrics.quality.landmark_pose_uncertainty`) on head-pose re-renders of +-10 and +-20 deg
+#: (docs/robustness.md "The gate's lighting and landmark-pose figures' uncertainties", stop 62), roll
+#: (:data:`facemetrics.quality.ROLL_UNCERTAINTY_DEG`) on rotations of +-10 to +-28 deg (docs/accuracy.md
+#: "Stop 63: the ± that fell short"); beyond it the advice says its ``±`` is extrapolated
+UNCERTAINTY_CHECKED_DEG = {"pitch_deg": 20.0, "yaw_deg": 20.0, "roll_deg": 28.0}
 
 
 @dataclass(frozen=True)
@@ -142,19 +153,21 @@ def capture_check(baseline: dict, new: dict, reference: str = "the baseline") ->
         v = d[key]
         return math.isfinite(v) and abs(v) > LIMITS[key]
 
+    # each angle with the 95 % uncertainty of its change (the quality flags' own, stop 63)
     if big("pitch_deg"):
         way = "down" if d["pitch_deg"] > 0 else "up"
         amount = "a little" if abs(d["pitch_deg"]) < 8 else "clearly"
-        advice.append(f"Tilt your chin {way} {amount} (head tilted {abs(d['pitch_deg']):.0f}° "
-                      f"{'up' if way == 'down' else 'down'} compared with {reference}).")
+        tilted = _angle(d, "pitch_deg", "up" if way == "down" else "down")
+        advice.append(f"Tilt your chin {way} {amount} (head tilted {tilted} compared with {reference}"
+                      f"{_extrapolated(d, 'pitch_deg')}).")
     if big("yaw_deg"):
         # positive yaw = face turned towards the subject's left: turn back to the right
         way = "right" if d["yaw_deg"] > 0 else "left"
-        advice.append(f"Turn your face a little to your {way} (turned {abs(d['yaw_deg']):.0f}° compared with "
-                      f"{reference}); look straight into the camera.")
+        advice.append(f"Turn your face a little to your {way} (turned {_angle(d, 'yaw_deg')} compared with "
+                      f"{reference}{_extrapolated(d, 'yaw_deg')}); look straight into the camera.")
     if big("roll_deg"):
-        advice.append(f"Hold your head straight (tilted sideways {abs(d['roll_deg']):.0f}° compared with "
-                      f"{reference}).")
+        advice.append(f"Hold your head straight (tilted sideways {_angle(d, 'roll_deg')} compared with "
+                      f"{reference}{_extrapolated(d, 'roll_deg')}).")
     advice += _frame_advice(shape, sized, turned, reference)
     if big("distance_pct"):
         advice.append(_distance_advice(d["distance_pct"], reference))
@@ -175,6 +188,28 @@ def capture_check(baseline: dict, new: dict, reference: str = "the baseline") ->
         advice.append(f"Could not compare the {', '.join(unknown)} (missing from one photo's measurements); "
                       "retake the photo facing the camera.")
     return CaptureCheck(not advice, tuple(advice), d, smile.term)
+
+
+def angle_uncertainty(key: str, change_deg: float) -> float:
+    """The 95 % uncertainty (deg) of a change ``change_deg`` (deg, new - baseline) of ``key`` (``pitch_deg``,
+    ``yaw_deg`` or ``roll_deg``), as the advice gives it: the quality flags' (:mod:`facemetrics.quality`), yaw and
+    pitch :func:`~facemetrics.quality.landmark_pose_uncertainty` (it grows with the change), roll
+    :data:`~facemetrics.quality.ROLL_UNCERTAINTY_DEG` (a constant); each measured as a change between two pictures."""
+    return ROLL_UNCERTAINTY_DEG if key == "roll_deg" else landmark_pose_uncertainty(change_deg)
+
+
+def _angle(d: dict, key: str, direction: str = "") -> str:
+    """``d[key]``'s size with its ``±`` in whole degrees, "9 ± 4°" (with ``direction``: "9 ± 4° up")."""
+    v = d[key]
+    shown = f"{abs(v):.0f} ± {fixed_uncertainty(angle_uncertainty(key, v), 0)}°"
+    return f"{shown} {direction}" if direction else shown
+
+
+def _extrapolated(d: dict, key: str) -> str:
+    """The clause saying that ``d[key]``'s ``±`` is extrapolated, beyond :data:`UNCERTAINTY_CHECKED_DEG`; else ""."""
+    top = UNCERTAINTY_CHECKED_DEG[key]
+    return (f"; its ± was measured on changes up to {top:.0f}° and is extrapolated here" if abs(d[key]) > top
+            else "")
 
 
 def _frame_advice(shape, sized: bool, turned: bool, reference: str) -> list[str]:

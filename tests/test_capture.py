@@ -236,3 +236,37 @@ def test_a_screenshot_of_the_photo_is_not_taken_like_the_baseline():
                            "1350 × 1800 px" in text, text
     assert capture_check(base, dict(base, ipd_px=90.0, image_width_px=900, image_height_px=1200)).ok  # resized
     assert capture_check(base, dict(base, image_width_px=1351, image_height_px=1800)).ok  # a pixel's rounding
+
+
+def test_each_angle_carries_its_uncertainty():
+    """The pitch, yaw and roll changes the advice gives carry the quality flags' 95 % uncertainty (stop 63): yaw
+    and pitch ``quality.landmark_pose_uncertainty`` of the change, roll ``quality.ROLL_UNCERTAINTY_DEG``; they gave
+    none ("head tilted 6° up")."""
+    from facemetrics.capture import UNCERTAINTY_CHECKED_DEG, angle_uncertainty
+    from facemetrics.quality import ROLL_UNCERTAINTY_DEG, landmark_pose_uncertainty
+
+    c = capture_check(BASE, dict(BASE, pitch_deg=11.0, yaw_deg=-9.0, roll_deg=-4.5))
+    pitch, yaw, roll = c.advice[:3]
+    # pitch +9: hypot(1.3, 0.43 x 9) = 4.1; yaw -8: 3.7; roll 5: 0.7, shown in whole degrees
+    assert "(head tilted 9 ± 4° up compared with the baseline)." in pitch, pitch
+    assert "(turned 8 ± 4° compared with the baseline); look straight" in yaw, yaw
+    assert "(tilted sideways 5 ± 1° compared with the baseline)." in roll, roll
+    assert angle_uncertainty("pitch_deg", 9.0) == landmark_pose_uncertainty(9.0)
+    assert angle_uncertainty("roll_deg", 30.0) == ROLL_UNCERTAINTY_DEG
+    assert not any("extrapolated" in a for a in c.advice)
+    # beyond the changes each ± was measured on, the advice says so (yaw and pitch 20 deg, roll 28 deg)
+    assert UNCERTAINTY_CHECKED_DEG == {"pitch_deg": 20.0, "yaw_deg": 20.0, "roll_deg": 28.0}
+    far = capture_check(BASE, dict(BASE, pitch_deg=-20.0, yaw_deg=22.0, roll_deg=30.0))
+    text = " ".join(far.advice)
+    assert "(head tilted 22 ± 10° down compared with the baseline; its ± was measured on changes up to 20° and is " \
+           "extrapolated here)." in text, text
+    assert "(turned 23 ± 10° compared with the baseline; its ± was measured on changes up to 20° and is " \
+           "extrapolated here); look" in text, text
+    assert "(tilted sideways 30 ± 1° compared with the baseline; its ± was measured on changes up to 28° and is " \
+           "extrapolated here)." in text, text
+    # a change at the largest measured one: no such clause
+    edge = capture_check(BASE, dict(BASE, roll_deg=28.5))
+    assert "tilted sideways 28 ± 1°" in " ".join(edge.advice) and "extrapolated" not in " ".join(edge.advice)
+    # another reference is named in the same place
+    named = capture_check(BASE, dict(BASE, roll_deg=-4.5), reference="your first stored photo")
+    assert "(tilted sideways 5 ± 1° compared with your first stored photo)." in named.advice[0], named.advice

@@ -1,0 +1,80 @@
+"""The Timeline tab's metric picker (stop 63, h7): its options in the series' one order
+(:func:`facemetrics.schema.metric_rank`: lifts, folds, width), as ``facemetrics timeline``, report.md and *My study*
+list them, where it sorted them by name; its default the headline lift plus the mouth corners and the jaw width from
+the flow when each can be fitted (:func:`app.timeline_default_metrics`), where it left an RF user's width out.
+
+The series are tests/test_flow_outliers.py's linear fade at tests/test_app_kept_lists.py's times: the mouth corners',
+the jawline's (the same fade), the two folds' and a width that narrows by 1.5 mm and stays."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from facemetrics.schema import LONG_COLUMNS, METRIC_ORDER, metric_rank
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_app_kept_lists import TIMES, _long  # noqa: E402
+
+pytest.importorskip("streamlit")
+
+DEFAULT = ["jawline_lift_mm", "mouth_corner_lift_mm", "jaw_width_flow_mm"]
+
+
+def _rows(width_times=TIMES, treatment="rf") -> pd.DataFrame:
+    """:func:`test_app_kept_lists._long`'s mouth corners and folds, the jawline's lift (the corners' fade), a
+    width the flow reads 1.5 mm narrower at ``width_times`` and two rows the picker lists but does not choose."""
+    base = _long(treatment=treatment)
+    corners = base[base["metric"] == "mouth_corner_lift_mm"]
+    jaw = corners.assign(metric="jawline_lift_mm")
+    width = pd.DataFrame(dict(subject="example", treatment=treatment, hours_since_treatment=list(width_times),
+                              metric="jaw_width_flow_mm", side="mean", value=-1.5, unit="mm", noise_floor=0.3,
+                              verdict="narrower", photo=[f"p{t:g}h.jpg" for t in width_times]))
+    other = corners.assign(metric="cheek_lift_mm").head(2)
+    return pd.concat([other, width, base, jaw], ignore_index=True).reindex(columns=LONG_COLUMNS)
+
+
+def test_the_default_is_the_headline_lift_and_each_fittable_lift_or_width():
+    from conftest import app_module
+
+    app = app_module()
+    assert app.timeline_default_metrics(_rows()) == DEFAULT
+    assert app.TIMELINE_DEFAULTS == tuple(DEFAULT) and "nlf_depth" not in app.TIMELINE_DEFAULTS
+    # 3 distinct times after the treatment (one before it, and retakes within 5 min, count for nothing): no fit
+    few = _rows(width_times=[-0.5, 0.25, 0.27, 0.3, 1, 2])
+    assert app.timeline_default_metrics(few) == DEFAULT[:2]
+    assert app.timeline_default_metrics(_rows(width_times=[-0.5, 0.25, 0.35, 1, 2])) == DEFAULT  # 6 min apart: 4
+    # a width not read (no flow: NaN) is not chosen; nor one whose times are of two treatments, 2 + 2
+    nan = _rows()
+    nan.loc[nan["metric"] == "jaw_width_flow_mm", "value"] = float("nan")
+    assert app.timeline_default_metrics(nan) == DEFAULT[:2]
+    split = _rows(width_times=[0.25, 1, 4, 24])
+    split.loc[(split["metric"] == "jaw_width_flow_mm") & (split["hours_since_treatment"] > 2), "treatment"] = "other"
+    assert app.timeline_default_metrics(split) == DEFAULT[:2]
+    # the headline lift whenever it has rows (its fit says why when it cannot be made); none without it
+    assert app.timeline_default_metrics(_rows()[lambda d: d["metric"] != "jawline_lift_mm"]) == DEFAULT[1:]
+    assert app.timeline_default_metrics(_rows().iloc[0:0]) == []
+
+
+def test_the_picker_lists_the_series_order_and_chooses_the_width(monkeypatch):
+    """On the Timeline tab (the bundled example replaced by :func:`_rows`): the options in
+    :data:`facemetrics.schema.METRIC_ORDER`'s order, the others after by name (they were all by name:
+    jaw_width_flow_mm before jawline_lift_mm, nlf_depth after mouth_corner_lift_mm by chance only); the three
+    defaults fitted, a verdict line each."""
+    from test_app_timeline_rules import example_loaded
+
+    def fake(base_photo, *, records_out=None, **_):
+        return _rows(treatment="microcurrent")
+
+    with example_loaded(monkeypatch, fake) as at:
+        picker = at.multiselect(key="tl-metrics")
+        assert list(picker.options)[:4] == list(METRIC_ORDER), picker.options
+        assert list(picker.options) == sorted(picker.options, key=metric_rank)
+        assert list(picker.options)[4:] == ["cheek_lift_mm"]
+        assert list(picker.value) == DEFAULT
+        lines = [str(m.value) for m in at.markdown if " · " in str(m.value) and "half-life" in str(m.value)]
+        named = [next(m for m in DEFAULT if m in line) for line in lines]
+        assert named == DEFAULT, lines  # the verdicts in the series' order too
