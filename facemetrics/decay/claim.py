@@ -274,6 +274,7 @@ from .model import (
 from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
 from .late_photos import LateTime, late_photos, off_curve
+from .half_point import HALF_POINT_FIELDS, half_point_ci
 from .time_unit import time_unit_note
 from ..timekeys import date_alone
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
@@ -626,6 +627,9 @@ class DecayFit:
     curve_lasting: float = field(default=_NAN, repr=False, compare=False)
     change_24h_source: str = ""
     n_photos_18_30h: int = 0
+    half_point_h: float = _NAN
+    half_point_h_ci_low: float = _NAN
+    half_point_h_ci_high: float = _NAN
 
     @property
     def facemetrics_version(self) -> str:
@@ -977,6 +981,25 @@ def _estimates(est: DecayParams, boot: np.ndarray, confidence: float, test_conf:
     )
 
 
+def _half_point(t, y, est: DecayParams, method: str, w, data: pd.DataFrame, sessions, seed: int, key: tuple,
+                confidence: float) -> dict:
+    """``half_point_h`` and its interval (:mod:`facemetrics.decay.half_point`), drawn from a stream of their own
+    (the fit's replicates are unchanged): the cluster design's subject weights ``w`` (B, n) and, below
+    :data:`TWO_STAGE_BELOW_CLUSTERS` subjects, the fit's residuals; the residual design adds one per session."""
+    rng = _group_rng(seed, (*key, "half_point"))
+    resid = y - est.change_at(t)
+    sign = 1.0 if est.peak >= 0 else -1.0
+    n_boot = w.shape[0]
+    if method == "cluster":
+        if int(pd.unique(data["subject"]).size) >= TWO_STAGE_BELOW_CLUSTERS:
+            resid = np.zeros_like(resid)
+        hp = half_point_ci(t, y, resid, sign, rng, n_boot, confidence, weights=w)
+    else:
+        keys = pd.Series(data["subject"].to_numpy() if sessions is None else sessions).astype(str)
+        hp = half_point_ci(t, y, resid, sign, rng, n_boot, confidence, sessions=pd.factorize(keys)[0])
+    return dict(zip(HALF_POINT_FIELDS, hp))
+
+
 def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float, test_conf: float,
              early: tuple[float, float, tuple[float, float]], peak_ok: bool = True, first_h: float = math.nan):
     """The 24 h verdict and its sentence from the estimates ``v`` (rules 3-5 of the module docstring);
@@ -1253,6 +1276,7 @@ def _fit_one(
             n_ok,
         )
     values = _estimates(est, boot, confidence, base["test_confidence"])
+    values.update(_half_point(t, y, est, method, w, data, sessions, seed, (treatment, metric, side, subject), confidence))
     untested = _untested(base, values, n_ok=n_ok, n_boot=n_boot, min_effect=min_effect)
     if untested is not None:
         status, reason = untested
