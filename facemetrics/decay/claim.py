@@ -274,7 +274,7 @@ from .model import (
 from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
 from .late_photos import LateTime, late_photos, off_curve
-from .half_point import HALF_POINT_FIELDS, half_point_ci
+from .half_point import HALF_POINT_FIELDS, half_point, half_point_ci
 from .time_unit import time_unit_note
 from ..timekeys import date_alone
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
@@ -764,7 +764,8 @@ class SeriesResult:
 #: estimate and CI fields of a DecayFit (NaN when there is no fit)
 _ESTIMATES = tuple(
     name for name in COLUMNS
-    if (name.startswith(("peak_change", "half_life_h", "change_24h", "lasting", "transient")) or name == "rmse")
+    if (name.startswith(("peak_change", "half_life_h", "half_point_h", "change_24h", "lasting", "transient"))
+        or name == "rmse")
     and name != "half_life_h_min"
 )
 #: the columns a fit fills (its estimates and CIs, :data:`COLUMNS`' order): NaN when no fit was made, and the
@@ -988,7 +989,7 @@ def _half_point(t, y, est: DecayParams, method: str, w, data: pd.DataFrame, sess
     :data:`TWO_STAGE_BELOW_CLUSTERS` subjects, the fit's residuals; the residual design adds one per session."""
     rng = _group_rng(seed, (*key, "half_point"))
     resid = y - est.change_at(t)
-    sign = 1.0 if est.peak >= 0 else -1.0
+    sign = math.copysign(1.0, est.peak)
     n_boot = w.shape[0]
     if method == "cluster":
         if int(pd.unique(data["subject"]).size) >= TWO_STAGE_BELOW_CLUSTERS:
@@ -1256,8 +1257,8 @@ def _fit_one(
                                        moments=moments, sources=_sources(data))
     if method == "none":
         c24 = float(est.change_at(CLAIM_HOURS))
-        point = {**nan_est, "peak_change": est.peak, "half_life_h": est.half_life, "change_24h": c24,
-                 "lasting": est.lasting, "transient": est.transient, "rmse": est.rmse}
+        point = {**nan_est, "peak_change": est.peak, "half_life_h": est.half_life, "change_24h": c24, "lasting": est.lasting,
+                 "transient": est.transient, "rmse": est.rmse, "half_point_h": half_point(t, y, math.copysign(1, est.peak))}
         return DecayFit(
             **base, **point, verdict=INCONCLUSIVE,
             reason=(
