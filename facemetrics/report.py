@@ -579,8 +579,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     if no_fit:
         lines += ["", NO_FIT_NOTE]
     lines += source_notes(table)
-    lines += ["", HALF_LIFE_NOTE] if marked else []
-    lines += half_point_lines(pooled)
+    lines += (["", HALF_LIFE_NOTE] if marked else []) + half_point_lines(pooled)
     lines += subject_gap_lines(table, bool(follow_on))
     lines += uncompared_lines(photos)
     lines += ["", next_before] if next_before else []

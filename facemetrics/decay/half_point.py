@@ -39,6 +39,8 @@ __all__ = ["HALF_POINT_FIELDS", "half_point", "half_point_ci", "isotonic_decreas
 HALF_POINT_FIELDS = ("half_point_h", "half_point_h_ci_low", "half_point_h_ci_high")
 
 _NAN = float("nan")
+#: at most this many distinct photo times: every replicate's isotonic fit at once (memory B x m x m), else one by one
+_VECTOR_TIMES = 60
 
 
 def isotonic_decreasing(x: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -159,11 +161,65 @@ def half_point_ci(t, y, resid, sign: float, rng, n_boot: int, confidence: float,
     draws = y[None, :] + r[rng.integers(0, n, size=(n_boot, n))]
     if sessions is not None:
         draws = draws + r[rng.integers(0, n, size=(n_boot, int(sessions.max()) + 1))][:, sessions]
-    hp = np.array([half_point(t, draws[b], sign, None if weights is None else weights[b]) for b in range(n_boot)])
+    hp = _replicate_half_points(t, draws * float(sign), weights)
     hp = np.where(np.isnan(hp), np.inf, hp)  # never fell to half: later than the last photo
     q = (1.0 - confidence) / 2.0
     lo, hi = np.quantile(hp, [q, 1.0 - q], method="inverted_cdf")
     return (point, *photo_bracket(t, float(lo), float(hi)))
+
+
+def _replicate_half_points(t, draws, weights) -> np.ndarray:
+    """:func:`half_point` of every row of ``draws`` (B, n), already signed, with the rows of ``weights`` (B, n) or
+    weight 1: the photos' times grouped once, each replicate's means per time by matrix products (same results)."""
+    post = (t >= 0) & np.isfinite(t)
+    times, inv = np.unique(t[post], return_inverse=True)
+    onehot = np.zeros((post.sum(), times.size))
+    onehot[np.arange(inv.size), inv] = 1.0
+    w = np.ones_like(draws[:, post]) if weights is None else np.asarray(weights, dtype=float)[:, post]
+    y = np.where(np.isfinite(draws[:, post]), draws[:, post], 0.0)
+    w = np.where(np.isfinite(draws[:, post]), w, 0.0)
+    wsum = w @ onehot
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (w * y) @ onehot / wsum
+    out = np.full(draws.shape[0], _NAN)
+    full = np.all(wsum > 0, axis=1)  # every time seen: the min-max formula, all replicates at once
+    if times.size >= 2 and times.size <= _VECTOR_TIMES and full.any():
+        fitted = _isotonic_many(mean[full], wsum[full])
+        out[full] = _crossings(times, fitted)
+    for b in np.flatnonzero(~full if times.size <= _VECTOR_TIMES else np.ones(draws.shape[0], dtype=bool)):
+        seen = wsum[b] > 0
+        if seen.sum() >= 2:
+            out[b] = _crossing(times[seen], isotonic_decreasing(mean[b, seen], wsum[b, seen]))
+    return out
+
+
+def _isotonic_many(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """:func:`isotonic_decreasing` of every row of ``x`` (B, m) with weights ``w`` (B, m) > 0, by the min-max
+    formula ``f_i = min_{j <= i} max_{k >= i} mean(x[j..k])`` (Robertson, Wright & Dykstra 1988, th. 1.4.4, for a
+    non-increasing fit); memory B x m x m."""
+    cw = np.concatenate([np.zeros((x.shape[0], 1)), np.cumsum(w, axis=1)], axis=1)
+    cwx = np.concatenate([np.zeros((x.shape[0], 1)), np.cumsum(w * x, axis=1)], axis=1)
+    m = x.shape[1]
+    j, k = np.triu_indices(m)
+    block = np.full((x.shape[0], m, m), -np.inf)  # block[:, j, k]: weighted mean of x[j..k], j <= k
+    block[:, j, k] = (cwx[:, k + 1] - cwx[:, j]) / (cw[:, k + 1] - cw[:, j])
+    # max over k >= i of block[j, k] (a reverse running max along k), then min over j <= i
+    run = np.maximum.accumulate(block[:, :, ::-1], axis=2)[:, :, ::-1]
+    low = np.tril(np.ones((m, m), dtype=bool)).T  # low[j, i]: j <= i
+    return np.where(low[None], run, np.inf).min(axis=1)
+
+
+def _crossings(times: np.ndarray, curves: np.ndarray) -> np.ndarray:
+    """:func:`_crossing` of every row of ``curves`` (B, m) at ``times`` (m,)."""
+    ref = curves[:, :1]
+    below = (curves <= 0.5 * ref) & (ref > 0)
+    has = below.any(axis=1)
+    k = np.where(has, np.argmax(below, axis=1), 1)
+    rows = np.arange(curves.shape[0])
+    v0, v1 = curves[rows, k - 1], curves[rows, k]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = times[k - 1] + (v0 - 0.5 * ref[:, 0]) / (v0 - v1) * (times[k] - times[k - 1])
+    return np.where(has, t, _NAN)
 
 
 def photo_bracket(t, lo: float, hi: float) -> tuple[float, float]:
