@@ -58,6 +58,11 @@ at 26/30 (87 %) is reported as a near miss, not a pass.  No ``fades_within_a_day
 ``exp_3h`` (the half point is drawn from a stream of its own, so the verdicts are the same by construction;
 checked here against the fits' verdicts of the same seeds without the half point).  If no candidate passes,
 the bench and figures land and the columns do not.
+
+Result (2026-12-07, 30 studies a cell and half): A failed on the tuning half (``sparse x3`` ``sigmoid_6h`` 53 %);
+B held the truth in every tuning and held-out cell (100 %) and the held-out shape (100 %, ``week x1`` held-out 9
+of 10); it landed as the library's interval (docs/validation.md section 25).  Since then the records' ``hp_lo`` /
+``hp_hi`` are B's, so the "A" column reads B; A's figures are those of the runs at ae418e7.
 """
 
 from __future__ import annotations

@@ -429,11 +429,11 @@ def half_point_text(r) -> str:
     beyond = f"beyond the last photo at {fixed(last, 1)} h" if math.isfinite(last) else "beyond the last photo"
     span = (f"{fixed(lo, 1)}-{fixed(hi, 1)} h" if math.isfinite(hi) else f"from {fixed(lo, 1)} h to {beyond}")
     if math.isfinite(hp):
-        return (f"fell to half by about {fixed(hp, 1)} h ({ci} {span}" if math.isfinite(lo) else
-                f"fell to half by about {fixed(hp, 1)} h (no interval") + "), read from the photos without assuming a shape"
+        return (f"fell to half by about {fixed(hp, 1)} h ({f'{ci} {span}' if math.isfinite(lo) else 'no interval'}), "
+                "read from the photos without assuming a shape")
     if math.isfinite(lo) and math.isfinite(last):
         return (f"had not fallen to half by the last photo at {fixed(last, 1)} h"
-                + ("" if lo >= last else f" ({ci} of when it does: from {fixed(lo, 1)} h to beyond that photo)"))
+                + ("" if lo >= last else f" (the {ci} reaches from {fixed(lo, 1)} h to beyond that photo)"))
     return ""
 
 

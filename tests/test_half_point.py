@@ -107,7 +107,7 @@ def test_columns_follow_the_half_life():
     (dict(half_point_h=math.nan, half_point_h_ci_low=48.0, half_point_h_ci_high=math.nan, last_time_h=48.0),
      "had not fallen to half by the last photo at 48.0 h"),
     (dict(half_point_h=math.nan, half_point_h_ci_low=12.0, half_point_h_ci_high=math.nan, last_time_h=24.0),
-     "had not fallen to half by the last photo at 24.0 h (95% CI of when it does: from 12.0 h to beyond that photo)"),
+     "had not fallen to half by the last photo at 24.0 h (the 95% CI reaches from 12.0 h to beyond that photo)"),
     (dict(half_point_h=math.nan, half_point_h_ci_low=math.nan, half_point_h_ci_high=math.nan, last_time_h=24.0), ""),
 ])
 def test_report_words(row, text):
