@@ -576,6 +576,10 @@ class DecayFit:
         Bootstrap estimates, shape (n_boot, 3): lasting, transient, half-life
         (hours).  Not part of the table; used by
         :func:`facemetrics.plots.plot_timeline`.
+    half_point_h, half_point_h_ci_low, half_point_h_ci_high : float
+        Hours at which the measured change fell to half its value at the first photo after treatment, read
+        from the photos without assuming a shape, and its interval moved out to the photo times around it
+        (:mod:`facemetrics.decay.half_point`); NaN: not reached by the last photo (``ci_high``: beyond it).
     near_claim : NearClaim or None
         The curve against the photos near 24 h (:mod:`facemetrics.decay.near_claim`, rule 6 of the
         module docstring), with the verdicts read from the curve and from those photos; None when

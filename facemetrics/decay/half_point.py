@@ -19,7 +19,8 @@ The target is the time at which the true change first falls to half its value at
 Its interval (:func:`half_point_ci`) perturbs the photos' own values, not the fitted curve: each replicate
 adds to every photo a resampled residual of the decay fit (centred, inflated for the fit's 3 parameters)
 plus one resampled residual per session (its baseline photo's error, as the decay fit's residual design
-does), with the replicate's subject weights of the cluster design; a replicate that never falls to half
+does), with the replicate's subject weights of the cluster design (the mm scale's error is left out: a factor
+shared by a series' values moves no half point); a replicate that never falls to half
 counts as later than the last photo.  The interval is the percentile interval of the replicates' half
 points moved out to the photo times around it (:func:`photo_bracket`: between two photos the change may halve
 anywhere; the percentile interval alone held the true half point of a plateau then a drop photographed at
