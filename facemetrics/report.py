@@ -417,6 +417,41 @@ def half_life_marked(r) -> bool:
     return r.get("change_24h_source") == "photos_18_30h"
 
 
+def half_point_text(r) -> str:
+    """How long the change of ``r`` (a timeline row) lasted, read from the photos without assuming a shape
+    (``half_point_h`` and its interval, :mod:`facemetrics.decay.half_point`): ``"fell to half by about 4.0 h (95%
+    CI 3.0-6.0 h), read from the photos without assuming a shape"``; ``"had not fallen to half by the last photo
+    at 48.0 h"``; "" when the row has no half point and no interval (no fit)."""
+    hp, lo, hi, last = (_float(r.get(k)) for k in ("half_point_h", "half_point_h_ci_low", "half_point_h_ci_high",
+                                                   "last_time_h"))
+    level = _float(r.get("confidence"))
+    ci = f"{percent(level if math.isfinite(level) else 0.95)} CI"
+    beyond = f"beyond the last photo at {fixed(last, 1)} h" if math.isfinite(last) else "beyond the last photo"
+    span = (f"{fixed(lo, 1)}-{fixed(hi, 1)} h" if math.isfinite(hi) else f"from {fixed(lo, 1)} h to {beyond}")
+    if math.isfinite(hp):
+        return (f"fell to half by about {fixed(hp, 1)} h ({f'{ci} {span}' if math.isfinite(lo) else 'no interval'}), "
+                "read from the photos without assuming a shape")
+    if math.isfinite(lo) and math.isfinite(last):
+        return (f"had not fallen to half by the last photo at {fixed(last, 1)} h"
+                + ("" if lo >= last else f" (the {ci} reaches from {fixed(lo, 1)} h to beyond that photo)"))
+    return ""
+
+
+def half_point_lines(pooled: pd.DataFrame) -> list[str]:
+    """report.md's lines on how long each pooled row's change lasted (:func:`half_point_text`), under the Figures
+    table; none when no row has a half point."""
+    items = []
+    for _, r in pooled.iterrows():
+        text = half_point_text(r) if r.get("status") not in _NO_FIT_STATUSES else ""
+        if text:
+            items.append(f"- {r['treatment']}, {r['metric']} ({r['side']}): {text}.")
+    if not items:
+        return []
+    return ["", "How long the change lasted (the half point: when the measured change fell to half its value at the "
+                "first photo after treatment, with no fade shape assumed; the half-life above assumes an exponential):",
+            ""] + items
+
+
 def source_notes(table: pd.DataFrame) -> list[str]:
     """The notes under report.md's figures for the marked ``change at 24 h`` figures (:data:`SOURCE_MARKS`),
     one per source present in ``table``; empty when every figure is the checked curve's (or the table predates
@@ -544,7 +579,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     if no_fit:
         lines += ["", NO_FIT_NOTE]
     lines += source_notes(table)
-    lines += ["", HALF_LIFE_NOTE] if marked else []
+    lines += (["", HALF_LIFE_NOTE] if marked else []) + half_point_lines(pooled)
     lines += subject_gap_lines(table, bool(follow_on))
     lines += uncompared_lines(photos)
     lines += ["", next_before] if next_before else []

@@ -565,6 +565,17 @@ TIMELINE_COLUMNS_DEF = [
     Column("half_life_h", "h", "Hours in which the transient part of the change halves (fit bounds "
            "`half_life_h_min` to 5000 h). " + _NOT_RESOLVED.replace("Not identified", "Only where the fit stopped")),
     *_ci_pair("half_life_h", "h", "`half_life_h`"),
+    Column("half_point_h", "h", "Hours after treatment at which the measured change fell to half its value at the "
+           "first photo after treatment, read from the photos without assuming a shape: a curve through the "
+           "photos that only falls (isotonic regression), drawn straight between photo times. Empty when the "
+           "change does not fall to half by the last photo (or there is no change to halve)."),
+    *[Column(f"half_point_h_ci_{end}", "h", f"{word} end of the `confidence` (default 95 %) bootstrap interval of "
+             "`half_point_h` (the photos' values perturbed by the fit's residuals), moved out to the photo times "
+             f"around it: between two photos the change may halve anywhere.{extra}")
+      for end, word, extra in (("low", "Lower", " The last photo's time when no replicate fell to half; empty "
+                                "without a bootstrap."),
+                               ("high", "Upper", " Empty when it lies beyond the last photo (some replicates "
+                                "never fell to half), or without a bootstrap."))],
     Column("change_24h", _AS_UNIT, "The change 24 h after treatment: the figure the verdict tests. The fitted "
            "curve's at 24 h (identified even when no decay is resolved), or, when the curve misses the photos "
            "taken 18-30 h after treatment or its shape misses the photos' means at their times "

@@ -274,6 +274,7 @@ from .model import (
 from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
 from .late_photos import LateTime, late_photos, off_curve
+from .half_point import HALF_POINT_FIELDS, half_point, half_point_ci
 from .time_unit import time_unit_note
 from ..timekeys import date_alone
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
@@ -575,6 +576,10 @@ class DecayFit:
         Bootstrap estimates, shape (n_boot, 3): lasting, transient, half-life
         (hours).  Not part of the table; used by
         :func:`facemetrics.plots.plot_timeline`.
+    half_point_h, half_point_h_ci_low, half_point_h_ci_high : float
+        Hours at which the measured change fell to half its value at the first photo after treatment, read
+        from the photos without assuming a shape, and its interval moved out to the photo times around it
+        (:mod:`facemetrics.decay.half_point`); NaN: not reached by the last photo (``ci_high``: beyond it).
     near_claim : NearClaim or None
         The curve against the photos near 24 h (:mod:`facemetrics.decay.near_claim`, rule 6 of the
         module docstring), with the verdicts read from the curve and from those photos; None when
@@ -626,6 +631,9 @@ class DecayFit:
     curve_lasting: float = field(default=_NAN, repr=False, compare=False)
     change_24h_source: str = ""
     n_photos_18_30h: int = 0
+    half_point_h: float = _NAN
+    half_point_h_ci_low: float = _NAN
+    half_point_h_ci_high: float = _NAN
 
     @property
     def facemetrics_version(self) -> str:
@@ -760,7 +768,8 @@ class SeriesResult:
 #: estimate and CI fields of a DecayFit (NaN when there is no fit)
 _ESTIMATES = tuple(
     name for name in COLUMNS
-    if (name.startswith(("peak_change", "half_life_h", "change_24h", "lasting", "transient")) or name == "rmse")
+    if (name.startswith(("peak_change", "half_life_h", "half_point_h", "change_24h", "lasting", "transient"))
+        or name == "rmse")
     and name != "half_life_h_min"
 )
 #: the columns a fit fills (its estimates and CIs, :data:`COLUMNS`' order): NaN when no fit was made, and the
@@ -975,6 +984,25 @@ def _estimates(est: DecayParams, boot: np.ndarray, confidence: float, test_conf:
         transient_ci_high=transient_ci[1],
         rmse=est.rmse,
     )
+
+
+def _half_point(t, y, est: DecayParams, method: str, w, data: pd.DataFrame, sessions, seed: int, key: tuple,
+                confidence: float) -> dict:
+    """``half_point_h`` and its interval (:mod:`facemetrics.decay.half_point`), drawn from a stream of their own
+    (the fit's replicates are unchanged): the cluster design's subject weights ``w`` (B, n) and, below
+    :data:`TWO_STAGE_BELOW_CLUSTERS` subjects, the fit's residuals; the residual design adds one per session."""
+    rng = _group_rng(seed, (*key, "half_point"))
+    resid = y - est.change_at(t)
+    sign = math.copysign(1.0, est.peak)
+    n_boot = w.shape[0]
+    if method == "cluster":
+        if int(pd.unique(data["subject"]).size) >= TWO_STAGE_BELOW_CLUSTERS:
+            resid = np.zeros_like(resid)
+        hp = half_point_ci(t, y, resid, sign, rng, n_boot, confidence, weights=w)
+    else:
+        keys = pd.Series(data["subject"].to_numpy() if sessions is None else sessions).astype(str)
+        hp = half_point_ci(t, y, resid, sign, rng, n_boot, confidence, sessions=pd.factorize(keys)[0])
+    return dict(zip(HALF_POINT_FIELDS, hp))
 
 
 def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float, test_conf: float,
@@ -1233,8 +1261,8 @@ def _fit_one(
                                        moments=moments, sources=_sources(data))
     if method == "none":
         c24 = float(est.change_at(CLAIM_HOURS))
-        point = {**nan_est, "peak_change": est.peak, "half_life_h": est.half_life, "change_24h": c24,
-                 "lasting": est.lasting, "transient": est.transient, "rmse": est.rmse}
+        point = {**nan_est, "peak_change": est.peak, "half_life_h": est.half_life, "change_24h": c24, "lasting": est.lasting,
+                 "transient": est.transient, "rmse": est.rmse, "half_point_h": half_point(t, y, math.copysign(1, est.peak))}
         return DecayFit(
             **base, **point, verdict=INCONCLUSIVE,
             reason=(
@@ -1253,6 +1281,7 @@ def _fit_one(
             n_ok,
         )
     values = _estimates(est, boot, confidence, base["test_confidence"])
+    values.update(_half_point(t, y, est, method, w, data, sessions, seed, (treatment, metric, side, subject), confidence))
     untested = _untested(base, values, n_ok=n_ok, n_boot=n_boot, min_effect=min_effect)
     if untested is not None:
         status, reason = untested

@@ -1,0 +1,247 @@
+"""The half point: when the measured change fell to half, read from the photos without assuming a shape.
+
+The decay model's ``half_life_h`` is a parameter of an exponential; when a real fade has another shape
+(linear, a plateau then a drop, two phases) its interval can miss the time the change actually halved
+(docs/validation.md "Stop 63: fade shapes").  The half point assumes only that the change does not grow
+back after the session:
+
+1. every photo after treatment (``t >= 0``), its change signed so that the effect is positive (the sign of
+   the fitted peak), is fitted by a non-increasing step curve in time (weighted isotonic regression, the
+   pool-adjacent-violators algorithm; photos at one time pooled first);
+2. the reference is that curve's value at the first photo time after treatment, ``t1``;
+3. the half point is the first time the curve, drawn as straight lines between its values at the photo
+   times, falls to half the reference; NaN ("not reached") when it stays above half up to the last photo,
+   or when the reference is not positive (no effect to halve).
+
+The target is the time at which the true change first falls to half its value at ``t1`` (for a photo at
+0.25 h and an exponential of half-life 3 h: 3.25 h; the half-life counts from t = 0).
+
+Its interval (:func:`half_point_ci`) perturbs the photos' own values, not the fitted curve: each replicate
+adds to every photo a resampled residual of the decay fit (centred, inflated for the fit's 3 parameters)
+plus one resampled residual per session (its baseline photo's error, as the decay fit's residual design
+does), with the replicate's subject weights of the cluster design (the mm scale's error is left out: a factor
+shared by a series' values moves no half point); a replicate that never falls to half
+counts as later than the last photo.  The interval is the percentile interval of the replicates' half
+points moved out to the photo times around it (:func:`photo_bracket`: between two photos the change may halve
+anywhere; the percentile interval alone held the true half point of a plateau then a drop photographed at
+0, 1, 4 and 24 h in 53 % of studies, docs/validation.md "Stop 63: fade shapes"); its upper end is NaN
+("beyond the last photo") when that quantile is a replicate that never fell to half.  No file I/O.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["HALF_POINT_FIELDS", "half_point", "half_point_ci", "isotonic_decreasing", "photo_bracket"]
+
+#: the DecayFit fields (and timeline columns) :func:`half_point_ci` fills, in its order
+HALF_POINT_FIELDS = ("half_point_h", "half_point_h_ci_low", "half_point_h_ci_high")
+
+_NAN = float("nan")
+#: at most this many distinct photo times: every replicate's isotonic fit at once (memory B x m x m), else one by one
+_VECTOR_TIMES = 60
+
+
+def isotonic_decreasing(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted least-squares non-increasing fit of ``x`` (shape (m,), in time order), weights ``w`` (m,) > 0.
+
+    Pool-adjacent-violators: returns the fitted values, shape (m,).
+
+    Examples
+    --------
+    >>> isotonic_decreasing(np.array([3.0, 1.0, 2.0, 0.0]), np.ones(4)).tolist()
+    [3.0, 1.5, 1.5, 0.0]
+    """
+    vals, wts, sizes = [], [], []
+    for v, wi in zip(x.tolist(), w.tolist()):
+        vals.append(v)
+        wts.append(wi)
+        sizes.append(1)
+        while len(vals) > 1 and vals[-2] < vals[-1]:
+            v2, w2, s2 = vals.pop(), wts.pop(), sizes.pop()
+            tot = wts[-1] + w2
+            vals[-1] = (vals[-1] * wts[-1] + v2 * w2) / tot
+            wts[-1] = tot
+            sizes[-1] += s2
+    return np.repeat(np.array(vals), sizes)
+
+
+def _crossing(times: np.ndarray, curve: np.ndarray) -> float:
+    """First time the piecewise-linear ``curve`` at ``times`` falls to half its first value; NaN if never
+    (or if the first value is not positive)."""
+    ref = curve[0]
+    if not ref > 0:
+        return _NAN
+    half = 0.5 * ref
+    below = np.flatnonzero(curve <= half)
+    if below.size == 0:
+        return _NAN
+    k = int(below[0])  # k >= 1 because curve[0] = ref > half
+    v0, v1 = curve[k - 1], curve[k]
+    return float(times[k - 1] + (v0 - half) / (v0 - v1) * (times[k] - times[k - 1]))
+
+
+def half_point(t, y, sign: float = 1.0, w=None) -> float:
+    """Hours after treatment at which the measured change first fell to half its value at the first photo.
+
+    Parameters
+    ----------
+    t : array_like, shape (n,)
+        Hours since treatment; photos before treatment (``t < 0``) are ignored.
+    y : array_like, shape (n,)
+        Change versus baseline, metric unit.
+    sign : float
+        +1 when the effect is an increase, -1 when it is a decrease (the sign of the fitted peak).
+    w : array_like, shape (n,), optional
+        Photo weights (a cluster replicate's subject counts); default 1.  Photos with weight 0 are left out.
+
+    Returns
+    -------
+    float
+        Hours; NaN when the change never falls to half by the last photo, or when it is not positive at
+        the first photo time (module docstring).
+
+    Examples
+    --------
+    >>> half_point([0, 2, 4, 8], [2.0, 1.5, 1.0, 0.0])
+    4.0
+    >>> half_point([1, 2, 4], [2.0, 1.6, 0.6])
+    3.2
+    >>> half_point([0, 4, 24], [0.4, 0.4, 0.35])
+    nan
+    """
+    t = np.asarray(t, dtype=float)
+    y = np.asarray(y, dtype=float) * float(sign)
+    w = np.ones_like(t) if w is None else np.asarray(w, dtype=float)
+    keep = (t >= 0) & np.isfinite(t) & np.isfinite(y) & (w > 0)
+    if not keep.any():
+        return _NAN
+    times, inv = np.unique(t[keep], return_inverse=True)
+    wsum = np.bincount(inv, weights=w[keep], minlength=times.size)
+    mean = np.bincount(inv, weights=w[keep] * y[keep], minlength=times.size) / wsum
+    if times.size < 2:
+        return _NAN
+    return _crossing(times, isotonic_decreasing(mean, wsum))
+
+
+def half_point_ci(t, y, resid, sign: float, rng, n_boot: int, confidence: float, *, weights=None,
+                  sessions=None) -> tuple[float, float, float]:
+    """The half point and its percentile interval (module docstring).
+
+    Parameters
+    ----------
+    t, y : numpy.ndarray, shape (n,)
+        Hours since treatment and change versus baseline (metric unit), every row of the series.
+    resid : numpy.ndarray, shape (n,)
+        The decay fit's residuals ``y - fitted`` (metric unit).
+    sign : float
+        +1 or -1, the effect's direction.
+    rng : numpy.random.Generator
+        The series' own stream for these draws.
+    n_boot : int
+        Replicates (>= 1).
+    confidence : float
+        Level of the interval, e.g. 0.95.
+    weights : numpy.ndarray, shape (n_boot, n), optional
+        Each replicate's photo weights (the cluster design's subject counts); default 1.
+    sessions : numpy.ndarray of int, shape (n,), optional
+        Each row's session code: one resampled residual per session is added to all its rows.
+
+    Returns
+    -------
+    (float, float, float)
+        ``(half_point, ci_low, ci_high)`` in hours, the interval moved out to the photo times around it
+        (:func:`photo_bracket`); ``ci_high`` NaN when the interval reaches past the last photo, ``ci_low`` the last
+        photo's time when no replicate fell to half.
+    """
+    n = t.size
+    point = half_point(t, y, sign)
+    r = (resid - resid.mean()) * math.sqrt(n / max(n - 3, 1))
+    draws = y[None, :] + r[rng.integers(0, n, size=(n_boot, n))]
+    if sessions is not None:
+        draws = draws + r[rng.integers(0, n, size=(n_boot, int(sessions.max()) + 1))][:, sessions]
+    hp = _replicate_half_points(t, draws * float(sign), weights)
+    hp = np.where(np.isnan(hp), np.inf, hp)  # never fell to half: later than the last photo
+    q = (1.0 - confidence) / 2.0
+    lo, hi = np.quantile(hp, [q, 1.0 - q], method="inverted_cdf")
+    return (point, *photo_bracket(t, float(lo), float(hi)))
+
+
+def _replicate_half_points(t, draws, weights) -> np.ndarray:
+    """:func:`half_point` of every row of ``draws`` (B, n), already signed, with the rows of ``weights`` (B, n) or
+    weight 1: the photos' times grouped once, each replicate's means per time by matrix products (same results)."""
+    post = (t >= 0) & np.isfinite(t)
+    times, inv = np.unique(t[post], return_inverse=True)
+    onehot = np.zeros((post.sum(), times.size))
+    onehot[np.arange(inv.size), inv] = 1.0
+    w = np.ones_like(draws[:, post]) if weights is None else np.asarray(weights, dtype=float)[:, post]
+    y = np.where(np.isfinite(draws[:, post]), draws[:, post], 0.0)
+    w = np.where(np.isfinite(draws[:, post]), w, 0.0)
+    wsum = w @ onehot
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (w * y) @ onehot / wsum
+    out = np.full(draws.shape[0], _NAN)
+    full = np.all(wsum > 0, axis=1)  # every time seen: the min-max formula, all replicates at once
+    if times.size >= 2 and times.size <= _VECTOR_TIMES and full.any():
+        fitted = _isotonic_many(mean[full], wsum[full])
+        out[full] = _crossings(times, fitted)
+    for b in np.flatnonzero(~full if times.size <= _VECTOR_TIMES else np.ones(draws.shape[0], dtype=bool)):
+        seen = wsum[b] > 0
+        if seen.sum() >= 2:
+            out[b] = _crossing(times[seen], isotonic_decreasing(mean[b, seen], wsum[b, seen]))
+    return out
+
+
+def _isotonic_many(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """:func:`isotonic_decreasing` of every row of ``x`` (B, m) with weights ``w`` (B, m) > 0, by the min-max
+    formula ``f_i = min_{j <= i} max_{k >= i} mean(x[j..k])`` (Robertson, Wright & Dykstra 1988, th. 1.4.4, for a
+    non-increasing fit); memory B x m x m."""
+    cw = np.concatenate([np.zeros((x.shape[0], 1)), np.cumsum(w, axis=1)], axis=1)
+    cwx = np.concatenate([np.zeros((x.shape[0], 1)), np.cumsum(w * x, axis=1)], axis=1)
+    m = x.shape[1]
+    j, k = np.triu_indices(m)
+    block = np.full((x.shape[0], m, m), -np.inf)  # block[:, j, k]: weighted mean of x[j..k], j <= k
+    block[:, j, k] = (cwx[:, k + 1] - cwx[:, j]) / (cw[:, k + 1] - cw[:, j])
+    # max over k >= i of block[j, k] (a reverse running max along k), then min over j <= i
+    run = np.maximum.accumulate(block[:, :, ::-1], axis=2)[:, :, ::-1]
+    low = np.tril(np.ones((m, m), dtype=bool)).T  # low[j, i]: j <= i
+    return np.where(low[None], run, np.inf).min(axis=1)
+
+
+def _crossings(times: np.ndarray, curves: np.ndarray) -> np.ndarray:
+    """:func:`_crossing` of every row of ``curves`` (B, m) at ``times`` (m,)."""
+    ref = curves[:, :1]
+    below = (curves <= 0.5 * ref) & (ref > 0)
+    has = below.any(axis=1)
+    k = np.where(has, np.argmax(below, axis=1), 1)
+    rows = np.arange(curves.shape[0])
+    v0, v1 = curves[rows, k - 1], curves[rows, k]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = times[k - 1] + (v0 - 0.5 * ref[:, 0]) / (v0 - v1) * (times[k] - times[k - 1])
+    return np.where(has, t, _NAN)
+
+
+def photo_bracket(t, lo: float, hi: float) -> tuple[float, float]:
+    """An interval of the half point moved out to the photo times around it (hours).
+
+    Between two photos a fade that only falls may halve anywhere, so an interval read from the photos alone
+    cannot be narrower than the gap it falls in: ``lo`` moves down to the last photo time (``t >= 0``) at or
+    before it, ``hi`` up to the first at or after it (docs/validation.md "Stop 63: fade shapes", candidate B).
+    ``hi`` infinite (a replicate never fell to half) gives NaN, "beyond the last photo"; ``lo`` infinite gives the
+    last photo's time.
+
+    Examples
+    --------
+    >>> photo_bracket([-0.2, 0.25, 1, 3, 6, 24], 2.4, 4.5)
+    (1.0, 6.0)
+    >>> photo_bracket([0, 1, 3], 1.0, math.inf)
+    (1.0, nan)
+    """
+    times = np.unique(np.asarray(t, dtype=float))
+    times = times[np.isfinite(times) & (times >= 0)]
+    below = times[times <= lo]
+    above = times[times >= hi]
+    return (float(below.max()) if below.size else float(times.min()),
+            float(above.min()) if above.size else _NAN)
