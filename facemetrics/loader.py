@@ -810,6 +810,10 @@ def _open_image(data: bytes, label: str, sniffed: str | None, max_pixels: int | 
         if video := _video_kind(data):  # an iPhone Live Photo's .MOV beside its HEIC, a clip (a user session, 2026-12-05)
             raise PhotoError(label, f"a video ({video}), not a photo: save a still frame of it as a photo (JPEG or "
                              "PNG) to measure it", status="not_an_image") from None
+        if other := _other_kind(data):  # a failed download's web page, a clone without Git LFS (stop 63's audit)
+            what, remedy = other
+            raise PhotoError(label, f"{what}, not a supported image (expected {_FORMAT_NAMES}): {remedy}",
+                             status="not_an_image") from None
         raise PhotoError(
             label,
             f"not a supported image (expected {_FORMAT_NAMES})",
@@ -837,6 +841,43 @@ def _video_kind(data: bytes) -> str | None:
         return "AVI"
     if data[:4] == b"\x1a\x45\xdf\xa3":
         return "Matroska/WebM"
+    return None
+
+
+_CONVERT = "save it as JPEG or PNG and use that"
+#: files named like a photo that are something else, by their first bytes: (magic, what it is, what to do)
+_OTHER_MAGIC = (
+    (b"%PDF-", "a PDF document", "export the photo from it as JPEG or PNG and use that"),
+    (b"version https://git-lfs.github.com/spec/", "a Git LFS pointer (a small text file standing in for the photo)",
+     "fetch the photo itself (git lfs pull) and use that"),
+    (b"PK\x03\x04", "a zip archive", "unzip it and give the photos inside"),
+    (b"\x1f\x8b", "a compressed archive (gzip)", "unpack it and give the photos inside"),
+    (b"7z\xbc\xaf\x27\x1c", "a compressed archive (7-Zip)", "unpack it and give the photos inside"),
+    (b"Rar!\x1a\x07", "a compressed archive (RAR)", "unpack it and give the photos inside"),
+    (b"\x00\x00\x00\x0cjP  \r\n\x87\n", "a JPEG 2000 image", _CONVERT),
+    (b"\xff\x4f\xff\x51", "a JPEG 2000 image", _CONVERT),
+    (b"\x00\x00\x00\x0cJXL \r\n\x87\n", "a JPEG XL image", _CONVERT),
+    (b"\xff\x0a", "a JPEG XL image", _CONVERT),
+    (b"8BPS", "a Photoshop document (PSD)", _CONVERT),
+)
+_WEB_PAGE = ("a web page (HTML)", "the download saved the page instead of the photo: open the photo itself and "
+             "save it (the browser's Save Image As)")
+_SVG = ("an SVG drawing (vector graphics)", "save the photo as JPEG or PNG and use that")
+
+
+def _other_kind(data: bytes) -> tuple[str, str] | None:
+    """What a file no image reader took is, by its first bytes, and what to do: ``("a PDF document", "export
+    the photo from it ...")``, a web page (a download that saved the page), an SVG drawing, a Git LFS pointer
+    (a clone without the photos), a zip or other archive, a JPEG 2000, JPEG XL or Photoshop file; or None.
+    Only the file's start is read: a text that mentions ``<html`` later is none of them."""
+    for magic, what, remedy in _OTHER_MAGIC:
+        if data.startswith(magic):
+            return what, remedy
+    text = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        return _WEB_PAGE
+    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text):
+        return _SVG
     return None
 
 

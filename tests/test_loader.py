@@ -1074,3 +1074,54 @@ def test_read_taken_at_never_decodes_a_png(tmp_path, monkeypatch):
                         lambda self: decoded.append(self.size) or original(self))
     assert loader.read_taken_at(plain) is None and decoded == []
     assert loader.read_taken_at(tagged) == datetime(2026, 11, 2, 7, 30) and decoded == []
+
+
+# A kind of file named like a photo (a download, an export, a clone without Git LFS): named, with what to do
+# (the third look at bad input, stop 63: each read "not a supported image (expected JPEG, ...)" alone)
+_KINDS = [
+    ("scan.jpg", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "a PDF document",
+     "export the photo from it as JPEG or PNG and use that"),
+    ("page.jpg", b"\xef\xbb\xbf\n  <!DOCTYPE html>\n<html><body>Access denied</body></html>\n", "a web page (HTML)",
+     "the download saved the page instead of the photo: open the photo itself and save it (the browser's "
+     "Save Image As)"),
+    ("page2.jpg", b"<html lang=en><head><title>x</title></head></html>", "a web page (HTML)", None),
+    ("logo.jpg", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>',
+     "an SVG drawing (vector graphics)", "save the photo as JPEG or PNG and use that"),
+    ("lfs.jpg", b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64 + b"\nsize 12345\n",
+     "a Git LFS pointer (a small text file standing in for the photo)",
+     "fetch the photo itself (git lfs pull) and use that"),
+    ("photos.jpg", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00" * 40, "a zip archive",
+     "unzip it and give the photos inside"),
+    ("x.jpg", b"\x1f\x8b\x08\x00" + b"\x00" * 40, "a compressed archive (gzip)", "unpack it and give the photos inside"),
+    ("j2k.jpg", b"\x00\x00\x00\x0cjP  \r\n\x87\n\x00\x00\x00\x14ftypjp2 " + b"\x00" * 40, "a JPEG 2000 image",
+     "save it as JPEG or PNG and use that"),
+    ("j2c.jpg", b"\xff\x4f\xff\x51\x00\x2f" + b"\x00" * 40, "a JPEG 2000 image", None),
+    ("jxl.jpg", b"\xff\x0a\xfa\x7f" + b"\x00" * 40, "a JPEG XL image", None),
+    ("jxl_box.jpg", b"\x00\x00\x00\x0cJXL \r\n\x87\n\x00\x00\x00\x14ftypjxl " + b"\x00" * 40, "a JPEG XL image", None),
+    ("edit.jpg", b"8BPS\x00\x01" + b"\x00" * 40, "a Photoshop document (PSD)", None),
+]
+
+
+@pytest.mark.parametrize("name, head, what, remedy", _KINDS, ids=[k[0] for k in _KINDS])
+def test_a_file_of_another_kind_named_like_a_photo_says_what_it_is(tmp_path, name, head, what, remedy):
+    """Before: "not a supported image (expected JPEG, ...)" for each, which does not say that the file is a web
+    page (a failed download), a Git LFS pointer (a clone without the photos) or a PDF, nor what to do."""
+    path = tmp_path / name
+    path.write_bytes(head)
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path)
+    text = str(ei.value)
+    assert ei.value.status == "not_an_image"
+    assert text.startswith(f"{name}: {what}, not a supported image (expected JPEG, "), text
+    if remedy is not None:
+        assert text.endswith(f" or GIF): {remedy}"), text
+
+
+def test_a_text_file_that_only_mentions_html_or_pdf_keeps_the_plain_message(tmp_path):
+    """Only the file's start is read: notes that mention '<html' or '%PDF' later are no web page or PDF."""
+    path = tmp_path / "notes.jpg"
+    path.write_bytes(b"my notes: saved <html> and %PDF- and PK\x03\x04 here\n")
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path)
+    assert str(ei.value) == ("notes.jpg: not a supported image (expected JPEG, MPO, PNG, WebP, TIFF, HEIF/HEIC, "
+                             "AVIF, BMP or GIF)"), str(ei.value)
