@@ -1125,3 +1125,37 @@ def test_a_text_file_that_only_mentions_html_or_pdf_keeps_the_plain_message(tmp_
         load_photo(path)
     assert str(ei.value) == ("notes.jpg: not a supported image (expected JPEG, MPO, PNG, WebP, TIFF, HEIF/HEIC, "
                              "AVIF, BMP or GIF)"), str(ei.value)
+
+
+def test_a_jpeg_whose_header_segments_break_is_called_corrupt_not_cut_short():
+    """An APP1 (EXIF) segment whose length field says 4 bytes more than it holds (a metadata editor's slip)
+    hides the next marker: the marker walk finds no image data.  Before: "truncated JPEG data (no
+    end-of-image marker)" and the app's remedy for a file cut short ("copy the photo again"), though the file
+    was whole and ends with its end-of-image marker; a file cut short still says so."""
+    good = _jpeg_bytes(np.full((64, 64, 3), 128, np.uint8))
+    payload = b"Exif\x00\x00II*\x00\x08\x00\x00\x00"
+    broken = good[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2 + 4) + payload + good[2:]
+    with pytest.raises(PhotoError) as ei:
+        load_photo(broken, name="edited.jpg")
+    assert ei.value.status == "unreadable"
+    assert str(ei.value) == ("edited.jpg: corrupt JPEG header (its marker segments break off before the image "
+                             "data; the file is not cut short)"), str(ei.value)
+    with pytest.raises(PhotoError) as ei:
+        load_photo(good[: len(good) // 2], name="cut.jpg")
+    assert "truncated" in str(ei.value) and "not cut short" not in str(ei.value), str(ei.value)
+    with pytest.raises(PhotoError) as ei:  # cut inside the header: no end marker either
+        load_photo(good[:40], name="head.jpg")
+    assert "not cut short" not in str(ei.value), str(ei.value)
+
+
+@pytest.mark.parametrize("name, head, what, remedy", _KINDS, ids=[k[0] for k in _KINDS])
+def test_the_apps_card_adds_no_second_remedy_to_a_named_kind(tmp_path, name, head, what, remedy):
+    """The app's photo card adds a remedy by status (``read_remedy``: "upload the photo itself, as JPEG, ...")
+    unless the reason says what to do: a kind named with its own remedy keeps it alone."""
+    from types import SimpleNamespace
+
+    from facemetrics.analyze import read_remedy
+
+    with pytest.raises(PhotoError) as ei:
+        load_photo(head, name=name)
+    assert read_remedy(SimpleNamespace(photo=None, status=ei.value.status, error=str(ei.value))) == ""
