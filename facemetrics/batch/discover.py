@@ -239,10 +239,11 @@ def skipped_note(folders, read=(), outputs=None) -> str:
     beside its photo (``IMG_1.jpg.json``) is read for its time (:mod:`facemetrics.sidecar`) and not named."""
     several = len(folders) > 1
     out = Path(outputs).resolve() if outputs is not None else None
-    others = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
+    # names shown legibly (errors.legible): a newline or a byte that is not UTF-8 as everywhere (stop 63)
+    others = [legible((d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix())
               for d in map(Path, folders) if os.path.isdir(d) for f in other_files(d)  # never raises (a name too long)
               if f.name not in read and (out is None or out not in f.resolve().parents) and not is_sidecar(f)]
-    broken = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
+    broken = [legible((d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix())
               for d in map(Path, folders) if os.path.isdir(d) for f in broken_links(d) if f.name not in read]
     ours = [name for name in others if Path(name).suffix.lower() in PHOTO_SUFFIXES]  # facemetrics' own PNGs
     others = [name for name in others if name not in ours]
