@@ -164,7 +164,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from facemetrics.errors import PhotoError, legible
 from facemetrics.errors import one_line as _short  # a decoder's error in a message
-from facemetrics.exif import exif_lens, exif_orientation, exif_taken_at, read_exif
+from facemetrics.exif import exif_lens, exif_orientation, exif_taken_at, exif_time_not_read, read_exif
 from facemetrics.reprs import short_repr
 from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, container_damage, hevc_errors,
                                    jpeg_precision, jpeg_scan_start, jpeg_truncated, vp8_ends_early, vp8l_ends_early,
@@ -180,6 +180,7 @@ __all__ = [
     "check_regular_file",
     "load_photo",
     "read_taken_at",
+    "read_time_not_read",
 ]
 
 #: Largest accepted image, in pixels (width x height), checked on the header.
@@ -1035,6 +1036,18 @@ def read_taken_at(path: str | os.PathLike) -> datetime | None:
     regular file (never opened, :func:`check_regular_file`), the header cannot be read or holds no
     time; never raises.
     """
+    return _from_header_exif(path, exif_taken_at, None)
+
+
+def read_time_not_read(path: str | os.PathLike) -> str:
+    """Why a file's EXIF capture time does not read (:func:`facemetrics.exif.exif_time_not_read`: blank, or not a
+    date), or "" (no such tag, a time that reads, a file whose header cannot be read); never raises."""
+    return _from_header_exif(path, exif_time_not_read, "")
+
+
+def _from_header_exif(path: str | os.PathLike, read, default):
+    """``read`` of the EXIF of a file's header (no pixel decoded; a TIFF's sub-IFDs read while it is open), or
+    ``default`` when the path is not a regular file, its header cannot be read or a PNG has no EXIF chunk."""
     try:
         check_regular_file(path)
         with open(path, "rb") as fh:
@@ -1045,10 +1058,10 @@ def read_taken_at(path: str | os.PathLike) -> datetime | None:
                 if img.format == "PNG" and "exif" not in img.info:
                     # Pillow's PNG getexif() decodes every pixel to reach an eXIf chunk after the image
                     # data: 458 MB for a refused 10000 x 10000 PNG (bench/bench_giants.py, 2026-12-04)
-                    return None
-                return exif_taken_at(read_exif(img))
+                    return default
+                return read(read_exif(img))
     except Exception:  # noqa: BLE001 - an unreadable file has no time we can read
-        return None
+        return default
 
 
 def label_text(value, what: str, caller: str = "analyze_photo") -> str | None:

@@ -308,3 +308,40 @@ def test_the_files_passed_over_are_named_legibly(tmp_path):
     note = skipped_note([tmp_path])
     assert note == ("; 2 other files not read (not a photo by their ending: caf\\xe9.txt, my\\nnotes.txt); "
                     "1 broken symbolic link not read (leading to no file: lnk\\xe9)"), note
+
+
+# ---------------------------------------------------------------- an EXIF capture time that is no date (stop 63)
+def _with_exif_time(src: Path, dst: Path, text: str) -> Path:
+    """``src`` saved as ``dst`` with ``text`` as its EXIF DateTimeOriginal."""
+    exif = Image.Exif()
+    exif[0x8769] = {0x9003: text}
+    Image.open(src).save(dst, quality=90, exif=exif.tobytes())
+    return dst
+
+
+@pytest.mark.parametrize("text, said", [
+    ("0000:00:00 00:00:00", "its EXIF capture time is blank (0000:00:00 00:00:00 or spaces: the camera's clock was "
+                            "not set)"),
+    ("    :  :     :  :  ", "its EXIF capture time is blank (0000:00:00 00:00:00 or spaces: the camera's clock was "
+                            "not set)"),
+    ("2026:02:30 25:61:00", "its EXIF capture time '2026:02:30 25:61:00' is not a date"),
+])
+def test_an_exif_time_that_is_no_date_is_named_not_called_missing(tmp_path, text, said):
+    """Before: "no capture time (no EXIF DateTimeOriginal, ...)" though the photo has one, unreadable: a camera
+    whose clock was never set writes 0000:00:00 00:00:00 (the EXIF standard's 'unknown')."""
+    from facemetrics.batch.tables import no_capture_time
+    photo = _with_exif_time(AFTER, tmp_path / "IMG_1.jpg", text)
+    reason = no_capture_time(photo.name, photo)
+    assert reason.startswith(f"no capture time ({said}, none in its file name and none in the manifest): "), reason
+    assert no_capture_time("x.jpg", BEFORE).startswith("no capture time (no EXIF DateTimeOriginal, ")
+    assert no_capture_time("x.jpg").startswith("no capture time (no EXIF DateTimeOriginal, ")
+
+
+def test_study_add_names_an_exif_time_that_is_no_date(tmp_path, capsys):
+    from facemetrics.cli import main
+    photo = _with_exif_time(AFTER, tmp_path / "IMG_1.jpg", "0000:00:00 00:00:00")
+    main(["study", "add", "--store", str(tmp_path / "store"), "--subject", "A", "--treatment", "rf",
+          "--treated-at", "2026-11-02T10:00", "--no-measure", str(photo)])
+    out = capsys.readouterr().out
+    assert ("IMG_1.jpg: not added - no capture time (its EXIF capture time is blank (0000:00:00 00:00:00 or spaces: the camera's "
+            "clock was not set), none in its file name); give it with --taken-at") in out, out
