@@ -1585,3 +1585,21 @@ def test_nothing_measured_names_the_commonest_statuses_first():
     assert nothing_measured(rows) == ("no photo could be measured (8 photos: 3 no_face, 2 unreadable, 1 too_small, "
                                       "+2 more; the table's status and error columns say why); the table is written")
     assert nothing_measured(rows + [{"status": "ok"}]) == "" and nothing_measured([]) == ""
+
+
+@pytest.mark.parametrize("argv", [["compare", "before.jpg", "-after.jpg"], ["analyze", "-after.jpg"],
+                                  ["study", "add", "--subject", "A", "-after.jpg"]])
+def test_a_photo_whose_name_starts_with_a_dash_is_said_to_be_read_as_an_option(tmp_path, monkeypatch, capsys, argv):
+    """Stop 63's bad-input audit: `facemetrics compare before.jpg -after.jpg` said only "the following arguments
+    are required: after", though the file was given; the name that starts with '-' is now named, with the fix."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-after.jpg").write_bytes((SAMPLES / "astronaut_after.jpg").read_bytes())
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.rstrip().endswith("facemetrics: -after.jpg is read as an option because its name starts with '-': "
+                                 "give it as ./-after.jpg"), err
+    with pytest.raises(SystemExit):  # an option that is no file gets argparse's words alone
+        main(["compare", "before.jpg", "-x.jpg"])
+    assert "read as an option" not in capsys.readouterr().err
