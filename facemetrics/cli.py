@@ -523,11 +523,15 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print(f"facemetrics timeline: {args.folder}/long.csv not found (run `facemetrics batch` first)",
               file=sys.stderr)
         return 2
+    from .batch.timeline import long_csv_problem
     from .decay import SeriesError
 
+    if why := long_csv_problem(Path(args.folder) / "long.csv", columns=False):  # not UTF-8: one line (run_timeline
+        # says a table with rows but without the change columns is none)
+        raise UsageError(why)
     sides = ("mean", "right", "left") if args.all_sides else ("mean",)
     out = check_output(args.output or args.folder, folder=True)
-    with open(Path(args.folder) / "long.csv", encoding="utf-8") as fh:
+    with open(Path(args.folder) / "long.csv", encoding="utf-8-sig") as fh:
         n_rows = sum(1 for line in fh if line.strip()) - 1
     if n_rows <= 0:
         raise UsageError(f"{args.folder}/long.csv holds no changes: {_why_no_long(Path(args.folder))}")
