@@ -864,12 +864,15 @@ _OTHER_MAGIC = (
 _WEB_PAGE = ("a web page (HTML)", "the download saved the page instead of the photo: open the photo itself and "
              "save it (the browser's Save Image As)")
 _SVG = ("an SVG drawing (vector graphics)", "save the photo as JPEG or PNG and use that")
+_ANSWER = ("the download saved the server's answer instead of the photo: open the photo itself and save it (the "
+           "browser's Save Image As)")
 
 
 def _other_kind(data: bytes) -> tuple[str, str] | None:
     """What a file no image reader took is, by its first bytes, and what to do: ``("a PDF document", "export
     the photo from it ...")``, a web page (a download that saved the page), an SVG drawing, a Git LFS pointer
-    (a clone without the photos), a zip or other archive, a JPEG 2000, JPEG XL or Photoshop file; or None.
+    (a clone without the photos), a web server's XML or JSON answer, a zip or other archive, a JPEG 2000, JPEG XL
+    or Photoshop file; or None.
     Only the file's start is read: a text that mentions ``<html`` later is none of them."""
     for magic, what, remedy in _OTHER_MAGIC:
         if data.startswith(magic):
@@ -877,8 +880,12 @@ def _other_kind(data: bytes) -> tuple[str, str] | None:
     text = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
         return _WEB_PAGE
-    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text):
+    if text.startswith(b"<") and b"<svg" in text:  # also after an XML declaration or a comment
         return _SVG
+    if text.startswith(b"<?xml") and b"<error>" in text:  # a cloud store's refusal (S3: AccessDenied)
+        return "a web server's error answer (XML)", _ANSWER
+    if text.startswith(b"{") and b'":' in text:  # a web service's JSON answer ({"error": ...})
+        return "a web server's answer (JSON)", _ANSWER
     return None
 
 

@@ -1099,6 +1099,12 @@ _KINDS = [
     ("jxl.jpg", b"\xff\x0a\xfa\x7f" + b"\x00" * 40, "a JPEG XL image", None),
     ("jxl_box.jpg", b"\x00\x00\x00\x0cJXL \r\n\x87\n\x00\x00\x00\x14ftypjxl " + b"\x00" * 40, "a JPEG XL image", None),
     ("edit.jpg", b"8BPS\x00\x01" + b"\x00" * 40, "a Photoshop document (PSD)", None),
+    ("s3.jpg", b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code></Error>',
+     "a web server's error answer (XML)", "the download saved the server's answer instead of the photo: open the "
+     "photo itself and save it (the browser's Save Image As)"),
+    ("api.jpg", b'  {"error": {"code": 404, "message": "Not Found"}}', "a web server's answer (JSON)", None),
+    ("drawing.jpg", b"<!-- made by hand -->\n<svg width='9' height='9'></svg>", "an SVG drawing (vector graphics)",
+     None),
 ]
 
 
