@@ -345,3 +345,23 @@ def test_study_add_names_an_exif_time_that_is_no_date(tmp_path, capsys):
     out = capsys.readouterr().out
     assert ("IMG_1.jpg: not added - no capture time (its EXIF capture time is blank (0000:00:00 00:00:00 or spaces: the camera's "
             "clock was not set), none in its file name); give it with --taken-at") in out, out
+
+
+@pytest.mark.parametrize("odd", [NEWLINE, "back\\slash.jpg"])
+def test_the_study_manifest_finds_a_name_shown_with_a_backslash(tmp_path, odd):
+    """A stored name shown escaped (``new\\nline.jpg``) or holding a backslash (legal on Linux) was "not in
+    manifest store_manifest.csv" in `study report`: the manifest reader takes a backslash for a Windows
+    separator, and only a name that is not UTF-8 was looked up so too (found by stop 63's audit)."""
+    from facemetrics.batch import discover
+    from facemetrics.store import Store
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(AFTER, folder / odd)
+    store = Store(tmp_path / "store")
+    store.add_photos("A", [BEFORE, folder / odd], treatment="rf", treated_at="2026-11-02T10:00", measure=False)
+    at, table = store.manifest("A", folder=tmp_path / "links")
+    shown = legible(odd)
+    assert sorted(table["photo"]) == ["astronaut_before.jpg", shown]
+    table.to_csv(tmp_path / "m.csv", index=False)
+    found = {e.photo: e.note for e in discover(at, tmp_path / "m.csv")}
+    assert found == {"astronaut_before.jpg": "", shown: ""}
