@@ -369,8 +369,8 @@ def read_remedy(x) -> str:
     if not loader_failed(x):
         return ""
     why = str(getattr(x, "error", "") or "")
-    if "save a" in why or "save it" in why:
-        return ""
+    if "save a" in why or "save it" in why or why.endswith(("use that", "the photos inside")):
+        return ""  # the loader's own remedy: a PDF's "export the photo from it ... and use that" (stop 63)
     return READ_REMEDIES.get(getattr(x, "status", ""), "")
 
 

@@ -523,11 +523,15 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print(f"facemetrics timeline: {args.folder}/long.csv not found (run `facemetrics batch` first)",
               file=sys.stderr)
         return 2
+    from .batch.timeline import long_csv_problem
     from .decay import SeriesError
 
+    if why := long_csv_problem(Path(args.folder) / "long.csv", columns=False):  # not UTF-8: one line (run_timeline
+        # says a table with rows but without the change columns is none)
+        raise UsageError(why)
     sides = ("mean", "right", "left") if args.all_sides else ("mean",)
     out = check_output(args.output or args.folder, folder=True)
-    with open(Path(args.folder) / "long.csv", encoding="utf-8") as fh:
+    with open(Path(args.folder) / "long.csv", encoding="utf-8-sig") as fh:
         n_rows = sum(1 for line in fh if line.strip()) - 1
     if n_rows <= 0:
         raise UsageError(f"{args.folder}/long.csv holds no changes: {_why_no_long(Path(args.folder))}")
@@ -1649,6 +1653,15 @@ def _no_command(argv: list[str]) -> str:
             "'See it work on the bundled sample photos'); `facemetrics COMMAND --help` gives its options")
 
 
+def _dashed_files(argv: list[str]) -> str:
+    """What to say after argparse's usage error when a file given starts with ``-`` (``-after.jpg``): argparse reads
+    it as an option and said only "the following arguments are required: after" or "unrecognized arguments"
+    (stop 63's bad-input audit); "" when no such file exists."""
+    names = [a for a in argv if a.startswith("-") and a != "--" and os.path.lexists(a)]
+    return "".join(f"facemetrics: {legible(a)} is read as an option because its name starts with '-': give it as "
+                   f"./{legible(a)}\n" for a in names).rstrip("\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Ctrl-C and SIGTERM end it with a one-line message and exit
     status 130 (what was written so far is kept: ``analyze`` rewrites its table after every photo and
@@ -1659,7 +1672,12 @@ def main(argv: list[str] | None = None) -> int:
     if (missing := _no_command(sys.argv[1:] if argv is None else list(argv))):
         print(missing, file=sys.stderr)
         return 2
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse's usage error (2), or --help / --version (0)
+        if exc.code == 2 and (dashed := _dashed_files(sys.argv[1:] if argv is None else list(argv))):
+            print(dashed, file=sys.stderr)
+        raise
     if getattr(args, "verbose", False):
         os.environ["FACEMETRICS_VERBOSE"] = "1"  # read by facemetrics.landmarks; batch workers inherit it
     old = {}  # the handlers replaced, restored at the end

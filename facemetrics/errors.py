@@ -7,20 +7,40 @@ or a ``status`` row instead of a traceback.
 
 from __future__ import annotations
 
+import re
 
-def legible(text: str) -> str:
-    """``text`` with the bytes of a file name that is not UTF-8 written as ``\\xNN`` (else unchanged).
 
-    On Linux a file name may hold bytes that are not UTF-8 (a Latin-1 ``caf\\xe9.jpg`` from an old archive
-    or a zip made on Windows).  Python reads each such byte as a lone surrogate (``'caf\\udce9.jpg'``,
-    PEP 383), which UTF-8 cannot encode: a table, a JSON file or a pandas column holding it fails.  The
-    name shown (the ``photo`` column, messages, output names) is ``caf\\xe9.jpg`` instead: legible,
-    valid UTF-8, and the escape says which byte it was; the file itself is opened by its true name."""
+def utf8_legible(text: str) -> str:
+    """``text`` with the bytes of a file name that is not UTF-8 written as ``\\xNN`` (else unchanged): what
+    :func:`legible` does to a name, for a whole text (a table's CSV, a JSON file) whose own newlines and tabs
+    stay as they are (:func:`facemetrics.export.utf8`)."""
     try:
         text.encode("utf-8")
         return text
     except UnicodeEncodeError:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def legible(text: str) -> str:
+    """``text`` with the bytes of a file name that is not UTF-8 written as ``\\xNN``, and its control
+    characters as ``\\n``, ``\\t``, ``\\r`` or ``\\xNN`` (else unchanged).
+
+    On Linux a file name may hold bytes that are not UTF-8 (a Latin-1 ``caf\\xe9.jpg`` from an old archive
+    or a zip made on Windows).  Python reads each such byte as a lone surrogate (``'caf\\udce9.jpg'``,
+    PEP 383), which UTF-8 cannot encode: a table, a JSON file or a pandas column holding it fails.  The
+    name shown (the ``photo`` column, messages, output names) is ``caf\\xe9.jpg`` instead: legible,
+    valid UTF-8, and the escape says which byte it was; the file itself is opened by its true name.
+    A name may also hold a newline, a tab or an escape sequence (``ESC [``): shown as it is, it broke a
+    one-line message in two or rewrote the terminal (stop 63's bad-input audit), so it is shown
+    ``new\\nline.jpg``, as Python's ``repr`` writes it."""
+    text = utf8_legible(text)
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda m: _CONTROL_ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
 
 
 def one_line(exc: BaseException, limit: int = 200) -> str:

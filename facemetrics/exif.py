@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from PIL import ExifTags, Image
 
-__all__ = ["read_exif", "exif_orientation", "exif_taken_at", "exif_lens"]
+__all__ = ["read_exif", "exif_orientation", "exif_taken_at", "exif_time_not_read", "exif_lens"]
 
 _TAG_ORIENTATION = 274  # IFD0
 _TAG_DATETIME_ORIGINAL = 36867  # Exif IFD
@@ -115,6 +115,28 @@ def exif_taken_at(exif: Image.Exif | None) -> datetime | None:
         if dt is not None:
             return dt
     return None
+
+
+def exif_time_not_read(exif: Image.Exif | None) -> str:
+    """Why a photo with EXIF capture-time tags has no capture time (:func:`exif_taken_at` is None), or "" when it
+    has none of those tags or one reads: ``"its EXIF capture time is blank (...: the camera's clock was not set)"``
+    for ``0000:00:00 00:00:00`` (the EXIF standard's 'unknown') or spaces, else ``"its EXIF capture time
+    '2026:02:30 25:61:00' is not a date"``.  Said in place of "no EXIF DateTimeOriginal" (stop 63's audit)."""
+    if exif is None or exif_taken_at(exif) is not None:
+        return ""
+    try:
+        ifd = exif.get_ifd(ExifTags.IFD.Exif)
+    except Exception:  # noqa: BLE001
+        return ""
+    for tag in (_TAG_DATETIME_ORIGINAL, _TAG_DATETIME_DIGITIZED):
+        text = _as_text(ifd.get(tag))
+        if text is None:
+            continue
+        if not re.sub(r"\D", "", text).strip("0"):  # no digit but 0: 0000:00:00 00:00:00, spaces, colons
+            return "its EXIF capture time is blank (0000:00:00 00:00:00 or spaces: the camera's clock was not set)"
+        shown = "".join(c if c.isprintable() else "?" for c in text[:40])
+        return f"its EXIF capture time '{shown}' is not a date"
+    return ""
 
 
 def exif_lens(exif: Image.Exif | None) -> tuple[str | None, float | None]:

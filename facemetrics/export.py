@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from ._version import __version__
-from .errors import SettingError, legible
+from .errors import SettingError, utf8_legible
 from .ledger import replace_recorded
 from .schema import PHOTO_COLUMNS
 
@@ -68,8 +68,8 @@ class _Hashing:
 
 def utf8(text: str) -> bytes:
     """``text`` as UTF-8 bytes, the bytes of a file name that is not UTF-8 written as ``\\xNN``
-    (:func:`facemetrics.errors.legible`)."""
-    return legible(text).encode("utf-8")
+    (:func:`facemetrics.errors.utf8_legible`: the text's own newlines and tabs kept)."""
+    return utf8_legible(text).encode("utf-8")
 
 
 def atomic_write(path: str | os.PathLike, write, *, record: bool = False) -> Path:

@@ -164,7 +164,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from facemetrics.errors import PhotoError, legible
 from facemetrics.errors import one_line as _short  # a decoder's error in a message
-from facemetrics.exif import exif_lens, exif_orientation, exif_taken_at, read_exif
+from facemetrics.exif import exif_lens, exif_orientation, exif_taken_at, exif_time_not_read, read_exif
 from facemetrics.reprs import short_repr
 from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, container_damage, hevc_errors,
                                    jpeg_precision, jpeg_scan_start, jpeg_truncated, vp8_ends_early, vp8l_ends_early,
@@ -180,6 +180,7 @@ __all__ = [
     "check_regular_file",
     "load_photo",
     "read_taken_at",
+    "read_time_not_read",
 ]
 
 #: Largest accepted image, in pixels (width x height), checked on the header.
@@ -810,6 +811,10 @@ def _open_image(data: bytes, label: str, sniffed: str | None, max_pixels: int | 
         if video := _video_kind(data):  # an iPhone Live Photo's .MOV beside its HEIC, a clip (a user session, 2026-12-05)
             raise PhotoError(label, f"a video ({video}), not a photo: save a still frame of it as a photo (JPEG or "
                              "PNG) to measure it", status="not_an_image") from None
+        if other := _other_kind(data):  # a failed download's web page, a clone without Git LFS (stop 63's audit)
+            what, remedy = other
+            raise PhotoError(label, f"{what}, not a supported image (expected {_FORMAT_NAMES}): {remedy}",
+                             status="not_an_image") from None
         raise PhotoError(
             label,
             f"not a supported image (expected {_FORMAT_NAMES})",
@@ -837,6 +842,50 @@ def _video_kind(data: bytes) -> str | None:
         return "AVI"
     if data[:4] == b"\x1a\x45\xdf\xa3":
         return "Matroska/WebM"
+    return None
+
+
+_CONVERT = "save it as JPEG or PNG and use that"
+#: files named like a photo that are something else, by their first bytes: (magic, what it is, what to do)
+_OTHER_MAGIC = (
+    (b"%PDF-", "a PDF document", "export the photo from it as JPEG or PNG and use that"),
+    (b"version https://git-lfs.github.com/spec/", "a Git LFS pointer (a small text file standing in for the photo)",
+     "fetch the photo itself (git lfs pull) and use that"),
+    (b"PK\x03\x04", "a zip archive", "unzip it and give the photos inside"),
+    (b"\x1f\x8b", "a compressed archive (gzip)", "unpack it and give the photos inside"),
+    (b"7z\xbc\xaf\x27\x1c", "a compressed archive (7-Zip)", "unpack it and give the photos inside"),
+    (b"Rar!\x1a\x07", "a compressed archive (RAR)", "unpack it and give the photos inside"),
+    (b"\x00\x00\x00\x0cjP  \r\n\x87\n", "a JPEG 2000 image", _CONVERT),
+    (b"\xff\x4f\xff\x51", "a JPEG 2000 image", _CONVERT),
+    (b"\x00\x00\x00\x0cJXL \r\n\x87\n", "a JPEG XL image", _CONVERT),
+    (b"\xff\x0a", "a JPEG XL image", _CONVERT),
+    (b"8BPS", "a Photoshop document (PSD)", _CONVERT),
+)
+_WEB_PAGE = ("a web page (HTML)", "the download saved the page instead of the photo: open the photo itself and "
+             "save it (the browser's Save Image As)")
+_SVG = ("an SVG drawing (vector graphics)", "save the photo as JPEG or PNG and use that")
+_ANSWER = ("the download saved the server's answer instead of the photo: open the photo itself and save it (the "
+           "browser's Save Image As)")
+
+
+def _other_kind(data: bytes) -> tuple[str, str] | None:
+    """What a file no image reader took is, by its first bytes, and what to do: ``("a PDF document", "export
+    the photo from it ...")``, a web page (a download that saved the page), an SVG drawing, a Git LFS pointer
+    (a clone without the photos), a web server's XML or JSON answer, a zip or other archive, a JPEG 2000, JPEG XL
+    or Photoshop file; or None.
+    Only the file's start is read: a text that mentions ``<html`` later is none of them."""
+    for magic, what, remedy in _OTHER_MAGIC:
+        if data.startswith(magic):
+            return what, remedy
+    text = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        return _WEB_PAGE
+    if text.startswith(b"<") and b"<svg" in text:  # also after an XML declaration or a comment
+        return _SVG
+    if text.startswith(b"<?xml") and b"<error>" in text:  # a cloud store's refusal (S3: AccessDenied)
+        return "a web server's error answer (XML)", _ANSWER
+    if text.startswith(b"{") and b'":' in text:  # a web service's JSON answer ({"error": ...})
+        return "a web server's answer (JSON)", _ANSWER
     return None
 
 
@@ -994,6 +1043,18 @@ def read_taken_at(path: str | os.PathLike) -> datetime | None:
     regular file (never opened, :func:`check_regular_file`), the header cannot be read or holds no
     time; never raises.
     """
+    return _from_header_exif(path, exif_taken_at, None)
+
+
+def read_time_not_read(path: str | os.PathLike) -> str:
+    """Why a file's EXIF capture time does not read (:func:`facemetrics.exif.exif_time_not_read`: blank, or not a
+    date), or "" (no such tag, a time that reads, a file whose header cannot be read); never raises."""
+    return _from_header_exif(path, exif_time_not_read, "")
+
+
+def _from_header_exif(path: str | os.PathLike, read, default):
+    """``read`` of the EXIF of a file's header (no pixel decoded; a TIFF's sub-IFDs read while it is open), or
+    ``default`` when the path is not a regular file, its header cannot be read or a PNG has no EXIF chunk."""
     try:
         check_regular_file(path)
         with open(path, "rb") as fh:
@@ -1004,10 +1065,10 @@ def read_taken_at(path: str | os.PathLike) -> datetime | None:
                 if img.format == "PNG" and "exif" not in img.info:
                     # Pillow's PNG getexif() decodes every pixel to reach an eXIf chunk after the image
                     # data: 458 MB for a refused 10000 x 10000 PNG (bench/bench_giants.py, 2026-12-04)
-                    return None
-                return exif_taken_at(read_exif(img))
+                    return default
+                return read(read_exif(img))
     except Exception:  # noqa: BLE001 - an unreadable file has no time we can read
-        return None
+        return default
 
 
 def label_text(value, what: str, caller: str = "analyze_photo") -> str | None:

@@ -23,7 +23,7 @@ import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-__all__ = ["CleanCopy", "clean_copy", "strip_metadata", "taken_at_of"]
+__all__ = ["CleanCopy", "clean_copy", "strip_metadata", "taken_at_of", "time_not_read_of"]
 
 #: EXIF tags kept in a stored JPEG copy: (IFD, tag)
 _KEEP_IFD0 = (274,)  # Orientation
@@ -252,6 +252,18 @@ def _png_copy(data: bytes, photo, exif: bytes) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(photo.rgb).save(buf, "PNG", **kw)
     return buf.getvalue()
+
+
+def time_not_read_of(data: bytes) -> str:
+    """Why a photo file's EXIF capture time does not read (:func:`facemetrics.exif.exif_time_not_read`: blank, as a
+    camera whose clock was never set writes it, or not a date), or "" (no such tag, one that reads, no header)."""
+    from .exif import exif_time_not_read, read_exif
+
+    try:
+        with _opened(data) as img:
+            return exif_time_not_read(read_exif(img))
+    except Exception:  # noqa: BLE001 - unreadable: nothing to say
+        return ""
 
 
 def taken_at_of(data: bytes) -> str:

@@ -104,7 +104,7 @@ import pandas as pd
 from ._version import __version__
 from .batch.discover import name_text  # a name as stored: NFC, stripped (the batch writes it so too)
 from .errors import InputError, StoreError, legible
-from .metadata import clean_copy, taken_at_of
+from .metadata import clean_copy, taken_at_of, time_not_read_of
 from .naming import disk_name, photo_labels
 from .sessions import iso_time, kept_time_note, same_session, time_note, treatment_time, utc_left_out, wall_clock
 from .sessions import left_out  # any photo the report's offset rules leave out: said when it is added
@@ -1152,7 +1152,8 @@ class Store:
         said = "; ".join(filter(None, [said, f"{name}: capture time {hour}" if hour else ""]))
         if not when:
             named = name_date_alone(name)  # IMG-20261027-WA0003: a date, no time of day (never midnight)
-            return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal, "
+            exif_why = time_not_read_of(data)  # 0000:00:00 00:00:00: said, not "no EXIF DateTimeOriginal"
+            return AddResult(name, "error", message=f"{name}: no capture time ({exif_why or 'no EXIF DateTimeOriginal'}, "
                                                     f"{'its file name ' + named if named else 'none in its file name'}"
                                                     "); give it with --taken-at")
         follow_session = None

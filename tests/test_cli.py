@@ -1585,3 +1585,44 @@ def test_nothing_measured_names_the_commonest_statuses_first():
     assert nothing_measured(rows) == ("no photo could be measured (8 photos: 3 no_face, 2 unreadable, 1 too_small, "
                                       "+2 more; the table's status and error columns say why); the table is written")
     assert nothing_measured(rows + [{"status": "ok"}]) == "" and nothing_measured([]) == ""
+
+
+@pytest.mark.parametrize("argv", [["compare", "before.jpg", "-after.jpg"], ["analyze", "-after.jpg"],
+                                  ["study", "add", "--subject", "A", "-after.jpg"]])
+def test_a_photo_whose_name_starts_with_a_dash_is_said_to_be_read_as_an_option(tmp_path, monkeypatch, capsys, argv):
+    """Stop 63's bad-input audit: `facemetrics compare before.jpg -after.jpg` said only "the following arguments
+    are required: after", though the file was given; the name that starts with '-' is now named, with the fix."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-after.jpg").write_bytes((SAMPLES / "astronaut_after.jpg").read_bytes())
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.rstrip().endswith("facemetrics: -after.jpg is read as an option because its name starts with '-': "
+                                 "give it as ./-after.jpg"), err
+    with pytest.raises(SystemExit):  # an option that is no file gets argparse's words alone
+        main(["compare", "before.jpg", "-x.jpg"])
+    assert "read as an option" not in capsys.readouterr().err
+
+
+_LONG_HEAD = "subject,treatment,hours_since_treatment,metric,side,value,unit,noise_floor\n"
+
+
+@pytest.mark.parametrize("content, said", [
+    (bytes(range(256)) * 2, "is not a CSV table (its bytes are not UTF-8 text): give the folder `facemetrics batch` "
+                            "wrote, or run it again"),
+    ((_LONG_HEAD + "me,rf,1,jawline_lift_mm,mean,0.5,mm,0.1\n").encode("utf-16"),
+     "is UTF-16 text (a spreadsheet's \"Unicode Text\" save), not the UTF-8 CSV `facemetrics batch` writes: save it "
+     "as CSV UTF-8 (Comma delimited), or run `facemetrics batch` again"),
+    (b"hello,world\n1,2\n", ": the change table lacks column(s) subject, treatment, hours_since_treatment, metric, "
+                            "side, value, unit (it needs subject, treatment, hours_since_treatment, metric, side, "
+                            "value, unit, as the long.csv `facemetrics batch` writes has them)"),
+])
+def test_timeline_of_a_long_csv_that_is_no_change_table_is_one_line(tmp_path, capsys, content, said):
+    """Stop 63's bad-input audit: a long.csv of random bytes or saved as UTF-16 ended `timeline` with a
+    UnicodeDecodeError traceback, one without the change columns with KeyError: 'unit'."""
+    (tmp_path / "long.csv").write_bytes(content)
+    assert main(["timeline", str(tmp_path), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and (f"long.csv {said}" in err or f"long.csv{said}" in err), err
+    assert not (tmp_path / "out").exists()

@@ -1074,3 +1074,94 @@ def test_read_taken_at_never_decodes_a_png(tmp_path, monkeypatch):
                         lambda self: decoded.append(self.size) or original(self))
     assert loader.read_taken_at(plain) is None and decoded == []
     assert loader.read_taken_at(tagged) == datetime(2026, 11, 2, 7, 30) and decoded == []
+
+
+# A kind of file named like a photo (a download, an export, a clone without Git LFS): named, with what to do
+# (the third look at bad input, stop 63: each read "not a supported image (expected JPEG, ...)" alone)
+_KINDS = [
+    ("scan.jpg", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "a PDF document",
+     "export the photo from it as JPEG or PNG and use that"),
+    ("page.jpg", b"\xef\xbb\xbf\n  <!DOCTYPE html>\n<html><body>Access denied</body></html>\n", "a web page (HTML)",
+     "the download saved the page instead of the photo: open the photo itself and save it (the browser's "
+     "Save Image As)"),
+    ("page2.jpg", b"<html lang=en><head><title>x</title></head></html>", "a web page (HTML)", None),
+    ("logo.jpg", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>',
+     "an SVG drawing (vector graphics)", "save the photo as JPEG or PNG and use that"),
+    ("lfs.jpg", b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64 + b"\nsize 12345\n",
+     "a Git LFS pointer (a small text file standing in for the photo)",
+     "fetch the photo itself (git lfs pull) and use that"),
+    ("photos.jpg", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00" * 40, "a zip archive",
+     "unzip it and give the photos inside"),
+    ("x.jpg", b"\x1f\x8b\x08\x00" + b"\x00" * 40, "a compressed archive (gzip)", "unpack it and give the photos inside"),
+    ("j2k.jpg", b"\x00\x00\x00\x0cjP  \r\n\x87\n\x00\x00\x00\x14ftypjp2 " + b"\x00" * 40, "a JPEG 2000 image",
+     "save it as JPEG or PNG and use that"),
+    ("j2c.jpg", b"\xff\x4f\xff\x51\x00\x2f" + b"\x00" * 40, "a JPEG 2000 image", None),
+    ("jxl.jpg", b"\xff\x0a\xfa\x7f" + b"\x00" * 40, "a JPEG XL image", None),
+    ("jxl_box.jpg", b"\x00\x00\x00\x0cJXL \r\n\x87\n\x00\x00\x00\x14ftypjxl " + b"\x00" * 40, "a JPEG XL image", None),
+    ("edit.jpg", b"8BPS\x00\x01" + b"\x00" * 40, "a Photoshop document (PSD)", None),
+    ("s3.jpg", b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code></Error>',
+     "a web server's error answer (XML)", "the download saved the server's answer instead of the photo: open the "
+     "photo itself and save it (the browser's Save Image As)"),
+    ("api.jpg", b'  {"error": {"code": 404, "message": "Not Found"}}', "a web server's answer (JSON)", None),
+    ("drawing.jpg", b"<!-- made by hand -->\n<svg width='9' height='9'></svg>", "an SVG drawing (vector graphics)",
+     None),
+]
+
+
+@pytest.mark.parametrize("name, head, what, remedy", _KINDS, ids=[k[0] for k in _KINDS])
+def test_a_file_of_another_kind_named_like_a_photo_says_what_it_is(tmp_path, name, head, what, remedy):
+    """Before: "not a supported image (expected JPEG, ...)" for each, which does not say that the file is a web
+    page (a failed download), a Git LFS pointer (a clone without the photos) or a PDF, nor what to do."""
+    path = tmp_path / name
+    path.write_bytes(head)
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path)
+    text = str(ei.value)
+    assert ei.value.status == "not_an_image"
+    assert text.startswith(f"{name}: {what}, not a supported image (expected JPEG, "), text
+    if remedy is not None:
+        assert text.endswith(f" or GIF): {remedy}"), text
+
+
+def test_a_text_file_that_only_mentions_html_or_pdf_keeps_the_plain_message(tmp_path):
+    """Only the file's start is read: notes that mention '<html' or '%PDF' later are no web page or PDF."""
+    path = tmp_path / "notes.jpg"
+    path.write_bytes(b"my notes: saved <html> and %PDF- and PK\x03\x04 here\n")
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path)
+    assert str(ei.value) == ("notes.jpg: not a supported image (expected JPEG, MPO, PNG, WebP, TIFF, HEIF/HEIC, "
+                             "AVIF, BMP or GIF)"), str(ei.value)
+
+
+def test_a_jpeg_whose_header_segments_break_is_called_corrupt_not_cut_short():
+    """An APP1 (EXIF) segment whose length field says 4 bytes more than it holds (a metadata editor's slip)
+    hides the next marker: the marker walk finds no image data.  Before: "truncated JPEG data (no
+    end-of-image marker)" and the app's remedy for a file cut short ("copy the photo again"), though the file
+    was whole and ends with its end-of-image marker; a file cut short still says so."""
+    good = _jpeg_bytes(np.full((64, 64, 3), 128, np.uint8))
+    payload = b"Exif\x00\x00II*\x00\x08\x00\x00\x00"
+    broken = good[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2 + 4) + payload + good[2:]
+    with pytest.raises(PhotoError) as ei:
+        load_photo(broken, name="edited.jpg")
+    assert ei.value.status == "unreadable"
+    assert str(ei.value) == ("edited.jpg: corrupt JPEG header (its marker segments break off before the image "
+                             "data; the file is not cut short)"), str(ei.value)
+    with pytest.raises(PhotoError) as ei:
+        load_photo(good[: len(good) // 2], name="cut.jpg")
+    assert "truncated" in str(ei.value) and "not cut short" not in str(ei.value), str(ei.value)
+    with pytest.raises(PhotoError) as ei:  # cut inside the header: no end marker either
+        load_photo(good[:40], name="head.jpg")
+    assert "not cut short" not in str(ei.value), str(ei.value)
+
+
+@pytest.mark.parametrize("name, head, what, remedy", _KINDS, ids=[k[0] for k in _KINDS])
+def test_the_apps_card_adds_no_second_remedy_to_a_named_kind(tmp_path, name, head, what, remedy):
+    """The app's photo card adds a remedy by status (``read_remedy``: "upload the photo itself, as JPEG, ...")
+    unless the reason says what to do: a kind named with its own remedy keeps it alone."""
+    from types import SimpleNamespace
+
+    from facemetrics.analyze import read_remedy
+
+    with pytest.raises(PhotoError) as ei:
+        load_photo(head, name=name)
+    assert read_remedy(SimpleNamespace(photo=None, status=ei.value.status, error=str(ei.value))) == ""

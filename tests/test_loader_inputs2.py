@@ -233,3 +233,135 @@ def test_study_report_shows_the_escaped_name_in_its_tables(tmp_path):
     photos = pd.read_csv(tmp_path / "rep" / "photos.csv", encoding="utf-8", keep_default_na=False, dtype=str)
     assert sorted(photos["photo"]) == ["A/before.jpg", "A/caf\\xe9 latin1.jpg"]
     assert set(photos["status"]) == {"ok"}
+
+
+# ---------------------------------------------------------------- names with control characters (stop 63)
+NEWLINE = "new\nline.jpg"  # a newline in a file name: legal on Linux and macOS
+
+
+def test_legible_escapes_control_characters_and_utf8_keeps_a_tables_lines():
+    """A newline, a tab or an escape sequence in a file name was printed as it is: the name broke the one-line
+    progress and summary lines in two, and ESC [ ... could recolour or rewrite the terminal."""
+    assert legible(NEWLINE) == "new\\nline.jpg"
+    assert legible("a\tb\rc.jpg") == "a\\tb\\rc.jpg"
+    assert legible("\x1b[2Jx\x7f\x9b.jpg") == "\\x1b[2Jx\\x7f\\x9b.jpg"
+    assert legible("café 顔 😀 'q\" ,;.jpg") == "café 顔 😀 'q\" ,;.jpg"  # printable names unchanged
+    assert utf8("photo,status\n\"a\nb.jpg\",ok\n") == b"photo,status\n\"a\nb.jpg\",ok\n"  # a table's own lines kept
+
+
+def test_cli_analyze_shows_a_name_with_a_newline_on_one_line(tmp_path, capsys):
+    from facemetrics.cli import main
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(BEFORE, folder / NEWLINE)
+    assert main(["analyze", str(folder), "-o", str(tmp_path / "photos.csv"), "--overlays", str(tmp_path / "ov")]) == 0
+    err = capsys.readouterr().err
+    assert "new\\nline.jpg: ok" in err and not any(line.startswith("line.jpg") for line in err.splitlines()), err
+    table = pd.read_csv(tmp_path / "photos.csv", keep_default_na=False, dtype=str)
+    assert list(table["photo"]) == ["new\\nline.jpg"] and list(table["status"]) == ["ok"]
+    assert (tmp_path / "ov" / (NEWLINE + "_overlay.png")).is_file()  # the output keeps the true name
+
+
+def test_batch_names_a_newline_name_on_one_line_and_its_manifest_copy_finds_it(tmp_path):
+    from facemetrics.batch import discover
+    d = tmp_path / "S1" / "rf"
+    d.mkdir(parents=True)
+    (d / "treated_at.txt").write_text("2026-11-02T10:00\n")
+    shutil.copy(BEFORE, d / "before.jpg")
+    shutil.copy(AFTER, d / NEWLINE)
+    entries = discover(tmp_path)
+    assert sorted(e.photo for e in entries) == ["S1/rf/before.jpg", "S1/rf/new\\nline.jpg"]
+    m = tmp_path / "m.csv"  # a copy of photos.csv: the names as it shows them
+    m.write_text("photo,subject,treatment,taken_at,treated_at\n"
+                 "S1/rf/before.jpg,S1,rf,2026-11-02T08:00,2026-11-02T10:00\n"
+                 "S1/rf/new\\nline.jpg,S1,rf,2026-11-02T11:30,2026-11-02T10:00\n")
+    entries = discover(tmp_path, m)
+    assert [(e.photo, e.taken_at, e.note) for e in entries if "line" in e.photo] == [
+        ("S1/rf/new\\nline.jpg", "2026-11-02T11:30", "")]
+
+
+def test_study_add_shows_a_name_with_a_newline_on_one_line(tmp_path, capsys):
+    from facemetrics.cli import main
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(AFTER, folder / NEWLINE)
+    assert main(["study", "add", "--store", str(tmp_path / "store"), "--subject", "A", "--treatment", "rf",
+                 "--treated-at", "2026-11-02T10:00", "--no-measure", str(BEFORE), str(folder / NEWLINE)]) == 0
+    out = capsys.readouterr().out
+    assert "new\\nline.jpg: added (post, taken 2026-11-02 11:30" in out, out
+    assert not any(line.startswith("line.jpg") for line in out.splitlines()), out
+
+
+def test_the_files_passed_over_are_named_legibly(tmp_path):
+    """The summary's "other files not read" and "broken symbolic link" names were the raw names: a newline
+    broke the line, a Latin-1 byte reached the console as an invalid UTF-8 byte (not ``\\xe9`` as everywhere)."""
+    from facemetrics.batch.discover import skipped_note
+    shutil.copy(BEFORE, tmp_path / "before.jpg")
+    (tmp_path / "my\nnotes.txt").write_text("x")
+    raw = os.fsencode(tmp_path)
+    try:
+        with open(raw + b"/caf\xe9.txt", "wb") as fh:
+            fh.write(b"x")
+        os.symlink("/nonexistent", raw + b"/lnk\xe9")
+    except OSError as exc:
+        pytest.skip(f"cannot make a file whose name is not UTF-8 here: {exc}")
+    note = skipped_note([tmp_path])
+    assert note == ("; 2 other files not read (not a photo by their ending: caf\\xe9.txt, my\\nnotes.txt); "
+                    "1 broken symbolic link not read (leading to no file: lnk\\xe9)"), note
+
+
+# ---------------------------------------------------------------- an EXIF capture time that is no date (stop 63)
+def _with_exif_time(src: Path, dst: Path, text: str) -> Path:
+    """``src`` saved as ``dst`` with ``text`` as its EXIF DateTimeOriginal."""
+    exif = Image.Exif()
+    exif[0x8769] = {0x9003: text}
+    Image.open(src).save(dst, quality=90, exif=exif.tobytes())
+    return dst
+
+
+@pytest.mark.parametrize("text, said", [
+    ("0000:00:00 00:00:00", "its EXIF capture time is blank (0000:00:00 00:00:00 or spaces: the camera's clock was "
+                            "not set)"),
+    ("    :  :     :  :  ", "its EXIF capture time is blank (0000:00:00 00:00:00 or spaces: the camera's clock was "
+                            "not set)"),
+    ("2026:02:30 25:61:00", "its EXIF capture time '2026:02:30 25:61:00' is not a date"),
+])
+def test_an_exif_time_that_is_no_date_is_named_not_called_missing(tmp_path, text, said):
+    """Before: "no capture time (no EXIF DateTimeOriginal, ...)" though the photo has one, unreadable: a camera
+    whose clock was never set writes 0000:00:00 00:00:00 (the EXIF standard's 'unknown')."""
+    from facemetrics.batch.tables import no_capture_time
+    photo = _with_exif_time(AFTER, tmp_path / "IMG_1.jpg", text)
+    reason = no_capture_time(photo.name, photo)
+    assert reason.startswith(f"no capture time ({said}, none in its file name and none in the manifest): "), reason
+    assert no_capture_time("x.jpg", BEFORE).startswith("no capture time (no EXIF DateTimeOriginal, ")
+    assert no_capture_time("x.jpg").startswith("no capture time (no EXIF DateTimeOriginal, ")
+
+
+def test_study_add_names_an_exif_time_that_is_no_date(tmp_path, capsys):
+    from facemetrics.cli import main
+    photo = _with_exif_time(AFTER, tmp_path / "IMG_1.jpg", "0000:00:00 00:00:00")
+    main(["study", "add", "--store", str(tmp_path / "store"), "--subject", "A", "--treatment", "rf",
+          "--treated-at", "2026-11-02T10:00", "--no-measure", str(photo)])
+    out = capsys.readouterr().out
+    assert ("IMG_1.jpg: not added - no capture time (its EXIF capture time is blank (0000:00:00 00:00:00 or spaces: the camera's "
+            "clock was not set), none in its file name); give it with --taken-at") in out, out
+
+
+@pytest.mark.parametrize("odd", [NEWLINE, "back\\slash.jpg"])
+def test_the_study_manifest_finds_a_name_shown_with_a_backslash(tmp_path, odd):
+    """A stored name shown escaped (``new\\nline.jpg``) or holding a backslash (legal on Linux) was "not in
+    manifest store_manifest.csv" in `study report`: the manifest reader takes a backslash for a Windows
+    separator, and only a name that is not UTF-8 was looked up so too (found by stop 63's audit)."""
+    from facemetrics.batch import discover
+    from facemetrics.store import Store
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(AFTER, folder / odd)
+    store = Store(tmp_path / "store")
+    store.add_photos("A", [BEFORE, folder / odd], treatment="rf", treated_at="2026-11-02T10:00", measure=False)
+    at, table = store.manifest("A", folder=tmp_path / "links")
+    shown = legible(odd)
+    assert sorted(table["photo"]) == ["astronaut_before.jpg", shown]
+    table.to_csv(tmp_path / "m.csv", index=False)
+    found = {e.photo: e.note for e in discover(at, tmp_path / "m.csv")}
+    assert found == {"astronaut_before.jpg": "", shown: ""}

@@ -239,10 +239,11 @@ def skipped_note(folders, read=(), outputs=None) -> str:
     beside its photo (``IMG_1.jpg.json``) is read for its time (:mod:`facemetrics.sidecar`) and not named."""
     several = len(folders) > 1
     out = Path(outputs).resolve() if outputs is not None else None
-    others = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
+    # names shown legibly (errors.legible): a newline or a byte that is not UTF-8 as everywhere (stop 63)
+    others = [legible((d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix())
               for d in map(Path, folders) if os.path.isdir(d) for f in other_files(d)  # never raises (a name too long)
               if f.name not in read and (out is None or out not in f.resolve().parents) and not is_sidecar(f)]
-    broken = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
+    broken = [legible((d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix())
               for d in map(Path, folders) if os.path.isdir(d) for f in broken_links(d) if f.name not in read]
     ours = [name for name in others if Path(name).suffix.lower() in PHOTO_SUFFIXES]  # facemetrics' own PNGs
     others = [name for name in others if name not in ours]
@@ -1133,7 +1134,8 @@ def _same_metadata(a: dict, b: dict) -> bool:
 
 
 def _undecodable_name_key(rel: str, meta: dict[str, dict]) -> str | None:
-    """The manifest key of a file whose name is not UTF-8 (``rel`` holds PEP 383 surrogates), or None.
+    """The manifest key of a file whose name is not UTF-8 (``rel`` holds PEP 383 surrogates), holds a control
+    character or a backslash, or None.
 
     A manifest names it as ``photos.csv`` shows it (``caf\\xe9.jpg``, :func:`~facemetrics.errors.legible`:
     a copy of photos.csv given as ``--manifest``), or as the Latin-1 system that wrote it shows it
@@ -1348,7 +1350,9 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
         if meta is not None and Path(manifest).resolve() == path.resolve():
             continue
         key = unicodedata.normalize("NFC", rel)  # the manifest's rows are keyed so (_manifest_in_folder)
-        if meta is not None and key not in meta and legible(rel) != rel:
+        # a name shown escaped (not UTF-8, a newline) or holding a backslash, which the manifest reader takes for a
+        # Windows separator: looked up as photos.csv and the study's manifest show it (stop 63)
+        if meta is not None and key not in meta and (legible(rel) != rel or "\\" in rel):
             key = _undecodable_name_key(rel, meta) or key
         if meta is None:
             m = _convention(folder, path)

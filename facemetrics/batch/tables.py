@@ -186,7 +186,7 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
             # a photo not measured (no face, ... or not decoded) is told why alone: a time would not get it
             # measured (photos.csv told a picture without a face to "give its taken_at", stop 45; the console's
             # rule, console.no_capture_time_lines)
-            add(no_capture_time(e.path.name), NO_TIME)
+            add(no_capture_time(e.path.name, e.path), NO_TIME)
     elif _date_only(r["taken_at"]):  # also with an offset (2026-05-01+01:00), which parse_time refuses
         add(no_time_of_day(r["taken_at"], treatment=False))
     elif parse_time(r["taken_at"]) is None:
@@ -273,15 +273,23 @@ NO_CAPTURE_TIME = ("no capture time (no EXIF DateTimeOriginal, none in its file 
                    "manifest (--manifest; a copy of photos.csv with taken_at filled in reads as one)")
 
 
-def no_capture_time(name) -> str:
+def no_capture_time(name, path=None) -> str:
     """photos.csv's ``excluded`` reason for a measured photo named ``name`` with no capture time:
     :data:`NO_CAPTURE_TIME`, or, when its name has a time's form with a year no capture time has
     (``IMG_10001124_080000.jpg``: :func:`facemetrics.timekeys.name_time_refusal`) or a date alone (a WhatsApp copy,
-    ``IMG-20261027-WA0003.jpg``: :func:`facemetrics.timekeys.name_date_alone`), that said in its place."""
+    ``IMG-20261027-WA0003.jpg``: :func:`facemetrics.timekeys.name_date_alone`), that said in its place; when the
+    file at ``path`` has an EXIF capture time that is blank or no date (a camera whose clock was never set writes
+    0000:00:00 00:00:00: :func:`facemetrics.loader.read_time_not_read`), that in place of "no EXIF
+    DateTimeOriginal" (stop 63's audit)."""
+    from ..loader import read_time_not_read  # here: the batch's own process does not load the loader otherwise
+
+    text = NO_CAPTURE_TIME
+    if path is not None and (exif_why := read_time_not_read(path)):
+        text = text.replace("no EXIF DateTimeOriginal", exif_why, 1)
     why = name_time_refusal(name) or name_date_alone(name)  # IMG-20261027-WA0003: a date, no time of day
     if not why:
-        return NO_CAPTURE_TIME
-    return NO_CAPTURE_TIME.replace("none in its file name", f"its file name {why}", 1)
+        return text
+    return text.replace("none in its file name", f"its file name {why}", 1)
 
 
 def _date_only(text) -> bool:

@@ -476,6 +476,35 @@ def unfitted_notes(changes: pd.DataFrame, long: pd.DataFrame, max_chars: int = 2
     return uncertain_notes(changes.to_dict("records"), columns, max_chars)
 
 
+def long_csv_problem(path: Path, columns: bool = True) -> str:
+    """Why the file at ``path`` is no change table :func:`run_timeline` can read, or "": UTF-16 text (a
+    spreadsheet's "Unicode Text" save), bytes that are not UTF-8 text, or a header without the columns
+    :func:`facemetrics.decay.analyze_series` needs (:data:`facemetrics.schema.CHANGES_INPUT_COLUMNS`).  Each ended
+    `timeline` with a traceback (UnicodeDecodeError, KeyError: 'unit'; stop 63's bad-input audit).  ``columns``
+    False: the text only (`timeline` first says of a table without rows that it holds no changes)."""
+    import csv
+    import io
+
+    from ..schema import CHANGES_INPUT_COLUMNS
+
+    data = Path(path).read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return (f"{path} is UTF-16 text (a spreadsheet's \"Unicode Text\" save), not the UTF-8 CSV `facemetrics "
+                "batch` writes: save it as CSV UTF-8 (Comma delimited), or run `facemetrics batch` again")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return (f"{path} is not a CSV table (its bytes are not UTF-8 text): give the folder `facemetrics batch` "
+                "wrote, or run it again")
+    header = [h.strip() for h in next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])]
+    missing = [c for c in CHANGES_INPUT_COLUMNS if c not in header]
+    if missing and columns:
+        # analyze_series' words (the cli says "cannot fit DIR/long.csv: " before them)
+        return (f"the change table lacks column(s) {', '.join(missing)} (it needs {', '.join(CHANGES_INPUT_COLUMNS)}, "
+                "as the long.csv `facemetrics batch` writes has them)")
+    return ""
+
+
 def _read_long(path: Path) -> pd.DataFrame:
     """A batch's ``long.csv`` (or its regimen batch's ``regimen/long.csv``) at ``path``, refused when
     it was written by facemetrics (it has the ``facemetrics_version`` column) but has lost its
@@ -486,10 +515,13 @@ def _read_long(path: Path) -> pd.DataFrame:
     Raises
     ------
     SeriesError
-        The table has ``facemetrics_version`` but no ``verdict`` column (the message names ``path``).
+        The table has ``facemetrics_version`` but no ``verdict`` column, or is no change table
+        (:func:`long_csv_problem`; the message names ``path``).
     """
     from ..decay import SeriesError
 
+    if why := long_csv_problem(path):
+        raise SeriesError(why)
     table = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=_TEXT)  # subject "007" is not 7
     if "facemetrics_version" in table.columns and "verdict" not in table.columns:  # an edited batch output
         raise SeriesError(f"{path} was written by facemetrics but has lost its verdict column: without it the "

@@ -36,6 +36,7 @@ _PNG_MAX_CHUNKS = 1_000_000
 
 #: the message of a JPEG without its end-of-image marker
 _NO_EOI = "truncated JPEG data (no end-of-image marker)"
+_BROKEN_SEGMENTS = "corrupt JPEG header (its marker segments break off before the image data; the file is not cut short)"
 
 
 def jpeg_segments(data: bytes):
@@ -134,11 +135,22 @@ def _jpeg_data_too_small(data: bytes, width: int, height: int) -> str:
     return ""
 
 
+def _no_eoi_reason(data: bytes) -> str:
+    """Why :func:`jpeg_has_eoi` found no end marker after the image data: the file is cut short, or, when the
+    marker walk finds no image data but the file ends with an end-of-image marker (``FF D9``, zero padding
+    after it allowed), its header segments are broken (a segment length that hides the next marker: a
+    metadata editor's slip; it read "truncated", stop 63's bad-input audit)."""
+    if jpeg_scan_start(data) is None and data.rstrip(b"\x00").endswith(b"\xff\xd9"):
+        return _BROKEN_SEGMENTS
+    return _NO_EOI
+
+
 def jpeg_truncated(data: bytes, width: int, height: int) -> str:
     """Why a JPEG of a header's ``width`` x ``height`` px is cut short, or "": no end-of-image marker
-    (:func:`jpeg_has_eoi`), or less compressed data than one bit per 8 x 8 block of that size."""
+    (:func:`jpeg_has_eoi`; :func:`_no_eoi_reason`), or less compressed data than one bit per 8 x 8 block of
+    that size."""
     if not jpeg_has_eoi(data):
-        return _NO_EOI
+        return _no_eoi_reason(data)
     return _jpeg_data_too_small(data, width, height)
 
 
@@ -152,7 +164,7 @@ def jpeg_strict_damage(data: bytes) -> str:
     the cost).
     """
     if not jpeg_has_eoi(data):
-        return _NO_EOI
+        return _no_eoi_reason(data)
     try:
         header = simplejpeg.decode_jpeg_header(data)
         colorspace = "CMYK" if header[2] in ("CMYK", "YCCK") else "RGB"
