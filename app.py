@@ -84,6 +84,7 @@ from facemetrics.decay.wording import UNIT_WORDS, change_unit, decimals_for
 from facemetrics.rounding import fixed, fixed_uncertainty
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
+from facemetrics.decay.inputs import UNREAD_VERDICTS
 from facemetrics.messages import top_level
 from facemetrics.naming import download_names, download_part
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
@@ -1786,17 +1787,22 @@ TIMELINE_DEFAULTS = (fm_report.HEADLINE_METRIC, "mouth_corner_lift_mm", "jaw_wid
 def timeline_default_metrics(changes: pd.DataFrame) -> list[str]:
     """The Timeline tab's default metrics (:data:`TIMELINE_DEFAULTS`) among ``changes``' (the tidy table,
     ``long.csv``'s columns): the headline lift when it has rows; each other one when, for one treatment, its
-    ``mean`` rows with a finite ``value`` have at least :data:`~facemetrics.decay.claim.MIN_TIMES` distinct times
-    at or after the treatment (``hours_since_treatment`` >= 0; times closer than
+    ``mean`` rows with a finite ``value`` and a read verdict (not ``uncertain``: the fits leave those out,
+    :data:`facemetrics.decay.inputs.UNREAD_VERDICTS`) have at least :data:`~facemetrics.decay.claim.MIN_TIMES`
+    distinct times at or after the treatment (``hours_since_treatment`` >= 0; times closer than
     :data:`~facemetrics.decay.claim.SAME_PHOTO_TIME_H` to the previous counted one count once, a retake), the least
     a fit needs.  The tab chose the headline lift and the mouth corners only, so an RF user's width was one more
     click away (stop 63, h7)."""
     present = set(changes["metric"].unique()) if "metric" in changes else set()
 
+    def read_out(rows: pd.DataFrame) -> pd.Series:  # the rows the fits leave out (decay.inputs.UNREAD_VERDICTS)
+        verdicts = rows["verdict"] if "verdict" in rows else pd.Series("", index=rows.index)
+        return verdicts.astype(str).isin(UNREAD_VERDICTS)
+
     def fittable(metric: str) -> bool:
         rows = changes[(changes["metric"] == metric) & (changes["side"].astype(str) == "mean")]
         hours = pd.to_numeric(rows["hours_since_treatment"], errors="coerce")
-        ok = np.isfinite(pd.to_numeric(rows["value"], errors="coerce")) & (hours >= 0)
+        ok = np.isfinite(pd.to_numeric(rows["value"], errors="coerce")) & (hours >= 0) & ~read_out(rows)
         for _, t in hours[ok].groupby(rows.loc[ok, "treatment"].astype(str)):
             moments, last = 0, -math.inf
             for h in sorted(t):

@@ -78,3 +78,21 @@ def test_the_picker_lists_the_series_order_and_chooses_the_width(monkeypatch):
         lines = [str(m.value) for m in at.markdown if " · " in str(m.value) and "half-life" in str(m.value)]
         named = [next(m for m in DEFAULT if m in line) for line in lines]
         assert named == DEFAULT, lines  # the verdicts in the series' order too
+
+
+def test_a_width_read_uncertain_at_every_time_is_not_chosen():
+    """The timeline's fits leave out the rows read ``uncertain`` (``facemetrics.decay.inputs.UNREAD_VERDICTS``), so a
+    width whose eight times all read ``uncertain`` (two lenses, a covered jaw) has no change to fit: not chosen by
+    default (it was: its values are finite); with one read time left, still not; all read, chosen."""
+    from conftest import app_module
+
+    app = app_module()
+    width = _rows()
+    at = width["metric"] == "jaw_width_flow_mm"
+    width.loc[at, "verdict"] = "uncertain"
+    assert app.timeline_default_metrics(width) == DEFAULT[:2]
+    width.loc[at & (width["hours_since_treatment"] == width.loc[at, "hours_since_treatment"].min()),
+              "verdict"] = "narrower"
+    assert app.timeline_default_metrics(width) == DEFAULT[:2]
+    width.loc[at, "verdict"] = "within_noise"
+    assert app.timeline_default_metrics(width) == DEFAULT

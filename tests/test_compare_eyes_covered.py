@@ -206,3 +206,22 @@ def test_lenses_out_of_the_registration_remove_the_pose_rows_they_caused(sample_
     # the defect this fixes: the whole mask reads the pose rows beyond their floors
     monkeypatch.setattr(measure, "_registration_before", lambda st, a, b, m_land: st.prepared)
     assert len(beyond(compare_photos(a, b))) >= 2
+
+
+@pytest.mark.parametrize("reached", [None, (), ("right",), ("right", "left")])
+def test_the_covered_eyes_message_names_the_flow_width_among_the_rows_that_keep_theirs(monkeypatch, reached):
+    """Since stop 63 ``jaw_width_flow_mm`` keeps its verdict when no iris is visible (it left ``FRAMING_METRICS``, so
+    ``eyes_covered_rows`` does not take it), as the framing message says ("the dense-flow lifts and the flow-read jaw
+    width keep theirs"); the covered-eyes message said the "jaw ... metrics" read ``uncertain`` and named only the
+    dense-flow lifts, the folds and the roll as kept.  ``reached``: None, one photo covered; else both, with the
+    glasses reaching those fold bands."""
+    from types import SimpleNamespace
+
+    from facemetrics.compare import METRICS, eyes_covered_rows, glasses
+
+    assert ("jaw_width_flow_mm", "mean") not in eyes_covered_rows(METRICS, both=reached is not None)
+    seen, hidden = (SimpleNamespace(extra={"eyes": SimpleNamespace(any_visible=v)}) for v in (True, False))
+    monkeypatch.setattr(glasses, "glasses_fold_sides", lambda a, b: reached)
+    (said,) = glasses.eyes_covered_messages(seen if reached is None else hidden, hidden)
+    kept = said.split("'uncertain'; ", 1)[1].split(" keep theirs", 1)[0]
+    assert kept.startswith("the dense-flow lifts, the flow-read jaw width") and kept.endswith("the roll"), said

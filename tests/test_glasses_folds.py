@@ -61,7 +61,7 @@ def test_aviators_over_both_photos_leave_the_covered_folds_without_a_verdict(sam
     # the no-iris message does not say the folds keep their verdicts above the rows that have none (h11, 2026-12-05)
     (said,) = [m for m in c.messages if m.startswith(MSG_EYES_COVERED)]
     assert "the folds and the roll keep theirs" not in said and "both folds are scored along one line" not in said
-    assert "the dense-flow lifts and the roll keep theirs" in said and "right and left fold rows do not" in said, said
+    assert "the dense-flow lifts, the flow-read jaw width and the roll keep theirs" in said and "right and left fold rows do not" in said, said
     # only the fold rows are this rule's: the dense-flow jaw lift keeps a verdict
     assert any(r.metric == "jawline_lift_mm" and r.verdict != UNCERTAIN for r in c.changes)
 

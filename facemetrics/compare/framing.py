@@ -105,7 +105,7 @@ def framed_differently(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
 def framing_rows(metrics) -> tuple[tuple[str, str], ...]:
     """The ``(metric, side)`` rows of ``metrics`` (:data:`facemetrics.compare.table.METRICS`) a framing
     difference reaches: every ``*_landmarks_mm`` row and the :data:`FRAMING_METRICS`; the dense-flow lifts,
-    the folds and the pose rows keep their verdicts."""
+    the flow-read jaw width (since stop 63), the folds and the pose rows keep their verdicts."""
     return tuple((s.metric, side) for s in metrics
                  if s.metric.endswith("_landmarks_mm") or s.metric in FRAMING_METRICS for side in s.sides)
 
@@ -217,8 +217,9 @@ def different_lenses(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[str, str] | No
 
 def lens_rows(metrics) -> tuple[tuple[str, str], ...]:
     """The ``(metric, side)`` rows of ``metrics`` (:data:`facemetrics.compare.table.METRICS`) that a difference of
-    lens distortion reaches: every lift row (dense-flow and landmark) and the per-photo landmark metrics
-    (:data:`FRAMING_METRICS`); the folds and the pose rows keep their verdicts."""
+    lens distortion reaches: every lift row (dense-flow and landmark), the per-photo landmark metrics
+    (:data:`FRAMING_METRICS`) and the flow-read jaw width (:data:`LENS_METRICS`); the folds and the pose rows keep
+    their verdicts."""
     return tuple((s.metric, side) for s in metrics for side in s.sides
                  if s.kind == "lift" or s.metric in LENS_METRICS)
 

@@ -29,8 +29,8 @@ def eyes_covered_rows(metrics, both: bool = False) -> tuple[tuple[str, str], ...
     """The ``(metric, side)`` rows of ``metrics`` (:data:`facemetrics.compare.table.METRICS`) that read ``uncertain``
     when no iris is visible in a photo (:func:`eyes_covered`): the head pitch, yaw and camera-distance rows
     (:data:`EYES_COVERED_POSE_METRICS`), the fold rows and every landmark-based row (``*_landmarks_mm`` and
-    :data:`FRAMING_METRICS`: Face Mesh fits its whole mesh to the eyes it guesses).  The dense-flow lifts and the
-    roll keep their verdicts.  Chosen by a rule written before the run (``bench/bench_glasses_rows.py``: the
+    :data:`FRAMING_METRICS`: Face Mesh fits its whole mesh to the eyes it guesses).  The dense-flow lifts, the
+    flow-read jaw width (``jaw_width_flow_mm``, since stop 63) and the roll keep their verdicts.  Chosen by a rule written before the run (``bench/bench_glasses_rows.py``: the
     smallest of four row sets that leaves no more false rows on covered pairs than on clean ones, else the
     largest, this one) on the tuning faces, 2026-12-04: docs/robustness.md 'Dark glasses: the rows they move'.
 
@@ -186,9 +186,11 @@ def eyes_covered_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     # the folds keep theirs unless the glasses reach their search band (glasses_fold_messages): this message said
     # they kept theirs above that message's 'uncertain' fold rows (h11, 2026-12-05)
     reached = glasses_fold_sides(a, b) if both else ()
-    kept = "the dense-flow lifts, the folds and the roll" if not reached else (
-        "the dense-flow lifts and the roll" if len(reached) == 2 else
-        f"the dense-flow lifts, the {'left' if reached == ('right',) else 'right'} fold and the roll")
+    # the flow-read jaw width keeps its verdict too since stop 63 (it is not in framing.FRAMING_METRICS)
+    flow = "the dense-flow lifts, the flow-read jaw width"
+    kept = f"{flow}, the folds and the roll" if not reached else (
+        f"{flow} and the roll" if len(reached) == 2 else
+        f"{flow}, the {'left' if reached == ('right',) else 'right'} fold and the roll")
     taken = ("the head pitch, yaw and camera-distance rows and the landmark-based rows (landmark lifts, jaw, mouth "
              f"and cheek metrics) are shown without a verdict ('uncertain'; {kept} keep theirs: the area the glasses "
              "cover is left out of the alignment" + (", and both folds are scored along one line" if len(reached) < 2
@@ -196,8 +198,8 @@ def eyes_covered_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
              + (f"; the {' and '.join(reached)} fold rows do not: the glasses reach "
                 f"{'their' if len(reached) == 2 else 'its'} search band" if reached else "") + ")" if both else
              "the head pitch, yaw and camera-distance rows, the folds and the landmark-based rows (landmark lifts, "
-             "jaw, mouth and cheek metrics) are shown without a verdict ('uncertain'; the dense-flow lifts and the "
-             "roll keep theirs: the area the glasses cover is left out of the alignment)")
+             "jaw, mouth and cheek metrics) are shown without a verdict ('uncertain'; the dense-flow lifts, the "
+             "flow-read jaw width and the roll keep theirs: the area the glasses cover is left out of the alignment)")
     return [f"{MSG_EYES_COVERED} {' and '.join(covered)} photo{'s' if both else ''} (dark glasses, "
             "closed or covered eyes): Face Mesh guesses the eyes and fits its whole mesh to the guess, so "
             f"{taken}; compare photos with the eyes open and uncovered"]
