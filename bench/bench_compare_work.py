@@ -243,7 +243,18 @@ KINDS = {"sample": lambda new: compare_pairs.sample_pairs()[0],
          "turned / turned back": lambda new: compare_pairs.mirror_pairs(new.analyze_photo)[3]}
 if compare_pairs.LONDON.is_dir() and compare_pairs.CANADA.is_dir():  # the real faces (stop 58's profile pairs)
     KINDS.update({"London lift 1.5 mm": lambda new: compare_pairs.london_pairs(new.analyze_photo, n=1)[1],
-                  "Canada re-take": lambda new: compare_pairs.canada_pairs(new.analyze_photo, n=1)[1]})
+                  "Canada re-take": lambda new: compare_pairs.canada_pairs(new.analyze_photo, n=1)[1],
+                  "Canada lift 1 mm": lambda new: compare_pairs.canada_pairs(new.analyze_photo, n=1)[0],
+                  "Canada roll 3 deg": lambda new: compare_pairs.canada_pairs(new.analyze_photo, n=2)[2]})
+
+
+def ratio_interval(new: list[float], old: list[float], n_boot: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """95 % bootstrap interval of median(new) / median(old), the rounds resampled in pairs (both trees of a round saw
+    the same load).  ``new``, ``old``: CPU ms per round, the same length."""
+    a, b = np.asarray(new, float), np.asarray(old, float)
+    idx = np.random.default_rng(seed).integers(0, len(a), (n_boot, len(a)))
+    r = np.median(a[idx], axis=1) / np.median(b[idx], axis=1)
+    return float(np.percentile(r, 2.5)), float(np.percentile(r, 97.5))
 
 
 def _timed(pkg, a, b, profiled: bool):
@@ -286,15 +297,16 @@ def timing(rev: str, repeats: int, kinds: str | None = None) -> None:
     wall = {key: statistics.median(w for _, w in v) for key, v in runs.items()}
     print(f"compare_photos, this tree / {rev}: every pair and both trees in turn, {repeats} rounds (a new pair every "
           "call: nothing of the before photo kept); CPU ms, medians (wall in brackets)\n")
-    print(f"| pair | this tree | {rev} | ratio | this tree / {rev}, x the one-face canvas pair |")
+    print(f"| pair | this tree | {rev} | ratio (95% interval) | this tree / {rev}, x the one-face canvas pair |")
     print("|---|---|---|---|---|")
     one = "1 face / 1 face"
     for kind in KINDS:
         n, o = cpu[kind, names[0]], cpu[kind, names[1]]
         rel = (f"{n / cpu[one, names[0]]:.2f} / {o / cpu[one, names[1]]:.2f}" if (one, names[0]) in cpu
                else "(not run)")  # --kinds without the one-face canvas pair
-        print(f"| {kind} | {n:.1f} ({wall[kind, names[0]]:.1f}) | {o:.1f} ({wall[kind, names[1]]:.1f}) | {n / o:.3f} | "
-              f"{rel} |")
+        lo, hi = ratio_interval([c for c, _ in runs[kind, names[0]]], [c for c, _ in runs[kind, names[1]]])
+        print(f"| {kind} | {n:.1f} ({wall[kind, names[0]]:.1f}) | {o:.1f} ({wall[kind, names[1]]:.1f}) | {n / o:.3f} "
+              f"({lo:.3f}-{hi:.3f}) | {rel} |")
     print("\nStages: cumulative CPU ms inside each function (profiled calls, medians; profiling inflates them)\n")
     print("| pair | " + " | ".join(f"`{f}`" for _, f in STAGES) + " |")
     print("|---|" + "---|" * len(STAGES))
@@ -332,11 +344,12 @@ def timing_warm(rev: str, repeats: int, kinds: str | None = None) -> None:
                     runs[kind, pkg.__name__].append(1000 * (time.process_time() - t))
     print(f"compare_photos, this tree / {rev}, the before photo's part kept, a new after photo every call, both trees "
           f"in turn, {repeats} rounds; CPU ms, medians\n")
-    print(f"| pair | this tree | {rev} | ratio |")
+    print(f"| pair | this tree | {rev} | ratio (95% interval) |")
     print("|---|---|---|---|")
     for kind in KINDS:
         n, o = (statistics.median(runs[kind, p.__name__]) for p in (new, old))
-        print(f"| {kind} | {n:.1f} | {o:.1f} | {n / o:.3f} |")
+        lo, hi = ratio_interval(runs[kind, new.__name__], runs[kind, old.__name__])
+        print(f"| {kind} | {n:.1f} | {o:.1f} | {n / o:.3f} ({lo:.3f}-{hi:.3f}) |")
     sys.stdout.flush()
 
 
