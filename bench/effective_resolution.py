@@ -25,6 +25,15 @@ effective pixel size fix the enlargements, if it were known?
     nice -n 5 python bench/effective_resolution.py --set tuning --faces 8   # subsample of the tuning faces
     python bench/effective_resolution.py --summary /tmp/h8_tuning.csv
 
+Rule (stop 63, h8, written and committed before any held-out face was read): the tuning runs (``--base 0.3``:
+the faces downscaled to 0.3 mm/px first, where the native Canada faces, 0.16-0.19 mm/px, read no false verdict
+at all) showed false verdicts on enlarged pairs that the oracle floors remove, but the oracle floors are 4-7 x
+the file's on the dense rows while the false reads pass the file's floors by at most 1.4 x, and JPEG q50 reads
+false verdicts no pixel size explains.  So no effective-pixel term is fitted in this stop; the held-out faces are
+read once (``--set heldout --base 0.3``, both modes) for the false-verdict rates and the oracle's, per nuisance,
+with 95 % intervals.  A term would count as a success only if, on held-out faces, every nuisance's false rate
+were <= 5 % and native photos' floors unchanged; that is not tested here.
+
 Faces: ``accuracy.canada_split`` / ``london_split`` (neutral); ``--faces N`` takes every k-th face of the
 split so that N are read (a subsample, the rows say which).  Rows are cached to ``/tmp/h8_<set>.csv`` (one
 line per pair and row).  Photos are read from ``../shared/faces`` and never copied into the project.
@@ -46,6 +55,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from accuracy import canada_split, london_split  # noqa: E402
+from bench_resolution_floors import _downscaled  # noqa: E402
 
 from facemetrics import analyze_photo  # noqa: E402
 from facemetrics import compare as cp  # noqa: E402
@@ -135,7 +145,7 @@ def _pairs(a, mode: str):
             yield f"{label}+{n}", f, before, fn(sim.NUISANCES[n](a).image)
 
 
-def run(which: str, n: int | None, out: Path, mode: str = "after") -> None:
+def run(which: str, n: int | None, out: Path, mode: str = "after", base: float | None = None) -> None:
     cv2.setNumThreads(1)
     done = set()
     if out.exists():
@@ -148,6 +158,8 @@ def run(which: str, n: int | None, out: Path, mode: str = "after") -> None:
             w.writeheader()
         for path in faces_of(which, n):
             a = analyze_photo(path)
+            if a.ok and base and a.calibration.mm_per_px < base:
+                a = _downscaled(a, base)  # the face at a coarser true pixel first (JPEG q95, re-analysed)
             if not a.ok:
                 print(f"skip {path.name}: {a.error}", file=sys.stderr)
                 continue
@@ -222,13 +234,16 @@ def main() -> None:
     p.add_argument("--mode", choices=("after", "both"), default="after",
                    help="after: only the after photo degraded (and shifted); both: both photos degraded, the after "
                         "one also rolled, rescaled or shifted")
+    p.add_argument("--base", type=float, default=None, metavar="MM_PER_PX",
+                   help="downscale each face to this many mm/px first (bench_resolution_floors._downscaled)")
     p.add_argument("--summary", type=Path, nargs="*", help="print the table of cached CSVs instead")
     args = p.parse_args()
     if args.summary:
         summary(args.summary)
         return
-    out = Path(f"/tmp/h8_{args.set}_{args.mode}.csv")
-    run(args.set, args.faces, out, args.mode)
+    tag = f"_base{args.base:g}" if args.base else ""
+    out = Path(f"/tmp/h8_{args.set}_{args.mode}{tag}.csv")
+    run(args.set, args.faces, out, args.mode, args.base)
     summary([out])
 
 
