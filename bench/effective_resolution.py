@@ -181,6 +181,56 @@ def run(which: str, n: int | None, out: Path, mode: str = "after", base: float |
             print(f"{path.name}: done", file=sys.stderr, flush=True)
 
 
+#: ``--cue``: the shrink factors of the round-trip residual (:func:`roundtrip_residuals`); the last is the reference
+CUE_FACTORS = (1.5, 2.0, 3.0, 6.0)
+
+
+def roundtrip_residuals(rgb: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """RMS grey-level residual of the face box shrunk by each of :data:`CUE_FACTORS` (``INTER_AREA``) and enlarged
+    back (bicubic): a photo whose detail is f x its pixel loses little to a round trip by less than f.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8
+    points : ndarray, shape (478, 3)
+        Face Mesh landmarks ``(x, y, z)``, px of ``rgb``.
+
+    Returns
+    -------
+    ndarray, shape (len(CUE_FACTORS),)
+        Grey levels (0-255), 4 px trimmed at the box's edges.
+    """
+    from facemetrics.quality import _face_box
+    x0, y0, x1, y1 = _face_box(points, rgb.shape)
+    g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)[y0:y1, x0:x1]
+    h, w = g.shape
+    out = []
+    for f in CUE_FACTORS:
+        small = cv2.resize(g, (max(1, round(w / f)), max(1, round(h / f))), interpolation=cv2.INTER_AREA)
+        d = (g - cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC))[4:-4, 4:-4]
+        out.append(float(np.sqrt(np.mean(d * d))))
+    return np.array(out)
+
+
+def cue(which: str, n: int | None, base: float | None) -> None:
+    """Per nuisance (applied to the photo, no shift), the ratio r(1.5) / r(6) of :func:`roundtrip_residuals`:
+    median and range over the faces."""
+    vals = defaultdict(list)
+    for path in faces_of(which, n):
+        a = analyze_photo(path)
+        if a.ok and base and a.calibration.mm_per_px < base:
+            a = _downscaled(a, base)
+        if not a.ok:
+            continue
+        for name, (f, fn) in nuisances().items():
+            r = roundtrip_residuals(fn(a.photo.rgb), a.points)
+            vals[name].append(r[0] / r[-1])
+    print("| nuisance (no shift) | faces | r(1.5) / r(6): median (range) |")
+    print("|---|---|---|")
+    for name, v in vals.items():
+        print(f"| {'none' if name == 'shift' else name} | {len(v)} | {np.median(v):.2f} ({min(v):.2f}-{max(v):.2f}) |")
+
+
 def wilson(k: int, n: int) -> tuple[float, float]:
     if n == 0:
         return float("nan"), float("nan")
@@ -236,10 +286,14 @@ def main() -> None:
                         "one also rolled, rescaled or shifted")
     p.add_argument("--base", type=float, default=None, metavar="MM_PER_PX",
                    help="downscale each face to this many mm/px first (bench_resolution_floors._downscaled)")
+    p.add_argument("--cue", action="store_true", help="print the round-trip residual cue per nuisance instead")
     p.add_argument("--summary", type=Path, nargs="*", help="print the table of cached CSVs instead")
     args = p.parse_args()
     if args.summary:
         summary(args.summary)
+        return
+    if args.cue:
+        cue(args.set, args.faces, args.base)
         return
     tag = f"_base{args.base:g}" if args.base else ""
     out = Path(f"/tmp/h8_{args.set}_{args.mode}{tag}.csv")
