@@ -252,12 +252,18 @@ def summary(paths: list[Path]) -> None:
     false = defaultdict(set)
     orac = defaultdict(set)
     pairs = defaultdict(set)
+    worst = defaultdict(float)  # nuisance -> largest |change| / floor
+    widen = defaultdict(list)  # nuisance -> oracle floor / floor of jaw_width_flow_mm
     for p in paths:
         with p.open() as fh:
             for r in csv.DictReader(fh):
                 fam, key = family(r["metric"]), (r["face"], r["nuisance"])
                 pairs[r["nuisance"]].add(r["face"])
                 ch = float(r["change"])
+                if np.isfinite(ch) and float(r["noise_floor"]) > 0:
+                    worst[r["nuisance"]] = max(worst[r["nuisance"]], abs(ch) / float(r["noise_floor"]))
+                    if r["metric"] == "jaw_width_flow_mm":
+                        widen[r["nuisance"]].append(float(r["oracle_floor"]) / float(r["noise_floor"]))
                 # the raw verdict: the copy gate (compare.copies) reads every row of these pairs 'uncertain'
                 if r["verdict"] not in ("refused", "") and np.isfinite(ch) and abs(ch) > float(r["noise_floor"]):
                     false[(r["nuisance"], fam)].add(key)
@@ -267,14 +273,16 @@ def summary(paths: list[Path]) -> None:
                     if abs(ch) > float(r["oracle_floor"]):
                         orac[(r["nuisance"], "any")].add(key)
     fams = ("lifts", "folds", "flow_width", "oval", "any")
-    print("| nuisance | pairs | " + " | ".join(fams) + " | any, oracle floor |")
-    print("|---|---|" + "---|" * (len(fams) + 1))
+    print("| nuisance | pairs | " + " | ".join(fams) + " | any, oracle floor | largest abs(change) / floor "
+          "| flow width: oracle floor / floor, median |")
+    print("|---|---|" + "---|" * (len(fams) + 3))
     for nz in sorted(pairs, key=lambda k: (k.split("+")[-1], k)):
         n = len(pairs[nz])
         if not n:
             continue
         cells = [_pct(len(false[(nz, fm)]), n) for fm in fams]
-        print(f"| {nz} | {n} | " + " | ".join(cells) + f" | {_pct(len(orac[(nz, 'any')]), n)} |")
+        print(f"| {nz} | {n} | " + " | ".join(cells) + f" | {_pct(len(orac[(nz, 'any')]), n)} | {worst[nz]:.2f} "
+              f"| {np.median(widen[nz]) if widen[nz] else float('nan'):.1f} |")
 
 
 def main() -> None:
