@@ -22,8 +22,12 @@ An oracle column (``--oracle``) re-reads each row against the floor the photo's 
 (``compare.floors``), ``m`` the file's mm/px and ``f`` the enlargement factor (1 for blur and JPEG): does an
 effective pixel size fix the enlargements, if it were known?
 
-    nice -n 5 python bench/effective_resolution.py --set tuning --faces 8   # subsample of the tuning faces
-    python bench/effective_resolution.py --summary /tmp/h8_tuning.csv
+    nice -n 5 python bench/effective_resolution.py --set tuning --faces 10             # own size, after only
+    nice -n 5 python bench/effective_resolution.py --set tuning --mode both --faces 10 # own size, both photos
+    nice -n 5 python bench/effective_resolution.py --set tuning --mode both --base 0.3 # faces at 0.3 mm/px first
+    nice -n 5 python bench/effective_resolution.py --set heldout --mode after --base 0.3
+    python bench/effective_resolution.py --cue --faces 10 --base 0.3                   # the round-trip cue
+    python bench/effective_resolution.py --summary /tmp/h8_tuning_both_base0.3.csv
 
 Rule (stop 63, h8, written and committed before any held-out face was read): the tuning runs (``--base 0.3``:
 the faces downscaled to 0.3 mm/px first, where the native Canada faces, 0.16-0.19 mm/px, read no false verdict
@@ -35,8 +39,8 @@ with 95 % intervals.  A term would count as a success only if, on held-out faces
 were <= 5 % and native photos' floors unchanged; that is not tested here.
 
 Faces: ``accuracy.canada_split`` / ``london_split`` (neutral); ``--faces N`` takes every k-th face of the
-split so that N are read (a subsample, the rows say which).  Rows are cached to ``/tmp/h8_<set>.csv`` (one
-line per pair and row).  Photos are read from ``../shared/faces`` and never copied into the project.
+split so that N are read (a subsample, the rows say which).  Rows are cached to ``/tmp/h8_<set>_<mode>[_base<mm>].csv``
+(one line per pair and row; a rerun skips the pairs there).  Photos are read from ``../shared/faces`` and never copied into the project.
 """
 
 from __future__ import annotations
