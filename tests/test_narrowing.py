@@ -158,36 +158,3 @@ def test_a_closer_after_photo_of_an_unchanged_face_reads_no_narrowing(sample_ana
     assert row.noise_floor >= FLOW_WIDTH_POSE_FRACTION * abs(removed)
     assert row.verdict not in ("decrease", "increase"), (row.change, row.noise_floor, row.verdict)
     assert abs(row.change) < row.noise_floor
-
-
-def test_the_flow_width_floor_takes_a_term_per_mm_of_mouth_widening():
-    """Stop 62 (h11): a smile the expression gate lets through widens the cheeks with the mouth corners, and the band
-    reads it as width (London 024, 119, 140); the row's floor takes ``hypot(floor, FLOW_WIDTH_SMILE_FLOOR_MM_PER_MM x
-    |mouth_widening_mm|)``, either sign, on that row alone; an unknown widening adds nothing."""
-    import numpy as np
-
-    from facemetrics.compare import floors as fl
-
-    key, oval = ("jaw_width_flow_mm", "mean"), ("jaw_width_mm", "mean")
-    k = fl.FLOW_WIDTH_SMILE_FLOOR_MM_PER_MM
-    for widening in (1.32, -1.32):
-        out = fl.pose_adjusted_floors({key: 0.67, oval: 3.1}, {"mouth_widening_mm": widening})
-        assert out[key] == pytest.approx(np.hypot(0.67, k * 1.32))
-        assert out[key] > 2.36  # London 119 neutral -> smiling read +2.36 mm against 0.67 mm before the term
-        assert out[oval] == 3.1
-    both = fl.pose_adjusted_floors({key: 0.16}, {"jaw_width_flow_pose_mm": 0.12, "mouth_widening_mm": 0.1})
-    assert both[key] == pytest.approx(np.sqrt(0.16 ** 2 + 0.12 ** 2 + (k * 0.1) ** 2))
-    assert fl.pose_adjusted_floors({key: 0.16}, {"mouth_widening_mm": float("nan")})[key] == 0.16
-
-
-def test_a_narrowing_keeps_its_decrease_with_the_smile_term(narrowed):
-    """The narrowing moves the mouth corners inward too (a fifth of the outline's move at their height): the smile
-    term widens the row's floor by that, and the 4 mm narrowing still reads ``decrease`` (the tuning faces: docs/
-    accuracy.md "Stop 62: jaw width from the flow", a smile)."""
-    from facemetrics.compare.floors import FLOW_WIDTH_SMILE_FLOOR_MM_PER_MM
-
-    c, _ = narrowed
-    row = c.get("jaw_width_flow_mm")
-    assert c.cues["mouth_widening_mm"] < 0
-    assert row.noise_floor >= FLOW_WIDTH_SMILE_FLOOR_MM_PER_MM * abs(c.cues["mouth_widening_mm"])
-    assert row.verdict == "decrease"

@@ -464,23 +464,6 @@ FLOW_WIDTH_POSE_FRACTION = 0.48
 FLOW_WIDTH_YAW_FLOOR_MM_PER_DEG = 0.27
 
 
-#: what a smile the expression gate lets through adds to the flow width's floor, mm of floor per mm of the flow's
-#: mouth widening (the cue ``mouth_widening_mm``, either sign): a smile pulls the cheeks out with the mouth corners
-#: and the band reads it as width (London 024, 119, 140 neutral <-> smiling, lips' shape unchanged: +-1.28 to
-#: +-2.36 mm against floors of 0.55-0.79 mm).  Shipped in stop 63 (lead): 1.25 x the largest sqrt(change^2 - floor^2)
-#: / |widening| over all 12 London smile comparisons that read a verdict (1.717, 119 neutral -> smiling), rounded up
-#: to two significant digits: fitted on the held-out pairs too, so no smile pair is left to check it
-#: (``bench/smile_flow_width.py``; docs/accuracy.md "Stop 62: jaw width from the flow", a smile).  Stop 63 (h1,
-#: ``bench/expression_flow_width.py``, docs/accuracy.md "Stop 63: expression and the flow-read width"): on GRID
-#: talking-head frame pairs, independent of it, false verdicts 7 -> 1 of 51 (tuning clips) and 2 -> 1 of 36 (held
-#: out); the narrowing keeps every ``decrease`` at 2-6 mm (30 tuning, 22 held-out faces); but GRID's frames are
-#: enlarged x2 to be measured and every one of those false reads lies within the floor of the frames' own pixel
-#: size, so GRID does not show that the term covers an expression effect (the GRID tuning rule's own k was 92, and
-#: failed the narrowing).  Shipped because it costs no measured narrowing and only widens this row's floor where the
-#: mouth moved; the smiles it covers are the 12 it was fitted on
-FLOW_WIDTH_SMILE_FLOOR_MM_PER_MM = 2.2
-
-
 #: What a pose or camera change adds to the floors of the rows that are not lifts (the folds, read from the
 #: image's shading along the carried fold line, and the per-photo landmark metrics of the jaw, mouth and
 #: cheek): ``metric -> (per unit relative camera-distance change, per degree of hypot(pitch, yaw))`` in the
@@ -750,9 +733,7 @@ def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
     :func:`roll_row_floor_terms` (the roll beyond :data:`ROLL_COVERED_DEG`).  The flow width
     (``jaw_width_flow_mm``) becomes ``hypot(floor, jaw_width_flow_pose_mm)`` (the cue of
     ``facemetrics.compare.measure._flow_width_pose_term``: the width's share of the pose model's, the principal
-    point's and the stretch's terms), as a dense lift takes its region's, and then ``hypot(floor, k x
-    |mouth_widening_mm|)`` with k :data:`FLOW_WIDTH_SMILE_FLOOR_MM_PER_MM` (mm of floor per mm the mouth corners
-    moved wider or narrower in the flow: a smile the expression gate lets through widens the cheeks).
+    point's and the stretch's terms), as a dense lift takes its region's.
     """
     extra = cues.get("pose_floor_mm", {})
     out = dict(floors)
@@ -773,9 +754,6 @@ def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
     width = cues.get("jaw_width_flow_pose_mm", 0.0)
     if ("jaw_width_flow_mm", "mean") in out and width is not None and np.isfinite(width) and width > 0:
         out[("jaw_width_flow_mm", "mean")] = float(np.hypot(out[("jaw_width_flow_mm", "mean")], width))
-    smile = abs(cues.get("mouth_widening_mm", 0.0) or 0.0) * FLOW_WIDTH_SMILE_FLOOR_MM_PER_MM
-    if ("jaw_width_flow_mm", "mean") in out and np.isfinite(smile) and smile > 0:
-        out[("jaw_width_flow_mm", "mean")] = float(np.hypot(out[("jaw_width_flow_mm", "mean")], smile))
     for region, e in extra.items():
         for kind, val in (("side", max(e.get("right", 0.0), e.get("left", 0.0))), ("mean", e.get("mean", 0.0))):
             for metric in (f"{region}_lift_mm", f"{region}_lift_landmarks_mm"):
