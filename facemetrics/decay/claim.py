@@ -275,6 +275,7 @@ from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
 from .late_photos import LateTime, late_photos, off_curve
 from .half_point import HALF_POINT_FIELDS, half_point, half_point_ci
+from .half_life_ci import profile_interval
 from .time_unit import time_unit_note
 from ..timekeys import date_alone
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
@@ -986,6 +987,14 @@ def _estimates(est: DecayParams, boot: np.ndarray, confidence: float, test_conf:
     )
 
 
+def _half_life_profile(t, y, est: DecayParams, bound: float, hl_bounds, confidence: float) -> dict:
+    """The residual design's half-life interval: the profile-likelihood interval
+    (:func:`facemetrics.decay.half_life_ci.profile_interval`) instead of the bootstrap's percentile interval, which
+    is too narrow for one subject's few residual degrees of freedom (docs/validation.md section 7, "Stop 63")."""
+    lo, hi = profile_interval(t, y, est.half_life, bound, hl_bounds, confidence)
+    return dict(half_life_h_ci_low=lo, half_life_h_ci_high=hi)
+
+
 def _half_point(t, y, est: DecayParams, method: str, w, data: pd.DataFrame, sessions, seed: int, key: tuple,
                 confidence: float) -> dict:
     """``half_point_h`` and its interval (:mod:`facemetrics.decay.half_point`), drawn from a stream of their own
@@ -1281,6 +1290,8 @@ def _fit_one(
             n_ok,
         )
     values = _estimates(est, boot, confidence, base["test_confidence"])
+    if method == "residual":
+        values.update(_half_life_profile(t, y, est, bound, hl_bounds, confidence))
     values.update(_half_point(t, y, est, method, w, data, sessions, seed, (treatment, metric, side, subject), confidence))
     untested = _untested(base, values, n_ok=n_ok, n_boot=n_boot, min_effect=min_effect)
     if untested is not None:
