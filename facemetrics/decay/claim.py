@@ -1283,12 +1283,8 @@ def _fit_one(
     boot, kept = _refit_replicates(t, yb, w, valid, bound, hl_bounds)
     n_ok = int(boot.shape[0])
     if n_ok < max(1, n_boot // 2):
-        return no_fit(
-            "bootstrap_failed",
-            f"Only {n_ok} of {n_boot} bootstrap replicates could be fitted, too few for confidence intervals.",
-            method,
-            n_ok,
-        )
+        return no_fit("bootstrap_failed", f"Only {n_ok} of {n_boot} bootstrap replicates could be fitted, too few "
+                      "for confidence intervals.", method, n_ok)
     values = _estimates(est, boot, confidence, base["test_confidence"])
     if method == "residual":
         values.update(_half_life_profile(t, y, est, bound, hl_bounds, confidence))
