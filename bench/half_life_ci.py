@@ -46,6 +46,12 @@ subjects is not touched, so its coverage and verdict rates are today's by constr
 records' verdicts against a run of the main checkout on a subsample).  Reported: coverage per cell with Wilson
 intervals, before and after; median widths (hi / lo ratio, and hours) before and after.  If it fails, the bench and
 figures land and the library does not change.
+
+Result (2026-12-07): ``P`` chosen on the tuning half (94 %, cells 83-100 %, none clearly below 92 %; today's 90 %,
+four cells clearly below).  Held out, as ``analyze_series`` reports it: 95 % (Wilson 94-96) against today's 91 %,
+cells 90-100 %; README's example 92 of 100 (81 today); verdicts identical; it landed for the residual design
+(docs/validation.md section 7, "Stop 63").  Since then the records' ``reported`` columns are ``P``'s (interpolated at
+its ends) and ``pct`` is today's interval recomputed from the replicates.
 """
 
 from __future__ import annotations

@@ -83,8 +83,9 @@ residual design: one subject's 6-9 photos leave 3-6 residual degrees of freedom,
 which no resampling of them shows, and the percentile interval held the true
 half-life in 90 % of simulated one-subject studies (80 % in the worst cell) and
 README's example in 81 of 100; there ``half_life_h_ci_*`` is the profile-likelihood
-(F) interval (:func:`facemetrics.decay.half_life_ci.profile_interval`; 92-94 %,
-docs/validation.md section 7, "Stop 63").  With few subjects the
+(F) interval (:func:`facemetrics.decay.half_life_ci.profile_interval`; 95 % on
+held-out simulated studies, 92 of 100 for README's example; docs/validation.md
+section 7, "Stop 63").  With few subjects the
 percentile cluster bootstrap is somewhat too narrow (it ignores the (G-1)/G
 small-sample factor and sees little of the photo-to-photo noise), so below :data:`TWO_STAGE_BELOW_CLUSTERS` subjects the
 replicates are **two-stage** (subjects resampled, then each replicate's
