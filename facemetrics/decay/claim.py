@@ -1469,7 +1469,7 @@ def analyze_series(
     ...                         "side": "mean", "value": lift, "unit": "mm", "noise_floor": 0.1})
     >>> fit = fm.analyze_series(changes).to_frame().iloc[0]
     >>> f"half-life {fit.half_life_h:.1f} h (95 % CI {fit.half_life_h_ci_low:.1f} to {fit.half_life_h_ci_high:.1f} h)"
-    'half-life 2.7 h (95 % CI 2.3 to 3.1 h)'
+    'half-life 2.7 h (95 % CI 2.2 to 3.2 h)'
     >>> low, high = fit.change_24h_ci_low, fit.change_24h_ci_high
     >>> f"at 24 h {fit.change_24h:+.2f} {fit.unit} (95 % CI {low:+.2f} to {high:+.2f})"
     'at 24 h +0.09 mm (95 % CI -0.03 to +0.21)'
