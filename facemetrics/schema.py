@@ -564,7 +564,11 @@ TIMELINE_COLUMNS_DEF = [
     *_ci_pair("peak_change", _AS_UNIT, "`peak_change`"),
     Column("half_life_h", "h", "Hours in which the transient part of the change halves (fit bounds "
            "`half_life_h_min` to 5000 h). " + _NOT_RESOLVED.replace("Not identified", "Only where the fit stopped")),
-    *_ci_pair("half_life_h", "h", "`half_life_h`"),
+    *[Column(f"half_life_h_ci_{end}", "h", f"{word} end of the `confidence` (default 95 %) interval of "
+             "`half_life_h`: for a subject's own fit or a pooled fit of fewer than 3 subjects the profile-likelihood "
+             "interval (the half-lives whose fit is within the F test's reach of the best; a percentile "
+             "bootstrap interval held the truth too seldom with so few photos), else the percentile bootstrap "
+             "interval; empty without a bootstrap.") for end, word in (("low", "Lower"), ("high", "Upper"))],
     Column("half_point_h", "h", "Hours after treatment at which the measured change fell to half its value at the "
            "first photo after treatment, read from the photos without assuming a shape: a curve through the "
            "photos that only falls (isotonic regression), drawn straight between photo times. Empty when the "
