@@ -284,6 +284,30 @@ def _pct(k: int, n: int) -> str:
     return f"{k}/{n} ({100 * k / max(n, 1):.0f} %, {100 * lo:.0f}-{100 * hi:.0f})"
 
 
+def pooled(paths: list[Path]) -> None:
+    """Per degradation (``--mode both``'s names before ``+``: its three nuisances pooled) and family: pairs with a
+    false verdict (raw, |change| > floor), Wilson 95 %, and the largest |change| / floor."""
+    false, pairs, worst = defaultdict(set), defaultdict(set), defaultdict(float)
+    for p in paths:
+        with p.open() as fh:
+            for r in csv.DictReader(fh):
+                deg, key = r["nuisance"].split("+")[0], (r["face"], r["nuisance"])
+                pairs[deg].add(key)
+                ch, fl = float(r["change"]), float(r["noise_floor"])
+                if r["verdict"] in ("refused", "") or not np.isfinite(ch) or fl <= 0:
+                    continue
+                worst[deg] = max(worst[deg], abs(ch) / fl)
+                if abs(ch) > fl:
+                    false[(deg, family(r["metric"]))].add(key)
+                    false[(deg, "any")].add(key)
+    fams = ("lifts", "folds", "flow_width", "oval", "any")
+    print("| degradation | pairs | " + " | ".join(fams) + " | largest abs(change) / floor |")
+    print("|---|---|" + "---|" * (len(fams) + 1))
+    for deg in sorted(pairs, key=lambda d: (not d.startswith(("none", "shift")), d)):
+        n = len(pairs[deg])
+        print(f"| {deg} | {n} | " + " | ".join(_pct(len(false[(deg, fm)]), n) for fm in fams) + f" | {worst[deg]:.2f} |")
+
+
 def summary(paths: list[Path]) -> None:
     """Per nuisance and family: pairs with a false verdict (file floors), and with the oracle floors."""
     false = defaultdict(set)
@@ -336,9 +360,14 @@ def main() -> None:
                         "(stop 63, h11); rows go to /tmp/h11_*.csv")
     p.add_argument("--cue", action="store_true", help="print the round-trip residual cue per nuisance instead")
     p.add_argument("--summary", type=Path, nargs="*", help="print the table of cached CSVs instead")
+    p.add_argument("--pooled", type=Path, nargs="*", help="print the table of cached CSVs per degradation, its "
+                                                          "nuisances pooled, instead")
     args = p.parse_args()
     if args.summary:
         summary(args.summary)
+        return
+    if args.pooled:
+        pooled(args.pooled)
         return
     if args.cue:
         cue(args.set, args.faces, args.base)
