@@ -89,3 +89,20 @@ def test_a_low_quality_file_is_warned_end_to_end():
     phone = load_photo(jpeg_bytes(RGB, 90), name="phone.jpg")
     assert len(jpeg_quality_messages(phone, low)) == 1
     assert jpeg_quality_messages(phone, phone) == []
+
+
+def test_a_comparison_names_the_low_quality_photo(sample_path, sample_analysis):
+    """The bundled sample (q92) against a copy saved at q50: the comparison's status is a warning whose messages
+    name the after photo's quality; the sample against itself says nothing of JPEG quality."""
+    from facemetrics import analyze_photo, compare_photos
+
+    rgb = np.array(Image.open(sample_path).convert("RGB"))
+    low = analyze_photo(jpeg_bytes(rgb, 50), name="forwarded.jpg")
+    assert low.ok and low.jpeg_quality == 50
+    c = compare_photos(sample_analysis, low)
+    said = [m for m in c.messages if m.startswith(MSG_JPEG_QUALITY)]
+    assert said == [f"{MSG_JPEG_QUALITY} in the after photo: saved at quality 50 of 100 (read from the file, limit "
+                    f"{MIN_JPEG_QUALITY}), so compression has smoothed and blocked its fine detail, which moved the "
+                    "lifts and the jaw width beyond their noise floors in unchanged pairs; use the original photo, "
+                    "not a compressed copy (messaging apps and web uploads re-compress photos)"]
+    assert c.status == "warning"
