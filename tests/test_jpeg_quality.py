@@ -106,3 +106,13 @@ def test_a_comparison_names_the_low_quality_photo(sample_path, sample_analysis):
                     "lifts and the jaw width beyond their noise floors in unchanged pairs; use the original photo, "
                     "not a compressed copy (messaging apps and web uploads re-compress photos)"]
     assert c.status == "warning"
+
+
+def test_the_demo_study_photos_are_saved_above_the_limit():
+    """The demo's study photos are saved at simulate.DEFAULT_JITTER's quality (92): never named."""
+    from facemetrics.simulate import DEFAULT_JITTER
+
+    q = DEFAULT_JITTER["jpeg_quality"]
+    assert q >= MIN_JPEG_QUALITY
+    photo = load_photo(jpeg_bytes(RGB, q), name="demo.jpg")
+    assert photo.jpeg_quality == q and jpeg_quality_messages(photo, photo) == []

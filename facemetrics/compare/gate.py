@@ -392,7 +392,8 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     several faces, is black-and-white against a colour one or has an unreliable mm scale
     (:func:`scale_messages`), the two photos' iris scales disagree (:func:`iris_scale_messages`), one photo
     is cut out from its background or the two are cut differently beside the jaw (:func:`cut_out_messages`),
-    the two photos name different lenses in EXIF (:func:`lens_messages`), no iris is visible in a photo
+    the two photos name different lenses in EXIF (:func:`lens_messages`), a photo was saved at a low JPEG
+    quality (:func:`jpeg_quality_messages`), no iris is visible in a photo
     (:func:`eyes_covered_messages`),
     or an extra fit of the pose correction failed, so the floors lack its term
     (:func:`pose_fit_messages`), else ``"ok"``.
