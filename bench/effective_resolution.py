@@ -38,6 +38,25 @@ read once (``--set heldout --base 0.3``, both modes) for the false-verdict rates
 with 95 % intervals.  A term would count as a success only if, on held-out faces, every nuisance's false rate
 were <= 5 % and native photos' floors unchanged; that is not tested here.
 
+Low JPEG quality (stop 63, h11; ``--jpeg 30,40,50,60,70,85``): the degradations are JPEG re-saves (OpenCV, IJG
+quality scaling) at those qualities and the control, on both photos (``--mode both``: the after one also rolled,
+rescaled or shifted) or on the after photo only; rows go to ``/tmp/h11_<set>_<mode>[_base<mm>].csv``.
+
+    nice -n 5 python bench/effective_resolution.py --jpeg 30,40,50,60,70,85 --set tuning --mode both --base 0.3 --faces 10
+    nice -n 5 python bench/effective_resolution.py --jpeg 30,40,50,60,70,85 --set tuning --mode after --base 0.3 --faces 10
+    nice -n 5 python bench/effective_resolution.py --jpeg 30,40,50,60,70,85 --set tuning --mode both --faces 10
+    nice -n 5 python bench/effective_resolution.py --jpeg 30,40,50,60,70,85 --set heldout --mode both --base 0.3 --faces 10
+
+Rule (stop 63, h11, written and committed before the tuning run that decides and before any held-out face was
+read): the warning threshold Q is the lowest tested quality such that, at Q and at every tested quality above it,
+the tuning false-verdict rate (pairs with a raw verdict on any row family, both photos re-saved, faces at
+0.3 mm/px, 10 tuning faces evenly spaced x 3 nuisances = 30 pairs per quality) is at most 5 %; a photo whose
+estimated quality (``loader.jpeg_quality``) is below Q is warned about.  Q must be at most 85 (phone photos are
+saved at q85-95 and must not be warned about); if no tested quality up to 85 passes, no warning is landed and
+that is reported.  Success, read once on 10 held-out faces (``--set heldout --mode both --base 0.3``): the pooled
+false rate at qualities >= Q is at most 5 %, and higher below Q than at or above it.  The native-size and
+after-only runs are reported, not used to choose.
+
 Faces: ``accuracy.canada_split`` / ``london_split`` (neutral); ``--faces N`` takes every k-th face of the
 split so that N are read (a subsample, the rows say which).  Rows are cached to ``/tmp/h8_<set>_<mode>[_base<mm>].csv``
 (one line per pair and row; a rerun skips the pairs there).  Photos are read from ``../shared/faces`` and never copied into the project.
@@ -133,15 +152,28 @@ BOTH_NUISANCES = ("roll_+3", "scale_0.85", "shift")
 BOTH_DEGRADATIONS = ("shift", "down2_bicubic", "down2_bilinear", "down3_bicubic", "blur1", "blur1.5", "jpeg50")
 
 
-def _pairs(a, mode: str):
-    """Yield ``(name, factor, before image, after image)`` for one analysed photo ``a``."""
-    nz = nuisances()
+#: ``--jpeg``: the JPEG qualities (OpenCV/libjpeg, IJG scaling) of stop 63's low-quality question (h11)
+JPEG_QUALITIES = (30, 40, 50, 60, 70, 85)
+
+
+def jpeg_nuisances(qualities=JPEG_QUALITIES) -> dict:
+    """name -> (1.0, function): ``jpeg{q}`` re-saves an (H, W, 3) uint8 RGB image at JPEG quality q; ``shift`` none."""
+    out = {"shift": (1.0, lambda im: im)}
+    for q in qualities:
+        out[f"jpeg{q}"] = (1.0, lambda im, q=q: _jpeg(im, q))
+    return out
+
+
+def _pairs(a, mode: str, qualities=None):
+    """Yield ``(name, factor, before image, after image)`` for one analysed photo ``a``; with ``qualities`` the
+    degradations are JPEG re-saves at those qualities (and the control) instead of h8's."""
+    nz = nuisances() if qualities is None else jpeg_nuisances(qualities)
     if mode == "after":
         shifted = sim.shift(a, 37.0, -23.0).image
         for name, (f, fn) in nz.items():
             yield name, f, None, fn(shifted)
         return
-    for dname in BOTH_DEGRADATIONS:
+    for dname in (BOTH_DEGRADATIONS if qualities is None else tuple(nz)):
         f, fn = nz[dname]
         before = fn(a.photo.rgb)
         for n in BOTH_NUISANCES:
@@ -149,7 +181,8 @@ def _pairs(a, mode: str):
             yield f"{label}+{n}", f, before, fn(sim.NUISANCES[n](a).image)
 
 
-def run(which: str, n: int | None, out: Path, mode: str = "after", base: float | None = None) -> None:
+def run(which: str, n: int | None, out: Path, mode: str = "after", base: float | None = None,
+        qualities=None) -> None:
     cv2.setNumThreads(1)
     done = set()
     if out.exists():
@@ -167,7 +200,7 @@ def run(which: str, n: int | None, out: Path, mode: str = "after", base: float |
             if not a.ok:
                 print(f"skip {path.name}: {a.error}", file=sys.stderr)
                 continue
-            for name, f, before, after in _pairs(a, mode):
+            for name, f, before, after in _pairs(a, mode, qualities):
                 if (path.name, name) in done:
                     continue
                 b0 = a if before is None else analyze_loaded(dataclasses.replace(a.photo, rgb=before))
@@ -251,6 +284,30 @@ def _pct(k: int, n: int) -> str:
     return f"{k}/{n} ({100 * k / max(n, 1):.0f} %, {100 * lo:.0f}-{100 * hi:.0f})"
 
 
+def pooled(paths: list[Path]) -> None:
+    """Per degradation (``--mode both``'s names before ``+``: its three nuisances pooled) and family: pairs with a
+    false verdict (raw, |change| > floor), Wilson 95 %, and the largest |change| / floor."""
+    false, pairs, worst = defaultdict(set), defaultdict(set), defaultdict(float)
+    for p in paths:
+        with p.open() as fh:
+            for r in csv.DictReader(fh):
+                deg, key = r["nuisance"].split("+")[0], (r["face"], r["nuisance"])
+                pairs[deg].add(key)
+                ch, fl = float(r["change"]), float(r["noise_floor"])
+                if r["verdict"] in ("refused", "") or not np.isfinite(ch) or fl <= 0:
+                    continue
+                worst[deg] = max(worst[deg], abs(ch) / fl)
+                if abs(ch) > fl:
+                    false[(deg, family(r["metric"]))].add(key)
+                    false[(deg, "any")].add(key)
+    fams = ("lifts", "folds", "flow_width", "oval", "any")
+    print("| degradation | pairs | " + " | ".join(fams) + " | largest abs(change) / floor |")
+    print("|---|---|" + "---|" * (len(fams) + 1))
+    for deg in sorted(pairs, key=lambda d: (not d.startswith(("none", "shift")), d)):
+        n = len(pairs[deg])
+        print(f"| {deg} | {n} | " + " | ".join(_pct(len(false[(deg, fm)]), n) for fm in fams) + f" | {worst[deg]:.2f} |")
+
+
 def summary(paths: list[Path]) -> None:
     """Per nuisance and family: pairs with a false verdict (file floors), and with the oracle floors."""
     false = defaultdict(set)
@@ -298,18 +355,27 @@ def main() -> None:
                         "one also rolled, rescaled or shifted")
     p.add_argument("--base", type=float, default=None, metavar="MM_PER_PX",
                    help="downscale each face to this many mm/px first (bench_resolution_floors._downscaled)")
+    p.add_argument("--jpeg", type=str, default=None, metavar="Q,Q,...",
+                   help="JPEG re-saves at these qualities (and the control) instead of h8's degradations "
+                        "(stop 63, h11); rows go to /tmp/h11_*.csv")
     p.add_argument("--cue", action="store_true", help="print the round-trip residual cue per nuisance instead")
     p.add_argument("--summary", type=Path, nargs="*", help="print the table of cached CSVs instead")
+    p.add_argument("--pooled", type=Path, nargs="*", help="print the table of cached CSVs per degradation, its "
+                                                          "nuisances pooled, instead")
     args = p.parse_args()
     if args.summary:
         summary(args.summary)
+        return
+    if args.pooled:
+        pooled(args.pooled)
         return
     if args.cue:
         cue(args.set, args.faces, args.base)
         return
     tag = f"_base{args.base:g}" if args.base else ""
-    out = Path(f"/tmp/h8_{args.set}_{args.mode}{tag}.csv")
-    run(args.set, args.faces, out, args.mode, args.base)
+    qualities = tuple(int(q) for q in args.jpeg.split(",")) if args.jpeg else None
+    out = Path(f"/tmp/{'h11' if qualities else 'h8'}_{args.set}_{args.mode}{tag}.csv")
+    run(args.set, args.faces, out, args.mode, args.base, qualities)
     summary([out])
 
 

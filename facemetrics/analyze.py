@@ -200,6 +200,12 @@ class PhotoAnalysis:
         return self.photo.focal_length_35mm if self.photo is not None else None
 
     @property
+    def jpeg_quality(self) -> float:
+        """The JPEG quality (1..100) the photo was saved at, read from its quantization table
+        (:attr:`~facemetrics.loader.Photo.jpeg_quality`); NaN for other formats or when not decoded."""
+        return self.photo.jpeg_quality if self.photo is not None else float("nan")
+
+    @property
     def mm_per_px(self) -> float:
         """Millimetres per pixel of the original photo."""
         if self.calibration is None or self.photo is None:

@@ -165,6 +165,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from facemetrics.errors import PhotoError, legible
 from facemetrics.errors import one_line as _short  # a decoder's error in a message
 from facemetrics.exif import exif_lens, exif_orientation, exif_taken_at, exif_time_not_read, read_exif
+from facemetrics.jpeg_quality import image_jpeg_quality
 from facemetrics.reprs import short_repr
 from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, container_damage, hevc_errors,
                                    jpeg_precision, jpeg_scan_start, jpeg_truncated, vp8_ends_early, vp8l_ends_early,
@@ -272,6 +273,11 @@ class Photo:
         The EXIF ``Orientation`` tag (0x0112) applied to reach `rgb`: 1 when none was (no tag, the tag 1, or
         a HEIF, which libheif turns itself).  A face still sideways after it is named with the tag: an editor
         that turned the pixels but kept the tag turns the photo twice (:func:`facemetrics.analyze._turned`).
+    jpeg_quality : float
+        The JPEG quality the file was saved at, 1..100, read from its luminance quantization table
+        (:func:`facemetrics.jpeg_quality.ijg_quality`: exact for files written by libjpeg, OpenCV or Pillow,
+        the nearest libjpeg quality for other encoders); NaN for other formats and for pixels handed in.
+        Not in the CSV: the comparison reads it (:func:`facemetrics.compare.gate.jpeg_quality_messages`).
     """
 
     rgb: np.ndarray
@@ -287,6 +293,7 @@ class Photo:
     lens: str | None = None
     focal_length_35mm: float | None = None
     orientation: int = 1
+    jpeg_quality: float = float("nan")
 
     def __repr__(self) -> str:
         """The name, format, size (px), scale, capture time and warnings; `rgb` and `alpha` by shape and
@@ -1245,4 +1252,5 @@ def load_photo(
         lens=lens,
         focal_length_35mm=focal_35mm,
         orientation=int(orientation) if orientation in range(2, 9) else 1,
+        jpeg_quality=image_jpeg_quality(img),  # from the header's tables (kept on the closed image), no decode
     )

@@ -22,7 +22,7 @@ import pytest
 PKG = Path(__file__).resolve().parents[1] / "facemetrics"
 
 #: measurement and model modules (package ``decay`` and its modules included)
-MEASUREMENT = ("geometry", "filters", "landmarks", "loader", "exif", "quality", "jaw", "folds", "align", "pose3d", "compare",
+MEASUREMENT = ("geometry", "filters", "landmarks", "loader", "exif", "jpeg_quality", "quality", "jaw", "folds", "align", "pose3d", "compare",
                "compare.regions", "compare.measure", "compare.floors", "compare.gate", "compare.table", "compare.copies",
                "compare.occlusion", "compare.faces", "compare.disagreement", "compare.fold_length",
                "compare.identity", "compare.pose", "compare.framing", "compare.expression", "compare.glasses",
@@ -284,6 +284,8 @@ NOT_THRESHOLDS: dict[str, tuple[tuple[str, ...] | str, str]] = {
                 "_TAG_OFFSET_DIGITIZED", "_TAG_SUBSEC_ORIGINAL", "_TAG_SUBSEC_DIGITIZED", "_TAG_FOCAL_35MM",
                 "_TAG_LENS_MAKE", "_TAG_LENS_MODEL"), "EXIF tag numbers"),
     "store": (("SCHEMA_VERSION",), "the database's version number"),
+    "jpeg_quality": (("_IJG_LUMINANCE",), "the JPEG specification's standard luminance table (T.81 Annex K), a "
+                                          "reference table"),
     "compare.light": (("LIGHT_PAIRS", "LIGHT_UPPER_PAIRS", "LIGHT_LOWER_PAIRS"),
                       "Face Mesh landmark indices, and how many of those pairs are the forehead and the lower cheeks"),
     "metadata": (("_KEEP_IFD0", "_KEEP_EXIF"), "EXIF tag numbers"),

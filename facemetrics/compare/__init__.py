@@ -109,7 +109,7 @@ from .floors import (
 from ..quality import MAX_MM_PER_PX
 from .measure import eyes_covered
 from .gate import (MAX_LUMINANCE_CHANGE, MSG_NOT_ALIGNED, order_messages, colour_mismatch, gate, lower_face_uncertain,
-                   lower_face_unread_reasons, refusal_reasons)
+                   lower_face_unread_reasons, refusal_reasons, MIN_JPEG_QUALITY, MSG_JPEG_QUALITY, jpeg_quality_messages)
 from .pose import (REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG,
                    WARN_YAW_DEG, MAX_CHECKED_CAMERA_PCT, VALIDATED_PITCH_DEG, VALIDATED_YAW_DEG, camera_beyond_checked,
                    camera_measured, pose_beyond_checked, pose_messages)
@@ -164,6 +164,7 @@ __all__ = [
     "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "LOWER_FACE_KINDS", "verdict",
     "MSG_REPEATS_DISAGREE", "MSG_FLOORS_FROM_DISAGREEMENT",
     "registration_uncertain", "MAX_FOCAL_35MM_DIFFERENCE_MM", "MSG_LENSES", "different_lenses", "lens_messages",
+    "MIN_JPEG_QUALITY", "MSG_JPEG_QUALITY", "jpeg_quality_messages",
     "lens_rows", "lower_face_uncertain", "MAX_FRAMING_RATIO", "MSG_FRAMING", "face_fraction",
     "framing_ratio", "framed_differently", "framing_rows", "MSG_CUT_OUT", "CUT_OUT_METRICS", "transparency",
     "cut_out_differs", "cut_out_rows", "cut_out_messages", "MSG_CUT_DIFFERENTLY", "CUT_EDGE_OFFSET",

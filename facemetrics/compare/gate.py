@@ -68,6 +68,9 @@ __all__ = [
     "several_faces_messages",
     "colour_messages",
     "refusal_reasons",
+    "MIN_JPEG_QUALITY",
+    "MSG_JPEG_QUALITY",
+    "jpeg_quality_messages",
     # moved to .identity, .pose, .framing, .expression, .glasses, .skin, .iris_scale and .fold_lines (2026-12-06,
     # moved unchanged), still importable from here: app.py, bench/, tests/, docs/ and docstrings cite them as
     # gate.X; a test that monkeypatches one must patch the module that defines it
@@ -354,6 +357,28 @@ def resolution_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     return out
 
 
+#: a photo saved at a JPEG quality below this (1..100, :attr:`facemetrics.loader.Photo.jpeg_quality`, read from
+#: its quantization table) -> warning (:func:`jpeg_quality_messages`): chosen on tuning faces by the rule of
+#: ``bench/effective_resolution.py --jpeg`` (docs/accuracy.md "Stop 63: low JPEG quality")
+MIN_JPEG_QUALITY = 70
+MSG_JPEG_QUALITY = "low JPEG quality"
+
+
+def jpeg_quality_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
+    """The photos saved at a JPEG quality below :data:`MIN_JPEG_QUALITY` (read from the file's quantization
+    table, :func:`facemetrics.jpeg_quality.ijg_quality`), each with its quality; none for other formats (NaN).
+    The verdicts are kept: the message says what was measured of such pairs."""
+    out = []
+    for label, x in (("before", a), ("after", b)):
+        q = getattr(x, "jpeg_quality", float("nan"))
+        if q is not None and np.isfinite(q) and q < MIN_JPEG_QUALITY:
+            out.append(f"{MSG_JPEG_QUALITY} in the {label} photo: saved at quality {fixed(q, 0)} of 100 (read from "
+                       f"the file, limit {MIN_JPEG_QUALITY}), so compression has smoothed and blocked its fine detail, "
+                       "which moved the lifts and the jaw width beyond their noise floors in unchanged pairs; use the "
+                       "original photo, not a compressed copy (messaging apps and web uploads re-compress photos)")
+    return out
+
+
 def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple[str, list[str]]:
     """Is the pair comparable?  Returns ``(status, messages)``.
 
@@ -367,7 +392,8 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     several faces, is black-and-white against a colour one or has an unreliable mm scale
     (:func:`scale_messages`), the two photos' iris scales disagree (:func:`iris_scale_messages`), one photo
     is cut out from its background or the two are cut differently beside the jaw (:func:`cut_out_messages`),
-    the two photos name different lenses in EXIF (:func:`lens_messages`), no iris is visible in a photo
+    the two photos name different lenses in EXIF (:func:`lens_messages`), a photo was saved at a low JPEG
+    quality (:func:`jpeg_quality_messages`), no iris is visible in a photo
     (:func:`eyes_covered_messages`),
     or an extra fit of the pose correction failed, so the floors lack its term
     (:func:`pose_fit_messages`), else ``"ok"``.
@@ -426,7 +452,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
         msgs.append(f"{MSG_LIGHTING}: face luminance from {fixed(la, 0)} to {fixed(lb, 0)} of 255 "
                     f"({fixed(100 * (lb / la - 1), 0, True)} % ± {fixed_uncertainty(luminance_uncertainty_pct(la, lb), 0)}"
                     f" %, limit ±{fixed(100 * MAX_LUMINANCE_CHANGE, 0)} %); {MSG_LIGHTING_FOLDS}")
-    msgs += resolution_messages(a, b)
+    msgs += resolution_messages(a, b) + jpeg_quality_messages(a, b)
     # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
     msgs = first + msgs + rough + several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)
     msgs += [] if mirror else framing_messages(a, b)

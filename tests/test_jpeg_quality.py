@@ -1,0 +1,118 @@
+"""A JPEG's quality read from its quantization table (facemetrics.jpeg_quality, Photo.jpeg_quality) and the
+comparison's warning about a low one (compare.gate.jpeg_quality_messages; stop 63, h11)."""
+
+from __future__ import annotations
+
+import io
+import math
+from types import SimpleNamespace
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import SAMPLES, jpeg_bytes, png_bytes
+from facemetrics import load_photo
+from facemetrics.compare.gate import MIN_JPEG_QUALITY, MSG_JPEG_QUALITY, jpeg_quality_messages
+from facemetrics.jpeg_quality import ijg_quality, ijg_table
+
+RGB = (np.random.default_rng(63).random((40, 48, 3)) * 255).astype(np.uint8)
+
+
+def _table(data: bytes) -> list[int]:
+    return Image.open(io.BytesIO(data)).quantization[0]
+
+
+def test_the_standard_table_is_quality_50():
+    assert ijg_table(50)[:8].tolist() == [16, 11, 10, 16, 24, 40, 51, 61]
+    assert ijg_table(100).tolist() == [1] * 64
+    assert ijg_table(1).max() == 255  # held to baseline's 8 bits
+
+
+@pytest.mark.parametrize("writer", ["pillow", "opencv"])
+def test_quality_is_exact_for_libjpeg_files(writer):
+    """Every quality 1..100 written by Pillow and by OpenCV (both libjpeg) reads back exactly."""
+    for q in range(1, 101):
+        if writer == "pillow":
+            data = jpeg_bytes(RGB, q)
+        else:
+            ok, buf = cv2.imencode(".jpg", RGB, [cv2.IMWRITE_JPEG_QUALITY, q])
+            assert ok
+            data = buf.tobytes()
+        assert ijg_quality(_table(data)) == q, (writer, q)
+
+
+def test_another_encoders_table_reads_the_nearest_quality():
+    """A table that is no libjpeg table (a camera's own: q90's, every entry one step coarser where it can be)
+    reads a quality near it; a malformed table is NaN."""
+    t = np.minimum(ijg_table(90) + 1, 255)
+    assert 85 <= ijg_quality(t) <= 90
+    assert math.isnan(ijg_quality([0] * 64))
+    assert math.isnan(ijg_quality([16] * 10))
+
+
+def test_the_loader_keeps_the_quality():
+    assert load_photo(jpeg_bytes(RGB, 37), name="x.jpg").jpeg_quality == 37
+    assert math.isnan(load_photo(png_bytes(RGB), name="x.png").jpeg_quality)
+    assert math.isnan(load_photo(RGB).jpeg_quality)
+
+
+def test_sample_photos_are_q92_and_not_warned():
+    for name in ("astronaut_before.jpg", "astronaut_after.jpg"):
+        photo = load_photo(SAMPLES / name)
+        assert photo.jpeg_quality == 92
+        assert jpeg_quality_messages(photo, photo) == []
+
+
+def _photo(q: float) -> SimpleNamespace:
+    return SimpleNamespace(jpeg_quality=q)
+
+
+def test_the_warning_fires_below_the_limit_only():
+    ok = _photo(95.0)
+    assert jpeg_quality_messages(ok, _photo(MIN_JPEG_QUALITY)) == []
+    for q in (85, 90, 92, 95, 100):  # phone photos are saved at q85-95
+        assert jpeg_quality_messages(_photo(float(q)), _photo(float(q))) == []
+    assert jpeg_quality_messages(ok, _photo(float("nan"))) == []  # PNG, HEIC, pixels handed in
+    (msg,) = jpeg_quality_messages(ok, _photo(MIN_JPEG_QUALITY - 1.0))
+    assert msg.startswith(f"{MSG_JPEG_QUALITY} in the after photo: saved at quality {MIN_JPEG_QUALITY - 1} of 100")
+    assert "use the original photo, not a compressed copy" in msg
+    both = jpeg_quality_messages(_photo(20.0), _photo(30.0))
+    assert [m.split(":")[0] for m in both] == [f"{MSG_JPEG_QUALITY} in the before photo",
+                                              f"{MSG_JPEG_QUALITY} in the after photo"]
+
+
+def test_a_low_quality_file_is_warned_end_to_end():
+    """The loader's quality reaches the message: a file saved below the limit, another at phone quality."""
+    low = load_photo(jpeg_bytes(RGB, MIN_JPEG_QUALITY - 10), name="low.jpg")
+    phone = load_photo(jpeg_bytes(RGB, 90), name="phone.jpg")
+    assert len(jpeg_quality_messages(phone, low)) == 1
+    assert jpeg_quality_messages(phone, phone) == []
+
+
+def test_a_comparison_names_the_low_quality_photo(sample_path, sample_analysis):
+    """The bundled sample (q92) against a copy saved at q50: the comparison's status is a warning whose messages
+    name the after photo's quality; the sample against itself says nothing of JPEG quality."""
+    from facemetrics import analyze_photo, compare_photos
+
+    rgb = np.array(Image.open(sample_path).convert("RGB"))
+    low = analyze_photo(jpeg_bytes(rgb, 50), name="forwarded.jpg")
+    assert low.ok and low.jpeg_quality == 50
+    c = compare_photos(sample_analysis, low)
+    said = [m for m in c.messages if m.startswith(MSG_JPEG_QUALITY)]
+    assert said == [f"{MSG_JPEG_QUALITY} in the after photo: saved at quality 50 of 100 (read from the file, limit "
+                    f"{MIN_JPEG_QUALITY}), so compression has smoothed and blocked its fine detail, which moved the "
+                    "lifts and the jaw width beyond their noise floors in unchanged pairs; use the original photo, "
+                    "not a compressed copy (messaging apps and web uploads re-compress photos)"]
+    assert c.status == "warning"
+
+
+def test_the_demo_study_photos_are_saved_above_the_limit():
+    """The demo's study photos are saved at simulate.DEFAULT_JITTER's quality (92): never named."""
+    from facemetrics.simulate import DEFAULT_JITTER
+
+    q = DEFAULT_JITTER["jpeg_quality"]
+    assert q >= MIN_JPEG_QUALITY
+    photo = load_photo(jpeg_bytes(RGB, q), name="demo.jpg")
+    assert photo.jpeg_quality == q and jpeg_quality_messages(photo, photo) == []
