@@ -87,6 +87,31 @@ def test_the_roll_flags_uncertainty_holds_a_rotation_about_the_pictures_centre(s
         assert flag == f"head tilted sideways (roll {b.quality.roll_deg:+.0f} ± 1 deg, limit ±15 deg)", flag
 
 
+def test_the_roll_flag_says_its_uncertainty_is_extrapolated_past_the_rotations_it_was_measured_on():
+    """The roll flag quoted "± 1 deg" for any roll up to ``HARD_MAX_FACE_ROTATION_DEG`` (45 deg) though
+    ``ROLL_UNCERTAINTY_DEG`` was measured on rotations up to 28 deg (``ROLL_UNCERTAINTY_CHECKED_DEG``); beyond it
+    the flag says its ± is extrapolated, as the guided capture's advice does (``capture.UNCERTAINTY_CHECKED_DEG``),
+    and is kept whole by the flag splitter (its ";" inside the brackets)."""
+    from facemetrics.batch.tables import split_messages  # the batch reads a row's quality_flags with it
+    from facemetrics.capture import UNCERTAINTY_CHECKED_DEG
+    from facemetrics.quality import ROLL_UNCERTAINTY_CHECKED_DEG, quality_flags
+
+    assert UNCERTAINTY_CHECKED_DEG["roll_deg"] == ROLL_UNCERTAINTY_CHECKED_DEG == 28.0
+    q = dict(yaw_deg=0.0, pitch_deg=0.0, sharpness=50.0, face_luminance=120.0, clipped_fraction=0.0,
+             smile_score=0.0, mouth_opening_ratio=0.0)
+
+    def roll_flag(roll):
+        (flag,) = [f for f in quality_flags(dict(q, roll_deg=roll), 0.2) if f.startswith("head tilted sideways")]
+        return flag
+
+    assert roll_flag(28.0) == "head tilted sideways (roll +28 ± 1 deg, limit ±15 deg)"
+    for roll in (35.0, -40.0):
+        flag = roll_flag(roll)
+        assert flag == (f"head tilted sideways (roll {roll:+.0f} ± 1 deg, limit ±15 deg; its ± was measured on "
+                        "rotations up to 28 deg and is extrapolated here)"), flag
+        assert split_messages("blurry (sharpness 1.0, limit 2); " + flag)[1:] == [flag]
+
+
 def test_the_quality_flags_give_each_value_and_limit_with_its_unit():
     """The head-pose, resolution, light and clipping flags gave a bare limit ("yaw +23 deg, limit 8",
     "0.61 mm/px, limit 0.5", "luminance 30/255, limit 60"; clipping no limit at all); each now has its unit.  The yaw,
