@@ -577,9 +577,9 @@ TIMELINE_COLUMNS_DEF = [
              "`half_point_h` (the photos' values perturbed by the fit's residuals), moved out to the photo times "
              f"around it: between two photos the change may halve anywhere.{extra}")
       for end, word, extra in (("low", "Lower", " The last photo's time when no replicate fell to half; empty "
-                                "without a bootstrap."),
+                                "without a bootstrap or a change to halve."),
                                ("high", "Upper", " Empty when it lies beyond the last photo (some replicates "
-                                "never fell to half), or without a bootstrap."))],
+                                "never fell to half), or without a bootstrap or a change to halve."))],
     Column("change_24h", _AS_UNIT, "The change 24 h after treatment: the figure the verdict tests. The fitted "
            "curve's at 24 h (identified even when no decay is resolved), or, when the curve misses the photos "
            "taken 18-30 h after treatment or its shape misses the photos' means at their times "

@@ -52,6 +52,23 @@ def test_not_reached_when_the_change_never_halves():
     assert lo == 48.0  # no replicate fell to half: "later than the last photo"
 
 
+def test_no_interval_when_there_is_no_change_to_halve():
+    """A series whose change at the first photos lies on the other side of zero from the fitted peak (a series of
+    noise: 3 of 40 simulated null series) has no half point; its interval was still filled ("from 0.2 h to beyond
+    the last photo"), and report.md said the change "had not fallen to half by the last photo", a lasting change
+    that the photos do not show.  With nothing to halve the interval is empty too, and report.md says nothing."""
+    t = np.array([-0.1, 0.25, 1, 3, 6, 24])
+    y = np.array([0.0, -0.01, -0.08, -0.11, -0.10, -0.02])  # read as an increase (the fitted peak's sign): none
+    resid = np.array([0.0, 0.05, -0.05, 0.02, -0.02, 0.0])
+    hp, lo, hi = half_point_ci(t, y, resid, 1.0, np.random.default_rng(0), 200, 0.95)
+    assert math.isnan(hp) and math.isnan(lo) and math.isnan(hi)
+    assert half_point_text(dict(half_point_h=hp, half_point_h_ci_low=lo, half_point_h_ci_high=hi,
+                                last_time_h=24.0)) == ""
+    # read as a decrease the same photos have a change to halve: its interval is kept
+    hp, lo, hi = half_point_ci(t, y, resid, -1.0, np.random.default_rng(0), 200, 0.95)
+    assert math.isfinite(lo)
+
+
 def test_photo_bracket_moves_the_interval_out_to_the_photo_times():
     assert photo_bracket([-0.2, 0.25, 1, 3, 6, 24], 2.4, 4.5) == (1.0, 6.0)
     assert photo_bracket([0.25, 1, 3, 6, 24], 3.0, 6.0) == (3.0, 6.0)  # on a photo time: stays

@@ -112,18 +112,25 @@ def half_point(t, y, sign: float = 1.0, w=None) -> float:
     >>> half_point([0, 4, 24], [0.4, 0.4, 0.35])
     nan
     """
+    curve = _falling_curve(t, y, sign, w)
+    return _NAN if curve is None else _crossing(*curve)
+
+
+def _falling_curve(t, y, sign: float = 1.0, w=None) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`half_point`'s photo times after treatment (m,) and its non-increasing curve at them (m,), signed so
+    that the effect is positive; None for fewer than 2 photo times."""
     t = np.asarray(t, dtype=float)
     y = np.asarray(y, dtype=float) * float(sign)
     w = np.ones_like(t) if w is None else np.asarray(w, dtype=float)
     keep = (t >= 0) & np.isfinite(t) & np.isfinite(y) & (w > 0)
     if not keep.any():
-        return _NAN
+        return None
     times, inv = np.unique(t[keep], return_inverse=True)
     wsum = np.bincount(inv, weights=w[keep], minlength=times.size)
     mean = np.bincount(inv, weights=w[keep] * y[keep], minlength=times.size) / wsum
     if times.size < 2:
-        return _NAN
-    return _crossing(times, isotonic_decreasing(mean, wsum))
+        return None
+    return times, isotonic_decreasing(mean, wsum)
 
 
 def half_point_ci(t, y, resid, sign: float, rng, n_boot: int, confidence: float, *, weights=None,
@@ -154,10 +161,14 @@ def half_point_ci(t, y, resid, sign: float, rng, n_boot: int, confidence: float,
     (float, float, float)
         ``(half_point, ci_low, ci_high)`` in hours, the interval moved out to the photo times around it
         (:func:`photo_bracket`); ``ci_high`` NaN when the interval reaches past the last photo, ``ci_low`` the last
-        photo's time when no replicate fell to half.
+        photo's time when no replicate fell to half; all three NaN when the photos' change at the first photo time
+        is not positive (no change to halve) or there are fewer than 2 photo times after treatment.
     """
     n = t.size
-    point = half_point(t, y, sign)
+    curve = _falling_curve(t, y, sign)
+    if curve is None or not curve[1][0] > 0:  # no change to halve: no interval ("not reached" would claim one)
+        return _NAN, _NAN, _NAN
+    point = _crossing(*curve)
     r = (resid - resid.mean()) * math.sqrt(n / max(n - 3, 1))
     draws = y[None, :] + r[rng.integers(0, n, size=(n_boot, n))]
     if sessions is not None:
