@@ -36,7 +36,9 @@ from .compare.gate import MAX_LUMINANCE_CHANGE
 from .compare.pose import WARN_CAMERA_PCT
 from .compare.expression import MAX_MOUTH_OPENING_CHANGE, MAX_SMILE_CHANGE, smile_change
 from .compare.table import float_or_nan
-from .quality import ROLL_UNCERTAINTY_CHECKED_DEG, ROLL_UNCERTAINTY_DEG, landmark_pose_uncertainty
+from .quality import (
+    POSE_UNCERTAINTY_CHECKED_DEG, ROLL_UNCERTAINTY_CHECKED_DEG, ROLL_UNCERTAINTY_DEG, landmark_pose_uncertainty,
+)
 from .rounding import fixed_uncertainty
 from .geometry import (
     LEFT_EYE_INNER, LEFT_EYE_OUTER, LEFT_IRIS, NASAL_BRIDGE_MID, NASION, RIGHT_EYE_INNER, RIGHT_EYE_OUTER,
@@ -64,7 +66,8 @@ SELFIE_DISTANCE_CM = 40.0
 #: (docs/robustness.md "The gate's lighting and landmark-pose figures' uncertainties", stop 62), roll
 #: (:data:`facemetrics.quality.ROLL_UNCERTAINTY_DEG`) on rotations of +-10 to +-28 deg (docs/accuracy.md
 #: "Stop 63: the ± that fell short"); beyond it the advice says its ``±`` is extrapolated
-UNCERTAINTY_CHECKED_DEG = {"pitch_deg": 20.0, "yaw_deg": 20.0, "roll_deg": ROLL_UNCERTAINTY_CHECKED_DEG}
+UNCERTAINTY_CHECKED_DEG = {"pitch_deg": POSE_UNCERTAINTY_CHECKED_DEG, "yaw_deg": POSE_UNCERTAINTY_CHECKED_DEG,
+                           "roll_deg": ROLL_UNCERTAINTY_CHECKED_DEG}
 
 
 @dataclass(frozen=True)

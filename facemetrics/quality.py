@@ -41,6 +41,11 @@ ROLL_UNCERTAINTY_DEG = 0.7
 #: roll flag says its ``±`` is extrapolated beyond it (flags reach :data:`HARD_MAX_FACE_ROTATION_DEG`), as the
 #: guided capture's advice does (:data:`facemetrics.capture.UNCERTAINTY_CHECKED_DEG`)
 ROLL_UNCERTAINTY_CHECKED_DEG = 28.0
+#: the largest yaw and pitch (deg) on which :func:`landmark_pose_uncertainty` was measured (head-pose re-renders of
+#: +-10 and +-20 deg: docs/robustness.md "The gate's lighting and landmark-pose figures' uncertainties", stop 62);
+#: the yaw and pitch flags say their ``±`` is extrapolated beyond it (they reach :data:`HARD_MAX_YAW_DEG`), as the
+#: roll flag does past :data:`ROLL_UNCERTAINTY_CHECKED_DEG`
+POSE_UNCERTAINTY_CHECKED_DEG = 20.0
 #: beyond these the head is turned too far to measure at all (status ``turned_head``)
 HARD_MAX_YAW_DEG = 25.0
 HARD_MAX_PITCH_DEG = 25.0
@@ -669,6 +674,14 @@ def _pose_u(angle_deg: float) -> str:
     return fixed_uncertainty(landmark_pose_uncertainty(angle_deg), 0)
 
 
+def _beyond_checked(angle_deg: float, checked_deg: float, what: str) -> str:
+    """The clause a pose flag adds when its angle (deg) lies beyond ``checked_deg``, the largest angle its ``±``
+    was measured on ("; its ± was measured on rotations up to 28 deg and is extrapolated here"), else ""."""
+    if not abs(angle_deg) > checked_deg:
+        return ""
+    return f"; its ± was measured on {what} up to {checked_deg:.0f} deg and is extrapolated here"
+
+
 def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     """Names of the thresholds a photo breaks (see module constants).
 
@@ -697,13 +710,13 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     # yaw and pitch with the 95 % uncertainty of the gate's refusal on the same estimates (stop 62, h12); roll with
     # ROLL_UNCERTAINTY_DEG, measured on rotated renders (stop 63)
     if abs(q["yaw_deg"]) > MAX_YAW_DEG:
-        flags.append(f"head turned (yaw {q['yaw_deg']:+.0f} ± {_pose_u(q['yaw_deg'])} deg, limit ±{MAX_YAW_DEG:.0f} deg)")
+        flags.append(f"head turned (yaw {q['yaw_deg']:+.0f} ± {_pose_u(q['yaw_deg'])} deg, limit ±{MAX_YAW_DEG:.0f} deg"
+                     f"{_beyond_checked(q['yaw_deg'], POSE_UNCERTAINTY_CHECKED_DEG, 'head turns')})")
     if abs(q["pitch_deg"]) > MAX_PITCH_DEG:
         flags.append(f"head tilted up/down (pitch {q['pitch_deg']:+.0f} ± {_pose_u(q['pitch_deg'])} deg, limit "
-                     f"±{MAX_PITCH_DEG:.0f} deg)")
+                     f"±{MAX_PITCH_DEG:.0f} deg{_beyond_checked(q['pitch_deg'], POSE_UNCERTAINTY_CHECKED_DEG, 'tilts')})")
     if abs(q["roll_deg"]) > MAX_ROLL_DEG:
-        beyond = (f"; its ± was measured on rotations up to {ROLL_UNCERTAINTY_CHECKED_DEG:.0f} deg and is extrapolated "
-                  "here" if abs(q["roll_deg"]) > ROLL_UNCERTAINTY_CHECKED_DEG else "")
+        beyond = _beyond_checked(q["roll_deg"], ROLL_UNCERTAINTY_CHECKED_DEG, "rotations")
         flags.append(f"head tilted sideways (roll {q['roll_deg']:+.0f} ± {fixed_uncertainty(ROLL_UNCERTAINTY_DEG, 0)} "
                      f"deg, limit ±{MAX_ROLL_DEG:.0f} deg{beyond})")
     if mm_per_px > MAX_MM_PER_PX:

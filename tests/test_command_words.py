@@ -112,6 +112,34 @@ def test_the_roll_flag_says_its_uncertainty_is_extrapolated_past_the_rotations_i
         assert split_messages("blurry (sharpness 1.0, limit 2); " + flag)[1:] == [flag]
 
 
+def test_the_yaw_and_pitch_flags_say_their_uncertainty_is_extrapolated_past_the_turns_it_was_measured_on():
+    """The yaw and pitch flags reach ``HARD_MAX_YAW_DEG`` (25 deg), but ``landmark_pose_uncertainty`` was measured on
+    re-renders up to 20 deg (``POSE_UNCERTAINTY_CHECKED_DEG``, r2's note, stop 63): beyond it they say so, as the
+    roll flag and the guided capture's advice do; at or below it they are unchanged, and the splitter keeps each
+    flag whole."""
+    from facemetrics.batch.tables import split_messages
+    from facemetrics.capture import UNCERTAINTY_CHECKED_DEG
+    from facemetrics.quality import POSE_UNCERTAINTY_CHECKED_DEG, quality_flags
+
+    assert UNCERTAINTY_CHECKED_DEG["yaw_deg"] == UNCERTAINTY_CHECKED_DEG["pitch_deg"] == POSE_UNCERTAINTY_CHECKED_DEG == 20.0
+    q = dict(yaw_deg=0.0, pitch_deg=0.0, roll_deg=0.0, sharpness=50.0, face_luminance=120.0, clipped_fraction=0.0,
+             smile_score=0.0, mouth_opening_ratio=0.0)
+
+    def flag(key, value, start):
+        (f,) = [f for f in quality_flags(dict(q, **{key: value}), 0.2) if f.startswith(start)]
+        return f
+
+    tail = "; its ± was measured on {} up to 20 deg and is extrapolated here)"
+    assert flag("yaw_deg", 20.0, "head turned").endswith("limit ±8 deg)")
+    assert flag("pitch_deg", -20.0, "head tilted up/down").endswith("limit ±12 deg)")
+    yaw = flag("yaw_deg", -23.0, "head turned")
+    assert yaw.startswith("head turned (yaw -23 ± ") and yaw.endswith("limit ±8 deg" + tail.format("head turns")), yaw
+    pitch = flag("pitch_deg", 24.0, "head tilted up/down")
+    assert pitch.startswith("head tilted up/down (pitch +24 ± ") and pitch.endswith("limit ±12 deg" + tail.format("tilts"))
+    for f in (yaw, pitch):
+        assert split_messages("blurry (sharpness 1.0, limit 2); " + f)[1:] == [f]
+
+
 def test_the_quality_flags_give_each_value_and_limit_with_its_unit():
     """The head-pose, resolution, light and clipping flags gave a bare limit ("yaw +23 deg, limit 8",
     "0.61 mm/px, limit 0.5", "luminance 30/255, limit 60"; clipping no limit at all); each now has its unit.  The yaw,
@@ -125,7 +153,8 @@ def test_the_quality_flags_give_each_value_and_limit_with_its_unit():
     q = dict(yaw_deg=23.0, pitch_deg=-16.0, roll_deg=20.0, sharpness=50.0, face_luminance=30.0,
              clipped_fraction=0.12, smile_score=0.0, mouth_opening_ratio=0.0, ipd_mm=45.0)
     flags = {f.split(" (")[0]: f for f in quality_flags(q, 0.61)}
-    assert flags["head turned"] == "head turned (yaw +23 ± 10 deg, limit ±8 deg)"
+    assert flags["head turned"] == ("head turned (yaw +23 ± 10 deg, limit ±8 deg; its ± was measured on head turns up "
+                                    "to 20 deg and is extrapolated here)")
     assert flags["head tilted up/down"] == "head tilted up/down (pitch -16 ± 7 deg, limit ±12 deg)"
     assert flags["head tilted sideways"] == "head tilted sideways (roll +20 ± 1 deg, limit ±15 deg)"
     assert flags["low resolution"] == "low resolution (0.61 mm/px, limit 0.5 mm/px)"
