@@ -105,7 +105,11 @@ def test_the_legend_gives_the_rows_verdict_where_a_rule_changed_it(tmp_path):
     assert left_out_fits(fits.result, fits.table) == {}
     for layout in ("wide", "narrow", "column"):
         curves, _, _, texts = _drawn(plot_timeline(fits.changes, fits.result, layout=layout, table=fits.table))
-        assert curves == 1 and "tx: inconclusive" in texts and "tx: persists_beyond_a_day" not in texts, texts
+        # the row's verdict first; since stop 63 (h10) this one-subject fit's half-life CI is the profile
+        # likelihood's, over 10x wide, so the label adds ", fit not resolved"
+        verdicts = [t for t in texts if t.startswith("tx: ")]
+        assert curves == 1 and verdicts in (["tx: inconclusive"], ["tx: inconclusive, fit not resolved"]), texts
+        assert not any("persists_beyond_a_day" in t for t in texts), texts
     assert (folder / "timeline.png").read_bytes() == figure_png(
         plot_timeline(fits.changes, fits.result, table=fits.table), dpi=110)
 
