@@ -47,25 +47,18 @@ _VECTOR_TIMES = 60
 def isotonic_decreasing(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Weighted least-squares non-increasing fit of ``x`` (shape (m,), in time order), weights ``w`` (m,) > 0.
 
-    Pool-adjacent-violators: returns the fitted values, shape (m,).
+    Pool-adjacent-violators (:func:`scipy.optimize.isotonic_regression`, ``increasing=False``): returns the
+    fitted values, shape (m,).
 
     Examples
     --------
     >>> isotonic_decreasing(np.array([3.0, 1.0, 2.0, 0.0]), np.ones(4)).tolist()
     [3.0, 1.5, 1.5, 0.0]
     """
-    vals, wts, sizes = [], [], []
-    for v, wi in zip(x.tolist(), w.tolist()):
-        vals.append(v)
-        wts.append(wi)
-        sizes.append(1)
-        while len(vals) > 1 and vals[-2] < vals[-1]:
-            v2, w2, s2 = vals.pop(), wts.pop(), sizes.pop()
-            tot = wts[-1] + w2
-            vals[-1] = (vals[-1] * wts[-1] + v2 * w2) / tot
-            wts[-1] = tot
-            sizes[-1] += s2
-    return np.repeat(np.array(vals), sizes)
+    from scipy.optimize import isotonic_regression  # SciPy >= 1.12; imported here, as the fits import it late
+
+    return np.asarray(isotonic_regression(np.asarray(x, dtype=float), weights=np.asarray(w, dtype=float),
+                                          increasing=False).x, dtype=float)
 
 
 def _crossing(times: np.ndarray, curve: np.ndarray) -> float:
