@@ -182,7 +182,7 @@ def _pairs(a, mode: str, qualities=None):
 
 
 def run(which: str, n: int | None, out: Path, mode: str = "after", base: float | None = None,
-        qualities=None) -> None:
+        qualities=None, faces: list | None = None) -> None:
     cv2.setNumThreads(1)
     done = set()
     if out.exists():
@@ -193,7 +193,7 @@ def run(which: str, n: int | None, out: Path, mode: str = "after", base: float |
         w = csv.DictWriter(fh, FIELDS)
         if new:
             w.writeheader()
-        for path in faces_of(which, n):
+        for path in (faces_of(which, n) if faces is None else faces):
             a = analyze_photo(path)
             if a.ok and base and a.calibration.mm_per_px < base:
                 a = _downscaled(a, base)  # the face at a coarser true pixel first (JPEG q95, re-analysed)
