@@ -415,6 +415,76 @@ def pair_mm_per_px(before, after) -> float:
     return max(vals) if all(np.isfinite(vals)) else float("nan")
 
 
+#: the JPEG quality (1-100, libjpeg's scale: :attr:`facemetrics.loader.Photo.jpeg_quality`) below which a pair's
+#: floors widen (:func:`jpeg_quality_floors`); ``compare.gate.MIN_JPEG_QUALITY``, whose warning names the widening
+JPEG_FLOOR_QUALITY = 70
+
+
+#: slope of the low-JPEG-quality floor term per row family (:func:`jpeg_floor_family`): a pair whose lower JPEG
+#: quality is ``q`` has every floor of the family x ``1 + a * max(0, 70 - q) / 70`` (:func:`jpeg_floor_factor`).
+#: Chosen by ``bench/jpeg_floor_term.py``'s rule (docs/accuracy.md "Stop 64: JPEG quality floor term"): the
+#: smallest slopes (0.25 grid, least sum) with at most 5 % of no-change pairs read as a change at every quality
+#: 30-60 on 10 tuning faces at 0.3 mm/px (both photos re-saved, or the after photo only)
+JPEG_FLOOR_SLOPES = {"lifts": 3.0, "folds": 0.75, "flow_width": 2.75, "oval": 0.25}
+
+
+def jpeg_floor_family(metric: str) -> str:
+    """The row family of :data:`JPEG_FLOOR_SLOPES`: ``"lifts"`` (the ``*_lift*`` rows), ``"folds"`` (``nlf_*``),
+    ``"flow_width"`` (:data:`DENSE_FLOW_METRICS`), ``"oval"`` (the other per-photo jaw, mouth and cheek rows);
+    ``""`` for the pose rows (``head_*``, ``camera_*``: their floor is the 3-D fit's own uncertainty)."""
+    if metric.startswith(("head_", "camera_")):
+        return ""
+    if "_lift" in metric:
+        return "lifts"
+    if metric.startswith("nlf_"):
+        return "folds"
+    return "flow_width" if metric in DENSE_FLOW_METRICS else "oval"
+
+
+def jpeg_floor_factor(family: str, quality: float) -> float:
+    """``1 + a * max(0, 70 - quality) / 70`` (:data:`JPEG_FLOOR_SLOPES`, :data:`JPEG_FLOOR_QUALITY`): 1 at and
+    above 70, for a quality that is not finite (a PNG, a HEIC, pixels handed in) and for the pose rows (``""``)."""
+    a = JPEG_FLOOR_SLOPES.get(family, 0.0)
+    q = float(quality)
+    if not np.isfinite(q) or q >= JPEG_FLOOR_QUALITY or not a:
+        return 1.0
+    return 1.0 + a * (JPEG_FLOOR_QUALITY - q) / JPEG_FLOOR_QUALITY
+
+
+def pair_jpeg_quality(before, after) -> float:
+    """The quality a comparison's floors are widened for: the lower of the two photos' JPEG qualities
+    (``analysis.jpeg_quality``, read from each file's quantization table), the finite ones only; NaN when
+    neither photo is a JPEG read from a file."""
+    vals = [float(getattr(x, "jpeg_quality", float("nan"))) for x in (before, after)]
+    vals = [v for v in vals if np.isfinite(v)]
+    return min(vals) if vals else float("nan")
+
+
+def jpeg_quality_floors(floors: dict, quality: float) -> dict:
+    """Floors widened for a pair saved at a low JPEG quality: each row's floor x :func:`jpeg_floor_factor` of its
+    family (:func:`jpeg_floor_family`).
+
+    Parameters
+    ----------
+    floors : dict
+        ``{(metric, "side"|"mean"|"right"|"left"): floor}`` in each row's unit, the pair's floors after every other
+        term (resolution, pose, light): the slopes were measured on those.
+    quality : float
+        :func:`pair_jpeg_quality`, 1-100; NaN or at least :data:`JPEG_FLOOR_QUALITY`: ``floors`` unchanged.
+
+    Returns
+    -------
+    dict
+        A new dict, the keys of ``floors``; equal to it (every value the same float) at and above quality 70.
+    """
+    out = dict(floors)
+    for key, v in floors.items():
+        f = jpeg_floor_factor(jpeg_floor_family(key[0]), quality)
+        if f != 1.0:
+            out[key] = float(v) * f
+    return out
+
+
 #: fraction of the pose-explained displacement of a region that the correction may miss
 #: (depth of the Face Mesh, pivot, the neck and background behind the jaw): measured on
 #: 3-D re-renders of the tuning faces, docs/compare.md "Head pose and camera distance"
