@@ -14,8 +14,6 @@ from PIL import Image
 
 from conftest import SAMPLES, jpeg_bytes, png_bytes
 from facemetrics import load_photo
-from facemetrics.compare.floors import (DEFAULT_NOISE_FLOORS, JPEG_FLOOR_QUALITY, JPEG_FLOOR_SLOPES, jpeg_floor_factor,
-                                       jpeg_floor_family, jpeg_quality_floors, pair_jpeg_quality)
 from facemetrics.compare.gate import MIN_JPEG_QUALITY, MSG_JPEG_QUALITY, jpeg_quality_messages
 from facemetrics.jpeg_quality import ijg_quality, ijg_table
 
@@ -71,10 +69,6 @@ def _photo(q: float) -> SimpleNamespace:
     return SimpleNamespace(jpeg_quality=q)
 
 
-def _f(family: str, q: float) -> str:
-    return f"{jpeg_floor_factor(family, q):.2f}"
-
-
 def test_the_warning_fires_below_the_limit_only():
     ok = _photo(95.0)
     assert jpeg_quality_messages(ok, _photo(MIN_JPEG_QUALITY)) == []
@@ -87,9 +81,6 @@ def test_the_warning_fires_below_the_limit_only():
     both = jpeg_quality_messages(_photo(20.0), _photo(30.0))
     assert [m.split(":")[0] for m in both] == [f"{MSG_JPEG_QUALITY} in the before photo",
                                               f"{MSG_JPEG_QUALITY} in the after photo"]
-    # the factors are said once, for the lower quality the floors are widened for; the other photo points to it
-    assert f"(quality 20): the lifts' x {_f('lifts', 20)}" in both[0]
-    assert "widened for the before photo's lower quality (20); use the original photo" in both[1]
 
 
 def test_a_low_quality_file_is_warned_end_to_end():
@@ -111,12 +102,9 @@ def test_a_comparison_names_the_low_quality_photo(sample_path, sample_analysis):
     c = compare_photos(sample_analysis, low)
     said = [m for m in c.messages if m.startswith(MSG_JPEG_QUALITY)]
     assert said == [f"{MSG_JPEG_QUALITY} in the after photo: saved at quality 50 of 100 (read from the file, limit "
-                    f"{MIN_JPEG_QUALITY}), so compression has smoothed and blocked its fine detail, so the noise "
-                    f"floors are widened for it (quality 50): the lifts' x {_f('lifts', 50)}, the jaw width's read by "
-                    f"the flow x {_f('flow_width', 50)}, the folds' x {_f('folds', 50)} and the other jaw rows' x "
-                    f"{_f('oval', 50)}, as re-saves at such qualities moved unchanged pairs, and only a larger change "
-                    "reads as one; use the original photo, not a compressed copy (messaging apps and web uploads "
-                    "re-compress photos)"]
+                    f"{MIN_JPEG_QUALITY}), so compression has smoothed and blocked its fine detail, which moved the "
+                    "lifts and the jaw width beyond their noise floors in unchanged pairs; use the original photo, "
+                    "not a compressed copy (messaging apps and web uploads re-compress photos)"]
     assert c.status == "warning"
 
 
@@ -128,57 +116,3 @@ def test_the_demo_study_photos_are_saved_above_the_limit():
     assert q >= MIN_JPEG_QUALITY
     photo = load_photo(jpeg_bytes(RGB, q), name="demo.jpg")
     assert photo.jpeg_quality == q and jpeg_quality_messages(photo, photo) == []
-
-
-def test_the_floor_term_widens_below_the_limit_only():
-    """jpeg_quality_floors (stop 64): every row but the pose rows x its family's factor below quality 70; at and
-    above 70, and without a quality (NaN), the very same floats."""
-    assert JPEG_FLOOR_QUALITY == MIN_JPEG_QUALITY  # the warning names the widening
-    assert set(JPEG_FLOOR_SLOPES) == {"lifts", "folds", "flow_width", "oval"}
-    assert all(a > 0 for a in JPEG_FLOOR_SLOPES.values())
-    for q in (70.0, 85.0, 92.0, 100.0, float("nan")):
-        assert jpeg_quality_floors(DEFAULT_NOISE_FLOORS, q) == DEFAULT_NOISE_FLOORS
-    low = jpeg_quality_floors(DEFAULT_NOISE_FLOORS, 40.0)
-    for key, v in DEFAULT_NOISE_FLOORS.items():
-        fam = jpeg_floor_family(key[0])
-        if not fam:  # the pose rows: their floor is the 3-D fit's own uncertainty
-            assert low[key] == v and key[0].startswith(("head_", "camera_")), key
-            continue
-        assert low[key] == pytest.approx(v * (1 + JPEG_FLOOR_SLOPES[fam] * 30 / 70), rel=1e-12), key
-        assert low[key] > v
-    assert jpeg_floor_family("jowl_lift_landmarks_mm") == "lifts" and jpeg_floor_family("nlf_depth") == "folds"
-    assert jpeg_floor_family("jaw_width_flow_mm") == "flow_width" and jpeg_floor_family("jaw_width_mm") == "oval"
-    # lower quality, wider floor; the pair's quality is the lower of the two, a PNG's (NaN) left out
-    assert jpeg_floor_factor("lifts", 30) > jpeg_floor_factor("lifts", 50) > jpeg_floor_factor("lifts", 69) > 1
-    assert pair_jpeg_quality(_photo(92.0), _photo(40.0)) == 40 and pair_jpeg_quality(_photo(40.0), _photo(92.0)) == 40
-    assert pair_jpeg_quality(_photo(float("nan")), _photo(55.0)) == 55
-    assert math.isnan(pair_jpeg_quality(_photo(float("nan")), _photo(float("nan"))))
-
-
-def _with_quality(analysis, q: float):
-    """``analysis`` with its photo's JPEG quality read as ``q`` (the same pixels)."""
-    import dataclasses
-
-    return dataclasses.replace(analysis, photo=dataclasses.replace(analysis.photo, jpeg_quality=q))
-
-
-def test_a_q40_pair_has_wider_floors_and_a_q95_pair_the_same(sample_path, sample_analysis):
-    """The sample against a copy saved at q40: every row's floor but the pose rows' is its family's factor x the
-    floor of the same pixels read without a quality (NaN, as a PNG); the copy read as q95 keeps those floors
-    exactly, and so its verdicts."""
-    from facemetrics import analyze_photo, compare_photos
-
-    rgb = np.array(Image.open(sample_path).convert("RGB"))
-    low = analyze_photo(jpeg_bytes(rgb, 40), name="forwarded.jpg")
-    assert low.ok and low.jpeg_quality == 40
-    c40 = compare_photos(sample_analysis, low)
-    plain = compare_photos(sample_analysis, _with_quality(low, float("nan")))
-    c95 = compare_photos(sample_analysis, _with_quality(low, 95.0))
-    assert c95.noise_floors == plain.noise_floors
-    assert [r.verdict for r in c95.changes] == [r.verdict for r in plain.changes]
-    wider = 0
-    for key, v in plain.noise_floors.items():
-        f = jpeg_floor_factor(jpeg_floor_family(key[0]), 40)
-        assert c40.noise_floors[key] == pytest.approx(v * f, rel=1e-12), key
-        wider += c40.noise_floors[key] > v
-    assert wider >= 20  # the lift, fold, flow-width and oval rows

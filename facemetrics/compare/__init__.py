@@ -105,8 +105,6 @@ from .floors import (
     pose_row_floor_terms, pose_uncertainty, resolution_crossing, resolution_floor_power, resolution_floors,
     rigid_block_sd,
     roll_row_floor_terms,
-    JPEG_FLOOR_QUALITY, JPEG_FLOOR_SLOPES, jpeg_floor_factor, jpeg_floor_family, jpeg_quality_floors,
-    pair_jpeg_quality,
 )
 from ..quality import MAX_MM_PER_PX
 from .measure import eyes_covered
@@ -196,8 +194,6 @@ __all__ = [
     "pose_row_floor_terms", "roll_row_floor_terms", "rigid_block_sd",
     "resolution_floors", "resolution_floor_power", "resolution_crossing", "pair_mm_per_px", "per_photo_uncertainty",
     "per_photo_scaled_uncertainty", "SCALE_COVERAGE_K",
-    "JPEG_FLOOR_QUALITY", "JPEG_FLOOR_SLOPES", "jpeg_floor_factor", "jpeg_floor_family", "jpeg_quality_floors",
-    "pair_jpeg_quality",
     # the constants behind the floors, the gate and the regions (their modules document them)
     "RESOLUTION_FLOOR_SLOPES", "RESOLUTION_POWER_DENSE", "RESOLUTION_POWER_OTHER",
     "CAMERA_FLOOR_MM", "CAMERA_REL_UNCERTAINTY", "MIN_FLOOR_FRACTION", "NUISANCE_FLOOR_FACTOR",
@@ -802,9 +798,8 @@ def _fold_checks(a, b, status: str, cues: dict | None = None) -> tuple[tuple[tup
 def _pair_floors(a, b, pair, defaults, before_repeats, after_repeats, kw_a):
     """The comparison's noise floors, their source and the repeat photos' messages: from the repeat pairs
     when any is usable (:func:`noise_floors_from_repeats`), else ``defaults``; then widened by the head pose
-    (:func:`pose_adjusted_floors`, :func:`pose_uncertainty` for the pose rows), by a light from another side
-    (:func:`light_adjusted_floors`: the oval rows of :data:`LIGHT_ROW_FLOORS`) and by a low JPEG quality
-    (:func:`jpeg_quality_floors`: every row but the pose rows, below quality 70).
+    (:func:`pose_adjusted_floors`, :func:`pose_uncertainty` for the pose rows) and by a light from another side
+    (:func:`light_adjusted_floors`: the oval rows of :data:`LIGHT_ROW_FLOORS`).
 
     Returns
     -------
@@ -825,8 +820,6 @@ def _pair_floors(a, b, pair, defaults, before_repeats, after_repeats, kw_a):
     floors = pose_adjusted_floors(floors, pair.cues)
     # a light from another side moves the face oval's landmarks: the jaw width and angle floors widen with it
     floors = light_adjusted_floors(floors, light_shift(a, b))
-    # a photo saved at a low JPEG quality: every row but the pose rows x its family's factor (stop 64)
-    floors = jpeg_quality_floors(floors, pair_jpeg_quality(a, b))
     for metric, sd in pair.cues.get("pose_sd", {}).items():
         floors[(metric, "mean")] = pose_uncertainty(metric, pair.values[(metric, "mean")][2], sd,
                                                     defaults.get((metric, "mean"), 0.0))

@@ -10,7 +10,6 @@ from ..analyze import PhotoAnalysis, face_place
 from ..quality import LUMINANCE_FLOOR_LOG, MAX_MM_PER_PX, landmark_pose_uncertainty
 from ..timekeys import capture_time_of, hours_between, parse_time, since_text
 from ..rounding import fixed, fixed_uncertainty
-from .floors import jpeg_floor_factor, pair_jpeg_quality
 from .measure import _Pair, eyes_covered
 from .pose import (MAX_CHECKED_CAMERA_PCT, MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_FLOORS_LACK,
                    MSG_POSE, MSG_POSE_UNCHECKED, REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG,
@@ -368,35 +367,16 @@ MSG_JPEG_QUALITY = "low JPEG quality"
 def jpeg_quality_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     """The photos saved at a JPEG quality below :data:`MIN_JPEG_QUALITY` (read from the file's quantization
     table, :func:`facemetrics.jpeg_quality.ijg_quality`), each with its quality; none for other formats (NaN).
-    The verdicts are kept, against floors widened for the pair's lower quality
-    (:func:`facemetrics.compare.floors.jpeg_quality_floors`, stop 64): the message of the photo with that quality
-    names each family's factor, the other's points to it."""
+    The verdicts are kept: the message says what was measured of such pairs."""
     out = []
-    low = pair_jpeg_quality(a, b)
-    said = False
     for label, x in (("before", a), ("after", b)):
         q = getattr(x, "jpeg_quality", float("nan"))
-        if q is None or not np.isfinite(q) or q >= MIN_JPEG_QUALITY:
-            continue
-        if q == low and not said:
-            said = True
-            widened = (f"so the noise floors are widened for it (quality {fixed(q, 0)}): the lifts' x "
-                       f"{_factor('lifts', q)}, the jaw width's read by the flow x {_factor('flow_width', q)}, the "
-                       f"folds' x {_factor('folds', q)} and the other jaw rows' x {_factor('oval', q)}, as re-saves "
-                       "at such qualities moved unchanged pairs, and only a larger change reads as one")
-        else:
-            other = "after" if label == "before" else "before"
-            widened = f"so the noise floors are widened for the {other} photo's lower quality ({fixed(low, 0)})"
-        out.append(f"{MSG_JPEG_QUALITY} in the {label} photo: saved at quality {fixed(q, 0)} of 100 (read from "
-                   f"the file, limit {MIN_JPEG_QUALITY}), so compression has smoothed and blocked its fine detail, "
-                   f"{widened}; use the original photo, not a compressed copy (messaging apps and web uploads "
-                   "re-compress photos)")
+        if q is not None and np.isfinite(q) and q < MIN_JPEG_QUALITY:
+            out.append(f"{MSG_JPEG_QUALITY} in the {label} photo: saved at quality {fixed(q, 0)} of 100 (read from "
+                       f"the file, limit {MIN_JPEG_QUALITY}), so compression has smoothed and blocked its fine detail, "
+                       "which moved the lifts and the jaw width beyond their noise floors in unchanged pairs; use the "
+                       "original photo, not a compressed copy (messaging apps and web uploads re-compress photos)")
     return out
-
-
-def _factor(family: str, quality: float) -> str:
-    """:func:`facemetrics.compare.floors.jpeg_floor_factor` to two decimals ("2.14")."""
-    return fixed(jpeg_floor_factor(family, quality), 2)
 
 
 def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple[str, list[str]]:
