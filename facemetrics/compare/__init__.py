@@ -109,7 +109,8 @@ from .floors import (
 from ..quality import MAX_MM_PER_PX
 from .measure import eyes_covered
 from .gate import (MAX_LUMINANCE_CHANGE, MSG_NOT_ALIGNED, order_messages, colour_mismatch, gate, lower_face_uncertain,
-                   lower_face_unread_reasons, refusal_reasons, MIN_JPEG_QUALITY, MSG_JPEG_QUALITY, jpeg_quality_messages)
+                   lower_face_unread_reasons, refusal_reasons, MIN_JPEG_QUALITY, MSG_JPEG_QUALITY, jpeg_quality_messages,
+                   low_jpeg_quality)
 from .pose import (REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG,
                    WARN_YAW_DEG, MAX_CHECKED_CAMERA_PCT, VALIDATED_PITCH_DEG, VALIDATED_YAW_DEG, camera_beyond_checked,
                    camera_measured, pose_beyond_checked, pose_messages)
@@ -164,7 +165,7 @@ __all__ = [
     "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "LOWER_FACE_KINDS", "verdict",
     "MSG_REPEATS_DISAGREE", "MSG_FLOORS_FROM_DISAGREEMENT",
     "registration_uncertain", "MAX_FOCAL_35MM_DIFFERENCE_MM", "MSG_LENSES", "different_lenses", "lens_messages",
-    "MIN_JPEG_QUALITY", "MSG_JPEG_QUALITY", "jpeg_quality_messages",
+    "MIN_JPEG_QUALITY", "MSG_JPEG_QUALITY", "jpeg_quality_messages", "low_jpeg_quality",
     "lens_rows", "lower_face_uncertain", "MAX_FRAMING_RATIO", "MSG_FRAMING", "face_fraction",
     "framing_ratio", "framed_differently", "framing_rows", "MSG_CUT_OUT", "CUT_OUT_METRICS", "transparency",
     "cut_out_differs", "cut_out_rows", "cut_out_messages", "MSG_CUT_DIFFERENTLY", "CUT_EDGE_OFFSET",
@@ -732,7 +733,8 @@ def _covered(a: PhotoAnalysis, b: PhotoAnalysis, pair, status: str) -> Covered:
 
 def _unread_rows(a: PhotoAnalysis, b: PhotoAnalysis, pair, refused: bool) -> tuple:
     """The rows (kinds, or ``(metric, side)``) of the pair ``a``, ``b`` that read ``uncertain`` by the gate's
-    rules (unread lower face, colour mismatch, lips' shape, framing, cut-outs, different lenses, eyes covered); the
+    rules (unread lower face, colour mismatch, lips' shape, framing, cut-outs, different lenses, eyes covered, a low
+    JPEG quality); the
     covered-area and smoothed-skin rows are added by the caller."""
     # the kinds of row whose change the gate says cannot be read: everything but the pose rows for a
     # rough registration, a cut face, a change of the lips' shape or a camera or head-pose change beyond
@@ -742,6 +744,9 @@ def _unread_rows(a: PhotoAnalysis, b: PhotoAnalysis, pair, refused: bool) -> tup
     why = lower_face_unread_reasons(a, b, pair.alignment.residual_mm, pair.cues)
     unread = set(LOWER_FACE_KINDS if why else ())
     unread |= {"fold"} if colour_mismatch(a, b) else set()
+    # a photo saved below JPEG quality 70 (gate.low_jpeg_quality): everything but the pose rows, as no floor
+    # measured for it held on held-out faces (docs/accuracy.md 'Stop 64: JPEG quality floor term')
+    unread |= set(LOWER_FACE_KINDS) if low_jpeg_quality(a, b) else set()
     # the camera row when the lips' shape changed: the fit's estimate is then not a distance
     # (gate.camera_measured), and its message says so
     unread |= {"camera"} if lip_shape_changes(a, b) else set()
