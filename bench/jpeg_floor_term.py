@@ -43,6 +43,10 @@ Rule (written and committed before the deciding run and before any held-out face
     nice -n 5 python bench/jpeg_floor_term.py run --set heldout --mode both --jpeg 30,40,50,60,70,80,90
     python bench/jpeg_floor_term.py table --slopes lifts=A,folds=B,flow_width=C,oval=D CSV ...
 
+Result (2026-12-07, docs/accuracy.md "Stop 64: JPEG quality floor term"): chosen lifts 3.0, folds 0.75, flow_width
+2.75, oval 0.25 (tuning q30-60 at most 1 of 30 false); held out q40 2 of 36 and q50 3 of 36: failed, the term was not
+landed (c3cbb50 reverted); below quality 70 the rows but the pose rows read 'uncertain' instead (gate.low_jpeg_quality).
+
 Photos are read from ``../shared/faces`` and never copied into the project.
 """
 
