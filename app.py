@@ -84,7 +84,6 @@ from facemetrics.decay.wording import UNIT_WORDS, change_unit, decimals_for
 from facemetrics.rounding import fixed, fixed_uncertainty
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
-from facemetrics.decay.inputs import UNREAD_VERDICTS
 from facemetrics.messages import top_level
 from facemetrics.naming import download_names, download_part
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
@@ -1784,41 +1783,77 @@ def blend(cmp, mix: float) -> np.ndarray:
 TIMELINE_DEFAULTS = (fm_report.HEADLINE_METRIC, "mouth_corner_lift_mm", "jaw_width_flow_mm")
 
 
-def timeline_default_metrics(changes: pd.DataFrame) -> list[str]:
+def timeline_fit_needs(changes: pd.DataFrame, metrics=TIMELINE_DEFAULTS) -> dict[str, str]:
+    """What each of ``metrics`` present in ``changes`` (the tidy table, ``long.csv``'s columns) lacks for a decay
+    curve: ``{metric: ""}`` when, for one treatment, the fit itself (:func:`facemetrics.decay.analyze_series`, as
+    the tab runs it, without its bootstrap: ``n_boot=0``, pooled rows only) made a curve; else the shortfall said
+    with the fit's own minimums (:data:`~facemetrics.decay.claim.MIN_PHOTOS`,
+    :data:`~facemetrics.decay.claim.MIN_TIMES`, :data:`~facemetrics.decay.claim.MIN_LAST_HOURS`), e.g.
+    "needs 6 photos at 4 distinct times after the treatment, one at 12 h or later; 5 photos read at 4 times, the last at
+    2.0 h".  The fit's own rule, so the picker and the fit cannot drift apart: the picker counted 4 distinct times
+    alone, so a series of 5 photos up to 2 h was chosen and its fit said "Too few data" (stop 64, h2)."""
+    present = [m for m in metrics if "metric" in changes and m in set(changes["metric"])]
+    if not present:
+        return {}
+    need = (f"needs {MIN_PHOTOS} photos at {MIN_TIMES} distinct times after the treatment, one at "
+            f"{MIN_LAST_HOURS:g} h or later")
+    try:
+        fits = fm_decay.analyze_series(changes[changes["metric"].isin(present)], metrics=present, n_boot=0,
+                                       per_subject=False).to_frame()
+    except fm.SeriesError:  # a table the fit refuses: no metric can be fitted
+        return {m: need for m in present}
+    out = {}
+    for m in present:
+        rows = fits[fits["metric"] == m] if "metric" in fits else fits.iloc[0:0]
+        if "side" in rows and (rows["side"] == "mean").any():
+            rows = rows[rows["side"] == "mean"]
+        if rows["fit_ok"].astype(bool).any() if "fit_ok" in rows else False:
+            out[m] = ""
+        elif rows.empty or not (pd.to_numeric(rows["n_photos"], errors="coerce") > 0).any():
+            out[m] = f"{need}; none read"
+        else:
+            r = rows.loc[pd.to_numeric(rows["n_photos"], errors="coerce").idxmax()]
+            n, k, last = int(r["n_photos"]), int(r["n_times"]), float(r["last_time_h"])
+            out[m] = (f"{need}; {n} photo{'s' if n != 1 else ''} read at {k} time{'s' if k != 1 else ''}"
+                      + (f", the last at {last:.1f} h" if math.isfinite(last) else ""))
+    return out
+
+
+def timeline_default_metrics(changes: pd.DataFrame, needs: dict[str, str] | None = None) -> list[str]:
     """The Timeline tab's default metrics (:data:`TIMELINE_DEFAULTS`) among ``changes``' (the tidy table,
-    ``long.csv``'s columns): the headline lift when it has rows; each other one when, for one treatment, its
-    ``mean`` rows with a finite ``value`` and a read verdict (not ``uncertain``: the fits leave those out,
-    :data:`facemetrics.decay.inputs.UNREAD_VERDICTS`) have at least :data:`~facemetrics.decay.claim.MIN_TIMES`
-    distinct times at or after the treatment (``hours_since_treatment`` >= 0; times closer than
-    :data:`~facemetrics.decay.claim.SAME_PHOTO_TIME_H` to the previous counted one count once, a retake), the least
-    a fit needs.  The tab chose the headline lift and the mouth corners only, so an RF user's width was one more
-    click away (stop 63, h7)."""
+    ``long.csv``'s columns): the headline lift when it has rows; each other one when a decay curve can be fitted
+    to it (``needs``: :func:`timeline_fit_needs`, computed when not given; "" for a metric that can be fitted).
+    The fits leave out the rows read ``uncertain`` (:data:`facemetrics.decay.inputs.UNREAD_VERDICTS`), retakes
+    count once.  The tab chose the headline lift and the mouth corners only, so an RF user's width was one more
+    click away (stop 63, h7); it then counted 4 distinct times alone, not the fit's 6 photos and a photo at 12 h
+    (stop 64, h2)."""
     present = set(changes["metric"].unique()) if "metric" in changes else set()
+    if needs is None:
+        needs = timeline_fit_needs(changes)
+    return [m for m in TIMELINE_DEFAULTS
+            if m in present and (m == fm_report.HEADLINE_METRIC or needs.get(m, "x") == "")]
 
-    def read_out(rows: pd.DataFrame) -> pd.Series:  # the rows the fits leave out (decay.inputs.UNREAD_VERDICTS)
-        verdicts = rows["verdict"] if "verdict" in rows else pd.Series("", index=rows.index)
-        return verdicts.astype(str).isin(UNREAD_VERDICTS)
 
-    def fittable(metric: str) -> bool:
-        rows = changes[(changes["metric"] == metric) & (changes["side"].astype(str) == "mean")]
-        hours = pd.to_numeric(rows["hours_since_treatment"], errors="coerce")
-        ok = np.isfinite(pd.to_numeric(rows["value"], errors="coerce")) & (hours >= 0) & ~read_out(rows)
-        for _, t in hours[ok].groupby(rows.loc[ok, "treatment"].astype(str)):
-            moments, last = 0, -math.inf
-            for h in sorted(t):
-                if h >= last + SAME_PHOTO_TIME_H:
-                    moments, last = moments + 1, h
-            if moments >= MIN_TIMES:
-                return True
-        return False
-
-    return [m for m in TIMELINE_DEFAULTS if m in present and (m == fm_report.HEADLINE_METRIC or fittable(m))]
+def timeline_picker_help(needs: dict[str, str]) -> str:
+    """The Timeline picker's help: the default's rule and each default metric left out or chosen that cannot be
+    fitted, with what it lacks (``needs``: :func:`timeline_fit_needs`)."""
+    lines = [f"Chosen by default: `{fm_report.HEADLINE_METRIC}`, and each of "
+             + ", ".join(f"`{m}`" for m in TIMELINE_DEFAULTS if m != fm_report.HEADLINE_METRIC)
+             + f" when a decay curve can be fitted to it: at least {MIN_PHOTOS} photos at {MIN_TIMES} distinct "
+             f"times after the treatment (retakes count once, photos read `uncertain` not at all), one at "
+             f"{MIN_LAST_HOURS:g} h or later."]
+    lines += [f"`{m}` has no curve: it {why}." for m, why in needs.items() if why]
+    return "\n\n".join(lines)
 
 
 def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict[str, bytes]:
     # the options in the series' one order (schema.metric_rank: lifts, folds, width), as `timeline` and report.md
     options = sorted(changes["metric"].unique(), key=metric_rank)
-    metrics = st.multiselect("Metrics", options, default=timeline_default_metrics(changes), key="tl-metrics")
+    # the defaults' fits without their bootstrap, once per table (0.2-0.5 s for three series on this machine)
+    needs = session_memo("timeline-needs", _timeline_key(changes, TIMELINE_DEFAULTS),
+                         lambda: timeline_fit_needs(changes))
+    metrics = st.multiselect("Metrics", options, default=timeline_default_metrics(changes, needs), key="tl-metrics",
+                             help=timeline_picker_help(needs))
     if not metrics:
         st.info("Choose at least one metric.")
         return {}
