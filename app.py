@@ -1984,12 +1984,15 @@ def _ci_text(r, name: str, dp: int, unit: str, sign: str = "", ci: str = "", lev
 def claim_ci_text(r) -> str:
     """Row ``r``'s change at 24 h with the interval its verdict was decided on (``change_24h_test_ci_*`` at
     ``test_confidence``, worded as the verdict's reason, the figure's legend and report.md word it:
-    ``+0.03 mm (90% CI -0.72 to +0.80)``), in the row's ``unit`` with 2 decimals; "n/a" when not estimated.
+    ``0.03 mm (90% CI -0.72 to +0.80 mm)``, ``0.20 mm (90% CI 0.01 to 0.41 mm)``: a ``+`` only on the upper end of a
+    CI that spans zero, :func:`facemetrics.decay.wording.ci_range`'s rule; it read "+0.20 mm (90% CI +0.01 to +0.41
+    mm)" beside the reason's "0.20 mm (90% CI 0.01 to 0.41 mm)", stop 64 h2), in the row's ``unit`` with 2
+    decimals; "n/a" when not estimated.
     The 24 h change's 95% CI (``change_24h_ci_*``) stays in the wide table and timeline.csv (h7's audit,
     2026-12-05: the two sat side by side, a reader compared them)."""
     # a change: "pp" for a percentage's (the fold contrast), as report.md and the reasons write it (stop 60)
     unit = "" if pd.isna(r.unit) else change_unit_shown(r.unit, getattr(r, "metric", ""))
-    return _ci_text(r, "change_24h", 2, unit, "+", ci="change_24h_test_ci",
+    return _ci_text(r, "change_24h", 2, unit, ci="change_24h_test_ci",
                     level=fm_report.claim_level_text(getattr(r, "test_confidence", float("nan"))))
 
 
