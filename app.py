@@ -2016,13 +2016,19 @@ def timeline_compact(table: pd.DataFrame) -> pd.DataFrame:
 
 def timeline_row_columns(row: pd.Series) -> pd.DataFrame:
     """One Timeline table row's every column, one a line (``column``, ``value``): what the wide table's row says,
-    readable at a phone's width; numbers with 6 significant digits (timeline.csv keeps every digit)."""
-    def text(v) -> str:
+    readable at a phone's width; numbers with 6 significant digits (timeline.csv keeps every digit), each with its
+    unit (:data:`facemetrics.schema.TIMELINE_COLUMNS_DEF`'s: hours in h, a change in the row's ``unit`` as a page
+    writes a change, pp for a percentage's; a user's-eye pass of stop 64, h2: "peak_change 1.98975" had none)."""
+    units = {c.name: c.unit for c in TIMELINE_COLUMNS_DEF}
+    change = change_unit_shown(row.get("unit"), row.get("metric", "")) if isinstance(row.get("unit"), str) else ""
+
+    def text(k, v) -> str:
         if isinstance(v, (float, np.floating)):
-            return "" if not math.isfinite(v) else f"{v:.6g}"
+            unit = change if units.get(k) == "as `unit`" else "h" if units.get(k) == "h" else ""
+            return "" if not math.isfinite(v) else f"{v:.6g}" + (f" {unit}" if unit else "")
         return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
-    return pd.DataFrame({"column": list(row.index), "value": [text(v) for v in row.values]})
+    return pd.DataFrame({"column": list(row.index), "value": [text(k, v) for k, v in row.items()]})
 
 
 def _timeline_table_columns() -> dict:

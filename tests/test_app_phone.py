@@ -237,6 +237,11 @@ def test_the_compact_timeline_table_says_what_the_wide_one_does():
     assert list(every.columns) == ["column", "value"] and list(every["column"]) == list(table.columns)
     assert every.set_index("column").loc["verdict", "value"] == table.iloc[0]["verdict"]
     assert "nan" not in set(every["value"])
+    # each figure with its unit (stop 64 h2: "peak_change 1.98975" had none), the counts and settings without one
+    value = every.set_index("column")["value"]
+    assert value["peak_change"] == f"{table.iloc[0]['peak_change']:.6g} mm", value["peak_change"]
+    assert value["half_life_h_ci_high"].endswith(" h") and value["last_time_h"].endswith(" h")
+    assert value["n_photos"] == str(table.iloc[0]["n_photos"]) and value["confidence"] == "0.95"
 
 
 def test_the_desktop_figures_keep_the_text_rule_where_the_app_switches():
