@@ -84,7 +84,6 @@ from facemetrics.decay.wording import UNIT_WORDS, change_unit, decimals_for
 from facemetrics.rounding import fixed, fixed_uncertainty
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
-from facemetrics.decay.inputs import UNREAD_VERDICTS
 from facemetrics.messages import top_level
 from facemetrics.naming import download_names, download_part
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
@@ -1784,41 +1783,77 @@ def blend(cmp, mix: float) -> np.ndarray:
 TIMELINE_DEFAULTS = (fm_report.HEADLINE_METRIC, "mouth_corner_lift_mm", "jaw_width_flow_mm")
 
 
-def timeline_default_metrics(changes: pd.DataFrame) -> list[str]:
+def timeline_fit_needs(changes: pd.DataFrame, metrics=TIMELINE_DEFAULTS) -> dict[str, str]:
+    """What each of ``metrics`` present in ``changes`` (the tidy table, ``long.csv``'s columns) lacks for a decay
+    curve: ``{metric: ""}`` when, for one treatment, the fit itself (:func:`facemetrics.decay.analyze_series`, as
+    the tab runs it, without its bootstrap: ``n_boot=0``, pooled rows only) made a curve; else the shortfall said
+    with the fit's own minimums (:data:`~facemetrics.decay.claim.MIN_PHOTOS`,
+    :data:`~facemetrics.decay.claim.MIN_TIMES`, :data:`~facemetrics.decay.claim.MIN_LAST_HOURS`), e.g.
+    "needs 6 photos at 4 distinct times after the treatment, one at 12 h or later; 5 photos read at 4 times, the last at
+    2.0 h".  The fit's own rule, so the picker and the fit cannot drift apart: the picker counted 4 distinct times
+    alone, so a series of 5 photos up to 2 h was chosen and its fit said "Too few data" (stop 64, h2)."""
+    present = [m for m in metrics if "metric" in changes and m in set(changes["metric"])]
+    if not present:
+        return {}
+    need = (f"needs {MIN_PHOTOS} photos at {MIN_TIMES} distinct times after the treatment, one at "
+            f"{MIN_LAST_HOURS:g} h or later")
+    try:
+        fits = fm_decay.analyze_series(changes[changes["metric"].isin(present)], metrics=present, n_boot=0,
+                                       per_subject=False).to_frame()
+    except fm.SeriesError:  # a table the fit refuses: no metric can be fitted
+        return {m: need for m in present}
+    out = {}
+    for m in present:
+        rows = fits[fits["metric"] == m] if "metric" in fits else fits.iloc[0:0]
+        if "side" in rows and (rows["side"] == "mean").any():
+            rows = rows[rows["side"] == "mean"]
+        if rows["fit_ok"].astype(bool).any() if "fit_ok" in rows else False:
+            out[m] = ""
+        elif rows.empty or not (pd.to_numeric(rows["n_photos"], errors="coerce") > 0).any():
+            out[m] = f"{need}; none read"
+        else:
+            r = rows.loc[pd.to_numeric(rows["n_photos"], errors="coerce").idxmax()]
+            n, k, last = int(r["n_photos"]), int(r["n_times"]), float(r["last_time_h"])
+            out[m] = (f"{need}; {n} photo{'s' if n != 1 else ''} read at {k} time{'s' if k != 1 else ''}"
+                      + (f", the last at {last:.1f} h" if math.isfinite(last) else ""))
+    return out
+
+
+def timeline_default_metrics(changes: pd.DataFrame, needs: dict[str, str] | None = None) -> list[str]:
     """The Timeline tab's default metrics (:data:`TIMELINE_DEFAULTS`) among ``changes``' (the tidy table,
-    ``long.csv``'s columns): the headline lift when it has rows; each other one when, for one treatment, its
-    ``mean`` rows with a finite ``value`` and a read verdict (not ``uncertain``: the fits leave those out,
-    :data:`facemetrics.decay.inputs.UNREAD_VERDICTS`) have at least :data:`~facemetrics.decay.claim.MIN_TIMES`
-    distinct times at or after the treatment (``hours_since_treatment`` >= 0; times closer than
-    :data:`~facemetrics.decay.claim.SAME_PHOTO_TIME_H` to the previous counted one count once, a retake), the least
-    a fit needs.  The tab chose the headline lift and the mouth corners only, so an RF user's width was one more
-    click away (stop 63, h7)."""
+    ``long.csv``'s columns): the headline lift when it has rows; each other one when a decay curve can be fitted
+    to it (``needs``: :func:`timeline_fit_needs`, computed when not given; "" for a metric that can be fitted).
+    The fits leave out the rows read ``uncertain`` (:data:`facemetrics.decay.inputs.UNREAD_VERDICTS`), retakes
+    count once.  The tab chose the headline lift and the mouth corners only, so an RF user's width was one more
+    click away (stop 63, h7); it then counted 4 distinct times alone, not the fit's 6 photos and a photo at 12 h
+    (stop 64, h2)."""
     present = set(changes["metric"].unique()) if "metric" in changes else set()
+    if needs is None:
+        needs = timeline_fit_needs(changes)
+    return [m for m in TIMELINE_DEFAULTS
+            if m in present and (m == fm_report.HEADLINE_METRIC or needs.get(m, "x") == "")]
 
-    def read_out(rows: pd.DataFrame) -> pd.Series:  # the rows the fits leave out (decay.inputs.UNREAD_VERDICTS)
-        verdicts = rows["verdict"] if "verdict" in rows else pd.Series("", index=rows.index)
-        return verdicts.astype(str).isin(UNREAD_VERDICTS)
 
-    def fittable(metric: str) -> bool:
-        rows = changes[(changes["metric"] == metric) & (changes["side"].astype(str) == "mean")]
-        hours = pd.to_numeric(rows["hours_since_treatment"], errors="coerce")
-        ok = np.isfinite(pd.to_numeric(rows["value"], errors="coerce")) & (hours >= 0) & ~read_out(rows)
-        for _, t in hours[ok].groupby(rows.loc[ok, "treatment"].astype(str)):
-            moments, last = 0, -math.inf
-            for h in sorted(t):
-                if h >= last + SAME_PHOTO_TIME_H:
-                    moments, last = moments + 1, h
-            if moments >= MIN_TIMES:
-                return True
-        return False
-
-    return [m for m in TIMELINE_DEFAULTS if m in present and (m == fm_report.HEADLINE_METRIC or fittable(m))]
+def timeline_picker_help(needs: dict[str, str]) -> str:
+    """The Timeline picker's help: the default's rule and each default metric left out or chosen that cannot be
+    fitted, with what it lacks (``needs``: :func:`timeline_fit_needs`)."""
+    lines = [f"Chosen by default: `{fm_report.HEADLINE_METRIC}`, and each of "
+             + ", ".join(f"`{m}`" for m in TIMELINE_DEFAULTS if m != fm_report.HEADLINE_METRIC)
+             + f" when a decay curve can be fitted to it: at least {MIN_PHOTOS} photos at {MIN_TIMES} distinct "
+             f"times after the treatment (retakes count once, photos read `uncertain` not at all), one at "
+             f"{MIN_LAST_HOURS:g} h or later."]
+    lines += [f"`{m}` has no curve: it {why}." for m, why in needs.items() if why]
+    return "\n\n".join(lines)
 
 
 def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict[str, bytes]:
     # the options in the series' one order (schema.metric_rank: lifts, folds, width), as `timeline` and report.md
     options = sorted(changes["metric"].unique(), key=metric_rank)
-    metrics = st.multiselect("Metrics", options, default=timeline_default_metrics(changes), key="tl-metrics")
+    # the defaults' fits without their bootstrap, once per table (0.2-0.5 s for three series on this machine)
+    needs = session_memo("timeline-needs", _timeline_key(changes, TIMELINE_DEFAULTS),
+                         lambda: timeline_fit_needs(changes))
+    metrics = st.multiselect("Metrics", options, default=timeline_default_metrics(changes, needs), key="tl-metrics",
+                             help=timeline_picker_help(needs))
     if not metrics:
         st.info("Choose at least one metric.")
         return {}
@@ -1949,12 +1984,15 @@ def _ci_text(r, name: str, dp: int, unit: str, sign: str = "", ci: str = "", lev
 def claim_ci_text(r) -> str:
     """Row ``r``'s change at 24 h with the interval its verdict was decided on (``change_24h_test_ci_*`` at
     ``test_confidence``, worded as the verdict's reason, the figure's legend and report.md word it:
-    ``+0.03 mm (90% CI -0.72 to +0.80)``), in the row's ``unit`` with 2 decimals; "n/a" when not estimated.
+    ``0.03 mm (90% CI -0.72 to +0.80 mm)``, ``0.20 mm (90% CI 0.01 to 0.41 mm)``: a ``+`` only on the upper end of a
+    CI that spans zero, :func:`facemetrics.decay.wording.ci_range`'s rule; it read "+0.20 mm (90% CI +0.01 to +0.41
+    mm)" beside the reason's "0.20 mm (90% CI 0.01 to 0.41 mm)", stop 64 h2), in the row's ``unit`` with 2
+    decimals; "n/a" when not estimated.
     The 24 h change's 95% CI (``change_24h_ci_*``) stays in the wide table and timeline.csv (h7's audit,
     2026-12-05: the two sat side by side, a reader compared them)."""
     # a change: "pp" for a percentage's (the fold contrast), as report.md and the reasons write it (stop 60)
     unit = "" if pd.isna(r.unit) else change_unit_shown(r.unit, getattr(r, "metric", ""))
-    return _ci_text(r, "change_24h", 2, unit, "+", ci="change_24h_test_ci",
+    return _ci_text(r, "change_24h", 2, unit, ci="change_24h_test_ci",
                     level=fm_report.claim_level_text(getattr(r, "test_confidence", float("nan"))))
 
 
@@ -1978,13 +2016,19 @@ def timeline_compact(table: pd.DataFrame) -> pd.DataFrame:
 
 def timeline_row_columns(row: pd.Series) -> pd.DataFrame:
     """One Timeline table row's every column, one a line (``column``, ``value``): what the wide table's row says,
-    readable at a phone's width; numbers with 6 significant digits (timeline.csv keeps every digit)."""
-    def text(v) -> str:
+    readable at a phone's width; numbers with 6 significant digits (timeline.csv keeps every digit), each with its
+    unit (:data:`facemetrics.schema.TIMELINE_COLUMNS_DEF`'s: hours in h, a change in the row's ``unit`` as a page
+    writes a change, pp for a percentage's; a user's-eye pass of stop 64, h2: "peak_change 1.98975" had none)."""
+    units = {c.name: c.unit for c in TIMELINE_COLUMNS_DEF}
+    change = change_unit_shown(row.get("unit"), row.get("metric", "")) if isinstance(row.get("unit"), str) else ""
+
+    def text(k, v) -> str:
         if isinstance(v, (float, np.floating)):
-            return "" if not math.isfinite(v) else f"{v:.6g}"
+            unit = change if units.get(k) == "as `unit`" else "h" if units.get(k) == "h" else ""
+            return "" if not math.isfinite(v) else f"{v:.6g}" + (f" {unit}" if unit else "")
         return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
-    return pd.DataFrame({"column": list(row.index), "value": [text(v) for v in row.values]})
+    return pd.DataFrame({"column": list(row.index), "value": [text(k, v) for k, v in row.items()]})
 
 
 def _timeline_table_columns() -> dict:

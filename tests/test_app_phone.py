@@ -225,8 +225,10 @@ def test_the_compact_timeline_table_says_what_the_wide_one_does():
     assert mc["fit"] == "microcurrent · jawline_lift_mm, mean" and mc["verdict"] == "fades_within_a_day"
     assert mc["half-life"] == (f"{r.half_life_h:.1f} h (95% CI {r.half_life_h_ci_low:.1f} to "
                                f"{r.half_life_h_ci_high:.1f} h)")  # the line's form beside it (stop 60)
-    assert mc["change at 24 h"] == (f"{r.change_24h:+.2f} mm (90% CI {r.change_24h_test_ci_low:+.2f} to "
-                                    f"{r.change_24h_test_ci_high:+.2f} mm)")
+    from facemetrics.decay.wording import ci_range  # the verdict's reason's signs (stop 64 h2)
+    from facemetrics.rounding import fixed
+    assert mc["change at 24 h"] == (f"{fixed(r.change_24h, 2)} mm (90% CI "
+                                    f"{ci_range(r.change_24h_test_ci_low, r.change_24h_test_ci_high, 'mm')})")
     rf = c[(table["treatment"] == "rf").to_numpy() & pooled.to_numpy()].iloc[0]
     assert rf["half-life"] == "not resolved" and rf["change at 24 h"].endswith(")") and " mm " in rf["change at 24 h"]
     one = table[~pooled].iloc[0]
@@ -235,6 +237,11 @@ def test_the_compact_timeline_table_says_what_the_wide_one_does():
     assert list(every.columns) == ["column", "value"] and list(every["column"]) == list(table.columns)
     assert every.set_index("column").loc["verdict", "value"] == table.iloc[0]["verdict"]
     assert "nan" not in set(every["value"])
+    # each figure with its unit (stop 64 h2: "peak_change 1.98975" had none), the counts and settings without one
+    value = every.set_index("column")["value"]
+    assert value["peak_change"] == f"{table.iloc[0]['peak_change']:.6g} mm", value["peak_change"]
+    assert value["half_life_h_ci_high"].endswith(" h") and value["last_time_h"].endswith(" h")
+    assert value["n_photos"] == str(table.iloc[0]["n_photos"]) and value["confidence"] == "0.95"
 
 
 def test_the_desktop_figures_keep_the_text_rule_where_the_app_switches():

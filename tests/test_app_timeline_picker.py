@@ -46,7 +46,11 @@ def test_the_default_is_the_headline_lift_and_each_fittable_lift_or_width():
     # 3 distinct times after the treatment (one before it, and retakes within 5 min, count for nothing): no fit
     few = _rows(width_times=[-0.5, 0.25, 0.27, 0.3, 1, 2])
     assert app.timeline_default_metrics(few) == DEFAULT[:2]
-    assert app.timeline_default_metrics(_rows(width_times=[-0.5, 0.25, 0.35, 1, 2])) == DEFAULT  # 6 min apart: 4
+    assert app.timeline_default_metrics(_rows(width_times=[-0.5, 0.25, 0.35, 1, 2, 12, 24])) == DEFAULT  # 6 min: 5
+    # the fit's other needs (stop 64, h2): 4 distinct times were enough for the picker, while the fit also needs 6
+    # photos and one at 12 h or later, so these were chosen and their fits said only "Too few data"
+    for times in ([-0.5, 0.25, 0.35, 1, 2], [0.25, 1, 4, 24], [0.25, 0.5, 1, 2, 4, 8]):
+        assert app.timeline_default_metrics(_rows(width_times=times)) == DEFAULT[:2], times
     # a width not read (no flow: NaN) is not chosen; nor one whose times are of two treatments, 2 + 2
     nan = _rows()
     nan.loc[nan["metric"] == "jaw_width_flow_mm", "value"] = float("nan")
@@ -96,3 +100,38 @@ def test_a_width_read_uncertain_at_every_time_is_not_chosen():
     assert app.timeline_default_metrics(width) == DEFAULT[:2]
     width.loc[at, "verdict"] = "within_noise"
     assert app.timeline_default_metrics(width) == DEFAULT
+
+
+def test_the_picker_says_what_a_metric_lacks_for_a_curve(monkeypatch):
+    """The picker's help states the fit's own minimums (``decay.claim.MIN_PHOTOS``, ``MIN_TIMES``,
+    ``MIN_LAST_HOURS``) and, for each default metric with no curve, what it has (stop 64, h2): the width's 5 photos
+    up to 2 h were chosen by default and the fit said only "Too few data"."""
+    from conftest import app_module
+    from test_app_timeline_rules import example_loaded
+
+    from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES
+
+    app = app_module()
+    need = (f"needs {MIN_PHOTOS} photos at {MIN_TIMES} distinct times after the treatment, one at "
+            f"{MIN_LAST_HOURS:g} h or later")
+    short = _rows(width_times=[-0.5, 0.25, 0.35, 1, 2])
+    assert app.timeline_fit_needs(short) == {"jawline_lift_mm": "", "mouth_corner_lift_mm": "",
+                                             "jaw_width_flow_mm": f"{need}; 5 photos read at 4 times, the last at 2.0 h"}
+    unread = _rows()
+    unread.loc[unread["metric"] == "jaw_width_flow_mm", "verdict"] = "uncertain"
+    assert app.timeline_fit_needs(unread)["jaw_width_flow_mm"] == f"{need}; none read"
+    assert app.timeline_fit_needs(_rows().iloc[0:0]) == {}
+
+    def fake(base_photo, *, records_out=None, **_):
+        return short.assign(treatment="microcurrent")
+
+    with example_loaded(monkeypatch, fake) as at:
+        picker = at.multiselect(key="tl-metrics")
+        assert list(picker.value) == DEFAULT[:2]
+        assert f"at least {MIN_PHOTOS} photos at {MIN_TIMES} distinct times" in picker.help, picker.help
+        assert picker.help.endswith(f"`jaw_width_flow_mm` has no curve: it {need}; 5 photos read at 4 times, "
+                                    "the last at 2.0 h."), picker.help
+        picker.set_value(DEFAULT).run(timeout=300)  # chosen by hand: its line says why there is no curve
+        line = next(str(m.value) for m in at.markdown if "jaw_width_flow_mm" in str(m.value) and "half-life" in
+                    str(m.value))
+        assert f"need at least {MIN_PHOTOS}" in line and f"at or after {MIN_LAST_HOURS:.0f} h" in line, line

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from facemetrics.rounding import fixed
+
 from conftest import app_module
 
 pytest.importorskip("streamlit")
@@ -32,14 +34,17 @@ def _pooled(table: pd.DataFrame, treatment: str):
 
 
 def test_the_compact_table_gives_the_24h_change_with_the_verdicts_interval(table):
-    """The phone's table: "+x mm (90% CI lo to hi mm)" from ``change_24h_test_ci_*``, the words of the verdict's
-    reason beside it ("90% CI"); never the 95 % CI (``change_24h_ci_*``), which it gave before."""
+    """The phone's table: "x mm (90% CI lo to hi mm)" from ``change_24h_test_ci_*``, the words of the verdict's
+    reason beside it ("90% CI", its signs: :func:`facemetrics.decay.wording.ci_range`, stop 64 h2); never the 95 % CI
+    (``change_24h_ci_*``), which it gave before."""
+    from facemetrics.decay.wording import ci_range
+
     app = app_module()
     c = app.timeline_compact(table)
     for k, r in enumerate(table.itertuples()):
         cell = c["change at 24 h"].iloc[k]
-        assert cell == (f"{r.change_24h:+.2f} mm (90% CI {r.change_24h_test_ci_low:+.2f} to "
-                        f"{r.change_24h_test_ci_high:+.2f} mm)"), cell
+        assert cell == (f"{fixed(r.change_24h, 2)} mm (90% CI "
+                        f"{ci_range(r.change_24h_test_ci_low, r.change_24h_test_ci_high, 'mm')})"), cell
         assert "95 %" not in cell
     mc = _pooled(table, "microcurrent")
     assert "(90% CI " in mc["reason"]  # the verdict's words, which the cell repeats
@@ -119,7 +124,7 @@ def test_a_change_that_rounds_to_zero_reads_0_00_never_minus_0_00():
     assert app.claim_ci_text(r) == "0.00 mm (90% CI -0.02 to +0.02 mm)"
     r = SimpleNamespace(unit="mm", change_24h=0.2, change_24h_test_ci_low=-0.004, change_24h_test_ci_high=0.41,
                         test_confidence=0.9)
-    assert app.claim_ci_text(r) == "+0.20 mm (90% CI 0.00 to +0.41 mm)"
+    assert app.claim_ci_text(r) == "0.20 mm (90% CI 0.00 to 0.41 mm)"
 
 
 def test_the_phone_tables_24h_change_gives_its_unit_after_the_cis_upper_end_as_the_full_form():
@@ -132,13 +137,13 @@ def test_the_phone_tables_24h_change_gives_its_unit_after_the_cis_upper_end_as_t
     app = app_module()
     r = SimpleNamespace(unit="mm", change_24h=0.2, change_24h_test_ci_low=0.01, change_24h_test_ci_high=0.41,
                         test_confidence=0.9)
-    assert app.claim_ci_text(r).endswith("to +0.41 mm)"), app.claim_ci_text(r)
+    assert app.claim_ci_text(r).endswith("to 0.41 mm)"), app.claim_ci_text(r)
     r = SimpleNamespace(unit="pct", metric="nlf_contrast_pct", change_24h=-0.6, change_24h_test_ci_low=-1.2,
                         change_24h_test_ci_high=0.1, test_confidence=0.9)
     assert app.claim_ci_text(r) == "-0.60 pp (90% CI -1.20 to +0.10 pp)", app.claim_ci_text(r)
     r = SimpleNamespace(unit=float("nan"), change_24h=0.2, change_24h_test_ci_low=0.01, change_24h_test_ci_high=0.41,
                         test_confidence=0.9)  # no unit: none after either
-    assert app.claim_ci_text(r) == "+0.20 (90% CI +0.01 to +0.41)", app.claim_ci_text(r)
+    assert app.claim_ci_text(r) == "0.20 (90% CI 0.01 to 0.41)", app.claim_ci_text(r)
 
 
 def test_the_half_life_reads_alike_beside_the_verdict_and_in_the_phone_table(table):
@@ -155,3 +160,23 @@ def test_the_half_life_reads_alike_beside_the_verdict_and_in_the_phone_table(tab
             resolved += 1
             assert app.fmt_h(r) == cell, (app.fmt_h(r), cell)
     assert resolved, list(c["half-life"])  # the microcurrent fits resolve a half-life (3 h)
+
+
+def test_the_phone_tables_24h_change_is_signed_as_the_verdicts_reason_and_report_md():
+    """Stop 64 h2: the phone table's change at 24 h signed every figure ("+0.20 mm (90% CI +0.01 to +0.41 mm)")
+    while the verdict's reason beside it, report.md's Figures table and timeline.png follow
+    :func:`facemetrics.decay.wording.ci_range` ("0.20 mm (90% CI 0.01 to 0.41 mm)", report.md "0.20 mm [0.01,
+    0.41]"): a ``-`` where negative, a ``+`` only on the upper end of a CI that spans zero.  Fails on the old app."""
+    from types import SimpleNamespace
+
+    from facemetrics.decay.wording import ci_range
+    from facemetrics.report import _ci_cell
+
+    app = app_module()
+    for v, lo, hi in ((0.2, 0.01, 0.41), (0.05, -0.16, 0.23), (-0.6, -1.2, -0.1), (1.25, 0.8, 1.7)):
+        r = SimpleNamespace(unit="mm", change_24h=v, change_24h_test_ci_low=lo, change_24h_test_ci_high=hi,
+                            test_confidence=0.9)
+        cell = app.claim_ci_text(r)
+        assert cell == f"{v:.2f} mm (90% CI {ci_range(lo, hi, 'mm')})", cell
+        assert _ci_cell(lo, hi) == "[" + ci_range(lo, hi).replace(" to ", ", ") + "]"  # report.md's cell: one rule
+        assert "+" not in cell.split(" (")[0] and (("+" in cell) == (lo < 0 < hi)), cell

@@ -391,3 +391,28 @@ def test_the_summary_of_a_batch_that_left_no_photo_out_sends_no_one_to_a_column(
     res.excluded = [Excluded("a.jpg", "no baseline photo")]
     assert ("; 1 photo left out of the changes (the 'excluded' column of photos.csv says why). Tables in out:"
             in console.batch_summary(res, "out"))
+
+
+@pytest.mark.parametrize("manifest", [None, "m.csv"])
+def test_batch_and_study_import_give_one_manifest_hint(manifest):
+    """`batch` and `study import` told a user how to give photos without a capture time their times in a manifest
+    in two wordings ("fill in their taken_at ... in a copy of photos.csv under another name (it reads as a manifest,
+    which lists every photo: one not listed is left out)" against "give each its time in a manifest's taken_at
+    column (--manifest CSV), as for `facemetrics batch`: a manifest lists every photo it imports, with photo,
+    subject, ..."); one now (stop 64 h2): the same why, the same time example, the same manifest sentence."""
+    left = [Excluded(f"s/rf/{p}", "no capture time", (Reason(NO_TIME, "no capture time"),)) for p in ("a.png", "b.png")]
+    (batch,) = console.no_capture_time_lines(left, manifest, output="out", folder="s")
+    (imp,) = console.import_untimed_lines([e.photo for e in left], "s", manifest)
+    why = f"2 photos have {console.UNTIMED_WHY}"
+    assert batch.startswith(why + ", so they are compared with nothing: s/rf/a.png, s/rf/b.png. To use them, fill in")
+    assert imp.startswith(why + ": s/rf/a.png, s/rf/b.png. To import them, fill in"), imp
+    head = f"fill in their taken_at ({console.TIME_EXAMPLE}) in "
+    if manifest:
+        assert batch.endswith(head + "m.csv and run batch again with it."), batch
+        assert imp.endswith(head + "m.csv and import again with it."), imp
+    else:
+        said = f"under another name ({console.MANIFEST_LISTS}) and "
+        assert head + f"a copy of out/photos.csv {said}run batch again with --manifest COPY (facemetrics batch s" in batch
+        assert (head + f"a copy of OUT/photos.csv (facemetrics batch s -o OUT writes it) {said}import again with "
+                "--manifest COPY (facemetrics study import s --manifest COPY; ") in imp, imp
+        assert "subject, treatment, taken_at and treated_at" in console.MANIFEST_LISTS

@@ -520,14 +520,15 @@ def test_import_of_a_photo_without_a_capture_time_names_the_manifest_not_an_opti
     main(["study", "import", str(tmp_path / "study"), "--store", str(tmp_path / "store"), "--no-measure"])
     out = capsys.readouterr().out
     assert "S01/rf/untimed.jpg: not imported - no capture time" in out, out
-    assert "give it with --taken-at" not in out and "taken_at column (--manifest CSV)" in out, out
+    assert "give it with --taken-at" not in out and "fill in its taken_at" in out, out
     # ... and what such a manifest holds, where to start one, and `study add`'s --taken-at for one photo (round 2 of a
     # first-time user's session, 2026-12-05: a manifest listing the photo alone leaves the folder's others out)
     line = out.splitlines()[-1]
     assert line.startswith("1 photo has no capture time (no EXIF date") and ": S01/rf/untimed.jpg. To import it" in line
-    assert "a manifest lists every photo it imports, with photo, subject, treatment, taken_at and treated_at" in line
-    assert "-o OUT` writes OUT/photos.csv, which reads as one: fill in its empty taken_at" in line, line
-    assert "--manifest CSV` (the photos stored already are not added twice)" in line, line
+    # batch's wording (one for both, stop 64 h2: facemetrics.batch.console.fill_in_taken_at)
+    assert "a manifest, which lists every photo with its subject, treatment, taken_at and treated_at" in line, line
+    assert f"a copy of OUT/photos.csv (facemetrics batch {tmp_path / 'study'} -o OUT writes it) under another" in line
+    assert "--manifest COPY; the photos stored already are not added twice)" in line, line
     assert "`facemetrics study add PHOTO --subject S --treatment T --treated-at TIME --taken-at TIME`" in line, line
 
 

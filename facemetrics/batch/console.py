@@ -528,16 +528,35 @@ def no_capture_time_lines(excluded, manifest=None, most: int = 5, output=None, f
         return []
     n = len(names)
     shown = ", ".join(names[:most]) + (f" and {n - most} more" if n > most else "")
-    table = f"{output}/photos.csv" if output else "photos.csv"
-    where = (f"in {manifest} and run batch again with it" if manifest else
-             f"in a copy of {table} under another name (it reads as a manifest, which lists every photo: one not "
-             "listed is left out) and run batch again with --manifest COPY")
-    if not manifest and output and folder:
-        where += f" (facemetrics batch {shlex.quote(str(folder))} -o {shlex.quote(str(output))} --manifest COPY)"
-    return [f"{n} photo{'s have' if n != 1 else ' has'} no capture time (no EXIF date, no time in the file "
-            f"name: photos sent through a messaging app and PNGs lose the first), so {'they are' if n != 1 else 'it is'} compared with "
-            f"nothing: {shown}. To use {'them' if n != 1 else 'it'}, fill in {'their' if n != 1 else 'its'} "
-            f"taken_at (e.g. 2026-11-02T14:30, with the UTC offset if known: +01:00) {where}."]
+    command = (f"facemetrics batch {shlex.quote(str(folder))} -o {shlex.quote(str(output))} --manifest COPY"
+               if output and folder else "")
+    how = fill_in_taken_at(n, manifest, table=f"{output}/photos.csv" if output else "photos.csv",
+                           again="run batch again", command=command)
+    return [f"{n} photo{'s have' if n != 1 else ' has'} {UNTIMED_WHY}, so {'they are' if n != 1 else 'it is'} "
+            f"compared with nothing: {shown}. To use {'them' if n != 1 else 'it'}, {how}."]
+
+
+#: why a photo has no capture time, as `batch` and `study import` say it (one wording, stop 64 h2)
+UNTIMED_WHY = ("no capture time (no EXIF date, no time in the file name: photos sent through a messaging app and PNGs "
+               "lose the first)")
+#: how a capture time is written, as the manifest hints give it
+TIME_EXAMPLE = "e.g. 2026-11-02T14:30, with the UTC offset if known: +01:00"
+#: what a manifest holds, said where a hint sends the user to a copy of photos.csv
+MANIFEST_LISTS = ("it reads as a manifest, which lists every photo with its subject, treatment, taken_at and "
+                  "treated_at: a photo it does not list is left out")
+
+
+def fill_in_taken_at(n: int, manifest=None, *, table: str = "photos.csv", again: str, command: str = "") -> str:
+    """The manifest hint of `batch` (:func:`no_capture_time_lines`) and `study import`
+    (:func:`import_untimed_lines`) for ``n`` photos without a capture time, one wording for both (they said the
+    same thing two ways, stop 64 h2): "fill in their taken_at (e.g. ...) in M.csv and AGAIN with it" with a
+    ``manifest`` given; else "... in a copy of TABLE under another name (it reads as a manifest, which lists every
+    photo with its subject, ...) and AGAIN with --manifest COPY (COMMAND)"."""
+    head = f"fill in {'their' if n != 1 else 'its'} taken_at ({TIME_EXAMPLE})"
+    if manifest:
+        return f"{head} in {manifest} and {again} with it"
+    return (f"{head} in a copy of {table} under another name ({MANIFEST_LISTS}) and {again} with --manifest COPY"
+            + (f" ({command})" if command else ""))
 
 
 def regimen_lines(reg, output, kept_lines: bool = False) -> list[str]:
@@ -798,7 +817,8 @@ def import_untimed_lines(photos, folder, manifest=None, most: int = 5) -> list[s
     and how to give theirs.  Each photo's line said "give it in a manifest's taken_at column (--manifest
     CSV)", which did not say that a manifest lists every photo it imports with its subject, treatment and
     treatment time (one listing these photos alone leaves the folder's others out), nor where to start one
-    (round 2 of a first-time user's session, 2026-12-05).
+    (round 2 of a first-time user's session, 2026-12-05); its remedy is `batch`'s (:func:`fill_in_taken_at`, stop
+    64 h2: the two said it in two wordings).
 
     Parameters
     ----------
@@ -820,17 +840,13 @@ def import_untimed_lines(photos, folder, manifest=None, most: int = 5) -> list[s
         return []
     n = len(photos)
     shown = ", ".join(photos[:most]) + (f" and {n - most} more" if n > most else "")
-    them = "them" if n != 1 else "it"
-    if manifest:
-        how = f"fill in {'their' if n != 1 else 'its'} taken_at column (--manifest CSV) in {manifest} and import again"
-    else:
-        how = (f"give {'each' if n != 1 else 'it'} its time in a manifest's taken_at column (--manifest CSV), as for "
-               f"`facemetrics batch`: a manifest lists every photo it imports, with photo, subject, treatment, "
-               f"taken_at and treated_at "
-               f"(`facemetrics batch {shlex.quote(str(folder))} -o OUT` writes OUT/photos.csv, which reads as one: "
-               f"fill in its empty taken_at), then run `facemetrics study import {shlex.quote(str(folder))} "
-               f"--manifest CSV` (the photos stored already are not added twice); or add one photo with `facemetrics "
-               f"study add PHOTO --subject S --treatment T --treated-at TIME --taken-at TIME`")
-    return [f"{n} photo{'s have' if n != 1 else ' has'} no capture time (no EXIF date, no time in the file name: "
-            f"photos sent through a messaging app and PNGs lose the first): {shown}. To import {them}, {how} (e.g. 2026-11-02T14:30, with "
-            f"the UTC offset if known: +01:00)."]
+    folder = shlex.quote(str(folder))
+    how = fill_in_taken_at(n, manifest, table=f"OUT/photos.csv (facemetrics batch {folder} -o OUT writes it)",
+                           again="import again",
+                           command=f"facemetrics study import {folder} --manifest COPY; the photos stored already "
+                                   "are not added twice")
+    if not manifest:
+        how += ("; or add one photo with `facemetrics study add PHOTO --subject S --treatment T --treated-at TIME "
+                "--taken-at TIME`")
+    return [f"{n} photo{'s have' if n != 1 else ' has'} {UNTIMED_WHY}: {shown}. "
+            f"To import {'them' if n != 1 else 'it'}, {how}."]
