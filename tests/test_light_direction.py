@@ -261,3 +261,55 @@ def test_a_side_lit_copys_message_carries_the_shifts_uncertainty(sample_analysis
     (msg,) = [m for m in c.messages if m.startswith(MSG_LIGHT_SIDE)]
     assert f"side is {b:.0f} % ± {pm:.0f} % brighter than in the before photo" in msg, msg
     assert np.isnan(light_side_uncertainty(sample_analysis, dataclasses.replace(side_lit, points=side_lit.points * 0 - 1e4)))
+
+
+def _disc_levels_whole(rgb, pts, mm_per_px):
+    """The discs as read before stop 64: the whole photo in grey and reduced, a median per disc in a loop."""
+    import cv2
+    from facemetrics.compare.light import LIGHT_DISC_MM, LIGHT_GRID_MM
+    f = min(mm_per_px / LIGHT_GRID_MM, 1.0)
+    grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
+    p = np.asarray(pts, dtype=np.float64)[:, :2] * f
+    r = LIGHT_DISC_MM / (mm_per_px / f)
+    yy, xx = np.mgrid[-int(np.ceil(r)):int(np.ceil(r)) + 1, -int(np.ceil(r)):int(np.ceil(r)) + 1]
+    offsets = np.stack([xx[xx ** 2 + yy ** 2 <= r * r], yy[xx ** 2 + yy ** 2 <= r * r]], axis=1)
+    out = np.full((len(LIGHT_PAIRS), 2), np.nan)
+    h, w = small.shape
+    for i, pair in enumerate(LIGHT_PAIRS):
+        for j, k in enumerate(pair):
+            xy = np.round(p[k]).astype(int) + offsets
+            inside = (xy[:, 0] >= 0) & (xy[:, 0] < w) & (xy[:, 1] >= 0) & (xy[:, 1] < h)
+            if inside.mean() < 0.5:
+                continue
+            v = small[xy[inside, 1], xy[inside, 0]].astype(np.float64)
+            v = v[(v > 2) & (v < 253)]
+            out[i, j] = float(np.median(v)) if len(v) else np.nan
+    return out
+
+
+def test_the_discs_read_on_the_cropped_photo_equal_those_read_on_the_whole_photo():
+    """Stop 64 converts and reduces only the photo's top-left part that holds the discs and reads the medians at
+    once: the same levels, bit for bit, as the whole photo's (random pictures with clipped pixels, faces partly
+    outside the picture, scales with whole and fractional steps, and those near 1 at which cv2.resize copies a
+    picture whose size it leaves unchanged)."""
+    rng = np.random.default_rng(64)
+    scales = (0.05, 0.17, 0.25, 1 / 3, 0.5, 0.687, 0.97, 0.995, 1.0, 1.4)
+    for t in range(120):
+        h, w = (int(v) for v in rng.integers(40, 320, 2))
+        rgb = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        rgb[: h // 5] = 255  # clipped
+        pts = np.zeros((478, 3))
+        pts[:, :2] = rng.uniform(-0.2, 1.2, 2) * (w, h) + rng.normal(0, rng.uniform(2, 0.4 * min(h, w)), (478, 2))
+        mm = float(scales[t % len(scales)])
+        assert np.array_equal(_disc_levels(rgb, pts, mm), _disc_levels_whole(rgb, pts, mm), equal_nan=True), (h, w, mm)
+
+
+def test_the_median_of_each_row_without_nan_is_numpys():
+    from facemetrics.compare.light import _nan_median
+    rng = np.random.default_rng(3)
+    v = rng.integers(0, 256, (50, 7)).astype(float)
+    v[rng.random(v.shape) < 0.4] = np.nan
+    v[0] = np.nan
+    want = [np.median(r[np.isfinite(r)]) if np.isfinite(r).any() else np.nan for r in v]
+    assert np.array_equal(_nan_median(v), want, equal_nan=True)
