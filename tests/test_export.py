@@ -175,3 +175,45 @@ def test_a_name_in_a_script_the_font_lacks_draws_without_console_warnings(sample
         figure_png(fig)
         warnings.warn("something else", UserWarning)
     assert [str(w.message) for w in seen] == ["something else"]
+
+
+def _constrained_figure(seed: int):
+    """A small constrained-layout figure with what facemetrics' figures hold: panels with titles and long tick
+    labels, a hidden panel, a legend below the panels, an image with a colour bar, a title over the figure."""
+    from matplotlib.figure import Figure
+
+    rng = np.random.default_rng(seed)
+    fig = Figure(figsize=(6.4, 4.8), layout="constrained")
+    axes = fig.subplots(2, 2, squeeze=False).ravel()
+    axes[3].set_visible(False)
+    for k, ax in enumerate(axes[:2]):
+        x = np.sort(rng.uniform(0, 48, 20))
+        ax.errorbar(x, rng.normal(1, 0.5, 20), yerr=rng.uniform(0.1, 0.4, 20), fmt="o", label=f"subject S0{k + 1}")
+        ax.plot(x, np.exp(-x / 3), label="fit: half-life 3.4 h (95 % CI 2.4-5.2 h)")
+        ax.set(title=f"jawline_lift_mm panel {k}", xlabel="hours after the session", ylabel="lift, mm")
+    im = axes[2].imshow(rng.normal(size=(30, 40)), cmap="coolwarm")
+    fig.colorbar(im, ax=axes[2], label="displacement, mm")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
+    fig.suptitle("a timeline of random data")
+    return fig
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_figure_png_with_one_layout_pass_is_matplotlibs_savefig(seed):
+    """Stop 64: ``figure_png`` makes a constrained layout once (:func:`facemetrics.export._laid_out`) where
+    Matplotlib's ``savefig`` drew the whole figure once more without rendering, for its layout: the same PNG bytes,
+    at two resolutions; the figure keeps its layout engine (a second save is what Matplotlib's second save is)."""
+    import sys
+    from pathlib import Path
+
+    from facemetrics.export import figure_png
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from bench_light_layout_s64 import savefig_png as savefig  # figure_png before stop 64
+
+    for dpi in (80, 110):
+        fig, ref = _constrained_figure(seed), _constrained_figure(seed)
+        engine = fig.get_layout_engine()
+        assert figure_png(fig, dpi=dpi) == savefig(ref, dpi)
+        assert fig.get_layout_engine() is engine
+        assert figure_png(fig, dpi=dpi) == savefig(ref, dpi)

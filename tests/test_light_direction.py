@@ -7,6 +7,8 @@ sign."""
 from __future__ import annotations
 
 import dataclasses
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +20,9 @@ from facemetrics.compare import UNCERTAIN
 from facemetrics.compare.gate import (MAX_LIGHT_SIDE_SHIFT_PCT, MSG_LIGHT_SIDE,
                                      light_messages, light_moved, light_rows, light_shift)
 from facemetrics.compare.light import LIGHT_PAIRS, _disc_levels
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from bench_light_layout_s64 import disc_levels_whole  # noqa: E402  (the reading before stop 64)
 
 FOLD = ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm")
 
@@ -263,31 +268,6 @@ def test_a_side_lit_copys_message_carries_the_shifts_uncertainty(sample_analysis
     assert np.isnan(light_side_uncertainty(sample_analysis, dataclasses.replace(side_lit, points=side_lit.points * 0 - 1e4)))
 
 
-def _disc_levels_whole(rgb, pts, mm_per_px):
-    """The discs as read before stop 64: the whole photo in grey and reduced, a median per disc in a loop."""
-    import cv2
-    from facemetrics.compare.light import LIGHT_DISC_MM, LIGHT_GRID_MM
-    f = min(mm_per_px / LIGHT_GRID_MM, 1.0)
-    grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
-    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
-    p = np.asarray(pts, dtype=np.float64)[:, :2] * f
-    r = LIGHT_DISC_MM / (mm_per_px / f)
-    yy, xx = np.mgrid[-int(np.ceil(r)):int(np.ceil(r)) + 1, -int(np.ceil(r)):int(np.ceil(r)) + 1]
-    offsets = np.stack([xx[xx ** 2 + yy ** 2 <= r * r], yy[xx ** 2 + yy ** 2 <= r * r]], axis=1)
-    out = np.full((len(LIGHT_PAIRS), 2), np.nan)
-    h, w = small.shape
-    for i, pair in enumerate(LIGHT_PAIRS):
-        for j, k in enumerate(pair):
-            xy = np.round(p[k]).astype(int) + offsets
-            inside = (xy[:, 0] >= 0) & (xy[:, 0] < w) & (xy[:, 1] >= 0) & (xy[:, 1] < h)
-            if inside.mean() < 0.5:
-                continue
-            v = small[xy[inside, 1], xy[inside, 0]].astype(np.float64)
-            v = v[(v > 2) & (v < 253)]
-            out[i, j] = float(np.median(v)) if len(v) else np.nan
-    return out
-
-
 def test_the_discs_read_on_the_cropped_photo_equal_those_read_on_the_whole_photo():
     """Stop 64 converts and reduces only the photo's top-left part that holds the discs and reads the medians at
     once: the same levels, bit for bit, as the whole photo's (random pictures with clipped pixels, faces partly
@@ -302,7 +282,7 @@ def test_the_discs_read_on_the_cropped_photo_equal_those_read_on_the_whole_photo
         pts = np.zeros((478, 3))
         pts[:, :2] = rng.uniform(-0.2, 1.2, 2) * (w, h) + rng.normal(0, rng.uniform(2, 0.4 * min(h, w)), (478, 2))
         mm = float(scales[t % len(scales)])
-        assert np.array_equal(_disc_levels(rgb, pts, mm), _disc_levels_whole(rgb, pts, mm), equal_nan=True), (h, w, mm)
+        assert np.array_equal(_disc_levels(rgb, pts, mm), disc_levels_whole(rgb, pts, mm), equal_nan=True), (h, w, mm)
 
 
 def test_the_median_of_each_row_without_nan_is_numpys():
