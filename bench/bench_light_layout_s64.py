@@ -1,16 +1,17 @@
-"""Stop 64's two cuts, each against the code it replaced, in the same process and in turns: CPU ratio with an interval.
+"""Stop 64's two candidates, each against the code as it was, in the same process and in turns: CPU ratio with an interval.
 
-    PYTHONPATH=. python bench/bench_light_layout_s64.py --batch DEMO_DIR [--rounds 7] [--photos 24]
+    PYTHONPATH=. python bench/bench_light_layout_s64.py --batch DEMO_DIR [--rounds 7] [--photos 24] [--figure-only]
 
 1. **The light check's discs** (``compare.light._disc_levels``): the photo's top-left part that holds the discs
    converted to grey and reduced, the 28 medians read at once, against :func:`disc_levels_whole` (the whole photo
    in grey and reduced, a median per disc in a loop: the code before stop 64).  On every ``len // photos``-th photo
    of ``../shared/faces`` that Face Mesh reads (the bundled ``sample_images/`` without it); the levels must be equal
    bit for bit.
-2. **The figure's layout pass** (``export.figure_png``): the constrained layout made once, against
-   :func:`savefig_png` (Matplotlib's ``savefig``, which draws the figure once without rendering for the layout and
-   again for the PNG).  On the wide ``timeline.png`` of the batch folder ``DEMO_DIR`` (``facemetrics demo -o
-   DEMO_DIR``: its fits made once, the figure drawn anew for every save); the PNG bytes must be equal.
+2. **The figure's layout pass** (``export.figure_png``, unchanged: the candidate was left, docs/speed.md 'Stop
+   64'): the constrained layout made once by hand (:func:`one_layout_png`) against Matplotlib's ``savefig`` as
+   ``figure_png`` calls it, which draws the figure once without rendering for the layout and again for the PNG.  On
+   the wide ``timeline.png`` of the batch folder ``DEMO_DIR`` (``facemetrics demo -o DEMO_DIR``: its fits made
+   once, the figure drawn anew for every save); the PNG bytes must be equal.
 
 Each round times both, the order alternated from round to round (the machine is shared); printed: the median CPU of
 each, the ratio new / old and a 95 % bootstrap interval of it (:func:`bench_demo_ab.ratio_interval`), the per-round
@@ -62,13 +63,24 @@ def disc_levels_whole(rgb: np.ndarray, points: np.ndarray, mm_per_px: float) -> 
     return out
 
 
-def savefig_png(fig, dpi: int = 110) -> bytes:
-    """``export.figure_png`` before stop 64: Matplotlib's ``savefig`` as it is (its layout pass a draw)."""
+def one_layout_png(fig, dpi: int = 110) -> bytes:
+    """``export.figure_png`` with the candidate left at stop 64: a constrained layout made once at ``dpi``
+    (``engine.execute``), then ``savefig`` with the layout engine off (no layout-only draw), the engine back after."""
     from facemetrics.export import PNG_MARK, PNG_SOFTWARE, mark_png, quiet_missing_glyphs
 
+    engine, shown = fig.get_layout_engine(), fig.dpi
+    fig.dpi = dpi
+    try:
+        engine.execute(fig)
+    finally:
+        fig.dpi = shown
+    fig.set_layout_engine("none")
     buf = io.BytesIO()
     quiet_missing_glyphs()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": PNG_SOFTWARE})
+    try:
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": PNG_SOFTWARE})
+    finally:
+        fig.set_layout_engine(engine)
     data = buf.getvalue()
     return data if PNG_MARK in data[:4096] else mark_png(data)
 
@@ -113,13 +125,14 @@ def main() -> int:
     ap.add_argument("--batch", type=Path, required=True, help="a `facemetrics demo -o` (or batch) output folder")
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--photos", type=int, default=24)
+    ap.add_argument("--figure-only", action="store_true", help="time the figure only")
     args = ap.parse_args()
     from facemetrics.batch.timeline import FIGURE_DPI, run_timeline
     from facemetrics.compare.light import _disc_levels
     from facemetrics.export import figure_png
     from facemetrics.plots import plot_timeline
 
-    photos = _photos(args.photos)
+    photos = [] if args.figure_only else _photos(args.photos)
     inputs = [(a.photo.rgb, a.points, a.frame.mm_per_px) for a in photos]
     got = {}
     with tempfile.TemporaryDirectory() as out:  # timeline.csv and report.md, not kept
@@ -133,10 +146,11 @@ def main() -> int:
     print(f"{len(inputs)} photos; {args.batch}'s timeline.png; {args.rounds} rounds, new and old in turns\n")
     print("| step | new, CPU ms | old, CPU ms | ratio new / old (95 % interval) | rounds | outputs equal |")
     print("|---|---|---|---|---|---|")
-    ok = _rounds(f"light discs, {len(inputs)} photos", lambda: [_disc_levels(*x) for x in inputs],
+    ok = args.figure_only or _rounds(f"light discs, {len(inputs)} photos", lambda: [_disc_levels(*x) for x in inputs],
                  lambda: [disc_levels_whole(*x) for x in inputs], args.rounds,
                  lambda a, b: all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a, b)))
-    ok &= _rounds("timeline.png (draw and save)", lambda: figure(figure_png), lambda: figure(savefig_png),
+    ok &= _rounds("timeline.png (draw and save), one layout pass / savefig", lambda: figure(one_layout_png),
+                  lambda: figure(figure_png),
                   args.rounds, lambda a, b: a == b)
     return 0 if ok else 1
 

@@ -9,7 +9,6 @@ it still has the bytes written (:mod:`facemetrics.outputs`).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -327,41 +326,9 @@ def figure_png(fig, dpi: int = 110) -> bytes:
 
     buf = io.BytesIO()
     quiet_missing_glyphs()
-    with _laid_out(fig, dpi):
-        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": PNG_SOFTWARE})
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": PNG_SOFTWARE})
     data = buf.getvalue()
     return data if PNG_MARK in data[:4096] else mark_png(data)
-
-
-@contextlib.contextmanager
-def _laid_out(fig, dpi: float):
-    """``fig``'s constrained layout made once at ``dpi``, its layout engine off inside the block and back after.
-
-    Matplotlib's ``savefig`` of a figure with a layout engine draws the whole figure once without rendering, only
-    for the layout made at the start of that draw, then draws it again; the layout alone is what the second draw
-    needs (the PNG is byte-identical, ``tests/test_export.py``; stop 64, docs/speed.md).  Only a constrained layout
-    of a figure on Matplotlib's plain canvas (``matplotlib.figure.Figure()``: what facemetrics draws); any other
-    figure is saved as Matplotlib does."""
-    from matplotlib.backend_bases import FigureCanvasBase
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
-
-    engine = fig.get_layout_engine()
-    if not (isinstance(engine, ConstrainedLayoutEngine) and fig.axes and type(fig.canvas) is FigureCanvasBase):
-        yield
-        return
-    shown = fig.dpi
-    fig.dpi = dpi
-    try:
-        engine.execute(fig)
-    except ValueError:  # as Figure.draw: Matplotlib's own layout errors leave the figure as it is
-        pass
-    finally:
-        fig.dpi = shown
-    fig.set_layout_engine("none")
-    try:
-        yield
-    finally:
-        fig.set_layout_engine(engine)
 
 
 def write_png(rgb: np.ndarray, path: str | os.PathLike) -> Path:
