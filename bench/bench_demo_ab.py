@@ -2,6 +2,10 @@
 
     PYTHONPATH=. python bench/bench_demo_ab.py --baseline /tmp/old_checkout [--rounds 3] [--one-thread]
     PYTHONPATH=. python bench/bench_demo_ab.py --baseline /tmp/old_checkout --same-as DIR   # outputs bit for bit
+    PYTHONPATH=. python bench/bench_demo_ab.py --baseline /tmp/old_checkout --timeline DEMO_DIR [--same-as DIR]
+
+``--timeline DEMO_DIR``: ``facemetrics timeline DEMO_DIR -o OUT`` in place of the demo (both trees read the same
+batch folder, e.g. a demo's output; stop 64).
 
 Each round runs the demo once with each tree as a fresh command (``PYTHONPATH`` the tree), the order alternated
 from round to round so that the shared machine's load falls on both alike; the CPU of the command and its worker
@@ -33,9 +37,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_demo(tree: Path, out: Path, one_thread: bool) -> tuple[float, float, float]:
-    """One ``facemetrics demo -o out --workers 1`` of ``tree``: (CPU s of the command and its children, wall s,
-    the 1-minute load average when it started)."""
+def run_demo(tree: Path, out: Path, one_thread: bool, timeline: Path | None = None) -> tuple[float, float, float]:
+    """One ``facemetrics demo -o out --workers 1`` of ``tree`` (``facemetrics timeline timeline -o out`` with
+    ``timeline``): (CPU s of the command and its children, wall s, the 1-minute load average when it started)."""
     env = dict(os.environ, PYTHONPATH=str(tree))
     if one_thread:
         env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
@@ -43,7 +47,9 @@ def run_demo(tree: Path, out: Path, one_thread: bool) -> tuple[float, float, flo
     load = os.getloadavg()[0]
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     w = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "facemetrics", "demo", "-o", str(out), "--workers", "1"], env=env,
+    command = ["demo", "-o", str(out), "--workers", "1"] if timeline is None else \
+        ["timeline", str(timeline), "-o", str(out)]
+    subprocess.run([sys.executable, "-m", "facemetrics", *command], env=env,
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(tree))
     wall = time.perf_counter() - w
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -73,17 +79,20 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--one-thread", action="store_true")
     ap.add_argument("--same-as", type=Path, help="a demo output folder this tree's output must equal byte for byte")
+    ap.add_argument("--timeline", type=Path, help="time `facemetrics timeline THIS -o OUT` instead of the demo")
     args = ap.parse_args()
     trees = {"this tree": ROOT, "baseline": args.baseline.resolve()}
     cpu = {k: [] for k in trees}
     tmp = Path(tempfile.mkdtemp(prefix="demo_ab_"))
-    print(f"facemetrics demo --workers 1: this tree ({ROOT}) / baseline ({trees['baseline']}), in turns"
+    what = f"facemetrics timeline {args.timeline}" if args.timeline else "facemetrics demo --workers 1"
+    print(f"{what}: this tree ({ROOT}) / baseline ({trees['baseline']}), in turns"
           f"{', one BLAS thread' if args.one_thread else ''}\n")
     print("| round | tree | CPU s | wall s | load |")
     print("|---|---|---|---|---|")
     for k in range(args.rounds):
         for name in (("this tree", "baseline") if k % 2 == 0 else ("baseline", "this tree")):
-            c, w, load = run_demo(trees[name], tmp / f"{name.replace(' ', '_')}{k}", args.one_thread)
+            c, w, load = run_demo(trees[name], tmp / f"{name.replace(' ', '_')}{k}", args.one_thread,
+                                  args.timeline and args.timeline.resolve())
             cpu[name].append(c)
             print(f"| {k + 1} | {name} | {c:.2f} | {w:.1f} | {load:.1f} |", flush=True)
     n, o = statistics.median(cpu["this tree"]), statistics.median(cpu["baseline"])

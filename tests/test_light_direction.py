@@ -7,6 +7,8 @@ sign."""
 from __future__ import annotations
 
 import dataclasses
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +20,9 @@ from facemetrics.compare import UNCERTAIN
 from facemetrics.compare.gate import (MAX_LIGHT_SIDE_SHIFT_PCT, MSG_LIGHT_SIDE,
                                      light_messages, light_moved, light_rows, light_shift)
 from facemetrics.compare.light import LIGHT_PAIRS, _disc_levels
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from bench_light_layout_s64 import disc_levels_whole  # noqa: E402  (the reading before stop 64)
 
 FOLD = ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm")
 
@@ -261,3 +266,30 @@ def test_a_side_lit_copys_message_carries_the_shifts_uncertainty(sample_analysis
     (msg,) = [m for m in c.messages if m.startswith(MSG_LIGHT_SIDE)]
     assert f"side is {b:.0f} % ± {pm:.0f} % brighter than in the before photo" in msg, msg
     assert np.isnan(light_side_uncertainty(sample_analysis, dataclasses.replace(side_lit, points=side_lit.points * 0 - 1e4)))
+
+
+def test_the_discs_read_on_the_cropped_photo_equal_those_read_on_the_whole_photo():
+    """Stop 64 converts and reduces only the photo's top-left part that holds the discs and reads the medians at
+    once: the same levels, bit for bit, as the whole photo's (random pictures with clipped pixels, faces partly
+    outside the picture, scales with whole and fractional steps, and those near 1 at which cv2.resize copies a
+    picture whose size it leaves unchanged)."""
+    rng = np.random.default_rng(64)
+    scales = (0.05, 0.17, 0.25, 1 / 3, 0.5, 0.687, 0.97, 0.995, 1.0, 1.4)
+    for t in range(120):
+        h, w = (int(v) for v in rng.integers(40, 320, 2))
+        rgb = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        rgb[: h // 5] = 255  # clipped
+        pts = np.zeros((478, 3))
+        pts[:, :2] = rng.uniform(-0.2, 1.2, 2) * (w, h) + rng.normal(0, rng.uniform(2, 0.4 * min(h, w)), (478, 2))
+        mm = float(scales[t % len(scales)])
+        assert np.array_equal(_disc_levels(rgb, pts, mm), disc_levels_whole(rgb, pts, mm), equal_nan=True), (h, w, mm)
+
+
+def test_the_median_of_each_row_without_nan_is_numpys():
+    from facemetrics.compare.light import _nan_median
+    rng = np.random.default_rng(3)
+    v = rng.integers(0, 256, (50, 7)).astype(float)
+    v[rng.random(v.shape) < 0.4] = np.nan
+    v[0] = np.nan
+    want = [np.median(r[np.isfinite(r)]) if np.isfinite(r).any() else np.nan for r in v]
+    assert np.array_equal(_nan_median(v), want, equal_nan=True)

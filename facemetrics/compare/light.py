@@ -51,26 +51,56 @@ LIGHT_CACHE_SIZE = 4
 def _disc_levels(rgb: np.ndarray, points: np.ndarray, mm_per_px: float) -> np.ndarray:
     """The median luminance (0-255) of the skin disc (:data:`LIGHT_DISC_MM`) around each landmark of
     :data:`LIGHT_PAIRS`, shape ``(n, 2)`` (right, left), read on :data:`LIGHT_GRID_MM` pixels; NaN where a disc
-    falls outside the photo or holds clipped pixels only."""
+    falls outside the photo or holds clipped pixels only.
+
+    Only the photo's top-left part that holds the discs is converted to grey and reduced (:func:`_reduced_grey`:
+    the same values as the whole photo's there), and the discs' medians are read at once."""
     f = min(mm_per_px / LIGHT_GRID_MM, 1.0)
-    grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
-    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
     pts = np.asarray(points, dtype=np.float64)[:, :2] * f
     r = LIGHT_DISC_MM / (mm_per_px / f)
-    yy, xx = np.mgrid[-int(np.ceil(r)):int(np.ceil(r)) + 1, -int(np.ceil(r)):int(np.ceil(r)) + 1]
+    n = int(np.ceil(r))
+    yy, xx = np.mgrid[-n:n + 1, -n:n + 1]
     offsets = np.stack([xx[xx ** 2 + yy ** 2 <= r * r], yy[xx ** 2 + yy ** 2 <= r * r]], axis=1)
-    out = np.full((len(LIGHT_PAIRS), 2), np.nan)
-    h, w = small.shape
-    for i, pair in enumerate(LIGHT_PAIRS):
-        for j, k in enumerate(pair):
-            xy = np.round(pts[k]).astype(int) + offsets
-            inside = (xy[:, 0] >= 0) & (xy[:, 0] < w) & (xy[:, 1] >= 0) & (xy[:, 1] < h)
-            if inside.mean() < 0.5:
-                continue
-            v = small[xy[inside, 1], xy[inside, 0]].astype(np.float64)
-            v = v[(v > 2) & (v < 253)]
-            out[i, j] = float(np.median(v)) if len(v) else np.nan
-    return out
+    xy = np.round(pts[np.asarray(LIGHT_PAIRS)]).astype(int)[:, :, None, :] + offsets  # (pairs, 2, disc, (x, y))
+    small, (h, w) = _reduced_grey(rgb, f, xy.reshape(-1, 2).max(axis=0))
+    inside = (xy[..., 0] >= 0) & (xy[..., 0] < w) & (xy[..., 1] >= 0) & (xy[..., 1] < h)
+    v = np.where(inside, small[np.where(inside, xy[..., 1], 0), np.where(inside, xy[..., 0], 0)], 0)
+    v = np.where((v > 2) & (v < 253), v.astype(np.float64), np.nan)
+    out = _nan_median(v)  # the clipped pixels and those outside the photo left out
+    return np.where(inside.mean(axis=-1) < 0.5, np.nan, out)
+
+
+def _reduced_grey(rgb: np.ndarray, f: float, last_xy) -> tuple[np.ndarray, tuple[int, int]]:
+    """The photo in grey (``cv2.COLOR_RGB2GRAY``) reduced by ``f`` (``cv2.INTER_AREA``; ``f`` 1: as it is), read up
+    to the reduced pixel ``last_xy`` (x, y) at least, and the whole reduced photo's shape ``(h, w)``.
+
+    Cropped to the photo's top-left part that covers ``last_xy`` and one reduced pixel more: both steps are per
+    reduced pixel from the photo's pixels under it, so the crop's pixels before its last row and column are those
+    of the whole photo's (``tests/test_light_direction.py``).  Not a box around the face: a cut on the left or at the
+    top moves the reduced grid, which then reads other pixels."""
+    H, W = rgb.shape[:2]
+    if f < 1.0:
+        h, w = int(round(H * f)), int(round(W * f))  # cv2.resize's own size (cvRound of the scaled size)
+        x1, y1 = (int(np.ceil((max(int(c), 0) + 2) / f)) + 1 for c in last_xy)
+    else:
+        h, w = H, W
+        x1, y1 = (max(int(c), 0) + 2 for c in last_xy)
+    x1, y1 = min(x1, W), min(y1, H)
+    if f < 1.0 and (int(round(x1 * f)), int(round(y1 * f))) == (x1, y1) != (W, H) and (h, w) != (H, W):
+        x1, y1 = W, H  # cv2.resize copies a picture its scale leaves the same size, and reduced the whole one
+    grey = cv2.cvtColor(np.ascontiguousarray(rgb[:y1, :x1]), cv2.COLOR_RGB2GRAY)
+    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
+    return small, (small.shape if (x1, y1) == (W, H) else (h, w))
+
+
+def _nan_median(v: np.ndarray) -> np.ndarray:
+    """The median of the last axis of ``v`` without its NaN (NaN where all are), as ``np.median`` of each row's
+    finite values computes it (the middle value, or the mean of the two middle ones), shape ``v.shape[:-1]``."""
+    s = np.sort(v, axis=-1)  # NaN last
+    k = np.isfinite(s).sum(axis=-1)
+    lo = np.take_along_axis(s, np.maximum((k - 1) // 2, 0)[..., None], axis=-1)[..., 0]
+    hi = np.take_along_axis(s, np.maximum(k // 2, 0)[..., None], axis=-1)[..., 0]
+    return np.where(k > 0, (lo + hi) / 2, np.nan)
 
 
 def light_levels(x: PhotoAnalysis) -> np.ndarray:
