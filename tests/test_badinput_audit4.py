@@ -66,3 +66,72 @@ def test_one_scale_for_every_band_of_a_tall_image(monkeypatch):
     arr[40:] = 65535
     photo = load_photo(_saved(Image.fromarray(arr), "PNG"), name="bands.png")
     assert photo.rgb[0, 0, 0] == 1 and photo.rgb[-1, 0, 0] == 255
+
+
+# ---------------------------------------------------------------- timeline's long.csv
+
+_HEAD = ("subject,treatment,hours_since_treatment,metric,side,value,unit,noise_floor,verdict,photo,"
+         "facemetrics_version\n")
+
+
+def _long_text(n: int = 8) -> str:
+    """A long.csv as `facemetrics batch` writes it (facemetrics_version column, a line end after every row)."""
+    rows = [f"S,rf,{h},jawline_lift_mm,mean,{1.2 * 0.8 ** i:.4f},mm,0.1,,S/p{i}.jpg,0.2.41"
+            for i, h in enumerate((0.5, 1, 2, 4, 8, 12, 24, 48)[:n])]
+    return _HEAD + "\n".join(rows) + "\n"
+
+
+def _timeline(tmp_path, content: str, capsys):
+    from facemetrics.cli import main
+
+    (tmp_path / "long.csv").write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    rc = main(["timeline", str(tmp_path), "-o", str(tmp_path / "out"), "--n-boot", "0"])
+    return rc, capsys.readouterr().err
+
+
+_CUT = (": the file was cut short (an incomplete download or copy) and the rows after the cut are lost too: "
+        "copy it again, or run `facemetrics batch` again")
+
+
+@pytest.mark.parametrize("cut, said", [
+    (lambda t: t[:-30], "ends in the middle of a row (its last line has 6 of the 11 columns)"),
+    (lambda t: t[:-3], "ends in the middle of its last row (a table facemetrics writes ends with a line end)"),
+    (lambda t: t + 'S,rf,50,jawline_lift_mm,mean,0.1,mm,0.1,,"S/p,x', "ends inside a quoted value"),
+])
+def test_a_long_csv_cut_short_is_refused_in_one_line(tmp_path, capsys, cut, said):
+    """Before: a long.csv cut mid-row was fitted without a word (its last row's blanks), one cut inside a quoted
+    value ended `timeline` with pandas' ParserError traceback."""
+    rc, err = _timeline(tmp_path, cut(_long_text()), capsys)
+    assert rc == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert f"long.csv {said}{_CUT}" in err, err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("content", [
+    _long_text() + "\n\n",                                    # blank lines at the end
+    _long_text() + "\0" * 64,                                 # NUL bytes at the end (the audit's case)
+    _long_text().replace("\n", "\r\n"),                       # CRLF (a Windows save)
+    _long_text().replace(",facemetrics_version", "").replace(",0.2.41", "").rstrip("\n"),  # hand-made, no end
+    _long_text() + "S,rf,60,jawline_lift_mm\n",               # a short row with a line end: a hand edit
+])
+def test_a_long_csv_that_only_looks_odd_at_its_end_is_fitted(tmp_path, capsys, content):
+    rc, err = _timeline(tmp_path, content, capsys)
+    assert rc == 0 and "cut short" not in err, err
+
+
+@pytest.mark.parametrize("sep, said", [
+    (";", "semicolons, not commas (a spreadsheet's CSV save in a language whose decimal mark is a comma)"),
+    ("\t", "tabs, not commas (a spreadsheet's \"Text (Tab delimited)\" save)"),
+])
+def test_a_long_csv_separated_by_semicolons_or_tabs_is_named_so(tmp_path, capsys, sep, said):
+    """Before: "the change table lacks column(s) subject, treatment, ..." though every column was there."""
+    rc, err = _timeline(tmp_path, _long_text().replace(",", sep), capsys)
+    assert rc == 2 and len(err.strip().splitlines()) == 1, err
+    assert f"long.csv: its columns are separated by {said}: save it as CSV UTF-8" in err, err
+
+
+def test_a_windows_1252_long_csv_is_named_so(tmp_path, capsys):
+    """Before: "is not a CSV table (its bytes are not UTF-8 text)" of Excel's plain "CSV (Comma delimited)" save."""
+    rc, err = _timeline(tmp_path, _long_text().replace("S,", "Zoé,").encode("cp1252"), capsys)
+    assert rc == 2 and "is not UTF-8 text (a spreadsheet's \"CSV (Comma delimited)\" save writes accented " \
+                       "letters in Windows-1252): save it as CSV UTF-8" in err, err
