@@ -1101,8 +1101,11 @@ class Store:
 
     def _spelling_notes(self, sid, subject, session_id, treatment, treated_at) -> list[str]:
         """Sentences saying that the subject, treatment or treatment time given is a stored one
-        written otherwise (``anna`` is the stored ``Anna``); [] when all are as given."""
-        notes = []
+        written otherwise (``anna`` is the stored ``Anna``), or is stored without its line breaks, tabs or other
+        control characters (:func:`facemetrics.timekeys.control_note`; stop 64); [] when all are as given."""
+        from .timekeys import control_note
+
+        notes = [n for n in (control_note(subject), control_note(treatment, "treatment")) if n]
         if sid is None:
             return notes
         stored_name = self.con.execute("SELECT name FROM subjects WHERE id = ?", (sid,)).fetchone()[0]

@@ -679,3 +679,15 @@ def test_an_upload_whose_exif_time_is_blank_says_blank_not_missing(store_dir, sa
     assert said and ("no capture time of its own (its EXIF capture time is blank (0000:00:00 00:00:00 or spaces: "
                      "the camera's clock was not set), none in its file name") in said[0], _shown(at)
     assert "no EXIF time" not in said[0]
+
+
+def test_a_subject_created_with_a_line_break_is_stored_and_named_on_one_line(store_dir):
+    """Stop 63's audit: a subject name with a newline (pasted) was stored as typed (stop 64: a space, as the CLI)."""
+    from facemetrics.store import Store
+
+    at = _study_app()
+    at.text_input(key="study-new-name").input("Ann\nB")
+    _ok(at.button(key="study-create").click().run())
+    assert any("Subject 'Ann B' created" in t for t in _shown(at)), _shown(at)
+    with Store(store_dir) as s:
+        assert [r[0] for r in s.con.execute("SELECT name FROM subjects")] == ["Ann B"]

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from conftest import app_module
 from facemetrics.loader import load_photo
 
 
@@ -135,3 +136,82 @@ def test_a_windows_1252_long_csv_is_named_so(tmp_path, capsys):
     rc, err = _timeline(tmp_path, _long_text().replace("S,", "Zoé,").encode("cp1252"), capsys)
     assert rc == 2 and "is not UTF-8 text (a spreadsheet's \"CSV (Comma delimited)\" save writes accented " \
                        "letters in Windows-1252): save it as CSV UTF-8" in err, err
+
+
+# ---------------------------------------------------------------- the app's word on a blank EXIF time
+
+
+def _jpeg_with_exif_time(text: str) -> bytes:
+    exif = Image.Exif()
+    exif[0x8769] = {0x9003: text}
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 24), (120, 90, 80)).save(buf, "JPEG", exif=exif.tobytes())
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("text, said", [
+    ("0000:00:00 00:00:00", "(its EXIF capture time is blank (0000:00:00 00:00:00 or spaces: the camera's clock was "
+                            "not set), none in its file name"),
+    ("2026:02:30 25:61:00", "(its EXIF capture time '2026:02:30 25:61:00' is not a date, none in its file name"),
+    (None, "(no EXIF time, none in its file name"),
+])
+def test_my_study_names_a_blank_exif_time_as_the_cli_does(text, said):
+    data = _jpeg_with_exif_time(text) if text else _saved(Image.new("RGB", (32, 24)), "PNG")
+    got = app_module()._no_own_time("IMG_0618.jpg", data, "2026-12-07 14:00")
+    assert got.startswith("no capture time of its own " + said), got
+
+
+def test_my_study_names_a_blank_exif_time_beside_a_utc_name():
+    got = app_module()._no_own_time("PXL_20261102_061000123.jpg", _jpeg_with_exif_time("0000:00:00 00:00:00"), "now")
+    assert got.startswith("its only capture time is in UTC (") and (
+        "from its file name, and its EXIF capture time is blank (0000:00:00 00:00:00") in got, got
+
+
+# ---------------------------------------------------------------- a subject name with control characters
+
+_NOTE_END = "(each line break, tab or other control character is a space)"
+
+
+@pytest.mark.parametrize("given, stored, holds", [
+    ("Ann\nB", "Ann B", "a line break"),
+    ("Ann\tB", "Ann B", "a tab"),
+    ("Ann\x1b[31m", "Ann [31m", "a control character"),
+    ("Ann\r\n\r\nB", "Ann B", "a line break"),
+    ("Ann\u2028B", "Ann B", "a line break"),
+])
+def test_a_subject_name_with_control_characters_is_stored_on_one_line(tmp_path, given, stored, holds):
+    """Before: a name typed or pasted with a line break was stored as typed, and broke every table and console line
+    that showed it (`study list`, photos.csv).  Now each run of control characters is one space, said."""
+    from facemetrics.batch import name_key
+    from facemetrics.store import Store
+
+    photo = ("before.jpg", _saved(Image.new("RGB", (64, 48), (120, 90, 80)), "JPEG"))
+    with Store(tmp_path / "store") as store:
+        res = store.add_photos(given, [photo], treatment="rf", treated_at="2026-11-02T09:00",
+                               taken_at="2026-11-02T08:50", measure=False)
+        assert store.con.execute("SELECT name FROM subjects").fetchall()[0][0] == stored
+        assert res[0].note == f"subject name {given!r} holds {holds}: read as {stored!r} {_NOTE_END}", res[0].note
+        assert store.subject_id(given) == store.subject_id(stored)
+    assert name_key(given) == name_key(stored)
+
+
+def test_a_pasted_names_final_line_break_is_dropped_without_a_word():
+    from facemetrics.timekeys import control_note
+
+    assert control_note("Ann\n") == "" and control_note("Zoë") == ""
+    assert control_note("rf\tpen", "treatment") == f"treatment name 'rf\\tpen' holds a tab: read as 'rf pen' {_NOTE_END}"
+
+
+def test_study_add_and_list_show_a_name_with_a_line_break_on_one_line(tmp_path, capsys):
+    from facemetrics.cli import main
+
+    photo = tmp_path / "before.jpg"
+    photo.write_bytes(_saved(Image.new("RGB", (64, 48), (120, 90, 80)), "JPEG"))
+    store = str(tmp_path / "store")
+    assert main(["study", "add", str(photo), "--subject", "Ann\nB", "--treatment", "rf", "--treated-at",
+                 "2026-11-02T09:00", "--taken-at", "2026-11-02T08:50", "--no-measure", "--store", store]) == 0
+    out = capsys.readouterr().out
+    assert f"subject name 'Ann\\nB' holds a line break: read as 'Ann B' {_NOTE_END}" in out, out
+    assert main(["study", "list", "--store", store]) == 0
+    out = capsys.readouterr().out
+    assert any(line.startswith("Ann B: 1 photo(s)") for line in out.splitlines()), out
