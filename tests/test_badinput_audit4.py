@@ -215,3 +215,32 @@ def test_study_add_and_list_show_a_name_with_a_line_break_on_one_line(tmp_path, 
     assert main(["study", "list", "--store", store]) == 0
     out = capsys.readouterr().out
     assert any(line.startswith("Ann B: 1 photo(s)") for line in out.splitlines()), out
+
+
+# ---------------------------------------------------------------- the study store's folder and database
+
+
+def test_a_store_that_is_a_file_or_a_damaged_database_is_one_line(tmp_path, capsys):
+    """Before: `study add --store FILE` ended with FileExistsError, a study.sqlite of other bytes with
+    sqlite3.DatabaseError 'file is not a database' (every study command, and the app's My study)."""
+    from facemetrics.cli import main
+    from facemetrics.store import Store, StoreError
+
+    photo = tmp_path / "before.jpg"
+    photo.write_bytes(_saved(Image.new("RGB", (64, 48), (120, 90, 80)), "JPEG"))
+    (tmp_path / "afile").write_text("x")
+    (tmp_path / "damaged").mkdir()
+    (tmp_path / "damaged" / "study.sqlite").write_bytes(bytes(range(256)) * 20)
+    add = ["study", "add", str(photo), "--subject", "a", "--treatment", "rf", "--treated-at", "2026-11-02T09:00",
+           "--taken-at", "2026-11-02T08:50", "--no-measure", "--store"]
+    assert main([*add, str(tmp_path / "afile")]) == 2
+    err = capsys.readouterr().err
+    assert f"the study store {tmp_path / 'afile'} is a file, not a folder: give a folder" in err, err
+    for cmd in (add, ["study", "list", "--store"], ["study", "delete", "--subject", "a", "--store"]):
+        assert main([*cmd, str(tmp_path / "damaged")]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and (
+            f"the study store's database {tmp_path / 'damaged' / 'study.sqlite'} cannot be read (file is not a "
+            "database): it is damaged or is not a facemetrics store: move it away") in err, err
+    with pytest.raises(StoreError, match="is a file, not a folder"):
+        Store(tmp_path / "afile")
