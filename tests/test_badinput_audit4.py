@@ -244,3 +244,15 @@ def test_a_store_that_is_a_file_or_a_damaged_database_is_one_line(tmp_path, caps
             "database): it is damaged or is not a facemetrics store: move it away") in err, err
     with pytest.raises(StoreError, match="is a file, not a folder"):
         Store(tmp_path / "afile")
+
+
+def test_study_import_of_a_folder_without_photos_says_so(tmp_path, capsys):
+    """Before: "0 photo(s) imported, 0 already there, 0 not imported" and exit status 0."""
+    from facemetrics.cli import main
+
+    (tmp_path / "study").mkdir()
+    (tmp_path / "study" / "notes.txt").write_text("x")
+    assert main(["study", "import", str(tmp_path / "study"), "--no-measure", "--store", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err
+    assert f"facemetrics study import: no photos found in {tmp_path / 'study'} (a study folder holds" in err, err
+    assert not (tmp_path / "s").exists()
