@@ -256,3 +256,9 @@ def test_study_import_of_a_folder_without_photos_says_so(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"facemetrics study import: no photos found in {tmp_path / 'study'} (a study folder holds" in err, err
     assert not (tmp_path / "s").exists()
+
+
+def test_a_stray_quote_inside_a_long_csv_is_no_cut(tmp_path, capsys):
+    """Only a quoted value left open at the end is a cut; a hand-made table's `"x"y` is read as pandas reads it."""
+    rc, err = _timeline(tmp_path, _long_text().replace("S/p3.jpg", '"S/p3"x.jpg'), capsys)
+    assert rc == 0 and "cut short" not in err, err

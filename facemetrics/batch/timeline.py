@@ -539,8 +539,10 @@ def _cut_short(path: Path, text: str, header: list[str]) -> str:
              "copy it again, or run `facemetrics batch` again"
     try:
         rows = list(csv.reader(io.StringIO(body), strict=True))
-    except csv.Error:
-        return f"{path} ends inside a quoted value{remedy}"
+    except csv.Error as exc:  # a quote opened and never closed; other stray quotes are read as pandas reads them
+        if "end of data" in str(exc):
+            return f"{path} ends inside a quoted value{remedy}"
+        rows = list(csv.reader(io.StringIO(body)))
     ended = text.rstrip("\0").endswith("\n")
     if ended:  # a short last row that ends with a line end is a hand edit (its blanks read as such), not a cut
         return ""
