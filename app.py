@@ -2666,7 +2666,7 @@ def _say_sidecar_times(items: list, sidecars: dict, typed: bool) -> None:
 #: an uploaded photo without a capture time of its own (no EXIF time, none in its file name) and no time typed:
 #: it was stored at the time shown, the upload's (a screenshot of a 10-min photo read 23 days after its session;
 #: docs/validation.md section 12, Round 20); ``{shown}``: that time
-MSG_NO_OWN_TIME = ("no capture time of its own (no EXIF time, none in its file name, no Google Photos sidecar "
+MSG_NO_OWN_TIME = ("no capture time of its own ({exif}, none in its file name, no Google Photos sidecar "
                    "uploaded with it: a screenshot or a photo sent through a messaging app loses it), and the time "
                    "shown, {shown}, is now. Type when it was taken in 'Taken at' above, then add it")
 
@@ -2675,19 +2675,23 @@ def _no_own_time(name: str, data: bytes, shown: str, zone: str = "", sidecar: st
     """Why an upload is not saved at the time shown (``""``: it is): no capture time of its own
     (:data:`MSG_NO_OWN_TIME`), or only a UTC one, a Pixel name's or its Google Photos sidecar's (``sidecar``, uploaded
     with it: :data:`MSG_UTC_OWN_TIME`; Round 21), unless a time zone is given (``zone``, :func:`study_time_zone`: the
-    UTC time is stored converted into it; stop 61)."""
+    UTC time is stored converted into it; stop 61).  An EXIF time that is present but blank or no date is named as
+    the CLI names it (:func:`facemetrics.metadata.time_not_read_of`), not "no EXIF time" (stop 64)."""
+    from facemetrics.metadata import time_not_read_of
     from facemetrics.store import own_capture
     from facemetrics.timekeys import utc_instant
 
     own, source = own_capture(name, data, sidecar)
     said = MSG_NO_OWN_TIME if not own else MSG_UTC_OWN_TIME if utc_instant(own) and not zone else ""
     whence = "its Google Photos sidecar" if source == "sidecar" else "its file name"
-    return said.format(shown=shown, utc=own, whence=whence)
+    exif_why = time_not_read_of(data) if said else ""
+    return said.format(shown=shown, utc=own, whence=whence, exif=exif_why or "no EXIF time",
+                       exif_with=f"and {exif_why}" if exif_why else "with no EXIF time")
 
 
 #: *My study*'s word on an upload whose only time is a UTC one (a Pixel's ``PXL_`` name without EXIF): saved at it,
 #: its hours were counted on the wall clock against the session's local time, off by the UTC offset (Round 21)
-MSG_UTC_OWN_TIME = ("its only capture time is in UTC ({utc}, from {whence}, with no EXIF time), and its "
+MSG_UTC_OWN_TIME = ("its only capture time is in UTC ({utc}, from {whence}, {exif_with}), and its "
                     "local time cannot be told here, and the time shown, {shown}, is now. Type when it was taken, on your clock, "
                     "in 'Taken at' above, or the zone your clocks were in, in 'Time zone', then add it")
 

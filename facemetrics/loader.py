@@ -26,9 +26,12 @@ Pixel conversions
   metrics of the same photo without one): a partly transparent face is a faded copy of the photo
   (its folds read shallower), which :func:`facemetrics.analyze.analyze_photo` warns about or
   refuses (status ``transparent``; :func:`facemetrics.quality.face_opacity`);
-* 16-bit grayscale (``I;16``) and 32-bit integer (``I``) images are scaled
-  from 0..65535 to 0..255 with rounding (``65535 -> 255``, ``32768 -> 128``),
-  never clipped;
+* one-band 16-bit (``I;16``), 32-bit integer (``I``) and float (``F``) images
+  are scaled to 0..255 with rounding from the range their largest value fits in
+  (:func:`_full_scale`): 0..255 when no value exceeds 255 (8-bit values kept as they
+  are: a 32-bit TIFF or 16-bit PNG written from an 8-bit photo), else 0..65535
+  (``65535 -> 255``, ``32768 -> 128``), else the signed 32-bit range; a float image
+  whose values are all within 0..1 from 0..1; never clipped within the range;
 * 16-bit-per-channel colour PNG/TIFF (48-bit RGB, 64-bit RGBA) are reduced
   by Pillow's decoder to their most significant byte (``v >> 8``), which is a
   scaling too (at most one grey level away from ``round(v / 257)``);
@@ -611,14 +614,15 @@ def _to_rgb_array(img: Image.Image, with_alpha: bool = False):
     colour) with a pixel below 255, else None (:func:`_partial_alpha`).
     """
     width, height = img.size
+    full = _full_scale(img)
     band = max(1, _BAND_PIXELS // max(width, 1))
     if height <= band:
-        rgb, alpha = _band_to_rgb(img)
+        rgb, alpha = _band_to_rgb(img, full)
         return (rgb, _partial_alpha(alpha)) if with_alpha else rgb
     out = np.empty((height, width, 3), np.uint8)
     alpha_out = None
     for y in range(0, height, band):
-        out[y:y + band], alpha = _band_to_rgb(img.crop((0, y, width, min(height, y + band))))
+        out[y:y + band], alpha = _band_to_rgb(img.crop((0, y, width, min(height, y + band))), full)
         if alpha is not None and with_alpha:
             if alpha_out is None:
                 alpha_out = np.empty((height, width), np.uint8)
@@ -626,21 +630,33 @@ def _to_rgb_array(img: Image.Image, with_alpha: bool = False):
     return (out, _partial_alpha(alpha_out)) if with_alpha else out
 
 
-def _band_to_rgb(img: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
-    """Any Pillow mode -> ``(rgb, alpha)``: ``(H, W, 3)`` uint8 RGB (C-contiguous) composited on
-    white, and the ``(H, W)`` uint8 alpha when the mode has one (or a transparent colour), else None."""
+def _full_scale(img: Image.Image) -> float | None:
+    """The value that reads as white in a one-band integer or float image (modes ``I``, ``I;16*``, ``F``),
+    decided from the whole image's largest value: at most 1.0 (``F`` only) -> 1.0; at most 255 -> 255
+    (8-bit values held in a wider mode, e.g. a 32-bit TIFF or a 16-bit PNG that another program wrote
+    from an 8-bit photo); at most 65535 -> 65535 (16-bit); larger -> 2**31 - 1 (the signed 32-bit range).
+    None for every other mode (converted by Pillow).  Negative values and NaN read as black."""
     mode = img.mode
-    if mode.startswith("I;16") or mode == "I":
-        arr = np.asarray(img).astype(np.int64)
-        arr = np.clip(arr, 0, 65535)
-        gray = ((arr * 255 + 32767) // 65535).astype(np.uint8)
-        return np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2)), None
-    if mode == "F":
-        arr = np.asarray(img, dtype=np.float64)
-        arr = np.nan_to_num(arr)
-        if arr.size and arr.max() <= 1.0:
-            arr = arr * 255.0
-        gray = np.clip(np.rint(arr), 0, 255).astype(np.uint8)
+    if not (mode.startswith("I;16") or mode in ("I", "F")):
+        return None
+    top = img.getextrema()[1] if img.width and img.height else 0
+    top = 0.0 if top is None or top != top else float(top)  # NaN: Pillow's extrema of an all-NaN float image
+    ladder = ((1.0,) if mode == "F" else ()) + (255.0, 65535.0)
+    return next((v for v in ladder if top <= v), float(2**31 - 1))
+
+
+def _band_to_rgb(img: Image.Image, full: float | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Any Pillow mode -> ``(rgb, alpha)``: ``(H, W, 3)`` uint8 RGB (C-contiguous) composited on
+    white, and the ``(H, W)`` uint8 alpha when the mode has one (or a transparent colour), else None.
+
+    ``full``: for one-band integer and float modes, the value read as white (:func:`_full_scale` of the
+    whole image, so that every band of one image is scaled alike); values are scaled from 0..full to
+    0..255 with rounding, negative values and NaN read as 0."""
+    mode = img.mode
+    if mode.startswith("I;16") or mode in ("I", "F"):
+        full = _full_scale(img) if full is None else full
+        arr = np.nan_to_num(np.asarray(img, dtype=np.float64), nan=0.0, posinf=full, neginf=0.0)
+        gray = np.clip(np.rint(np.clip(arr, 0.0, full) * (255.0 / full)), 0, 255).astype(np.uint8)
         return np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2)), None
 
     has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or (

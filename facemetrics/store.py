@@ -548,8 +548,7 @@ class Store:
             self._connect(":memory:")  # the empty store, for reads until the first write
             self._pending = True
         else:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            self._connect(self.db_path)
+            self._open_folder_and_database()
 
     # ---- plumbing ------------------------------------------------------------
 
@@ -565,14 +564,41 @@ class Store:
         self.con.execute("PRAGMA synchronous = NORMAL")
         self._migrate()
 
+    def _open_folder_and_database(self) -> None:
+        """Create the store's folder when needed and open its database (:meth:`_connect`).
+
+        Raises
+        ------
+        StoreError
+            The folder is a file, cannot be created, or its ``study.sqlite`` is no SQLite database (damaged, or
+            another file of that name): each ended every `study` command and the app's *My study* with a
+            traceback (FileExistsError, sqlite3.DatabaseError 'file is not a database'; stop 64's audit)."""
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise StoreError(f"the study store {self.dir} is a file, not a folder: give a folder (--store or "
+                             "FACEMETRICS_STORE)") from None
+        except OSError as exc:
+            raise StoreError(f"cannot create the study store {self.dir}: {exc.strerror or exc}") from None
+        try:
+            self._connect(self.db_path)
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise
+            con = getattr(self, "con", None)
+            if con is not None:
+                con.close()
+            raise StoreError(f"the study store's database {self.db_path} cannot be read ({exc}): it is damaged or "
+                             "is not a facemetrics store: move it away (a new store is then made in its place) or "
+                             "restore it from a backup") from None
+
     def _materialize(self) -> None:
         """A lazy store's first write: create the folder and the database (or open the one another
         process created meanwhile) in place of the in-memory empty store, which held no data."""
         memory = self.con
         self._pending = False  # before _connect: its migration writes through transaction()
         try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            self._connect(self.db_path)
+            self._open_folder_and_database()
         except BaseException:
             if self.con is not memory:
                 self.con.close()
@@ -1101,8 +1127,11 @@ class Store:
 
     def _spelling_notes(self, sid, subject, session_id, treatment, treated_at) -> list[str]:
         """Sentences saying that the subject, treatment or treatment time given is a stored one
-        written otherwise (``anna`` is the stored ``Anna``); [] when all are as given."""
-        notes = []
+        written otherwise (``anna`` is the stored ``Anna``), or is stored without its line breaks, tabs or other
+        control characters (:func:`facemetrics.timekeys.control_note`; stop 64); [] when all are as given."""
+        from .timekeys import control_note
+
+        notes = [n for n in (control_note(subject), control_note(treatment, "treatment")) if n]
         if sid is None:
             return notes
         stored_name = self.con.execute("SELECT name FROM subjects WHERE id = ?", (sid,)).fetchone()[0]

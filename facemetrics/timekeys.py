@@ -749,8 +749,51 @@ def name_key(name) -> str:
     shown (in NFC, :func:`facemetrics.batch.discover.name_text`)."""
     import unicodedata
 
-    text = unicodedata.normalize("NFD", str(name or "")).strip()
+    text = unicodedata.normalize("NFD", one_line(str(name or ""))).strip()
     return unicodedata.normalize("NFC", text.casefold())
+
+
+def _breaks_a_line(c: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(c) in ("Cc", "Zl", "Zp")
+
+
+def one_line(name: str) -> str:
+    """``name`` with each run of control characters (Unicode category Cc: a line break, a tab, ESC, DEL, ...) and
+    line or paragraph separators (U+2028, U+2029) replaced by one space: a subject's or treatment's name as the store,
+    the batch and the app keep it (:func:`name_key`, :func:`facemetrics.batch.discover.name_text`).  A name typed
+    or pasted with a line break was stored so and broke every table and console line that showed it (stop 64)."""
+    if not any(_breaks_a_line(c) for c in name):
+        return name
+    out, gap = [], False
+    for c in name:
+        if _breaks_a_line(c):
+            gap = True
+            continue
+        if gap:
+            out.append(" ")
+            gap = False
+        out.append(c)
+    return "".join(out) + (" " if gap else "")
+
+
+def control_note(name, what: str = "subject") -> str:
+    """The sentence saying that ``name`` (a subject's or treatment's name as given) was stored without its control
+    characters (:func:`one_line`), or "" when it holds none: ``"subject name 'Ann\\nB' holds a line break: read as
+    'Ann B' (each line break, tab or other control character is a space)"``."""
+    import unicodedata
+
+    text = str(name or "")
+    found = sorted({c for c in text.strip() if _breaks_a_line(c)})  # a pasted name's final line break: no word
+    if not found:
+        return ""
+    kinds = {"\n": "a line break", "\r": "a line break", "\u2028": "a line break", "\u2029": "a line break",
+             "\t": "a tab"}
+    said = sorted({kinds.get(c, "a control character") for c in found})
+    stored = unicodedata.normalize("NFC", one_line(text)).strip()
+    return (f"{what} name {text!r} holds {' and '.join(said)}: read as {stored!r} (each line break, tab or other "
+            "control character is a space)")
 
 
 def time_key(treated_at) -> str:

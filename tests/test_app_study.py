@@ -661,3 +661,33 @@ def test_an_upload_with_its_google_photos_sidecar_is_timed_by_it(store_dir, samp
     assert list(p.index) == ["IMG_0617.PNG"], p
     assert p.loc["IMG_0617.PNG", "taken_at"] == "2026-11-02T08:10:00+00:00", p.loc["IMG_0617.PNG", "taken_at"]
     assert p.loc["IMG_0617.PNG", "taken_at_source"] == "sidecar" and p.loc["IMG_0617.PNG", "role"] == "post"
+
+
+def test_an_upload_whose_exif_time_is_blank_says_blank_not_missing(store_dir, sample_path):
+    """Stop 63's audit left *My study* saying "no EXIF time" of a photo whose EXIF capture time is present but blank
+    (0000:00:00 00:00:00: the camera's clock was not set), where the CLI and the library say "blank" (stop 64)."""
+    from PIL import Image
+
+    at = _study_with_session()
+    exif = Image.Exif()
+    exif[0x8769] = {0x9003: "0000:00:00 00:00:00"}
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(sample_path.read_bytes())).save(buf, "JPEG", quality=95, exif=exif.tobytes())
+    at.file_uploader(key="study-upload-0").set_value([("IMG_0618.jpg", buf.getvalue(), "image/jpeg")])
+    _ok(at.run())
+    said = [t for t in _shown(at) if t.startswith("IMG_0618.jpg") and "no capture time of its own" in t]
+    assert said and ("no capture time of its own (its EXIF capture time is blank (0000:00:00 00:00:00 or spaces: "
+                     "the camera's clock was not set), none in its file name") in said[0], _shown(at)
+    assert "no EXIF time" not in said[0]
+
+
+def test_a_subject_created_with_a_line_break_is_stored_and_named_on_one_line(store_dir):
+    """Stop 63's audit: a subject name with a newline (pasted) was stored as typed (stop 64: a space, as the CLI)."""
+    from facemetrics.store import Store
+
+    at = _study_app()
+    at.text_input(key="study-new-name").input("Ann\nB")
+    _ok(at.button(key="study-create").click().run())
+    assert any("Subject 'Ann B' created" in t for t in _shown(at)), _shown(at)
+    with Store(store_dir) as s:
+        assert [r[0] for r in s.con.execute("SELECT name FROM subjects")] == ["Ann B"]

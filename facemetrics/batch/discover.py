@@ -27,6 +27,7 @@ from ..timekeys import utc_instant  # a time in UTC with Z (a sidecar's, a Pixel
 from ..timekeys import in_zone, zone_text  # a time read in the zone the user states (--time-zone)
 from ..timekeys import clock_change_text  # an hour the zone's clock change repeats or skips: said
 from ..timekeys import offset_not_zone  # a time whose own UTC offset the zone does not give: said (stop 62)
+from ..timekeys import one_line  # a name's line breaks and control characters: a space (stop 64)
 from ..timekeys import offset_text  # a UTC offset as written, "+01:00" (the one formatter)
 from ..sidecar import is_sidecar  # IMG_1.jpg.json beside IMG_1.jpg: read for its time, not "a file not read"
 from ..timekeys import read_time_column  # a manifest column's year-last dates (24/11/2026 9:00), in its order
@@ -739,8 +740,9 @@ def name_text(name) -> str:
     writes folder names), surrounding whitespace dropped; ``""`` for None.  Two spellings that
     differ only so look the same and match by :func:`name_key`, so the tables, the store and the
     console write them one way (an audit, 2026-12-04: a subject added as ``Zoë`` and imported from
-    a folder named ``Zoë`` in the decomposed form were two identical-looking subjects)."""
-    return unicodedata.normalize("NFC", str(name if name is not None else "")).strip()
+    a folder named ``Zoë`` in the decomposed form were two identical-looking subjects).  A line break, tab or
+    other control character is a space (:func:`facemetrics.timekeys.one_line`; stop 64)."""
+    return unicodedata.normalize("NFC", one_line(str(name if name is not None else ""))).strip()
 
 
 def merge_spellings(entries: list[PhotoEntry]) -> list[str]:

@@ -478,10 +478,14 @@ def unfitted_notes(changes: pd.DataFrame, long: pd.DataFrame, max_chars: int = 2
 
 def long_csv_problem(path: Path, columns: bool = True) -> str:
     """Why the file at ``path`` is no change table :func:`run_timeline` can read, or "": UTF-16 text (a
-    spreadsheet's "Unicode Text" save), bytes that are not UTF-8 text, or a header without the columns
-    :func:`facemetrics.decay.analyze_series` needs (:data:`facemetrics.schema.CHANGES_INPUT_COLUMNS`).  Each ended
-    `timeline` with a traceback (UnicodeDecodeError, KeyError: 'unit'; stop 63's bad-input audit).  ``columns``
-    False: the text only (`timeline` first says of a table without rows that it holds no changes)."""
+    spreadsheet's "Unicode Text" save), bytes that are not UTF-8 text (a Windows-1252 save named as such),
+    a table cut short (:func:`_cut_short`), or a header without the columns
+    :func:`facemetrics.decay.analyze_series` needs (:data:`facemetrics.schema.CHANGES_INPUT_COLUMNS`; a
+    table whose columns are separated by semicolons or tabs is named as such).  The first two ended
+    `timeline` with a traceback (UnicodeDecodeError, KeyError: 'unit'; stop 63's bad-input audit), a cut
+    table was fitted without a word, one cut inside a quoted field ended it with pandas' ParserError
+    (stop 64).  ``columns`` False: the text only (`timeline` first says of a table without rows that it
+    holds no changes)."""
     import csv
     import io
 
@@ -494,14 +498,60 @@ def long_csv_problem(path: Path, columns: bool = True) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        if "subject" in data.split(b"\n", 1)[0].decode("cp1252", "replace"):
+            return (f"{path} is not UTF-8 text (a spreadsheet's \"CSV (Comma delimited)\" save writes accented "
+                    "letters in Windows-1252): save it as CSV UTF-8 (Comma delimited), or run `facemetrics batch` "
+                    "again")
         return (f"{path} is not a CSV table (its bytes are not UTF-8 text): give the folder `facemetrics batch` "
                 "wrote, or run it again")
     header = [h.strip() for h in next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])]
+    if why := _cut_short(path, text, header):
+        return why
     missing = [c for c in CHANGES_INPUT_COLUMNS if c not in header]
     if missing and columns:
+        line = text.split("\n", 1)[0]
+        for sep, name, why in ((";", "semicolons", "a spreadsheet's CSV save in a language whose decimal mark is a "
+                                "comma"), ("\t", "tabs", "a spreadsheet's \"Text (Tab delimited)\" save")):
+            if all(c in [h.strip() for h in line.split(sep)] for c in CHANGES_INPUT_COLUMNS):
+                return (f"its columns are separated by {name}, not commas ({why}): save it as CSV UTF-8 (Comma "
+                        "delimited) with points as decimal marks, or run `facemetrics batch` again")
         # analyze_series' words (the cli says "cannot fit DIR/long.csv: " before them)
         return (f"the change table lacks column(s) {', '.join(missing)} (it needs {', '.join(CHANGES_INPUT_COLUMNS)}, "
                 "as the long.csv `facemetrics batch` writes has them)")
+    return ""
+
+
+def _cut_short(path: Path, text: str, header: list[str]) -> str:
+    """Why the change table ``text`` (of the file ``path``, its ``header`` parsed) looks cut short (a download or
+    copy that stopped), or "": a quoted field is never closed, or the text ends without a line end (NUL bytes
+    at the end aside) and its last row has fewer fields than the header or the table is one facemetrics wrote
+    (it has the ``facemetrics_version`` column and ends every row with a line end).  A hand-made table may end
+    without a line end; a short last row that ends with one is read as before (its missing fields blank).
+    Refused rather than fitted: the rows after the cut are lost as well, and how many cannot be told, so a fit
+    of the rest would read as the whole study's."""
+    import csv
+    import io
+
+    body = text.rstrip("\0\r\n\t ")  # NUL bytes and blank lines at the end are no cut
+    if not body or "\n" not in body:
+        return ""
+    remedy = ": the file was cut short (an incomplete download or copy) and the rows after the cut are lost too: " \
+             "copy it again, or run `facemetrics batch` again"
+    try:
+        rows = list(csv.reader(io.StringIO(body), strict=True))
+    except csv.Error as exc:  # a quote opened and never closed; other stray quotes are read as pandas reads them
+        if "end of data" in str(exc):
+            return f"{path} ends inside a quoted value{remedy}"
+        rows = list(csv.reader(io.StringIO(body)))
+    ended = text.rstrip("\0").endswith("\n")
+    if ended:  # a short last row that ends with a line end is a hand edit (its blanks read as such), not a cut
+        return ""
+    if len(rows[-1]) < len(header):
+        return (f"{path} ends in the middle of a row (its last line has {len(rows[-1])} of the {len(header)} "
+                f"columns){remedy}")
+    if "facemetrics_version" in header:
+        return (f"{path} ends in the middle of its last row (a table facemetrics writes ends with a line end)"
+                f"{remedy}")
     return ""
 
 
