@@ -1191,11 +1191,14 @@ def cmd_study_delete(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"facemetrics study delete: {exc}", file=sys.stderr)
         return 2
+    from .batch.discover import name_text
+
+    shown = name_text(args.subject)  # as stored and shown: a typed line break is a space (stop 64)
     if out["files_left"]:
-        print(f"deleted the rows of {args.subject!r} but these files could not be removed: "
+        print(f"deleted the rows of {shown!r} but these files could not be removed: "
               + ", ".join(out["files_left"]), file=sys.stderr)
         return 1
-    print(f"deleted {args.subject!r}: {out['photos']} photo(s) and their files, sessions, measurements and "
+    print(f"deleted {shown!r}: {out['photos']} photo(s) and their files, sessions, measurements and "
           "comparisons (verified gone)")
     return 0
 

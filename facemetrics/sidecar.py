@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 __all__ = ["sidecar_paths", "sidecar_time", "is_sidecar", "SIDECAR_SOURCE", "photo_names_of", "sidecar_names",
-           "sidecar_text_time", "is_json_name"]
+           "sidecar_text_time", "sidecar_text_unread", "is_json_name"]
 
 #: ``taken_at_source`` of a time read from a sidecar
 SIDECAR_SOURCE = "sidecar"
@@ -100,6 +100,28 @@ def sidecar_text_time(data: bytes) -> str:
     if stamp > 0 and NAME_YEARS[0] <= when.year <= NAME_YEARS[1]:
         return when.strftime("%Y-%m-%dT%H:%M:%SZ")
     return ""
+
+
+def sidecar_text_unread(data: bytes) -> str:
+    """Why a sidecar's content ``data`` gives no capture time (:func:`sidecar_text_time` returns ``""``), as a
+    clause for "not read: ...": over 1 MiB, not UTF-8 JSON, without ``photoTakenTime.timestamp``, or a time
+    outside :data:`facemetrics.timekeys.NAME_YEARS`; ``""`` when it gives one."""
+    from .timekeys import NAME_YEARS
+
+    if len(data) > _MAX_BYTES:
+        return f"it is {len(data) / (1 << 20):.1f} MiB, not a Google Photos sidecar (a few hundred bytes)"
+    try:
+        parsed = json.loads(bytes(data).decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        return "it is not JSON text (a Google Photos sidecar is)"
+    try:
+        stamp = int(str(parsed["photoTakenTime"]["timestamp"]).strip())
+    except (ValueError, KeyError, TypeError):
+        return "it keeps no capture time (photoTakenTime.timestamp)"
+    if sidecar_text_time(data):
+        return ""
+    return (f"its capture time (photoTakenTime.timestamp {stamp}) is not a time in {NAME_YEARS[0]}-"
+            f"{NAME_YEARS[1]}")
 
 
 def is_sidecar(path) -> bool:

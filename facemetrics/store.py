@@ -733,7 +733,8 @@ class Store:
         first spelling stays.  A time with a UTC offset given for a session stored without one
         becomes its time (the same wall-clock time, now an instant) and its photos' roles are
         set again from it: every photo of a session is timed from its one ``treated_at``.
-        ``device``, ``settings`` and ``note`` are those of the session's first record.
+        ``device``, ``settings`` and ``note`` are those of the session's first record; ``device`` is stored as a
+        name is (:func:`~facemetrics.batch.discover.name_text`: a line break or tab is a space; stop 64).
 
         Raises
         ------
@@ -762,7 +763,7 @@ class Store:
             con.execute(
                 "INSERT OR IGNORE INTO sessions (subject_id, treatment, device, settings_json, treated_at, note, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (sid, treatment, device or "", json.dumps(settings or {}, sort_keys=True), when, note, _now()))
+                (sid, treatment, name_text(device), json.dumps(settings or {}, sort_keys=True), when, note, _now()))
             return int(con.execute("SELECT id FROM sessions WHERE subject_id = ? AND treatment = ? AND "
                                    "treated_at = ?", (sid, treatment, when)).fetchone()[0])
 

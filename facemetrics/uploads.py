@@ -46,7 +46,7 @@ from .pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pa
 from .rounding import fixed
 from .schema import BATCH_COLUMNS, PHOTO_COLUMNS
 from .sessions import iso_time, treatment_time
-from .sidecar import is_json_name, photo_names_of, sidecar_names, sidecar_text_time
+from .sidecar import is_json_name, photo_names_of, sidecar_names, sidecar_text_time, sidecar_text_unread
 from .timekeys import taken_text, time_from_name  # taken_text: the roles table's ``taken`` cell
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ __all__ = ["capture_times", "taken_text", "name_hint", "upload_order", "default_
            "ON_THE_PAGE", "photos_rows", "CSV_ROLES", "photos_table", "compare_result", "comparison_result",
            "session_disagreement", "with_batch_verdicts", "comparison_frame", "page_headline",
            "pair_long_rows", "change_record", "timeline_rows", "with_sidecars", "MSG_SIDECAR_NO_PHOTO",
-           "MSG_SIDECAR_NO_TIME"]
+           "MSG_SIDECAR_NO_TIME", "MSG_SIDECAR_UNREAD"]
 
 
 #: an uploaded JSON file paired with no photo uploaded with it (:func:`with_sidecars`); ``{photo}``: the photo's
@@ -68,6 +68,9 @@ MSG_SIDECAR_NO_PHOTO = ("not read: a JSON file is no photo, and no photo named {
 #: an uploaded sidecar of a photo uploaded with it that keeps no capture time (:func:`with_sidecars`)
 MSG_SIDECAR_NO_TIME = ("not read: it keeps no capture time (photoTakenTime.timestamp), so {photo} is timed "
                        "without it")
+#: :data:`MSG_SIDECAR_NO_TIME` with the reason :func:`facemetrics.sidecar.sidecar_text_unread` gives (a sidecar
+#: that was not JSON read "keeps no capture time": stop 64's bad-input audit)
+MSG_SIDECAR_UNREAD = "not read: {why}, so {photo} is timed without it"
 
 
 def with_sidecars(items: list[tuple[str, bytes]]) -> tuple[list, dict, dict]:
@@ -101,7 +104,8 @@ def with_sidecars(items: list[tuple[str, bytes]]) -> tuple[list, dict, dict]:
             if when and name not in times:
                 times[name] = (when, side)
             elif not when:
-                unread[side] = MSG_SIDECAR_NO_TIME.format(photo=name)
+                unread[side] = MSG_SIDECAR_UNREAD.format(why=sidecar_text_unread(jsons[side]) or
+                                                         "it keeps no capture time", photo=name)
     for side in jsons:
         if not any(n in names for n in photo_names_of(side)):
             unread[side] = MSG_SIDECAR_NO_PHOTO.format(photo=(photo_names_of(side) or [side])[-1])

@@ -217,6 +217,26 @@ def test_study_add_and_list_show_a_name_with_a_line_break_on_one_line(tmp_path, 
     assert any(line.startswith("Ann B: 1 photo(s)") for line in out.splitlines()), out
 
 
+def test_a_device_and_a_deleted_name_with_a_line_break_are_shown_on_one_line(tmp_path, capsys):
+    """Stop 64 (lead, after h3's audit): `--device` kept a line break as typed, and `study delete --subject
+    $'Ann\\nB'` said "deleted 'Ann\\nB'" of the stored 'Ann B'."""
+    from facemetrics.cli import main
+    from facemetrics.store import Store
+
+    photo = tmp_path / "before.jpg"
+    photo.write_bytes(_saved(Image.new("RGB", (64, 48), (120, 90, 80)), "JPEG"))
+    store = str(tmp_path / "store")
+    assert main(["study", "add", str(photo), "--subject", "Ann\nB", "--treatment", "rf",
+                 "--device", "NuFace\nTrinity", "--treated-at", "2026-11-02T09:00",
+                 "--taken-at", "2026-11-02T08:50", "--no-measure", "--store", store]) == 0
+    with Store(store) as s:
+        assert s.con.execute("SELECT device FROM sessions").fetchall()[0][0] == "NuFace Trinity"
+    capsys.readouterr()
+    assert main(["study", "delete", "--subject", "Ann\nB", "--store", store]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("deleted 'Ann B': 1 photo(s)"), out
+
+
 # ---------------------------------------------------------------- the study store's folder and database
 
 

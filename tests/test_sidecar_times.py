@@ -188,3 +188,26 @@ def test_a_stored_upload_is_timed_by_the_sidecar_time_given_with_it(tmp_path):
         assert res[0].status == "added", res
         row = store.photos("me").iloc[0]
     assert row["taken_at"].startswith("2026-10-24T09:34:12") and row["taken_at_source"] == "sidecar", row
+
+
+def test_an_uploaded_sidecar_without_a_time_says_why():
+    """A sidecar that is not JSON, over 1 MiB, without ``photoTakenTime`` or with a time outside the years read is
+    not read, and the app's line says which (stop 64: a non-JSON file read "keeps no capture time")."""
+    from facemetrics.sidecar import sidecar_text_unread
+    from facemetrics.uploads import with_sidecars
+
+    stamp = str(int(TAKEN.timestamp())).encode()
+    good = b'{"photoTakenTime": {"timestamp": "' + stamp + b'"}}'
+    assert sidecar_text_unread(good) == ""
+    items = [("a.jpg", b"A"), ("a.jpg.json", b"<html>not json"), ("b.jpg", b"B"), ("b.jpg.json", b"{}"),
+             ("c.jpg", b"C"), ("c.jpg.json", b'{"photoTakenTime": {"timestamp": "1"}}'),
+             ("d.jpg", b"D"), ("d.jpg.json", b" " * ((1 << 20) + 1))]
+    _, times, unread = with_sidecars(items)
+    assert times == {}
+    assert unread["a.jpg.json"] == ("not read: it is not JSON text (a Google Photos sidecar is), so a.jpg is timed "
+                                    "without it")
+    assert unread["b.jpg.json"] == ("not read: it keeps no capture time (photoTakenTime.timestamp), so b.jpg is "
+                                    "timed without it")
+    assert unread["c.jpg.json"].startswith("not read: its capture time (photoTakenTime.timestamp 1) is not a time "
+                                           "in 1990-2099")
+    assert unread["d.jpg.json"].startswith("not read: it is 1.0 MiB, not a Google Photos sidecar")
