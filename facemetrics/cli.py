@@ -901,11 +901,26 @@ def _no_before_lines(store, subject: str, results) -> list[str]:
 def _no_store(store) -> str:
     """"no store at PATH" when the (lazy) store has no database yet, else "": a mistyped --store must not
     read as an existing empty study."""
-    return "" if store.db_path.exists() else f"no store at {store.dir} (`study add` creates it)"
+    if store.db_path.exists():
+        return ""
+    if _store_is_a_file(store):
+        return _store_is_a_file(store)
+    return f"no store at {store.dir} (`study add` creates it)"
+
+
+def _store_is_a_file(store) -> str:
+    """The store's own refusal when its folder is a file (`study add` gives it; `study list` said "`study add`
+    creates it": stop 64's audit), else ""."""
+    if Path(store.dir).exists() and not Path(store.dir).is_dir():
+        return f"the study store {store.dir} is a file, not a folder: give a folder (--store or FACEMETRICS_STORE)"
+    return ""
 
 
 def cmd_study_list(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
+        if is_file := _store_is_a_file(store):
+            print(f"facemetrics study list: {is_file}", file=sys.stderr)
+            return 2
         subjects = store.subjects()
         if missing := _no_store(store):
             print(missing)

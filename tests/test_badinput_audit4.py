@@ -264,6 +264,10 @@ def test_a_store_that_is_a_file_or_a_damaged_database_is_one_line(tmp_path, caps
             "database): it is damaged or is not a facemetrics store: move it away") in err, err
     with pytest.raises(StoreError, match="is a file, not a folder"):
         Store(tmp_path / "afile")
+    for cmd in (["study", "list", "--store"], ["study", "delete", "--subject", "a", "--store"]):
+        assert main([*cmd, str(tmp_path / "afile")]) == 2  # `study list` said "`study add` creates it" (stop 64)
+        err = capsys.readouterr().err
+        assert f"the study store {tmp_path / 'afile'} is a file, not a folder: give a folder" in err, err
 
 
 def test_study_import_of_a_folder_without_photos_says_so(tmp_path, capsys):
