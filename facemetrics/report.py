@@ -437,6 +437,8 @@ def half_point_text(r) -> str:
         return (f"{rose}fell to half{of} by about {fixed(hp, 1)} h "
                 f"({f'{ci} {span}' if math.isfinite(lo) else 'no interval'}), read from the photos without assuming a "
                 "shape")
+    if rose and math.isfinite(last) and peak >= last:
+        return f"rose after the session and was still at its largest at the last photo, at {fixed(last, 1)} h"
     if math.isfinite(lo) and math.isfinite(last):
         return (f"{rose.replace(', then ', ' and ')}had not fallen to half{of} by the last photo at {fixed(last, 1)} h"
                 + ("" if lo >= last else f" (the {ci} reaches from {fixed(lo, 1)} h to beyond that photo)"))

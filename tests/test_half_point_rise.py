@@ -31,19 +31,30 @@ def test_peak_time_threshold_is_bonferroni_over_the_later_times():
     sd = 1.0 / (z * math.sqrt(2))  # a rise of exactly 1.0 sits on the threshold
     assert peak_time([0, 1, 2, 3], [1.0, 1.5, 2.0 - 1e-9, 0.0], 1.0, sd) == 0.0
     assert peak_time([0, 1, 2, 3], [1.0, 1.5, 2.0 + 1e-6, 0.0], 1.0, sd) == 2.0
-    # two photos at the first time halve its variance: the same rise is then beyond the threshold
-    assert peak_time([0, 0, 1, 2, 3], [1.0, 1.0, 1.5, 1.95, 0.0], 1.0, sd) == 0.0
-    assert peak_time([0, 0, 1, 2, 3], [1.0, 1.0, 1.5, 1.95, 0.0], 1.0, sd * 0.9) == 2.0
+    # two photos at the first time: its mean's variance halves, the threshold falls from 1.0 to sqrt(3/4) = 0.87
+    assert peak_time([0, 1, 2, 3], [1.0, 1.5, 1.9, 0.0], 1.0, sd) == 0.0
+    assert peak_time([0, 0, 1, 2, 3], [1.0, 1.0, 1.5, 1.9, 0.0], 1.0, sd) == 2.0
 
 
 def test_the_half_point_from_the_peak_halves_the_peak():
-    t, y = [0.25, 1, 4, 8, 24], [0.6, 1.0, 1.6, 0.8, 0.2]
-    assert half_point(t, y, start=4.0) == pytest.approx(8.0)  # half of 1.6 at the 8 h photo
+    t, y = [0.25, 1, 4, 8, 24], [0.6, 1.0, 1.6, 0.7, 0.2]
+    assert half_point(t, y, start=4.0) == pytest.approx(4 + 0.8 / 0.9 * 4)  # half of 1.6 between 4 and 8 h
     # from the first photo the rise is pooled: (0.6 + 1.0 + 1.6) / 3, halved to 0.533 between 8 and 24 h
-    assert half_point(t, y) == pytest.approx(8 + (0.8 - 3.2 / 6) / 0.6 * 16)
+    assert half_point(t, y) == pytest.approx(8 + (0.7 - 3.2 / 6) / 0.5 * 16)
     hp, lo, hi = half_point_ci(np.array(t), np.array(y), np.zeros(5), 1.0, np.random.default_rng(0), 50, 0.95,
                                start=4.0)
-    assert (hp, lo, hi) == (pytest.approx(8.0), 8.0, 8.0)  # no noise: every replicate halves at 8 h
+    assert (hp, lo, hi) == (pytest.approx(4 + 0.8 / 0.9 * 4), 4.0, 8.0)  # no noise: the photos around it
+
+
+def test_a_rise_up_to_the_last_photo_has_not_fallen_to_half():
+    """A peak at the last photo time leaves one photo time to read from: "not fallen to half by the last photo"
+    (the interval was empty, and report.md said nothing of a change that was still rising)."""
+    t, y = np.array([0.25, 1, 4, 24, 48]), np.array([0.4, 0.5, 0.6, 0.8, 1.1])
+    hp, lo, hi = half_point_ci(t, y, np.zeros(5), 1.0, np.random.default_rng(0), 50, 0.95, start=48.0)
+    assert math.isnan(hp) and lo == 48.0 and math.isnan(hi)
+    row = dict(half_point_h=hp, half_point_h_ci_low=lo, half_point_h_ci_high=hi, last_time_h=48.0,
+               half_point_peak_h=48.0)
+    assert half_point_text(row) == "rose after the session and was still at its largest at the last photo, at 48.0 h"
 
 
 def _rise(seed: int, peak_h: float = 12.0, noise: float = 0.03) -> pd.DataFrame:

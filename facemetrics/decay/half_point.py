@@ -246,10 +246,15 @@ def half_point_ci(t, y, resid, sign: float, rng, n_boot: int, confidence: float,
         ``(half_point, ci_low, ci_high)`` in hours, the interval moved out to the photo times around it
         (:func:`photo_bracket`); ``ci_high`` NaN when the interval reaches past the last photo, ``ci_low`` the last
         photo's time when no replicate fell to half; all three NaN when the photos' change at the first photo time
-        is not positive (no change to halve) or there are fewer than 2 photo times after treatment.
+        is not positive (no change to halve) or there are fewer than 2 photo times after treatment.  A ``start``
+        at the last photo time (the change rose up to it) gives ``(NaN, start, NaN)``: not fallen to half by it.
     """
     n = t.size
     curve = _falling_curve(t, y, sign, start=start)
+    if curve is None and start > 0:  # the change rose up to the last photo time: not fallen to half by it
+        means = _time_means(t, y, sign, start=start)
+        if means is not None and means[1][0] > 0:
+            return _NAN, float(means[0][0]), _NAN
     if curve is None or not curve[1][0] > 0:  # no change to halve: no interval ("not reached" would claim one)
         return _NAN, _NAN, _NAN
     point = _crossing(*curve)
