@@ -362,12 +362,8 @@ def main(argv=None) -> int:
     ap.add_argument("--schedules", nargs="*", default=list(SCHEDULES))
     ap.add_argument("--csv", help="also write every study's record here")
     ap.add_argument("--rise", action="store_true", help="stop 64's tables: statements against the truth from the peak")
-    ap.add_argument("--rise-sd", choices=("fit", "unimodal"), default="fit",
-                    help="stop 64's candidates A (the decay fit's residual SD) and B (the unimodal fit's)")
     ap.add_argument("--from-csv", nargs="*", help="summarise saved --csv files instead of fitting")
     args = ap.parse_args(argv)
-    import facemetrics.decay.claim as _claim
-    _claim._RISE_SD = args.rise_sd
     t0 = time.time()
     if args.from_csv:
         df = pd.concat([pd.read_csv(p) for p in args.from_csv], ignore_index=True)
