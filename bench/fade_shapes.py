@@ -117,6 +117,7 @@ SHAPES = {
     "rise_12h_linear": lambda t: _rise(t, 1.2, 12.0, lambda u: np.clip(1.0 - u / 24.0, 0.0, None)),
     "rise_48h_exp": lambda t: _rise(t, 1.0, 48.0, lambda u: np.exp2(-u / 48.0)),
     "rise_6h_gamma": lambda t: 1.5 * (0.3 + 0.7 * (np.asarray(t, float) / 6.0) * np.exp(1.0 - np.asarray(t, float) / 6.0)),
+    "null": lambda t: np.zeros(np.shape(t)),  # no change at all: a rise said of it is false
 }
 TUNING_SHAPES = ("exp_3h", "linear_8h", "sigmoid_6h", "two_phase", "lasting")
 HELD_OUT_SHAPES = ("power_fade",)
@@ -362,8 +363,13 @@ def main(argv=None) -> int:
     ap.add_argument("--schedules", nargs="*", default=list(SCHEDULES))
     ap.add_argument("--csv", help="also write every study's record here")
     ap.add_argument("--rise", action="store_true", help="stop 64's tables: statements against the truth from the peak")
+    ap.add_argument("--no-peak", action="store_true",
+                    help="the half point as before stop 64: always from the first photo (for the baseline)")
     ap.add_argument("--from-csv", nargs="*", help="summarise saved --csv files instead of fitting")
     args = ap.parse_args(argv)
+    if args.no_peak:
+        import facemetrics.decay.claim as claim
+        claim._peak_start = lambda t, y, est: 0.0
     t0 = time.time()
     if args.from_csv:
         df = pd.concat([pd.read_csv(p) for p in args.from_csv], ignore_index=True)

@@ -16,6 +16,12 @@ back after the session:
 The target is the time at which the true change first falls to half its value at ``t1`` (for a photo at
 0.25 h and an exponential of half-life 3 h: 3.25 h; the half-life counts from t = 0).
 
+A change that rises after the session (an RF tightening, a swelling that settles) breaks the assumption: the rise
+is pooled into a flat start and the half is of a value below the peak.  :func:`peak_time` reads from the photos
+whether it rose (the largest mean change of a later photo time above the first one's by more than the noise of
+the unimodal fit's residuals, :func:`unimodal_sd`, allows; Bonferroni over the later times); if so, steps 1-3 start
+at that photo time (``start``) and the half point is of the measured peak (docs/validation.md section 26).
+
 Its interval (:func:`half_point_ci`) perturbs the photos' own values, not the fitted curve: each replicate
 adds to every photo a resampled residual of the decay fit (centred, inflated for the fit's 3 parameters)
 plus one resampled residual per session (its baseline photo's error, as the decay fit's residual design
