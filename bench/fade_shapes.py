@@ -63,6 +63,14 @@ Result (2026-12-07, 30 studies a cell and half): A failed on the tuning half (``
 B held the truth in every tuning and held-out cell (100 %) and the held-out shape (100 %, ``week x1`` held-out 9
 of 10); it landed as the library's interval (docs/validation.md section 25).  Since then the records' ``hp_lo`` /
 ``hp_hi`` are B's, so the "A" column reads B; A's figures are those of the runs at ae418e7.
+
+Stop 64 (h4, docs/validation.md section 26): shapes that RISE after the session, then fade (``rise_2h_exp``,
+``rise_12h_linear``, ``rise_48h_exp``; held-out ``rise_6h_gamma``) and ``null`` (no change); ``--rise`` prints how
+often each statement is false against the truth referenced to the true peak (``true_peak_half``); ``--no-peak``
+runs the half point as before stop 64 (from the first photo)::
+
+    PYTHONPATH=. python bench/fade_shapes.py --half tuning --studies 40 --rise \
+        --shapes rise_2h_exp rise_12h_linear rise_48h_exp --schedules "demo x1" "demo x3" "sparse x3"
 """
 
 from __future__ import annotations
