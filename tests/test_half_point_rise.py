@@ -78,6 +78,9 @@ def test_a_rise_to_12_h_is_halved_from_its_peak_and_said():
     assert half_point_text(row).startswith("rose after the session to its largest at about 12.0 h, then fell to "
                                            "half of that by about ")
     assert "(or at its measured peak, where it rose after the session)" in half_point_lines(result.to_frame())[1]
+    # without a bootstrap the point and its peak are the same
+    point = analyze_series(_rise(0), per_subject=False, n_boot=0, seed=0).fits[0]
+    assert point.half_point_peak_h == 12.0 and point.half_point_h == fit.half_point_h
 
 
 def test_one_subject_whose_photos_the_unimodal_fit_passes_through_falls_back_to_the_decay_fit_spread():

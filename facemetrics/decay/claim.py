@@ -783,7 +783,7 @@ class SeriesResult:
 _ESTIMATES = tuple(
     name for name in COLUMNS
     if (name.startswith(("peak_change", "half_life_h", "half_point_h", "change_24h", "lasting", "transient"))
-        or name == "rmse")
+        or name in ("rmse", "half_point_peak_h"))
     and name != "half_life_h_min"
 )
 #: the columns a fit fills (its estimates and CIs, :data:`COLUMNS`' order): NaN when no fit was made, and the
@@ -1027,6 +1027,14 @@ def _half_point(t, y, est: DecayParams, method: str, w, data: pd.DataFrame, sess
         hp = half_point_ci(t, y, resid, sign, rng, n_boot, confidence, sessions=pd.factorize(keys)[0], start=start)
     rose = math.isfinite(hp[1]) and start > float(np.min(t[t >= 0]))
     return {**dict(zip(HALF_POINT_FIELDS, hp)), "half_point_peak_h": start if rose else _NAN}
+
+
+def _point_half(t, y, est: DecayParams) -> dict:
+    """``half_point_h`` and ``half_point_peak_h`` without a bootstrap (``n_boot=0``): the same point and peak as
+    :func:`_half_point`'s."""
+    start = _peak_start(t, y, est)
+    return {"half_point_h": half_point(t, y, math.copysign(1.0, est.peak), start=start),
+            "half_point_peak_h": start if start > float(np.min(t[t >= 0])) else _NAN}
 
 
 def _peak_start(t, y, est: DecayParams) -> float:
@@ -1299,7 +1307,7 @@ def _fit_one(
     if method == "none":
         c24 = float(est.change_at(CLAIM_HOURS))
         point = {**nan_est, "peak_change": est.peak, "half_life_h": est.half_life, "change_24h": c24, "lasting": est.lasting,
-                 "transient": est.transient, "rmse": est.rmse, "half_point_h": half_point(t, y, math.copysign(1, est.peak), start=_peak_start(t, y, est))}
+                 "transient": est.transient, "rmse": est.rmse, **_point_half(t, y, est)}
         return DecayFit(
             **base, **point, verdict=INCONCLUSIVE,
             reason=(
