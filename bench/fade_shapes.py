@@ -63,6 +63,14 @@ Result (2026-12-07, 30 studies a cell and half): A failed on the tuning half (``
 B held the truth in every tuning and held-out cell (100 %) and the held-out shape (100 %, ``week x1`` held-out 9
 of 10); it landed as the library's interval (docs/validation.md section 25).  Since then the records' ``hp_lo`` /
 ``hp_hi`` are B's, so the "A" column reads B; A's figures are those of the runs at ae418e7.
+
+Stop 64 (h4, docs/validation.md section 26): shapes that RISE after the session, then fade (``rise_2h_exp``,
+``rise_12h_linear``, ``rise_48h_exp``; held-out ``rise_6h_gamma``) and ``null`` (no change); ``--rise`` prints how
+often each statement is false against the truth referenced to the true peak (``true_peak_half``); ``--no-peak``
+runs the half point as before stop 64 (from the first photo)::
+
+    PYTHONPATH=. python bench/fade_shapes.py --half tuning --studies 40 --rise \
+        --shapes rise_2h_exp rise_12h_linear rise_48h_exp --schedules "demo x1" "demo x3" "sparse x3"
 """
 
 from __future__ import annotations
@@ -96,6 +104,14 @@ def _sigmoid(t):
         return 2.0 * (1.0 + math.exp(-8.0)) / (1.0 + np.exp((t - 6.0) / 0.75))
 
 
+def _rise(t, peak: float, peak_h: float, fade):
+    """``peak`` mm rising in a straight line from 0.4 of it at t = 0 to all of it at ``peak_h``, then
+    ``peak * fade(t - peak_h)`` (``fade(0) = 1``)."""
+    t = np.asarray(t, float)
+    with np.errstate(over="ignore"):
+        return np.where(t < peak_h, peak * (0.4 + 0.6 * t / peak_h), peak * fade(np.maximum(t - peak_h, 0.0)))
+
+
 #: name -> g(t) in mm for t >= 0 (array in, array out)
 SHAPES = {
     "exp_3h": lambda t: 2.0 * np.exp2(-t / 3.0),
@@ -104,9 +120,20 @@ SHAPES = {
     "two_phase": lambda t: 1.2 * np.exp2(-t / 1.0) + 0.8 * np.exp2(-t / 30.0),
     "lasting": lambda t: np.full(np.shape(t), 0.4),
     "power_fade": lambda t: 2.0 * (1.0 + t / 1.0) ** -1.0,
+    # stop 64 (h4): a change that RISES after the session, then fades (docs/validation.md section 26)
+    "rise_2h_exp": lambda t: _rise(t, 1.5, 2.0, lambda u: np.exp2(-u / 4.0)),
+    "rise_12h_linear": lambda t: _rise(t, 1.2, 12.0, lambda u: np.clip(1.0 - u / 24.0, 0.0, None)),
+    "rise_48h_exp": lambda t: _rise(t, 1.0, 48.0, lambda u: np.exp2(-u / 48.0)),
+    "rise_6h_gamma": lambda t: 1.5 * (0.3 + 0.7 * (np.asarray(t, float) / 6.0) * np.exp(1.0 - np.asarray(t, float) / 6.0)),
+    "null": lambda t: np.zeros(np.shape(t)),  # no change at all: a rise said of it is false
 }
 TUNING_SHAPES = ("exp_3h", "linear_8h", "sigmoid_6h", "two_phase", "lasting")
 HELD_OUT_SHAPES = ("power_fade",)
+#: stop 64 (h4): rises then fades; the held-out one is never used to choose
+RISE_SHAPES = ("rise_2h_exp", "rise_12h_linear", "rise_48h_exp")
+RISE_HELD_OUT = ("rise_6h_gamma",)
+#: the margin of the simulated series' verdicts (no noise floor column: ``MIN_EFFECT`` for mm)
+MARGIN_MM = 0.3
 
 DEMO_TIMES = tuple(float(t) for t in DEFAULT_DESIGN["microcurrent"]["times_h"] if t >= 0)
 WEEK_TIMES = (5 / 60, 1.0, 3.0, 6.0, 24.0)
@@ -131,6 +158,20 @@ def true_half(curve, t1: float) -> float:
     ref = float(curve(np.array([t1]))[0])
     after = (_GRID >= t1) & (v <= 0.5 * ref)
     return float(_GRID[np.argmax(after)]) if after.any() else math.inf
+
+
+def true_peak_half(curve, t1: float, last: float) -> tuple[float, float, float]:
+    """``(peak_h, half_h, peak)``: the true ``curve``'s largest value on ``[t1, last]`` (its first time if flat),
+    and the first time after it at which the curve falls to half of it (inf if never within 100 h).  For a fade
+    that only falls the peak is at ``t1`` and ``half_h`` is :func:`true_half`."""
+    v = curve(_GRID)
+    span = (_GRID >= t1) & (_GRID <= last)
+    i = int(np.flatnonzero(span)[np.argmax(v[span])])
+    peak = float(v[i])
+    if abs(peak - float(curve(np.array([t1]))[0])) < 1e-12:
+        i, peak = int(np.argmax(_GRID >= t1)), float(curve(np.array([t1]))[0])
+    after = (np.arange(_GRID.size) >= i) & (v <= 0.5 * peak)
+    return float(_GRID[i]), (float(_GRID[np.argmax(after)]) if after.any() else math.inf), peak
 
 
 def population_curve(name: str):
@@ -172,7 +213,12 @@ def run_cell(schedule: str, si: int, name: str, ti: int, studies) -> list[dict]:
         curve = lambda t, s=scale: SHAPES[name](np.asarray(t, float) / s)  # noqa: E731 - the subject's own
         truth = pop_truth if n_subjects > 1 else (true_half(curve, t1), true_half(curve, 0.0))
         f = analyze_series(table, per_subject=False, seed=k).fits[0]
+        c = pop if n_subjects > 1 else curve
+        pk_h, pk_half, pk = true_peak_half(c, t1, last)
         recs.append(dict(
+            peak_h=pk_h, truth_pk=pk_half, truth_24=float(c(np.array([24.0]))[0]),
+            truth_t1=float(c(np.array([t1]))[0]), peak=pk,
+            hp_peak=getattr(f, "half_point_peak_h", math.nan),
             schedule=schedule, shape=name, study=k, half="tuning" if k % 2 == 0 else "held_out",
             t1=t1, last_h=last, truth=truth[0], truth_0=truth[1],
             status=f.status, verdict=f.verdict, half_life=f.half_life_h, hl_lo=f.half_life_h_ci_low,
@@ -271,6 +317,52 @@ def choose(s: pd.DataFrame) -> str | None:
     return None
 
 
+def rise_summary(df: pd.DataFrame) -> pd.DataFrame:
+    """Stop 64 (h4): per half x schedule x shape, how often each statement the package makes is false against
+    the truth referenced to the true PEAK (``truth_pk``; for a fade that only falls, the stop-63 truth)."""
+    df = df[df["status"] == "ok"]
+    out = []
+    for (half, schedule, shape), g in df.groupby(["half", "schedule", "shape"], sort=False):
+        last = g["last_h"].to_numpy()
+        tp = g["truth_pk"].to_numpy()
+        lo, hi = g["hp_lo"].to_numpy(), g["hp_hi"].to_numpy()
+        cov = _covers(lo, hi, tp, last)
+        early = np.isfinite(hi) & (hi < tp)
+        t24 = np.abs(g["truth_24"].to_numpy())
+        v = g["verdict"].to_numpy()
+        out.append(dict(
+            half=half, schedule=schedule, shape=shape, n=len(g), peak_h=float(np.median(g["peak_h"])),
+            truth_pk=float(np.median(tp)), truth_24=float(np.median(g["truth_24"])), k_cov=int(cov.sum()),
+            k_early=int(early.sum()), k_rise=int((np.isfinite(g["hp_peak"]) & (g["hp_peak"] > g["t1"])).sum()),
+            k_hl=int(_covers(g["hl_lo"].to_numpy(), g["hl_hi"].to_numpy(), tp, last).sum()),
+            hp_med=float(np.nanmedian(g["hp"])) if g["hp"].notna().any() else math.nan,
+            hl_med=float(np.nanmedian(g["half_life"])),
+            k_fades=int((v == FADES).sum()), k_persists=int((v == PERSISTS).sum()),
+            k_false_fades=int(((v == FADES) & (t24 >= MARGIN_MM)).sum()),
+            k_false_persists=int(((v == PERSISTS) & (t24 < MARGIN_MM)).sum()),
+            k_grew_fades=int(((v == FADES) & (g["truth_24"].to_numpy() > g["truth_t1"].to_numpy())).sum()),
+        ))
+    return pd.DataFrame(out)
+
+
+def rise_markdown(s: pd.DataFrame) -> str:
+    lines = []
+    for half, g in s.groupby("half", sort=False):
+        lines += [f"\n{half} seeds\n",
+                  "| schedule | shape | n | true peak / half from it / change at 24 h | half point CI holds it | "
+                  "CI wholly before it (\"fell to half\" too early) | said it rose | half-life CI holds it | "
+                  "median half point / half-life (h) | fades / persists | fades false / persists false / fades "
+                  "while it grew |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in g.itertuples():
+            lines.append(
+                f"| {r.schedule} | {r.shape} | {r.n} | {r.peak_h:.1f} h / {r.truth_pk:.1f} h / {r.truth_24:.2f} mm | "
+                f"{_pct_ci(r.k_cov, r.n)} | {_pct_ci(r.k_early, r.n)} | {r.k_rise}/{r.n} | {_pct_ci(r.k_hl, r.n)} | "
+                f"{r.hp_med:.1f} / {r.hl_med:.1f} | {r.k_fades} / {r.k_persists} | {r.k_false_fades} / "
+                f"{r.k_false_persists} / {r.k_grew_fades} |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--studies", type=int, default=60, help="study indices 0..N-1 (even tuning, odd held-out)")
@@ -278,8 +370,14 @@ def main(argv=None) -> int:
     ap.add_argument("--shapes", nargs="*", default=list(SHAPES))
     ap.add_argument("--schedules", nargs="*", default=list(SCHEDULES))
     ap.add_argument("--csv", help="also write every study's record here")
+    ap.add_argument("--rise", action="store_true", help="stop 64's tables: statements against the truth from the peak")
+    ap.add_argument("--no-peak", action="store_true",
+                    help="the half point as before stop 64: always from the first photo (for the baseline)")
     ap.add_argument("--from-csv", nargs="*", help="summarise saved --csv files instead of fitting")
     args = ap.parse_args(argv)
+    if args.no_peak:
+        import facemetrics.decay.claim as claim
+        claim._peak_start = lambda t, y, est: 0.0
     t0 = time.time()
     if args.from_csv:
         df = pd.concat([pd.read_csv(p) for p in args.from_csv], ignore_index=True)
@@ -294,6 +392,9 @@ def main(argv=None) -> int:
     if args.csv:
         df.to_csv(args.csv, index=False)
     print(f"{len(df)} fits in {time.time() - t0:.0f} s")
+    if args.rise:
+        print(rise_markdown(rise_summary(df)))
+        return 0
     s = summarise(df)
     print(markdown(s))
     if (s["half"] == "tuning").any():

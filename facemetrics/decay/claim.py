@@ -281,7 +281,7 @@ from .model import (
 from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
 from .late_photos import LateTime, late_photos, off_curve
-from .half_point import HALF_POINT_FIELDS, half_point, half_point_ci
+from .half_point import HALF_POINT_FIELDS, half_point, half_point_ci, peak_time, unimodal_sd
 from .half_life_ci import profile_interval
 from .time_unit import time_unit_note
 from ..timekeys import date_alone
@@ -588,6 +588,11 @@ class DecayFit:
         Hours at which the measured change fell to half its value at the first photo after treatment, read
         from the photos without assuming a shape, and its interval moved out to the photo times around it
         (:mod:`facemetrics.decay.half_point`); NaN: not reached by the last photo (``ci_high``: beyond it).
+        When the change rose after the session, the half is of its value at the measured peak.
+    half_point_peak_h : float
+        Hours after treatment of the measured peak the half point is read from when the photos show that the
+        change rose after the session (:func:`facemetrics.decay.half_point.peak_time`); NaN when it is read from
+        the first photo after treatment, or with no half point interval.
     near_claim : NearClaim or None
         The curve against the photos near 24 h (:mod:`facemetrics.decay.near_claim`, rule 6 of the
         module docstring), with the verdicts read from the curve and from those photos; None when
@@ -642,6 +647,7 @@ class DecayFit:
     half_point_h: float = _NAN
     half_point_h_ci_low: float = _NAN
     half_point_h_ci_high: float = _NAN
+    half_point_peak_h: float = _NAN
 
     @property
     def facemetrics_version(self) -> str:
@@ -777,7 +783,7 @@ class SeriesResult:
 _ESTIMATES = tuple(
     name for name in COLUMNS
     if (name.startswith(("peak_change", "half_life_h", "half_point_h", "change_24h", "lasting", "transient"))
-        or name == "rmse")
+        or name in ("rmse", "half_point_peak_h"))
     and name != "half_life_h_min"
 )
 #: the columns a fit fills (its estimates and CIs, :data:`COLUMNS`' order): NaN when no fit was made, and the
@@ -1010,15 +1016,38 @@ def _half_point(t, y, est: DecayParams, method: str, w, data: pd.DataFrame, sess
     rng = _group_rng(seed, (*key, "half_point"))
     resid = y - est.change_at(t)
     sign = math.copysign(1.0, est.peak)
+    start = _peak_start(t, y, est)
     n_boot = w.shape[0]
     if method == "cluster":
         if int(pd.unique(data["subject"]).size) >= TWO_STAGE_BELOW_CLUSTERS:
             resid = np.zeros_like(resid)
-        hp = half_point_ci(t, y, resid, sign, rng, n_boot, confidence, weights=w)
+        hp = half_point_ci(t, y, resid, sign, rng, n_boot, confidence, weights=w, start=start)
     else:
         keys = pd.Series(data["subject"].to_numpy() if sessions is None else sessions).astype(str)
-        hp = half_point_ci(t, y, resid, sign, rng, n_boot, confidence, sessions=pd.factorize(keys)[0])
-    return dict(zip(HALF_POINT_FIELDS, hp))
+        hp = half_point_ci(t, y, resid, sign, rng, n_boot, confidence, sessions=pd.factorize(keys)[0], start=start)
+    rose = math.isfinite(hp[1]) and start > float(np.min(t[t >= 0]))
+    return {**dict(zip(HALF_POINT_FIELDS, hp)), "half_point_peak_h": start if rose else _NAN}
+
+
+def _point_half(t, y, est: DecayParams) -> dict:
+    """``half_point_h`` and ``half_point_peak_h`` without a bootstrap (``n_boot=0``): the same point and peak as
+    :func:`_half_point`'s."""
+    start = _peak_start(t, y, est)
+    return {"half_point_h": half_point(t, y, math.copysign(1.0, est.peak), start=start),
+            "half_point_peak_h": start if start > float(np.min(t[t >= 0])) else _NAN}
+
+
+def _peak_start(t, y, est: DecayParams) -> float:
+    """The photo time the half point is read from (:func:`facemetrics.decay.half_point.peak_time`), its noise SD
+    the residual SD of the unimodal fit (:func:`facemetrics.decay.half_point.unimodal_sd`; the decay fit's, on
+    ``n - 3`` degrees of freedom, when that leaves fewer than 2): the decay fit's own includes its misfit of a rise,
+    and said the rise in 3 of 180 simulated studies of one, the unimodal fit's in 86 (docs/validation.md section
+    26)."""
+    sign = math.copysign(1.0, est.peak)
+    sd = unimodal_sd(t, y, sign)
+    if not math.isfinite(sd):
+        sd = math.sqrt(float(np.sum((y - est.change_at(t)) ** 2)) / max(t.size - 3, 1))
+    return peak_time(t, y, sign, sd)
 
 
 def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float, test_conf: float,
@@ -1278,7 +1307,7 @@ def _fit_one(
     if method == "none":
         c24 = float(est.change_at(CLAIM_HOURS))
         point = {**nan_est, "peak_change": est.peak, "half_life_h": est.half_life, "change_24h": c24, "lasting": est.lasting,
-                 "transient": est.transient, "rmse": est.rmse, "half_point_h": half_point(t, y, math.copysign(1, est.peak))}
+                 "transient": est.transient, "rmse": est.rmse, **_point_half(t, y, est)}
         return DecayFit(
             **base, **point, verdict=INCONCLUSIVE,
             reason=(

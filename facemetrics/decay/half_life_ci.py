@@ -78,7 +78,8 @@ def t_quantile(p: float, df: int) -> float:
     return 0.5 * (lo + hi)
 
 
-def profile_interval(t, y, half_life: float, bound: float, half_life_bounds, level: float) -> tuple[float, float]:
+def profile_interval(t, y, half_life: float, bound: float, half_life_bounds, level: float,
+                     w=None) -> tuple[float, float]:
     """The profile-likelihood (F) interval of the half-life, hours.
 
     Parameters
@@ -93,6 +94,9 @@ def profile_interval(t, y, half_life: float, bound: float, half_life_bounds, lev
         The half-life's bounds (hours); the interval stays within them.
     level : float
         Confidence level in (0.5, 1).
+    w : array_like, shape (n,), optional
+        Photo weights of the sum of squares (e.g. 1 / noise floor²); default 1.  ``analyze_series`` gives none:
+        weighting by the photos' floors did not pass its rule (docs/validation.md section 26).
 
     Returns
     -------
@@ -104,10 +108,10 @@ def profile_interval(t, y, half_life: float, bound: float, half_life_bounds, lev
     df = t.size - 3
     if df < 1 or not math.isfinite(half_life):
         return _NAN, _NAN
+    w = np.ones((1, t.size)) if w is None else np.asarray(w, float).reshape(1, t.size)
     log_grid = np.linspace(math.log(half_life_bounds[0]), math.log(half_life_bounds[1]), _PROFILE_POINTS)
-    sse = _profile_grid(t, y[None, :], np.ones((1, t.size)), np.exp(log_grid), bound)[2][0]
-    sse_min = min(float(sse.min()), float(_profile_grid(t, y[None, :], np.ones((1, t.size)),
-                                                          np.array([half_life]), bound)[2][0, 0]))
+    sse = _profile_grid(t, y[None, :], w, np.exp(log_grid), bound)[2][0]
+    sse_min = min(float(sse.min()), float(_profile_grid(t, y[None, :], w, np.array([half_life]), bound)[2][0, 0]))
     limit = sse_min * (1.0 + t_quantile(0.5 + level / 2.0, df) ** 2 / df)
     inside = np.flatnonzero(sse <= limit)
     if inside.size == 0:

@@ -16,6 +16,12 @@ back after the session:
 The target is the time at which the true change first falls to half its value at ``t1`` (for a photo at
 0.25 h and an exponential of half-life 3 h: 3.25 h; the half-life counts from t = 0).
 
+A change that rises after the session (an RF tightening, a swelling that settles) breaks the assumption: the rise
+is pooled into a flat start and the half is of a value below the peak.  :func:`peak_time` reads from the photos
+whether it rose (the largest mean change of a later photo time above the first one's by more than the noise of
+the unimodal fit's residuals, :func:`unimodal_sd`, allows; Bonferroni over the later times); if so, steps 1-3 start
+at that photo time (``start``) and the half point is of the measured peak (docs/validation.md section 26).
+
 Its interval (:func:`half_point_ci`) perturbs the photos' own values, not the fitted curve: each replicate
 adds to every photo a resampled residual of the decay fit (centred, inflated for the fit's 3 parameters)
 plus one resampled residual per session (its baseline photo's error, as the decay fit's residual design
@@ -34,12 +40,16 @@ import math
 
 import numpy as np
 
-__all__ = ["HALF_POINT_FIELDS", "half_point", "half_point_ci", "isotonic_decreasing", "photo_bracket"]
+__all__ = ["HALF_POINT_FIELDS", "RISE_ALPHA", "half_point", "half_point_ci", "isotonic_decreasing", "peak_time",
+           "photo_bracket", "unimodal_sd"]
 
 #: the DecayFit fields (and timeline columns) :func:`half_point_ci` fills, in its order
 HALF_POINT_FIELDS = ("half_point_h", "half_point_h_ci_low", "half_point_h_ci_high")
 
 _NAN = float("nan")
+#: one-sided level of :func:`peak_time`'s test that the change rose after the first photo, shared (Bonferroni) by
+#: the later photo times it picks the largest of (docs/validation.md section 26)
+RISE_ALPHA = 0.025
 #: at most this many distinct photo times: every replicate's isotonic fit at once (memory B x m x m), else one by one
 _VECTOR_TIMES = 60
 
@@ -76,7 +86,7 @@ def _crossing(times: np.ndarray, curve: np.ndarray) -> float:
     return float(times[k - 1] + (v0 - half) / (v0 - v1) * (times[k] - times[k - 1]))
 
 
-def half_point(t, y, sign: float = 1.0, w=None) -> float:
+def half_point(t, y, sign: float = 1.0, w=None, start: float = 0.0) -> float:
     """Hours after treatment at which the measured change first fell to half its value at the first photo.
 
     Parameters
@@ -89,12 +99,15 @@ def half_point(t, y, sign: float = 1.0, w=None) -> float:
         +1 when the effect is an increase, -1 when it is a decrease (the sign of the fitted peak).
     w : array_like, shape (n,), optional
         Photo weights (a cluster replicate's subject counts); default 1.  Photos with weight 0 are left out.
+    start : float
+        Hours; photos before it are ignored too (:func:`peak_time`: a change that rose after the session is
+        halved from its measured peak).  Default 0, the first photo after treatment.
 
     Returns
     -------
     float
-        Hours; NaN when the change never falls to half by the last photo, or when it is not positive at
-        the first photo time (module docstring).
+        Hours after treatment; NaN when the change never falls to half by the last photo, or when it is not
+        positive at the first photo time at or after ``start`` (module docstring).
 
     Examples
     --------
@@ -105,29 +118,110 @@ def half_point(t, y, sign: float = 1.0, w=None) -> float:
     >>> half_point([0, 4, 24], [0.4, 0.4, 0.35])
     nan
     """
-    curve = _falling_curve(t, y, sign, w)
+    curve = _falling_curve(t, y, sign, w, start)
     return _NAN if curve is None else _crossing(*curve)
 
 
-def _falling_curve(t, y, sign: float = 1.0, w=None) -> tuple[np.ndarray, np.ndarray] | None:
-    """:func:`half_point`'s photo times after treatment (m,) and its non-increasing curve at them (m,), signed so
-    that the effect is positive; None for fewer than 2 photo times."""
+def _time_means(t, y, sign: float = 1.0, w=None, start: float = 0.0):
+    """The photo times at or after ``start`` (m,), the signed mean change at each (m,) and its weight (m,); None
+    when no photo is left."""
     t = np.asarray(t, dtype=float)
     y = np.asarray(y, dtype=float) * float(sign)
     w = np.ones_like(t) if w is None else np.asarray(w, dtype=float)
-    keep = (t >= 0) & np.isfinite(t) & np.isfinite(y) & (w > 0)
+    keep = (t >= max(float(start), 0.0)) & np.isfinite(t) & np.isfinite(y) & (w > 0)
     if not keep.any():
         return None
     times, inv = np.unique(t[keep], return_inverse=True)
     wsum = np.bincount(inv, weights=w[keep], minlength=times.size)
     mean = np.bincount(inv, weights=w[keep] * y[keep], minlength=times.size) / wsum
-    if times.size < 2:
+    return times, mean, wsum
+
+
+def _falling_curve(t, y, sign: float = 1.0, w=None, start: float = 0.0) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`half_point`'s photo times at or after ``start`` (m,) and its non-increasing curve at them (m,), signed
+    so that the effect is positive; None for fewer than 2 photo times."""
+    means = _time_means(t, y, sign, w, start)
+    if means is None or means[0].size < 2:
         return None
+    times, mean, wsum = means
     return times, isotonic_decreasing(mean, wsum)
 
 
+def unimodal_sd(t, y, sign: float) -> float:
+    """One photo's noise SD read around the unimodal fit of the photos after treatment: non-decreasing up to the
+    photo time with the largest mean change (signed, ``sign``), non-increasing from it (weighted isotonic fits of
+    the means per time), residuals of the photos themselves, degrees of freedom the photos minus the fit's number
+    of blocks (runs of one level); metric unit.  NaN when fewer than 2 degrees of freedom are left.
+
+    Examples
+    --------
+    >>> round(unimodal_sd([0, 1, 2, 3, 4], [0.0, 1.0, 2.0, 1.0, 0.0], 1.0), 6)
+    nan
+    >>> round(unimodal_sd([0, 0, 1, 1, 2, 2], [0.0, 0.2, 1.0, 1.2, 0.4, 0.6], 1.0), 6)
+    0.141421
+    """
+    t = np.asarray(t, dtype=float)
+    y = np.asarray(y, dtype=float) * float(sign)
+    keep = (t >= 0) & np.isfinite(t) & np.isfinite(y)
+    means = _time_means(t[keep], y[keep])
+    if means is None:
+        return _NAN
+    times, mean, wsum = means
+    p = int(np.argmax(mean))
+    fit = np.concatenate([-isotonic_decreasing(-mean[:p], wsum[:p]) if p else np.zeros(0),
+                          isotonic_decreasing(mean[p:], wsum[p:])])
+    df = int(keep.sum()) - 1 - int(np.count_nonzero(np.diff(fit)))  # minus its blocks (runs of one level)
+    if df < 2:
+        return _NAN
+    resid = y[keep] - fit[np.searchsorted(times, t[keep])]
+    return float(math.sqrt(float(np.sum(resid ** 2)) / df))
+
+
+def peak_time(t, y, sign: float, sd: float) -> float:
+    """The photo time a change is halved from: the first photo after treatment, or a later one when the change
+    rose after the session (docs/validation.md section 26).
+
+    The later photo time with the largest mean change (signed, ``sign``) is the peak when that mean exceeds the
+    first photo time's by more than ``z sd sqrt(1/n_p + 1/n_1)`` (``n`` photos at each time, ``z`` the one-sided
+    :data:`RISE_ALPHA` normal quantile shared by the ``m - 1`` later photo times, Bonferroni).
+
+    Parameters
+    ----------
+    t, y : array_like, shape (n,)
+        Hours since treatment (photos before it ignored) and change versus baseline (metric unit).
+    sign : float
+        +1 or -1, the effect's direction (the fitted peak's sign).
+    sd : float
+        One photo's noise SD, metric unit (the decay fit's residual SD); not positive or NaN: no rise is said.
+
+    Returns
+    -------
+    float
+        Hours after treatment; NaN when no photo is at or after treatment.
+
+    Examples
+    --------
+    >>> peak_time([0.25, 1, 4, 24], [0.5, 1.0, 1.6, 0.4], 1.0, 0.1)
+    4.0
+    >>> peak_time([0.25, 1, 4, 24], [0.5, 1.0, 1.6, 0.4], 1.0, 0.5)
+    0.25
+    """
+    from statistics import NormalDist
+
+    means = _time_means(t, y, sign)
+    if means is None:
+        return _NAN
+    times, mean, wsum = means
+    p = int(np.argmax(mean))
+    if p == 0 or not (math.isfinite(sd) and sd > 0):
+        return float(times[0])
+    z = NormalDist().inv_cdf(1.0 - RISE_ALPHA / (times.size - 1))
+    rise = (mean[p] - mean[0]) / (sd * math.sqrt(1.0 / wsum[p] + 1.0 / wsum[0]))
+    return float(times[p]) if rise > z else float(times[0])
+
+
 def half_point_ci(t, y, resid, sign: float, rng, n_boot: int, confidence: float, *, weights=None,
-                  sessions=None) -> tuple[float, float, float]:
+                  sessions=None, start: float = 0.0) -> tuple[float, float, float]:
     """The half point and its percentile interval (module docstring).
 
     Parameters
@@ -148,6 +242,9 @@ def half_point_ci(t, y, resid, sign: float, rng, n_boot: int, confidence: float,
         Each replicate's photo weights (the cluster design's subject counts); default 1.
     sessions : numpy.ndarray of int, shape (n,), optional
         Each row's session code: one resampled residual per session is added to all its rows.
+    start : float
+        Hours: the half point and every replicate's are read from the photos at or after it (:func:`peak_time`);
+        default 0.
 
     Returns
     -------
@@ -155,10 +252,15 @@ def half_point_ci(t, y, resid, sign: float, rng, n_boot: int, confidence: float,
         ``(half_point, ci_low, ci_high)`` in hours, the interval moved out to the photo times around it
         (:func:`photo_bracket`); ``ci_high`` NaN when the interval reaches past the last photo, ``ci_low`` the last
         photo's time when no replicate fell to half; all three NaN when the photos' change at the first photo time
-        is not positive (no change to halve) or there are fewer than 2 photo times after treatment.
+        is not positive (no change to halve) or there are fewer than 2 photo times after treatment.  A ``start``
+        at the last photo time (the change rose up to it) gives ``(NaN, start, NaN)``: not fallen to half by it.
     """
     n = t.size
-    curve = _falling_curve(t, y, sign)
+    curve = _falling_curve(t, y, sign, start=start)
+    if curve is None and start > 0:  # the change rose up to the last photo time: not fallen to half by it
+        means = _time_means(t, y, sign, start=start)
+        if means is not None and means[1][0] > 0:
+            return _NAN, float(means[0][0]), _NAN
     if curve is None or not curve[1][0] > 0:  # no change to halve: no interval ("not reached" would claim one)
         return _NAN, _NAN, _NAN
     point = _crossing(*curve)
@@ -166,17 +268,18 @@ def half_point_ci(t, y, resid, sign: float, rng, n_boot: int, confidence: float,
     draws = y[None, :] + r[rng.integers(0, n, size=(n_boot, n))]
     if sessions is not None:
         draws = draws + r[rng.integers(0, n, size=(n_boot, int(sessions.max()) + 1))][:, sessions]
-    hp = _replicate_half_points(t, draws * float(sign), weights)
+    hp = _replicate_half_points(t, draws * float(sign), weights, start)
     hp = np.where(np.isnan(hp), np.inf, hp)  # never fell to half: later than the last photo
     q = (1.0 - confidence) / 2.0
     lo, hi = np.quantile(hp, [q, 1.0 - q], method="inverted_cdf")
-    return (point, *photo_bracket(t, float(lo), float(hi)))
+    return (point, *photo_bracket(t[t >= start], float(lo), float(hi)))
 
 
-def _replicate_half_points(t, draws, weights) -> np.ndarray:
+def _replicate_half_points(t, draws, weights, start: float = 0.0) -> np.ndarray:
     """:func:`half_point` of every row of ``draws`` (B, n), already signed, with the rows of ``weights`` (B, n) or
-    weight 1: the photos' times grouped once, each replicate's means per time by matrix products (same results)."""
-    post = (t >= 0) & np.isfinite(t)
+    weight 1, from the photos at or after ``start`` (h): the photos' times grouped once, each replicate's means per
+    time by matrix products (same results)."""
+    post = (t >= max(float(start), 0.0)) & np.isfinite(t)
     times, inv = np.unique(t[post], return_inverse=True)
     onehot = np.zeros((post.sum(), times.size))
     onehot[np.arange(inv.size), inv] = 1.0

@@ -1,0 +1,120 @@
+"""The half point of a change that rises after the session, then fades (stop 64, h4; docs/validation.md section 26)."""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from facemetrics.decay import analyze_series
+from facemetrics.decay.half_point import RISE_ALPHA, half_point, half_point_ci, peak_time
+from facemetrics.report import half_point_lines, half_point_text
+from facemetrics.schema import TIMELINE_COLUMNS
+
+
+def test_peak_time_is_the_first_photo_unless_a_later_one_is_beyond_the_noise():
+    t, y = [0.25, 1, 4, 24], [0.5, 1.0, 1.6, 0.4]
+    # 1.6 - 0.5 = 1.1 mm over 0.1 sqrt(2) = 7.8 SDs: beyond z = 2.39 (2.5 % shared by 3 later times)
+    assert peak_time(t, y, 1.0, 0.1) == 4.0
+    assert peak_time(t, y, 1.0, 0.5) == 0.25  # 1.56 SDs: within the noise
+    assert peak_time(t, y, 1.0, math.nan) == 0.25  # no noise SD: no rise said
+    assert peak_time([0.25, 1, 4], [2.0, 1.0, 0.5], 1.0, 0.01) == 0.25  # falls from the first photo
+    assert peak_time([-1, 0.25, 1, 4], [9.0, -0.5, -1.6, -0.4], -1.0, 0.1) == 1.0  # a decrease, its sign
+    assert math.isnan(peak_time([-1.0], [0.3], 1.0, 0.1))
+
+
+def test_peak_time_threshold_is_bonferroni_over_the_later_times():
+    z = NormalDist().inv_cdf(1 - RISE_ALPHA / 3)  # 3 later photo times
+    sd = 1.0 / (z * math.sqrt(2))  # a rise of exactly 1.0 sits on the threshold
+    assert peak_time([0, 1, 2, 3], [1.0, 1.5, 2.0 - 1e-9, 0.0], 1.0, sd) == 0.0
+    assert peak_time([0, 1, 2, 3], [1.0, 1.5, 2.0 + 1e-6, 0.0], 1.0, sd) == 2.0
+    # two photos at the first time: its mean's variance halves, the threshold falls from 1.0 to sqrt(3/4) = 0.87
+    assert peak_time([0, 1, 2, 3], [1.0, 1.5, 1.9, 0.0], 1.0, sd) == 0.0
+    assert peak_time([0, 0, 1, 2, 3], [1.0, 1.0, 1.5, 1.9, 0.0], 1.0, sd) == 2.0
+
+
+def test_the_half_point_from_the_peak_halves_the_peak():
+    t, y = [0.25, 1, 4, 8, 24], [0.6, 1.0, 1.6, 0.7, 0.2]
+    assert half_point(t, y, start=4.0) == pytest.approx(4 + 0.8 / 0.9 * 4)  # half of 1.6 between 4 and 8 h
+    # from the first photo the rise is pooled: (0.6 + 1.0 + 1.6) / 3, halved to 0.533 between 8 and 24 h
+    assert half_point(t, y) == pytest.approx(8 + (0.7 - 3.2 / 6) / 0.5 * 16)
+    hp, lo, hi = half_point_ci(np.array(t), np.array(y), np.zeros(5), 1.0, np.random.default_rng(0), 50, 0.95,
+                               start=4.0)
+    assert (hp, lo, hi) == (pytest.approx(4 + 0.8 / 0.9 * 4), 4.0, 8.0)  # no noise: the photos around it
+
+
+def test_a_rise_up_to_the_last_photo_has_not_fallen_to_half():
+    """A peak at the last photo time leaves one photo time to read from: "not fallen to half by the last photo"
+    (the interval was empty, and report.md said nothing of a change that was still rising)."""
+    t, y = np.array([0.25, 1, 4, 24, 48]), np.array([0.4, 0.5, 0.6, 0.8, 1.1])
+    hp, lo, hi = half_point_ci(t, y, np.zeros(5), 1.0, np.random.default_rng(0), 50, 0.95, start=48.0)
+    assert math.isnan(hp) and lo == 48.0 and math.isnan(hi)
+    row = dict(half_point_h=hp, half_point_h_ci_low=lo, half_point_h_ci_high=hi, last_time_h=48.0,
+               half_point_peak_h=48.0)
+    assert half_point_text(row) == "rose after the session and was still at its largest at the last photo, at 48.0 h"
+
+
+def _rise(seed: int, peak_h: float = 12.0, noise: float = 0.05, n_subjects: int = 3) -> pd.DataFrame:
+    """1.2 mm rising in a straight line from 0.48 mm at 0 h to all of it at ``peak_h``, then falling in a straight
+    line to 0 over 24 h (half of the peak at ``peak_h`` + 12 h); the demo's times, ``n_subjects`` subjects."""
+    rng = np.random.default_rng(seed)
+    t = np.array([0.25, 0.5, 1, 2, 4, 8, 12, 24, 48])
+    truth = np.where(t < peak_h, 1.2 * (0.4 + 0.6 * t / peak_h), 1.2 * np.clip(1 - (t - peak_h) / 24, 0, None))
+    rows = [pd.DataFrame(dict(subject=f"S{s}", hours_since_treatment=t, value=truth + noise * rng.standard_normal(
+        t.size))) for s in range(n_subjects)]
+    return pd.concat(rows, ignore_index=True).assign(treatment="rf", metric="jawline_lift_mm", side="mean", unit="mm")
+
+
+def test_a_rise_to_12_h_is_halved_from_its_peak_and_said():
+    result = analyze_series(_rise(0), per_subject=False, n_boot=200, seed=0)
+    fit = result.fits[0]
+    assert fit.half_point_peak_h == 12.0
+    assert fit.half_point_h_ci_low <= 24.0 <= fit.half_point_h_ci_high  # the truth: half of 1.2 mm at 24 h
+    assert fit.half_point_h_ci_low >= 12.0  # read from the peak onwards
+    row = result.to_frame().iloc[0]
+    assert half_point_text(row).startswith("rose after the session to its largest at about 12.0 h, then fell to "
+                                           "half of that by about ")
+    assert "(or at its measured peak, where it rose after the session)" in half_point_lines(result.to_frame())[1]
+    # without a bootstrap the point and its peak are the same
+    point = analyze_series(_rise(0), per_subject=False, n_boot=0, seed=0).fits[0]
+    assert point.half_point_peak_h == 12.0 and point.half_point_h == fit.half_point_h
+
+
+def test_one_subject_whose_photos_the_unimodal_fit_passes_through_falls_back_to_the_decay_fit_spread():
+    """A limitation measured in docs/validation.md section 26: one photo per time that rises and falls strictly
+    leaves the unimodal fit no degree of freedom; the decay fit's residual SD, which holds its misfit of the rise,
+    then says no rise (here the 12 h rise of 0.7 mm is read as a flat start, as before stop 64)."""
+    fit = analyze_series(_rise(0, noise=0.01, n_subjects=1), per_subject=False, n_boot=200, seed=0).fits[0]
+    assert math.isnan(fit.half_point_peak_h)
+
+
+def test_a_fade_from_the_first_photo_reads_as_before():
+    """A change that only falls has no later peak: ``half_point_peak_h`` is empty and the words are stop 63's."""
+    d = _rise(1).assign(value=lambda x: 2.0 * np.exp2(-x["hours_since_treatment"] / 3.0) + 0.05 * np.cos(
+        7 * x["hours_since_treatment"] + x.index))
+    fit = analyze_series(d, per_subject=False, n_boot=200, seed=0).fits[0]
+    assert math.isnan(fit.half_point_peak_h)
+    assert half_point_text(analyze_series(d, per_subject=False, n_boot=200, seed=0).to_frame().iloc[0]).startswith(
+        "fell to half by about")
+
+
+@pytest.mark.parametrize("row, text", [
+    (dict(half_point_h=20.3, half_point_h_ci_low=12.0, half_point_h_ci_high=24.0, last_time_h=48.0,
+          half_point_peak_h=4.0),
+     "rose after the session to its largest at about 4.0 h, then fell to half of that by about 20.3 h (95% CI "
+     "12.0-24.0 h), read from the photos without assuming a shape"),
+    (dict(half_point_h=math.nan, half_point_h_ci_low=24.0, half_point_h_ci_high=math.nan, last_time_h=48.0,
+          half_point_peak_h=12.0),
+     "rose after the session to its largest at about 12.0 h and had not fallen to half of that by the last photo "
+     "at 48.0 h (the 95% CI reaches from 24.0 h to beyond that photo)"),
+])
+def test_report_words_of_a_rise(row, text):
+    assert half_point_text(row) == text
+
+
+def test_the_peak_column_follows_the_half_point_interval():
+    i = TIMELINE_COLUMNS.index("half_point_h_ci_high")
+    assert TIMELINE_COLUMNS[i + 1] == "half_point_peak_h"
