@@ -82,3 +82,12 @@ def test_a_regimen_line_under_the_note_points_above(tmp_path):
     assert len(regimen) == 1, lines
     said = dict((i, d) for i, _, d in _directions(lines))
     assert said[regimen[0]] == "above, under the verdicts", lines[regimen[0]]
+
+
+def test_the_note_names_every_cause_a_comparison_reads_uncertain_by_since_stop_64():
+    """Low JPEG quality makes a comparison's rows 'uncertain' since stop 64 (compare.gate.low_jpeg_quality): the
+    note on 'uncertain' that report.md prints names it with its limit, the gate's own."""
+    from facemetrics.compare.gate import MIN_JPEG_QUALITY
+    from facemetrics.decay.left_out import UNREAD_NOTE
+
+    assert f"low JPEG quality (below {MIN_JPEG_QUALITY} of 100" in UNREAD_NOTE
