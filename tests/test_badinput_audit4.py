@@ -69,6 +69,18 @@ def test_one_scale_for_every_band_of_a_tall_image(monkeypatch):
     assert photo.rgb[0, 0, 0] == 1 and photo.rgb[-1, 0, 0] == 255
 
 
+@pytest.mark.parametrize("odd", [float("nan"), float("inf")])
+def test_a_float_image_with_a_nan_or_inf_pixel_keeps_its_range(odd):
+    """A float TIFF of 0-255 values with a NaN (no-data) or infinite top-left pixel: Pillow's extrema are then NaN
+    or inf, and the whole photo read white (scaled from 0-1) or black (from the 32-bit range); the range is the
+    finite values' (review of stop 64).  The odd pixel itself reads black (NaN) or white (inf), as before."""
+    ramp = _ramp(255).astype(np.float32)
+    ramp[0, 0] = odd
+    photo = load_photo(_saved(Image.fromarray(ramp), "TIFF"), name="nodata.tif")
+    np.testing.assert_array_equal(photo.rgb[1:, :, 1], _ramp(255)[1:].astype(np.uint8))
+    assert photo.rgb[0, 0, 1] == (0 if odd != odd else 255)
+
+
 # ---------------------------------------------------------------- timeline's long.csv
 
 _HEAD = ("subject,treatment,hours_since_treatment,metric,side,value,unit,noise_floor,verdict,photo,"
