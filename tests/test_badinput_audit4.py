@@ -292,6 +292,13 @@ def test_study_import_of_a_folder_without_photos_says_so(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"facemetrics study import: no photos found in {tmp_path / 'study'} (a study folder holds" in err, err
     assert not (tmp_path / "s").exists()
+    # a manifest that lists no photo (its header only): it was given, so the line does not ask for one (review)
+    (tmp_path / "m.csv").write_text("photo,subject,treatment,taken_at,treated_at\n")
+    assert main(["study", "import", str(tmp_path / "study"), "--no-measure", "--manifest", str(tmp_path / "m.csv"),
+                 "--store", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err
+    assert f"no photos found in {tmp_path / 'study'}: {tmp_path / 'm.csv'} lists none" in err, err
+    assert "give --manifest" not in err
 
 
 def test_a_stray_quote_inside_a_long_csv_is_no_cut(tmp_path, capsys):
