@@ -488,6 +488,7 @@ def long_csv_problem(path: Path, columns: bool = True) -> str:
     holds no changes)."""
     import csv
     import io
+    import re
 
     from ..schema import CHANGES_INPUT_COLUMNS
 
@@ -504,12 +505,13 @@ def long_csv_problem(path: Path, columns: bool = True) -> str:
                     "again")
         return (f"{path} is not a CSV table (its bytes are not UTF-8 text): give the folder `facemetrics batch` "
                 "wrote, or run it again")
-    header = [h.strip() for h in next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])]
+    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # CR line ends too (an old Mac save): csv.Error
+    header = [h.strip() for h in next(csv.reader(io.StringIO(first)), [])]
     if why := _cut_short(path, text, header):
         return why
     missing = [c for c in CHANGES_INPUT_COLUMNS if c not in header]
     if missing and columns:
-        line = text.split("\n", 1)[0]
+        line = first
         for sep, name, why in ((";", "semicolons", "a spreadsheet's CSV save in a language whose decimal mark is a "
                                 "comma"), ("\t", "tabs", "a spreadsheet's \"Text (Tab delimited)\" save")):
             if all(c in [h.strip() for h in line.split(sep)] for c in CHANGES_INPUT_COLUMNS):
@@ -543,7 +545,7 @@ def _cut_short(path: Path, text: str, header: list[str]) -> str:
         if "end of data" in str(exc):
             return f"{path} ends inside a quoted value{remedy}"
         rows = list(csv.reader(io.StringIO(body)))
-    ended = text.rstrip("\0").endswith("\n")
+    ended = text.rstrip("\0\t ").endswith(("\n", "\r"))  # as ``body``: spaces after the last line end, CR line ends
     if ended:  # a short last row that ends with a line end is a hand edit (its blanks read as such), not a cut
         return ""
     if len(rows[-1]) < len(header):
