@@ -15,7 +15,7 @@ from ..outputs import refuse_foreign_outputs, remove_earlier
 from ..report import follow_on_notes, timeline_markdown
 from ..schema import TEXT_COLUMNS
 from ..compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
-from ..compare.gate import MSG_NOT_ALIGNED
+from ..compare.gate import MSG_JPEG_QUALITY, MSG_NOT_ALIGNED
 from ..compare.pose import MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_POSE, MSG_POSE_UNCHECKED
 from ..compare.framing import MSG_CUT_DIFFERENTLY, MSG_CUT_OUT, MSG_FACE_CUT, MSG_LENSES
 from ..compare.expression import MSG_EXPRESSION
@@ -51,9 +51,10 @@ _CHANGE_FIELDS = ("subject", "treatment", "treated_at", "photo", "hours_since_tr
 #: (a region covered in one or both photos, a cut-out, different lenses, the iris scales, a smoothed, tone-mapped
 #: or sharpened photo's fold rows, a light from another side's fold rows: each takes rows' verdicts, and report.md
 #: quoted the pair's first message instead, "resolution too low ..." or a pose note cut at its "; ": a clinic's
-#: audit, 2026-12-05)
+#: audit, 2026-12-05; a photo below JPEG quality 70, every row but the pose rows since stop 64: review)
 _OWN_ROW_CAUSES = (MSG_COVERED, MSG_PHOTO_COVERED, MSG_BOTH_COVERED, MSG_CUT_OUT, MSG_CUT_DIFFERENTLY, MSG_LENSES,
-                   MSG_IRIS_SCALE, MSG_SMOOTHED, MSG_FINE_CONTRAST, MSG_LIGHT_SIDE, MSG_AFTER_ANOTHER_TREATMENT)
+                   MSG_IRIS_SCALE, MSG_SMOOTHED, MSG_FINE_CONTRAST, MSG_LIGHT_SIDE, MSG_AFTER_ANOTHER_TREATMENT,
+                   MSG_JPEG_QUALITY)
 _UNCERTAIN_CAUSES = (MSG_FACE_CUT, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_CAMERA_UNCHECKED, MSG_POSE_UNCHECKED,
                      MSG_EXPRESSION, MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE,
                      MSG_NEAR_COPY, MSG_EYES_COVERED, MSG_GLASSES_FOLD, MSG_FOLD_LINES, MSG_FOLD_CONTRAST_SIDES,
