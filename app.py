@@ -1789,14 +1789,14 @@ def timeline_fit_needs(changes: pd.DataFrame, metrics=TIMELINE_DEFAULTS) -> dict
     the tab runs it, without its bootstrap: ``n_boot=0``, pooled rows only) made a curve; else the shortfall said
     with the fit's own minimums (:data:`~facemetrics.decay.claim.MIN_PHOTOS`,
     :data:`~facemetrics.decay.claim.MIN_TIMES`, :data:`~facemetrics.decay.claim.MIN_LAST_HOURS`), e.g.
-    "needs 6 photos at 4 distinct times after the treatment, one at 12 h or later; 5 photos read at 4 times, the last at
-    2.0 h".  The fit's own rule, so the picker and the fit cannot drift apart: the picker counted 4 distinct times
+    "needs 6 photos (those before the treatment count) and 4 distinct times after the treatment, one at 12 h or later;
+    5 photos read at 4 times, the last at 2.0 h" ("...; 3 photos read, none after the treatment" when none is).  The fit's own rule, so the picker and the fit cannot drift apart: the picker counted 4 distinct times
     alone, so a series of 5 photos up to 2 h was chosen and its fit said "Too few data" (stop 64, h2)."""
     present = [m for m in metrics if "metric" in changes and m in set(changes["metric"])]
     if not present:
         return {}
-    need = (f"needs {MIN_PHOTOS} photos at {MIN_TIMES} distinct times after the treatment, one at "
-            f"{MIN_LAST_HOURS:g} h or later")
+    need = (f"needs {MIN_PHOTOS} photos (those before the treatment count) and {MIN_TIMES} distinct times after the "
+            f"treatment, one at {MIN_LAST_HOURS:g} h or later")
     try:
         fits = fm_decay.analyze_series(changes[changes["metric"].isin(present)], metrics=present, n_boot=0,
                                        per_subject=False).to_frame()
@@ -1814,6 +1814,9 @@ def timeline_fit_needs(changes: pd.DataFrame, metrics=TIMELINE_DEFAULTS) -> dict
         else:
             r = rows.loc[pd.to_numeric(rows["n_photos"], errors="coerce").idxmax()]
             n, k, last = int(r["n_photos"]), int(r["n_times"]), float(r["last_time_h"])
+            if not k:  # every photo before the treatment: "read at 0 times, the last at -0.5 h"
+                out[m] = f"{need}; {n} photo{'s' if n != 1 else ''} read, none after the treatment"
+                continue
             out[m] = (f"{need}; {n} photo{'s' if n != 1 else ''} read at {k} time{'s' if k != 1 else ''}"
                       + (f", the last at {last:.1f} h" if math.isfinite(last) else ""))
     return out
@@ -1839,9 +1842,9 @@ def timeline_picker_help(needs: dict[str, str]) -> str:
     fitted, with what it lacks (``needs``: :func:`timeline_fit_needs`)."""
     lines = [f"Chosen by default: `{fm_report.HEADLINE_METRIC}`, and each of "
              + ", ".join(f"`{m}`" for m in TIMELINE_DEFAULTS if m != fm_report.HEADLINE_METRIC)
-             + f" when a decay curve can be fitted to it: at least {MIN_PHOTOS} photos at {MIN_TIMES} distinct "
-             f"times after the treatment (retakes count once, photos read `uncertain` not at all), one at "
-             f"{MIN_LAST_HOURS:g} h or later."]
+             + f" when a decay curve can be fitted to it: at least {MIN_PHOTOS} photos (those before the treatment "
+             f"count) and {MIN_TIMES} distinct times after the treatment (retakes count once, photos read `uncertain` "
+             f"not at all), one at {MIN_LAST_HOURS:g} h or later."]
     lines += [f"`{m}` has no curve: it {why}." for m, why in needs.items() if why]
     return "\n\n".join(lines)
 

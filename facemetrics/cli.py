@@ -1092,9 +1092,9 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     for line in _import_lines(args, entries, unfit, untimed):
         print(line)
     if not entries:  # said "0 photo(s) imported" and exit status 0, where `study add` says none was found (stop 64)
-        print(f"facemetrics study import: no photos found in {legible(str(args.folder))} (a study folder holds "
-              "<subject>/<treatment>/ folders of photos, each with its treated_at.txt, or give --manifest)",
-              file=sys.stderr)
+        why = (f": {legible(str(args.manifest))} lists none" if args.manifest else " (a study folder holds "
+               "<subject>/<treatment>/ folders of photos, each with its treated_at.txt, or give --manifest)")
+        print(f"facemetrics study import: no photos found in {legible(str(args.folder))}{why}", file=sys.stderr)
         return 2
     if bad and not added and not dup:  # every row refused, nothing written: a failed command, as `study add`
         print(f"facemetrics study import: none of the {bad} photo(s) was imported (see the reasons above); "

@@ -635,12 +635,16 @@ def _full_scale(img: Image.Image) -> float | None:
     decided from the whole image's largest value: at most 1.0 (``F`` only) -> 1.0; at most 255 -> 255
     (8-bit values held in a wider mode, e.g. a 32-bit TIFF or a 16-bit PNG that another program wrote
     from an 8-bit photo); at most 65535 -> 65535 (16-bit); larger -> 2**31 - 1 (the signed 32-bit range).
-    None for every other mode (converted by Pillow).  Negative values and NaN read as black."""
+    None for every other mode (converted by Pillow).  Negative values and NaN read as black; NaN and infinite
+    values do not count (Pillow's extrema of a float image whose first pixel is NaN are NaN, and it read white)."""
     mode = img.mode
     if not (mode.startswith("I;16") or mode in ("I", "F")):
         return None
     top = img.getextrema()[1] if img.width and img.height else 0
-    top = 0.0 if top is None or top != top else float(top)  # NaN: Pillow's extrema of an all-NaN float image
+    if mode == "F" and top is not None and not np.isfinite(top):  # a NaN first pixel or an inf one: Pillow's
+        arr = np.asarray(img, dtype=np.float32)  # extrema are then NaN or inf; the range is the finite values'
+        top = float(arr[np.isfinite(arr)].max()) if np.isfinite(arr).any() else 0.0
+    top = 0.0 if top is None or top != top else float(top)
     ladder = ((1.0,) if mode == "F" else ()) + (255.0, 65535.0)
     return next((v for v in ladder if top <= v), float(2**31 - 1))
 

@@ -95,8 +95,8 @@ def sidecar_text_time(data: bytes) -> str:
         parsed = json.loads(bytes(data).decode("utf-8-sig"))
         stamp = int(str(parsed["photoTakenTime"]["timestamp"]).strip())
         when = datetime.fromtimestamp(stamp, timezone.utc)
-    except (ValueError, KeyError, TypeError, OverflowError, OSError, UnicodeDecodeError):
-        return ""
+    except (ValueError, KeyError, TypeError, OverflowError, OSError, UnicodeDecodeError, RecursionError):
+        return ""  # RecursionError: JSON nested too deep (a file of brackets)
     if stamp > 0 and NAME_YEARS[0] <= when.year <= NAME_YEARS[1]:
         return when.strftime("%Y-%m-%dT%H:%M:%SZ")
     return ""
@@ -112,7 +112,7 @@ def sidecar_text_unread(data: bytes) -> str:
         return f"it is {len(data) / (1 << 20):.1f} MiB, not a Google Photos sidecar (a few hundred bytes)"
     try:
         parsed = json.loads(bytes(data).decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         return "it is not JSON text (a Google Photos sidecar is)"
     try:
         stamp = int(str(parsed["photoTakenTime"]["timestamp"]).strip())

@@ -112,8 +112,8 @@ def test_the_picker_says_what_a_metric_lacks_for_a_curve(monkeypatch):
     from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES
 
     app = app_module()
-    need = (f"needs {MIN_PHOTOS} photos at {MIN_TIMES} distinct times after the treatment, one at "
-            f"{MIN_LAST_HOURS:g} h or later")
+    need = (f"needs {MIN_PHOTOS} photos (those before the treatment count) and {MIN_TIMES} distinct times after the "
+            f"treatment, one at {MIN_LAST_HOURS:g} h or later")
     short = _rows(width_times=[-0.5, 0.25, 0.35, 1, 2])
     assert app.timeline_fit_needs(short) == {"jawline_lift_mm": "", "mouth_corner_lift_mm": "",
                                              "jaw_width_flow_mm": f"{need}; 5 photos read at 4 times, the last at 2.0 h"}
@@ -128,10 +128,33 @@ def test_the_picker_says_what_a_metric_lacks_for_a_curve(monkeypatch):
     with example_loaded(monkeypatch, fake) as at:
         picker = at.multiselect(key="tl-metrics")
         assert list(picker.value) == DEFAULT[:2]
-        assert f"at least {MIN_PHOTOS} photos at {MIN_TIMES} distinct times" in picker.help, picker.help
+        assert f"at least {MIN_PHOTOS} photos (those before the treatment count) and {MIN_TIMES} distinct times" \
+            in picker.help, picker.help
         assert picker.help.endswith(f"`jaw_width_flow_mm` has no curve: it {need}; 5 photos read at 4 times, "
                                     "the last at 2.0 h."), picker.help
         picker.set_value(DEFAULT).run(timeout=300)  # chosen by hand: its line says why there is no curve
         line = next(str(m.value) for m in at.markdown if "jaw_width_flow_mm" in str(m.value) and "half-life" in
                     str(m.value))
         assert f"need at least {MIN_PHOTOS}" in line and f"at or after {MIN_LAST_HOURS:.0f} h" in line, line
+
+
+def test_the_picker_counts_photos_before_the_treatment_as_the_fit_does():
+    """The fit's :data:`~facemetrics.decay.claim.MIN_PHOTOS` counts the photos before the treatment too (its rows,
+    baseline included), so 2 before and 4 after make a curve: the picker's words said "6 photos at 4 distinct times
+    after the treatment"; a series with no photo after the treatment read "3 photos read at 0 times, the last at
+    -0.5 h" (review of stop 64)."""
+    from conftest import app_module
+
+    from facemetrics.decay.claim import MIN_PHOTOS, MIN_TIMES
+
+    app = app_module()
+    both = _rows(width_times=[-1, -0.5, 0.25, 1, 4, 24])
+    assert app.timeline_fit_needs(both)["jaw_width_flow_mm"] == ""
+    assert app.timeline_default_metrics(both) == DEFAULT
+    before = app.timeline_fit_needs(_rows(width_times=[-2, -1, -0.5]))["jaw_width_flow_mm"]
+    assert f"needs {MIN_PHOTOS} photos (those before the treatment count) and {MIN_TIMES} distinct times after" \
+        in before, before
+    assert before.endswith("; 3 photos read, none after the treatment"), before
+    assert "-0.5 h" not in before and "0 times" not in before
+    assert f"at least {MIN_PHOTOS} photos (those before the treatment count) and {MIN_TIMES} distinct times after " \
+        "the treatment" in app.timeline_picker_help({})

@@ -69,6 +69,18 @@ def test_one_scale_for_every_band_of_a_tall_image(monkeypatch):
     assert photo.rgb[0, 0, 0] == 1 and photo.rgb[-1, 0, 0] == 255
 
 
+@pytest.mark.parametrize("odd", [float("nan"), float("inf")])
+def test_a_float_image_with_a_nan_or_inf_pixel_keeps_its_range(odd):
+    """A float TIFF of 0-255 values with a NaN (no-data) or infinite top-left pixel: Pillow's extrema are then NaN
+    or inf, and the whole photo read white (scaled from 0-1) or black (from the 32-bit range); the range is the
+    finite values' (review of stop 64).  The odd pixel itself reads black (NaN) or white (inf), as before."""
+    ramp = _ramp(255).astype(np.float32)
+    ramp[0, 0] = odd
+    photo = load_photo(_saved(Image.fromarray(ramp), "TIFF"), name="nodata.tif")
+    np.testing.assert_array_equal(photo.rgb[1:, :, 1], _ramp(255)[1:].astype(np.uint8))
+    assert photo.rgb[0, 0, 1] == (0 if odd != odd else 255)
+
+
 # ---------------------------------------------------------------- timeline's long.csv
 
 _HEAD = ("subject,treatment,hours_since_treatment,metric,side,value,unit,noise_floor,verdict,photo,"
@@ -114,6 +126,8 @@ def test_a_long_csv_cut_short_is_refused_in_one_line(tmp_path, capsys, cut, said
     _long_text().replace("\n", "\r\n"),                       # CRLF (a Windows save)
     _long_text().replace(",facemetrics_version", "").replace(",0.2.41", "").rstrip("\n"),  # hand-made, no end
     _long_text() + "S,rf,60,jawline_lift_mm\n",               # a short row with a line end: a hand edit
+    _long_text() + " ",                                       # a space after the last line end (review)
+    _long_text().replace("\n", "\r"),                         # CR line ends (an old Mac save; review)
 ])
 def test_a_long_csv_that_only_looks_odd_at_its_end_is_fitted(tmp_path, capsys, content):
     rc, err = _timeline(tmp_path, content, capsys)
@@ -280,6 +294,13 @@ def test_study_import_of_a_folder_without_photos_says_so(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"facemetrics study import: no photos found in {tmp_path / 'study'} (a study folder holds" in err, err
     assert not (tmp_path / "s").exists()
+    # a manifest that lists no photo (its header only): it was given, so the line does not ask for one (review)
+    (tmp_path / "m.csv").write_text("photo,subject,treatment,taken_at,treated_at\n")
+    assert main(["study", "import", str(tmp_path / "study"), "--no-measure", "--manifest", str(tmp_path / "m.csv"),
+                 "--store", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err
+    assert f"no photos found in {tmp_path / 'study'}: {tmp_path / 'm.csv'} lists none" in err, err
+    assert "give --manifest" not in err
 
 
 def test_a_stray_quote_inside_a_long_csv_is_no_cut(tmp_path, capsys):

@@ -211,3 +211,19 @@ def test_an_uploaded_sidecar_without_a_time_says_why():
     assert unread["c.jpg.json"].startswith("not read: its capture time (photoTakenTime.timestamp 1) is not a time "
                                            "in 1990-2099")
     assert unread["d.jpg.json"].startswith("not read: it is 1.0 MiB, not a Google Photos sidecar")
+
+
+def test_a_deeply_nested_json_sidecar_is_not_json_text_not_a_traceback(tmp_path):
+    """200 000 nested brackets (under the 1 MiB read) make Python's JSON reader raise RecursionError, which ended
+    the upload's reading (the app) and batch's sidecar read with a traceback (review of stop 64)."""
+    from facemetrics.sidecar import sidecar_text_time, sidecar_text_unread, sidecar_time
+    from facemetrics.uploads import with_sidecars
+
+    deep = b"[" * 200_000
+    assert sidecar_text_time(deep) == ""
+    assert sidecar_text_unread(deep) == "it is not JSON text (a Google Photos sidecar is)"
+    _, times, unread = with_sidecars([("a.jpg", b"A"), ("a.jpg.json", deep)])
+    assert times == {} and unread["a.jpg.json"].startswith("not read: it is not JSON text")
+    (tmp_path / "a.jpg").write_bytes(b"A")
+    (tmp_path / "a.jpg.json").write_bytes(deep)
+    assert sidecar_time(tmp_path / "a.jpg") == ""

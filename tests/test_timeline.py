@@ -374,7 +374,8 @@ def test_uncertain_notes_quote_the_fold_rows_own_cause(cause):
     assert said[:40] in line and other[:30] not in line, line
 
 
-@pytest.mark.parametrize("cause", ["photo_covered", "lower_face_covered", "lenses", "tone_mapped", "light_side"])
+@pytest.mark.parametrize("cause", ["photo_covered", "lower_face_covered", "lenses", "tone_mapped", "light_side",
+                                   "jpeg"])
 def test_uncertain_notes_quote_a_row_taking_cause_not_the_first_warning(cause):
     """A clinic's audit (2026-12-05): a comparison whose jaw rows read 'uncertain' because its after photo's jaw
     looked covered was listed in report.md as "resolution too low in the before photo: 0.53 mm/px (limit 0.5)"
@@ -382,7 +383,7 @@ def test_uncertain_notes_quote_a_row_taking_cause_not_the_first_warning(cause):
     note cut at its "; " ("...(-24 % of the distance, limit ±10 %"): the clinician would retake for the wrong
     reason.  The messages of compare's checks that take rows' verdicts are quoted, not the first message."""
     from facemetrics.batch.timeline import uncertain_notes
-    from facemetrics.compare.gate import MSG_LENSES, MSG_LIGHT_SIDE, MSG_TONE_MAPPED
+    from facemetrics.compare.gate import MSG_JPEG_QUALITY, MSG_LENSES, MSG_LIGHT_SIDE, MSG_TONE_MAPPED
     from facemetrics.compare.occlusion import MSG_COVERED, MSG_PHOTO_COVERED
 
     low = ("resolution too low in the before photo: 0.53 mm/px (limit 0.5); sub-millimetre changes cannot be "
@@ -401,7 +402,14 @@ def test_uncertain_notes_quote_a_row_taking_cause_not_the_first_warning(cause):
                            "the fold rows are shown without a verdict ('uncertain')",
             "light_side": f"{MSG_LIGHT_SIDE} (the subject's left side is 46 % brighter against the other side than "
                           "in the before photo, limit 10 %, after the pair's tone matching): fold depth and contrast "
-                          "read the light as much as the fold"}[cause]
+                          "read the light as much as the fold",
+            # stop 64's review: below JPEG quality 70 every row but the pose rows reads 'uncertain'
+            "jpeg": f"{MSG_JPEG_QUALITY} in the after photo: saved at quality 50 of 100 (read from the file, limit "
+                    "70), so compression has smoothed and blocked its fine detail, which read a change in 28-31 % of "
+                    "unchanged pairs saved at qualities 30-60 (most on the lifts and the jaw width), so the lift, "
+                    "fold, jaw, mouth and cheek rows are shown without a verdict ('uncertain', the head-pose rows "
+                    "keep theirs); use the original photo, not a compressed copy (messaging apps and web uploads "
+                    "re-compress photos)"}[cause]
     metric = "nlf_depth_right" if cause in ("tone_mapped", "light_side") else "jawline_lift_mm"
     row = dict(photo="IMG_4803.JPG", subject="Renée Dubois", treatment="microcurrent", hours_since_treatment=1.0,
                status="warning", messages=f"{low}; {said}", **{f"{metric}_verdict": "uncertain"})

@@ -15,7 +15,7 @@ from ..outputs import refuse_foreign_outputs, remove_earlier
 from ..report import follow_on_notes, timeline_markdown
 from ..schema import TEXT_COLUMNS
 from ..compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
-from ..compare.gate import MSG_NOT_ALIGNED
+from ..compare.gate import MSG_JPEG_QUALITY, MSG_NOT_ALIGNED
 from ..compare.pose import MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_POSE, MSG_POSE_UNCHECKED
 from ..compare.framing import MSG_CUT_DIFFERENTLY, MSG_CUT_OUT, MSG_FACE_CUT, MSG_LENSES
 from ..compare.expression import MSG_EXPRESSION
@@ -51,9 +51,10 @@ _CHANGE_FIELDS = ("subject", "treatment", "treated_at", "photo", "hours_since_tr
 #: (a region covered in one or both photos, a cut-out, different lenses, the iris scales, a smoothed, tone-mapped
 #: or sharpened photo's fold rows, a light from another side's fold rows: each takes rows' verdicts, and report.md
 #: quoted the pair's first message instead, "resolution too low ..." or a pose note cut at its "; ": a clinic's
-#: audit, 2026-12-05)
+#: audit, 2026-12-05; a photo below JPEG quality 70, every row but the pose rows since stop 64: review)
 _OWN_ROW_CAUSES = (MSG_COVERED, MSG_PHOTO_COVERED, MSG_BOTH_COVERED, MSG_CUT_OUT, MSG_CUT_DIFFERENTLY, MSG_LENSES,
-                   MSG_IRIS_SCALE, MSG_SMOOTHED, MSG_FINE_CONTRAST, MSG_LIGHT_SIDE, MSG_AFTER_ANOTHER_TREATMENT)
+                   MSG_IRIS_SCALE, MSG_SMOOTHED, MSG_FINE_CONTRAST, MSG_LIGHT_SIDE, MSG_AFTER_ANOTHER_TREATMENT,
+                   MSG_JPEG_QUALITY)
 _UNCERTAIN_CAUSES = (MSG_FACE_CUT, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_CAMERA_UNCHECKED, MSG_POSE_UNCHECKED,
                      MSG_EXPRESSION, MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE,
                      MSG_NEAR_COPY, MSG_EYES_COVERED, MSG_GLASSES_FOLD, MSG_FOLD_LINES, MSG_FOLD_CONTRAST_SIDES,
@@ -488,6 +489,7 @@ def long_csv_problem(path: Path, columns: bool = True) -> str:
     holds no changes)."""
     import csv
     import io
+    import re
 
     from ..schema import CHANGES_INPUT_COLUMNS
 
@@ -504,12 +506,13 @@ def long_csv_problem(path: Path, columns: bool = True) -> str:
                     "again")
         return (f"{path} is not a CSV table (its bytes are not UTF-8 text): give the folder `facemetrics batch` "
                 "wrote, or run it again")
-    header = [h.strip() for h in next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])]
+    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # CR line ends too (an old Mac save): csv.Error
+    header = [h.strip() for h in next(csv.reader(io.StringIO(first)), [])]
     if why := _cut_short(path, text, header):
         return why
     missing = [c for c in CHANGES_INPUT_COLUMNS if c not in header]
     if missing and columns:
-        line = text.split("\n", 1)[0]
+        line = first
         for sep, name, why in ((";", "semicolons", "a spreadsheet's CSV save in a language whose decimal mark is a "
                                 "comma"), ("\t", "tabs", "a spreadsheet's \"Text (Tab delimited)\" save")):
             if all(c in [h.strip() for h in line.split(sep)] for c in CHANGES_INPUT_COLUMNS):
@@ -543,7 +546,7 @@ def _cut_short(path: Path, text: str, header: list[str]) -> str:
         if "end of data" in str(exc):
             return f"{path} ends inside a quoted value{remedy}"
         rows = list(csv.reader(io.StringIO(body)))
-    ended = text.rstrip("\0").endswith("\n")
+    ended = text.rstrip("\0\t ").endswith(("\n", "\r"))  # as ``body``: spaces after the last line end, CR line ends
     if ended:  # a short last row that ends with a line end is a hand edit (its blanks read as such), not a cut
         return ""
     if len(rows[-1]) < len(header):
