@@ -128,7 +128,8 @@ def test_a_long_csv_cut_short_is_refused_in_one_line(tmp_path, capsys, cut, said
     _long_text() + "S,rf,60,jawline_lift_mm\n",               # a short row with a line end: a hand edit
     _long_text() + " ",                                       # a space after the last line end (review)
     _long_text().replace("\n", "\r"),                         # CR line ends (an old Mac save; review)
-])
+    _long_text().rstrip("\n"),                                # a whole last row without its line end (a
+])                                                            # spreadsheet's save; stop 64's review)
 def test_a_long_csv_that_only_looks_odd_at_its_end_is_fitted(tmp_path, capsys, content):
     rc, err = _timeline(tmp_path, content, capsys)
     assert rc == 0 and "cut short" not in err, err

@@ -528,7 +528,10 @@ def _cut_short(path: Path, text: str, header: list[str]) -> str:
     """Why the change table ``text`` (of the file ``path``, its ``header`` parsed) looks cut short (a download or
     copy that stopped), or "": a quoted field is never closed, or the text ends without a line end (NUL bytes
     at the end aside) and its last row has fewer fields than the header or the table is one facemetrics wrote
-    (it has the ``facemetrics_version`` column and ends every row with a line end).  A hand-made table may end
+    (it has the ``facemetrics_version`` column and ends every row with a line end) and its last row's version is
+    none of the other rows' (a cut inside it: ``0.2.4`` of ``0.2.42``; a whole last row without its line end is
+    read, as a spreadsheet's CSV save may drop it: review of stop 64; a cut exactly at a row's end is then
+    not told from it).  A hand-made table may end
     without a line end; a short last row that ends with one is read as before (its missing fields blank).
     Refused rather than fitted: the rows after the cut are lost as well, and how many cannot be told, so a fit
     of the rest would read as the whole study's."""
@@ -553,6 +556,10 @@ def _cut_short(path: Path, text: str, header: list[str]) -> str:
         return (f"{path} ends in the middle of a row (its last line has {len(rows[-1])} of the {len(header)} "
                 f"columns){remedy}")
     if "facemetrics_version" in header:
+        col = header.index("facemetrics_version")
+        seen = {r[col].strip() for r in rows[1:-1] if len(r) > col}
+        if rows[-1][col].strip() in seen:  # a whole last row: a spreadsheet's save that drops the last line end
+            return ""
         return (f"{path} ends in the middle of its last row (a table facemetrics writes ends with a line end)"
                 f"{remedy}")
     return ""
