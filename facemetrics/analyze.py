@@ -789,7 +789,8 @@ def _measured(loc: _Located, checked: bool = False) -> PhotoAnalysis:
               mouth_opening_ratio=gap_ratio, smile_index=smile,
               smile_score=smile_score(pts, frame, mirrored=mirrored_landmarks(rgb, pts)))
     cut = cut_landmarks(pts, (w, h))
-    quality = Quality(**qd, flags=quality_flags(dict(qd, cut_landmarks=cut, **loc.scale_checks),
+    quality = Quality(**qd, flags=quality_flags(dict(qd, cut_landmarks=cut, jpeg_quality=photo.jpeg_quality,
+                                                     **loc.scale_checks),
                                                 cal.mm_per_px / photo.scale),
                       cut_landmarks=cut, colour_fraction=colour_fraction(rgb, pts),
                       smile_elevation=smile_terms(pts, frame, cal.ipd_px)[0])

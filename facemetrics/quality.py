@@ -23,6 +23,11 @@ from .geometry import (
 )
 
 # --- thresholds -------------------------------------------------------------
+#: a photo saved below this JPEG quality (1-100, libjpeg's scale, read from the file: :mod:`facemetrics.jpeg_quality`)
+#: -> flag; a comparison with it shows every row but the head pose's without a verdict
+#: (:func:`facemetrics.compare.gate.low_jpeg_quality`, which reads this limit; docs/accuracy.md 'Stop 63: low JPEG
+#: quality', 'Stop 64: JPEG quality floor term')
+MIN_JPEG_QUALITY = 70
 #: |yaw| above this (deg) -> flag; jaw and fold geometry change with yaw
 MAX_YAW_DEG = 8.0
 #: |pitch| above this (deg) -> flag (frontal studio portraits read -6 to +11 deg (London) and -14 to
@@ -738,4 +743,9 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
         flags.append(f"smiling (smile score {q['smile_score']:.2f} SD, limit {MAX_SMILE_SCORE} SD: {SMILE_WHAT})")
     if q["mouth_opening_ratio"] > MAX_MOUTH_OPENING:
         flags.append(f"mouth open (opening {q['mouth_opening_ratio']:.3f}, limit {MAX_MOUTH_OPENING}: {OPENING_WHAT})")
+    jq = q.get("jpeg_quality", float("nan"))  # NaN for PNG, HEIC, ... and older rows: no flag
+    if jq is not None and np.isfinite(jq) and jq < MIN_JPEG_QUALITY:
+        flags.append(f"low JPEG quality (saved at quality {jq:.0f} of 100, read from the file, limit "
+                     f"{MIN_JPEG_QUALITY}: a comparison with it shows no lift, fold, jaw, mouth or cheek verdict, so "
+                     "use the original photo, not a compressed copy)")
     return tuple(flags)

@@ -1733,7 +1733,7 @@ def test_baseline_messages_name_the_photo_passed_over_and_a_before_photo_at_faul
     assert msg == (f"{MSG_BASELINE_PASSED_OVER}: S/a.jpg ({smile}) is not the before photo of this comparison, only "
                    "a repeat, and S/b.jpg (without such flags) is: the earliest before photo with the fewest flags "
                    "that make a comparison unreadable (a smile, an open mouth, a head turned or tilted, a face cut "
-                   "by the image edge)")
+                   "by the image edge, a low JPEG quality (a compressed copy))")
     assert ";" not in msg
     # one before photo, smiling, the after photo not: the before photo is named as the likely cause
     alone = dict(post, _passed_over=())

@@ -155,3 +155,38 @@ def test_a_pair_at_or_above_the_limit_keeps_its_rows(sample_analysis):
     for r, p in zip(c69.changes, plain.changes):
         assert r.verdict == (p.verdict if r.metric in POSE_METRICS or p.verdict in ("", "refused") else "uncertain")
     assert sum(p.verdict not in ("", "uncertain") for p in plain.changes if p.metric not in POSE_METRICS) >= 20
+
+
+def test_a_low_quality_photo_is_flagged_and_passed_over_as_the_before_photo():
+    """Since stop 64 the photo's own quality flags name a low JPEG quality (photos.csv ``quality_flags``), and the
+    batch counts it among a before photo's faults (``batch.tables.BASELINE_FAULTS``): a compressed copy as the
+    session's first before photo took every verdict of its session (review of stop 64).  Where it is the only
+    fault, the likely-cause message asks for the original, not a retake."""
+    from facemetrics.batch.tables import (JPEG_AT_FAULT_REMEDY, MSG_BEFORE_PHOTO_AT_FAULT, baseline_messages,
+                                          baseline_rank)
+    from facemetrics.quality import quality_flags
+
+    ok = dict(yaw_deg=0.0, pitch_deg=0.0, roll_deg=0.0, sharpness=500.0, face_luminance=120.0, clipped_fraction=0.0,
+              smile_score=0.0, mouth_opening_ratio=0.0)
+    for q in (MIN_JPEG_QUALITY, 95.0, float("nan")):
+        assert quality_flags(dict(ok, jpeg_quality=q), 0.2) == ()
+    assert quality_flags(ok, 0.2) == ()  # no quality given (an older row)
+    (flag,) = quality_flags(dict(ok, jpeg_quality=MIN_JPEG_QUALITY - 1.0), 0.2)
+    assert flag.startswith(f"low JPEG quality (saved at quality {MIN_JPEG_QUALITY - 1} of 100, read from the file, "
+                           f"limit {MIN_JPEG_QUALITY}: ") and ";" not in flag
+    low = dict(photo="S/a.jpg", role="baseline", quality_flags=flag)
+    assert baseline_rank(low) == 1 and baseline_rank(dict(low, quality_flags="")) == 0
+    post = dict(photo="S/p.jpg", role="post", quality_flags="", _passed_over=())
+    unread = {"status": "warning", "rows": [dict(metric="jawline_lift_mm", verdict="uncertain")]}
+    (fault,) = baseline_messages(post, [low], unread)
+    assert fault.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a.jpg is flagged {flag}") and ";" not in fault
+    assert fault.endswith(JPEG_AT_FAULT_REMEDY) and "retake" not in fault
+
+
+def test_analyze_photo_flags_a_low_quality_file(sample_analysis):
+    from facemetrics import analyze_photo
+
+    rgb = np.array(Image.open(SAMPLES / "astronaut_after.jpg").convert("RGB"))
+    low = analyze_photo(jpeg_bytes(rgb, 50), name="forwarded.jpg")
+    assert [f.split(" (")[0] for f in low.quality.flags].count("low JPEG quality") == 1
+    assert not any(f.startswith("low JPEG quality") for f in sample_analysis.quality.flags)

@@ -581,10 +581,12 @@ def _name_before_photos_alone(with_role: list[dict], sessions: dict, pairing) ->
 #: that make every comparison against a before photo unreadable on that photo's own account: the gate
 #: reads no lower-face change across a change of the lips' shape, a head pose beyond its checked range
 #: or a face cut by the image edge (``facemetrics.compare.gate.lower_face_unread_reasons``), or refuses
-#: the pair.  A low resolution, blur or light only warn.  What the gate reads is the change between the
+#: the pair; nor any but the head pose's across a photo saved at a low JPEG quality (``gate.low_jpeg_quality``,
+#: since stop 64: a compressed copy as the first before photo took every verdict of its session).  A low resolution, blur or light only warn.  What the gate reads is the change between the
 #: two photos, so a fault most of the session's after photos have too (an off-axis camera: every photo
 #: turned alike) is no fault of a before photo's: :func:`shared_faults`, :func:`baseline_rank`.
-BASELINE_FAULTS = ("smiling", "mouth open", "head turned", "head tilted up/down", "face cut by the image edge")
+BASELINE_FAULTS = ("smiling", "mouth open", "head turned", "head tilted up/down", "face cut by the image edge",
+                   "low JPEG quality")
 
 
 def baseline_faults(r: dict) -> list[str]:
@@ -665,8 +667,14 @@ MSG_AFTER_PHOTO_SMILING = "the after photo is flagged smiling"
 AT_FAULT_REMEDY = ("so where the other messages ask to retake the after photo or leave a repeat photo out, it is this "
                    "before photo that differs: retake the session's before photos facing the camera with a relaxed, "
                    "closed mouth")
+#: the start of the quality flag of a photo saved at a low JPEG quality (:func:`facemetrics.quality.quality_flags`)
+MSG_LOW_JPEG_FLAG = "low JPEG quality"
+#: :data:`AT_FAULT_REMEDY` where the before photo's only such flag is a low JPEG quality: no retake, its original
+JPEG_AT_FAULT_REMEDY = ("so it is this before photo that takes the comparisons' verdicts: use its original (the camera's "
+                        "own file), not a compressed copy (messaging apps and web uploads re-compress photos)")
 #: what :data:`BASELINE_FAULTS` are, in words
-_FAULT_WORDS = "a smile, an open mouth, a head turned or tilted, a face cut by the image edge"
+_FAULT_WORDS = ("a smile, an open mouth, a head turned or tilted, a face cut by the image edge, a low JPEG quality (a "
+                "compressed copy)")
 
 
 def baseline_messages(r: dict, base: list[dict], result: dict) -> list[str]:
@@ -767,9 +775,10 @@ def _at_fault_message(r: dict, before: dict, shared: frozenset) -> list[str]:
         after = f"the after photo is flagged the other way ({', '.join(theirs)})"
     else:
         after = f"the after photo is not, or is flagged the other way ({', '.join(theirs)})"
+    remedy = AT_FAULT_REMEDY if any(not f.startswith(MSG_LOW_JPEG_FLAG) for f in flags) else JPEG_AT_FAULT_REMEDY
     return [f"{MSG_BEFORE_PHOTO_AT_FAULT}: {before['photo']} is flagged {', '.join(flags)} and {after}, and no "
             "before photo of this session has fewer such flags (not counting those most of the session's after "
-            f"photos have too), {AT_FAULT_REMEDY}"]
+            f"photos have too), {remedy}"]
 
 
 def baseline_notes(change_rows) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..analyze import PhotoAnalysis, face_place
-from ..quality import LUMINANCE_FLOOR_LOG, MAX_MM_PER_PX, landmark_pose_uncertainty
+from ..quality import LUMINANCE_FLOOR_LOG, MAX_MM_PER_PX, MIN_JPEG_QUALITY, landmark_pose_uncertainty
 from ..timekeys import capture_time_of, hours_between, parse_time, since_text
 from ..rounding import fixed, fixed_uncertainty
 from .measure import _Pair, eyes_covered
@@ -358,11 +358,11 @@ def resolution_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     return out
 
 
-#: a photo saved at a JPEG quality below this (1..100, :attr:`facemetrics.loader.Photo.jpeg_quality`, read from
-#: its quantization table) -> warning (:func:`jpeg_quality_messages`) and every row but the pose rows 'uncertain'
-#: (:func:`low_jpeg_quality`): chosen on tuning faces by the rule of ``bench/effective_resolution.py --jpeg``
-#: (docs/accuracy.md "Stop 63: low JPEG quality"); a floor term in its place failed its held-out rule (stop 64)
-MIN_JPEG_QUALITY = 70
+# MIN_JPEG_QUALITY (imported from facemetrics.quality, which flags such a photo too since stop 64): a photo saved
+# at a JPEG quality below it (1..100, :attr:`facemetrics.loader.Photo.jpeg_quality`, read from its quantization
+# table) -> warning (:func:`jpeg_quality_messages`) and every row but the pose rows 'uncertain'
+# (:func:`low_jpeg_quality`): chosen on tuning faces by the rule of ``bench/effective_resolution.py --jpeg``
+# (docs/accuracy.md "Stop 63: low JPEG quality"); a floor term in its place failed its held-out rule (stop 64)
 MSG_JPEG_QUALITY = "low JPEG quality"
 
 
