@@ -421,9 +421,10 @@ def half_point_text(r) -> str:
     """How long the change of ``r`` (a timeline row) lasted, read from the photos without assuming a shape
     (``half_point_h`` and its interval, :mod:`facemetrics.decay.half_point`): ``"fell to half by about 4.0 h (95%
     CI 3.0-6.0 h), read from the photos without assuming a shape"``; ``"had not fallen to half by the last photo
-    at 48.0 h"``; "" when the row has no half point and no interval (no fit).  A change that rose after the session
-    (``half_point_peak_h``) begins ``"rose after the session to its largest at about 12.0 h, then fell to half of
-    that by ..."`` (docs/validation.md section 26)."""
+    at 48.0 h"``; "" when the row has no half point and no interval (no fit).  A change that grew after the session
+    (``half_point_peak_h``) begins ``"grew after the session to its largest at about 12.0 h, then fell to half of
+    that by ..."`` (docs/validation.md section 26): its size grew, of either sign, as "fell to half" is of its size
+    ("rose" said of a decrease contradicted its columns)."""
     hp, lo, hi, last = (_float(r.get(k)) for k in ("half_point_h", "half_point_h_ci_low", "half_point_h_ci_high",
                                                    "last_time_h"))
     level = _float(r.get("confidence"))
@@ -431,14 +432,14 @@ def half_point_text(r) -> str:
     beyond = f"beyond the last photo at {fixed(last, 1)} h" if math.isfinite(last) else "beyond the last photo"
     span = (f"{fixed(lo, 1)}-{fixed(hi, 1)} h" if math.isfinite(hi) else f"from {fixed(lo, 1)} h to {beyond}")
     peak = _float(r.get("half_point_peak_h"))
-    rose = f"rose after the session to its largest at about {fixed(peak, 1)} h, then " if math.isfinite(peak) else ""
+    rose = f"grew after the session to its largest at about {fixed(peak, 1)} h, then " if math.isfinite(peak) else ""
     of = " of that" if rose else ""
     if math.isfinite(hp):
         return (f"{rose}fell to half{of} by about {fixed(hp, 1)} h "
                 f"({f'{ci} {span}' if math.isfinite(lo) else 'no interval'}), read from the photos without assuming a "
                 "shape")
     if rose and math.isfinite(last) and peak >= last:
-        return f"rose after the session and was still at its largest at the last photo, at {fixed(last, 1)} h"
+        return f"grew after the session and was still at its largest at the last photo, at {fixed(last, 1)} h"
     if math.isfinite(lo) and math.isfinite(last):
         return (f"{rose.replace(', then ', ' and ')}had not fallen to half{of} by the last photo at {fixed(last, 1)} h"
                 + ("" if lo >= last else f" (the {ci} reaches from {fixed(lo, 1)} h to beyond that photo)"))
@@ -447,7 +448,7 @@ def half_point_text(r) -> str:
 
 def half_point_lines(pooled: pd.DataFrame) -> list[str]:
     """report.md's lines on how long each pooled row's change lasted (:func:`half_point_text`), under the Figures
-    table; none when no row has a half point.  The heading names the measured peak only when a row rose after the
+    table; none when no row has a half point.  The heading names the measured peak only when a row grew after the
     session (``half_point_peak_h``)."""
     items = []
     for _, r in pooled.iterrows():
@@ -456,7 +457,8 @@ def half_point_lines(pooled: pd.DataFrame) -> list[str]:
             items.append(f"- {r['treatment']}, {r['metric']} ({r['side']}): {text}.")
     if not items:
         return []
-    rose = " (or at its measured peak, where it rose after the session)" if any("rose after" in i for i in items) else ""
+    grew = any("grew after" in i for i in items)
+    rose = " (or at its measured peak, where it grew after the session)" if grew else ""
     return ["", "How long the change lasted (the half point: when the measured change fell to half its value at the "
                 f"first photo after treatment{rose}, with no fade shape assumed; the half-life above assumes an "
                 "exponential):", ""] + items

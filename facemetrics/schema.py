@@ -570,7 +570,7 @@ TIMELINE_COLUMNS_DEF = [
              "bootstrap interval held the truth too seldom with so few photos), else the percentile bootstrap "
              "interval; empty without a bootstrap.") for end, word in (("low", "Lower"), ("high", "Upper"))],
     Column("half_point_h", "h", "Hours after treatment at which the measured change fell to half its value at the "
-           "first photo after treatment (or at its measured peak, `half_point_peak_h`, when it rose after the "
+           "first photo after treatment (or at its measured peak, `half_point_peak_h`, when it grew after the "
            "session), read from the photos without assuming a shape: a curve through the photos that only falls "
            "(isotonic regression), drawn straight between photo times. Empty when the "
            "change does not fall to half by the last photo (or there is no change to halve)."),
@@ -582,8 +582,9 @@ TIMELINE_COLUMNS_DEF = [
                                ("high", "Upper", " Empty when it lies beyond the last photo (some replicates "
                                 "never fell to half), or without a bootstrap or a change to halve."))],
     Column("half_point_peak_h", "h", "Hours after treatment of the measured peak `half_point_h` halves the change "
-           "from, when the photos show that the change rose after the session (the mean change at that photo time "
-           "above the first photo's by more than the fit's residual spread allows). Empty when the half point is of "
+           "from, when the photos show that the change grew after the session (the mean change at that photo time "
+           "larger than the first photo's, in the direction of the fit, by more than the photos' residual spread "
+           "allows). Empty when the half point is of "
            "the change at the first photo after treatment, or without a half point interval."),
     Column("change_24h", _AS_UNIT, "The change 24 h after treatment: the figure the verdict tests. The fitted "
            "curve's at 24 h (identified even when no decay is resolved), or, when the curve misses the photos "

@@ -54,7 +54,7 @@ def test_a_rise_up_to_the_last_photo_has_not_fallen_to_half():
     assert math.isnan(hp) and lo == 48.0 and math.isnan(hi)
     row = dict(half_point_h=hp, half_point_h_ci_low=lo, half_point_h_ci_high=hi, last_time_h=48.0,
                half_point_peak_h=48.0)
-    assert half_point_text(row) == "rose after the session and was still at its largest at the last photo, at 48.0 h"
+    assert half_point_text(row) == "grew after the session and was still at its largest at the last photo, at 48.0 h"
 
 
 def _rise(seed: int, peak_h: float = 12.0, noise: float = 0.05, n_subjects: int = 3) -> pd.DataFrame:
@@ -75,9 +75,9 @@ def test_a_rise_to_12_h_is_halved_from_its_peak_and_said():
     assert fit.half_point_h_ci_low <= 24.0 <= fit.half_point_h_ci_high  # the truth: half of 1.2 mm at 24 h
     assert fit.half_point_h_ci_low >= 12.0  # read from the peak onwards
     row = result.to_frame().iloc[0]
-    assert half_point_text(row).startswith("rose after the session to its largest at about 12.0 h, then fell to "
+    assert half_point_text(row).startswith("grew after the session to its largest at about 12.0 h, then fell to "
                                            "half of that by about ")
-    assert "(or at its measured peak, where it rose after the session)" in half_point_lines(result.to_frame())[1]
+    assert "(or at its measured peak, where it grew after the session)" in half_point_lines(result.to_frame())[1]
     # without a bootstrap the point and its peak are the same
     point = analyze_series(_rise(0), per_subject=False, n_boot=0, seed=0).fits[0]
     assert point.half_point_peak_h == 12.0 and point.half_point_h == fit.half_point_h
@@ -104,11 +104,11 @@ def test_a_fade_from_the_first_photo_reads_as_before():
 @pytest.mark.parametrize("row, text", [
     (dict(half_point_h=20.3, half_point_h_ci_low=12.0, half_point_h_ci_high=24.0, last_time_h=48.0,
           half_point_peak_h=4.0),
-     "rose after the session to its largest at about 4.0 h, then fell to half of that by about 20.3 h (95% CI "
+     "grew after the session to its largest at about 4.0 h, then fell to half of that by about 20.3 h (95% CI "
      "12.0-24.0 h), read from the photos without assuming a shape"),
     (dict(half_point_h=math.nan, half_point_h_ci_low=24.0, half_point_h_ci_high=math.nan, last_time_h=48.0,
           half_point_peak_h=12.0),
-     "rose after the session to its largest at about 12.0 h and had not fallen to half of that by the last photo "
+     "grew after the session to its largest at about 12.0 h and had not fallen to half of that by the last photo "
      "at 48.0 h (the 95% CI reaches from 24.0 h to beyond that photo)"),
 ])
 def test_report_words_of_a_rise(row, text):
@@ -118,3 +118,17 @@ def test_report_words_of_a_rise(row, text):
 def test_the_peak_column_follows_the_half_point_interval():
     i = TIMELINE_COLUMNS.index("half_point_h_ci_high")
     assert TIMELINE_COLUMNS[i + 1] == "half_point_peak_h"
+
+
+def test_a_decrease_that_grew_is_not_said_to_have_risen():
+    """The half point's words are of the change's size, signed so the effect is positive ("fell to half"): a
+    decrease that grew after the session (`peak_change` -0.40 mm) went down in the columns, so "rose"
+    contradicted them (review r2, stop 64); "grew" is true of either sign."""
+    row = dict(half_point_h=20.3, half_point_h_ci_low=12.0, half_point_h_ci_high=24.0, last_time_h=48.0,
+               half_point_peak_h=4.0, peak_change=-0.4)
+    text = half_point_text(row)
+    assert "rose" not in text
+    assert text.startswith("grew after the session to its largest at about 4.0 h, then fell to half of that by ")
+    still = half_point_text(dict(row, half_point_h=math.nan, half_point_h_ci_low=48.0, half_point_h_ci_high=math.nan,
+                                 half_point_peak_h=48.0))
+    assert still == "grew after the session and was still at its largest at the last photo, at 48.0 h"

@@ -1041,8 +1041,8 @@ def _peak_start(t, y, est: DecayParams) -> float:
     """The photo time the half point is read from (:func:`facemetrics.decay.half_point.peak_time`), its noise SD
     the residual SD of the unimodal fit (:func:`facemetrics.decay.half_point.unimodal_sd`; the decay fit's, on
     ``n - 3`` degrees of freedom, when that leaves fewer than 2): the decay fit's own includes its misfit of a rise,
-    and said the rise in 3 of 180 simulated studies of one, the unimodal fit's in 86 (docs/validation.md section
-    26)."""
+    and said the rise in 3 of 180 simulated rise studies (1 and 3 subjects), the unimodal fit's in 86
+    (docs/validation.md section 26)."""
     sign = math.copysign(1.0, est.peak)
     sd = unimodal_sd(t, y, sign)
     if not math.isfinite(sd):

@@ -192,7 +192,8 @@ def peak_time(t, y, sign: float, sd: float) -> float:
     sign : float
         +1 or -1, the effect's direction (the fitted peak's sign).
     sd : float
-        One photo's noise SD, metric unit (the decay fit's residual SD); not positive or NaN: no rise is said.
+        One photo's noise SD, metric unit (``analyze_series`` gives :func:`unimodal_sd`, or the decay fit's residual
+        SD when that is NaN); not positive or NaN: no rise is said.
 
     Returns
     -------
