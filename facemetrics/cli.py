@@ -1208,7 +1208,7 @@ def cmd_study_delete(args: argparse.Namespace) -> int:
         return 2
     from .batch.discover import name_text
 
-    shown = name_text(args.subject)  # as stored and shown: a typed line break is a space (stop 64)
+    shown = out.get("name") or name_text(args.subject)  # as stored: "Anna" for anna, no typed line break (stop 64)
     if out["files_left"]:
         print(f"deleted the rows of {shown!r} but these files could not be removed: "
               + ", ".join(out["files_left"]), file=sys.stderr)

@@ -1328,17 +1328,19 @@ class Store:
 
         ``name`` matches every spelling of the subject (:func:`facemetrics.batch.name_key`:
         deleting ``anna`` deletes ``Anna`` too, also when an older store holds both as rows).
-        Returns ``{"photos": n, "files_left": [...]}``; ``files_left`` is
-        empty when every file is verifiably gone.  The database is then
+        Returns ``{"photos": n, "files_left": [...], "name": stored}``; ``files_left`` is
+        empty when every file is verifiably gone, ``name`` the subject's stored spelling (``Anna`` for
+        ``anna``: said so; stop 64).  The database is then
         checkpointed and vacuumed so the deleted rows do not linger in it.
         """
-        self.subject_id(name)  # StoreError when unknown
+        sid = self.subject_id(name)  # StoreError when unknown
+        stored = self.con.execute("SELECT name FROM subjects WHERE id = ?", (sid,)).fetchone()[0]
         files: list[str] = []
         for sid in self._subject_ids(name):
             files += self._delete_subject_rows(sid)
         self.compact()
         left = [f for f in files if (self.dir / f).exists()]
-        return {"photos": len(files), "files_left": left}
+        return {"photos": len(files), "files_left": left, "name": stored}
 
     def remove_photo(self, photo_id: int) -> dict:
         """Remove one stored photo: its row, its copy, its measurements (unless another stored photo is the

@@ -250,6 +250,11 @@ def test_a_device_and_a_deleted_name_with_a_line_break_are_shown_on_one_line(tmp
     assert main(["study", "delete", "--subject", "Ann\nB", "--store", store]) == 0
     out = capsys.readouterr().out
     assert out.startswith("deleted 'Ann B': 1 photo(s)"), out
+    assert main(["study", "add", str(photo), "--subject", "Anna", "--treatment", "rf", "--treated-at",
+                 "2026-11-02T09:00", "--taken-at", "2026-11-02T08:50", "--no-measure", "--store", store]) == 0
+    capsys.readouterr()
+    assert main(["study", "delete", "--subject", " anna", "--store", store]) == 0
+    assert capsys.readouterr().out.startswith("deleted 'Anna': 1 photo(s)")  # the stored spelling (review)
 
 
 # ---------------------------------------------------------------- the study store's folder and database

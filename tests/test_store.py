@@ -284,7 +284,7 @@ def test_delete_subject_removes_rows_and_files(tmp_path):
     store.con.execute("INSERT INTO comparisons VALUES ('c1', 'x', '', 1, '{}', 'now')")
     assert all(f.is_file() for f in a_files)
     out = store.delete_subject("alice_secret")
-    assert out == {"photos": 3, "files_left": []}
+    assert out == {"photos": 3, "files_left": [], "name": "alice_secret"}
     assert not any(f.exists() for f in a_files)
     assert not (tmp_path / "photos" / "1").exists()
     con = store.con
