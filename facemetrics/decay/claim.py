@@ -281,7 +281,7 @@ from .model import (
 from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
 from .late_photos import LateTime, late_photos, off_curve
-from .half_point import HALF_POINT_FIELDS, half_point, half_point_ci, peak_time, unimodal_sd
+from .half_point import HALF_POINT_FIELDS, half_point, half_point_ci, peak_time, unimodal_sd_df
 from .half_life_ci import profile_interval
 from .time_unit import time_unit_note
 from ..timekeys import date_alone
@@ -1042,12 +1042,14 @@ def _peak_start(t, y, est: DecayParams) -> float:
     the residual SD of the unimodal fit (:func:`facemetrics.decay.half_point.unimodal_sd`; the decay fit's, on
     ``n - 3`` degrees of freedom, when that leaves fewer than 2): the decay fit's own includes its misfit of a rise,
     and said the rise in 3 of 180 simulated rise studies (1 and 3 subjects), the unimodal fit's in 86
-    (docs/validation.md section 26)."""
+    (docs/validation.md section 26); compared with Student's t on the SD's degrees of freedom (stop 64's review:
+    the normal quantile said a rise on 5-9 % of one person's no-change series, docs/validation.md section 26b)."""
     sign = math.copysign(1.0, est.peak)
-    sd = unimodal_sd(t, y, sign)
+    sd, df = unimodal_sd_df(t, y, sign)
     if not math.isfinite(sd):
-        sd = math.sqrt(float(np.sum((y - est.change_at(t)) ** 2)) / max(t.size - 3, 1))
-    return peak_time(t, y, sign, sd)
+        df = max(t.size - 3, 1)
+        sd = math.sqrt(float(np.sum((y - est.change_at(t)) ** 2)) / df)
+    return peak_time(t, y, sign, sd, df)
 
 
 def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float, test_conf: float,
