@@ -2356,7 +2356,7 @@ def _study_new_subject(store) -> None:
     elif clicked:
         store.subject_id(name.strip(), create=True)
         st.session_state["study-pending"] = name_text(name)  # as stored: composed (NFC), stripped
-        st.session_state["study-flash"] = f"Subject {md(repr(name_text(name)))} created. Log a treatment session next."
+        study_flash(f"Subject {md(repr(name_text(name)))} created. Log a treatment session next.")
         st.rerun()
 
 
@@ -2374,12 +2374,37 @@ def _study_delete_subject(store, subject: str) -> None:
         study_report.clear()
         st.session_state["study-pending"] = ""
         left = out["files_left"]
-        st.session_state["study-flash"] = (
-            f"Deleted {md(repr(subject))}: {out['photos']} photo(s), verified gone." if not left else
-            f"Deleted the records of {md(repr(subject))}, but these files could not be removed: "
-            + md(", ".join(left)))
-        st.session_state["study-flash-warn"] = bool(left)  # files left behind: a warning, not a success
+        study_flash(f"Deleted {md(repr(subject))}: {out['photos']} photo(s), verified gone." if not left else
+                    f"Deleted the records of {md(repr(subject))}, but these files could not be removed: "
+                    + md(", ".join(left)), warn=bool(left))  # files left behind: a warning, not a success
         st.rerun()
+
+
+def study_flash(text: str, warn: bool = False) -> None:
+    """Keep ``text``, what the action just done did, to be shown above *My study*'s subject (:func:`_study_show_flash`):
+    a warning when ``warn`` (a photo not saved, a file left behind), else a success."""
+    st.session_state["study-flash"] = (text, bool(warn))
+    st.session_state.pop("study-flash-for", None)
+
+
+def _study_show_flash(subject: str | None) -> None:
+    """The last action's message (:func:`study_flash`), shown on every run until another action replaces it or
+    another subject than ``subject`` (the one chosen when it was first shown) is chosen.
+
+    It was shown on the next run only: the run a field's focus change starts (a name typed, then a click on "Delete
+    subject") removed it, every element under it moved up while the click was on its way, and the click landed
+    beside the button and did nothing (1 click in 4 under load, the field typed after "Subject ... created";
+    Streamlit issue 8725).  Kept, the page under it does not move."""
+    flash = st.session_state.get("study-flash")
+    if not flash:
+        return
+    shown_for = st.session_state.setdefault("study-flash-for", subject)
+    if shown_for != subject:
+        for key in ("study-flash", "study-flash-for"):
+            st.session_state.pop(key, None)
+        return
+    text, warn = flash
+    (st.warning if warn else st.success)(text)
 
 
 def _study_page(store) -> None:
@@ -2388,9 +2413,6 @@ def _study_page(store) -> None:
     st.caption(f"Kept on this machine in `{store.dir}` (copies of your photos without GPS or camera "
                "metadata), shared with the `facemetrics study` command. Nothing is sent anywhere. Delete a "
                "subject below, or that folder to delete everything.")
-    flash = st.session_state.pop("study-flash", None)
-    if flash:  # a photo that was not saved is a warning, not a success
-        (st.warning if st.session_state.pop("study-flash-warn", False) else st.success)(flash)
     names = store.subjects()["name"].tolist()
     pending = st.session_state.pop("study-pending", None)
     if pending is not None:
@@ -2398,6 +2420,7 @@ def _study_page(store) -> None:
         same = [n for n in names if pending and name_key(n) == name_key(pending)]
         st.session_state["study-subject"] = (pending if pending in names else same[0] if same
                                              else names[0] if names else NEW_SUBJECT)
+    _study_show_flash(st.session_state.get("study-subject"))
     pick = st.selectbox("Subject", names + [NEW_SUBJECT], key="study-subject")
     if pick == NEW_SUBJECT:
         _study_new_subject(store)
@@ -2420,7 +2443,7 @@ def _study_page(store) -> None:
             except StoreError as exc:
                 st.error(md(exc))
             else:
-                st.session_state["study-flash"] = f"Session logged: {md(treatment)} at {md(when)}."
+                study_flash(f"Session logged: {md(treatment)} at {md(when)}.")
                 st.rerun()
 
     if sessions.empty:
@@ -2511,10 +2534,9 @@ def _study_stuck_photos(store, photos: pd.DataFrame, shown: pd.DataFrame) -> Non
             st.session_state.get(MEMO_KEY, {}).pop(crash_key, None)
             study_report.clear()
             left = out["files_left"]
-            st.session_state["study-flash"] = (f"{md(name)}: removed from the study." if not left else
-                                               f"{md(name)}: removed from the study, but its copy could not be "
-                                               "deleted: " + md(", ".join(left)))
-            st.session_state["study-flash-warn"] = bool(left)
+            study_flash(f"{md(name)}: removed from the study." if not left else
+                        f"{md(name)}: removed from the study, but its copy could not be deleted: "
+                        + md(", ".join(left)), warn=bool(left))
             st.rerun()
 
 
@@ -2623,8 +2645,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         st.session_state["study-upload-n"] = n + 1
         for key in ("study-taken-at", "study-taken-at-shown"):  # the next photos: a fresh time, not this one
             st.session_state.pop(key, None)
-        st.session_state["study-flash"] = md(saved_summary(msgs))
-        st.session_state["study-flash-warn"] = failed
+        study_flash(md(saved_summary(msgs)), warn=failed)
         st.rerun()
 
 

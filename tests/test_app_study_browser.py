@@ -53,14 +53,19 @@ def _study_mode(page, url, log: Path) -> None:
     wait_settled(page, log=log, what="after choosing My study")
 
 
-def _type_and_enter(field, text: str) -> None:
-    """Type ``text`` into ``field`` and press Enter, as one action on a settled page (:func:`browsing.act`): typed
-    before ``act`` waited for the page to settle, a run still drawing could put the field's old value back, and an
-    Enter on an unchanged value asks for no run (stop 54's CI: "day 0: Enter in 'Treated at': ... 0 run(s) started",
-    not reproduced alone)."""
+def _type_and_enter(page, field, text: str, what: str, log: Path) -> None:
+    """Type ``text`` into ``field`` on a settled page and press Enter, then wait for what a user sees of it: the
+    field's "Press Enter to apply" gone (the value was sent), and the run's end.  It waited (:func:`browsing.act`)
+    for a run to start after the Enter, and CI once failed so ("Enter in 'Treated at': the run it asked for did not
+    start and end in 120 s", stop 63): a run can start and end between two of the page's redraws, never showing
+    "running".  Whether the typed value was taken is checked by what it is typed for ("Session logged: ... at" the
+    typed time; "Subject 'me' created")."""
+    wait_settled(page, log=log, what=f"before {what}")
     field.fill(text)
     assert field.input_value() == text, (field.input_value(), text)
     field.press("Enter")
+    wait_shown(page.get_by_text("Press Enter to apply"), 120_000, f"{what}: the typed value sent", log, state="hidden")
+    wait_settled(page, log=log, what=f"after {what}")
 
 
 def _wait_text(page, pattern, timeout_ms: int, server_log: Path, sync_api, steps: list) -> None:
@@ -167,9 +172,9 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
         # every action on a settled page (browsing.act / wait_settled): one made while a run was going on was made
         # on the run before's elements (stop 49's CI: a click on 'Add to my study' 0.0 s after the upload, lost)
         name_field = page.get_by_label("New subject's name (or a code)")
-        act(page, lambda: _type_and_enter(name_field, "me"), "Enter in the new subject's name", log=log)
-        act(page, lambda: page.get_by_role("button", name="Create subject").click(), "Create subject", log=log)
-        _wait_text(page, "Subject 'me' created", 30_000, log, sync_api, steps)
+        _type_and_enter(page, name_field, "me", "Enter in the new subject's name", log)
+        page.get_by_role("button", name="Create subject").click()
+        _wait_text(page, "Subject 'me' created", 120_000, log, sync_api, steps)
         for d, photos in enumerate(days):
             log_button = page.get_by_role("button", name="Log session")
             # the run the last 'Add to my study' started fits the timeline of the photos so far
@@ -182,9 +187,9 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
             wait_shown(log_button, 30_000, f"day {d}: the 'Log session' button", log)
             when = (T0 + timedelta(days=d)).strftime("%Y-%m-%d %H:%M")
             field = page.get_by_label("Treated at (YYYY-MM-DD HH:MM)")
-            act(page, lambda: _type_and_enter(field, when), f"day {d}: Enter in 'Treated at'", log=log)
-            act(page, lambda: log_button.click(), f"day {d}: Log session", log=log)
-            _wait_text(page, re.compile(r"Session logged: .* at " + re.escape(when)), 30_000, log, sync_api, steps)
+            _type_and_enter(page, field, when, f"day {d}: Enter in 'Treated at'", log)
+            log_button.click()
+            _wait_text(page, re.compile(r"Session logged: .* at " + re.escape(when)), 120_000, log, sync_api, steps)
             wait_shown(page.locator("input[type=file]").first, 30_000, f"day {d}: the uploader", log, state="attached")
             # a session logged is another key of the study's report: that run fits the timeline again
             _settled(page, log, f"day {d}: before choosing the photos", steps, FIT_WAIT_MS)
