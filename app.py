@@ -2356,7 +2356,11 @@ def _study_new_subject(store) -> None:
     elif clicked:
         store.subject_id(name.strip(), create=True)
         st.session_state["study-pending"] = name_text(name)  # as stored: composed (NFC), stripped
-        study_flash(f"Subject {md(repr(name_text(name)))} created. Log a treatment session next.")
+        from facemetrics.timekeys import control_note  # a pasted tab or line break: said, as the CLI says it
+
+        note = control_note(name.strip())
+        study_flash(f"Subject {md(repr(name_text(name)))} created. Log a treatment session next."
+                    + (f" ({md(note)})" if note else ""))
         st.rerun()
 
 

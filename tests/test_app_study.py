@@ -691,3 +691,14 @@ def test_a_subject_created_with_a_line_break_is_stored_and_named_on_one_line(sto
     assert any("Subject 'Ann B' created" in t for t in _shown(at)), _shown(at)
     with Store(store_dir) as s:
         assert [r[0] for r in s.con.execute("SELECT name FROM subjects")] == ["Ann B"]
+
+
+def test_a_subject_name_with_a_tab_is_created_on_one_line_and_said(store_dir):
+    """*My study*'s Create subject says what the CLI says of a name with a control character (stop 64: the store
+    keeps it on one line, `timekeys.control_note`; the app said only "created")."""
+    at = _study_app()
+    at.text_input(key="study-new-name").input("Ann\tB")
+    _ok(at.button(key="study-create").click().run())
+    assert at.selectbox(key="study-subject").value == "Ann B"
+    said = [t for t in _texts(at) if "created" in t]
+    assert said and "holds a tab: read as" in said[0], said
