@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import errno
 import hashlib
+import math
 import os
 import sys
 from pathlib import Path
@@ -537,7 +538,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.folder}/long.csv holds no changes: {_why_no_long(Path(args.folder))}")
     try:
         _, table = run_timeline(args.folder, out, sides=sides, min_effect=args.min_effect,
-                                n_boot=args.n_boot, seed=args.seed, force=args.force)
+                                n_boot=args.n_boot, seed=args.seed, force=args.force,
+                                progress=fit_progress("timeline"))
     except SeriesError as exc:  # what is wrong with the data (the options were checked by argparse)
         _print_uncertain(exc, Path(args.folder) / "changes.csv")
         raise UsageError(f"cannot fit {args.folder}/long.csv: {exc}") from None
@@ -546,6 +548,32 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     _print_verdicts(table)
     print(f"written: timeline.csv, timeline.png, report.md in {args.output or args.folder}")
     return 0
+
+
+#: from how many decay series (each subject's per metric and side, and the pooled ones) `timeline` and `study report`
+#: print their progress on stderr: 10 000 rows of long.csv (1250 subjects, about 7500 series) took 254 s at
+#: --n-boot 50 with nothing said (docs/robustness.md, stop 64), about 34 ms a series, so 500 take some 17 s
+PROGRESS_MIN_SERIES = 500
+#: how many progress lines at most follow the first one (one each tenth of the series)
+PROGRESS_LINES = 10
+
+
+def fit_progress(command: str):
+    """The ``progress(done, total)`` callback :func:`facemetrics.batch.run_timeline` takes, printing on stderr (the
+    tables on stdout are unchanged when piped) when ``total`` is at least :data:`PROGRESS_MIN_SERIES`: a first line
+    with the count (``facemetrics timeline: fitting 7506 decay series (one per subject, metric and side, and the
+    pooled ones) ...``), then ``... fitted 751 of 7506 series`` at each tenth (:data:`PROGRESS_LINES`); nothing for
+    fewer series."""
+    def show(done: int, total: int) -> None:
+        if total < PROGRESS_MIN_SERIES:
+            return
+        if done == 1:
+            print(f"facemetrics {command}: fitting {total} decay series (one per subject, metric and side, and the "
+                  "pooled ones); this can take minutes", file=sys.stderr, flush=True)
+        step = math.ceil(total / PROGRESS_LINES)
+        if done % step == 0 or done == total:
+            print(f"facemetrics {command}: fitted {done} of {total} series", file=sys.stderr, flush=True)
+    return show
 
 
 def _why_no_long(folder: Path) -> str:
@@ -992,7 +1020,8 @@ def cmd_study_report(args: argparse.Namespace) -> int:
 
             res, table = store.report(args.output, subject=args.subject, workers=args.workers, n_boot=args.n_boot,
                                       seed=args.seed, min_effect=args.min_effect, progress=False,
-                                      batch_done=batch_done, force=args.force, time_zone=args.time_zone)
+                                      batch_done=batch_done, force=args.force, time_zone=args.time_zone,
+                                      fit_progress=fit_progress("study report"))
     except Exception as exc:
         print("".join(f"{line}\n" for line in held), end="")  # the fits did not run: as the batch said them
         if ran:  # a SeriesError's "every row read 'uncertain'" (main prints it) names no comparison: these do

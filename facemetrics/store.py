@@ -1493,7 +1493,7 @@ class Store:
 
     def report(self, out_dir, subject: str | None = None, *, workers: int | None = 1, n_boot: int = 400,
                seed: int = 0, min_effect: float | None = None, progress: bool = False, batch_done=None,
-               force: bool = False, fits_done=None, figures: bool = True, time_zone=None):
+               force: bool = False, fits_done=None, figures: bool = True, time_zone=None, fit_progress=None):
         """Write the study's ``photos.csv``, ``changes.csv``, ``long.csv``, ``timeline.csv``,
         ``timeline.png`` and ``report.md`` (and the regimen, see :mod:`facemetrics.regimen`) into
         ``out_dir``, with :func:`facemetrics.batch.run_batch` and
@@ -1527,6 +1527,9 @@ class Store:
         time_zone : str or tzinfo, optional
             Passed to :func:`~facemetrics.batch.run_batch` (``--time-zone``): the stored times without a UTC offset
             read in it, the UTC ones converted into it, in the report only (the store is not changed).
+        fit_progress : callable, optional
+            Passed to :func:`~facemetrics.batch.run_timeline` as its ``progress``: called as ``fit_progress(done,
+            total)`` after each decay series is fitted (``study report`` prints a few lines from it on a long study).
 
         Returns
         -------
@@ -1597,7 +1600,7 @@ class Store:
             raise StoreError(f"no changes to fit yet (photos.csv written to {out_dir}): each session needs a "
                              "measurable photo taken before its treatment and one after it")
         _, tl = run_timeline(out_dir, n_boot=n_boot, seed=seed, min_effect=min_effect, force=force,
-                             fits_done=fits_done, figures=figures)
+                             fits_done=fits_done, figures=figures, progress=fit_progress)
         return res, tl
 
     def _seed_cache(self, cache: Path, names: dict[str, str] | None = None) -> None:

@@ -1626,3 +1626,47 @@ def test_timeline_of_a_long_csv_that_is_no_change_table_is_one_line(tmp_path, ca
     err = capsys.readouterr().err
     assert "Traceback" not in err and (f"long.csv {said}" in err or f"long.csv{said}" in err), err
     assert not (tmp_path / "out").exists()
+
+
+def _three_subjects_long(folder: Path) -> None:
+    """A hand-made long.csv of 3 subjects with 6 times each, one metric: 4 decay series (the pooled one and each
+    subject's)."""
+    rows = [f"{s},t,{h},jawline_lift_mm,mean,{2 * 0.5 ** (h / 3) + 0.05 * k:.3f},mm,0.1,,,{s}/p{i}.png,,,,,,"
+            for k, s in enumerate(("A", "B", "C")) for i, h in enumerate((0.5, 1, 2, 6, 12, 24))]
+    (folder / "long.csv").write_text(",".join(LONG_COLUMNS) + "\n" + "\n".join(rows) + "\n")
+
+
+def test_a_long_timeline_prints_its_progress_on_stderr_only(tmp_path, capsys, monkeypatch):
+    """`timeline` on 10 000 rows said nothing for 254 s (docs/robustness.md, stop 64): from
+    cli.PROGRESS_MIN_SERIES decay series on it prints a first line and one each tenth on stderr; stdout is the same,
+    and fewer series print nothing (the threshold is injected here: a count, never a time)."""
+    import facemetrics.cli as cli
+
+    _three_subjects_long(tmp_path)
+    monkeypatch.setattr(cli, "PROGRESS_MIN_SERIES", 5)  # 4 series: below it
+    assert main(["timeline", str(tmp_path), "--n-boot", "0"]) == 0
+    quiet = capsys.readouterr()
+    assert "fitted" not in quiet.err and "fitting" not in quiet.err, quiet.err
+    monkeypatch.setattr(cli, "PROGRESS_MIN_SERIES", 4)
+    monkeypatch.setattr(cli, "PROGRESS_LINES", 2)
+    assert main(["timeline", str(tmp_path), "--n-boot", "0"]) == 0
+    said = capsys.readouterr()
+    assert said.out == quiet.out  # piped output unchanged
+    assert said.err.splitlines() == [
+        "facemetrics timeline: fitting 4 decay series (one per subject, metric and side, and the pooled ones); "
+        "this can take minutes",
+        "facemetrics timeline: fitted 2 of 4 series",
+        "facemetrics timeline: fitted 4 of 4 series"], said.err
+
+
+def test_the_timeline_library_call_is_silent_and_calls_its_progress(tmp_path, capsys):
+    """run_timeline prints nothing; its ``progress`` is called once per decay series, (done, total)."""
+    from facemetrics.batch import run_timeline
+
+    _three_subjects_long(tmp_path)
+    calls = []
+    run_timeline(tmp_path, n_boot=0, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    run_timeline(tmp_path, n_boot=0)
+    said = capsys.readouterr()
+    assert said.out == "" and said.err == "", said

@@ -131,7 +131,7 @@ def _first_clause(message: str) -> str:
 
 def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_effect: float | None = None,
                  n_boot: int = 400, seed: int = 0, per_subject: bool = True, force: bool = False,
-                 fits_done=None, figures: bool = True):
+                 fits_done=None, figures: bool = True, progress=None):
     """Fit the decay model to a batch's changes; write ``timeline.csv``, ``timeline.png``, ``report.md``.
 
     Parameters
@@ -157,6 +157,9 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
         earlier run's are removed, as any output this run does not make); the caller draws them when it needs them
         (:meth:`TimelineFits.figure_files` of ``fits_done``'s fits: the same bytes).  The app's *My study* shows its
         own figures and needs these only in its ZIP (stop 59).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each decay series is fitted (the ``progress`` of
+        :func:`facemetrics.decay.analyze_series`); None (default): silent.  ``facemetrics timeline`` prints from it.
 
     Returns
     -------
@@ -203,7 +206,7 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     try:
         result, table, files, fits = _timeline_files(batch_dir, metrics=metrics, sides=sides, min_effect=min_effect,
                                                      n_boot=n_boot, seed=seed, per_subject=per_subject,
-                                                     figures=figures)
+                                                     figures=figures, progress=progress)
         if fits_done is not None:
             fits_done(fits)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -216,7 +219,8 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     return result, table
 
 
-def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed, per_subject, figures=True):
+def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed, per_subject, figures=True,
+                    progress=None):
     """The fits of :func:`run_timeline` and its outputs, made in memory: ``(result, table, files, fits)``,
     ``files`` ``{name: bytes}`` of ``timeline.csv``, ``timeline.png``, ``report.md`` and ``regimen.png``
     when the regimen batch has a fit (the two PNGs only with ``figures``), ``fits`` the :class:`TimelineFits` the
@@ -240,7 +244,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     data = long[long["metric"].isin(list(metrics)) & side_ok]
     known = photo_sessions(batch_dir)  # also a session none of whose photos was compared: the fits and every refit
     result = analyze_series(data, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=per_subject,
-                            sessions=known)
+                            sessions=known, progress=progress)
     if result.status != "ok":  # no usable row (every value empty, every change 'uncertain'): the fits say why
         raise SeriesError(f"{result.reason} (Only long.csv's lift, fold-depth and jaw-width (flow) rows are fitted; "
                           "the messages column of changes.csv gives each comparison's reasons.)")
