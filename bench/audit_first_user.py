@@ -245,7 +245,7 @@ def audit_round2(folder: Path, out: Path) -> list[tuple[str, bool, str]]:
           heic["status"] == "ok" and "anna/microcurrent/day2/after_day2.jpg" in set(photos["photo"]), heic["status"])
     untimed = photos.loc[photos["taken_at"].isna(), "excluded"]
     check("round 2: photos.csv's reason for no capture time says what to do",
-          len(untimed) == 10 and untimed.str.contains("give its taken_at in a manifest").all(), untimed.iloc[0])
+          len(untimed) == 10 and untimed.str.contains("fill in its taken_at (e.g. ", regex=False).all(), untimed.iloc[0])
     check("round 2: the console's remedy names the photos.csv to copy and the command",
           f"a copy of {out / 'batch'}/photos.csv" in batch.stdout and "--manifest COPY)." in batch.stdout
           and f"facemetrics batch {folder}" in batch.stdout)

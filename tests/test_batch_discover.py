@@ -206,8 +206,13 @@ def test_photos_csv_says_how_to_give_a_photo_its_capture_time(tmp_path, capsys):
     e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-12-01T08:00")
     r = _table_row(e, {"status": "ok", "error": "", "taken_at": ""})
     assert r["excluded"] == NO_CAPTURE_TIME == (
-        "no capture time (no EXIF DateTimeOriginal, none in its file name and none in the manifest): give its taken_at in a manifest "
-        "(--manifest; a copy of photos.csv with taken_at filled in reads as one)")
+        "no capture time (no EXIF DateTimeOriginal, none in its file name and none in the manifest): fill in its taken_at "
+        "(e.g. 2026-11-02T14:30, with the UTC offset if known: +01:00) in a copy of photos.csv under another name (it "
+        "reads as a manifest, which lists every photo with its subject, treatment, taken_at and treated_at: a photo it "
+        "does not list is left out) and run again with --manifest COPY")
+    # the console's remedy in the same words (one function, stop 64 g4: photos.csv's was a third wording)
+    from facemetrics.batch.console import fill_in_taken_at
+    assert NO_CAPTURE_TIME.endswith(": " + fill_in_taken_at(1, again="run again"))
     (line,) = no_capture_time_lines([Excluded("me/rf/a.jpg", r["excluded"], r["_reasons"])], output="out dir",
                                     folder="my photos")
     assert "fill in its taken_at (e.g. 2026-11-02T14:30, with the UTC offset if known: +01:00) in a copy of " \

@@ -291,7 +291,7 @@ def test_the_cli_lines_of_a_comparison_print_a_rounded_zero_without_a_sign(sampl
 
 def test_photos_csv_does_not_tell_a_photo_not_measured_to_give_a_capture_time(sample_analysis):
     """photos.csv's ``excluded`` of a picture without a face and without a capture time read "not measured (no_face:
-    ...); no capture time (...): give its taken_at in a manifest ...": a time would not get it measured (the
+    ...); no capture time (...): fill in its taken_at ...": a time would not get it measured (the
     console stopped saying so, c129891).  The cell now says only why it was not measured; a measured photo without
     a time is still told to give one."""
     from pathlib import Path

@@ -27,6 +27,7 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, manifest_like_columns, other_files,
                        skipped_note)
 from .runner import REGIMEN_DIR
+from .tables import MANIFEST_LISTS, TIME_EXAMPLE, fill_in_taken_at  # noqa: F401 (the hint's words, in tables.py since g4)
 from .tables import MSG_NEXT_BEFORE, MSG_SAME_PICTURE_LEFT_OUT, change_column, next_before_count, repeats_left_out_note, session_notes
 from .fit_notes import (HEADLINE_METRICS, MSG_EXPRESSION_MAYBE, MSG_LIGHTING, KeptNote, _when, before_checks,
                         before_line, expression_kept, light_kept)
@@ -539,24 +540,6 @@ def no_capture_time_lines(excluded, manifest=None, most: int = 5, output=None, f
 #: why a photo has no capture time, as `batch` and `study import` say it (one wording, stop 64 h2)
 UNTIMED_WHY = ("no capture time (no EXIF date, no time in the file name: photos sent through a messaging app and PNGs "
                "lose the first)")
-#: how a capture time is written, as the manifest hints give it
-TIME_EXAMPLE = "e.g. 2026-11-02T14:30, with the UTC offset if known: +01:00"
-#: what a manifest holds, said where a hint sends the user to a copy of photos.csv
-MANIFEST_LISTS = ("it reads as a manifest, which lists every photo with its subject, treatment, taken_at and "
-                  "treated_at: a photo it does not list is left out")
-
-
-def fill_in_taken_at(n: int, manifest=None, *, table: str = "photos.csv", again: str, command: str = "") -> str:
-    """The manifest hint of `batch` (:func:`no_capture_time_lines`) and `study import`
-    (:func:`import_untimed_lines`) for ``n`` photos without a capture time, one wording for both (they said the
-    same thing two ways, stop 64 h2): "fill in their taken_at (e.g. ...) in M.csv and AGAIN with it" with a
-    ``manifest`` given; else "... in a copy of TABLE under another name (it reads as a manifest, which lists every
-    photo with its subject, ...) and AGAIN with --manifest COPY (COMMAND)"."""
-    head = f"fill in {'their' if n != 1 else 'its'} taken_at ({TIME_EXAMPLE})"
-    if manifest:
-        return f"{head} in {manifest} and {again} with it"
-    return (f"{head} in a copy of {table} under another name ({MANIFEST_LISTS}) and {again} with --manifest COPY"
-            + (f" ({command})" if command else ""))
 
 
 def regimen_lines(reg, output, kept_lines: bool = False) -> list[str]:

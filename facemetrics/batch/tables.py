@@ -267,10 +267,33 @@ def _named(e: PhotoEntry, column: str) -> bool:
     return any(x.column == column for x in e.reasons)
 
 
+#: how a capture time is written, as the manifest hints give it
+TIME_EXAMPLE = "e.g. 2026-11-02T14:30, with the UTC offset if known: +01:00"
+#: what a manifest holds, said where a hint sends the user to a copy of photos.csv
+MANIFEST_LISTS = ("it reads as a manifest, which lists every photo with its subject, treatment, taken_at and "
+                  "treated_at: a photo it does not list is left out")
+
+
+def fill_in_taken_at(n: int, manifest=None, *, table: str = "photos.csv", again: str, command: str = "") -> str:
+    """The manifest hint of `batch` (:func:`~facemetrics.batch.console.no_capture_time_lines`), `study import`
+    (:func:`~facemetrics.batch.console.import_untimed_lines`) and photos.csv's ``excluded`` (:data:`NO_CAPTURE_TIME`)
+    for ``n`` photos without a capture time, one wording for all (they said the same thing three ways, stop 64 h2
+    and g4; here, below the console, so that photos.csv's reason is built from it too): "fill in their taken_at (e.g. ...) in M.csv and AGAIN with it" with a
+    ``manifest`` given; else "... in a copy of TABLE under another name (it reads as a manifest, which lists every
+    photo with its subject, ...) and AGAIN with --manifest COPY (COMMAND)"."""
+    head = f"fill in {'their' if n != 1 else 'its'} taken_at ({TIME_EXAMPLE})"
+    if manifest:
+        return f"{head} in {manifest} and {again} with it"
+    return (f"{head} in a copy of {table} under another name ({MANIFEST_LISTS}) and {again} with --manifest COPY"
+            + (f" ({command})" if command else ""))
+
+
 #: photos.csv's ``excluded`` reason for a measured photo with no capture time, with what to do (it gave no
-#: remedy: round 2 of a first-time user's session, 2026-12-05); the console names such photos too
-NO_CAPTURE_TIME = ("no capture time (no EXIF DateTimeOriginal, none in its file name and none in the manifest): give its taken_at in a "
-                   "manifest (--manifest; a copy of photos.csv with taken_at filled in reads as one)")
+#: remedy: round 2 of a first-time user's session, 2026-12-05); the console names such photos too.  Its remedy is
+#: the console's, in its words (:func:`fill_in_taken_at`; "give its taken_at in a manifest (--manifest; a copy of
+#: photos.csv with taken_at filled in reads as one)" was a third wording until stop 64, g4)
+NO_CAPTURE_TIME = ("no capture time (no EXIF DateTimeOriginal, none in its file name and none in the manifest): "
+                   + fill_in_taken_at(1, again="run again"))
 
 
 def no_capture_time(name, path=None) -> str:
