@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import facemetrics.batch.console as console
+import facemetrics.batch.tables as tables
 from facemetrics.batch import Excluded, Reason, discover
 from facemetrics.batch.discover import NO_TIME, NOT_FOUND, NOT_LISTED, TIME_DOTTED, TIME_UNREAD
 
@@ -406,13 +407,13 @@ def test_batch_and_study_import_give_one_manifest_hint(manifest):
     why = f"2 photos have {console.UNTIMED_WHY}"
     assert batch.startswith(why + ", so they are compared with nothing: s/rf/a.png, s/rf/b.png. To use them, fill in")
     assert imp.startswith(why + ": s/rf/a.png, s/rf/b.png. To import them, fill in"), imp
-    head = f"fill in their taken_at ({console.TIME_EXAMPLE}) in "
+    head = f"fill in their taken_at ({tables.TIME_EXAMPLE}) in "
     if manifest:
         assert batch.endswith(head + "m.csv and run batch again with it."), batch
         assert imp.endswith(head + "m.csv and import again with it."), imp
     else:
-        said = f"under another name ({console.MANIFEST_LISTS}) and "
+        said = f"under another name ({tables.MANIFEST_LISTS}) and "
         assert head + f"a copy of out/photos.csv {said}run batch again with --manifest COPY (facemetrics batch s" in batch
         assert (head + f"a copy of OUT/photos.csv (facemetrics batch s -o OUT writes it) {said}import again with "
                 "--manifest COPY (facemetrics study import s --manifest COPY; ") in imp, imp
-        assert "subject, treatment, taken_at and treated_at" in console.MANIFEST_LISTS
+        assert "subject, treatment, taken_at and treated_at" in tables.MANIFEST_LISTS

@@ -27,7 +27,7 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, manifest_like_columns, other_files,
                        skipped_note)
 from .runner import REGIMEN_DIR
-from .tables import MANIFEST_LISTS, TIME_EXAMPLE, fill_in_taken_at  # noqa: F401 (the hint's words, in tables.py since g4)
+from .tables import fill_in_taken_at  # the hint's words (in tables.py since stop 64 g4: photos.csv's reason uses them)
 from .tables import MSG_NEXT_BEFORE, MSG_SAME_PICTURE_LEFT_OUT, change_column, next_before_count, repeats_left_out_note, session_notes
 from .fit_notes import (HEADLINE_METRICS, MSG_EXPRESSION_MAYBE, MSG_LIGHTING, KeptNote, _when, before_checks,
                         before_line, expression_kept, light_kept)
