@@ -524,16 +524,18 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print(f"facemetrics timeline: {args.folder}/long.csv not found (run `facemetrics batch` first)",
               file=sys.stderr)
         return 2
-    from .batch.timeline import long_csv_problem
+    from .batch.timeline import long_csv_problem, long_csv_reading
     from .decay import SeriesError
 
     if why := long_csv_problem(Path(args.folder) / "long.csv", columns=False):  # not UTF-8: one line (run_timeline
         # says a table with rows but without the change columns is none)
         raise UsageError(why)
+    text, how = long_csv_reading(Path(args.folder) / "long.csv")  # a European spreadsheet's save: read, and said
+    if how:
+        print(f"facemetrics timeline: {how}", file=sys.stderr)
     sides = ("mean", "right", "left") if args.all_sides else ("mean",)
     out = check_output(args.output or args.folder, folder=True)
-    with open(Path(args.folder) / "long.csv", encoding="utf-8-sig") as fh:
-        n_rows = sum(1 for line in fh if line.strip()) - 1
+    n_rows = sum(1 for line in text.splitlines() if line.strip()) - 1
     if n_rows <= 0:
         raise UsageError(f"{args.folder}/long.csv holds no changes: {_why_no_long(Path(args.folder))}")
     try:

@@ -135,22 +135,70 @@ def test_a_long_csv_that_only_looks_odd_at_its_end_is_fitted(tmp_path, capsys, c
     assert rc == 0 and "cut short" not in err, err
 
 
-@pytest.mark.parametrize("sep, said", [
-    (";", "semicolons, not commas (a spreadsheet's CSV save in a language whose decimal mark is a comma)"),
-    ("\t", "tabs, not commas (a spreadsheet's \"Text (Tab delimited)\" save)"),
+def _european(sep: str) -> str:
+    """:func:`_long_text` as a spreadsheet in a language whose decimal mark is a comma saves it: columns separated
+    by ``sep``, the numbers with decimal commas (the version and photo names keep their points)."""
+    rows = [line.split(",") for line in _long_text().splitlines()]
+    for row in rows[1:]:
+        for i in (2, 5, 7):  # hours_since_treatment, value, noise_floor
+            row[i] = row[i].replace(".", ",")
+    return "\n".join(sep.join(r) for r in rows) + "\n"
+
+
+def _fitted(tmp_path, content, capsys):
+    """``(rc, stderr, timeline.csv as a DataFrame or None)`` of `timeline` on ``content`` as long.csv."""
+    import pandas as pd
+
+    rc, err = _timeline(tmp_path, content, capsys)
+    out = tmp_path / "out" / "timeline.csv"
+    return rc, err, (pd.read_csv(out, dtype=str) if out.is_file() else None)
+
+
+@pytest.mark.parametrize("content, said", [
+    (_european(";"), "its columns separated by semicolons and its 17 decimal commas read as decimal points"),
+    (_european("\t"), "its columns separated by tabs and its 17 decimal commas read as decimal points"),
+    ("sep=;\n" + _european(";"), "its columns separated by semicolons and its 17 decimal commas read as decimal"),
+    (_long_text().replace(",", ";"), "its columns separated by semicolons; if a name"),  # points kept: read as such
 ])
-def test_a_long_csv_separated_by_semicolons_or_tabs_is_named_so(tmp_path, capsys, sep, said):
-    """Before: "the change table lacks column(s) subject, treatment, ..." though every column was there."""
-    rc, err = _timeline(tmp_path, _long_text().replace(",", sep), capsys)
-    assert rc == 2 and len(err.strip().splitlines()) == 1, err
-    assert f"long.csv: its columns are separated by {said}: save it as CSV UTF-8" in err, err
+def test_a_long_csv_separated_by_semicolons_or_tabs_is_read_and_said(tmp_path, capsys, content, said):
+    """Before (stop 64): refused ("its columns are separated by semicolons, not commas (...): save it as CSV UTF-8
+    ...") though a manifest so saved was read; now read with the manifest reader's separator rule
+    (discover.csv_separator), its decimal commas as points, the same fits as the comma table's, and said once on
+    stderr."""
+    rc, err, got = _fitted(tmp_path, content, capsys)
+    assert rc == 0, err
+    (line,) = [x for x in err.splitlines() if "is not the UTF-8, comma-separated CSV" in x]
+    assert line.startswith("facemetrics timeline: ") and said in line, line
+    assert line.endswith("if a name or a number reads wrong, save it as CSV UTF-8 (Comma delimited) with points as "
+                         "decimal marks, or run `facemetrics batch` again"), line
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    rc, err, want = _fitted(plain, _long_text(), capsys)
+    assert rc == 0 and "comma-separated" not in err, err
+    assert got.drop(columns=[c for c in got.columns if "path" in c]).equals(
+        want.drop(columns=[c for c in want.columns if "path" in c]))
 
 
-def test_a_windows_1252_long_csv_is_named_so(tmp_path, capsys):
-    """Before: "is not a CSV table (its bytes are not UTF-8 text)" of Excel's plain "CSV (Comma delimited)" save."""
-    rc, err = _timeline(tmp_path, _long_text().replace("S,", "Zoé,").encode("cp1252"), capsys)
-    assert rc == 2 and "is not UTF-8 text (a spreadsheet's \"CSV (Comma delimited)\" save writes accented " \
-                       "letters in Windows-1252): save it as CSV UTF-8" in err, err
+def test_a_windows_1252_long_csv_is_read_and_said(tmp_path, capsys):
+    """Before (stop 64): refused ("is not UTF-8 text (...): save it as CSV UTF-8") of Excel's plain "CSV (Comma
+    delimited)" save; now read in Windows-1252 as a manifest is (discover._manifest_decoded), and said."""
+    rc, err, got = _fitted(tmp_path, _european(";").replace("S;", "Zoé;").encode("cp1252"), capsys)
+    assert rc == 0, err
+    assert "read as Windows-1252 (Windows Excel's \"CSV (Comma delimited)\"), its columns separated by " \
+           "semicolons and its 17 decimal commas" in err, err
+    assert got is not None and len(got) == 1, got
+    from facemetrics.batch.timeline import long_csv_reading
+
+    text, _ = long_csv_reading(tmp_path / "long.csv")  # as batch writes it: UTF-8 text, commas, points
+    assert text.startswith(_HEAD) and "\nZoé,rf,0.5,jawline_lift_mm,mean,1.2000,mm,0.1,,S/p0.jpg,0.2.41\n" in text
+
+
+def test_a_long_csv_of_other_bytes_is_still_refused(tmp_path, capsys):
+    """Bytes that are not text under a change table's header, and a UTF-16 save, stay refused in one line."""
+    rc, err = _timeline(tmp_path, _long_text().encode("utf-16"), capsys)
+    assert rc == 2 and "is UTF-16 text" in err and len(err.strip().splitlines()) == 1, err
+    rc, err = _timeline(tmp_path, b"\x81\x00\xff" + _long_text().encode(), capsys)
+    assert rc == 2 and "is not a CSV table (its bytes are not UTF-8 text)" in err, err
 
 
 # ---------------------------------------------------------------- the app's word on a blank EXIF time

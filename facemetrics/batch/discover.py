@@ -870,10 +870,7 @@ def _read_manifest_rows(manifest: Path) -> dict[str, dict]:
     lines = text.splitlines()
     if not any(ln.strip() for ln in lines):
         raise ManifestError(f"manifest {manifest} is empty (need a header line: {', '.join(MANIFEST_COLUMNS)})")
-    header_line = next(ln for ln in lines if ln.strip())
-    sep = max((",", ";", "\t"), key=header_line.count)
-    said = _SEP_LINE.fullmatch(header_line.strip().strip('"'))  # Excel's "sep=;" first line: the separator
-    sep = said.group(1) if said else sep
+    sep, said = csv_separator(next(ln for ln in lines if ln.strip()))
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     try:
         rows = [(i, r) for i, r in enumerate(reader, 1) if any(c.strip() for c in r)][1 if said else 0:]
@@ -915,6 +912,18 @@ def _read_manifest_rows(manifest: Path) -> dict[str, dict]:
 
 #: Excel's first line naming a CSV's separator (``sep=;``), which it writes and reads (stop 55, b3)
 _SEP_LINE = re.compile(r"(?i)sep=([,;\t|])")
+
+
+def csv_separator(header_line: str) -> tuple[str, bool]:
+    """The separator of a CSV table whose first line is ``header_line``: the one of ``,``, ``;`` and tab it holds
+    most (a spreadsheet's save in a language whose decimal mark is a comma separates by ``;``), or the one Excel's
+    ``sep=;`` first line names (it writes and reads one; stop 55, b3); and whether ``header_line`` is such a
+    ``sep=`` line (then the header is the next line).  The manifest reader's rule (:func:`_read_manifest_rows`),
+    also `timeline`'s for long.csv (:func:`facemetrics.batch.timeline.long_csv_reading`, stop 64 g4)."""
+    said = _SEP_LINE.fullmatch(header_line.strip().strip('"'))  # Excel's "sep=;" first line: the separator
+    if said:
+        return said.group(1), True
+    return max((",", ";", "\t"), key=header_line.count), False
 
 #: the first bytes of files a clinic gives as a manifest that are not CSV text: the words for them
 _NOT_CSV = ((b"PK\x03\x04", "a zip file (an Excel workbook .xlsx or .ods, or a zipped folder)"),

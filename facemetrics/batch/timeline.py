@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -483,52 +484,126 @@ def unfitted_notes(changes: pd.DataFrame, long: pd.DataFrame, max_chars: int = 2
 
 def long_csv_problem(path: Path, columns: bool = True) -> str:
     """Why the file at ``path`` is no change table :func:`run_timeline` can read, or "": UTF-16 text (a
-    spreadsheet's "Unicode Text" save), bytes that are not UTF-8 text (a Windows-1252 save named as such),
-    a table cut short (:func:`_cut_short`), or a header without the columns
-    :func:`facemetrics.decay.analyze_series` needs (:data:`facemetrics.schema.CHANGES_INPUT_COLUMNS`; a
-    table whose columns are separated by semicolons or tabs is named as such).  The first two ended
+    spreadsheet's "Unicode Text" save), bytes that are not text (:func:`_long_decoded`), a table cut short
+    (:func:`_cut_short`), or a header without the columns :func:`facemetrics.decay.analyze_series` needs
+    (:data:`facemetrics.schema.CHANGES_INPUT_COLUMNS`).  A Windows-1252 save and one separated by semicolons or
+    tabs were refused, named as such, until stop 64 (g4); they are read (:func:`long_csv_reading`).  The first two ended
     `timeline` with a traceback (UnicodeDecodeError, KeyError: 'unit'; stop 63's bad-input audit), a cut
     table was fitted without a word, one cut inside a quoted field ended it with pandas' ParserError
     (stop 64).  ``columns`` False: the text only (`timeline` first says of a table without rows that it
     holds no changes)."""
     import csv
     import io
-    import re
 
     from ..schema import CHANGES_INPUT_COLUMNS
 
-    data = Path(path).read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return (f"{path} is UTF-16 text (a spreadsheet's \"Unicode Text\" save), not the UTF-8 CSV `facemetrics "
-                "batch` writes: save it as CSV UTF-8 (Comma delimited), or run `facemetrics batch` again")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if "subject" in data.split(b"\n", 1)[0].decode("cp1252", "replace"):
-            return (f"{path} is not UTF-8 text (a spreadsheet's \"CSV (Comma delimited)\" save writes accented "
-                    "letters in Windows-1252): save it as CSV UTF-8 (Comma delimited), or run `facemetrics batch` "
-                    "again")
-        return (f"{path} is not a CSV table (its bytes are not UTF-8 text): give the folder `facemetrics batch` "
-                "wrote, or run it again")
-    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # CR line ends too (an old Mac save): csv.Error
-    header = [h.strip() for h in next(csv.reader(io.StringIO(first)), [])]
-    if why := _cut_short(path, text, header):
+    why, text, sep, _ = _long_decoded(path)
+    if why:
+        return why
+    first = _first_line(text)
+    header = [h.strip() for h in next(csv.reader(io.StringIO(first), delimiter=sep), [])]
+    if why := _cut_short(path, text, header, sep):
         return why
     missing = [c for c in CHANGES_INPUT_COLUMNS if c not in header]
     if missing and columns:
-        line = first
-        for sep, name, why in ((";", "semicolons", "a spreadsheet's CSV save in a language whose decimal mark is a "
-                                "comma"), ("\t", "tabs", "a spreadsheet's \"Text (Tab delimited)\" save")):
-            if all(c in [h.strip() for h in line.split(sep)] for c in CHANGES_INPUT_COLUMNS):
-                return (f"its columns are separated by {name}, not commas ({why}): save it as CSV UTF-8 (Comma "
-                        "delimited) with points as decimal marks, or run `facemetrics batch` again")
         # analyze_series' words (the cli says "cannot fit DIR/long.csv: " before them)
         return (f"the change table lacks column(s) {', '.join(missing)} (it needs {', '.join(CHANGES_INPUT_COLUMNS)}, "
                 "as the long.csv `facemetrics batch` writes has them)")
     return ""
 
 
-def _cut_short(path: Path, text: str, header: list[str]) -> str:
+def _first_line(text: str) -> str:
+    """``text``'s first line (CR line ends too: an old Mac save; csv.Error)."""
+    import re
+
+    return re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+
+
+def _long_decoded(path) -> tuple[str, str, str, str]:
+    """``(why, text, sep, encoding)`` of the change table at ``path``: ``why`` the refusal of a file that is no CSV
+    text (UTF-16, bytes that are not text), else ""; ``text`` its text (without Excel's ``sep=;`` first line);
+    ``sep`` its separator, ``,`` unless its header holds every column :func:`facemetrics.decay.analyze_series`
+    needs separated by ``;`` or a tab, or a ``sep=`` line names one (the manifest reader's rule,
+    :func:`facemetrics.batch.discover.csv_separator`); ``encoding`` "" for UTF-8, else the 8-bit encoding the
+    manifest reader would read it in (:func:`facemetrics.batch.discover._manifest_decoded`: Windows-1252, Mac
+    Roman, Latin-1) when its header names the ``subject`` column.  A spreadsheet's save in a European language
+    (semicolons, decimal commas, Windows-1252) was refused until stop 64 (g4) though a manifest so saved was read."""
+    from ..schema import CHANGES_INPUT_COLUMNS
+    from .discover import ManifestError, _manifest_decoded, csv_separator
+
+    data = Path(path).read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return (f"{path} is UTF-16 text (a spreadsheet's \"Unicode Text\" save), not the UTF-8 CSV `facemetrics "
+                "batch` writes: save it as CSV UTF-8 (Comma delimited), or run `facemetrics batch` again", "", ",", "")
+    encoding = ""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        decoded = None
+        if "subject" in data.split(b"\n", 1)[0].decode("cp1252", "replace"):  # a change table's header
+            try:
+                decoded = _manifest_decoded(Path(path), data)
+            except ManifestError:  # bytes that are not text (a NUL, a workbook)
+                pass
+        if decoded is None:
+            return (f"{path} is not a CSV table (its bytes are not UTF-8 text): give the folder `facemetrics batch` "
+                    "wrote, or run it again", "", ",", "")
+        text, encoding = decoded
+    first = _first_line(text)
+    sep, said = csv_separator(first)
+    if said:  # Excel's "sep=;" line: the header is the next line
+        text = text[len(first):].lstrip("\r\n")
+    elif sep != "," and not all(c in [h.strip() for h in first.split(sep)] for c in CHANGES_INPUT_COLUMNS):
+        sep = ","  # not a table separated so: read as before (its missing columns named)
+    return "", text, sep, encoding
+
+
+#: the long.csv columns read as numbers, where a spreadsheet's save in a language whose decimal mark is a comma
+#: writes ``0,35``: read as ``0.35`` when the table is separated by semicolons or tabs (:func:`long_csv_reading`)
+_NUMBER_COLUMNS = ("hours_since_treatment", "value", "noise_floor", "change_scale_sd")
+
+
+def long_csv_reading(path) -> tuple[str, str]:
+    """``(text, note)``: the change table at ``path`` (a ``long.csv``) as the UTF-8, comma-separated CSV text
+    `facemetrics batch` writes, and what was read otherwise, "" for such a table.  A table separated by semicolons
+    or tabs (a spreadsheet's CSV save in a language whose decimal mark is a comma; Excel's ``sep=;`` line too), its
+    decimal commas in the number columns (``0,35``: :data:`_NUMBER_COLUMNS`) read as points, and one in
+    Windows-1252 / Mac Roman / Latin-1 (:func:`_long_decoded`, the manifest reader's detection) is read, and
+    ``note`` says so (``timeline`` prints it on stderr).  Call it on a table :func:`long_csv_problem` does not
+    refuse (a refused one's text is "")."""
+    import csv
+    import io
+    import re
+
+    from .discover import _ENCODING_WORDS
+
+    why, text, sep, encoding = _long_decoded(path)
+    if why or (sep == "," and not encoding):
+        return text, ""
+    commas = 0
+    if sep != ",":
+        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+        header = [h.strip() for h in rows[0]] if rows else []
+        cols = [i for i, h in enumerate(header) if h in _NUMBER_COLUMNS]
+        for row in rows[1:]:
+            for i in cols:
+                if i < len(row) and re.fullmatch(r"\s*[+-]?\d*,\d+\s*", row[i]):
+                    row[i] = row[i].replace(",", ".")
+                    commas += 1
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        text = out.getvalue()
+    how = [f"read as {_ENCODING_WORDS.get(encoding, encoding)}"] if encoding else []
+    if sep != ",":
+        name = "semicolons" if sep == ";" else "tabs" if sep == "\t" else repr(sep)
+        how.append(f"its columns separated by {name}" + (f" and its {commas} decimal comma{'s' * (commas != 1)} "
+                                                          "read as decimal points" if commas else ""))
+    return text, (f"{Path(path)} is not the UTF-8, comma-separated CSV `facemetrics batch` writes (a spreadsheet "
+                  f"saved it): {', '.join(how)}; if a name or a number reads wrong, save it as CSV UTF-8 (Comma "
+                  "delimited) with points as decimal marks, or run `facemetrics batch` again")
+
+
+def _cut_short(path: Path, text: str, header: list[str], sep: str = ",") -> str:
     """Why the change table ``text`` (of the file ``path``, its ``header`` parsed) looks cut short (a download or
     copy that stopped), or "": a quoted field is never closed, or the text ends without a line end (NUL bytes
     at the end aside) and its last row has fewer fields than the header or the table is one facemetrics wrote
@@ -548,11 +623,11 @@ def _cut_short(path: Path, text: str, header: list[str]) -> str:
     remedy = ": the file was cut short (an incomplete download or copy) and the rows after the cut are lost too: " \
              "copy it again, or run `facemetrics batch` again"
     try:
-        rows = list(csv.reader(io.StringIO(body), strict=True))
+        rows = list(csv.reader(io.StringIO(body), strict=True, delimiter=sep))
     except csv.Error as exc:  # a quote opened and never closed; other stray quotes are read as pandas reads them
         if "end of data" in str(exc):
             return f"{path} ends inside a quoted value{remedy}"
-        rows = list(csv.reader(io.StringIO(body)))
+        rows = list(csv.reader(io.StringIO(body), delimiter=sep))
     ended = text.rstrip("\0\t ").endswith(("\n", "\r"))  # as ``body``: spaces after the last line end, CR line ends
     if ended:  # a short last row that ends with a line end is a hand edit (its blanks read as such), not a cut
         return ""
@@ -586,7 +661,9 @@ def _read_long(path: Path) -> pd.DataFrame:
 
     if why := long_csv_problem(path):
         raise SeriesError(why)
-    table = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=_TEXT)  # subject "007" is not 7
+    text, how = long_csv_reading(path)  # semicolons, decimal commas, Windows-1252: read (stop 64 g4)
+    source = io.StringIO(text) if how else path
+    table = pd.read_csv(source, keep_default_na=False, na_values=[""], dtype=_TEXT)  # subject "007" is not 7
     if "facemetrics_version" in table.columns and "verdict" not in table.columns:  # an edited batch output
         raise SeriesError(f"{path} was written by facemetrics but has lost its verdict column: without it the "
                           "comparisons that read 'uncertain' cannot be left out of the fits (restore the "
