@@ -554,8 +554,9 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 #: from how many decay series (each subject's per metric and side, and the pooled ones) `timeline` and `study report`
 #: print their progress on stderr: 10 000 rows of long.csv (1250 subjects, about 7500 series) took 254 s at
-#: --n-boot 50 with nothing said (docs/robustness.md, stop 64), about 34 ms a series, so 500 take some 17 s
-PROGRESS_MIN_SERIES = 500
+#: --n-boot 50 with nothing said (docs/robustness.md, stop 64); 41 to 74 ms of CPU a series at --n-boot 0 to 400
+#: (docs/robustness.md, g4), so 200 series take some 8 to 15 s
+PROGRESS_MIN_SERIES = 200
 #: how many progress lines at most follow the first one (one each tenth of the series)
 PROGRESS_LINES = 10
 
@@ -571,7 +572,7 @@ def fit_progress(command: str):
             return
         if done == 1:
             print(f"facemetrics {command}: fitting {total} decay series (one per subject, metric and side, and the "
-                  "pooled ones); this can take minutes", file=sys.stderr, flush=True)
+                  "pooled ones); this takes a while", file=sys.stderr, flush=True)
         step = math.ceil(total / PROGRESS_LINES)
         if done % step == 0 or done == total:
             print(f"facemetrics {command}: fitted {done} of {total} series", file=sys.stderr, flush=True)

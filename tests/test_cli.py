@@ -1654,7 +1654,7 @@ def test_a_long_timeline_prints_its_progress_on_stderr_only(tmp_path, capsys, mo
     assert said.out == quiet.out  # piped output unchanged
     assert said.err.splitlines() == [
         "facemetrics timeline: fitting 4 decay series (one per subject, metric and side, and the pooled ones); "
-        "this can take minutes",
+        "this takes a while",
         "facemetrics timeline: fitted 2 of 4 series",
         "facemetrics timeline: fitted 4 of 4 series"], said.err
 
