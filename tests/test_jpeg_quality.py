@@ -190,3 +190,35 @@ def test_analyze_photo_flags_a_low_quality_file(sample_analysis):
     low = analyze_photo(jpeg_bytes(rgb, 50), name="forwarded.jpg")
     assert [f.split(" (")[0] for f in low.quality.flags].count("low JPEG quality") == 1
     assert not any(f.startswith("low JPEG quality") for f in sample_analysis.quality.flags)
+
+
+def _low_flag() -> str:
+    from facemetrics.quality import quality_flags
+
+    ok = dict(yaw_deg=0.0, pitch_deg=0.0, roll_deg=0.0, sharpness=500.0, face_luminance=120.0, clipped_fraction=0.0,
+              smile_score=0.0, mouth_opening_ratio=0.0)
+    return quality_flags(dict(ok, jpeg_quality=50.0), 0.2)[0]
+
+
+def test_after_photos_saved_low_too_do_not_excuse_a_low_quality_before_photo():
+    """A low JPEG quality in either photo takes a comparison's verdicts (``gate.low_jpeg_quality``), so most after
+    photos being compressed copies too is no reason to keep a compressed first before photo over a later original:
+    it took the verdicts of the session's few original after photos as well (review g3, stop 64).  A turned head
+    most after photos share is still not counted (the gate reads the change between the two photos)."""
+    from facemetrics.batch.tables import baseline_messages, baseline_rank, shared_faults
+
+    flag = _low_flag()
+    posts = [dict(photo=f"S/p{i}.jpg", quality_flags=flag) for i in range(3)] + [dict(photo="S/p3.jpg",
+                                                                                      quality_flags="")]
+    shared = shared_faults(posts)
+    assert "low JPEG quality" not in shared
+    low = dict(photo="S/a.jpg", role="baseline", quality_flags=flag)
+    assert baseline_rank(low, shared) == 1
+    turned = "head turned (yaw +12 deg, limit 8: x)"
+    assert baseline_rank(dict(low, quality_flags=turned), shared_faults([dict(quality_flags=turned)] * 3)) == 0
+    unread = {"status": "warning", "rows": [dict(metric="jawline_lift_mm", verdict="uncertain")]}
+    clean_post = dict(posts[3], role="post", _shared_faults=shared)
+    assert len(baseline_messages(clean_post, [low], unread)) == 1  # the original after photo's: the before's fault
+    low_post = dict(posts[0], role="post", _shared_faults=shared)
+    assert baseline_messages(low_post, [low], unread) == []  # its own low quality: no one cause
+

@@ -627,10 +627,13 @@ def shared_faults(posts) -> frozenset[str]:
     session's measured post photos have (``posts``: their rows, with ``quality_flags``): a before photo
     with one of these differs from most after photos less than one without it (an off-axis camera: every
     photo turned alike), so it is no fault of the before photo's (:func:`baseline_rank`); one turned the
-    other way differs more, and still counts.  Empty for no post photos."""
+    other way differs more, and still counts.  A low JPEG quality is never shared: either photo's takes a
+    comparison's verdicts (``gate.low_jpeg_quality``), so a compressed before photo kept for after photos mostly
+    compressed too took the verdicts of the session's original ones as well (review g3, stop 64).  Empty for no
+    post photos."""
     posts = list(posts)
     kinds = [k for p in posts for k in _fault_kinds(p)]
-    return frozenset(k for k in set(kinds) if 2 * kinds.count(k) > len(posts))
+    return frozenset(k for k in set(kinds) if 2 * kinds.count(k) > len(posts) and k != MSG_LOW_JPEG_FLAG)
 
 
 def _counted_faults(r: dict, shared) -> list[str]:
