@@ -179,7 +179,8 @@ def test_a_low_quality_photo_is_flagged_and_passed_over_as_the_before_photo():
     post = dict(photo="S/p.jpg", role="post", quality_flags="", _passed_over=())
     unread = {"status": "warning", "rows": [dict(metric="jawline_lift_mm", verdict="uncertain")]}
     (fault,) = baseline_messages(post, [low], unread)
-    assert fault.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a.jpg is flagged {flag}") and ";" not in fault
+    assert fault.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a.jpg is flagged {flag.split(': ')[0]}) and the after "
+                            "photo is not") and ";" not in fault
     assert fault.endswith(JPEG_AT_FAULT_REMEDY) and "retake" not in fault
 
 
@@ -222,3 +223,18 @@ def test_after_photos_saved_low_too_do_not_excuse_a_low_quality_before_photo():
     low_post = dict(posts[0], role="post", _shared_faults=shared)
     assert baseline_messages(low_post, [low], unread) == []  # its own low quality: no one cause
 
+
+def test_the_likely_cause_message_asks_for_the_original_once():
+    """The message naming a compressed before photo as the likely cause quotes its flag by its figures, without the
+    flag's own "so use the original photo, not a compressed copy": its remedy says so (it was said twice in one
+    message; review g3, stop 64)."""
+    from facemetrics.batch.tables import JPEG_AT_FAULT_REMEDY, baseline_messages
+
+    flag = _low_flag()
+    low = dict(photo="S/a.jpg", role="baseline", quality_flags=flag)
+    post = dict(photo="S/p.jpg", role="post", quality_flags="")
+    unread = {"status": "warning", "rows": [dict(metric="jawline_lift_mm", verdict="uncertain")]}
+    (fault,) = baseline_messages(post, [low], unread)
+    assert fault.count("compressed copy") == 1 and fault.endswith(JPEG_AT_FAULT_REMEDY)
+    assert "is flagged low JPEG quality (saved at quality 50 of 100, read from the file, limit 70) and the after" \
+        in fault

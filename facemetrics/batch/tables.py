@@ -765,7 +765,9 @@ def _at_fault_message(r: dict, before: dict, shared: frozenset) -> list[str]:
     ``r`` with ``before`` (``[]`` or one message): the before photo's counted flags (:func:`_counted_faults`,
     not of the ``shared`` kinds) of a kind the after photo has not, by the rule of :func:`shared_faults`
     (:func:`_fault_kind`: a head turned or tilted the other way than the after photo's is such a flag, the two
-    about twice the angle apart; an after photo's flag that gives no sign stands for both directions)."""
+    about twice the angle apart; an after photo's flag that gives no sign stands for both directions).  Where its only
+    flag is a low JPEG quality, the flag is quoted by its figures (:data:`JPEG_AT_FAULT_REMEDY` asks for the original,
+    the flag's own words said it again)."""
     flags = _counted_faults(before, shared | _fault_kinds(r))
     if not flags:
         return []
@@ -779,6 +781,9 @@ def _at_fault_message(r: dict, before: dict, shared: frozenset) -> list[str]:
     else:
         after = f"the after photo is not, or is flagged the other way ({', '.join(theirs)})"
     remedy = AT_FAULT_REMEDY if any(not f.startswith(MSG_LOW_JPEG_FLAG) for f in flags) else JPEG_AT_FAULT_REMEDY
+    if remedy is JPEG_AT_FAULT_REMEDY:  # its figures alone: the flag's "so use the original photo" is the remedy's
+        heads = [f.split(": ", 1)[0] for f in flags]
+        flags = [h + (")" if ": " in f and "(" in h else "") for h, f in zip(heads, flags)]
     return [f"{MSG_BEFORE_PHOTO_AT_FAULT}: {before['photo']} is flagged {', '.join(flags)} and {after}, and no "
             "before photo of this session has fewer such flags (not counting those most of the session's after "
             f"photos have too), {remedy}"]
