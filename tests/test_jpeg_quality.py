@@ -238,3 +238,21 @@ def test_the_likely_cause_message_asks_for_the_original_once():
     assert fault.count("compressed copy") == 1 and fault.endswith(JPEG_AT_FAULT_REMEDY)
     assert "is flagged low JPEG quality (saved at quality 50 of 100, read from the file, limit 70) and the after" \
         in fault
+
+
+def test_a_passed_over_before_photo_is_not_quoted_as_why_a_comparison_is_uncertain():
+    """The message that an earlier before photo was passed over names the flags that pass a photo over, "a low JPEG
+    quality (a compressed copy)" among them since stop 64, and report.md's list of 'uncertain' comparisons
+    (``timeline.uncertain_notes``) took that for the low-JPEG cause: it quoted the passed-over message, even of a
+    smiling photo, in place of the comparison's own first message (review g3)."""
+    from facemetrics.batch.tables import baseline_messages
+    from facemetrics.batch.timeline import uncertain_notes
+
+    post = dict(photo="S/p.jpg", role="post", quality_flags="", _passed_over=["S/a.jpg"])
+    for flag in (_low_flag(), "smiling (smile score 1.60 SD, limit 1.35 SD: x)"):
+        base = [dict(photo="S/b.jpg", quality_flags=""), dict(photo="S/a.jpg", quality_flags=flag)]
+        (passed,) = baseline_messages(post, base, {"status": "warning", "rows": []})
+        row = dict(photo="S/p.jpg", subject="S", treatment="rf", hours_since_treatment=2.0, status="warning",
+                   messages="resolution too low: 0.4 mm/px; " + passed, jawline_lift_mm_verdict="uncertain")
+        (note,) = uncertain_notes([row], ["jawline_lift_mm"])
+        assert note.endswith(": resolution too low: 0.4 mm/px"), note
