@@ -2354,12 +2354,15 @@ def _study_new_subject(store) -> None:
     if clicked and not name.strip():
         st.warning(NAME_MISSING)
     elif clicked:
+        # a stored subject of that name (``Anna`` for ``anna``) is selected, not said to be created (review g3)
+        stored = [n for n in store.subjects()["name"].tolist() if name_key(n) == name_key(name_text(name))]
         store.subject_id(name.strip(), create=True)
         st.session_state["study-pending"] = name_text(name)  # as stored: composed (NFC), stripped
         from facemetrics.timekeys import control_note  # a pasted tab or line break: said, as the CLI says it
 
         note = control_note(name.strip())
-        study_flash(f"Subject {md(repr(name_text(name)))} created. Log a treatment session next."
+        study_flash(f"Subject {md(repr(stored[0]))} is already in this study: selected." if stored else
+                    f"Subject {md(repr(name_text(name)))} created. Log a treatment session next."
                     + (f" ({md(note)})" if note else ""))
         st.rerun()
 

@@ -702,3 +702,21 @@ def test_a_subject_name_with_a_tab_is_created_on_one_line_and_said(store_dir):
     assert at.selectbox(key="study-subject").value == "Ann B"
     said = [t for t in _texts(at) if "created" in t]
     assert said and "holds a tab: read as" in said[0], said
+
+
+def test_create_subject_of_a_name_already_stored_says_so(store_dir):
+    """Create subject with the name of a stored subject (``anna`` of ``Anna``) selects it and says it exists; it said
+    "Subject 'anna' created. Log a treatment session next." above the stored ``Anna`` and her sessions (review g3)."""
+    from facemetrics.store import Store
+
+    with Store(store_dir) as s:
+        s.subject_id("Anna", create=True)
+    at = _study_app()
+    at.selectbox(key="study-subject").set_value("+ new subject").run()
+    at.text_input(key="study-new-name").input("anna")
+    _ok(at.button(key="study-create").click().run())
+    assert at.selectbox(key="study-subject").value == "Anna"
+    assert not any("created" in t for t in _texts(at)), _texts(at)
+    assert any("'Anna' is already in this study" in t for t in _texts(at)), _texts(at)
+    with Store(store_dir) as s:
+        assert [r[0] for r in s.con.execute("SELECT name FROM subjects")] == ["Anna"]

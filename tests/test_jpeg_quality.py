@@ -179,7 +179,8 @@ def test_a_low_quality_photo_is_flagged_and_passed_over_as_the_before_photo():
     post = dict(photo="S/p.jpg", role="post", quality_flags="", _passed_over=())
     unread = {"status": "warning", "rows": [dict(metric="jawline_lift_mm", verdict="uncertain")]}
     (fault,) = baseline_messages(post, [low], unread)
-    assert fault.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a.jpg is flagged {flag}") and ";" not in fault
+    assert fault.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a.jpg is flagged {flag.split(': ')[0]}) and the after "
+                            "photo is not") and ";" not in fault
     assert fault.endswith(JPEG_AT_FAULT_REMEDY) and "retake" not in fault
 
 
@@ -190,3 +191,68 @@ def test_analyze_photo_flags_a_low_quality_file(sample_analysis):
     low = analyze_photo(jpeg_bytes(rgb, 50), name="forwarded.jpg")
     assert [f.split(" (")[0] for f in low.quality.flags].count("low JPEG quality") == 1
     assert not any(f.startswith("low JPEG quality") for f in sample_analysis.quality.flags)
+
+
+def _low_flag() -> str:
+    from facemetrics.quality import quality_flags
+
+    ok = dict(yaw_deg=0.0, pitch_deg=0.0, roll_deg=0.0, sharpness=500.0, face_luminance=120.0, clipped_fraction=0.0,
+              smile_score=0.0, mouth_opening_ratio=0.0)
+    return quality_flags(dict(ok, jpeg_quality=50.0), 0.2)[0]
+
+
+def test_after_photos_saved_low_too_do_not_excuse_a_low_quality_before_photo():
+    """A low JPEG quality in either photo takes a comparison's verdicts (``gate.low_jpeg_quality``), so most after
+    photos being compressed copies too is no reason to keep a compressed first before photo over a later original:
+    it took the verdicts of the session's few original after photos as well (review g3, stop 64).  A turned head
+    most after photos share is still not counted (the gate reads the change between the two photos)."""
+    from facemetrics.batch.tables import baseline_messages, baseline_rank, shared_faults
+
+    flag = _low_flag()
+    posts = [dict(photo=f"S/p{i}.jpg", quality_flags=flag) for i in range(3)] + [dict(photo="S/p3.jpg",
+                                                                                      quality_flags="")]
+    shared = shared_faults(posts)
+    assert "low JPEG quality" not in shared
+    low = dict(photo="S/a.jpg", role="baseline", quality_flags=flag)
+    assert baseline_rank(low, shared) == 1
+    turned = "head turned (yaw +12 deg, limit 8: x)"
+    assert baseline_rank(dict(low, quality_flags=turned), shared_faults([dict(quality_flags=turned)] * 3)) == 0
+    unread = {"status": "warning", "rows": [dict(metric="jawline_lift_mm", verdict="uncertain")]}
+    clean_post = dict(posts[3], role="post", _shared_faults=shared)
+    assert len(baseline_messages(clean_post, [low], unread)) == 1  # the original after photo's: the before's fault
+    low_post = dict(posts[0], role="post", _shared_faults=shared)
+    assert baseline_messages(low_post, [low], unread) == []  # its own low quality: no one cause
+
+
+def test_the_likely_cause_message_asks_for_the_original_once():
+    """The message naming a compressed before photo as the likely cause quotes its flag by its figures, without the
+    flag's own "so use the original photo, not a compressed copy": its remedy says so (it was said twice in one
+    message; review g3, stop 64)."""
+    from facemetrics.batch.tables import JPEG_AT_FAULT_REMEDY, baseline_messages
+
+    flag = _low_flag()
+    low = dict(photo="S/a.jpg", role="baseline", quality_flags=flag)
+    post = dict(photo="S/p.jpg", role="post", quality_flags="")
+    unread = {"status": "warning", "rows": [dict(metric="jawline_lift_mm", verdict="uncertain")]}
+    (fault,) = baseline_messages(post, [low], unread)
+    assert fault.count("compressed copy") == 1 and fault.endswith(JPEG_AT_FAULT_REMEDY)
+    assert "is flagged low JPEG quality (saved at quality 50 of 100, read from the file, limit 70) and the after" \
+        in fault
+
+
+def test_a_passed_over_before_photo_is_not_quoted_as_why_a_comparison_is_uncertain():
+    """The message that an earlier before photo was passed over names the flags that pass a photo over, "a low JPEG
+    quality (a compressed copy)" among them since stop 64, and report.md's list of 'uncertain' comparisons
+    (``timeline.uncertain_notes``) took that for the low-JPEG cause: it quoted the passed-over message, even of a
+    smiling photo, in place of the comparison's own first message (review g3)."""
+    from facemetrics.batch.tables import baseline_messages
+    from facemetrics.batch.timeline import uncertain_notes
+
+    post = dict(photo="S/p.jpg", role="post", quality_flags="", _passed_over=["S/a.jpg"])
+    for flag in (_low_flag(), "smiling (smile score 1.60 SD, limit 1.35 SD: x)"):
+        base = [dict(photo="S/b.jpg", quality_flags=""), dict(photo="S/a.jpg", quality_flags=flag)]
+        (passed,) = baseline_messages(post, base, {"status": "warning", "rows": []})
+        row = dict(photo="S/p.jpg", subject="S", treatment="rf", hours_since_treatment=2.0, status="warning",
+                   messages="resolution too low: 0.4 mm/px; " + passed, jawline_lift_mm_verdict="uncertain")
+        (note,) = uncertain_notes([row], ["jawline_lift_mm"])
+        assert note.endswith(": resolution too low: 0.4 mm/px"), note

@@ -650,10 +650,13 @@ def shared_faults(posts) -> frozenset[str]:
     session's measured post photos have (``posts``: their rows, with ``quality_flags``): a before photo
     with one of these differs from most after photos less than one without it (an off-axis camera: every
     photo turned alike), so it is no fault of the before photo's (:func:`baseline_rank`); one turned the
-    other way differs more, and still counts.  Empty for no post photos."""
+    other way differs more, and still counts.  A low JPEG quality is never shared: either photo's takes a
+    comparison's verdicts (``gate.low_jpeg_quality``), so a compressed before photo kept for after photos mostly
+    compressed too took the verdicts of the session's original ones as well (review g3, stop 64).  Empty for no
+    post photos."""
     posts = list(posts)
     kinds = [k for p in posts for k in _fault_kinds(p)]
-    return frozenset(k for k in set(kinds) if 2 * kinds.count(k) > len(posts))
+    return frozenset(k for k in set(kinds) if 2 * kinds.count(k) > len(posts) and k != MSG_LOW_JPEG_FLAG)
 
 
 def _counted_faults(r: dict, shared) -> list[str]:
@@ -785,7 +788,9 @@ def _at_fault_message(r: dict, before: dict, shared: frozenset) -> list[str]:
     ``r`` with ``before`` (``[]`` or one message): the before photo's counted flags (:func:`_counted_faults`,
     not of the ``shared`` kinds) of a kind the after photo has not, by the rule of :func:`shared_faults`
     (:func:`_fault_kind`: a head turned or tilted the other way than the after photo's is such a flag, the two
-    about twice the angle apart; an after photo's flag that gives no sign stands for both directions)."""
+    about twice the angle apart; an after photo's flag that gives no sign stands for both directions).  Where its only
+    flag is a low JPEG quality, the flag is quoted by its figures (:data:`JPEG_AT_FAULT_REMEDY` asks for the original,
+    the flag's own words said it again)."""
     flags = _counted_faults(before, shared | _fault_kinds(r))
     if not flags:
         return []
@@ -799,6 +804,9 @@ def _at_fault_message(r: dict, before: dict, shared: frozenset) -> list[str]:
     else:
         after = f"the after photo is not, or is flagged the other way ({', '.join(theirs)})"
     remedy = AT_FAULT_REMEDY if any(not f.startswith(MSG_LOW_JPEG_FLAG) for f in flags) else JPEG_AT_FAULT_REMEDY
+    if remedy is JPEG_AT_FAULT_REMEDY:  # its figures alone: the flag's "so use the original photo" is the remedy's
+        heads = [f.split(": ", 1)[0] for f in flags]
+        flags = [h + (")" if ": " in f and "(" in h else "") for h, f in zip(heads, flags)]
     return [f"{MSG_BEFORE_PHOTO_AT_FAULT}: {before['photo']} is flagged {', '.join(flags)} and {after}, and no "
             "before photo of this session has fewer such flags (not counting those most of the session's after "
             f"photos have too), {remedy}"]

@@ -34,8 +34,8 @@ from .flow_read import stands_out_notes
 from .series_read import fitted_columns as _fitted_columns
 from .series_read import read_series
 from ..compare.disagreement import MSG_BASELINES_DISAGREE
-from .tables import (MSG_AFTER_ANOTHER_TREATMENT, MSG_AFTER_PHOTO_SMILING, MSG_BEFORE_PHOTO_AT_FAULT,
-                     MSG_SAME_PICTURE_LEFT_OUT)
+from .tables import (MSG_AFTER_ANOTHER_TREATMENT, MSG_AFTER_PHOTO_SMILING, MSG_BASELINE_PASSED_OVER,
+                     MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT)
 
 
 
@@ -455,7 +455,10 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
         # an after photo flagged smiling where the before photo is not: said with its flag (u4, stop 54)
         faults += [p.split(", as photos.csv's", 1)[0] for p in parts if p.startswith(MSG_AFTER_PHOTO_SMILING)]
         parts = [p for p in parts if not p.startswith((MSG_BEFORE_PHOTO_AT_FAULT, MSG_AFTER_PHOTO_SMILING))]
-        causes = [p for p in parts if any(c in p for c in _UNCERTAIN_CAUSES)]
+        # the passed-over message names the flags that pass a photo over ("a low JPEG quality", "a face cut by the
+        # image edge"): no cause of this comparison's (it was quoted as one: review g3, stop 64)
+        causes = [p for p in parts if not p.startswith(MSG_BASELINE_PASSED_OVER) and any(c in p for c in
+                                                                                         _UNCERTAIN_CAUSES)]
         quoted = [p for p in causes if p.startswith(_CAUSE_STARTS)] or causes or ([] if faults else parts[:1])
         # each message's reason cut at max_chars, its remedy kept (a cut of the whole dropped the remedy: stop 45)
         # ... and the clause that makes it 'uncertain' kept (the camera message's "the correction for it is beyond
