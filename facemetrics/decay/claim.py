@@ -281,7 +281,7 @@ from .model import (
 from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
 from .late_photos import LateTime, late_photos, off_curve
-from .half_point import HALF_POINT_FIELDS, half_point, half_point_ci, peak_time, unimodal_sd_df
+from .half_point import HALF_POINT_FIELDS, half_point, half_point_ci, peak_time, photo_sign, unimodal_sd_df
 from .half_life_ci import profile_interval
 from .time_unit import time_unit_note
 from ..timekeys import date_alone
@@ -1043,8 +1043,13 @@ def _point_half(t, y, est: DecayParams) -> dict:
 
 
 def _effect_sign(t, y, est: DecayParams) -> float:
-    """The sign the half point reads the change with (+1 an increase, -1 a decrease), NaN: no half point."""
-    return math.copysign(1.0, est.peak)
+    """The sign the half point reads the change with: the fitted peak's (+1 an increase, -1 a decrease); NaN (no
+    half point, no report line) when the photos' own sign (:func:`facemetrics.decay.half_point.photo_sign`) differs.
+    A change that rises from 0 mm at the session fits a peak of the opposite sign: read with it, report.md said
+    "fell to half by about 0.3 h" of a change that grew to 1.2 mm; taking the photos' sign instead said a rise of
+    noise once in 60 no-change studies (docs/validation.md section 26d)."""
+    sign = math.copysign(1.0, est.peak)
+    return sign if photo_sign(t, y) == sign else _NAN
 
 
 def _peak_start(t, y, est: DecayParams, sign: float) -> float:
