@@ -126,12 +126,21 @@ SHAPES = {
     "rise_48h_exp": lambda t: _rise(t, 1.0, 48.0, lambda u: np.exp2(-u / 48.0)),
     "rise_6h_gamma": lambda t: 1.5 * (0.3 + 0.7 * (np.asarray(t, float) / 6.0) * np.exp(1.0 - np.asarray(t, float) / 6.0)),
     "null": lambda t: np.zeros(np.shape(t)),  # no change at all: a rise said of it is false
+    # stop 64 (g1): a change that rises from ZERO at the session (docs/validation.md section 26d); appended, so
+    # every earlier shape keeps its seeds
+    "zero_12h_linear": lambda t: np.where(np.asarray(t, float) < 12.0, 1.2 * np.asarray(t, float) / 12.0,
+                                          1.2 * np.clip(1.0 - (np.asarray(t, float) - 12.0) / 24.0, 0.0, None)),
+    "zero_6h_exp": lambda t: np.where(np.asarray(t, float) < 6.0, 1.5 * np.asarray(t, float) / 6.0,
+                                      1.5 * np.exp2(-np.maximum(np.asarray(t, float) - 6.0, 0.0) / 6.0)),
 }
 TUNING_SHAPES = ("exp_3h", "linear_8h", "sigmoid_6h", "two_phase", "lasting")
 HELD_OUT_SHAPES = ("power_fade",)
 #: stop 64 (h4): rises then fades; the held-out one is never used to choose
 RISE_SHAPES = ("rise_2h_exp", "rise_12h_linear", "rise_48h_exp")
 RISE_HELD_OUT = ("rise_6h_gamma",)
+#: stop 64 (g1): rises from 0 mm at the session; the held-out one is never used to choose
+ZERO_SHAPES = ("zero_12h_linear",)
+ZERO_HELD_OUT = ("zero_6h_exp",)
 #: the margin of the simulated series' verdicts (no noise floor column: ``MIN_EFFECT`` for mm)
 MARGIN_MM = 0.3
 
@@ -377,7 +386,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.no_peak:
         import facemetrics.decay.claim as claim
-        claim._peak_start = lambda t, y, est: 0.0
+        claim._peak_start = lambda t, y, est, sign=1.0: 0.0
     t0 = time.time()
     if args.from_csv:
         df = pd.concat([pd.read_csv(p) for p in args.from_csv], ignore_index=True)

@@ -47,9 +47,9 @@ def sd_df(t, y, sign: float) -> tuple[float, int]:
     return math.sqrt(float(np.sum(r ** 2)) / df), df
 
 
-def peak_start_t(t, y, est) -> float:
+def peak_start_t(t, y, est, sign=None) -> float:
     """``claim._peak_start`` with a t quantile on the SD's degrees of freedom (bench only)."""
-    sign = math.copysign(1.0, est.peak)
+    sign = math.copysign(1.0, est.peak) if sign is None else sign
     s, df = sd_df(t, y, sign)
     if not math.isfinite(s):
         df = max(t.size - 3, 1)

@@ -281,7 +281,7 @@ from .model import (
 from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
 from .late_photos import LateTime, late_photos, off_curve
-from .half_point import HALF_POINT_FIELDS, half_point, half_point_ci, peak_time, unimodal_sd_df
+from .half_point import HALF_POINT_FIELDS, half_point, half_point_ci, peak_time, photo_sign, unimodal_sd_df
 from .half_life_ci import profile_interval
 from .time_unit import time_unit_note
 from ..timekeys import date_alone
@@ -1015,8 +1015,10 @@ def _half_point(t, y, est: DecayParams, method: str, w, data: pd.DataFrame, sess
     :data:`TWO_STAGE_BELOW_CLUSTERS` subjects, the fit's residuals; the residual design adds one per session."""
     rng = _group_rng(seed, (*key, "half_point"))
     resid = y - est.change_at(t)
-    sign = math.copysign(1.0, est.peak)
-    start = _peak_start(t, y, est)
+    sign = _effect_sign(t, y, est)
+    if not math.isfinite(sign):
+        return {**dict.fromkeys(HALF_POINT_FIELDS, _NAN), "half_point_peak_h": _NAN}
+    start = _peak_start(t, y, est, sign)
     n_boot = w.shape[0]
     if method == "cluster":
         if int(pd.unique(data["subject"]).size) >= TWO_STAGE_BELOW_CLUSTERS:
@@ -1032,19 +1034,31 @@ def _half_point(t, y, est: DecayParams, method: str, w, data: pd.DataFrame, sess
 def _point_half(t, y, est: DecayParams) -> dict:
     """``half_point_h`` and ``half_point_peak_h`` without a bootstrap (``n_boot=0``): the same point and peak as
     :func:`_half_point`'s."""
-    start = _peak_start(t, y, est)
-    return {"half_point_h": half_point(t, y, math.copysign(1.0, est.peak), start=start),
+    sign = _effect_sign(t, y, est)
+    if not math.isfinite(sign):
+        return {"half_point_h": _NAN, "half_point_peak_h": _NAN}
+    start = _peak_start(t, y, est, sign)
+    return {"half_point_h": half_point(t, y, sign, start=start),
             "half_point_peak_h": start if start > float(np.min(t[t >= 0])) else _NAN}
 
 
-def _peak_start(t, y, est: DecayParams) -> float:
+def _effect_sign(t, y, est: DecayParams) -> float:
+    """The sign the half point reads the change with: the fitted peak's (+1 an increase, -1 a decrease); NaN (no
+    half point, no report line) when the photos' own sign (:func:`facemetrics.decay.half_point.photo_sign`) differs.
+    A change that rises from 0 mm at the session fits a peak of the opposite sign: read with it, report.md said
+    "fell to half by about 0.3 h" of a change that grew to 1.2 mm; taking the photos' sign instead said a rise of
+    noise once in 60 no-change studies (docs/validation.md section 26d)."""
+    sign = math.copysign(1.0, est.peak)
+    return sign if photo_sign(t, y) == sign else _NAN
+
+
+def _peak_start(t, y, est: DecayParams, sign: float) -> float:
     """The photo time the half point is read from (:func:`facemetrics.decay.half_point.peak_time`), its noise SD
     the residual SD of the unimodal fit (:func:`facemetrics.decay.half_point.unimodal_sd`; the decay fit's, on
     ``n - 3`` degrees of freedom, when that leaves fewer than 2): the decay fit's own includes its misfit of a rise,
     and said the rise in 3 of 180 simulated rise studies (1 and 3 subjects), the unimodal fit's in 86
     (docs/validation.md section 26); compared with Student's t on the SD's degrees of freedom (stop 64's review:
     the normal quantile said a rise on 5-9 % of one person's no-change series, docs/validation.md section 26b)."""
-    sign = math.copysign(1.0, est.peak)
     sd, df = unimodal_sd_df(t, y, sign)
     if not math.isfinite(sd):
         df = max(t.size - 3, 1)

@@ -41,7 +41,7 @@ import math
 import numpy as np
 
 __all__ = ["HALF_POINT_FIELDS", "RISE_ALPHA", "half_point", "half_point_ci", "isotonic_decreasing", "peak_time",
-           "photo_bracket", "unimodal_sd", "unimodal_sd_df"]
+           "photo_bracket", "photo_sign", "unimodal_sd", "unimodal_sd_df"]
 
 #: the DecayFit fields (and timeline columns) :func:`half_point_ci` fills, in its order
 HALF_POINT_FIELDS = ("half_point_h", "half_point_h_ci_low", "half_point_h_ci_high")
@@ -135,6 +135,37 @@ def _time_means(t, y, sign: float = 1.0, w=None, start: float = 0.0):
     wsum = np.bincount(inv, weights=w[keep], minlength=times.size)
     mean = np.bincount(inv, weights=w[keep] * y[keep], minlength=times.size) / wsum
     return times, mean, wsum
+
+
+def photo_sign(t, y) -> float:
+    """The sign of the photos' change: that of the photo-time mean change largest in size (photos at or after
+    treatment, those at one time pooled); NaN when there is none.
+
+    The half point is signed by the fitted peak; where this sign differs (a change that rises from 0 mm at the
+    session fits a peak of the opposite sign), ``analyze_series`` says no half point (docs/validation.md section 26d).
+
+    Parameters
+    ----------
+    t, y : array_like, shape (n,)
+        Hours since treatment (photos before it ignored) and change versus baseline (metric unit).
+
+    Returns
+    -------
+    float
+        +1.0 or -1.0 (+1.0 for a largest mean of exactly 0), NaN without a photo at or after treatment.
+
+    Examples
+    --------
+    >>> photo_sign([-1, 0.25, 12, 24], [5.0, -0.1, 1.2, 0.6])
+    1.0
+    >>> photo_sign([0.25, 1, 4], [-0.8, -0.5, 0.2])
+    -1.0
+    """
+    means = _time_means(t, y)
+    if means is None:
+        return _NAN
+    mean = means[1]
+    return math.copysign(1.0, float(mean[int(np.argmax(np.abs(mean)))]))
 
 
 def _falling_curve(t, y, sign: float = 1.0, w=None, start: float = 0.0) -> tuple[np.ndarray, np.ndarray] | None:
