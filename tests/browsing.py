@@ -251,9 +251,9 @@ def wait_shown(locator, timeout_ms: int, what: str, log: Path | None = None, sta
 
 #: counts the app's runs that start from now on (its root's script state turning "running", read from the mutation
 #: records' old values: the observer can run after both changes of a short run, when the state reads "notRunning"
-#: again): armed on a settled page before an action; :func:`act` says the count when it fails.  It is not the sign of the run's end: a short run can start
-#: and end between two of the page's redraws and never show "running" (stop 63's CI, "the run it asked for did not
-#: start and end in 120 s"; h1, stop 64)
+#: again): armed on a settled page before an action; :func:`act` says the count when it fails.  It is not the sign
+#: of the run's end: a short run can start and end between two of the page's redraws and never show "running"
+#: (stop 63's CI, "the run it asked for did not start and end in 120 s"; h1, stop 64)
 _COUNT_RUNS = """() => { const a = document.querySelector('[data-testid=stApp]'); window.__fmRuns = 0;
   if (window.__fmRunObserver) window.__fmRunObserver.disconnect();
   window.__fmRunObserver = new MutationObserver(records => records.forEach((r, i) => {
