@@ -20,9 +20,9 @@ Acting on a page as a user does (stop 50): a user chooses files or clicks once t
 action made while the app's script was still running landed on the run before's elements, and a click was lost
 (stop 49's CI).  :func:`open_app` opens the app and waits for its first run's end; :func:`wait_settled` waits for a
 run's end (the app root's script state, :data:`SETTLED`; not the running icon, drawn only 500 ms into a run), after
-a wait for what the last action shows; :func:`act` does an action that shows nothing of its own (Enter in a field)
-and waits for the run it asked for; :func:`wait_shown` and :func:`page_state` make a wait's failure say what the
-page and its server showed.
+a wait for what the last action shows; :func:`act` does an action and waits for the element it should show,
+then for the run's end (stop 64: not for "a run started", which a short run may never show); :func:`wait_shown` and
+:func:`page_state` make a wait's failure say what the page and its server showed.
 
 Starting Chromium with the Playwright driver costs about 2 s of CPU and 10-15 s of wall time on the loaded
 machine (2026-12-05); a server, about 5 s of CPU with its worker process.
@@ -249,30 +249,40 @@ def wait_shown(locator, timeout_ms: int, what: str, log: Path | None = None, sta
         raise AssertionError(f"{what} not shown in {timeout_ms / 1000:.0f} s; {said}") from None
 
 
-#: counts the app's runs that start from now on (its root's script state turning "running"): armed on a settled
-#: page before an action, read by :func:`act`
+#: counts the app's runs that start from now on (its root's script state turning "running", read from the mutation
+#: records' old values: the observer can run after both changes of a short run, when the state reads "notRunning"
+#: again): armed on a settled page before an action; :func:`act` says the count when it fails.  It is not the sign
+#: of the run's end: a short run can start and end between two of the page's redraws and never show "running"
+#: (stop 63's CI, "the run it asked for did not start and end in 120 s"; h1, stop 64)
 _COUNT_RUNS = """() => { const a = document.querySelector('[data-testid=stApp]'); window.__fmRuns = 0;
   if (window.__fmRunObserver) window.__fmRunObserver.disconnect();
-  window.__fmRunObserver = new MutationObserver(() => {
-    if (a.getAttribute('data-test-script-state') === 'running') window.__fmRuns += 1; });
-  window.__fmRunObserver.observe(a, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
+  window.__fmRunObserver = new MutationObserver(records => records.forEach((r, i) => {
+    const now = i + 1 < records.length ? records[i + 1].oldValue : a.getAttribute('data-test-script-state');
+    if (now === 'running' && r.oldValue !== 'running') window.__fmRuns += 1; }));
+  window.__fmRunObserver.observe(a, {attributes: true, attributeOldValue: true,
+                                     attributeFilter: ['data-test-script-state']}); }"""
 
 
-def act(page, action, what: str, timeout_ms: int = 120_000, log: Path | None = None) -> None:
-    """Do ``action()`` (a click, an Enter in a field: anything that asks the app for a run) on a settled page and
-    wait until the run it asked for has started and ended: for an action whose effect shows nothing of its own to
-    wait for (Enter in a field with a default), before the next action.  The failure says what the page showed."""
-    sync_api = need_browser()
+def act(page, action, what: str, shown, timeout_ms: int = 120_000, log: Path | None = None) -> None:
+    """Do ``action()`` (a click on a toggle or a button: anything that asks the app for a run) on a settled page and
+    wait for what it asked for: ``shown`` (a locator, not shown before the action) shown by the latest script run
+    (:func:`wait_current`), then the run's end (:data:`SETTLED`), before the next action.
+
+    It waited for a run to start (the app root's script state turning "running") and end; a short run can start
+    and end between two of the page's redraws and never show "running", and the test failed with the page as asked
+    (stop 63's CI).  A run is seen only in what it draws.  The failure says what the page showed and how many runs
+    were seen to start."""
     wait_settled(page, timeout_ms, log, f"before {what}")
+    if shown.evaluate_all(CURRENT):
+        raise AssertionError(f"{what}: what it should show is on the page before it (the test waits for nothing); "
+                             f"{page_state(page, log)}")
     page.evaluate(_COUNT_RUNS)
     action()
-    try:
-        page.wait_for_function("(sel) => window.__fmRuns > 0 && document.querySelector(sel) !== null", arg=SETTLED,
-                               timeout=timeout_ms)
-    except sync_api.TimeoutError:
+    if not wait_current(shown, timeout_ms):
         runs = page.evaluate("() => window.__fmRuns")
-        raise AssertionError(f"{what}: the run it asked for did not start and end in {timeout_ms / 1000:.0f} s "
-                             f"({runs} run(s) started); {page_state(page, log)}") from None
+        raise AssertionError(f"{what}: what it asked for not shown in {timeout_ms / 1000:.0f} s ({runs} run(s) seen "
+                             f"to start); {page_state(page, log)}")
+    wait_settled(page, timeout_ms, log, f"after {what}")
 
 
 def open_app(page, url: str, timeout_ms: int = 120_000) -> None:

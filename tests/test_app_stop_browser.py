@@ -119,7 +119,7 @@ def test_browser_stop_mid_run_then_the_example_again_gives_the_full_result(brows
 
         # the next action: the same example again; its full result
         act(page, lambda: page.get_by_role("button", name="Load the bundled example").click(),
-            "Load the bundled example after Stop", RUN_CEILING_MS)
+            "Load the bundled example after Stop", page.get_by_role("button", name="timeline.csv"), RUN_CEILING_MS)
         after_stop = _example_result(page, "after Stop, the example loaded again")
 
         # the same result as a session that never stopped (a second user of the same server)

@@ -183,7 +183,7 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
             # 5 s wait for the button decided it, and under load a late button read as a closed form)
             if log_button.count() == 0:
                 act(page, lambda: page.get_by_text("Log a treatment session", exact=True).click(),
-                    f"day {d}: opening 'Log a treatment session'", log=log)
+                    f"day {d}: opening 'Log a treatment session'", log_button, log=log)
             wait_shown(log_button, 30_000, f"day {d}: the 'Log session' button", log)
             when = (T0 + timedelta(days=d)).strftime("%Y-%m-%d %H:%M")
             field = page.get_by_label("Treated at (YYYY-MM-DD HH:MM)")
@@ -225,7 +225,8 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
         assert {"report.md", "timeline.png", "photos.csv", "changes.csv", "timeline.csv"} <= names, names
 
         # the fake camera: take a photo, it is checked against the baseline
-        act(page, lambda: page.get_by_text("Take a photo with the camera").click(), "the camera's toggle", log=log)
+        act(page, lambda: page.get_by_text("Take a photo with the camera").click(), "the camera's toggle",
+            page.locator("[data-testid=stCameraInput]"), log=log)
         _take_photo(page, log, sync_api, steps)
         _wait_text(page, re.compile(r"camera_\d{8}_\d{6}\.jpg: "), 90_000, log, sync_api, steps)
     except BaseException:
