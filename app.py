@@ -84,6 +84,7 @@ from facemetrics.decay.wording import UNIT_WORDS, change_unit, decimals_for
 from facemetrics.rounding import fixed, fixed_uncertainty
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
+from facemetrics.decay.fit_needs import fit_needs
 from facemetrics.messages import top_level
 from facemetrics.naming import download_names, download_part
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
@@ -1784,42 +1785,9 @@ TIMELINE_DEFAULTS = (fm_report.HEADLINE_METRIC, "mouth_corner_lift_mm", "jaw_wid
 
 
 def timeline_fit_needs(changes: pd.DataFrame, metrics=TIMELINE_DEFAULTS) -> dict[str, str]:
-    """What each of ``metrics`` present in ``changes`` (the tidy table, ``long.csv``'s columns) lacks for a decay
-    curve: ``{metric: ""}`` when, for one treatment, the fit itself (:func:`facemetrics.decay.analyze_series`, as
-    the tab runs it, without its bootstrap: ``n_boot=0``, pooled rows only) made a curve; else the shortfall said
-    with the fit's own minimums (:data:`~facemetrics.decay.claim.MIN_PHOTOS`,
-    :data:`~facemetrics.decay.claim.MIN_TIMES`, :data:`~facemetrics.decay.claim.MIN_LAST_HOURS`), e.g.
-    "needs 6 photos (those before the treatment count) and 4 distinct times after the treatment, one at 12 h or later;
-    5 photos read at 4 times, the last at 2.0 h" ("...; 3 photos read, none after the treatment" when none is).  The fit's own rule, so the picker and the fit cannot drift apart: the picker counted 4 distinct times
-    alone, so a series of 5 photos up to 2 h was chosen and its fit said "Too few data" (stop 64, h2)."""
-    present = [m for m in metrics if "metric" in changes and m in set(changes["metric"])]
-    if not present:
-        return {}
-    need = (f"needs {MIN_PHOTOS} photos (those before the treatment count) and {MIN_TIMES} distinct times after the "
-            f"treatment, one at {MIN_LAST_HOURS:g} h or later")
-    try:
-        fits = fm_decay.analyze_series(changes[changes["metric"].isin(present)], metrics=present, n_boot=0,
-                                       per_subject=False).to_frame()
-    except fm.SeriesError:  # a table the fit refuses: no metric can be fitted
-        return {m: need for m in present}
-    out = {}
-    for m in present:
-        rows = fits[fits["metric"] == m] if "metric" in fits else fits.iloc[0:0]
-        if "side" in rows and (rows["side"] == "mean").any():
-            rows = rows[rows["side"] == "mean"]
-        if rows["fit_ok"].astype(bool).any() if "fit_ok" in rows else False:
-            out[m] = ""
-        elif rows.empty or not (pd.to_numeric(rows["n_photos"], errors="coerce") > 0).any():
-            out[m] = f"{need}; none read"
-        else:
-            r = rows.loc[pd.to_numeric(rows["n_photos"], errors="coerce").idxmax()]
-            n, k, last = int(r["n_photos"]), int(r["n_times"]), float(r["last_time_h"])
-            if not k:  # every photo before the treatment: "read at 0 times, the last at -0.5 h"
-                out[m] = f"{need}; {n} photo{'s' if n != 1 else ''} read, none after the treatment"
-                continue
-            out[m] = (f"{need}; {n} photo{'s' if n != 1 else ''} read at {k} time{'s' if k != 1 else ''}"
-                      + (f", the last at {last:.1f} h" if math.isfinite(last) else ""))
-    return out
+    """What each of ``metrics`` present in ``changes`` lacks for a decay curve (:func:`facemetrics.decay.fit_needs.
+    fit_needs`: the fit's own rule, "" for a metric that can be fitted)."""
+    return fit_needs(changes, metrics)
 
 
 def timeline_default_metrics(changes: pd.DataFrame, needs: dict[str, str] | None = None) -> list[str]:

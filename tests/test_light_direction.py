@@ -283,13 +283,3 @@ def test_the_discs_read_on_the_cropped_photo_equal_those_read_on_the_whole_photo
         pts[:, :2] = rng.uniform(-0.2, 1.2, 2) * (w, h) + rng.normal(0, rng.uniform(2, 0.4 * min(h, w)), (478, 2))
         mm = float(scales[t % len(scales)])
         assert np.array_equal(_disc_levels(rgb, pts, mm), disc_levels_whole(rgb, pts, mm), equal_nan=True), (h, w, mm)
-
-
-def test_the_median_of_each_row_without_nan_is_numpys():
-    from facemetrics.compare.light import _nan_median
-    rng = np.random.default_rng(3)
-    v = rng.integers(0, 256, (50, 7)).astype(float)
-    v[rng.random(v.shape) < 0.4] = np.nan
-    v[0] = np.nan
-    want = [np.median(r[np.isfinite(r)]) if np.isfinite(r).any() else np.nan for r in v]
-    assert np.array_equal(_nan_median(v), want, equal_nan=True)

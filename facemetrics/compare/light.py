@@ -11,6 +11,8 @@ both photos, after a tone curve fitted to the pair (so exposure, gamma and white
 
 from __future__ import annotations
 
+import warnings
+
 import cv2
 import numpy as np
 
@@ -54,7 +56,7 @@ def _disc_levels(rgb: np.ndarray, points: np.ndarray, mm_per_px: float) -> np.nd
     falls outside the photo or holds clipped pixels only.
 
     Only the photo's top-left part that holds the discs is converted to grey and reduced (:func:`_reduced_grey`:
-    the same values as the whole photo's there), and the discs' medians are read at once."""
+    the same values as the whole photo's there), and the discs' medians are read at once (``np.nanmedian``)."""
     f = min(mm_per_px / LIGHT_GRID_MM, 1.0)
     pts = np.asarray(points, dtype=np.float64)[:, :2] * f
     r = LIGHT_DISC_MM / (mm_per_px / f)
@@ -66,7 +68,9 @@ def _disc_levels(rgb: np.ndarray, points: np.ndarray, mm_per_px: float) -> np.nd
     inside = (xy[..., 0] >= 0) & (xy[..., 0] < w) & (xy[..., 1] >= 0) & (xy[..., 1] < h)
     v = np.where(inside, small[np.where(inside, xy[..., 1], 0), np.where(inside, xy[..., 0], 0)], 0)
     v = np.where((v > 2) & (v < 253), v.astype(np.float64), np.nan)
-    out = _nan_median(v)  # the clipped pixels and those outside the photo left out
+    with warnings.catch_warnings():  # a disc of clipped pixels only: NaN, said by the caller, not warned
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = np.nanmedian(v, axis=-1)  # the clipped pixels and those outside the photo left out
     return np.where(inside.mean(axis=-1) < 0.5, np.nan, out)
 
 
@@ -91,16 +95,6 @@ def _reduced_grey(rgb: np.ndarray, f: float, last_xy) -> tuple[np.ndarray, tuple
     grey = cv2.cvtColor(np.ascontiguousarray(rgb[:y1, :x1]), cv2.COLOR_RGB2GRAY)
     small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
     return small, (small.shape if (x1, y1) == (W, H) else (h, w))
-
-
-def _nan_median(v: np.ndarray) -> np.ndarray:
-    """The median of the last axis of ``v`` without its NaN (NaN where all are), as ``np.median`` of each row's
-    finite values computes it (the middle value, or the mean of the two middle ones), shape ``v.shape[:-1]``."""
-    s = np.sort(v, axis=-1)  # NaN last
-    k = np.isfinite(s).sum(axis=-1)
-    lo = np.take_along_axis(s, np.maximum((k - 1) // 2, 0)[..., None], axis=-1)[..., 0]
-    hi = np.take_along_axis(s, np.maximum(k // 2, 0)[..., None], axis=-1)[..., 0]
-    return np.where(k > 0, (lo + hi) / 2, np.nan)
 
 
 def light_levels(x: PhotoAnalysis) -> np.ndarray:

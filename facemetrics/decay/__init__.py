@@ -26,6 +26,8 @@
   the line of the others, and the regimen verdict without it (docs/validation.md §18); when that verdict is the
   same, the row's figures are the fit without it (§19).
 - :mod:`facemetrics.decay.wording`: the ``reason`` sentences' number formatting.
+- :mod:`facemetrics.decay.fit_needs`: what a series lacks for a decay curve, said with the fit's minimums (the app's
+  Timeline picker).
 
 No image code, no plotting (:mod:`facemetrics.plots`), no file I/O.
 """

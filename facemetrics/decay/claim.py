@@ -1054,7 +1054,7 @@ def _effect_sign(t, y, est: DecayParams) -> float:
 
 def _peak_start(t, y, est: DecayParams, sign: float) -> float:
     """The photo time the half point is read from (:func:`facemetrics.decay.half_point.peak_time`), its noise SD
-    the residual SD of the unimodal fit (:func:`facemetrics.decay.half_point.unimodal_sd`; the decay fit's, on
+    the residual SD of the unimodal fit (:func:`facemetrics.decay.half_point.unimodal_sd_df`; the decay fit's, on
     ``n - 3`` degrees of freedom, when that leaves fewer than 2): the decay fit's own includes its misfit of a rise,
     and said the rise in 3 of 180 simulated rise studies (1 and 3 subjects), the unimodal fit's in 86
     (docs/validation.md section 26); compared with Student's t on the SD's degrees of freedom (stop 64's review:

@@ -193,12 +193,15 @@ def unimodal_sd_df(t, y, sign: float) -> tuple[float, int]:
     """One photo's noise SD read around the unimodal fit of the photos after treatment: non-decreasing up to the
     photo time with the largest mean change (signed, ``sign``), non-increasing from it (weighted isotonic fits of
     the means per time), residuals of the photos themselves, degrees of freedom the photos minus the fit's number
-    of blocks (runs of one level); metric unit.  NaN when fewer than 2 degrees of freedom are left.
+    of blocks (runs of one level); metric unit.
+
+    Returns
+    -------
+    tuple of (float, int)
+        ``(sd, df)``: the SD (metric unit) and its degrees of freedom; ``(nan, df)`` when fewer than 2 are left.
 
     Examples
     --------
-    Returns ``(sd, df)``: the SD and its degrees of freedom (``(nan, df)`` below 2).
-
     >>> unimodal_sd_df([0, 1, 2, 3, 4], [0.0, 1.0, 2.0, 1.0, 0.0], 1.0)
     (nan, 0)
     >>> [round(v, 6) for v in unimodal_sd_df([0, 0, 1, 1, 2, 2], [0.0, 0.2, 1.0, 1.2, 0.4, 0.6], 1.0)]
