@@ -20,6 +20,9 @@ at 1 / 1.1 of the baseline's distance, and the advice asks to move it 10 % furth
 away (a percentage of the distance it is held at now, so "closer" never reaches
 100 %).  The same move in centimetres assumes the baseline at a 40 cm selfie distance (the
 present one follows from it) and is rounded to 5 cm; the advice says so: a hint, not a measurement.
+The % carries its 95 % uncertainty (:func:`distance_uncertainty`: the iris centres' noise in each photo, measured
+on camera re-renders and repeated video frames, docs/validation.md section 27); when that ``±`` reaches no move,
+no move is asked.
 Each angle in the advice carries the 95 % uncertainty of its change, the quality flags' own
 (:func:`angle_uncertainty`), said to be extrapolated beyond the changes it was measured on
 (:data:`UNCERTAINTY_CHECKED_DEG`).
@@ -61,6 +64,12 @@ LIMITS = {
 }
 #: assumed baseline camera distance for the centimetre hint
 SELFIE_DISTANCE_CM = 40.0
+#: each photo's apparent size (``ipd_px`` over the image's side) has a relative SD of this share of it, and of
+#: :data:`DISTANCE_SD_PX` over ``ipd_px`` (a floor for small faces), added in quadrature: the distance advice's
+#: ``±`` (:func:`distance_uncertainty`), tuned on camera re-renders of 30 real faces and 6 GRID clips' repeated
+#: frames (docs/validation.md section 27, stop 65)
+DISTANCE_SD_SHARE = 0.0025
+DISTANCE_SD_PX = 0.95
 #: the largest change (deg) on which each angle's ``±`` in the advice was measured: yaw and pitch
 #: (:func:`facemetrics.quality.landmark_pose_uncertainty`) on head-pose re-renders of +-10 and +-20 deg
 #: (docs/robustness.md "The gate's lighting and landmark-pose figures' uncertainties", stop 62), roll
@@ -82,7 +91,9 @@ class CaptureCheck:
         One sentence per thing to change, most important first.
     differences : dict
         ``pitch_deg``, ``yaw_deg``, ``roll_deg`` (new - baseline, deg),
-        ``distance_pct`` (camera distance change, %, + = further away),
+        ``distance_pct`` (camera distance change, %, + = further away), ``distance_move_u95_pct`` (the 95 %
+        uncertainty of the move the advice asks for, points of % of the present distance,
+        :func:`distance_uncertainty`),
         ``smile_index``, ``mouth_opening_ratio`` (new - baseline; ``smile_index`` is the change of the
         comparison's smile cue, :func:`facemetrics.compare.gate.smile_change`: the mouth corners' elevation
         alone, ``smile_elevation``, when no iris is visible in either photo, ``irises_visible`` 0, as
@@ -172,8 +183,10 @@ def capture_check(baseline: dict, new: dict, reference: str = "the baseline") ->
         advice.append(f"Hold your head straight (tilted sideways {_angle(d, 'roll_deg')} compared with "
                       f"{reference}{_extrapolated(d, 'roll_deg')}).")
     advice += _frame_advice(shape, sized, turned, reference)
-    if big("distance_pct"):
-        advice.append(_distance_advice(d["distance_pct"], reference))
+    # the move with its 95 % uncertainty; none asked when the ± reaches no move (stop 65, k5)
+    d["distance_move_u95_pct"] = distance_uncertainty(_f(baseline, "ipd_px"), _f(new, "ipd_px"), d["distance_pct"])
+    if big("distance_pct") and _move_pct(d["distance_pct"]) > d["distance_move_u95_pct"]:
+        advice.append(_distance_advice(d["distance_pct"], d["distance_move_u95_pct"], reference))
     if smile.beyond and smile.change > 0:
         advice.append(f"Relax your face: you are smiling more than in {reference} (neutral expression, lips "
                       "together).")
@@ -237,14 +250,52 @@ def _frame_advice(shape, sized: bool, turned: bool, reference: str) -> list[str]
     return out
 
 
-def _distance_advice(pct: float, reference: str) -> str:
+def _move_pct(pct: float) -> float:
+    """The move the advice asks for, % of the distance the phone is held at now (>= 0), when the camera distance
+    differs by ``pct`` % (the baseline's distance over the new photo's, - 1): ``|100 / (1 + pct / 100) - 100|``,
+    the new photo's apparent size over the baseline's, - 1 (a camera 2.2 x as far read "123 % closer", in % of the
+    baseline's distance: 55 % of the present one; app audit, 2026-12-04)."""
+    return abs(100.0 / (1.0 + pct / 100.0) - 100.0)
+
+
+def distance_uncertainty(ipd_base_px: float, ipd_new_px: float, pct: float) -> float:
+    """The 95 % uncertainty of the distance advice's move, in points of % of the present distance.
+
+    The move is ``100 (R - 1)``, ``R`` the new photo's apparent size (``ipd_px`` over the image's side) over the
+    baseline's; each photo's apparent size has a relative SD ``s = sqrt(DISTANCE_SD_SHARE ** 2 + (DISTANCE_SD_PX /
+    ipd_px) ** 2)`` (the iris centres' noise), so the ± is ``1.96 * 100 * R * sqrt(s_base ** 2 + s_new ** 2)``
+    (docs/validation.md section 27).
+
+    Parameters
+    ----------
+    ipd_base_px, ipd_new_px : float
+        Inter-pupillary distance (iris centres) in each photo's own pixels (``ipd_px``).
+    pct : float
+        The camera distance change, % (``differences["distance_pct"]``; ``R = 1 / (1 + pct / 100)``).
+
+    Returns
+    -------
+    float
+        Points of %; NaN when an input is missing or not positive.
+
+    >>> round(distance_uncertainty(200.0, 200.0, 0.0), 2)
+    1.49
+    """
+    r = 1.0 / (1.0 + pct / 100.0) if math.isfinite(pct) and pct > -100.0 else math.nan
+    if not (r > 0 and all(math.isfinite(v) and v > 0 for v in (ipd_base_px, ipd_new_px))):
+        return math.nan
+    s2 = sum(DISTANCE_SD_SHARE ** 2 + (DISTANCE_SD_PX / v) ** 2 for v in (ipd_base_px, ipd_new_px))
+    return 1.96 * 100.0 * r * math.sqrt(s2)
+
+
+def _distance_advice(pct: float, u95: float, reference: str) -> str:
     """:func:`capture_check`'s advice when the camera distance differs by ``pct`` % (the baseline's distance over
-    the new photo's, - 1: negative when the new photo is closer)."""
-    # the move in % of the distance the phone is held at now (a camera 2.2 x as far read "123 % closer",
-    # in % of the baseline's distance: 55 % of the present one; app audit, 2026-12-04), and the same move
+    the new photo's, - 1: negative when the new photo is closer), the move's 95 % uncertainty ``u95`` (points of %,
+    :func:`distance_uncertainty`)."""
+    # the move in % of the distance the phone is held at now (:func:`_move_pct`), and the same move
     # in cm from the present distance the assumed baseline distance gives (it said "about 50 cm at arm's
     # length" beside that %, the cm of the baseline's distance: stop 54's audit)
-    move_pct = abs(100.0 / (1.0 + pct / 100.0) - 100.0)
+    move_pct = _move_pct(pct)
     now_cm = SELFIE_DISTANCE_CM * (1.0 + pct / 100.0)
     cm = 5 * round(move_pct / 100 * now_cm / 5)
     way = "further away" if pct < 0 else "closer"
@@ -254,7 +305,8 @@ def _distance_advice(pct: float, reference: str) -> str:
               f"{SELFIE_DISTANCE_CM:.0f} cm from the face: only the % is measured)" if cm >= 5 else "")
     why = (f"the camera is closer than in {reference}{cm_txt}, which changes the perspective of the jaw"
            if pct < 0 else f"the camera is further away than in {reference}{cm_txt}")
-    return f"Hold the phone {way} by about {move_pct:.0f} % of the distance it is at now: {why}."
+    return (f"Hold the phone {way} by about {move_pct:.0f} ± {fixed_uncertainty(u95, 0)} % of the distance it is at "
+            f"now: {why}.")
 
 
 #: upper-face landmarks (eye corners, nose bridge, iris centres) that place the baseline outline
