@@ -71,6 +71,10 @@ SELFIE_DISTANCE_CM = 40.0
 #: did not grow from 364 down to 94 px between the pupils, and nothing above 364 px was measured (section 27's review)
 DISTANCE_SD_SHARE = 0.0025
 DISTANCE_SD_PX = 0.95
+#: the largest ``ipd_px`` (px) of the faces :data:`DISTANCE_SD_PX` was measured on (docs/validation.md section 27:
+#: 193-364 px in the re-renders); a larger face keeps the ``DISTANCE_SD_PX`` term of this size, not a smaller one
+#: that nothing measured (section 27's review, r1)
+DISTANCE_SD_CHECKED_PX = 364.0
 #: the largest change (deg) on which each angle's ``±`` in the advice was measured: yaw and pitch
 #: (:func:`facemetrics.quality.landmark_pose_uncertainty`) on head-pose re-renders of +-10 and +-20 deg
 #: (docs/robustness.md "The gate's lighting and landmark-pose figures' uncertainties", stop 62), roll
@@ -265,7 +269,8 @@ def distance_uncertainty(ipd_base_px: float, ipd_new_px: float, pct: float) -> f
     The move is ``100 (R - 1)``, ``R`` the new photo's apparent size (``ipd_px`` over the image's side) over the
     baseline's; each photo's apparent size has a relative SD ``s = sqrt(DISTANCE_SD_SHARE ** 2 + (DISTANCE_SD_PX /
     ipd_px) ** 2)`` (the iris centres' noise), so the ± is ``1.96 * 100 * R * sqrt(s_base ** 2 + s_new ** 2)``
-    (docs/validation.md section 27).
+    (docs/validation.md section 27); ``ipd_px`` in ``s`` is at most :data:`DISTANCE_SD_CHECKED_PX`, the largest face
+    measured (the noise measured did not shrink with the face; the model's term would have, unmeasured).
 
     Parameters
     ----------
@@ -285,7 +290,9 @@ def distance_uncertainty(ipd_base_px: float, ipd_new_px: float, pct: float) -> f
     r = 1.0 / (1.0 + pct / 100.0) if math.isfinite(pct) and pct > -100.0 else math.nan
     if not (r > 0 and all(math.isfinite(v) and v > 0 for v in (ipd_base_px, ipd_new_px))):
         return math.nan
-    s2 = sum(DISTANCE_SD_SHARE ** 2 + (DISTANCE_SD_PX / v) ** 2 for v in (ipd_base_px, ipd_new_px))
+    # the px term of a face larger than any measured is held at the largest's (:data:`DISTANCE_SD_CHECKED_PX`)
+    s2 = sum(DISTANCE_SD_SHARE ** 2 + (DISTANCE_SD_PX / min(v, DISTANCE_SD_CHECKED_PX)) ** 2
+             for v in (ipd_base_px, ipd_new_px))
     return 1.96 * 100.0 * r * math.sqrt(s2)
 
 

@@ -352,3 +352,21 @@ def test_a_photo_at_the_right_distance_is_not_asked_to_move_and_a_moved_one_is(s
     (text,) = [a for a in moved.advice if "Hold the phone further away" in a]
     pct, u = _move(text)
     assert abs(pct - 25.0) <= max(1.5, 3 * u) and 0.5 <= u <= 5, text
+
+
+def test_the_distance_uncertainty_is_not_extrapolated_below_the_largest_face_measured():
+    """Review r1 (stop 65): each photo's ``±`` term is held at its value for the largest face section 27 measured
+    (:data:`~facemetrics.capture.DISTANCE_SD_CHECKED_PX`, 364 px between the pupils): its per-photo noise, 0.3-0.4 %
+    of the size from 94 to 364 px, did not shrink with the face, but the model's ``b / ipd_px`` term did, and a
+    selfie at 600 px moved to twice the distance read "closer by about 50 ± < 0.5 %"."""
+    import math
+
+    from facemetrics.capture import DISTANCE_SD_CHECKED_PX, distance_uncertainty
+
+    top = DISTANCE_SD_CHECKED_PX
+    assert math.isclose(distance_uncertainty(600.0, 300.0, 100.0), distance_uncertainty(top, 300.0, 100.0))
+    assert math.isclose(distance_uncertainty(2000.0, 1000.0, 100.0), distance_uncertainty(top, top, 100.0))
+    assert distance_uncertainty(300.0, 300.0, 0.0) > distance_uncertainty(top, top, 0.0)  # smaller: as before
+    base = dict(BASE, ipd_px=600.0, image_width_px=3000, image_height_px=4000)
+    (text,) = capture_check(base, dict(base, ipd_px=300.0)).advice
+    assert "closer by about 50 ± 1 % of the distance it is at now" in text, text
