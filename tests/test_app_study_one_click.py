@@ -30,13 +30,19 @@ PRESS_MS = 800
 def _click_as_a_user(page, name: str, log) -> None:
     """A click in the middle of the button ``name``, held down :data:`PRESS_MS` as a slow user's is, once the button
     has stopped moving (:func:`_wait_still`) and with Playwright's own checks that the button is in the window,
-    stable and the element the mouse would reach (the buttons are always enabled since stop 64, so these checks no
-    longer hide the bug this file is about).  A plain ``page.mouse.click`` at a box measured earlier reached nothing
+    stable and the element the mouse would reach (a disabled button fails at once, as a user's click would be lost
+    on it, rather than wait in Playwright's click).  A plain ``page.mouse.click`` at a box measured earlier reached nothing
     in the submitted CI of 2026-12-07 (the no-name click: no run started, no note shown; the page likely still
     moved after its run had ended)."""
     button = page.get_by_role("button", name=name)
     button.scroll_into_view_if_needed()  # as a user scrolls to it: "Delete subject" can be below the window's edge
     _wait_still(button, f"the '{name}' button", log)
+    # Playwright's click waits for an enabled button, a user's does not: a button disabled until its field's value
+    # is sent (stop 63's two-click bug) failed here as a 30 s "element is not enabled" timeout (review r1, stop 65)
+    if button.is_disabled():
+        raise AssertionError(f"the '{name}' button is disabled after its field was typed in: a user's click would "
+                             "only send the field's value and enable it, so each action takes two clicks; "
+                             + page_state(page, log))
     button.click(delay=PRESS_MS, timeout=30_000)
 
 
