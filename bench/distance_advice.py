@@ -5,11 +5,14 @@ inter-pupillary distance over the image width of two photos.  This bench measure
 
     PYTHONPATH=. python bench/distance_advice.py --half tuning      # measure, cache, tune a and b
     PYTHONPATH=. python bench/distance_advice.py --half held_out    # read the held-out faces once
+    PYTHONPATH=. python bench/distance_advice.py --half fresh       # section 27b: whitehouse_pd, debruine_cc0
 
 Set A: each face re-rendered by ``simulate.camera_distance`` (``keep_size=False``) from 450 mm to 450 / k mm,
 k in :data:`KS` (true move ``100 (k - 1)`` %); the baseline the photo with noise and a JPEG re-save, the new photo
 the re-render with blur, noise and a JPEG re-save (other seeds).  Set B: GRID clips, frame 0 against frames 15,
 30, 45, 60 (true move 0), upscaled 2 x (their faces are about 105 px wide).  Rows cached to ``/tmp/k5_<half>.csv``; the tuned ``a`` and ``b`` to ``/tmp/k5_tuned.json``.
+``--half fresh`` (section 27b, stop 65, k6): set A on :data:`FRESH` only (cached to ``/tmp/k6_fresh.csv``), scored
+for the shipped model (M0) and the share-only one (M1, ``a`` :data:`M1_SHARE`), by the baseline's ``ipd_px``.
 """
 
 from __future__ import annotations
@@ -38,6 +41,15 @@ FROM_MM = 450.0
 GRID_FRAMES = (15, 30, 45, 60)
 #: the GRID frames' upscale (their faces are under the package's 150 px minimum)
 GRID_UPSCALE = 2.0
+#: section 27b's fresh faces (native ``ipd_px`` 88-332; the letterboxed copies of the 2012 portrait and
+#: two_people.jpg left out)
+FRESH = ("whitehouse_pd/biden_official_portrait", "whitehouse_pd/biden_standing",
+         "whitehouse_pd/obama_official_portrait_2012", "whitehouse_pd/obama_speaking", "whitehouse_pd/obama_standing",
+         *(f"debruine_cc0/debruine_camera_distance_{c}cm" for c in (15, 30, 45, 60)),
+         *(f"debruine_cc0/debruine_pose_variation_{i}" for i in (1, 2, 3, 4)))
+#: section 27b's candidates: (a, b in px, the ipd_px cap of the b term)
+MODELS = {"M0 shipped": (0.0025, 0.95, 364.0), "M1 share only": (0.0040, 0.0, math.inf)}
+M1_SHARE = MODELS["M1 share only"][0]
 
 
 def _size(a) -> tuple[float, float]:
@@ -49,6 +61,8 @@ def _size(a) -> tuple[float, float]:
 
 
 def faces(half: str) -> list[Path]:
+    if half == "fresh":
+        return [SHARED_FACES / f"{n}.jpg" for n in FRESH]
     c_tune, c_held = canada_split(list(CANADA.glob("*.jpg")))
     l_tune, l_held = london_split(list(LONDON.glob("*_neutral.jpg")))
     return c_tune + l_tune if half == "tuning" else c_held + l_held
@@ -109,13 +123,13 @@ def debruine() -> pd.DataFrame:
                          for x in an for y in an if x != y and 30 <= x <= 60])
 
 
-def stated(d: pd.DataFrame, a: float, b: float) -> pd.DataFrame:
+def stated(d: pd.DataFrame, a: float, b: float, cap: float = math.inf) -> pd.DataFrame:
     """``d`` with ``move`` (measured, %), ``err`` (move - truth) and ``u`` (the 95 % ± of section 27's model)."""
     d = d.copy()
     r = (d.ipd_n / d.w_n) / (d.ipd_b / d.w_b)
     d["move"] = 100 * (r - 1)
     d["err"] = d.move - d.truth
-    s2 = sum(a ** 2 + (b / d[c]) ** 2 for c in ("ipd_b", "ipd_n"))
+    s2 = sum(a ** 2 + (b / np.minimum(d[c], cap)) ** 2 for c in ("ipd_b", "ipd_n"))
     d["u"] = 1.96 * 100 * r * np.sqrt(s2)
     d["covers"] = d.err.abs() <= d.u
     return d
@@ -155,10 +169,41 @@ def summary(s: pd.DataFrame, limit: float = 10.0) -> None:
                   f"{int(h.covers.sum())}/{len(h)}" + (f", told to move {told}/{len(zero)}" if len(zero) else ""))
 
 
+def fresh() -> None:
+    """Section 27b: the fresh faces' set A, read once, scored for each of :data:`MODELS`."""
+    cache = Path("/tmp/k6_fresh.csv")
+    if cache.exists():
+        d = pd.read_csv(cache)
+    else:
+        d = pd.DataFrame(set_a("fresh"))
+        d.to_csv(cache, index=False)
+    d = d[(d.status == "ok") & np.isfinite(d.ipd_b) & np.isfinite(d.ipd_n)]
+    print(f"{d.name.nunique()} photos, {len(d)} pairs; ipd_px baseline {d.ipd_b.min():.0f}-{d.ipd_b.max():.0f}, "
+          f"new {d.ipd_n.min():.0f}-{d.ipd_n.max():.0f}; pairs with both >= 400 px: "
+          f"{int(((d.ipd_b >= 400) & (d.ipd_n >= 400)).sum())}")
+    src = np.where(d.name.str.startswith("debruine"), "debruine", "whitehouse")
+    size = pd.cut(d.ipd_b, [0, 150, 250, np.inf], labels=("<150", "150-250", ">250"))
+    for label, (a, b, cap) in MODELS.items():
+        s = stated(d, a, b, cap)
+        print(f"== {label}: a {100 * a:.2f} %, b {b:.2f} px, cap {cap}")
+        summary(s)
+        for name, g in list(s.groupby(src)) + list(s.groupby(size, observed=True)):
+            print(f"   {name}: covered {wilson(int(g.covers.sum()), len(g))}, u median {g.u.median():.2f}, "
+                  f"|err| median {g.err.abs().median():.2f} max {g.err.abs().max():.2f}")
+    sd = d.assign(r=(d.ipd_n / d.w_n) / (d.ipd_b / d.w_b))
+    sd["sd"] = (100 * (sd.r - 1) - sd.truth) / (100 * sd.r) / math.sqrt(2)
+    for name, g in sd.groupby(size, observed=True):
+        print(f"per-photo SD {name}: {100 * g.sd.std():.2f} % (robust {100 * 1.4826 * (g.sd - g.sd.median()).abs().median():.2f} %),"
+              f" n {len(g)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--half", choices=("tuning", "held_out"), required=True)
+    ap.add_argument("--half", choices=("tuning", "held_out", "fresh"), required=True)
     args = ap.parse_args()
+    if args.half == "fresh":
+        fresh()
+        return
     cache = Path(f"/tmp/k5_{args.half}.csv")
     if cache.exists():
         d = pd.read_csv(cache)
