@@ -1,0 +1,62 @@
+"""Stop 65's bad input, fifth look (docs/robustness.md "Stop 65: bad input, fifth look"): what stop 64's look left,
+and the command line's inputs the earlier looks did not try.  Each test failed on main at 2677c04 unless its
+docstring says it shows what stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from test_badinput_audit4 import _HEAD, _european, _fitted, _long_text, _timeline
+
+
+def test_a_one_row_long_csv_without_its_line_end_is_read(tmp_path, capsys):
+    """Before: "long.csv ends in the middle of its last row ..." (its version had no other row's to match), though a
+    whole last row without its line end is read in a longer table (a spreadsheet's save drops it)."""
+    rc, err = _timeline(tmp_path, _long_text(1).rstrip("\n"), capsys)
+    assert rc == 0 and "cut short" not in err, err
+
+
+@pytest.mark.parametrize("version", ["0.2.4", "0.2", "0."])
+def test_a_one_row_long_csv_cut_inside_its_version_is_still_refused(tmp_path, capsys, version):
+    """Shows what stays: a version that a later one begins with (0.2.4 of 0.2.40 to 0.2.42) could be cut."""
+    rc, err = _timeline(tmp_path, _long_text(1).rstrip("\n").replace("0.2.41", version), capsys)
+    assert rc == 2 and "ends in the middle of its last row" in err, err
+
+
+def test_a_european_number_with_a_thousands_point_is_read(tmp_path, capsys):
+    """Before: ``1.234,5`` (hours written with a thousands separator) was left as text, the row read as having no
+    number; decimal commas alone were converted."""
+    from facemetrics.batch.timeline import long_csv_reading
+
+    content = _european(";").replace(";48;", ";1.234,5;", 1)
+    assert ";1.234,5;" in content
+    (tmp_path / "long.csv").write_text(content, encoding="utf-8")
+    text, note = long_csv_reading(tmp_path / "long.csv")
+    assert ",1234.5," in text and "its 18 decimal commas read as decimal points" in note, (text, note)
+    rc, err, got = _fitted(tmp_path, content, capsys)
+    assert rc == 0 and "not numbers" not in err, err
+
+
+@pytest.mark.parametrize("cell, read", [("-12.345.678,9", "-12345678.9"), ("0,35", "0.35"), ("1.234", "1.234"),
+                                        ("1.23,4", "1.23,4")])
+def test_what_reads_as_a_european_number(cell, read):
+    """A point without a comma stays a decimal point; points that do not part groups of three are no separator."""
+    from facemetrics.batch.timeline import _EUROPEAN_NUMBER
+
+    got = cell.replace(".", "").replace(",", ".") if _EUROPEAN_NUMBER.fullmatch(cell) else cell
+    assert got == read
+
+
+def test_the_unread_note_takes_its_jpeg_quality_limit_from_the_constant():
+    """Before: decay/left_out.py wrote "below 70" in its text (a test tied it to quality.MIN_JPEG_QUALITY, so a new
+    limit would fail that test rather than change the note)."""
+    import ast
+    import inspect
+
+    from facemetrics import quality
+    from facemetrics.decay import left_out
+
+    texts = [n.value for n in ast.walk(ast.parse(inspect.getsource(left_out)))
+             if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    assert not [t for t in texts if f"below {quality.MIN_JPEG_QUALITY}" in t]
+    assert f"low JPEG quality (below {quality.MIN_JPEG_QUALITY} of 100" in left_out.UNREAD_NOTE
