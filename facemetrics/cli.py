@@ -566,7 +566,10 @@ def fit_progress(command: str):
     tables on stdout are unchanged when piped) when ``total`` is at least :data:`PROGRESS_MIN_SERIES`: a first line
     with the count (``facemetrics timeline: fitting 7506 decay series (one per subject, metric and side, and the
     pooled ones) ...``), then ``... fitted 751 of 7506 series`` at each tenth (:data:`PROGRESS_LINES`); nothing for
-    fewer series."""
+    fewer series.  A count that passes a tenth without landing on it (series counted done together: a subject left
+    out with its follow-on sessions) is said at the first count past it (stop 65, k3)."""
+    said = [0]  # the count last said
+
     def show(done: int, total: int) -> None:
         if total < PROGRESS_MIN_SERIES:
             return
@@ -574,7 +577,8 @@ def fit_progress(command: str):
             print(f"facemetrics {command}: fitting {total} decay series (one per subject, metric and side, and the "
                   "pooled ones); this takes a while", file=sys.stderr, flush=True)
         step = math.ceil(total / PROGRESS_LINES)
-        if done % step == 0 or done == total:
+        if done // step > said[0] // step or done == total:
+            said[0] = done
             print(f"facemetrics {command}: fitted {done} of {total} series", file=sys.stderr, flush=True)
     return show
 

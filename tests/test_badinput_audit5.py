@@ -60,3 +60,33 @@ def test_the_unread_note_takes_its_jpeg_quality_limit_from_the_constant():
              if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     assert not [t for t in texts if f"below {quality.MIN_JPEG_QUALITY}" in t]
     assert f"low JPEG quality (below {quality.MIN_JPEG_QUALITY} of 100" in left_out.UNREAD_NOTE
+
+
+def test_the_fits_progress_ends_on_its_total_when_a_series_loses_a_subject(tmp_path, monkeypatch, capsys):
+    """Before: the total counted each series' subjects before its follow-on sessions were left out, so a subject
+    (or a series' second subject) left out was never counted done and `timeline` ended on "fitted 400 of 404
+    series".  Here a subject's rows are left out as a follow-on session would leave them."""
+    from test_cli import _three_subjects_long
+
+    import facemetrics.cli as cli
+    from facemetrics.batch import run_timeline
+    from facemetrics.decay import claim
+
+    kept = claim._without_follow_on
+
+    def without_c(grp, order, **kw):
+        rows, later, fit = kept(grp, order, **kw)
+        return rows[rows["subject"] != "C"], later, fit
+
+    monkeypatch.setattr(claim, "_without_follow_on", without_c)
+    _three_subjects_long(tmp_path)
+    calls = []
+    run_timeline(tmp_path, n_boot=0, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (4, 4) and [d for d, _ in calls] == sorted(set(d for d, _ in calls)), calls
+    monkeypatch.setattr(cli, "PROGRESS_MIN_SERIES", 4)
+    monkeypatch.setattr(cli, "PROGRESS_LINES", 2)
+    show = cli.fit_progress("timeline")
+    for done in (1, 3, 4):  # 2 skipped by a left-out subject: the line for it is said at 3
+        show(done, 4)
+    assert capsys.readouterr().err.splitlines()[1:] == ["facemetrics timeline: fitted 3 of 4 series",
+                                                        "facemetrics timeline: fitted 4 of 4 series"]
