@@ -90,3 +90,48 @@ def test_the_fits_progress_ends_on_its_total_when_a_series_loses_a_subject(tmp_p
         show(done, 4)
     assert capsys.readouterr().err.splitlines()[1:] == ["facemetrics timeline: fitted 3 of 4 series",
                                                         "facemetrics timeline: fitted 4 of 4 series"]
+
+
+def _rgb8():
+    import numpy as np
+
+    rng = np.random.default_rng(65)
+    return rng.integers(0, 256, (40, 56, 3), dtype=np.uint8)
+
+
+@pytest.mark.parametrize("ext", [".png", ".tiff"])
+@pytest.mark.parametrize("alpha", [False, True])
+def test_a_16bit_colour_file_of_8bit_values_reads_as_its_colours_and_says_so(ext, alpha):
+    """Before: OpenCV's (and tifffile's) write of an 8-bit photo as ``astype(uint16)`` read all black (Pillow keeps
+    each 16-bit sample's high byte, 0 here), so the photo was `no_face` "is the face visible ... well lit?"; a grey
+    one was read as 8-bit since stop 64, without a word."""
+    import cv2
+    import numpy as np
+
+    from facemetrics.loader import load_photo
+
+    rgb = _rgb8()
+    img = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)]) if alpha else rgb
+    ok, buf = cv2.imencode(ext, cv2.cvtColor(img, cv2.COLOR_RGBA2BGRA if alpha else cv2.COLOR_RGB2BGR).astype(np.uint16))
+    assert ok
+    photo = load_photo(buf.tobytes(), name="x" + ext)
+    assert np.array_equal(photo.rgb, rgb) and photo.alpha is None
+    (note,) = photo.warnings
+    assert note.startswith(f"16-bit {'PNG' if ext == '.png' else 'TIFF'} whose largest value is 255 of 65535: read "
+                           "as an 8-bit picture (0-255)") and "257 times too high" in note, note
+
+
+def test_a_16bit_grey_file_of_8bit_values_says_so_and_a_scaled_one_does_not():
+    """Before: read as 8-bit without a word (the file cannot tell it from a 16-bit photo 257 times darker)."""
+    import cv2
+    import numpy as np
+
+    from facemetrics.loader import load_photo
+
+    grey = _rgb8()[..., 1]
+    for values, said in ((grey.astype(np.uint16), True), (grey.astype(np.uint16) * 257, False)):
+        photo = load_photo(cv2.imencode(".png", values)[1].tobytes(), name="g.png")
+        assert np.array_equal(photo.rgb[..., 0], grey)
+        assert bool(photo.warnings) == said and (not said or "16-bit PNG whose largest value is" in photo.warnings[0])
+    black = load_photo(cv2.imencode(".png", np.zeros((40, 56, 3), np.uint16))[1].tobytes(), name="b.png")
+    assert black.warnings == () and int(black.rgb.max()) == 0  # black stays black, without a word
