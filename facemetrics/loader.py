@@ -1302,8 +1302,7 @@ def load_photo(
                 scale = 1.0
             # HEIF: libheif already rotated the pixels and img.size, tag is 1
             original_size = (height, width) if orientation >= 5 else (width, height)
-            notes = ((_frames_note(img, fmt, n_frames),) if n_frames > 1 else ()) + (
-                (depth_note,) if depth_note else ())
+            notes = tuple(n for n in (_frames_note(img, fmt, n_frames) if n_frames > 1 else "", depth_note) if n)
 
     return Photo(
         rgb=rgb,

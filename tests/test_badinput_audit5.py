@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_badinput_audit4 import _HEAD, _european, _fitted, _long_text, _timeline
+from test_badinput_audit4 import _european, _fitted, _long_text, _timeline
 
 
 def test_a_one_row_long_csv_without_its_line_end_is_read(tmp_path, capsys):
