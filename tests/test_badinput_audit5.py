@@ -135,3 +135,52 @@ def test_a_16bit_grey_file_of_8bit_values_says_so_and_a_scaled_one_does_not():
         assert bool(photo.warnings) == said and (not said or "16-bit PNG whose largest value is" in photo.warnings[0])
     black = load_photo(cv2.imencode(".png", np.zeros((40, 56, 3), np.uint16))[1].tobytes(), name="b.png")
     assert black.warnings == () and int(black.rgb.max()) == 0  # black stays black, without a word
+
+
+def _two_photo_folder(folder):
+    """``folder`` holding two small files named like photos (what is found is the point, not what is measured)."""
+    folder.mkdir(parents=True)
+    for name in ("a.jpg", "b.jpg"):
+        (folder / name).write_bytes(b"x")
+    return folder
+
+
+def test_a_linked_folder_is_searched_and_a_link_back_is_named(tmp_path):
+    """Before: a subject's folder linked in from elsewhere (``S02 -> ../real/S02``) was not searched, its photos
+    left out of `batch` and `analyze` without a word; a link back to a folder above (``loop -> ..``) was passed
+    over without a word too (it is still not followed: it never ends)."""
+    from facemetrics.batch import find_study_photos
+    from facemetrics.batch.discover import skipped_note
+
+    study = tmp_path / "study"
+    _two_photo_folder(study / "S01" / "rf")
+    _two_photo_folder(tmp_path / "real" / "S02" / "rf")
+    (study / "S02").symlink_to(tmp_path / "real" / "S02")
+    (study / "S01" / "rf" / "loop").symlink_to("..")
+    found = [p.relative_to(study).as_posix() for p in find_study_photos(study)]
+    assert found == ["S01/rf/a.jpg", "S01/rf/b.jpg", "S02/rf/a.jpg", "S02/rf/b.jpg"], found
+    assert skipped_note([study]) == "; 1 folder not searched for photos: S01/rf/loop (a link back to a folder above it)"
+
+
+def test_a_folder_without_read_permission_is_named(tmp_path, monkeypatch):
+    """Before: a folder that cannot be listed (no read permission) was passed over by ``Path.rglob`` without a word,
+    its photos left out.  (The tests run as root, who may list any folder: the refusal is made here.)"""
+    from pathlib import Path
+
+    from facemetrics.batch import find_study_photos
+    from facemetrics.batch.discover import skipped_note
+
+    study = tmp_path / "study"
+    _two_photo_folder(study / "S01" / "rf")
+    _two_photo_folder(study / "S02" / "rf")
+    locked = study / "S02"
+    iterdir, listdir = Path.iterdir, __import__("os").listdir
+
+    def refuse(path):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Path, "iterdir", lambda self: refuse(self) or iterdir(self))
+    monkeypatch.setattr("os.listdir", lambda path=".": refuse(path) or listdir(path))
+    assert [p.relative_to(study).as_posix() for p in find_study_photos(study)] == ["S01/rf/a.jpg", "S01/rf/b.jpg"]
+    assert skipped_note([study]) == "; 1 folder not searched for photos: S02 (no permission to list it)"
