@@ -165,7 +165,10 @@ from typing import Any
 
 import cv2
 import numpy as np
-import pillow_heif
+try:
+    import pillow_heif
+except ImportError:  # a broken install: every other format is read, a HEIC refused saying what to install (stop 65)
+    pillow_heif = None
 import simplejpeg
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -205,7 +208,12 @@ MIN_SIDE = 32
 #: half-resolution decode when ``fast=True``.
 FAST_MIN_LONG_SIDE = 3000
 
-pillow_heif.register_heif_opener()
+if pillow_heif is not None:
+    pillow_heif.register_heif_opener()
+#: a HEIC/HEIF photo's refusal when pillow-heif cannot be imported (it is a dependency: `facemetrics` ended with a
+#: ModuleNotFoundError traceback on every command, even ``--help``, before stop 65)
+NO_HEIF_READER = ("HEIC/HEIF photo, but pillow-heif, the package facemetrics reads HEIC with, is not installed: "
+                  "install it (pip install pillow-heif), or save the photo as JPEG")
 
 # Formats Pillow may use to open a photo. Everything else is refused (some
 # Pillow plugins, e.g. EPS, run external programs). The list and the formats'
@@ -828,6 +836,8 @@ def _open_image(data: bytes, label: str, sniffed: str | None, max_pixels: int | 
         read = None if sniffed == "JPEG" else max_decoded_pixels
         raise _bomb_error(label, _header_size(data), max_pixels, exc, read, sniffed or "") from None
     except UnidentifiedImageError:
+        if sniffed == "HEIF" and pillow_heif is None:
+            raise PhotoError(label, NO_HEIF_READER, status="not_an_image") from None
         kind = _unsupported_tiff_samples(data) if sniffed == "TIFF" else None
         if kind:
             raise PhotoError(label, f"unsupported TIFF: {kind} samples (Pillow reads 8- and 16-bit integer TIFFs; "

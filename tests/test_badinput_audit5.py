@@ -184,3 +184,31 @@ def test_a_folder_without_read_permission_is_named(tmp_path, monkeypatch):
     monkeypatch.setattr("os.listdir", lambda path=".": refuse(path) or listdir(path))
     assert [p.relative_to(study).as_posix() for p in find_study_photos(study)] == ["S01/rf/a.jpg", "S01/rf/b.jpg"]
     assert skipped_note([study]) == "; 1 folder not searched for photos: S02 (no permission to list it)"
+
+
+def test_without_pillow_heif_a_heic_is_one_row_and_other_photos_are_read(tmp_path):
+    """Before: without pillow-heif (a dependency, missing from a broken install) ``import facemetrics.loader`` raised
+    ModuleNotFoundError, so every command, ``--help`` too, ended with a traceback.  Now the loader reads every other
+    format and refuses a HEIC saying what to install."""
+    import os
+    import subprocess
+    import sys
+
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    picture = Image.fromarray(_rgb8())
+    picture.save(tmp_path / "p.heic")
+    picture.save(tmp_path / "p.png")
+    code = ("import sys; sys.modules['pillow_heif'] = None\n"
+            "from facemetrics.loader import PhotoError, load_photo\n"
+            "print(load_photo(sys.argv[2]).size)\n"
+            "try:\n    load_photo(sys.argv[1])\nexcept PhotoError as exc:\n    print(exc.status, '|', exc)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "p.heic"), str(tmp_path / "p.png")],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "(56, 40)", "not_an_image | p.heic: HEIC/HEIF photo, but pillow-heif, the package facemetrics reads HEIC "
+        "with, is not installed: install it (pip install pillow-heif), or save the photo as JPEG"], done.stdout
