@@ -212,3 +212,22 @@ def test_without_pillow_heif_a_heic_is_one_row_and_other_photos_are_read(tmp_pat
     assert done.stdout.splitlines() == [
         "(56, 40)", "not_an_image | p.heic: HEIC/HEIF photo, but pillow-heif, the package facemetrics reads HEIC "
         "with, is not installed: install it (pip install pillow-heif), or save the photo as JPEG"], done.stdout
+
+
+def test_compare_says_which_page_of_a_tiff_it_measured(tmp_path, capsys):
+    """Before: `compare` of a 2-page TIFF measured its first page without a word (`analyze` and `batch` say it in
+    their warnings column)."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    from facemetrics.cli import main
+
+    samples = Path(__file__).resolve().parents[1] / "sample_images"
+    after = Image.open(samples / "astronaut_after.jpg").convert("RGB")
+    after.save(tmp_path / "after.tiff", save_all=True, append_images=[after.convert("L").convert("RGB")])
+    assert main(["compare", str(samples / "astronaut_before.jpg"), str(tmp_path / "after.tiff"),
+                 "-o", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "\n  ! after photo: TIFF file holds 2 pages; only the first was measured\n" in out, out
+    assert "before photo:" not in out
