@@ -566,7 +566,10 @@ def fit_progress(command: str):
     tables on stdout are unchanged when piped) when ``total`` is at least :data:`PROGRESS_MIN_SERIES`: a first line
     with the count (``facemetrics timeline: fitting 7506 decay series (one per subject, metric and side, and the
     pooled ones) ...``), then ``... fitted 751 of 7506 series`` at each tenth (:data:`PROGRESS_LINES`); nothing for
-    fewer series."""
+    fewer series.  A count that passes a tenth without landing on it (series counted done together: a subject left
+    out with its follow-on sessions) is said at the first count past it (stop 65, k3)."""
+    said = [0]  # the count last said
+
     def show(done: int, total: int) -> None:
         if total < PROGRESS_MIN_SERIES:
             return
@@ -574,7 +577,8 @@ def fit_progress(command: str):
             print(f"facemetrics {command}: fitting {total} decay series (one per subject, metric and side, and the "
                   "pooled ones); this takes a while", file=sys.stderr, flush=True)
         step = math.ceil(total / PROGRESS_LINES)
-        if done % step == 0 or done == total:
+        if done // step > said[0] // step or done == total:
+            said[0] = done
             print(f"facemetrics {command}: fitted {done} of {total} series", file=sys.stderr, flush=True)
     return show
 
@@ -717,7 +721,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if unread:  # an input error like the others: one line, exit status 2, nothing written (an earlier run's removed)
         raise UsageError("; ".join(unread) + _remove_earlier(out, _COMPARE_OUTPUTS, photos))
     write_csv(c.to_csv_frame(before_photo=legible(args.before), after_photo=legible(args.after)), out / "comparison.csv")
-    lines = summary_lines(c) + _capture_time_lines(c, args.before, args.after)
+    lines = summary_lines(c) + _file_note_lines(c) + _capture_time_lines(c, args.before, args.after)
     written = ["comparison.csv"]
     if c.alignment is not None:
         write_png(comparison_overlay(c), out / "overlay.png")
@@ -727,6 +731,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print("\n".join(lines))
     print(f"wrote {', '.join(written)} to {out}{earlier}")
     return 1 if c.status == "refused" else 0
+
+
+def _file_note_lines(c) -> list[str]:
+    """``compare``'s lines on a photo read otherwise than a viewer may show it, from the loader's warnings: one page,
+    frame or image of several (:func:`facemetrics.loader._frames_note`) and a 16- or 32-bit file read as 8-bit
+    values (:func:`facemetrics.loader._eight_bit_note`), e.g. "  ! after photo: TIFF file holds 2 pages; only the
+    first was measured".  `analyze` and `batch` say them in the ``warnings`` column; `compare` said nothing of them
+    (stop 65's fifth look).  A photo not measured says them in its refusal."""
+    return [f"  ! {role} photo: {w}" for role, x in (("before", c.before), ("after", c.after))
+            if x is not None and getattr(x, "ok", True)
+            for w in getattr(x, "warnings", ()) or () if " file holds " in w or " whose largest value is " in w]
 
 
 #: how ``compare`` names a capture time's source (:func:`facemetrics.timekeys.capture_time_of`)

@@ -34,7 +34,11 @@ Pixel conversions
   whose values are all within 0..1 from 0..1; never clipped within the range;
 * 16-bit-per-channel colour PNG/TIFF (48-bit RGB, 64-bit RGBA) are reduced
   by Pillow's decoder to their most significant byte (``v >> 8``), which is a
-  scaling too (at most one grey level away from ``round(v / 257)``);
+  scaling too (at most one grey level away from ``round(v / 257)``); one whose samples are all at most
+  255 (an 8-bit photo saved without scaling: OpenCV's or tifffile's ``astype(uint16)``), which that
+  reduction read black, is read as 8-bit values, as a one-band one is (:func:`_colour_low_bytes`); each
+  such picture read as 8-bit values has a warning saying so (:func:`_eight_bit_note`: the file cannot
+  tell it from a 16-bit photo 257 times darker; stop 65);
 * HDR HEIF (10/12 bit) is reduced to 8 bit by ``pillow-heif``.
 
 No colour management is done: embedded ICC profiles are ignored, pixel values
@@ -161,7 +165,10 @@ from typing import Any
 
 import cv2
 import numpy as np
-import pillow_heif
+try:
+    import pillow_heif
+except ImportError:  # a broken install: every other format is read, a HEIC refused saying what to install (stop 65)
+    pillow_heif = None
 import simplejpeg
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -201,7 +208,12 @@ MIN_SIDE = 32
 #: half-resolution decode when ``fast=True``.
 FAST_MIN_LONG_SIDE = 3000
 
-pillow_heif.register_heif_opener()
+if pillow_heif is not None:
+    pillow_heif.register_heif_opener()
+#: a HEIC/HEIF photo's refusal when pillow-heif cannot be imported (it is a dependency: `facemetrics` ended with a
+#: ModuleNotFoundError traceback on every command, even ``--help``, before stop 65)
+NO_HEIF_READER = ("HEIC/HEIF photo, but pillow-heif, the package facemetrics reads HEIC with, is not installed: "
+                  "install it (pip install pillow-heif), or save the photo as JPEG")
 
 # Formats Pillow may use to open a photo. Everything else is refused (some
 # Pillow plugins, e.g. EPS, run external programs). The list and the formats'
@@ -824,6 +836,8 @@ def _open_image(data: bytes, label: str, sniffed: str | None, max_pixels: int | 
         read = None if sniffed == "JPEG" else max_decoded_pixels
         raise _bomb_error(label, _header_size(data), max_pixels, exc, read, sniffed or "") from None
     except UnidentifiedImageError:
+        if sniffed == "HEIF" and pillow_heif is None:
+            raise PhotoError(label, NO_HEIF_READER, status="not_an_image") from None
         kind = _unsupported_tiff_samples(data) if sniffed == "TIFF" else None
         if kind:
             raise PhotoError(label, f"unsupported TIFF: {kind} samples (Pillow reads 8- and 16-bit integer TIFFs; "
@@ -1046,21 +1060,63 @@ def _load_pillow(img: Image.Image, label: str, fmt: str) -> None:
         raise PhotoError(label, f"{what} ({msg})" if msg else what, status="unreadable") from None
 
 
+def _eight_bit_note(img: Image.Image, fmt: str, top: int) -> str:
+    """The warning of a one-band 16- or 32-bit integer picture (or a 16-bit colour one) whose largest value
+    ``top`` is at most 255, read as 8-bit values (:func:`_full_scale`, :func:`_colour_low_bytes`): the file
+    cannot tell an 8-bit picture saved without scaling (Pillow's ``convert("I;16")``, OpenCV's and tifffile's
+    writes of ``astype(uint16)`` do so; scikit-image's ``img_as_uint`` scales to 65535: docs/robustness.md, stop
+    65) from a 16-bit photo 257 times darker; "" for other pictures."""
+    bits = 32 if img.mode == "I" else 16
+    most, factor = (65535, " 257 times") if bits == 16 else (2 ** 31 - 1, "")
+    return (f"{bits}-bit {fmt} whose largest value is {top} of {most}: read as an 8-bit picture (0-255), as a "
+            f"program that saves 8-bit values without scaling them writes it; a {bits}-bit photo that dark would be "
+            f"nearly black, so if this is one, its brightness reads{factor} too high: save an 8-bit copy from the "
+            "program that made it")
+
+
+def _colour_low_bytes(data: bytes, fmt: str, rgb: np.ndarray, alpha: np.ndarray | None, orientation: int):
+    """``(rgb, alpha, top)`` of a 16-bit-per-channel colour PNG or TIFF whose samples are all at most 255 (an 8-bit
+    photo saved without scaling: OpenCV's or tifffile's write of ``astype(uint16)``), read as 8-bit values, upright;
+    None for any other picture.  Pillow reduces such a file to each sample's high byte, 0: it read black (with an
+    alpha channel: wholly transparent, so white), a ``no_face`` "is the face visible ... well lit?" (stop 65, k3);
+    one-band ones were read so since stop 64.  Only a picture Pillow read all black or wholly transparent
+    (``alpha``, the decoded opacity or None) is decoded again (OpenCV, 16-bit)."""
+    if fmt not in ("PNG", "TIFF") or rgb.size == 0 or (int(rgb.max()) != 0 if alpha is None else int(alpha.max()) != 0):
+        return None
+    arr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if arr is None or arr.dtype != np.uint16 or arr.ndim != 3 or arr.shape[2] not in (3, 4):
+        return None
+    top = int(arr[..., :3].max())
+    if int(arr.max()) > 255 or top == 0:
+        return None
+    arr = _apply_orientation(arr.astype(np.uint8), orientation)
+    if arr.shape[2] == 4:
+        rgba = np.ascontiguousarray(arr[..., [2, 1, 0, 3]])
+        return _composite_on_white(rgba), _partial_alpha(rgba[..., 3]), top
+    return np.ascontiguousarray(arr[..., ::-1]), None, top
+
+
 def _upright_pillow(img: Image.Image, orientation: int, fmt: str, label: str,
-                    lossless: bool = False) -> tuple[np.ndarray, int, np.ndarray | None]:
+                    lossless: bool = False, data: bytes = b"") -> tuple[np.ndarray, int, np.ndarray | None, str]:
     """A Pillow-decoded picture turned upright by its EXIF orientation, as RGB, checked for decoder
-    garbage (:mod:`facemetrics.integrity`); ``(rgb, orientation applied, alpha)`` (``alpha``:
-    :attr:`Photo.alpha`, upright too)."""
+    garbage (:mod:`facemetrics.integrity`); ``(rgb, orientation applied, alpha, note)`` (``alpha``:
+    :attr:`Photo.alpha`, upright too; ``note``: :func:`_eight_bit_note` or "")."""
     try:
         # exif_transpose copies the whole image even when upright: skip it then
         upright = img if orientation == 1 else ImageOps.exif_transpose(img)
     except Exception:  # noqa: BLE001 - broken EXIF: keep as stored
         upright, orientation = img, 1
     rgb, alpha = _to_rgb_array(upright, with_alpha=True)
+    note = ""
+    if _full_scale(upright) == 255.0 and upright.mode != "F" and (top := int(upright.getextrema()[1])) > 0:
+        note = _eight_bit_note(upright, fmt, top)
+    elif (low := _colour_low_bytes(data, fmt, rgb, alpha, orientation)) is not None:
+        rgb, alpha, top = low
+        note = _eight_bit_note(upright, fmt, top)
     del upright
     if fmt in _CHECKED_FORMATS:  # on the upright picture: the colour check needs no grid
         _refuse_garbage(rgb, label, specks=lossless)  # lossless WebP: also sparse colour specks
-    return rgb, orientation, alpha
+    return rgb, orientation, alpha, note
 
 
 def read_taken_at(path: str | os.PathLike) -> datetime | None:
@@ -1244,19 +1300,19 @@ def load_photo(
             taken_at = exif_taken_at(exif)
             lens, focal_35mm = exif_lens(exif)
 
-            alpha = None
+            alpha, depth_note = None, ""
             if use_sj:
                 rgb = _decode_jpeg(data, orientation, label, reduce, width, height)
                 scale = float(reduce)
             else:
-                rgb, orientation, alpha = _upright_pillow(img, orientation, fmt, label,
-                                                   lossless=sniffed == "WEBP" and webp_is_lossless(data))
+                rgb, orientation, alpha, depth_note = _upright_pillow(
+                    img, orientation, fmt, label, lossless=sniffed == "WEBP" and webp_is_lossless(data), data=data)
                 if sniffed == "HEIF":  # after libheif's decode: its size limits are checked
                     _refuse_hevc_errors(data, label)
                 scale = 1.0
             # HEIF: libheif already rotated the pixels and img.size, tag is 1
             original_size = (height, width) if orientation >= 5 else (width, height)
-            notes = (_frames_note(img, fmt, n_frames),) if n_frames > 1 else ()
+            notes = tuple(n for n in (_frames_note(img, fmt, n_frames) if n_frames > 1 else "", depth_note) if n)
 
     return Photo(
         rgb=rgb,

@@ -222,9 +222,58 @@ def broken_links(folder: Path) -> list[Path]:
 
 def _visible(folder: Path) -> list[Path]:
     """Every path below ``folder``, sorted, without those with a hidden part (``.DS_Store``, ``.git/``,
-    the output's ``.cache/``)."""
-    return [f for f in sorted(Path(folder).rglob("*"))
-            if not any(part.startswith(".") for part in f.relative_to(folder).parts)]
+    the output's ``.cache/``): :func:`_walk`'s."""
+    return _walk(folder)[0]
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """``(paths, unread, loops)`` below ``folder``: every visible path (no hidden part), sorted, searched through
+    symbolic links to folders too (a subject's folder linked in from elsewhere); ``unread`` the folders that
+    could not be listed (no read permission), ``loops`` the links to a folder that holds them (``loop -> ..``),
+    not followed.  ``Path.rglob`` passed over both kinds without a word, and did not follow a link to a folder,
+    so its photos were left out silently (stop 65's fifth look)."""
+    paths: list[Path] = []
+    unread: list[Path] = []
+    loops: list[Path] = []
+
+    def visit(here: Path, above: tuple[str, ...]) -> None:
+        try:
+            entries = sorted(here.iterdir())
+        except OSError:  # PermissionError, a folder removed meanwhile, a name too long
+            unread.append(here)
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            paths.append(entry)
+            if not os.path.isdir(entry):
+                continue
+            real = os.path.realpath(entry)
+            if real in above:  # a link back into a folder that holds it: followed, it never ends
+                loops.append(entry)
+            else:
+                visit(entry, above + (real,))
+
+    visit(Path(folder), (os.path.realpath(folder),))
+    return sorted(paths), unread, loops
+
+
+def folders_not_searched(folder: Path) -> list[tuple[Path, str]]:
+    """``(path, why)`` of the folders below ``folder`` (``folder`` itself too) whose photos were not searched: one
+    that cannot be listed ("no permission to list it", or the system's reason) and a symbolic link leading back
+    into a folder that holds it ("a link back to a folder above it"), sorted (:func:`_walk`)."""
+    _, unread, loops = _walk(folder)
+    out = []
+    for path in unread:
+        try:
+            os.listdir(path)
+            why = "it could not be listed"
+        except PermissionError:
+            why = "no permission to list it"
+        except OSError as exc:
+            why = exc.strerror or type(exc).__name__
+        out.append((path, why))
+    return sorted(out + [(p, "a link back to a folder above it") for p in loops])
 
 
 def skipped_note(folders, read=(), outputs=None) -> str:
@@ -246,6 +295,9 @@ def skipped_note(folders, read=(), outputs=None) -> str:
               if f.name not in read and (out is None or out not in f.resolve().parents) and not is_sidecar(f)]
     broken = [legible((d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix())
               for d in map(Path, folders) if os.path.isdir(d) for f in broken_links(d) if f.name not in read]
+    unsearched = [legible((d.resolve().name + "/" if several else "") + (f.relative_to(d).as_posix() if f != d
+                                                                         else d.name or str(d))) + f" ({why})"
+                  for d in map(Path, folders) if os.path.isdir(d) for f, why in folders_not_searched(d)]
     ours = [name for name in others if Path(name).suffix.lower() in PHOTO_SUFFIXES]  # facemetrics' own PNGs
     others = [name for name in others if name not in ours]
     note = ""
@@ -261,6 +313,10 @@ def skipped_note(folders, read=(), outputs=None) -> str:
         names = ", ".join(broken[:5]) + (", ..." if len(broken) > 5 else "")
         n = len(broken)
         note += (f"; {n} broken symbolic link{'s' if n != 1 else ''} not read (leading to no file: {names})")
+    if unsearched:
+        n = len(unsearched)
+        note += (f"; {n} folder{'s' if n != 1 else ''} not searched for photos: " + ", ".join(unsearched[:5])
+                 + (", ..." if n > 5 else ""))
     return note
 
 

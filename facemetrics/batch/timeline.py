@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -564,6 +565,10 @@ def _long_decoded(path) -> tuple[str, str, str, str]:
 #: the long.csv columns read as numbers, where a spreadsheet's save in a language whose decimal mark is a comma
 #: writes ``0,35``: read as ``0.35`` when the table is separated by semicolons or tabs (:func:`long_csv_reading`)
 _NUMBER_COLUMNS = ("hours_since_treatment", "value", "noise_floor", "change_scale_sd")
+#: a number with a decimal comma as such a save writes it: ``0,35``, ``-,5``, and with points between groups of three
+#: digits (a thousands separator: ``1.234,5``, ``-12.345.678,9``; read as ``1234.5``, stop 65 k3: it was left as
+#: text, so the row read as having no number); a point without a comma is a decimal point (``1.234`` is 1.234)
+_EUROPEAN_NUMBER = re.compile(r"\s*[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*),\d+\s*")
 
 
 def long_csv_reading(path) -> tuple[str, str]:
@@ -575,8 +580,6 @@ def long_csv_reading(path) -> tuple[str, str]:
     ``note`` says so (``timeline`` prints it on stderr).  Call it on a table :func:`long_csv_problem` does not
     refuse (a refused one's text is "")."""
     import csv
-    import io
-    import re
 
     from .discover import _ENCODING_WORDS
 
@@ -590,8 +593,8 @@ def long_csv_reading(path) -> tuple[str, str]:
         cols = [i for i, h in enumerate(header) if h in _NUMBER_COLUMNS]
         for row in rows[1:]:
             for i in cols:
-                if i < len(row) and re.fullmatch(r"\s*[+-]?\d*,\d+\s*", row[i]):
-                    row[i] = row[i].replace(",", ".")
+                if i < len(row) and _EUROPEAN_NUMBER.fullmatch(row[i]):  # 0,35; 1.234,5 (a thousands point)
+                    row[i] = row[i].replace(".", "").replace(",", ".")
                     commas += 1
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(rows)
@@ -613,7 +616,7 @@ def _cut_short(path: Path, text: str, header: list[str], sep: str = ",") -> str:
     (it has the ``facemetrics_version`` column and ends every row with a line end) and its last row's version is
     none of the other rows' (a cut inside it: ``0.2.4`` of ``0.2.42``; a whole last row without its line end is
     read, as a spreadsheet's CSV save may drop it: review of stop 64; a cut exactly at a row's end is then
-    not told from it).  A hand-made table may end
+    not told from it; a table's only row is read when its version is whole, :func:`_whole_version`, stop 65).  A hand-made table may end
     without a line end; a short last row that ends with one is read as before (its missing fields blank).
     Refused rather than fitted: the rows after the cut are lost as well, and how many cannot be told, so a fit
     of the rest would read as the whole study's."""
@@ -640,11 +643,27 @@ def _cut_short(path: Path, text: str, header: list[str], sep: str = ",") -> str:
     if "facemetrics_version" in header:
         col = header.index("facemetrics_version")
         seen = {r[col].strip() for r in rows[1:-1] if len(r) > col}
-        if rows[-1][col].strip() in seen:  # a whole last row: a spreadsheet's save that drops the last line end
-            return ""
+        last = rows[-1][col].strip()
+        if last in seen or (not seen and _whole_version(last)):  # a whole last row: a spreadsheet's save that
+            return ""                                             # drops the last line end
         return (f"{path} ends in the middle of its last row (a table facemetrics writes ends with a line end)"
                 f"{remedy}")
     return ""
+
+
+def _whole_version(text: str) -> bool:
+    """Is ``text`` (the ``facemetrics_version`` of a change table's only row, which lacks its line end) a whole
+    version number rather than one cut short?  Yes when it reads ``MAJOR.MINOR.PATCH`` and no version up to the
+    running one begins with it (``0.2.41``, ``0.2.9``; not ``0.2.4``, which ``0.2.40`` to ``0.2.42`` begin with, nor
+    ``0.2``).  A one-row table (a subject's single comparison) saved by a spreadsheet that drops the last line end
+    was refused as cut short: its version had no other row's to match (stop 65, k3)."""
+    from .._version import __version__
+
+    found = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", text)
+    if not found:
+        return False
+    running = tuple(int(x) for x in re.findall(r"\d+", __version__)[:3])
+    return (int(found[1]), int(found[2]), int(found[3] + "0")) > running  # the least version that extends it
 
 
 def _read_long(path: Path) -> pd.DataFrame:

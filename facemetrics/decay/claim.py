@@ -1571,6 +1571,7 @@ def analyze_series(
                                   key))
         tick()
         if not per_subject or grp["subject"].nunique() < 2:
+            tick(key)
             continue
         pooled_ok = fits[-1].fit_ok
         for subj, sg in grp.groupby("subject", sort=True):
@@ -1587,26 +1588,35 @@ def analyze_series(
             fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key, subj, later), repeated, key,
                                                      subj), retimed, key, subj))
             tick()
+        tick(key)
     if df.empty:  # no usable row: the result says why (an empty tuple said nothing; review, stop 27)
         return SeriesResult(fits=tuple(fits), **opts, status="insufficient_data",
                             reason=_nothing_to_fit(changes, metrics, retimed), follow_on=tuple(follow_on))
     return SeriesResult(fits=tuple(fits), **opts, follow_on=tuple(follow_on))
 
 
-def _progress_ticker(groups: dict, per_subject: bool, progress) -> Callable[[], None]:
-    """A function that :func:`analyze_series` calls after each series it fits, calling ``progress(done, total)``
+def _progress_ticker(groups: dict, per_subject: bool, progress) -> Callable[..., None]:
+    """A function that :func:`analyze_series` calls after each series it fits (``tick()``) and once the series of
+    a key of ``groups`` are all fitted (``tick(key)``), calling ``progress(done, total)`` each time ``done`` grows
     (``total``: each of ``groups``' pooled series and, with ``per_subject``, each subject's of a series with two or
-    more subjects); one that does nothing when ``progress`` is None."""
+    more subjects); one that does nothing when ``progress`` is None.  ``tick(key)`` counts the series that key was
+    counted for and were not fitted (a subject whose rows were all left out as follow-on sessions, a series left
+    with one subject), so the last call is ``progress(total, total)``: `timeline` could end on "fitted 400 of 404
+    series" (stop 64's look; stop 65, k3)."""
     if progress is None:
-        return lambda: None
-    total = sum(1 + (g["subject"].nunique() if per_subject and g["subject"].nunique() >= 2 else 0)
-                for g in groups.values())
-    done = 0
+        return lambda key=None: None
+    sizes = {k: 1 + (g["subject"].nunique() if per_subject and g["subject"].nunique() >= 2 else 0)
+             for k, g in groups.items()}
+    total = sum(sizes.values())
+    done = counted = 0
 
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        progress(done, total)
+    def tick(key=None) -> None:
+        nonlocal done, counted
+        counted += 0 if key is None else sizes[key]
+        now = min(total, done + 1) if key is None else max(done, counted)
+        if now > done:
+            done = now
+            progress(done, total)
 
     return tick
 

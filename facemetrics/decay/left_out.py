@@ -19,6 +19,7 @@ import pandas as pd
 from .carryover import follow_on_sentence
 from .inputs import UNREAD_VERDICTS, _has_time_and_value
 from ..listing import join_words
+from ..quality import MIN_JPEG_QUALITY
 
 #: a :class:`facemetrics.decay.claim.DecayFit` (its ``n_photos`` and ``reason`` are read; a copy with
 #: a longer ``reason`` is returned)
@@ -99,14 +100,15 @@ def _with_retimed(fit: _Fit, retimed: pd.DataFrame, key: tuple, subject: str | N
 #: why a comparison reads ``uncertain`` (its messages say which applied); ``{it}``: "it" or "them"
 #: (the folds' tone-mapping and light-direction causes added in Round 18: a clinic whose only 'uncertain' rows came
 #: from a side-lit session read a note that named neither; low JPEG quality added in stop 64, when it began to make
-#: a comparison's rows 'uncertain')
+#: a comparison's rows 'uncertain'; its limit read from quality.MIN_JPEG_QUALITY since stop 65)
 _UNREAD_CAUSES = (
     "no change can be read from {it}, e.g. the upper faces matched only roughly after alignment, the face was "
     "cut by the image edge, the head pose or the camera distance changed beyond what the correction was checked "
     "on, the lips' "
     "shape changed (a smile, an open mouth), the session's before photos disagreed by twice the noise floor or "
     "more, the photo was the same picture as its before photo (a copied file or a wrong capture time: 0 by "
-    "construction), a photo was saved at a low JPEG quality (below 70 of 100: a compressed copy), or, for the "
+    "construction), a photo was saved at a low JPEG quality "
+    f"(below {MIN_JPEG_QUALITY} of 100: a compressed copy), or, for the "
     "folds, one photo was black-and-white, dark glasses reached the fold's band, "
     "one photo looked locally tone-mapped (HDR/night mode), the light came from another side in the two photos, "
     "the fold depth read along the found and the reference fold line disagreed or, for the contrast, the skin "
