@@ -161,7 +161,8 @@ def run_study(schedule: str, name: str, k: int) -> list[dict]:
         out.append(dict(schedule=schedule, shape=name, study=k, half="tuning" if k % 2 == 0 else "held_out",
                         cand=cand, status=g.status, differs=not all(same.values()), sign=sign, truth_pk=truth_pk,
                         last_h=last, hp=g.half_point_h, hp_lo=g.half_point_h_ci_low, hp_hi=g.half_point_h_ci_high,
-                        hp_peak=g.half_point_peak_h))
+                        hp_peak=g.half_point_peak_h, peak_change=g.peak_change,
+                        hl_resolved=bool(claim.decay_resolved(g.to_dict())), peak_shown=bool(claim.peak_resolved(g.to_dict()))))
     return out
 
 
