@@ -59,7 +59,15 @@ HELD_SHAPES = (*fs.ZERO_HELD_OUT, *fs.ZERO_HELD_OUT_K2)
 MARGIN = fs.MARGIN_MM
 NEVER_RISES = (*fs.TUNING_SHAPES, "null")
 ZERO = (*fs.ZERO_SHAPES, *HELD_SHAPES)
-ORIG_SIGN, ORIG_START = claim._effect_sign, claim._peak_start
+_SIGN, _START = claim._effect_sign, claim._peak_start
+
+
+def ORIG_SIGN(t, y, est, *_):  # noqa: N802 - d, the package before stop 65 (no margin: no photos' sign, no gate)
+    return _SIGN(t, y, est)
+
+
+def ORIG_START(t, y, est, sign, *_):  # noqa: N802
+    return _START(t, y, est, sign)
 
 
 def beyond_noise(t, y, est, sign: float) -> bool:
@@ -128,7 +136,7 @@ def _fit(table, k, n_boot, sign_fn, start_fn):
             warnings.simplefilter("ignore")
             return analyze_series(table, per_subject=False, seed=k, n_boot=n_boot).fits[0]
     finally:
-        claim._effect_sign, claim._peak_start = ORIG_SIGN, ORIG_START
+        claim._effect_sign, claim._peak_start = _SIGN, _START
 
 
 def run_study(schedule: str, name: str, k: int) -> list[dict]:
@@ -141,7 +149,7 @@ def run_study(schedule: str, name: str, k: int) -> list[dict]:
     _, truth_pk, _ = fs.true_peak_half(c, t1, last)
     seen = {}
 
-    def record(t, y, est):
+    def record(t, y, est, *_):
         seen.update(choices(t, y, est))
         return ORIG_SIGN(t, y, est)
 
@@ -157,7 +165,7 @@ def run_study(schedule: str, name: str, k: int) -> list[dict]:
         g = f
         sign, start = seen.get(cand, (math.nan, math.nan))
         if not same[cand]:
-            g = _fit(table, k, 400, lambda t, y, est, s=sign: s, lambda t, y, est, s_=sign, st=start: st)
+            g = _fit(table, k, 400, lambda t, y, est, *_, s=sign: s, lambda t, y, est, *_, st=start: st)
         out.append(dict(schedule=schedule, shape=name, study=k, half="tuning" if k % 2 == 0 else "held_out",
                         cand=cand, status=g.status, differs=not all(same.values()), sign=sign, truth_pk=truth_pk,
                         last_h=last, hp=g.half_point_h, hp_lo=g.half_point_h_ci_low, hp_hi=g.half_point_h_ci_high,
@@ -187,7 +195,7 @@ def null_records(half: str, n: int, shapes_null: bool = True) -> list[dict]:
     for sched, k, table in tables:
         seen = {}
 
-        def record(t, y, est):
+        def record(t, y, est, *_):
             seen["tye"] = (t, y)
             seen.update(choices(t, y, est))
             return ORIG_SIGN(t, y, est)

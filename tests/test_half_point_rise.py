@@ -166,3 +166,33 @@ def test_a_decrease_that_grew_is_not_said_to_have_risen():
     still = half_point_text(dict(row, half_point_h=math.nan, half_point_h_ci_low=48.0, half_point_h_ci_high=math.nan,
                                  half_point_peak_h=48.0))
     assert still == "grew after the session and was still at its largest at the last photo, at 48.0 h"
+
+
+def test_largest_mean_and_its_noise_test_are_exact():
+    from scipy.stats import t as student_t
+
+    from facemetrics.decay.half_point import largest_beyond_noise, largest_mean
+
+    t, y = [-1, 0.25, 0.25, 4, 24], [9.0, 0.2, 0.4, 1.0, -0.5]
+    assert largest_mean(t, y, 1.0) == 1.0  # the photo before treatment is ignored
+    assert largest_mean(t, y, -1.0) == 0.5
+    assert largest_mean(t, y, 1.0, at=0.25) == pytest.approx(0.3)  # photos at one time pooled
+    assert math.isnan(largest_mean(t, y, 1.0, at=2.0))  # no photo then
+    q = float(student_t.ppf(1 - RISE_ALPHA / 3, 4))  # 3 photo times after treatment, 4 degrees of freedom
+    sd = 1.0 / q  # the mean of 1.0 mm (one photo) sits on the threshold
+    assert not largest_beyond_noise(t, y, 1.0, sd * (1 + 1e-9), 4)
+    assert largest_beyond_noise(t, y, 1.0, sd * (1 - 1e-9), 4)
+    assert not largest_beyond_noise(t, y, 1.0, math.nan, 4)
+
+
+def test_a_rise_is_said_only_where_the_row_shows_an_effect():
+    """Section 26e: the rise test alone said a rise on a row whose largest change lies below its margin (the demo's
+    rises of noise, 0.21-0.51 mm, under floors of 0.78-1.86 mm).  The same series with a margin (``min_effect``)
+    above its 1.2 mm peak reads from the first photo, as with no rise; at 0.3 mm it grew to 12 h."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        said = analyze_series(_rise(0), per_subject=False, n_boot=0, seed=0).fits[0]
+        gated = analyze_series(_rise(0), per_subject=False, n_boot=0, seed=0, min_effect=1.5).fits[0]
+    assert said.half_point_peak_h == 12.0 and said.smallest_meaningful_change == 0.3
+    assert math.isnan(gated.half_point_peak_h)
+    assert gated.half_point_h == half_point(_rise(0)["hours_since_treatment"], _rise(0)["value"])  # from the first

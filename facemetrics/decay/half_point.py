@@ -40,8 +40,8 @@ import math
 
 import numpy as np
 
-__all__ = ["HALF_POINT_FIELDS", "RISE_ALPHA", "half_point", "half_point_ci", "isotonic_decreasing", "peak_time",
-           "photo_bracket", "photo_sign", "unimodal_sd", "unimodal_sd_df"]
+__all__ = ["HALF_POINT_FIELDS", "RISE_ALPHA", "half_point", "half_point_ci", "isotonic_decreasing", "largest_mean",
+           "largest_beyond_noise", "peak_time", "photo_bracket", "photo_sign", "unimodal_sd", "unimodal_sd_df"]
 
 #: the DecayFit fields (and timeline columns) :func:`half_point_ci` fills, in its order
 HALF_POINT_FIELDS = ("half_point_h", "half_point_h_ci_low", "half_point_h_ci_high")
@@ -166,6 +166,61 @@ def photo_sign(t, y) -> float:
         return _NAN
     mean = means[1]
     return math.copysign(1.0, float(mean[int(np.argmax(np.abs(mean)))]))
+
+
+def largest_mean(t, y, sign: float, at: float = math.nan) -> float:
+    """The largest photo-time mean change, signed ``sign`` (photos at or after treatment, those at one time pooled),
+    or the signed mean at the photo time ``at`` when given; metric unit, NaN without a photo.
+
+    ``analyze_series`` says the change rose, or reads the photos' sign against the fitted one, only when the row
+    shows an effect: this mean at least the row's margin (``smallest_meaningful_change``; docs/validation.md
+    section 26e).
+
+    Examples
+    --------
+    >>> largest_mean([-1, 0.25, 12, 24], [5.0, 0.1, 1.2, 0.6], 1.0)
+    1.2
+    >>> largest_mean([0.25, 1, 4], [-0.8, -0.5, 0.2], -1.0, at=1.0)
+    0.5
+    """
+    means = _time_means(t, y, sign)
+    if means is None:
+        return _NAN
+    times, mean, _ = means
+    if math.isnan(at):
+        return float(np.max(mean))
+    k = int(np.searchsorted(times, at))
+    return float(mean[k]) if k < times.size and times[k] == at else _NAN
+
+
+def largest_beyond_noise(t, y, sign: float, sd: float, df: float = math.inf) -> bool:
+    """Whether the largest photo-time mean change, signed ``sign``, lies beyond the noise: above ``q sd / sqrt(n_p)``
+    (``n_p`` photos at its time, ``q`` the one-sided :data:`RISE_ALPHA` quantile shared by the ``m`` photo times after
+    treatment, Bonferroni, of Student's t on ``df`` degrees of freedom; the normal's for ``df`` inf), as
+    :func:`peak_time` tests a rise.  ``sd`` one photo's noise SD (metric unit); not positive or NaN: False.
+
+    Examples
+    --------
+    >>> largest_beyond_noise([0.25, 1, 4], [0.1, 1.0, 0.6], 1.0, 0.1)
+    True
+    >>> largest_beyond_noise([0.25, 1, 4], [0.1, 1.0, 0.6], 1.0, 0.5)
+    False
+    """
+    from statistics import NormalDist
+
+    means = _time_means(t, y, sign)
+    if means is None or not (math.isfinite(sd) and sd > 0):
+        return False
+    times, mean, wsum = means
+    p = int(np.argmax(mean))
+    q = 1.0 - RISE_ALPHA / times.size
+    if math.isfinite(df):
+        from scipy.stats import t as student_t
+
+        z = float(student_t.ppf(q, max(float(df), 1.0)))
+    else:
+        z = NormalDist().inv_cdf(q)
+    return bool(mean[p] * math.sqrt(wsum[p]) / sd > z)
 
 
 def _falling_curve(t, y, sign: float = 1.0, w=None, start: float = 0.0) -> tuple[np.ndarray, np.ndarray] | None:
