@@ -1020,7 +1020,7 @@ def _half_point(t, y, est: DecayParams, method: str, w, data: pd.DataFrame, sess
     sign = _effect_sign(t, y, est, margin)
     if not math.isfinite(sign):
         return {**dict.fromkeys(HALF_POINT_FIELDS, _NAN), "half_point_peak_h": _NAN}
-    start = _peak_start(t, y, est, sign, margin)
+    start = _peak_start(t, y, est, sign)
     n_boot = w.shape[0]
     if method == "cluster":
         if int(pd.unique(data["subject"]).size) >= TWO_STAGE_BELOW_CLUSTERS:
@@ -1039,7 +1039,7 @@ def _point_half(t, y, est: DecayParams, margin: float = _NAN) -> dict:
     sign = _effect_sign(t, y, est, margin)
     if not math.isfinite(sign):
         return {"half_point_h": _NAN, "half_point_peak_h": _NAN}
-    start = _peak_start(t, y, est, sign, margin)
+    start = _peak_start(t, y, est, sign)
     return {"half_point_h": half_point(t, y, sign, start=start),
             "half_point_peak_h": start if start > float(np.min(t[t >= 0])) else _NAN}
 
@@ -1055,38 +1055,38 @@ def _noise_sd_df(t, y, est: DecayParams, sign: float) -> tuple[float, float]:
 
 
 def _effect_sign(t, y, est: DecayParams, margin: float = _NAN) -> float:
-    """The sign the half point reads the change with: the fitted peak's (+1 an increase, -1 a decrease) when the
-    photos' own sign (:func:`facemetrics.decay.half_point.photo_sign`) agrees.  When they differ, the photos' sign
-    if their largest time mean, so signed, is beyond the noise (:func:`facemetrics.decay.half_point.largest_beyond_noise`
-    on :func:`_noise_sd_df`) and at least ``margin`` (the row's ``smallest_meaningful_change``: the row shows an
-    effect; NaN margin: never), else NaN (no half point, no report line).  A change that rises from 0 mm at the
-    session fits a peak of the opposite sign: read with it, report.md said "fell to half by about 0.3 h" of a change
-    that grew to 1.2 mm (docs/validation.md section 26d); saying nothing then left about two thirds of such
-    studies without a half point (section 26e)."""
+    """The sign the half point reads the change with (+1 an increase, -1 a decrease); NaN: no half point, no report
+    line, no rise.  NaN when the row shows no effect: the photos' largest time mean in size
+    (:func:`facemetrics.decay.half_point.largest_mean`, signed by :func:`facemetrics.decay.half_point.photo_sign`)
+    below ``margin`` (the row's ``smallest_meaningful_change``; NaN: not checked).  Else the fitted peak's sign when
+    the photos' agrees; when they differ, the photos' sign if that mean is beyond the noise
+    (:func:`facemetrics.decay.half_point.largest_beyond_noise` on :func:`_noise_sd_df`), else NaN (always NaN
+    with a NaN margin, as before stop 65).  A change that
+    rises from 0 mm at the session fits a peak of the opposite sign: read with it, report.md said "fell to half by
+    about 0.3 h" of a change that grew to 1.2 mm (docs/validation.md section 26d); saying nothing then left about two
+    thirds of such studies without a half point, and a half point of a row with no effect was a half point of noise
+    (the demo's nlf_depth lines; section 26e)."""
     sign = math.copysign(1.0, est.peak)
     photos = photo_sign(t, y)
-    if largest_mean(t, y, photos if math.isfinite(photos) else sign) < margin:
-        return _NAN  # the row shows no effect: no half point (NaN margin: not checked)
+    big = largest_mean(t, y, photos) if math.isfinite(photos) else _NAN
+    if big < margin:
+        return _NAN
     if photos == sign:
         return sign
-    if not largest_mean(t, y, photos) >= margin:
+    if not big >= margin:  # a NaN margin: stop 64's rule, no half point when the signs differ
         return _NAN
     return photos if largest_beyond_noise(t, y, photos, *_noise_sd_df(t, y, est, photos)) else _NAN
 
 
-def _peak_start(t, y, est: DecayParams, sign: float, margin: float = _NAN) -> float:
+def _peak_start(t, y, est: DecayParams, sign: float) -> float:
     """The photo time the half point is read from (:func:`facemetrics.decay.half_point.peak_time`), its noise SD
     :func:`_noise_sd_df`'s: the decay fit's own includes its misfit of a rise,
     and said the rise in 3 of 180 simulated rise studies (1 and 3 subjects), the unimodal fit's in 86
     (docs/validation.md section 26); compared with Student's t on the SD's degrees of freedom (stop 64's review:
     the normal quantile said a rise on 5-9 % of one person's no-change series, docs/validation.md section 26b).
-    A later peak is kept only where the row shows an effect: its signed mean at least ``margin`` (the row's
-    ``smallest_meaningful_change``; NaN: not checked), else the first photo time (section 26e)."""
-    start = peak_time(t, y, sign, *_noise_sd_df(t, y, est, sign))
-    first = float(np.min(t[t >= 0]))
-    if start > first and largest_mean(t, y, sign, at=start) < margin:
-        return first
-    return start
+    The peak is the photo time with the largest mean, which :func:`_effect_sign` has checked against the margin, so
+    a rise is said only where the row shows an effect (section 26e)."""
+    return peak_time(t, y, sign, *_noise_sd_df(t, y, est, sign))
 
 
 def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float, test_conf: float,

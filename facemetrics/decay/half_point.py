@@ -168,29 +168,22 @@ def photo_sign(t, y) -> float:
     return math.copysign(1.0, float(mean[int(np.argmax(np.abs(mean)))]))
 
 
-def largest_mean(t, y, sign: float, at: float = math.nan) -> float:
-    """The largest photo-time mean change, signed ``sign`` (photos at or after treatment, those at one time pooled),
-    or the signed mean at the photo time ``at`` when given; metric unit, NaN without a photo.
+def largest_mean(t, y, sign: float) -> float:
+    """The largest photo-time mean change, signed ``sign`` (photos at or after treatment, those at one time pooled);
+    metric unit, NaN without a photo.
 
-    ``analyze_series`` says the change rose, or reads the photos' sign against the fitted one, only when the row
-    shows an effect: this mean at least the row's margin (``smallest_meaningful_change``; docs/validation.md
-    section 26e).
+    ``analyze_series`` says a half point (and a rise) only when the row shows an effect: this mean, signed as
+    :func:`photo_sign`, at least the row's margin (``smallest_meaningful_change``; docs/validation.md section 26e).
 
     Examples
     --------
     >>> largest_mean([-1, 0.25, 12, 24], [5.0, 0.1, 1.2, 0.6], 1.0)
     1.2
-    >>> largest_mean([0.25, 1, 4], [-0.8, -0.5, 0.2], -1.0, at=1.0)
-    0.5
+    >>> largest_mean([0.25, 1, 4], [-0.8, -0.5, 0.2], -1.0)
+    0.8
     """
     means = _time_means(t, y, sign)
-    if means is None:
-        return _NAN
-    times, mean, _ = means
-    if math.isnan(at):
-        return float(np.max(mean))
-    k = int(np.searchsorted(times, at))
-    return float(mean[k]) if k < times.size and times[k] == at else _NAN
+    return _NAN if means is None else float(np.max(means[1]))
 
 
 def largest_beyond_noise(t, y, sign: float, sd: float, df: float = math.inf) -> bool:
