@@ -31,6 +31,10 @@ for null series the same from the sign and start); ``wrong`` a statement signed 
 an interval wholly before the truth from the true peak ("fell to half by X" when it had not); ``cov`` the interval
 holds that truth; ``rise`` a rise said; ``false_rise`` a rise said of a shape that never rises (section 25's
 fades, ``null``).  The rule is docs/validation.md section 26e, committed before the deciding run.
+
+Result (2026-12-07): c and cg failed the null rule on the tuning half; d, g and e passed; e was chosen (most
+``zero_12h_linear`` intervals holding the truth, 48/60 against 19/60) and passed the held-out half: it is the
+package's rule since stop 65.  ``d`` here stays the package before it (``claim._effect_sign`` without a margin).
 """
 
 from __future__ import annotations

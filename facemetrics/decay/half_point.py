@@ -6,7 +6,9 @@ The decay model's ``half_life_h`` is a parameter of an exponential; when a real 
 back after the session:
 
 1. every photo after treatment (``t >= 0``), its change signed so that the effect is positive (the sign of
-   the fitted peak), is fitted by a non-increasing step curve in time (weighted isotonic regression, the
+   the fitted peak, or the photos' own, :func:`photo_sign`, where they differ and :func:`largest_beyond_noise`;
+   ``analyze_series`` says none when :func:`largest_mean` is below the row's margin, docs/validation.md section
+   26e), is fitted by a non-increasing step curve in time (weighted isotonic regression, the
    pool-adjacent-violators algorithm; photos at one time pooled first);
 2. the reference is that curve's value at the first photo time after treatment, ``t1``;
 3. the half point is the first time the curve, drawn as straight lines between its values at the photo
