@@ -132,6 +132,9 @@ SHAPES = {
                                           1.2 * np.clip(1.0 - (np.asarray(t, float) - 12.0) / 24.0, 0.0, None)),
     "zero_6h_exp": lambda t: np.where(np.asarray(t, float) < 6.0, 1.5 * np.asarray(t, float) / 6.0,
                                       1.5 * np.exp2(-np.maximum(np.asarray(t, float) - 6.0, 0.0) / 6.0)),
+    # stop 65 (k2): held out, written before any run of bench/zero_rise.py (docs/validation.md section 26e):
+    # 0 mm at the session, a smooth rise to 1.2 mm at 24 h, a slow fade; appended, every earlier shape keeps its seeds
+    "zero_24h_gamma": lambda t: 1.2 * (np.asarray(t, float) / 24.0) * np.exp(1.0 - np.asarray(t, float) / 24.0),
 }
 TUNING_SHAPES = ("exp_3h", "linear_8h", "sigmoid_6h", "two_phase", "lasting")
 HELD_OUT_SHAPES = ("power_fade",)
@@ -141,6 +144,8 @@ RISE_HELD_OUT = ("rise_6h_gamma",)
 #: stop 64 (g1): rises from 0 mm at the session; the held-out one is never used to choose
 ZERO_SHAPES = ("zero_12h_linear",)
 ZERO_HELD_OUT = ("zero_6h_exp",)
+#: stop 65 (k2): bench/zero_rise.py's held-out shape, never used to choose
+ZERO_HELD_OUT_K2 = ("zero_24h_gamma",)
 #: the margin of the simulated series' verdicts (no noise floor column: ``MIN_EFFECT`` for mm)
 MARGIN_MM = 0.3
 

@@ -104,7 +104,7 @@ def run_study(schedule: str, name: str, k: int) -> list[dict]:
     _, truth_pk, _ = fs.true_peak_half(c, t1, last)
     seen = {}
 
-    def record(t, y, est):
+    def record(t, y, est, *_):
         seen.update(signs(t, y, est))
         return seen["a"]
 
@@ -114,7 +114,7 @@ def run_study(schedule: str, name: str, k: int) -> list[dict]:
         g = f
         sign = seen.get(cand, math.nan) if seen else math.nan
         if seen and not (sign == seen["a"]):
-            g = _fit(table, k, lambda t, y, est, s=sign: s)
+            g = _fit(table, k, lambda t, y, est, *_, s=sign: s)
         out.append(dict(schedule=schedule, shape=name, study=k, half="tuning" if k % 2 == 0 else "held_out",
                         cand=cand, status=g.status, sign=sign, disagree=bool(seen) and seen["a"] != seen["b"],
                         truth_pk=truth_pk, last_h=last, t1=t1, hp=g.half_point_h, hp_lo=g.half_point_h_ci_low,

@@ -573,9 +573,11 @@ TIMELINE_COLUMNS_DEF = [
            "first photo after treatment (or at its measured peak, `half_point_peak_h`, when it grew after the "
            "session), read from the photos without assuming a shape: a curve through the photos that only falls "
            "(isotonic regression), drawn straight between photo times. Empty when the "
-           "change does not fall to half by the last photo (or there is no change to halve, or the photo time's mean "
-           "change largest in size has the sign opposite to the fitted curve's at the session, `peak_change`: a "
-           "change rising from nothing at the session can fit so, and its half point would be read of its mirror image)."),
+           "change does not fall to half by the last photo (or there is no change to halve, or the row shows no "
+           "effect: the photo time's mean change largest in size is below `smallest_meaningful_change`). When that "
+           "mean has the sign opposite to the fitted curve's at the session (`peak_change`: a change rising from "
+           "nothing at the session can fit so), the change is read with the photos' sign if that mean is beyond "
+           "the photos' spread, else empty."),
     *[Column(f"half_point_h_ci_{end}", "h", f"{word} end of the `confidence` (default 95 %) bootstrap interval of "
              "`half_point_h` (the photos' values perturbed by the fit's residuals), moved out to the photo times "
              f"around it: between two photos the change may halve anywhere.{extra}")

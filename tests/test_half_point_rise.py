@@ -166,3 +166,51 @@ def test_a_decrease_that_grew_is_not_said_to_have_risen():
     still = half_point_text(dict(row, half_point_h=math.nan, half_point_h_ci_low=48.0, half_point_h_ci_high=math.nan,
                                  half_point_peak_h=48.0))
     assert still == "grew after the session and was still at its largest at the last photo, at 48.0 h"
+
+
+def test_largest_mean_and_its_noise_test_are_exact():
+    from scipy.stats import t as student_t
+
+    from facemetrics.decay.half_point import largest_beyond_noise, largest_mean
+
+    t, y = [-1, 0.25, 0.25, 4, 24], [9.0, 0.2, 0.4, 1.0, -0.5]
+    assert largest_mean(t, y, 1.0) == 1.0  # the photo before treatment is ignored
+    assert largest_mean(t, y, -1.0) == 0.5
+    assert largest_mean([0.25, 0.25, 4], [0.2, 1.6, 0.8], 1.0) == pytest.approx(0.9)  # photos at one time pooled
+    assert math.isnan(largest_mean([-1.0], [0.3], 1.0))  # no photo after treatment
+    q = float(student_t.ppf(1 - RISE_ALPHA / 3, 4))  # 3 photo times after treatment, 4 degrees of freedom
+    sd = 1.0 / q  # the mean of 1.0 mm (one photo) sits on the threshold
+    assert not largest_beyond_noise(t, y, 1.0, sd * (1 + 1e-9), 4)
+    assert largest_beyond_noise(t, y, 1.0, sd * (1 - 1e-9), 4)
+    assert not largest_beyond_noise(t, y, 1.0, math.nan, 4)
+
+
+def test_a_rise_is_said_only_where_the_row_shows_an_effect():
+    """Section 26e: the rise test alone said a rise on a row whose largest change lies below its margin (the demo's
+    rises of noise, 0.21-0.51 mm, under floors of 0.78-1.86 mm).  Now a row whose largest photo-time mean (1.25 mm at
+    12 h here) lies below its margin (``min_effect`` 1.5 mm) shows no effect: no half point and no rise is said; at
+    the default 0.3 mm it grew to 12 h."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        said = analyze_series(_rise(0), per_subject=False, n_boot=0, seed=0).fits[0]
+        gated = analyze_series(_rise(0), per_subject=False, n_boot=50, seed=0, min_effect=1.5).fits[0]
+    assert said.half_point_peak_h == 12.0 and said.smallest_meaningful_change == 0.3
+    assert gated.smallest_meaningful_change == 1.5
+    assert all(math.isnan(getattr(gated, k)) for k in ("half_point_h", "half_point_h_ci_low", "half_point_h_ci_high",
+                                                        "half_point_peak_h"))
+
+
+def test_no_half_point_of_a_row_that_shows_no_effect():
+    """A fade of 0.25 mm at the first photo, below the 0.3 mm margin: "fell to half" of it was a half point of a change
+    the row does not show (the demo's 5 such lines were of metrics it does not change, section 26e); at a margin of
+    0.2 mm it is said."""
+    t = np.array([0.25, 0.5, 1, 2, 4, 8, 12, 24, 48])
+    d = pd.DataFrame(dict(subject="S1", hours_since_treatment=t, value=0.25 * np.exp2(-t / 3), treatment="mc",
+                          metric="jawline_lift_mm", side="mean", unit="mm"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        none = analyze_series(d, per_subject=False, n_boot=0, seed=0).fits[0]
+        some = analyze_series(d, per_subject=False, n_boot=0, seed=0, min_effect=0.2).fits[0]
+    assert math.isnan(none.half_point_h)
+    assert some.half_point_h == pytest.approx(half_point(t, d["value"].to_numpy()))
+    assert 3.0 < some.half_point_h < 3.5  # the truth from the 0.25 h photo: 3.25 h

@@ -281,7 +281,8 @@ from .model import (
 from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
 from .late_photos import LateTime, late_photos, off_curve
-from .half_point import HALF_POINT_FIELDS, half_point, half_point_ci, peak_time, photo_sign, unimodal_sd_df
+from .half_point import (HALF_POINT_FIELDS, half_point, half_point_ci, largest_beyond_noise, largest_mean, peak_time,
+                         photo_sign, unimodal_sd_df)
 from .half_life_ci import profile_interval
 from .time_unit import time_unit_note
 from ..timekeys import date_alone
@@ -1009,13 +1010,14 @@ def _half_life_profile(t, y, est: DecayParams, bound: float, hl_bounds, confiden
 
 
 def _half_point(t, y, est: DecayParams, method: str, w, data: pd.DataFrame, sessions, seed: int, key: tuple,
-                confidence: float) -> dict:
+                confidence: float, margin: float = _NAN) -> dict:
     """``half_point_h`` and its interval (:mod:`facemetrics.decay.half_point`), drawn from a stream of their own
     (the fit's replicates are unchanged): the cluster design's subject weights ``w`` (B, n) and, below
-    :data:`TWO_STAGE_BELOW_CLUSTERS` subjects, the fit's residuals; the residual design adds one per session."""
+    :data:`TWO_STAGE_BELOW_CLUSTERS` subjects, the fit's residuals; the residual design adds one per session.
+    ``margin``: the row's ``smallest_meaningful_change`` (:func:`_effect_sign`, :func:`_peak_start`)."""
     rng = _group_rng(seed, (*key, "half_point"))
     resid = y - est.change_at(t)
-    sign = _effect_sign(t, y, est)
+    sign = _effect_sign(t, y, est, margin)
     if not math.isfinite(sign):
         return {**dict.fromkeys(HALF_POINT_FIELDS, _NAN), "half_point_peak_h": _NAN}
     start = _peak_start(t, y, est, sign)
@@ -1031,10 +1033,10 @@ def _half_point(t, y, est: DecayParams, method: str, w, data: pd.DataFrame, sess
     return {**dict(zip(HALF_POINT_FIELDS, hp)), "half_point_peak_h": start if rose else _NAN}
 
 
-def _point_half(t, y, est: DecayParams) -> dict:
+def _point_half(t, y, est: DecayParams, margin: float = _NAN) -> dict:
     """``half_point_h`` and ``half_point_peak_h`` without a bootstrap (``n_boot=0``): the same point and peak as
     :func:`_half_point`'s."""
-    sign = _effect_sign(t, y, est)
+    sign = _effect_sign(t, y, est, margin)
     if not math.isfinite(sign):
         return {"half_point_h": _NAN, "half_point_peak_h": _NAN}
     start = _peak_start(t, y, est, sign)
@@ -1042,28 +1044,49 @@ def _point_half(t, y, est: DecayParams) -> dict:
             "half_point_peak_h": start if start > float(np.min(t[t >= 0])) else _NAN}
 
 
-def _effect_sign(t, y, est: DecayParams) -> float:
-    """The sign the half point reads the change with: the fitted peak's (+1 an increase, -1 a decrease); NaN (no
-    half point, no report line) when the photos' own sign (:func:`facemetrics.decay.half_point.photo_sign`) differs.
-    A change that rises from 0 mm at the session fits a peak of the opposite sign: read with it, report.md said
-    "fell to half by about 0.3 h" of a change that grew to 1.2 mm; taking the photos' sign instead said a rise of
-    noise once in 60 no-change studies (docs/validation.md section 26d)."""
-    sign = math.copysign(1.0, est.peak)
-    return sign if photo_sign(t, y) == sign else _NAN
-
-
-def _peak_start(t, y, est: DecayParams, sign: float) -> float:
-    """The photo time the half point is read from (:func:`facemetrics.decay.half_point.peak_time`), its noise SD
-    the residual SD of the unimodal fit (:func:`facemetrics.decay.half_point.unimodal_sd_df`; the decay fit's, on
-    ``n - 3`` degrees of freedom, when that leaves fewer than 2): the decay fit's own includes its misfit of a rise,
-    and said the rise in 3 of 180 simulated rise studies (1 and 3 subjects), the unimodal fit's in 86
-    (docs/validation.md section 26); compared with Student's t on the SD's degrees of freedom (stop 64's review:
-    the normal quantile said a rise on 5-9 % of one person's no-change series, docs/validation.md section 26b)."""
+def _noise_sd_df(t, y, est: DecayParams, sign: float) -> tuple[float, float]:
+    """One photo's noise SD (metric unit) and its degrees of freedom: the unimodal fit's residual SD
+    (:func:`facemetrics.decay.half_point.unimodal_sd_df`), the decay fit's on ``n - 3`` when that leaves fewer than 2."""
     sd, df = unimodal_sd_df(t, y, sign)
     if not math.isfinite(sd):
         df = max(t.size - 3, 1)
         sd = math.sqrt(float(np.sum((y - est.change_at(t)) ** 2)) / df)
-    return peak_time(t, y, sign, sd, df)
+    return sd, df
+
+
+def _effect_sign(t, y, est: DecayParams, margin: float = _NAN) -> float:
+    """The sign the half point reads the change with (+1 an increase, -1 a decrease); NaN: no half point, no report
+    line, no rise.  NaN when the row shows no effect: the photos' largest time mean in size
+    (:func:`facemetrics.decay.half_point.largest_mean`, signed by :func:`facemetrics.decay.half_point.photo_sign`)
+    below ``margin`` (the row's ``smallest_meaningful_change``; NaN: not checked).  Else the fitted peak's sign when
+    the photos' agrees; when they differ, the photos' sign if that mean is beyond the noise
+    (:func:`facemetrics.decay.half_point.largest_beyond_noise` on :func:`_noise_sd_df`), else NaN (always NaN
+    with a NaN margin, as before stop 65).  A change that
+    rises from 0 mm at the session fits a peak of the opposite sign: read with it, report.md said "fell to half by
+    about 0.3 h" of a change that grew to 1.2 mm (docs/validation.md section 26d); saying nothing then left about two
+    thirds of such studies without a half point, and a half point of a row with no effect was a half point of noise
+    (the demo's nlf_depth lines; section 26e)."""
+    sign = math.copysign(1.0, est.peak)
+    photos = photo_sign(t, y)
+    big = largest_mean(t, y, photos) if math.isfinite(photos) else _NAN
+    if big < margin:
+        return _NAN
+    if photos == sign:
+        return sign
+    if not big >= margin:  # a NaN margin: stop 64's rule, no half point when the signs differ
+        return _NAN
+    return photos if largest_beyond_noise(t, y, photos, *_noise_sd_df(t, y, est, photos)) else _NAN
+
+
+def _peak_start(t, y, est: DecayParams, sign: float) -> float:
+    """The photo time the half point is read from (:func:`facemetrics.decay.half_point.peak_time`), its noise SD
+    :func:`_noise_sd_df`'s: the decay fit's own includes its misfit of a rise,
+    and said the rise in 3 of 180 simulated rise studies (1 and 3 subjects), the unimodal fit's in 86
+    (docs/validation.md section 26); compared with Student's t on the SD's degrees of freedom (stop 64's review:
+    the normal quantile said a rise on 5-9 % of one person's no-change series, docs/validation.md section 26b).
+    The peak is the photo time with the largest mean, which :func:`_effect_sign` has checked against the margin, so
+    a rise is said only where the row shows an effect (section 26e)."""
+    return peak_time(t, y, sign, *_noise_sd_df(t, y, est, sign))
 
 
 def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float, test_conf: float,
@@ -1323,7 +1346,8 @@ def _fit_one(
     if method == "none":
         c24 = float(est.change_at(CLAIM_HOURS))
         point = {**nan_est, "peak_change": est.peak, "half_life_h": est.half_life, "change_24h": c24, "lasting": est.lasting,
-                 "transient": est.transient, "rmse": est.rmse, **_point_half(t, y, est)}
+                 "transient": est.transient, "rmse": est.rmse,
+                 **_point_half(t, y, est, base["smallest_meaningful_change"])}
         return DecayFit(
             **base, **point, verdict=INCONCLUSIVE,
             reason=(
@@ -1340,7 +1364,8 @@ def _fit_one(
     values = _estimates(est, boot, confidence, base["test_confidence"])
     if method == "residual":
         values.update(_half_life_profile(t, y, est, bound, hl_bounds, confidence))
-    values.update(_half_point(t, y, est, method, w, data, sessions, seed, (treatment, metric, side, subject), confidence))
+    values.update(_half_point(t, y, est, method, w, data, sessions, seed, (treatment, metric, side, subject), confidence,
+                              base["smallest_meaningful_change"]))
     untested = _untested(base, values, n_ok=n_ok, n_boot=n_boot, min_effect=min_effect)
     if untested is not None:
         status, reason = untested

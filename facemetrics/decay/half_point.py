@@ -6,7 +6,9 @@ The decay model's ``half_life_h`` is a parameter of an exponential; when a real 
 back after the session:
 
 1. every photo after treatment (``t >= 0``), its change signed so that the effect is positive (the sign of
-   the fitted peak), is fitted by a non-increasing step curve in time (weighted isotonic regression, the
+   the fitted peak, or the photos' own, :func:`photo_sign`, where they differ and :func:`largest_beyond_noise`;
+   ``analyze_series`` says none when :func:`largest_mean` is below the row's margin, docs/validation.md section
+   26e), is fitted by a non-increasing step curve in time (weighted isotonic regression, the
    pool-adjacent-violators algorithm; photos at one time pooled first);
 2. the reference is that curve's value at the first photo time after treatment, ``t1``;
 3. the half point is the first time the curve, drawn as straight lines between its values at the photo
@@ -40,8 +42,8 @@ import math
 
 import numpy as np
 
-__all__ = ["HALF_POINT_FIELDS", "RISE_ALPHA", "half_point", "half_point_ci", "isotonic_decreasing", "peak_time",
-           "photo_bracket", "photo_sign", "unimodal_sd", "unimodal_sd_df"]
+__all__ = ["HALF_POINT_FIELDS", "RISE_ALPHA", "half_point", "half_point_ci", "isotonic_decreasing", "largest_mean",
+           "largest_beyond_noise", "peak_time", "photo_bracket", "photo_sign", "unimodal_sd", "unimodal_sd_df"]
 
 #: the DecayFit fields (and timeline columns) :func:`half_point_ci` fills, in its order
 HALF_POINT_FIELDS = ("half_point_h", "half_point_h_ci_low", "half_point_h_ci_high")
@@ -166,6 +168,54 @@ def photo_sign(t, y) -> float:
         return _NAN
     mean = means[1]
     return math.copysign(1.0, float(mean[int(np.argmax(np.abs(mean)))]))
+
+
+def largest_mean(t, y, sign: float) -> float:
+    """The largest photo-time mean change, signed ``sign`` (photos at or after treatment, those at one time pooled);
+    metric unit, NaN without a photo.
+
+    ``analyze_series`` says a half point (and a rise) only when the row shows an effect: this mean, signed as
+    :func:`photo_sign`, at least the row's margin (``smallest_meaningful_change``; docs/validation.md section 26e).
+
+    Examples
+    --------
+    >>> largest_mean([-1, 0.25, 12, 24], [5.0, 0.1, 1.2, 0.6], 1.0)
+    1.2
+    >>> largest_mean([0.25, 1, 4], [-0.8, -0.5, 0.2], -1.0)
+    0.8
+    """
+    means = _time_means(t, y, sign)
+    return _NAN if means is None else float(np.max(means[1]))
+
+
+def largest_beyond_noise(t, y, sign: float, sd: float, df: float = math.inf) -> bool:
+    """Whether the largest photo-time mean change, signed ``sign``, lies beyond the noise: above ``q sd / sqrt(n_p)``
+    (``n_p`` photos at its time, ``q`` the one-sided :data:`RISE_ALPHA` quantile shared by the ``m`` photo times after
+    treatment, Bonferroni, of Student's t on ``df`` degrees of freedom; the normal's for ``df`` inf), as
+    :func:`peak_time` tests a rise.  ``sd`` one photo's noise SD (metric unit); not positive or NaN: False.
+
+    Examples
+    --------
+    >>> largest_beyond_noise([0.25, 1, 4], [0.1, 1.0, 0.6], 1.0, 0.1)
+    True
+    >>> largest_beyond_noise([0.25, 1, 4], [0.1, 1.0, 0.6], 1.0, 0.5)
+    False
+    """
+    from statistics import NormalDist
+
+    means = _time_means(t, y, sign)
+    if means is None or not (math.isfinite(sd) and sd > 0):
+        return False
+    times, mean, wsum = means
+    p = int(np.argmax(mean))
+    q = 1.0 - RISE_ALPHA / times.size
+    if math.isfinite(df):
+        from scipy.stats import t as student_t
+
+        z = float(student_t.ppf(q, max(float(df), 1.0)))
+    else:
+        z = NormalDist().inv_cdf(q)
+    return bool(mean[p] * math.sqrt(wsum[p]) / sd > z)
 
 
 def _falling_curve(t, y, sign: float = 1.0, w=None, start: float = 0.0) -> tuple[np.ndarray, np.ndarray] | None:
