@@ -377,8 +377,7 @@ def warm_up() -> threading.Thread:
                 photo_worker().start()
                 import facemetrics.compare  # noqa: F401
                 import facemetrics.plots  # noqa: F401
-                import matplotlib.backends.backend_agg  # noqa: F401
-                import matplotlib.figure  # noqa: F401
+                fm_plots.import_matplotlib()  # one thread at a time (plots.import_matplotlib)
                 return
             except Exception as exc:  # noqa: BLE001 - the first upload builds it again and shows any error
                 t.errors.append(repr(exc))  # kept for diagnosis (tests print it), nothing of any user

@@ -10,9 +10,11 @@ here beyond what a plot needs (axis ranges, a fitted line's intercept).
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 import textwrap
+import threading
 from dataclasses import dataclass
 
 import cv2
@@ -28,6 +30,26 @@ from .decay.claim import (CLAIM_HOURS, FIGURES_LEFT_OUT, FIT_FIGURES, FITTED_WIT
 from .decay.wording import change_unit, ci_range, num, percent, quantity
 from .listing import join_few
 from .rounding import fixed, fixed_uncertainty
+
+
+#: the matplotlib modules the figures use (imported by :func:`import_matplotlib`)
+_MPL_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.lines", "matplotlib.patches",
+                "matplotlib.textpath", "matplotlib.transforms")
+_MPL_LOCK = threading.Lock()
+
+
+def import_matplotlib() -> None:
+    """Import the matplotlib modules the figures use (:data:`_MPL_MODULES`), one thread at a time.
+
+    Every function here that draws calls this first.  Two threads importing matplotlib for the first time at once
+    (the app's warm-up and a script run or a download made on click) can deadlock on Python's per-module import
+    locks, which Python breaks by handing one thread the other's half-run module: the app's study ZIP once failed
+    with "module 'matplotlib' has no attribute 'get_data_path'" and every later download of that server with it
+    (stop 65, a browser test beside another test run).  Once imported, this costs a lock and six dictionary
+    look-ups."""
+    with _MPL_LOCK:
+        for name in _MPL_MODULES:
+            importlib.import_module(name)
 from .export import figure_png, quiet_missing_glyphs, write_bytes
 from .jaw import jaw_metrics
 from .report import is_pooled
@@ -74,6 +96,7 @@ def _check_layout(layout: str, allowed=LAYOUTS) -> None:
 
 def _cap_per_em() -> float:
     """Cap height of matplotlib's default font per point of its size (DejaVu Sans: 0.73)."""
+    import_matplotlib()
     from matplotlib.textpath import TextPath
 
     return float(TextPath((0, 0), "H", size=1.0).get_extents().height)
@@ -200,6 +223,7 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     TypeError
         ``result`` is not a :class:`SeriesResult`.
     """
+    import_matplotlib()
     from matplotlib.figure import Figure
 
     _check_layout(layout)
@@ -249,6 +273,7 @@ def _narrow_timeline(df: pd.DataFrame, result: SeriesResult, panels, style, *, n
     """:func:`plot_timeline`'s "narrow" layout: each panel above its legend, one a row, every text
     :func:`narrow_font_pt`; its "column" layout with ``ncols`` 2, ``width`` :data:`COLUMN_WIDTH_IN` and ``cap``
     :data:`COLUMN_CAP_PER_WIDTH`: two panels a row, each legend under its panel."""
+    import_matplotlib()
     from matplotlib.figure import Figure
 
     font = narrow_font_pt(width, cap)
@@ -284,6 +309,7 @@ def _narrow_timeline(df: pd.DataFrame, result: SeriesResult, panels, style, *, n
                              legend_ax=leg, **style)
         if ncols > 1:  # from its column's left edge, not its panel's (inset by the y axis' labels): its lines
             # were sized for the column, and ran past the figure's right edge from the panel's (h5, 2026-12-05)
+            import_matplotlib()
             from matplotlib.transforms import blended_transform_factory
 
             legend = leg.get_legend()
@@ -658,6 +684,7 @@ def _claim_line_handle(pooled: list):
     curve and 90% CI".  The square had no entry (h9, 2026-12-05: a separate one made the column figure taller);
     this label fits the entry's one line (22 characters of the 24 the column layout wraps to, 33 the narrow one; the
     wide layout's legend is not wrapped), so no figure grows.  ``pooled``: the panel's pooled fits that were made."""
+    import_matplotlib()
     from matplotlib.lines import Line2D
 
     squares = [m for m in map(claim_marker, pooled) if m is not None and m.shape == "s"
@@ -674,6 +701,7 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
     the CI band, noise floor, margin, 24 h, subjects.  A treatment whose pooled fit is in ``left_out``
     (:func:`left_out_fits`: not drawn) has the row's verdict and why no curve is drawn (:func:`left_out_label`), its
     photos' marker and no line; it adds no band, square or diamond entry."""
+    import_matplotlib()
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -775,6 +803,7 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None, *, layo
     TypeError
         ``regimen`` is not a DataFrame.
     """
+    import_matplotlib()
     from matplotlib.figure import Figure
 
     _check_layout(layout, ("wide", "narrow"))
@@ -952,6 +981,7 @@ def plot_validation(recovery: pd.DataFrame, nuisance: pd.DataFrame, folds: pd.Da
         A table has no rows or lacks a column named above (``folds`` needs a column after ``darkening``), or
         ``layout`` is not "wide" or "narrow".
     """
+    import_matplotlib()
     from matplotlib.figure import Figure
 
     _check_layout(layout, ("wide", "narrow"))
@@ -989,6 +1019,7 @@ def _narrow_validation(recovery: pd.DataFrame, nuisance: pd.DataFrame, folds: pd
     legend in its own axes under its panel (entry for entry the wide figure's), every text :func:`narrow_font_pt`,
     wrapped to the width; the nuisances' bars drawn as the wide figure's (one group a nuisance, one bar a metric,
     in its colours), their names wrapped beside them."""
+    import_matplotlib()
     from matplotlib.figure import Figure
 
     font = narrow_font_pt()
@@ -1104,6 +1135,7 @@ def comparison_overlay(c: Comparison, dpi: int = 100, layout: str = "wide") -> n
 def comparison_figure(c: Comparison, layout: str = "wide", dpi: int = 100):
     """:func:`comparison_overlay`'s figure (a :class:`matplotlib.figure.Figure` on an Agg canvas, not drawn):
     "wide" the photos and the map side by side, "narrow" stacked with every text :func:`narrow_font_pt`."""
+    import_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -1174,6 +1206,7 @@ def _displacement_map(ax, c: Comparison, jb: np.ndarray):
 def _narrow_comparison(c: Comparison, dpi: int):
     """The "narrow" comparison figure: the headline, before, after (aligned), the contours' legend, the map with
     its title and a horizontal colour bar, the messages; each text wrapped to the width."""
+    import_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -1224,6 +1257,7 @@ def _column_comparison(c: Comparison, dpi: int):
     the map with its title and a horizontal colour bar beside the contours' legend, titled with the jawline lift
     (its verdict, floor and scale ±), the messages under all; :data:`COLUMN_WIDTH_IN` wide, every text
     :data:`COLUMN_CAP_PER_WIDTH` of the width, each wrapped to its panel's width."""
+    import_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
