@@ -989,7 +989,12 @@ def photo_card(a: fm.PhotoAnalysis) -> None:
         return
     notes = [*(a.quality.flags if a.quality is not None else ()), *a.warnings]
     if notes:
-        st.warning("Usable, but: " + md_message("; ".join(notes)), icon=":material/warning:")
+        from facemetrics.quality import flag_advice  # what to do: the card said only what was wrong (stop 65)
+
+        todo = flag_advice(a.quality.flags if a.quality is not None else ())
+        said = md_message("; ".join(notes))
+        st.warning("Usable, but: " + (f"{said.rstrip('.')}. {md(todo)}" if todo else said),
+                   icon=":material/warning:")
     else:
         st.success("Usable", icon=":material/check:")
 
