@@ -969,10 +969,12 @@ def photo_cards(analyses: list[fm.PhotoAnalysis], figures: bool = False) -> None
                 compact.table(md_cells(figures_compact(figures)), hide_index=True)  # a phone: no sideways scroll
                 right.caption(FIGURES_NOTE)
         return
-    cols = st.columns(4)
-    for k, a in enumerate(analyses):
-        with cols[k % len(cols)]:
-            photo_card(a)
+    # a row of four at a time: a phone stacks a row's columns, so the cards read in the photos' order there too (four
+    # columns for all, photo k in column k % 4, read 1, 5, 2, 6, 3, 4 on a phone; a newcomer's walk, stop 65)
+    for start in range(0, len(analyses), 4):
+        for col, a in zip(st.columns(4), analyses[start:start + 4]):
+            with col:
+                photo_card(a)
 
 
 def photo_card(a: fm.PhotoAnalysis) -> None:
