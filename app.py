@@ -855,13 +855,21 @@ def close_sidebar() -> None:
         st.sidebar.html(CLOSE_SIDEBAR_JS.replace("{n}", str(n)), unsafe_allow_javascript=True)
 
 
+def load_example() -> None:
+    """"Load the bundled example"'s click: the example asked for, and shown, in *Compare photos* (chosen for it: in
+    *My study* the click changed nothing on the page; a newcomer's walk, stop 65); a phone's sidebar closes
+    (:func:`chose_in_sidebar`)."""
+    st.session_state["example"] = True
+    st.session_state["mode"] = "Compare photos"
+    chose_in_sidebar()
+
+
 def sidebar() -> None:
     with st.sidebar:
         st.header("Start here")
         # what the example holds is a caption, not the button's tooltip: the tooltip stayed over "Start here"
         # while the pointer rested on the button after the click (a newcomer's walkthrough, stop 52)
-        if st.button("Load the bundled example", type="primary", width="stretch", on_click=chose_in_sidebar):
-            st.session_state["example"] = True
+        st.button("Load the bundled example", type="primary", width="stretch", on_click=load_example)
         if st.session_state.get("example"):
             if st.button("Clear the example", width="stretch"):
                 st.session_state["example"] = False
@@ -968,10 +976,12 @@ def photo_cards(analyses: list[fm.PhotoAnalysis], figures: bool = False) -> None
                 compact.table(md_cells(figures_compact(figures)), hide_index=True)  # a phone: no sideways scroll
                 right.caption(FIGURES_NOTE)
         return
-    cols = st.columns(4)
-    for k, a in enumerate(analyses):
-        with cols[k % len(cols)]:
-            photo_card(a)
+    # a row of four at a time: a phone stacks a row's columns, so the cards read in the photos' order there too (four
+    # columns for all, photo k in column k % 4, read 1, 5, 2, 6, 3, 4 on a phone; a newcomer's walk, stop 65)
+    for start in range(0, len(analyses), 4):
+        for col, a in zip(st.columns(4), analyses[start:start + 4]):
+            with col:
+                photo_card(a)
 
 
 def photo_card(a: fm.PhotoAnalysis) -> None:
@@ -988,7 +998,12 @@ def photo_card(a: fm.PhotoAnalysis) -> None:
         return
     notes = [*(a.quality.flags if a.quality is not None else ()), *a.warnings]
     if notes:
-        st.warning("Usable, but: " + md_message("; ".join(notes)), icon=":material/warning:")
+        from facemetrics.quality import flag_advice  # what to do: the card said only what was wrong (stop 65)
+
+        todo = flag_advice(a.quality.flags if a.quality is not None else ())
+        said = md_message("; ".join(notes))
+        st.warning("Usable, but: " + (f"{said.rstrip('.')}. {md(todo)}" if todo else said),
+                   icon=":material/warning:")
     else:
         st.success("Usable", icon=":material/check:")
 
@@ -2319,7 +2334,7 @@ def _study_new_subject(store) -> None:
     # took the click that moved the focus and did nothing (two clicks per subject; a newcomer's walk, stop 63)
     clicked = st.button("Create subject", key="study-create")
     if clicked and not name.strip():
-        st.warning(NAME_MISSING)
+        study_said(st.warning, NAME_MISSING)
     elif clicked:
         # a stored subject of that name (``Anna`` for ``anna``) is selected, not said to be created (review g3)
         stored = [n for n in store.subjects()["name"].tolist() if name_key(n) == name_key(name_text(name))]
@@ -2342,7 +2357,7 @@ def _study_delete_subject(store, subject: str) -> None:
     same = unicodedata.normalize("NFC", confirm.strip()) == unicodedata.normalize("NFC", subject)
     clicked = st.button("Delete subject", key="study-delete")  # never disabled: see "Create subject"
     if clicked and not same:
-        st.warning(f"Type the subject's name, {md(repr(subject))}, in the field above to delete it.")
+        study_said(st.warning, f"Type the subject's name, {md(repr(subject))}, in the field above to delete it.")
     elif clicked:
         out = store.delete_subject(subject)
         study_report.clear()
@@ -2369,6 +2384,7 @@ def _study_show_flash(subject: str | None) -> None:
     subject") removed it, every element under it moved up while the click was on its way, and the click landed
     beside the button and did nothing (1 click in 4 under load, the field typed after "Subject ... created";
     Streamlit issue 8725).  Kept, the page under it does not move."""
+    st.session_state[_FLASH_SLOT] = None  # a placeholder of an earlier run is none of this one's
     flash = st.session_state.get("study-flash")
     if not flash:
         return
@@ -2378,7 +2394,25 @@ def _study_show_flash(subject: str | None) -> None:
             st.session_state.pop(key, None)
         return
     text, warn = flash
-    (st.warning if warn else st.success)(text)
+    slot = st.empty()  # emptied by an action's error or warning (study_said)
+    (slot.warning if warn else slot.success)(text)
+    st.session_state[_FLASH_SLOT] = slot
+
+
+#: where :func:`_study_show_flash` keeps this run's placeholder of the kept message (None: none shown)
+_FLASH_SLOT = "study-flash-slot"
+
+
+def study_said(say, text: str, **kwargs) -> None:
+    """Show ``text`` with ``say`` (``st.error``, ``st.warning``), what went wrong with the action just done, in place
+    of the last action's kept message (:func:`study_flash`), which is forgotten: it stayed beside the new error, a
+    success and an error about different actions at once (review of stop 64)."""
+    for key in ("study-flash", "study-flash-for"):
+        st.session_state.pop(key, None)
+    slot = st.session_state.pop(_FLASH_SLOT, None)
+    if slot is not None:
+        slot.empty()
+    say(text, **kwargs)
 
 
 def _study_page(store) -> None:
@@ -2415,7 +2449,7 @@ def _study_page(store) -> None:
                 store.log_session(subject, treatment, when, device=device,
                                   settings={"settings": settings} if settings.strip() else None)
             except StoreError as exc:
-                st.error(md(exc))
+                study_said(st.error, md(exc))
             else:
                 study_flash(f"Session logged: {md(treatment)} at {md(when)}.")
                 st.rerun()
@@ -2536,7 +2570,7 @@ def _study_zone_field() -> str | None:
     None for one that is not read, whose reason is shown (:func:`study_time_zone`)."""
     zone, why = study_time_zone(st.text_input(STUDY_ZONE_LABEL, key="study-time-zone"))
     if why:
-        st.error(md(why))
+        study_said(st.error, md(why))
         return None
     return zone
 
@@ -2576,7 +2610,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     for name, data, new_ana in analysed:
         unread = read_failure(new_ana)
         if unread:  # a 0-byte file or no image: no retake cures it (a fresh user's audit, 2026-12-04)
-            st.warning(f"{md(name)}: {md(unread)}. Not saved: choose the photo's own file.",
+            study_said(st.warning, f"{md(name)}: {md(unread)}. Not saved: choose the photo's own file.",
                        icon=":material/broken_image:")
             why_not[name] = unread
             continue
@@ -2588,7 +2622,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         else:  # no baseline yet: nothing to compare with, but the photo's own reason it cannot be used
             advice = [] if new_ana.ok else [f"It cannot be measured: {own_error(new_ana)}."]
         if advice:
-            st.warning(f"{md(name)}: retake it. " + md(" ".join(advice)), icon=":material/photo_camera:")
+            study_said(st.warning, f"{md(name)}: retake it. " + md(" ".join(advice)), icon=":material/photo_camera:")
             # only a measured photo can be kept anyway: a file that is no photo, or shows no face, would be
             # stored as a session photo that no comparison can use (app audit, 2026-12-03)
             if new_ana.ok and st.checkbox(f"Keep {md(name)} anyway (it is marked)", key=f"study-insist-{n}-{name}"):
@@ -2606,7 +2640,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
             said = (_no_own_time(name, data, shown, zone or "", sidecars.get(name, ("", ""))[0])
                     if name in uploaded and not read_failure(new_ana) else "")
             if said:
-                st.warning(f"{md(name)}: {md(said)}.", icon=":material/schedule:")
+                study_said(st.warning, f"{md(name)}: {md(said)}.", icon=":material/schedule:")
                 keep.pop(name, None)
                 why_not[name] = said
     c1, c2 = st.columns(2)
@@ -2638,7 +2672,7 @@ def _study_uploads(n: int) -> tuple[list, dict]:
                              help=STUDY_UPLOAD_HELP + (f"; {note}." if note else "."))
     photos, times, unread = with_sidecars([(f.name, f.getvalue()) for f in files or []])
     for side, why in unread.items():
-        st.warning(f"{md(side)}: {md(why)}.", icon=":material/data_object:")
+        study_said(st.warning, f"{md(side)}: {md(why)}.", icon=":material/data_object:")
     return photos, times
 
 

@@ -749,3 +749,33 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
                      f"{MIN_JPEG_QUALITY}: a comparison with it shows no lift, fold, jaw, mouth or cheek verdict, so "
                      "use the original photo, not a compressed copy)")
     return tuple(flags)
+
+
+#: what to do about each quality flag a usable photo can carry (:func:`quality_flags`, by how the flag begins), for
+#: the app's photo card: it listed the flags ("Usable, but: smiling (...); clipped highlights/shadows (...)") and
+#: said nothing of what to do (a newcomer's walk, stop 65).  The irises', the inter-pupillary distance's and the low
+#: JPEG quality's flags say their remedy themselves; a flag of none of these starts gets none.
+FLAG_ADVICE = (
+    ("face cut by the image edge", "keep the whole face, chin included, in the picture"),
+    ("head turned", "face the camera straight on"),
+    ("head tilted up/down", "hold your chin level"),
+    ("head tilted sideways", "hold your head upright"),
+    ("low resolution", "come closer or use a sharper camera, so the face fills more of the picture"),
+    ("blurry", "hold the phone still and let it focus"),
+    ("too dark", "find more light on your face (face a window)"),
+    ("too bright", "step out of direct light"),
+    ("clipped highlights/shadows", "use soft, even light on the face (no direct sun, flash or deep shadow)"),
+    ("smiling", "keep a relaxed, neutral expression"),
+    ("mouth open", "close your mouth gently"),
+)
+
+
+def flag_advice(flags) -> str:
+    """What to do about a usable photo's quality ``flags`` (:func:`quality_flags`' texts), as one sentence for the
+    next photos ("For the next photos: keep a relaxed, neutral expression and close your mouth gently."), each
+    remedy of :data:`FLAG_ADVICE` once, in its order; ``""`` when no flag has one."""
+    todo = [advice for start, advice in FLAG_ADVICE if any(str(f).startswith(start) for f in flags)]
+    if not todo:
+        return ""
+    said = todo[0] if len(todo) == 1 else ", ".join(todo[:-1]) + " and " + todo[-1]
+    return f"For the next photos: {said}."

@@ -58,18 +58,16 @@ __all__ = ["capture_times", "taken_text", "name_hint", "upload_order", "default_
            "ON_THE_PAGE", "photos_rows", "CSV_ROLES", "photos_table", "compare_result", "comparison_result",
            "session_disagreement", "with_batch_verdicts", "comparison_frame", "page_headline",
            "pair_long_rows", "change_record", "timeline_rows", "with_sidecars", "MSG_SIDECAR_NO_PHOTO",
-           "MSG_SIDECAR_NO_TIME", "MSG_SIDECAR_UNREAD"]
+           "MSG_SIDECAR_UNREAD"]
 
 
 #: an uploaded JSON file paired with no photo uploaded with it (:func:`with_sidecars`); ``{photo}``: the photo's
 #: name it would be the sidecar of
 MSG_SIDECAR_NO_PHOTO = ("not read: a JSON file is no photo, and no photo named {photo} was uploaded with it (a "
                         "Google Photos sidecar is read with its photo, IMG_1234.jpg.json with IMG_1234.jpg)")
-#: an uploaded sidecar of a photo uploaded with it that keeps no capture time (:func:`with_sidecars`)
-MSG_SIDECAR_NO_TIME = ("not read: it keeps no capture time (photoTakenTime.timestamp), so {photo} is timed "
-                       "without it")
-#: :data:`MSG_SIDECAR_NO_TIME` with the reason :func:`facemetrics.sidecar.sidecar_text_unread` gives (a sidecar
-#: that was not JSON read "keeps no capture time": stop 64's bad-input audit)
+#: an uploaded sidecar of a photo uploaded with it that gives no capture time (:func:`with_sidecars`), with the reason
+#: :func:`facemetrics.sidecar.sidecar_text_unread` gives ("it keeps no capture time (photoTakenTime.timestamp)", "it
+#: is not JSON text ..."; a sidecar that was not JSON read "keeps no capture time": stop 64's bad-input audit)
 MSG_SIDECAR_UNREAD = "not read: {why}, so {photo} is timed without it"
 
 
@@ -92,7 +90,7 @@ def with_sidecars(items: list[tuple[str, bytes]]) -> tuple[list, dict, dict]:
         ``{photo name: (its sidecar's time, the sidecar's name)}``: the first of its sidecars, in the order read,
         that keeps a capture time (:func:`facemetrics.sidecar.sidecar_text_time`: ISO 8601 in UTC with ``Z``).
     unread : dict
-        ``{JSON name: why it is not read}`` (:data:`MSG_SIDECAR_NO_PHOTO`, :data:`MSG_SIDECAR_NO_TIME`).
+        ``{JSON name: why it is not read}`` (:data:`MSG_SIDECAR_NO_PHOTO`, :data:`MSG_SIDECAR_UNREAD`).
     """
     jsons = {name: data for name, data in items if is_json_name(name)}
     photos = [(name, data) for name, data in items if not is_json_name(name)]

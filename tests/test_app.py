@@ -2498,3 +2498,13 @@ def test_the_page_warns_of_a_before_photo_dated_after_the_treatment(after_bytes)
     table = _comparison_table(at)
     jaw = table[(table["metric"] == "jawline_lift_mm")]
     assert (jaw["verdict"] == "uncertain").all(), jaw
+
+
+def test_a_flagged_photos_card_says_what_to_do(example_page):
+    """A usable photo's card listed its flags ("Usable, but: smiling (...); mouth open (...)") and said nothing of
+    what to do (a newcomer's walk, stop 65): it ends with the flags' remedies (``quality.flag_advice``)."""
+    cards = [str(w.value).replace("\\", "") for w in example_page.warning if str(w.value).startswith("Usable, but: ")]
+    assert len(cards) == 2, cards
+    for card in cards:
+        assert "For the next photos: " in card and "keep a relaxed, neutral expression" in card, card
+        assert "close your mouth gently." in card and ".." not in card

@@ -62,3 +62,17 @@ def test_the_example_without_uploads_is_shown_without_the_note():
     texts = _texts(at)
     assert any(t.startswith("Showing the bundled example") for t in texts), texts
     assert app_module().EXAMPLE_HIDDEN_BY_UPLOADS not in texts
+
+
+def test_load_the_bundled_example_from_my_study_shows_it():
+    """"Load the bundled example" clicked in *My study* changed nothing on the page (the example is shown in *Compare
+    photos* only; a newcomer's walk, stop 65): the click now chooses *Compare photos*, which shows it."""
+    at = AppTest.from_file(str(APP), default_timeout=300)
+    at.run()
+    at.sidebar.radio(key="mode").set_value("My study").run()
+    assert not at.exception, [e.value for e in at.exception]
+    next(b for b in at.sidebar.button if b.label == "Load the bundled example").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.radio(key="mode").value == "Compare photos"
+    assert any(str(i.value).startswith("Showing the bundled example") for i in at.info), [i.value for i in at.info]

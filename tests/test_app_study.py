@@ -720,3 +720,25 @@ def test_create_subject_of_a_name_already_stored_says_so(store_dir):
     assert any("'Anna' is already in this study" in t for t in _texts(at)), _texts(at)
     with Store(store_dir) as s:
         assert [r[0] for r in s.con.execute("SELECT name FROM subjects")] == ["Anna"]
+
+
+def test_a_kept_success_gives_way_to_a_new_actions_error(store_dir):
+    """*My study* keeps the last action's message until the next action (``study_flash``); it stayed beside the next
+    action's error, so the page said "Subject 'me' created" (a success) and "... is not a time" (an error, of the
+    session just logged) at once (review of stop 64).  An action's error or warning now takes the kept message's
+    place: one message, the last action's."""
+    at = _study_app()
+    at.text_input(key="study-new-name").input("me")
+    _ok(at.button(key="study-create").click().run())
+    assert [str(s.value) for s in at.success] and "created" in str(at.success[0].value)
+    at.text_input(key="study-treated-at").input("next Tuesday")
+    _ok(at.button(key="study-log").click().run())
+    assert at.error and not at.success, ([e.value for e in at.error], [s.value for s in at.success])
+    at.text_input(key="study-treated-at").input(T0.strftime("%Y-%m-%d %H:%M"))
+    _ok(at.button(key="study-log").click().run())
+    assert any("Session logged" in str(s.value) for s in at.success) and not at.error
+    at.text_input(key="study-delete-confirm").input("not me")
+    _ok(at.button(key="study-delete").click().run())
+    assert any("Type the subject's name" in str(w.value) for w in at.warning) and not at.success
+    _ok(at.run())  # a run of no action (a field's focus change): the error is gone, the success not back
+    assert not at.success and not any("Type the subject's name" in str(w.value) for w in at.warning)

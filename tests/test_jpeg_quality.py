@@ -256,3 +256,29 @@ def test_a_passed_over_before_photo_is_not_quoted_as_why_a_comparison_is_uncerta
                    messages="resolution too low: 0.4 mm/px; " + passed, jawline_lift_mm_verdict="uncertain")
         (note,) = uncertain_notes([row], ["jawline_lift_mm"])
         assert note.endswith(": resolution too low: 0.4 mm/px"), note
+
+
+def test_a_smiling_and_compressed_before_photo_gets_both_remedies():
+    """A before photo both smiling and saved at a low JPEG quality got only the retake remedy in the likely-cause
+    message (review of stop 64): a retake sent through a messaging app is compressed again.  The message names both
+    flags, the compressed one by its figures, and asks for both: a retake, and the camera's own file."""
+    from facemetrics.batch.tables import (AT_FAULT_REMEDY, JPEG_ALSO_REMEDY, MSG_BEFORE_PHOTO_AT_FAULT,
+                                          baseline_messages)
+    from facemetrics.quality import quality_flags
+
+    ok = dict(yaw_deg=0.0, pitch_deg=0.0, roll_deg=0.0, sharpness=500.0, face_luminance=120.0, clipped_fraction=0.0,
+              smile_score=3.0, mouth_opening_ratio=0.0, jpeg_quality=50.0)
+    smile, low = quality_flags(ok, 0.2)
+    assert smile.startswith("smiling") and low.startswith("low JPEG quality")
+    before = dict(photo="S/a.jpg", role="baseline", quality_flags="; ".join((smile, low)))
+    post = dict(photo="S/p.jpg", role="post", quality_flags="")
+    unread = {"status": "warning", "rows": [dict(metric="jawline_lift_mm", verdict="uncertain")]}
+    (fault,) = baseline_messages(post, [before], unread)
+    assert fault.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a.jpg is flagged {smile}, "
+                            "low JPEG quality (saved at quality 50 of 100, read from the file, limit 70) and the "
+                            "after photo is not")
+    assert fault.endswith(AT_FAULT_REMEDY + JPEG_ALSO_REMEDY) and ";" not in fault
+    assert fault.count("compressed cop") == 1 and "retake" in fault
+    # a smile alone: the retake remedy alone, as before
+    (plain,) = baseline_messages(post, [dict(before, quality_flags=smile)], unread)
+    assert plain.endswith(AT_FAULT_REMEDY) and "compressed" not in plain

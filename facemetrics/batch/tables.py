@@ -698,6 +698,10 @@ MSG_LOW_JPEG_FLAG = "low JPEG quality"
 #: :data:`AT_FAULT_REMEDY` where the before photo's only such flag is a low JPEG quality: no retake, its original
 JPEG_AT_FAULT_REMEDY = ("so it is this before photo that takes the comparisons' verdicts: use its original (the camera's "
                         "own file), not a compressed copy (messaging apps and web uploads re-compress photos)")
+#: what :data:`AT_FAULT_REMEDY` goes on to ask where the before photo is also saved at a low JPEG quality (a smiling,
+#: compressed before photo got the retake alone, and a retake sent the same way is compressed again: review of stop 64)
+JPEG_ALSO_REMEDY = (", and use the new photos' originals (the camera's own files), not compressed copies (messaging "
+                    "apps and web uploads re-compress photos)")
 #: what :data:`BASELINE_FAULTS` are, in words
 _FAULT_WORDS = ("a smile, an open mouth, a head turned or tilted, a face cut by the image edge, a low JPEG quality (a "
                 "compressed copy)")
@@ -788,9 +792,10 @@ def _at_fault_message(r: dict, before: dict, shared: frozenset) -> list[str]:
     ``r`` with ``before`` (``[]`` or one message): the before photo's counted flags (:func:`_counted_faults`,
     not of the ``shared`` kinds) of a kind the after photo has not, by the rule of :func:`shared_faults`
     (:func:`_fault_kind`: a head turned or tilted the other way than the after photo's is such a flag, the two
-    about twice the angle apart; an after photo's flag that gives no sign stands for both directions).  Where its only
-    flag is a low JPEG quality, the flag is quoted by its figures (:data:`JPEG_AT_FAULT_REMEDY` asks for the original,
-    the flag's own words said it again)."""
+    about twice the angle apart; an after photo's flag that gives no sign stands for both directions).  A low JPEG
+    quality's flag is quoted by its figures (:func:`_flag_figures`): the remedy asks for the original, the flag's own
+    words said it again; :data:`JPEG_AT_FAULT_REMEDY` where it is the only flag, else :data:`AT_FAULT_REMEDY` (a
+    retake) and :data:`JPEG_ALSO_REMEDY` (from the camera's own file)."""
     flags = _counted_faults(before, shared | _fault_kinds(r))
     if not flags:
         return []
@@ -803,13 +808,23 @@ def _at_fault_message(r: dict, before: dict, shared: frozenset) -> list[str]:
         after = f"the after photo is flagged the other way ({', '.join(theirs)})"
     else:
         after = f"the after photo is not, or is flagged the other way ({', '.join(theirs)})"
+    low = any(f.startswith(MSG_LOW_JPEG_FLAG) for f in flags)
     remedy = AT_FAULT_REMEDY if any(not f.startswith(MSG_LOW_JPEG_FLAG) for f in flags) else JPEG_AT_FAULT_REMEDY
-    if remedy is JPEG_AT_FAULT_REMEDY:  # its figures alone: the flag's "so use the original photo" is the remedy's
-        heads = [f.split(": ", 1)[0] for f in flags]
-        flags = [h + (")" if ": " in f and "(" in h else "") for h, f in zip(heads, flags)]
+    if low and remedy is AT_FAULT_REMEDY:  # a retake, from the camera's own file (review of stop 64)
+        remedy += JPEG_ALSO_REMEDY
+    # the low quality's flag by its figures alone: the flag's "so use the original photo" is the remedy's
+    flags = [_flag_figures(f) if f.startswith(MSG_LOW_JPEG_FLAG) else f for f in flags]
     return [f"{MSG_BEFORE_PHOTO_AT_FAULT}: {before['photo']} is flagged {', '.join(flags)} and {after}, and no "
             "before photo of this session has fewer such flags (not counting those most of the session's after "
             f"photos have too), {remedy}"]
+
+
+def _flag_figures(flag: str) -> str:
+    """A quality flag quoted by its figures, without its definition: "low JPEG quality (saved at quality 50 of 100,
+    read from the file, limit 70: ..., so use ...)" -> "low JPEG quality (saved at quality 50 of 100, read from the
+    file, limit 70)"."""
+    head = flag.split(": ", 1)[0]
+    return head + (")" if ": " in flag and "(" in head else "")
 
 
 def baseline_notes(change_rows) -> list[str]:
