@@ -38,6 +38,7 @@ import cv2
 import numpy as np
 
 from .geometry import FACE_OVAL, unmirror_points
+from .import_lock import MATPLOTLIB
 
 #: Face Mesh input larger than this (long side, px) is halved (repeatedly)
 #: before detection.  The landmark network sees a 192 x 192 crop of the face
@@ -188,8 +189,17 @@ def _pyplot_on_first_use():
     0.15-0.3 s of CPU, bench/bench_worker_start.py), so the package has a stand-in too,
     whose ``pyplot`` is pyplot's.  The stand-ins stay only where MediaPipe bound them;
     afterwards the names are the real modules' again for everyone else.  Nothing changes if
-    pyplot is already imported.
+    pyplot is already imported.  The stand-ins are in place under
+    :data:`facemetrics.import_lock.MATPLOTLIB`, so no other thread imports matplotlib meanwhile.
     """
+    with MATPLOTLIB:
+        with _pyplot_stand_ins():
+            yield
+
+
+@contextlib.contextmanager
+def _pyplot_stand_ins():
+    """:func:`_pyplot_on_first_use`'s stand-ins, put in ``sys.modules`` and taken out again."""
     name = "matplotlib.pyplot"
     if name in sys.modules:
         yield

@@ -14,7 +14,6 @@ import importlib
 import math
 import re
 import textwrap
-import threading
 from dataclasses import dataclass
 
 import cv2
@@ -28,6 +27,7 @@ from .decay.claim import (CLAIM_HOURS, FIGURES_LEFT_OUT, FIT_FIGURES, FITTED_WIT
                           SeriesError, SeriesResult, min_effect_for, decay_resolved, peak_resolved, regimen_levels,
                           validate_changes)
 from .decay.wording import change_unit, ci_range, num, percent, quantity
+from .import_lock import MATPLOTLIB
 from .listing import join_few
 from .rounding import fixed, fixed_uncertainty
 
@@ -35,19 +35,14 @@ from .rounding import fixed, fixed_uncertainty
 #: the matplotlib modules the figures use (imported by :func:`import_matplotlib`)
 _MPL_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.lines", "matplotlib.patches",
                 "matplotlib.textpath", "matplotlib.transforms")
-_MPL_LOCK = threading.Lock()
 
 
 def import_matplotlib() -> None:
-    """Import the matplotlib modules the figures use (:data:`_MPL_MODULES`), one thread at a time.
-
-    Every function here that draws calls this first.  Two threads importing matplotlib for the first time at once
-    (the app's warm-up and a script run or a download made on click) can deadlock on Python's per-module import
-    locks, which Python breaks by handing one thread the other's half-run module: the app's study ZIP once failed
-    with "module 'matplotlib' has no attribute 'get_data_path'" and every later download of that server with it
-    (stop 65, a browser test beside another test run).  Once imported, this costs a lock and six dictionary
-    look-ups."""
-    with _MPL_LOCK:
+    """Import the matplotlib modules the figures use (:data:`_MPL_MODULES`) under
+    :data:`facemetrics.import_lock.MATPLOTLIB`: not while another thread imports them or MediaPipe's import has
+    stand-ins for matplotlib in place (:mod:`facemetrics.import_lock`).  Every function here that draws calls this
+    first; once imported, it costs a lock and six dictionary look-ups."""
+    with MATPLOTLIB:
         for name in _MPL_MODULES:
             importlib.import_module(name)
 from .export import figure_png, quiet_missing_glyphs, write_bytes
