@@ -206,10 +206,26 @@ BUTTONS = ("() => [...document.querySelectorAll('button')].map(b => (b.disabled 
            " + (b.closest('[data-stale=true]') ? '(earlier run) ' : '') + b.innerText.trim()).filter(t => t)")
 
 
+#: JavaScript: from now on, keep in ``window.__fmClicks`` the page's last 6 mouse-downs, mouse-ups and clicks: when
+#: (ms since the page opened), where (x, y in the window), the element the event reached (its tag, test id and
+#: text) and the button holding it, if any; :func:`page_state` says them.  A click that started no run (the
+#: submitted CI of 2026-12-07) said only the page's state: whether the click reached its button, or the button the
+#: server never answered, was not known
+WATCH_CLICKS = """() => { if (window.__fmClicks) return; window.__fmClicks = [];
+  const said = e => { const t = e.target, b = t.closest && t.closest('button');
+    return [e.type, Math.round(performance.now()), Math.round(e.clientX), Math.round(e.clientY),
+            (t.tagName || '') + ' ' + ((t.getAttribute && t.getAttribute('data-testid')) || ''),
+            b ? b.innerText.trim().slice(0, 40) : null]; };
+  for (const k of ['mousedown', 'mouseup', 'click'])
+    document.addEventListener(k, e => { const c = window.__fmClicks; c.push(said(e)); c.splice(0, c.length - 6); },
+                              true); }"""
+
+
 def page_state(page, log: Path | None = None) -> str:
     """What the page and its server show now, for a failure message: the app's script state (:data:`SETTLED`),
-    the alerts' texts, whether the running icon is drawn, the buttons' labels (:data:`BUTTONS`) and the
-    server log's tail (``log``, or the page's :func:`server_log`)."""
+    the alerts' texts, whether the running icon is drawn, the buttons' labels (:data:`BUTTONS`), the last mouse
+    events and what they reached (:data:`WATCH_CLICKS`, on a page :func:`open_app` opened; with the page's time
+    now) and the server log's tail (``log``, or the page's :func:`server_log`)."""
     try:
         state = page.evaluate("() => { const a = document.querySelector('[data-testid=stApp]'); return a ? "
                               "[a.getAttribute('data-test-script-state'), a.getAttribute('data-test-connection-state')]"
@@ -218,11 +234,13 @@ def page_state(page, log: Path | None = None) -> str:
         running = page.locator("[data-testid=stStatusWidgetRunningIcon],"
                                " [data-testid=stStatusWidgetRunningManIcon]").count() > 0
         buttons = page.evaluate(BUTTONS)
+        clicks = page.evaluate("() => [window.__fmClicks || null, Math.round(performance.now())]")
     except Exception as exc:  # noqa: BLE001 - the page itself may be gone; say so
-        state, alerts, running, buttons = None, [f"(the page could not be read: {exc})"], None, []
+        state, alerts, running, buttons, clicks = None, [f"(the page could not be read: {exc})"], None, [], None
     log = log if log is not None else server_log(page)
     tail = log.read_text(errors="replace")[-3000:] if log is not None and log.exists() else "(no log)"
     return (f"script state {state}; alerts {alerts}; the running icon drawn: {running}; buttons {buttons}; "
+            f"the last mouse events [type, ms, x, y, element reached, its button] and the time now: {clicks}; "
             f"server log:\n{tail}")
 
 
@@ -289,9 +307,12 @@ def open_app(page, url: str, timeout_ms: int = 120_000) -> None:
     """Open the app at ``url`` and wait until its first run has ended (the uploader drawn, :data:`SETTLED`), as a
     user waits for the page to load before choosing files or clicking: an action during the first run lands on a
     page Streamlit is still drawing (the radio, the uploader and the buttons of the run before)."""
-    page.goto(url, wait_until="domcontentloaded")
+    # the page's own load too has the run's ceiling: Playwright's default, 30 s, is the time a loaded machine may take
+    # to run Streamlit's scripts (a module script runs before "domcontentloaded")
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
     wait_shown(page.locator("input[type=file]").first, timeout_ms, "the uploader", state="attached")
     wait_settled(page, timeout_ms, what="after the page was opened")
+    page.evaluate(WATCH_CLICKS)  # a failure then says what the page's clicks reached (page_state)
 
 
 def write_y4m(rgb: np.ndarray, path: Path, frames: int = 10) -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import browsing
-from browsing import SERVER_LOGS, need_browser, open_app, page_state, wait_settled
+from browsing import SERVER_LOGS, need_browser, open_app, wait_settled, wait_shown
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
@@ -31,36 +31,31 @@ def after_photo() -> Path:
     return SAMPLES / "astronaut_after.jpg"
 
 
-def _upload_pair(browser, sync_api, url: str, after_photo: Path, tmp_path: Path,
+def _upload_pair(browser, url: str, after_photo: Path, tmp_path: Path,
                  before_photo: Path = SAMPLES / "astronaut_before.jpg"):
     """Open the app in a new page (a context of its own), upload the sample pair once the first run has ended, and
     wait for the headline and the end of the run that drew it; ``(page, heading)``.
 
-    It normally appears within 10 s. Once in five CI runs on 2026-12-02 it did not within 45 s (the
-    browser's upload or websocket stalled; the server log was not kept): then the server log's tail is
-    printed and the upload is tried once more in a fresh page, so that a stall shows in the captured
-    output while a second one fails the test."""
-    for attempt in (1, 2):
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        open_app(page, url)  # the files chosen once the first run has ended, as a user does
-        page.set_input_files("input[type=file]", [str(before_photo), str(after_photo)])
-        heading = page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm"))
-        try:
-            heading.wait_for(timeout=45_000)
-        except sync_api.TimeoutError:
-            # what the page showed (its script state: a settled page with no headline is a lost upload, a
-            # product finding, where a running one is a stall) and the server's log
-            said = page_state(page, SERVER_LOGS.get(url, tmp_path / "streamlit.log"))
-            print(f"attempt {attempt}: no headline within 45 s; {said}")
-            if attempt == 2:
-                raise AssertionError(f"no headline within 45 s, twice; {said}") from None
-            page.close()
-            continue
-        # the rest of the page (the downloads, the warnings, the figure) is drawn after the headline, by the same
-        # run: read once it has ended (stop 50's stress round: "comparison.csv" not shown 10 s after the headline,
-        # the run still drawing on a loaded machine)
-        wait_settled(page, what="after the pair's headline")
-        return page, heading
+    It normally appears within 10 s; the wait's ceiling, :data:`HEADLINE_CEILING_MS`, is a hang's.  Until stop 65 it
+    waited 45 s and then uploaded the pair again in a fresh page (once in five CI runs on 2026-12-02 no headline came
+    in 45 s, the server log not kept): a second upload hid a lost first one, and on a loaded 2-core machine two
+    photos' analysis can itself take longer than 45 s.  A failure now says what the page and the server showed (its
+    script state: a settled page with no headline is a lost upload, a product finding, where a running one is slow)."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    open_app(page, url)  # the files chosen once the first run has ended, as a user does
+    page.set_input_files("input[type=file]", [str(before_photo), str(after_photo)])
+    heading = page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm"))
+    wait_shown(heading, HEADLINE_CEILING_MS, "the pair's headline", SERVER_LOGS.get(url, tmp_path / "streamlit.log"))
+    # the rest of the page (the downloads, the warnings, the figure) is drawn after the headline, by the same
+    # run: read once it has ended (stop 50's stress round: "comparison.csv" not shown 10 s after the headline,
+    # the run still drawing on a loaded machine)
+    wait_settled(page, what="after the pair's headline")
+    return page, heading
+
+
+#: the ceiling, in ms, of the wait for a pair's headline after its upload (two photos analysed): a hang's, as
+#: tests/test_app_roles_phone.py's
+HEADLINE_CEILING_MS = 180_000
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +63,9 @@ def pair_page(chromium_session, app_server, tmp_path_factory):
     """``(page, heading)``: the sample pair uploaded in a page of its own at 1366 x 768, its headline shown; one
     upload read by the tests that only read the page (:func:`test_browser_upload_pair_shows_lift`,
     :func:`test_browser_comparison_shows_the_scale_part`); its context closed after this module."""
-    sync_api = need_browser()
+    need_browser()
     browser = chromium_session.start(tmp_path_factory.mktemp("camera"))
-    page, heading = _upload_pair(browser, sync_api, app_server, SAMPLES / "astronaut_after.jpg",
+    page, heading = _upload_pair(browser, app_server, SAMPLES / "astronaut_after.jpg",
                                  tmp_path_factory.mktemp("pair"))
     yield page, heading
     page.context.close()
@@ -106,18 +101,20 @@ def test_browser_bad_files_added_to_a_pair_are_named_and_the_result_is_kept(brow
     """A first outside user's hostile uploads (2026-12-04), in the browser: a 0-byte file, a text file
     named .jpg and a truncated JPEG added beside a measured pair each get their own message on their card,
     the pair's headline stays, and no traceback, exception or "Error" box reaches the page."""
-    sync_api = need_browser()
+    need_browser()
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     bad = {"empty.jpg": b"", "notes.jpg": b"shopping list\n" * 40, "cut.jpg": before[: len(before) // 2]}
     for name, data in bad.items():
         (tmp_path / name).write_bytes(data)
-    page, heading = _upload_pair(browser, sync_api, app_server, after_photo, tmp_path)
+    page, heading = _upload_pair(browser, app_server, after_photo, tmp_path)
     headline = heading.inner_text()
     # added to the two once the pair's run has ended (_upload_pair: the headline is drawn before the run's end)
     page.set_input_files("input[type=file]", [str(tmp_path / n) for n in bad])  # added to the two
     for reason in ("empty: file is empty (0 bytes)", "not_an_image: not a supported image",
                    "unreadable: truncated JPEG data"):  # the CLI's words (analyze.read_failure)
         page.get_by_text(re.compile(r"Cannot be read \(" + re.escape(reason))).first.wait_for(timeout=60_000)
+    # the page read once the run that drew the messages has ended (it read the page while that run still drew it)
+    wait_settled(page, what="after the bad files' messages")
     page.get_by_text(headline, exact=True).first.wait_for(timeout=30_000)
     text = page.inner_text("body")
     assert text.count("Cannot be read (") == 3, text
@@ -180,9 +177,9 @@ def test_browser_aviators_over_the_folds_are_said_once_and_the_same(browser, app
     jaw lift (the glasses are left out of the alignment), the glasses' fold message is among the warnings under it,
     and the no-iris warning above that one no longer says the folds keep their verdicts (it did, above the message
     saying they have none; h11)."""
-    sync_api = need_browser()  # the upload's retry catches its TimeoutError
+    need_browser()
     before, after = _aviator_pair(tmp_path)
-    page, heading = _upload_pair(browser, sync_api, app_server, after, tmp_path, before_photo=before)
+    page, heading = _upload_pair(browser, app_server, after, tmp_path, before_photo=before)
     assert "lifted" in heading.inner_text(), heading.inner_text()  # a simulated 1.5 mm lift
     alerts = page.locator("[data-testid='stAlert']")
     alerts.filter(has_text="the dark glasses reach the nasolabial fold's search band").first.wait_for(
@@ -216,10 +213,10 @@ def test_browser_before_photos_that_disagree_are_said_once(browser, app_server, 
     page.set_input_files("input[type=file]", [str(tmp_path / n) for n in ("before.jpg", "before_2.jpg",
                                                                          "after.jpg")])
     alerts = page.locator("[data-testid='stAlert']")
-    alerts.filter(has_text=MSG_FLOORS_FROM_DISAGREEMENT).first.wait_for(timeout=120_000)
+    alerts.filter(has_text=MSG_FLOORS_FROM_DISAGREEMENT).first.wait_for(timeout=HEADLINE_CEILING_MS)  # 3 photos
     heading = page.get_by_text(re.compile(r"^No lift or sag can be claimed from the jawline"))
     heading.first.wait_for(timeout=20_000)
-    wait_settled(page, 60_000, what="after the headline")  # the run ended
+    wait_settled(page, what="after the headline")  # the run ended
 
     def counts() -> tuple[list[int], list[str]]:
         # the alerts in view: the Timeline tab (hidden, drawn by the same run) names the treatment once more

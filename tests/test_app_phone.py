@@ -19,7 +19,7 @@ import pytest
 
 from conftest import app_module
 from test_app import _shown_texts
-from browsing import open_app, running_app, wait_settled, wait_shown
+from browsing import need_browser, open_app, page_state, running_app, wait_settled, wait_shown
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
@@ -283,6 +283,24 @@ PAST_THE_EDGE = r"""(vw) => {
 }"""
 
 
+#: JavaScript: the sidebar closed (``aria-expanded`` "false") and slid out of the window (a CSS transition, slower
+#: on a loaded machine)
+SIDEBAR_CLOSED = """() => { const b = document.querySelector('[data-testid=stSidebar]');
+  return !!b && b.getAttribute('aria-expanded') === 'false' && b.getBoundingClientRect().right <= 0; }"""
+
+
+def _wait_sidebar_closed(page, timeout_ms: int = 120_000) -> None:
+    """Until a phone's sidebar, opened for a choice in it, is closed and out of the window: the run the choice
+    started closes it (app.CLOSE_SIDEBAR_JS, stop 54), as a user sees.  The tests clicked the page at the fixed point
+    (385, 700) to close it: once the app closed the sidebar itself, that click landed on whatever the page drew
+    there.  The failure says what the page showed."""
+    try:
+        page.wait_for_function(SIDEBAR_CLOSED, timeout=timeout_ms)
+    except need_browser().TimeoutError:
+        raise AssertionError(f"the sidebar did not close in {timeout_ms / 1000:.0f} s after the choice in it; "
+                             f"{page_state(page)}") from None
+
+
 def _upload(page, url, files):
     """Open the app and, once its first run has ended (browsing.open_app), choose ``files`` in its uploader."""
     open_app(page, url)
@@ -522,8 +540,8 @@ def _example_timeline(page, url, phone: bool) -> None:
     if phone:
         page.locator("[data-testid=stExpandSidebarButton]").first.click(timeout=30_000)
     page.get_by_role("button", name="Load the bundled example").click(timeout=30_000)
-    if phone:
-        page.mouse.click(385, 700)  # outside the sidebar: it closes
+    if phone:  # the run the button started closes the sidebar (app.CLOSE_SIDEBAR_JS), as a user sees it go
+        _wait_sidebar_closed(page)
     wait_shown(page.get_by_text(re.compile(r"^Jawline (lifted|dropped)")), 240_000, "the example's headline")
     _wait_idle(page, 300_000)
     page.get_by_role("tab", name="Timeline").click()
@@ -630,8 +648,8 @@ def test_browser_phone_shows_my_study_photos_status_on_screen(browser, tmp_path,
         open_app(page, url)  # the radio clicked once the first run has ended
         page.locator("[data-testid=stExpandSidebarButton]").first.click(timeout=30_000)
         page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
-        wait_shown(page.get_by_role("heading", name="My study"), 30_000, "the My study heading")
-        page.mouse.click(385, 700)  # outside the sidebar: it closes
+        wait_shown(page.get_by_role("heading", name="My study"), 120_000, "the My study heading")
+        _wait_sidebar_closed(page)  # the run the choice started closes it (app.CLOSE_SIDEBAR_JS)
         table = page.locator("[class*='st-key-fm-compact-'] [data-testid=stTable] table").first
         table.wait_for(timeout=120_000)
         _wait_idle(page, 240_000)
@@ -671,7 +689,7 @@ def test_browser_phone_shows_my_study_photos_status_on_screen(browser, tmp_path,
         desk = browser.new_context(**DESK).new_page()
         open_app(desk, url)
         desk.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
-        wait_shown(desk.get_by_role("heading", name="My study"), 30_000, "the My study heading")
+        wait_shown(desk.get_by_role("heading", name="My study"), 120_000, "the My study heading")
         _wait_idle(desk, 240_000)
         box = _check_column_figure(desk, "study-timeline")
         assert box["height"] / box["width"] < 0.6 * _phone_figure_ratio(desk, "study-timeline"), box
@@ -721,7 +739,7 @@ def test_browser_phone_choosing_my_study_closes_the_sidebar(browser, tmp_path):
                 page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]')"
                                        ".getAttribute('aria-expanded') === 'true'", timeout=30_000)
             page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
-            wait_shown(page.get_by_role("heading", name="My study"), 60_000, "the My study heading")
+            wait_shown(page.get_by_role("heading", name="My study"), 120_000, "the My study heading")
             wait_settled(page, 120_000)
             if not stays:
                 page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]')"

@@ -49,7 +49,7 @@ def _study_mode(page, url, log: Path) -> None:
     """Open the app, once its first run has ended choose My study in the sidebar, and wait for its run to end."""
     open_app(page, url)
     page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
-    wait_shown(page.get_by_role("heading", name="My study"), 30_000, "the My study heading", log)
+    wait_shown(page.get_by_role("heading", name="My study"), 120_000, "the My study heading", log)
     wait_settled(page, log=log, what="after choosing My study")
 
 

@@ -31,9 +31,11 @@ def _click_as_a_user(page, name: str, log) -> None:
     """A click in the middle of the button ``name``, held down :data:`PRESS_MS` as a slow user's is, once the button
     has stopped moving (:func:`_wait_still`) and with Playwright's own checks that the button is in the window,
     stable and the element the mouse would reach (a disabled button fails at once, as a user's click would be lost
-    on it, rather than wait in Playwright's click).  A plain ``page.mouse.click`` at a box measured earlier reached nothing
-    in the submitted CI of 2026-12-07 (the no-name click: no run started, no note shown; the page likely still
-    moved after its run had ended)."""
+    on it, rather than wait in Playwright's click).  A plain ``page.mouse.click`` at a box measured earlier started
+    no run in the submitted CI of 2026-12-07 (the no-name click: no note in 30 s, the page settled); not reproduced
+    in 11 instrumented runs beside 2 CPU hogs at a load of 10-17 (k1, stop 65: the element at the point clicked was
+    the button's, the same button at mouse-down and mouse-up in the 6 runs that recorded it, a run started 0.05-0.2 s
+    after the click).  A failure now says the last mouse events and what they reached (browsing.WATCH_CLICKS)."""
     button = page.get_by_role("button", name=name)
     button.scroll_into_view_if_needed()  # as a user scrolls to it: "Delete subject" can be below the window's edge
     _wait_still(button, f"the '{name}' button", log)
@@ -51,9 +53,9 @@ _MOVING = "e => { const d = e.closest('details'); return !!d && (d.getAnimations
           " || d.scrollTop > 0); }"
 
 
-def _wait_still(locator, what: str, log, timeout_ms: int = 30_000) -> None:
-    """Until ``locator``'s box has not moved for 0.5 s and its expander's animation has ended (:data:`_MOVING`), as a user waits for what they opened to stop moving before
-    aiming at it: an expander opens with an animation (longer under load), and a button inside it was measured
+def _wait_still(locator, what: str, log, timeout_ms: int = 120_000) -> None:
+    """Until ``locator``'s box has not moved for 0.5 s and its expander's animation has ended (:data:`_MOVING`), as
+    a user waits for what they opened to stop moving before aiming at it: an expander opens with an animation (longer under load), and a button inside it was measured
     58 px above where it came to rest (2026-12-07)."""
     deadline, last, since = time.monotonic() + timeout_ms / 1000, None, time.monotonic()
     while time.monotonic() < deadline:
@@ -83,7 +85,7 @@ def test_a_typed_name_and_one_click_create_and_delete_a_subject(browser, tmp_pat
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         open_app(page, url)
         page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
-        wait_shown(page.get_by_role("heading", name="My study"), 30_000, "the My study heading", log)
+        wait_shown(page.get_by_role("heading", name="My study"), 120_000, "the My study heading", log)
         wait_settled(page, log=log, what="after choosing My study")
 
         _type(page, "New subject's name (or a code)", "me")
@@ -109,8 +111,9 @@ def test_the_buttons_clicked_without_a_name_say_what_is_missing(browser, tmp_pat
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         open_app(page, url)
         page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
-        wait_shown(page.get_by_role("heading", name="My study"), 30_000, "the My study heading", log)
+        wait_shown(page.get_by_role("heading", name="My study"), 120_000, "the My study heading", log)
         wait_settled(page, log=log, what="after choosing My study")
         _click_as_a_user(page, "Create subject", log)
-        wait_shown(page.get_by_text("Type the subject's name (or a code) first"), 30_000, "the missing-name note", log)
+        wait_shown(page.get_by_text("Type the subject's name (or a code) first"), 120_000, "the missing-name note",
+                   log)
         assert page.get_by_text("created").count() == 0
