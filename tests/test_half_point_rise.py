@@ -261,3 +261,12 @@ def test_a_decrease_is_gated_by_its_size():
     assert _effect_sign_of(down, -0.2, 0.3) == -1.0
     assert math.isnan(_effect_sign_of(down, -0.2, 1.2))
     assert _effect_sign_of(down, 0.2, 0.3) == -1.0  # the fit says an increase, the photos a clear decrease
+
+
+def test_a_zero_margin_checks_nothing_and_keeps_stop_64s_rule():
+    """``min_effect=0`` on rows without a noise floor gives a margin of 0, which every row reaches: reading the
+    photos' sign against the fit there was section 26e's candidate c, which said more half points and rises of
+    noise than stop 64's rule (review r2, stop 65); a margin of 0 is treated as none."""
+    clear = _RISE + np.tile([0.05, -0.05], 5)
+    assert math.isnan(_effect_sign_of(clear, -0.2, 0.0))
+    assert _effect_sign_of(clear, 0.2, 0.0) == 1.0
