@@ -193,6 +193,10 @@ def short_reason(reason, note_above: bool = False) -> str:
 
 #: statuses of a timeline row with no fitted curve (``no_bootstrap`` has point estimates)
 _NO_FIT_STATUSES = ("insufficient_data", "fit_failed", "bootstrap_failed")
+#: why a fitted row has no half point line (:func:`half_point_lines`; docs/validation.md sections 26d and 26e)
+NO_HALF_POINT = ("A row has no half point when its photos show no mean change at any photo time as large as its "
+                 "smallest meaningful change (`smallest_meaningful_change` in timeline.csv), or none to halve in the "
+                 "fitted curve's direction.")
 #: report.md's figure cells of such a row: each read "n/a [n/a, n/a]", five times, with no word of why (a clinic RF
 #: patient's report, docs/validation.md §12, Round 19)
 NO_FIT_CELL = "no fit"
@@ -449,19 +453,26 @@ def half_point_text(r) -> str:
 def half_point_lines(pooled: pd.DataFrame) -> list[str]:
     """report.md's lines on how long each pooled row's change lasted (:func:`half_point_text`), under the Figures
     table; none when no row has a half point.  The heading names the measured peak only when a row grew after the
-    session (``half_point_peak_h``)."""
-    items = []
+    session (``half_point_peak_h``).  A fitted row with none is named in a last line saying why a row can have
+    none (review r2, stop 65: since section 26e a row whose photos show no effect lost its line without a word)."""
+    items, missing = [], []
     for _, r in pooled.iterrows():
-        text = half_point_text(r) if r.get("status") not in _NO_FIT_STATUSES else ""
+        fitted = r.get("status") not in _NO_FIT_STATUSES
+        text = half_point_text(r) if fitted else ""
         if text:
             items.append(f"- {r['treatment']}, {r['metric']} ({r['side']}): {text}.")
-    if not items:
+        elif fitted and "half_point_h" in r.index:
+            missing.append((str(r["treatment"]), f"{r['metric']} ({r['side']})"))
+    if not items and not missing:
         return []
     grew = any("grew after" in i for i in items)
     rose = " (or at its measured peak, where it grew after the session)" if grew else ""
+    treatments = list(dict.fromkeys(tr for tr, _ in missing))
+    none = [f"- {tr}: no half point for {join_words(n for t, n in missing if t == tr)}." for tr in treatments]
+    none += ["", NO_HALF_POINT] if missing else []
     return ["", "How long the change lasted (the half point: when the measured change fell to half its value at the "
                 f"first photo after treatment{rose}, with no fade shape assumed; the half-life above assumes an "
-                "exponential):", ""] + items
+                "exponential):", ""] + items + none
 
 
 def source_notes(table: pd.DataFrame) -> list[str]:

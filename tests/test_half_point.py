@@ -142,3 +142,24 @@ def test_report_lines_name_the_series():
                          "the photos without assuming a shape.")
     assert not any(line.startswith("- rf") for line in lines)
     assert half_point_lines(rows.iloc[1:]) == []
+
+
+def test_a_fitted_row_without_a_half_point_is_named():
+    """Since section 26e a row whose photos show no effect has no half point; its line vanished without a word
+    (review r2, stop 65).  A row with no fit, or a table without the half point columns, is not named."""
+    from facemetrics.report import NO_HALF_POINT
+
+    ok = dict(treatment="mc", metric="jawline_lift_mm", side="mean", status="ok", half_point_h=4.0,
+              half_point_h_ci_low=3.0, half_point_h_ci_high=6.0, last_time_h=24.0, confidence=0.95)
+    none = dict(ok, metric="nlf_depth", side="left", half_point_h=math.nan, half_point_h_ci_low=math.nan,
+                half_point_h_ci_high=math.nan)
+    nofit = dict(none, treatment="rf", status="insufficient_data")
+    lines = half_point_lines(pd.DataFrame([ok, none, nofit]))
+    assert lines[-3:] == ["- mc: no half point for nlf_depth (left).", "", NO_HALF_POINT]
+    assert lines[-4].startswith("- mc, jawline_lift_mm (mean): fell to half")
+    alone = half_point_lines(pd.DataFrame([none, dict(none, side="right"), dict(none, treatment="rf")]))
+    assert alone[1].startswith("How long the change lasted")
+    assert alone[-4:-2] == ["- mc: no half point for nlf_depth (left) and nlf_depth (right).",
+                            "- rf: no half point for nlf_depth (left)."]
+    old = pd.DataFrame([{k: v for k, v in none.items() if not k.startswith("half_point")}])
+    assert half_point_lines(old) == []

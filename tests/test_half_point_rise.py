@@ -214,3 +214,59 @@ def test_no_half_point_of_a_row_that_shows_no_effect():
     assert math.isnan(none.half_point_h)
     assert some.half_point_h == pytest.approx(half_point(t, d["value"].to_numpy()))
     assert 3.0 < some.half_point_h < 3.5  # the truth from the 0.25 h photo: 3.25 h
+
+
+def _effect_sign_of(y, fitted_peak: float, margin: float) -> float:
+    """``claim._effect_sign`` on photos at 0.25, 4, 12, 24 and 48 h (two a time) with a fit whose peak is
+    ``fitted_peak`` (only its sign is read; the decay fit's residuals are not, the unimodal fit has 5 degrees of
+    freedom here)."""
+    from types import SimpleNamespace
+
+    from facemetrics.decay import claim
+
+    t = np.repeat([0.25, 4.0, 12.0, 24.0, 48.0], 2)
+    est = SimpleNamespace(peak=fitted_peak, change_at=lambda x: np.zeros_like(np.asarray(x, dtype=float)))
+    return claim._effect_sign(t, np.asarray(y, dtype=float), est, margin)
+
+
+_RISE = np.repeat([0.0, 0.5, 1.0, 0.6, 0.3], 2)  # mm: grew from nothing to 1.0 mm at 12 h
+
+
+def test_photos_sign_is_read_against_the_fit_only_beyond_the_noise():
+    """Section 26e: where the fitted peak's sign differs from the photos', the photos' sign is read when their
+    largest time mean (1.0 mm, above the 0.3 mm margin) is beyond the noise: with the two photos of a time 0.1 mm
+    apart (unimodal SD 0.07 mm) it is; 0.6 mm apart (SD 0.42 mm: the mean of two photos, 1.0 mm, is 3.3 of its
+    SDs, under Student's t on 5 degrees of freedom at 2.5 % shared by 5 times, 4.03) it is not, and nothing is
+    said (review r2, stop 65: no test failed with the noise check removed)."""
+    assert _effect_sign_of(_RISE + np.tile([0.05, -0.05], 5), -0.2, 0.3) == 1.0
+    assert math.isnan(_effect_sign_of(_RISE + np.tile([0.3, -0.3], 5), -0.2, 0.3))
+    # the same photos with a fit of their own sign: the noise is not asked, the margin is
+    assert _effect_sign_of(_RISE + np.tile([0.3, -0.3], 5), 0.2, 0.3) == 1.0
+    assert math.isnan(_effect_sign_of(_RISE + np.tile([0.3, -0.3], 5), 0.2, 1.5))
+
+
+def test_a_row_without_a_margin_keeps_stop_64s_rule():
+    """A NaN margin (no smallest meaningful change for the unit): nothing is checked against it, and a fit whose
+    sign differs from the photos' says no half point even when the photos are clear (review r2, stop 65: no test
+    failed when that case read the photos' sign)."""
+    clear = _RISE + np.tile([0.05, -0.05], 5)
+    assert math.isnan(_effect_sign_of(clear, -0.2, math.nan))
+    assert _effect_sign_of(clear, 0.2, math.nan) == 1.0
+    assert _effect_sign_of(0.1 * clear, 0.2, math.nan) == 1.0  # 0.1 mm: no margin, so no gate
+
+
+def test_a_decrease_is_gated_by_its_size():
+    """A decrease (the fold shallower: negative changes) is checked by its size against the margin."""
+    down = -(_RISE[::-1] + np.tile([0.05, -0.05], 5))  # largest mean -1.0 mm at 24 h
+    assert _effect_sign_of(down, -0.2, 0.3) == -1.0
+    assert math.isnan(_effect_sign_of(down, -0.2, 1.2))
+    assert _effect_sign_of(down, 0.2, 0.3) == -1.0  # the fit says an increase, the photos a clear decrease
+
+
+def test_a_zero_margin_checks_nothing_and_keeps_stop_64s_rule():
+    """``min_effect=0`` on rows without a noise floor gives a margin of 0, which every row reaches: reading the
+    photos' sign against the fit there was section 26e's candidate c, which said more half points and rises of
+    noise than stop 64's rule (review r2, stop 65); a margin of 0 is treated as none."""
+    clear = _RISE + np.tile([0.05, -0.05], 5)
+    assert math.isnan(_effect_sign_of(clear, -0.2, 0.0))
+    assert _effect_sign_of(clear, 0.2, 0.0) == 1.0

@@ -1061,7 +1061,9 @@ def _effect_sign(t, y, est: DecayParams, margin: float = _NAN) -> float:
     below ``margin`` (the row's ``smallest_meaningful_change``; NaN: not checked).  Else the fitted peak's sign when
     the photos' agrees; when they differ, the photos' sign if that mean is beyond the noise
     (:func:`facemetrics.decay.half_point.largest_beyond_noise` on :func:`_noise_sd_df`), else NaN (always NaN
-    with a NaN margin, as before stop 65).  A change that
+    with a NaN margin, as before stop 65, and with a margin of 0, ``min_effect=0`` on rows without a noise floor:
+    it checks nothing, and the photos' sign without the check said more half points and rises of noise than stop
+    64's rule, section 26e's candidate c; review r2).  A change that
     rises from 0 mm at the session fits a peak of the opposite sign: read with it, report.md said "fell to half by
     about 0.3 h" of a change that grew to 1.2 mm (docs/validation.md section 26d); saying nothing then left about two
     thirds of such studies without a half point, and a half point of a row with no effect was a half point of noise
@@ -1073,7 +1075,7 @@ def _effect_sign(t, y, est: DecayParams, margin: float = _NAN) -> float:
         return _NAN
     if photos == sign:
         return sign
-    if not big >= margin:  # a NaN margin: stop 64's rule, no half point when the signs differ
+    if not (big >= margin and margin > 0):  # a NaN or 0 margin checks nothing: stop 64's rule, no half point
         return _NAN
     return photos if largest_beyond_noise(t, y, photos, *_noise_sd_df(t, y, est, photos)) else _NAN
 

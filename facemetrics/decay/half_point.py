@@ -144,7 +144,9 @@ def photo_sign(t, y) -> float:
     treatment, those at one time pooled); NaN when there is none.
 
     The half point is signed by the fitted peak; where this sign differs (a change that rises from 0 mm at the
-    session fits a peak of the opposite sign), ``analyze_series`` says no half point (docs/validation.md section 26d).
+    session fits a peak of the opposite sign), ``analyze_series`` reads the change with this sign when the largest
+    mean reaches the row's margin and lies beyond the noise (:func:`largest_beyond_noise`), and says no half point
+    otherwise (docs/validation.md sections 26d and 26e).
 
     Parameters
     ----------
