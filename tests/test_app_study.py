@@ -742,3 +742,30 @@ def test_a_kept_success_gives_way_to_a_new_actions_error(store_dir):
     assert any("Type the subject's name" in str(w.value) for w in at.warning) and not at.success
     _ok(at.run())  # a run of no action (a field's focus change): the error is gone, the success not back
     assert not at.success and not any("Type the subject's name" in str(w.value) for w in at.warning)
+
+
+def test_a_later_actions_message_is_not_hidden_by_a_warning_still_standing_on_the_page(store_dir):
+    """``study_said`` forgot the kept message on every run (review r4, stop 65): a warning that stands on each run
+    while its cause does (a sidecar left in the uploader that cannot be read) forgot the message of each later action
+    on the run it was first shown, so "Session logged: ..." (or a photo's removal that left its copy behind, a
+    warning) was never seen.  A warning shown on the run before the action keeps its place beside the action's
+    message; one not shown then (a new upload's) still takes the message's place."""
+    sidecar = [("IMG_1.jpg.json", b"{", "application/json")]
+    at = _study_with_session()
+    at.file_uploader(key="study-upload-0").set_value(sidecar)
+    _ok(at.run())
+    standing = [str(w.value) for w in at.warning if "IMG" in str(w.value)]
+    assert standing, _texts(at)
+    at.toggle(key="study-log-open-1").set_value(True).run()
+    at.text_input(key="study-treatment").input("rf")
+    at.text_input(key="study-treated-at").input("2026-11-03 07:00")
+    _ok(at.button(key="study-log").click().run())
+    # AppTest's rerun (st.rerun) drops the uploader's files, which a browser keeps: put them back, as they stood
+    at.file_uploader(key="study-upload-0").set_value(sidecar)
+    _ok(at.run())
+    assert any("Session logged: rf" in str(s.value) for s in at.success), _texts(at)
+    assert [str(w.value) for w in at.warning if "IMG" in str(w.value)] == standing
+    # a warning the page did not show before the action (another file uploaded) takes the message's place
+    at.file_uploader(key="study-upload-0").set_value([("IMG_2.jpg.json", b"{", "application/json")])
+    _ok(at.run())
+    assert not at.success and any("IMG\\_2" in str(w.value) for w in at.warning), _texts(at)
