@@ -2415,9 +2415,11 @@ def study_said(say, text: str, **kwargs) -> None:
     of the last action's kept message (:func:`study_flash`), which is forgotten: it stayed beside the new error, a
     success and an error about different actions at once (review of stop 64).  A text already shown when the message
     was kept (a warning that stands on every run while its cause does: a file in the uploader) is shown beside it:
-    it forgot every later action's message on the run it was first shown (review r4, stop 65)."""
+    it forgot every later action's message on the run it was first shown (review r4, stop 65).  A kept warning (a
+    copy of a photo that could not be deleted, a photo not saved) is not forgotten either: it named the file once."""
     st.session_state.setdefault(_SAID_NOW, set()).add(text)
-    if text in st.session_state.get(_SAID_STANDING, ()):
+    flash = st.session_state.get("study-flash")
+    if text in st.session_state.get(_SAID_STANDING, ()) or (flash and flash[1]):
         say(text, **kwargs)
         return
     for key in ("study-flash", "study-flash-for"):

@@ -769,3 +769,24 @@ def test_a_later_actions_message_is_not_hidden_by_a_warning_still_standing_on_th
     at.file_uploader(key="study-upload-0").set_value([("IMG_2.jpg.json", b"{", "application/json")])
     _ok(at.run())
     assert not at.success and any("IMG\\_2" in str(w.value) for w in at.warning), _texts(at)
+
+
+def test_a_kept_warning_of_a_file_left_behind_stays_beside_a_new_warning(store_dir, photos, monkeypatch):
+    """A kept warning is no success: "Deleted 'me' ... could not be removed: <file>" names a copy of the user's photo
+    left on this machine, and ``study_said`` forgot it at the next action's warning (a name mistyped to confirm a delete),
+    so the file was named for one run (review r4, stop 65).  It stays beside the new warning."""
+    from facemetrics.store import Store
+
+    with Store(store_dir) as s:
+        s.log_session("me", "microcurrent", T0)
+        s.add_photos("me", photos[:1], treatment="microcurrent", treated_at=T0, measure=False)
+    monkeypatch.setattr(Store, "delete_subject", lambda self, name: {"photos": 1, "files_left": ["photos/1/x.jpg"]})
+    at = _study_app()
+    at.text_input(key="study-delete-confirm").input("me")
+    _ok(at.button(key="study-delete").click().run())
+    left = [str(w.value) for w in at.warning if "could not be removed" in str(w.value)]
+    assert left and "photos/1/x" in left[0], _texts(at)
+    at.text_input(key="study-delete-confirm").input("not me")
+    _ok(at.button(key="study-delete").click().run())
+    assert any("Type the subject's name" in str(w.value) for w in at.warning), _texts(at)
+    assert [str(w.value) for w in at.warning if "could not be removed" in str(w.value)] == left
