@@ -2374,6 +2374,8 @@ def study_flash(text: str, warn: bool = False) -> None:
     a warning when ``warn`` (a photo not saved, a file left behind), else a success."""
     st.session_state["study-flash"] = (text, bool(warn))
     st.session_state.pop("study-flash-for", None)
+    # the warnings already standing on the page: they do not take its place (study_said)
+    st.session_state[_SAID_STANDING] = {*st.session_state.get(_SAID_BEFORE, ()), *st.session_state.get(_SAID_NOW, ())}
 
 
 def _study_show_flash(subject: str | None) -> None:
@@ -2385,6 +2387,8 @@ def _study_show_flash(subject: str | None) -> None:
     beside the button and did nothing (1 click in 4 under load, the field typed after "Subject ... created";
     Streamlit issue 8725).  Kept, the page under it does not move."""
     st.session_state[_FLASH_SLOT] = None  # a placeholder of an earlier run is none of this one's
+    st.session_state[_SAID_BEFORE] = st.session_state.pop(_SAID_NOW, set())  # what the last run said (study_said)
+    st.session_state[_SAID_NOW] = set()
     flash = st.session_state.get("study-flash")
     if not flash:
         return
@@ -2401,12 +2405,23 @@ def _study_show_flash(subject: str | None) -> None:
 
 #: where :func:`_study_show_flash` keeps this run's placeholder of the kept message (None: none shown)
 _FLASH_SLOT = "study-flash-slot"
+#: the texts :func:`study_said` said in this run, in the run before it, and on the runs just before the kept message
+#: was kept (:func:`study_flash`: the warnings standing then)
+_SAID_NOW, _SAID_BEFORE, _SAID_STANDING = "study-said-now", "study-said-before", "study-said-standing"
 
 
 def study_said(say, text: str, **kwargs) -> None:
     """Show ``text`` with ``say`` (``st.error``, ``st.warning``), what went wrong with the action just done, in place
     of the last action's kept message (:func:`study_flash`), which is forgotten: it stayed beside the new error, a
-    success and an error about different actions at once (review of stop 64)."""
+    success and an error about different actions at once (review of stop 64).  A text already shown when the message
+    was kept (a warning that stands on every run while its cause does: a file in the uploader) is shown beside it:
+    it forgot every later action's message on the run it was first shown (review r4, stop 65).  A kept warning (a
+    copy of a photo that could not be deleted, a photo not saved) is not forgotten either: it named the file once."""
+    st.session_state.setdefault(_SAID_NOW, set()).add(text)
+    flash = st.session_state.get("study-flash")
+    if text in st.session_state.get(_SAID_STANDING, ()) or (flash and flash[1]):
+        say(text, **kwargs)
+        return
     for key in ("study-flash", "study-flash-for"):
         st.session_state.pop(key, None)
     slot = st.session_state.pop(_FLASH_SLOT, None)

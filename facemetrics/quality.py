@@ -760,7 +760,9 @@ FLAG_ADVICE = (
     ("head turned", "face the camera straight on"),
     ("head tilted up/down", "hold your chin level"),
     ("head tilted sideways", "hold your head upright"),
-    ("low resolution", "come closer or use a sharper camera, so the face fills more of the picture"),
+    # too few pixels to the mm: a sharper camera is no cure (sharpness is the blur flag's; review r4, stop 65)
+    ("low resolution", "come closer, so the face fills more of the picture, and use the full-size photo, not a "
+                       "reduced copy"),
     ("blurry", "hold the phone still and let it focus"),
     ("too dark", "find more light on your face (face a window)"),
     ("too bright", "step out of direct light"),

@@ -742,3 +742,51 @@ def test_a_kept_success_gives_way_to_a_new_actions_error(store_dir):
     assert any("Type the subject's name" in str(w.value) for w in at.warning) and not at.success
     _ok(at.run())  # a run of no action (a field's focus change): the error is gone, the success not back
     assert not at.success and not any("Type the subject's name" in str(w.value) for w in at.warning)
+
+
+def test_a_later_actions_message_is_not_hidden_by_a_warning_still_standing_on_the_page(store_dir):
+    """``study_said`` forgot the kept message on every run (review r4, stop 65): a warning that stands on each run
+    while its cause does (a sidecar left in the uploader that cannot be read) forgot the message of each later action
+    on the run it was first shown, so "Session logged: ..." (or a photo's removal that left its copy behind, a
+    warning) was never seen.  A warning shown on the run before the action keeps its place beside the action's
+    message; one not shown then (a new upload's) still takes the message's place."""
+    sidecar = [("IMG_1.jpg.json", b"{", "application/json")]
+    at = _study_with_session()
+    at.file_uploader(key="study-upload-0").set_value(sidecar)
+    _ok(at.run())
+    standing = [str(w.value) for w in at.warning if "IMG" in str(w.value)]
+    assert standing, _texts(at)
+    at.toggle(key="study-log-open-1").set_value(True).run()
+    at.text_input(key="study-treatment").input("rf")
+    at.text_input(key="study-treated-at").input("2026-11-03 07:00")
+    _ok(at.button(key="study-log").click().run())
+    # AppTest's rerun (st.rerun) drops the uploader's files, which a browser keeps: put them back, as they stood
+    at.file_uploader(key="study-upload-0").set_value(sidecar)
+    _ok(at.run())
+    assert any("Session logged: rf" in str(s.value) for s in at.success), _texts(at)
+    assert [str(w.value) for w in at.warning if "IMG" in str(w.value)] == standing
+    # a warning the page did not show before the action (another file uploaded) takes the message's place
+    at.file_uploader(key="study-upload-0").set_value([("IMG_2.jpg.json", b"{", "application/json")])
+    _ok(at.run())
+    assert not at.success and any("IMG\\_2" in str(w.value) for w in at.warning), _texts(at)
+
+
+def test_a_kept_warning_of_a_file_left_behind_stays_beside_a_new_warning(store_dir, photos, monkeypatch):
+    """A kept warning is no success: "Deleted 'me' ... could not be removed: <file>" names a copy of the user's photo
+    left on this machine, and ``study_said`` forgot it at the next action's warning (a name mistyped to confirm a delete),
+    so the file was named for one run (review r4, stop 65).  It stays beside the new warning."""
+    from facemetrics.store import Store
+
+    with Store(store_dir) as s:
+        s.log_session("me", "microcurrent", T0)
+        s.add_photos("me", photos[:1], treatment="microcurrent", treated_at=T0, measure=False)
+    monkeypatch.setattr(Store, "delete_subject", lambda self, name: {"photos": 1, "files_left": ["photos/1/x.jpg"]})
+    at = _study_app()
+    at.text_input(key="study-delete-confirm").input("me")
+    _ok(at.button(key="study-delete").click().run())
+    left = [str(w.value) for w in at.warning if "could not be removed" in str(w.value)]
+    assert left and "photos/1/x" in left[0], _texts(at)
+    at.text_input(key="study-delete-confirm").input("not me")
+    _ok(at.button(key="study-delete").click().run())
+    assert any("Type the subject's name" in str(w.value) for w in at.warning), _texts(at)
+    assert [str(w.value) for w in at.warning if "could not be removed" in str(w.value)] == left

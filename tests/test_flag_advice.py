@@ -33,3 +33,11 @@ def test_the_examples_flags_get_one_sentence_and_none_gets_nothing():
     assert flag_advice(()) == "" and flag_advice(quality_flags(OK, 0.2)) == ""
     # the low JPEG quality's flag says its remedy itself ("use the original photo"): no second one
     assert flag_advice(quality_flags(dict(OK, jpeg_quality=50.0), 0.2)) == ""
+
+
+def test_a_low_resolution_is_not_told_to_get_a_sharper_camera():
+    """A low resolution is too few pixels to the mm (``MAX_MM_PER_PX``): its advice said "use a sharper camera",
+    which is the blurry flag's matter (review r4, stop 65); it asks for more pixels on the face."""
+    said = flag_advice(quality_flags(OK, 0.8))
+    assert "low resolution" in quality_flags(OK, 0.8)[0] and "sharp" not in said
+    assert "come closer" in said and "full-size photo" in said
