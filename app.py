@@ -376,7 +376,6 @@ def warm_up() -> threading.Thread:
             try:
                 photo_worker().start()
                 import facemetrics.compare  # noqa: F401
-                import facemetrics.plots  # noqa: F401
                 fm_plots.import_matplotlib()  # one thread at a time (plots.import_matplotlib)
                 return
             except Exception as exc:  # noqa: BLE001 - the first upload builds it again and shows any error
