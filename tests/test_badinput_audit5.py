@@ -37,16 +37,6 @@ def test_a_european_number_with_a_thousands_point_is_read(tmp_path, capsys):
     assert rc == 0 and "not numbers" not in err, err
 
 
-@pytest.mark.parametrize("cell, read", [("-12.345.678,9", "-12345678.9"), ("0,35", "0.35"), ("1.234", "1.234"),
-                                        ("1.23,4", "1.23,4")])
-def test_what_reads_as_a_european_number(cell, read):
-    """A point without a comma stays a decimal point; points that do not part groups of three are no separator."""
-    from facemetrics.batch.timeline import _EUROPEAN_NUMBER
-
-    got = cell.replace(".", "").replace(",", ".") if _EUROPEAN_NUMBER.fullmatch(cell) else cell
-    assert got == read
-
-
 def test_the_unread_note_takes_its_jpeg_quality_limit_from_the_constant():
     """Before: decay/left_out.py wrote "below 70" in its text (a test tied it to quality.MIN_JPEG_QUALITY, so a new
     limit would fail that test rather than change the note)."""
@@ -231,3 +221,45 @@ def test_compare_says_which_page_of_a_tiff_it_measured(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "\n  ! after photo: TIFF file holds 2 pages; only the first was measured\n" in out, out
     assert "before photo:" not in out
+
+
+# ---------------------------------------------------------------- review r3: a thousands separator the table's
+# decimal mark tells
+
+
+def test_a_whole_number_with_a_thousands_point_in_a_decimal_comma_table_is_read_as_thousands(tmp_path, capsys):
+    """Before (review r3): ``1.008`` (1008 hours, a spreadsheet's "#,##0" format) in a table whose other numbers
+    have decimal commas read 1.008 hours, without a word, while ``1.008,5`` read 1008.5."""
+    from facemetrics.batch.timeline import long_csv_reading
+
+    content = _european(";").replace(";48;", ";1.008;", 1)
+    (tmp_path / "long.csv").write_text(content, encoding="utf-8")
+    text, note = long_csv_reading(tmp_path / "long.csv")
+    assert ",1008," in text and ",1.008," not in text, text
+    assert "1 number written with a thousands separator read as such (row 9's hours_since_treatment 1.008 as " \
+           "1008)" in note, note
+
+
+def test_a_whole_number_with_a_thousands_comma_in_a_decimal_point_table_is_read_as_thousands(tmp_path):
+    """Before (review r3): ``1,008`` in a tab-separated table whose numbers have decimal points (an English
+    spreadsheet's "Text (Tab delimited)" save) read 1.008: every comma was taken for a decimal one."""
+    from facemetrics.batch.timeline import long_csv_reading
+
+    rows = [line.split(",") for line in _long_text().splitlines()]
+    rows[-1][2] = "1,008"
+    (tmp_path / "long.csv").write_text("\n".join("\t".join(r) for r in rows) + "\n", encoding="utf-8")
+    text, note = long_csv_reading(tmp_path / "long.csv")
+    assert ',1008,' in text and "decimal comma" not in note, (text, note)
+
+
+@pytest.mark.parametrize("cell, mark, read", [
+    ("-12.345.678,9", ",", "-12345678.9"), ("0,35", ",", "0.35"), ("1,5e-3", ",", "1.5e-3"),
+    ("1\u00a0234,5", ",", "1234.5"), ("1.008", ",", "1008"), ("1.008", ".", "1.008"), ("1,008", ".", "1008"),
+    ("1,008", ",", "1.008"), ("0.350,5", ",", None), ("1.23,4", ",", None), ("1.234.5", ".", None),
+    ("24", ",", "24"), ("abc", ",", None), ("1.234", "", "1.234"), ("1,234", "", "1.234"), ("1.234,5", "", "1234.5")])
+def test_how_a_number_reads_under_a_decimal_mark(cell, mark, read):
+    """Points or commas between groups of three digits are a thousands separator when the other mark is the
+    decimal one; a first group of 0 or groups of other sizes are no separator (the cell is left as written)."""
+    from facemetrics.batch.timeline import _plain_number
+
+    assert _plain_number(cell, mark) == read
