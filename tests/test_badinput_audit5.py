@@ -11,8 +11,11 @@ from test_badinput_audit4 import _european, _fitted, _long_text, _timeline
 
 def test_a_one_row_long_csv_without_its_line_end_is_read(tmp_path, capsys):
     """Before: "long.csv ends in the middle of its last row ..." (its version had no other row's to match), though a
-    whole last row without its line end is read in a longer table (a spreadsheet's save drops it)."""
-    rc, err = _timeline(tmp_path, _long_text(1).rstrip("\n"), capsys)
+    whole last row without its line end is read in a longer table (a spreadsheet's save drops it).  Written by the
+    running version (review r3: 0.2.41, as it was, is refused after a minor release, which knows no 0.2 version)."""
+    from facemetrics import __version__
+
+    rc, err = _timeline(tmp_path, _long_text(1).rstrip("\n").replace("0.2.41", __version__), capsys)
     assert rc == 0 and "cut short" not in err, err
 
 
@@ -263,3 +266,18 @@ def test_how_a_number_reads_under_a_decimal_mark(cell, mark, read):
     from facemetrics.batch.timeline import _plain_number
 
     assert _plain_number(cell, mark) == read
+
+
+@pytest.mark.parametrize("running, version, whole", [
+    ("0.3.0", "0.3.0", True), ("1.0.0", "1.0.0", True), ("0.2.42", "0.2.0", True), ("0.2.42", "0.2.42", True),
+    ("0.2.42", "0.2.4", False), ("0.3.0", "0.3", False), ("0.2.5", "0.2.5", True)])
+def test_a_one_row_tables_version_written_by_a_x_y_0_release_is_whole(monkeypatch, running, version, whole):
+    """Before (review r3): a patch number 0 was read as cut (``0.3.0`` taken for the start of ``0.3.00``, which no
+    version is), so after a release X.Y.0 every one-row long.csv it wrote without a last line end was refused as cut
+    short."""
+    from facemetrics import _version
+    from facemetrics.batch.timeline import _whole_version
+
+    monkeypatch.setattr(_version, "__version__", running)
+    assert _whole_version(version) is whole
+

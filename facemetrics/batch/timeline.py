@@ -701,8 +701,9 @@ def _cut_short(path: Path, text: str, header: list[str], sep: str = ",") -> str:
 def _whole_version(text: str) -> bool:
     """Is ``text`` (the ``facemetrics_version`` of a change table's only row, which lacks its line end) a whole
     version number rather than one cut short?  Yes when it reads ``MAJOR.MINOR.PATCH`` and no version up to the
-    running one begins with it (``0.2.41``, ``0.2.9``; not ``0.2.4``, which ``0.2.40`` to ``0.2.42`` begin with, nor
-    ``0.2``).  A one-row table (a subject's single comparison) saved by a spreadsheet that drops the last line end
+    running one begins with it (``0.2.41``, ``0.2.9``, ``0.3.0``; not ``0.2.4``, which ``0.2.40`` to ``0.2.42`` begin
+    with, nor ``0.2``).  A version of an earlier minor release than the running one's is read as cut unless its
+    patch is 0 (the last patch of that release is not known here).  A one-row table (a subject's single comparison) saved by a spreadsheet that drops the last line end
     was refused as cut short: its version had no other row's to match (stop 65, k3)."""
     from .._version import __version__
 
@@ -710,6 +711,8 @@ def _whole_version(text: str) -> bool:
     if not found:
         return False
     running = tuple(int(x) for x in re.findall(r"\d+", __version__)[:3])
+    if found[3] == "0":  # X.Y.0: no version number begins with it (X.Y.0N is none; review r3: it read as cut)
+        return True
     return (int(found[1]), int(found[2]), int(found[3] + "0")) > running  # the least version that extends it
 
 
