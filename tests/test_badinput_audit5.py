@@ -155,6 +155,22 @@ def test_a_linked_folder_is_searched_and_a_link_back_is_named(tmp_path):
     assert skipped_note([study]) == "; 1 folder not searched for photos: S01/rf/loop (a link back to a folder above it)"
 
 
+
+def test_a_link_to_a_folder_that_holds_the_searched_one_is_not_followed(tmp_path):
+    """Before (review r3): ``up -> ..`` at the top of the searched folder (or a link to the home folder) was
+    followed: the folder around it was searched, its other photos measured as the study's (and the output file
+    beside it named as a file not read), and only the searched folder, met again inside, named as a link back."""
+    from facemetrics.batch import find_study_photos
+    from facemetrics.batch.discover import skipped_note
+
+    study = tmp_path / "study"
+    _two_photo_folder(study / "S01" / "rf")
+    _two_photo_folder(tmp_path / "elsewhere")
+    (study / "up").symlink_to(tmp_path)
+    found = [p.relative_to(study).as_posix() for p in find_study_photos(study)]
+    assert found == ["S01/rf/a.jpg", "S01/rf/b.jpg"], found
+    assert skipped_note([study]) == "; 1 folder not searched for photos: up (a link back to a folder above it)"
+
 def test_a_folder_without_read_permission_is_named(tmp_path, monkeypatch):
     """Before: a folder that cannot be listed (no read permission) was passed over by ``Path.rglob`` without a word,
     its photos left out.  (The tests run as root, who may list any folder: the refusal is made here.)"""

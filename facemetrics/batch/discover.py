@@ -229,8 +229,8 @@ def _visible(folder: Path) -> list[Path]:
 def _walk(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
     """``(paths, unread, loops)`` below ``folder``: every visible path (no hidden part), sorted, searched through
     symbolic links to folders too (a subject's folder linked in from elsewhere); ``unread`` the folders that
-    could not be listed (no read permission), ``loops`` the links to a folder that holds them (``loop -> ..``),
-    not followed.  ``Path.rglob`` passed over both kinds without a word, and did not follow a link to a folder,
+    could not be listed (no read permission), ``loops`` the links to a folder that holds them (``loop -> ..``)
+    or holds ``folder`` (``up -> ../..``: it searched the folders around ``folder``, review r3), not followed.  ``Path.rglob`` passed over both kinds without a word, and did not follow a link to a folder,
     so its photos were left out silently (stop 65's fifth look)."""
     paths: list[Path] = []
     unread: list[Path] = []
@@ -249,8 +249,8 @@ def _walk(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
             if not os.path.isdir(entry):
                 continue
             real = os.path.realpath(entry)
-            if real in above:  # a link back into a folder that holds it: followed, it never ends
-                loops.append(entry)
+            if real in above or above[0].startswith(real.rstrip(os.sep) + os.sep):  # a link back into a folder
+                loops.append(entry)  # that holds it (or holds ``folder``: ``up -> ../..``, review r3): never ends
             else:
                 visit(entry, above + (real,))
 
