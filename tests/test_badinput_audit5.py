@@ -297,3 +297,25 @@ def test_a_one_row_tables_version_written_by_a_x_y_0_release_is_whole(monkeypatc
     monkeypatch.setattr(_version, "__version__", running)
     assert _whole_version(version) is whole
 
+
+
+def test_compare_picks_every_loader_note_on_how_a_file_was_read():
+    """`compare` picks the loader's page and 8-bit notes out of a photo's warnings by their words (review r3: a
+    reworded note would vanish from its lines without a test failing); each of the loader's own notes is picked,
+    a calibration warning is not."""
+    from types import SimpleNamespace
+
+    from PIL import Image
+
+    from facemetrics import loader
+    from facemetrics.cli import _file_note_lines
+
+    grey = Image.new("I;16", (4, 4), 200)
+    notes = [loader._frames_note(Image.new("RGB", (4, 4)), fmt, 2) for fmt in ("TIFF", "GIF", "HEIF", "ICO")]
+    apng = Image.new("RGB", (4, 4))
+    apng.info["default_image"] = True
+    notes += [loader._frames_note(apng, "PNG", 3)]
+    notes += [loader._eight_bit_note(grey, "PNG", 200), loader._eight_bit_note(Image.new("I", (4, 4), 9), "TIFF", 9)]
+    photo = SimpleNamespace(ok=True, warnings=tuple(notes) + ("the iris scale disagrees between the eyes",))
+    lines = _file_note_lines(SimpleNamespace(before=None, after=photo))
+    assert lines == [f"  ! after photo: {n}" for n in notes], lines
