@@ -319,3 +319,43 @@ def test_compare_picks_every_loader_note_on_how_a_file_was_read():
     photo = SimpleNamespace(ok=True, warnings=tuple(notes) + ("the iris scale disagrees between the eyes",))
     lines = _file_note_lines(SimpleNamespace(before=None, after=photo))
     assert lines == [f"  ! after photo: {n}" for n in notes], lines
+
+
+def test_folders_linked_to_each_other_are_each_searched_once(tmp_path):
+    """Before (review r3): every link between folders of the study was followed, so a photo was found once for each
+    path to it: seven subject folders each linking to the six others found 95 900 paths (10 s per search, and a
+    search runs four or five times a command), a photo up to 1957 times.  A link to a folder inside the searched one
+    is not followed (the folder is searched in its own place) and is named."""
+    import os
+
+    from facemetrics.batch import find_study_photos
+    from facemetrics.batch.discover import skipped_note
+
+    for i in range(7):
+        _two_photo_folder(tmp_path / f"S{i}")
+    for i in range(7):
+        for j in range(7):
+            if i != j:
+                os.symlink(tmp_path / f"S{j}", tmp_path / f"S{i}" / f"to{j}")
+    found = [p.relative_to(tmp_path).as_posix() for p in find_study_photos(tmp_path)]
+    assert found == [f"S{i}/{n}" for i in range(7) for n in ("a.jpg", "b.jpg")], found[:20]
+    assert skipped_note([tmp_path]).startswith("; 42 folders not searched for photos: S0/to1 (a link to S1, searched "
+                                               "in its own place), "), skipped_note([tmp_path])
+
+
+def test_two_links_to_one_folder_outside_are_searched_once(tmp_path):
+    """Before (review r3): ``S1 -> X`` and ``S2 -> X`` found X's photos twice (`analyze` measured each twice without
+    a word; `batch` filed them under two subjects and said so).  The first link (in name order) is searched, the
+    other named."""
+    from facemetrics.batch import find_study_photos
+    from facemetrics.batch.discover import skipped_note
+
+    _two_photo_folder(tmp_path / "X")
+    study = tmp_path / "study"
+    study.mkdir()
+    (study / "S1").symlink_to(tmp_path / "X")
+    (study / "S2").symlink_to(tmp_path / "X")
+    found = [p.relative_to(study).as_posix() for p in find_study_photos(study)]
+    assert found == ["S1/a.jpg", "S1/b.jpg"], found
+    assert skipped_note([study]) == ("; 1 folder not searched for photos: S2 (a link to the folder S1 leads to, "
+                                     "searched there)")
