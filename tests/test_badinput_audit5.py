@@ -359,3 +359,15 @@ def test_two_links_to_one_folder_outside_are_searched_once(tmp_path):
     assert found == ["S1/a.jpg", "S1/b.jpg"], found
     assert skipped_note([study]) == ("; 1 folder not searched for photos: S2 (a link to the folder S1 leads to, "
                                      "searched there)")
+
+
+def test_a_link_to_a_hidden_folder_inside_is_followed(tmp_path):
+    """A link to a folder inside the searched one that the search passes over (hidden: ``S02 -> .data/S02``) is
+    followed, as a link to a folder outside is: it is searched in no other place."""
+    from facemetrics.batch import find_study_photos
+    from facemetrics.batch.discover import skipped_note
+
+    _two_photo_folder(tmp_path / ".data" / "S02")
+    (tmp_path / "S02").symlink_to(tmp_path / ".data" / "S02")
+    assert [p.relative_to(tmp_path).as_posix() for p in find_study_photos(tmp_path)] == ["S02/a.jpg", "S02/b.jpg"]
+    assert skipped_note([tmp_path]) == ""

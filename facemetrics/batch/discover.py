@@ -261,7 +261,8 @@ def _walk(folder: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]
             first = next((link for top, link in outside.items() if within(real, top)), None)
             if real in above or within(root, real):  # a link back into a folder that holds it: never ends
                 links.append((entry, "a link back to a folder above it"))
-            elif os.path.islink(entry) and within(real, root):
+            elif os.path.islink(entry) and within(real, root) and not any(  # a hidden folder is searched nowhere
+                    part.startswith(".") for part in Path(os.path.relpath(real, root)).parts):
                 links.append((entry, f"a link to {legible(os.path.relpath(real, root))}, searched in its own place"))
             elif os.path.islink(entry) and first is not None:
                 links.append((entry, f"a link to the folder {legible(first.relative_to(folder).as_posix())} leads "
