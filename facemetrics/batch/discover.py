@@ -226,15 +226,24 @@ def _visible(folder: Path) -> list[Path]:
     return _walk(folder)[0]
 
 
-def _walk(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
-    """``(paths, unread, loops)`` below ``folder``: every visible path (no hidden part), sorted, searched through
-    symbolic links to folders too (a subject's folder linked in from elsewhere); ``unread`` the folders that
-    could not be listed (no read permission), ``loops`` the links to a folder that holds them (``loop -> ..``),
-    not followed.  ``Path.rglob`` passed over both kinds without a word, and did not follow a link to a folder,
-    so its photos were left out silently (stop 65's fifth look)."""
+def _walk(folder: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
+    """``(paths, unread, links)`` below ``folder``: every visible path (no hidden part), sorted, searched through
+    symbolic links to folders outside ``folder`` too (a subject's folder linked in from elsewhere), each such folder
+    once; ``unread`` the folders that could not be listed (no read permission), ``links`` ``(link, why)`` of the
+    links to folders not followed: one to a folder that holds it (``loop -> ..``) or holds ``folder`` (``up ->
+    ../..``: it searched the folders around ``folder``), one to a folder inside ``folder`` (searched in its own place)
+    and one to a folder outside that an earlier link (in name order) led to (review r3: every path to a folder was
+    followed, so a photo was found once per path: seven subject folders linked to each other found 95 900).
+    ``Path.rglob`` passed over loops and unlistable folders without a word, and did not follow a link to a
+    folder, so its photos were left out silently (stop 65's fifth look)."""
     paths: list[Path] = []
     unread: list[Path] = []
-    loops: list[Path] = []
+    links: list[tuple[Path, str]] = []
+    root = os.path.realpath(folder)
+    outside: dict[str, Path] = {}  # the real folder each link followed leads to: the link
+
+    def within(path: str, top: str) -> bool:
+        return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
 
     def visit(here: Path, above: tuple[str, ...]) -> None:
         try:
@@ -249,20 +258,30 @@ def _walk(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
             if not os.path.isdir(entry):
                 continue
             real = os.path.realpath(entry)
-            if real in above:  # a link back into a folder that holds it: followed, it never ends
-                loops.append(entry)
+            first = next((link for top, link in outside.items() if within(real, top)), None)
+            if real in above or within(root, real):  # a link back into a folder that holds it: never ends
+                links.append((entry, "a link back to a folder above it"))
+            elif os.path.islink(entry) and within(real, root) and not any(  # a hidden folder is searched nowhere
+                    part.startswith(".") for part in Path(os.path.relpath(real, root)).parts):
+                links.append((entry, f"a link to {legible(os.path.relpath(real, root))}, searched in its own place"))
+            elif os.path.islink(entry) and first is not None:
+                links.append((entry, f"a link to the folder {legible(first.relative_to(folder).as_posix())} leads "
+                                     "to, searched there"))
             else:
+                if os.path.islink(entry):
+                    outside[real] = entry
                 visit(entry, above + (real,))
 
-    visit(Path(folder), (os.path.realpath(folder),))
-    return sorted(paths), unread, loops
+    visit(Path(folder), (root,))
+    return sorted(paths), unread, links
 
 
 def folders_not_searched(folder: Path) -> list[tuple[Path, str]]:
     """``(path, why)`` of the folders below ``folder`` (``folder`` itself too) whose photos were not searched: one
-    that cannot be listed ("no permission to list it", or the system's reason) and a symbolic link leading back
-    into a folder that holds it ("a link back to a folder above it"), sorted (:func:`_walk`)."""
-    _, unread, loops = _walk(folder)
+    that cannot be listed ("no permission to list it", or the system's reason) and a symbolic link to a folder not
+    followed ("a link back to a folder above it", "a link to S02, searched in its own place", "a link to the folder
+    S1 leads to, searched there"), sorted (:func:`_walk`)."""
+    _, unread, links = _walk(folder)
     out = []
     for path in unread:
         try:
@@ -273,7 +292,7 @@ def folders_not_searched(folder: Path) -> list[tuple[Path, str]]:
         except OSError as exc:
             why = exc.strerror or type(exc).__name__
         out.append((path, why))
-    return sorted(out + [(p, "a link back to a folder above it") for p in loops])
+    return sorted(out + links)
 
 
 def skipped_note(folders, read=(), outputs=None) -> str:
