@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from . import sharing
+from .listing import join_words
 from .rounding import fixed_uncertainty
 from .geometry import (
     BROW_LEFT, BROW_RIGHT, IPD_RANGE_MM, LEFT_EYE_CONTOUR, LEFT_IRIS, LOWER_LIP_INNER, LOWER_OVAL, MOUTH_LEFT,
@@ -777,7 +778,4 @@ def flag_advice(flags) -> str:
     next photos ("For the next photos: keep a relaxed, neutral expression and close your mouth gently."), each
     remedy of :data:`FLAG_ADVICE` once, in its order; ``""`` when no flag has one."""
     todo = [advice for start, advice in FLAG_ADVICE if any(str(f).startswith(start) for f in flags)]
-    if not todo:
-        return ""
-    said = todo[0] if len(todo) == 1 else ", ".join(todo[:-1]) + " and " + todo[-1]
-    return f"For the next photos: {said}."
+    return f"For the next photos: {join_words(todo)}." if todo else ""
