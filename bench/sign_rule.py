@@ -60,19 +60,13 @@ def photo_sign(t, y) -> float:
 
 
 def beyond_noise(t, y, est, sign: float) -> bool:
-    """Candidate c's test: that mean, signed ``sign``, above the t quantile of its noise (module docstring)."""
-    from scipy.stats import t as student_t
-
-    times, mean, w = hp._time_means(t, y, sign)
-    p = int(np.argmax(mean))
+    """Candidate c's test: that mean, signed ``sign``, above the t quantile of its noise (module docstring;
+    :func:`facemetrics.decay.half_point.largest_beyond_noise` on the rise test's SD, else the decay fit's)."""
     sd, df = hp.unimodal_sd_df(t, y, sign)
     if not math.isfinite(sd):
         df = max(t.size - 3, 1)
         sd = math.sqrt(float(np.sum((y - est.change_at(t)) ** 2)) / df)
-    if not sd > 0:
-        return False
-    q = float(student_t.ppf(1.0 - hp.RISE_ALPHA / times.size, max(float(df), 1.0)))
-    return bool(mean[p] * math.sqrt(w[p]) / sd > q)
+    return hp.largest_beyond_noise(t, y, sign, sd, df)
 
 
 def signs(t, y, est) -> dict:

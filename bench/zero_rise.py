@@ -52,6 +52,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fade_shapes as fs  # noqa: E402
 import null_rise as nr  # noqa: E402
+from sign_rule import beyond_noise  # noqa: E402  (section 26d's candidate c test)
 
 from facemetrics.decay import analyze_series, claim  # noqa: E402
 from facemetrics.decay import half_point as hp  # noqa: E402
@@ -74,25 +75,7 @@ def ORIG_START(t, y, est, sign, *_):  # noqa: N802
     return _START(t, y, est, sign)
 
 
-def beyond_noise(t, y, est, sign: float) -> bool:
-    """Section 26d's candidate c test (``bench/sign_rule.py``'s)."""
-    from scipy.stats import t as student_t
-
-    times, mean, w = hp._time_means(t, y, sign)
-    p = int(np.argmax(mean))
-    sd, df = hp.unimodal_sd_df(t, y, sign)
-    if not math.isfinite(sd):
-        df = max(t.size - 3, 1)
-        sd = math.sqrt(float(np.sum((y - est.change_at(t)) ** 2)) / df)
-    if not sd > 0:
-        return False
-    q = float(student_t.ppf(1.0 - hp.RISE_ALPHA / times.size, max(float(df), 1.0)))
-    return bool(mean[p] * math.sqrt(w[p]) / sd > q)
-
-
-def largest(t, y, sign: float) -> float:
-    """The largest photo-time mean change, signed ``sign`` (metric unit)."""
-    return float(np.max(hp._time_means(t, y, sign)[1]))
+largest = hp.largest_mean  # the largest photo-time mean change, signed (metric unit)
 
 
 def choices(t, y, est) -> dict:

@@ -203,21 +203,25 @@ def largest_beyond_noise(t, y, sign: float, sd: float, df: float = math.inf) -> 
     >>> largest_beyond_noise([0.25, 1, 4], [0.1, 1.0, 0.6], 1.0, 0.5)
     False
     """
-    from statistics import NormalDist
-
     means = _time_means(t, y, sign)
     if means is None or not (math.isfinite(sd) and sd > 0):
         return False
     times, mean, wsum = means
     p = int(np.argmax(mean))
-    q = 1.0 - RISE_ALPHA / times.size
+    return bool(mean[p] * math.sqrt(wsum[p]) / sd > _rise_quantile(times.size, df))
+
+
+def _rise_quantile(m: int, df: float) -> float:
+    """The one-sided :data:`RISE_ALPHA` quantile shared by ``m`` tests (Bonferroni) of Student's t on ``df`` degrees
+    of freedom (at least 1); the normal's for ``df`` inf (:func:`largest_beyond_noise`, :func:`peak_time`)."""
+    q = 1.0 - RISE_ALPHA / m
     if math.isfinite(df):
         from scipy.stats import t as student_t
 
-        z = float(student_t.ppf(q, max(float(df), 1.0)))
-    else:
-        z = NormalDist().inv_cdf(q)
-    return bool(mean[p] * math.sqrt(wsum[p]) / sd > z)
+        return float(student_t.ppf(q, max(float(df), 1.0)))
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(q)
 
 
 def _falling_curve(t, y, sign: float = 1.0, w=None, start: float = 0.0) -> tuple[np.ndarray, np.ndarray] | None:
@@ -310,8 +314,6 @@ def peak_time(t, y, sign: float, sd: float, df: float = math.inf) -> float:
     >>> peak_time([0.25, 1, 4, 24], [0.5, 1.0, 1.6, 0.4], 1.0, 0.5)
     0.25
     """
-    from statistics import NormalDist
-
     means = _time_means(t, y, sign)
     if means is None:
         return _NAN
@@ -319,15 +321,8 @@ def peak_time(t, y, sign: float, sd: float, df: float = math.inf) -> float:
     p = int(np.argmax(mean))
     if p == 0 or not (math.isfinite(sd) and sd > 0):
         return float(times[0])
-    q = 1.0 - RISE_ALPHA / (times.size - 1)
-    if math.isfinite(df):
-        from scipy.stats import t as student_t
-
-        z = float(student_t.ppf(q, max(float(df), 1.0)))
-    else:
-        z = NormalDist().inv_cdf(q)
     rise = (mean[p] - mean[0]) / (sd * math.sqrt(1.0 / wsum[p] + 1.0 / wsum[0]))
-    return float(times[p]) if rise > z else float(times[0])
+    return float(times[p]) if rise > _rise_quantile(times.size - 1, df) else float(times[0])
 
 
 def half_point_ci(t, y, resid, sign: float, rng, n_boot: int, confidence: float, *, weights=None,
