@@ -271,8 +271,9 @@ def _png(rgb) -> bytes:
     return buf.getvalue()
 
 
-def test_a_delete_that_leaves_files_is_a_warning(store_dir, photos, monkeypatch):
-    """Files the store could not remove are named in a warning, not a success box."""
+def _delete_leaving_a_file(store_dir, photos, monkeypatch):
+    """The app after 'me' (one photo) was deleted, confirmed by name, with ``photos/1/x.jpg`` left behind (the store's
+    ``delete_subject`` stubbed to say so)."""
     from facemetrics.store import Store
 
     with Store(store_dir) as s:
@@ -282,6 +283,12 @@ def test_a_delete_that_leaves_files_is_a_warning(store_dir, photos, monkeypatch)
     at = _study_app()
     at.text_input(key="study-delete-confirm").input("me")
     _ok(at.button(key="study-delete").click().run())
+    return at
+
+
+def test_a_delete_that_leaves_files_is_a_warning(store_dir, photos, monkeypatch):
+    """Files the store could not remove are named in a warning, not a success box."""
+    at = _delete_leaving_a_file(store_dir, photos, monkeypatch)
     assert any("could not be removed" in str(e.value) and "photos/1/x" in str(e.value) for e in at.warning), (
         [str(e.value) for e in at.warning], [str(e.value) for e in at.success])
     assert not any("could not be removed" in str(e.value) for e in at.success)
@@ -775,15 +782,7 @@ def test_a_kept_warning_of_a_file_left_behind_stays_beside_a_new_warning(store_d
     """A kept warning is no success: "Deleted 'me' ... could not be removed: <file>" names a copy of the user's photo
     left on this machine, and ``study_said`` forgot it at the next action's warning (a name mistyped to confirm a delete),
     so the file was named for one run (review r4, stop 65).  It stays beside the new warning."""
-    from facemetrics.store import Store
-
-    with Store(store_dir) as s:
-        s.log_session("me", "microcurrent", T0)
-        s.add_photos("me", photos[:1], treatment="microcurrent", treated_at=T0, measure=False)
-    monkeypatch.setattr(Store, "delete_subject", lambda self, name: {"photos": 1, "files_left": ["photos/1/x.jpg"]})
-    at = _study_app()
-    at.text_input(key="study-delete-confirm").input("me")
-    _ok(at.button(key="study-delete").click().run())
+    at = _delete_leaving_a_file(store_dir, photos, monkeypatch)
     left = [str(w.value) for w in at.warning if "could not be removed" in str(w.value)]
     assert left and "photos/1/x" in left[0], _texts(at)
     at.text_input(key="study-delete-confirm").input("not me")
