@@ -1136,7 +1136,10 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     where = (f"store: {store.dir}" if store.db_path.exists()  # nothing written: none created (lazy), as `study add`
              else f"no store was created at {store.dir}")
     print(f"{added} photo(s) imported, {dup} already there, {bad} not imported; {where}")
-    for line in _import_lines(args, entries, unfit, untimed):
+    # every photo placed and timed by the folders, EXIF and file names: a manifest-like CSV is "not needed", as
+    # `batch` says (said "give it with --manifest" on the demo's own folder: a newcomer's walk, stop 66)
+    all_placed = bool(entries) and not bad and not unfit and not untimed
+    for line in _import_lines(args, entries, unfit, untimed, all_placed=all_placed):
         print(line)
     if not entries:  # said "0 photo(s) imported" and exit status 0, where `study add` says none was found (stop 64)
         why = (f": {legible(str(args.manifest))} lists none" if args.manifest else " (a study folder holds "
@@ -1203,17 +1206,18 @@ def _print_unplaced(store, placed) -> None:
             print(f"{e.photo}: imported - {unplaced[r.photo_id]}")
 
 
-def _import_lines(args: argparse.Namespace, entries, unfit, untimed) -> list[str]:
+def _import_lines(args: argparse.Namespace, entries, unfit, untimed, all_placed: bool = False) -> list[str]:
     """The console lines after `study import`'s summary (:mod:`facemetrics.batch.console`): files filed twice,
     a manifest that does not fit the folder (``unfit``: :class:`facemetrics.batch.Excluded`), the photos
-    without a capture time (``untimed``), the files not read.  Reads the files' bytes (:func:`_import_files`)."""
+    without a capture time (``untimed``), the files not read (``all_placed``: as
+    :func:`facemetrics.batch.console.skipped_lines`).  Reads the files' bytes (:func:`_import_files`)."""
     from .batch import console
 
     return (console.identical_files_lines(_import_files(entries, args.subject, args.manifest),
                                           within_session=False, again=_IMPORT_AGAIN, used=console.COPIES_STORED)
             + console.manifest_lines(unfit, args.manifest)
             + console.import_untimed_lines(untimed, args.folder, args.manifest)
-            + console.skipped_lines(args.folder, args.manifest))
+            + console.skipped_lines(args.folder, args.manifest, all_placed=all_placed))
 
 
 #: what `study import` says to do once a copy filed under the wrong subject is removed from the folder
@@ -1684,7 +1688,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_validate(sub)
     _add_compare(sub)
     _add_study_parser(sub)
+    _name_own_parsers(parser)
     return parser
+
+
+def _name_own_parsers(parser: argparse.ArgumentParser) -> None:
+    """Give every command's parser (``compare``, ``study report``, ...) the default ``usage_parser``: itself, the
+    innermost one winning (a sub-command's defaults are set after its command's).  :func:`main` reports an option a
+    command does not have with that command's usage; ``parse_args`` left it to the top parser, whose usage and
+    "facemetrics: error: unrecognized arguments" named no command (a newcomer's walk, stop 66)."""
+    for action in parser._actions:  # argparse keeps sub-commands only there (no public accessor)
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                child.set_defaults(usage_parser=child)
+                _name_own_parsers(child)
 
 
 class _Interrupted(KeyboardInterrupt):
@@ -1743,7 +1760,9 @@ def main(argv: list[str] | None = None) -> int:
         print(missing, file=sys.stderr)
         return 2
     try:
-        args = build_parser().parse_args(argv)
+        args, extra = build_parser().parse_known_args(argv)
+        if extra:  # an option the command does not have: said with the command's own usage (_name_own_parsers)
+            args.usage_parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:  # argparse's usage error (2), or --help / --version (0)
         if exc.code == 2 and (dashed := _dashed_files(sys.argv[1:] if argv is None else list(argv))):
             print(dashed, file=sys.stderr)

@@ -1597,8 +1597,13 @@ class Store:
                                  f"{'' if n == 1 else 's'} with a before photo {'was' if n == 1 else 'were'} "
                                  f"refused or failed ({why}), as changes.csv's status and messages say in full, with what "
                                  f"to do (photos.csv, changes.csv and long.csv written to {out_dir})")
-            raise StoreError(f"no changes to fit yet (photos.csv written to {out_dir}): each session needs a "
-                             "measurable photo taken before its treatment and one after it")
+            # the tables the batch wrote, named as they are (said "photos.csv" alone beside changes.csv and long.csv:
+            # a newcomer's walk, stop 66)
+            from .listing import join_words
+
+            written = join_words(f for f in ("photos.csv", "changes.csv", "long.csv") if (out_dir / f).is_file())
+            raise StoreError(f"no changes to fit yet ({written or 'nothing'} written to {out_dir}): each session "
+                             "needs a measurable photo taken before its treatment and one after it")
         _, tl = run_timeline(out_dir, n_boot=n_boot, seed=seed, min_effect=min_effect, force=force,
                              fits_done=fits_done, figures=figures, progress=fit_progress)
         return res, tl

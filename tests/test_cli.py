@@ -1605,6 +1605,24 @@ def test_a_photo_whose_name_starts_with_a_dash_is_said_to_be_read_as_an_option(t
     assert "read as an option" not in capsys.readouterr().err
 
 
+
+@pytest.mark.parametrize("argv, command, extra", [
+    (["timeline", "--quick", "DIR"], "facemetrics timeline", "--quick"),
+    (["compare", "--bogus", "a.jpg", "b.jpg"], "facemetrics compare", "--bogus"),
+    (["compare", "a.jpg", "b.jpg", "c.jpg"], "facemetrics compare", "c.jpg"),
+    (["study", "report", "-o", "OUT", "--bogus"], "facemetrics study report", "--bogus"),
+    (["study", "list", "--bogus"], "facemetrics study list", "--bogus"),
+])
+def test_an_option_a_command_does_not_have_is_said_with_that_commands_usage(argv, command, extra, capsys):
+    """A newcomer's walk (stop 66): `facemetrics timeline --quick DIR` printed the top-level usage and
+    "facemetrics: error: unrecognized arguments", naming no command and none of its options."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: {command} [-h]"), err
+    assert err.rstrip().endswith(f"{command}: error: unrecognized arguments: {extra}"), err
+
 _LONG_HEAD = "subject,treatment,hours_since_treatment,metric,side,value,unit,noise_floor\n"
 
 

@@ -141,6 +141,10 @@ def test_a_folders_own_manifest_not_given_is_named_with_the_option_that_reads_it
     assert said in out, out
     assert "S01/extra.csv looks like a manifest (its columns photo, treated_at): not needed here" in out, out
     assert "notes.csv looks like" not in out and "give it with" not in out, out
+    # `study import` of the same folder says it as `batch` does (it said "give it with --manifest": stop 66)
+    assert main(["study", "import", str(info.folder), "--store", str(tmp_path / "store"), "--no-measure"]) == 0
+    out = capsys.readouterr().out
+    assert said in out and "give it with" not in out, out
 
     # a photo the folders cannot place (no treated_at.txt above it): the manifest is what would place it
     shutil.copy(next(info.folder.rglob("*.jpg")), info.folder / "loose.jpg")
@@ -150,6 +154,9 @@ def test_a_folders_own_manifest_not_given_is_named_with_the_option_that_reads_it
     assert f"{head}give it with --manifest {info.folder / 'manifest.csv'}" in out, out
     assert "S01/extra.csv looks like a manifest (its columns photo, treated_at): give it with --manifest" in out, out
     assert "not needed here" not in out, out
+    main(["study", "import", str(info.folder), "--store", str(tmp_path / "store2"), "--no-measure"])
+    out = capsys.readouterr().out
+    assert f"{head}give it with --manifest {info.folder / 'manifest.csv'}" in out and "not needed here" not in out, out
     given = skipped_lines(info.folder, info.manifest)
     assert not any("looks like a manifest" in x for x in given), given
 

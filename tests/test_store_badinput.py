@@ -142,8 +142,11 @@ def test_measured_problems_are_said_by_the_users_file_name(tmp_path, face_rgb):
     assert by["small.png"].measured != "ok" and by["small.png"].message.startswith("small.png: ")
     for r in res:
         assert not re.search(r"[0-9a-f]{20}\.(jpg|png)", r.message), r.message
-    with pytest.raises(StoreError, match="no changes to fit yet"):  # no baseline: photos.csv only
+    with pytest.raises(StoreError, match="no changes to fit yet") as exc:  # no baseline: no change to fit
         store.report(tmp_path / "r", "ann", n_boot=50)
+    # the tables the message names are the ones on disk (said "photos.csv" alone: a newcomer's walk, stop 66)
+    assert sorted(f.name for f in (tmp_path / "r").glob("*.csv")) == ["changes.csv", "long.csv", "photos.csv"]
+    assert str(exc.value).startswith("no changes to fit yet (photos.csv, changes.csv and long.csv written to "), exc
     rows = pd.read_csv(tmp_path / "r" / "photos.csv", keep_default_na=False).set_index("photo")
     assert rows.loc["blank.png", "status"] == "no_face"
     assert rows.loc["blank.png", "error"].startswith("blank.png: no face found")
