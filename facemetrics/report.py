@@ -877,7 +877,7 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     what = "a lift" if change >= 0 else "a sag"  # the words follow the sign (a -0.80 mm was "may be ... a lift")
     if any(m.startswith(MSG_EXPRESSION) for m in messages):
         return (f"not a skin change: the expression differs between the photos, so the jawline's "
-                f"{fixed(change, 2, True)} {unit} is the expression, not {what}")
+                f"{fixed(change, 2, True)} {unit}{nf_txt} is the expression, not {what}")
     # before 'the expression may differ' (which keeps the verdicts): with the rows 'uncertain' their cause is
     # the main problem (debruine 30 vs 60 cm, and pose_variation_1 -> 4 at 1.02 mm RMS, were headlined as a smile)
     if r.get("verdict") == "uncertain":

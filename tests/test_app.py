@@ -712,6 +712,8 @@ def test_headline_names_a_camera_or_pose_beyond_its_checked_range_before_a_possi
     assert "head pose changed more than the head-pose correction" in h and "smile" not in h, h
     h = report.headline(_table(0.40, 0.30, "uncertain"), [cam, lips])
     assert h.startswith("not a skin change: the expression differs"), h
+    # its figure with the floor, as every other headline's (said bare: a newcomer's walk, stop 66)
+    assert h.endswith("the jawline's +0.40 mm (noise floor 0.30 mm) is the expression, not a lift"), h
     h = report.headline(_table(0.40, 0.06, "lift"), [cam, maybe])  # verdicts kept: the smile is the cause named
     assert "mouth corners moved as in a smile" in h, h
 
