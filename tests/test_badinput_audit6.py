@@ -207,3 +207,15 @@ def test_a_jpeg_whose_header_promises_more_than_its_bytes_can_hold_is_unreadable
         fm.load_photo(bytes(data))
     assert err.value.status == "unreadable" and "the header says 60000x60000 pixels" in str(err.value), err.value
 
+
+# ---------------------------------------------------------------- a Google Photos sidecar re-saved as UTF-16
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig", "utf-32"])
+def test_a_sidecar_saved_in_another_unicode_encoding_gives_its_time(encoding):
+    """Before: a sidecar re-saved by an editor as UTF-16 ("Unicode" in Windows Notepad) gave no time: "it is not
+    JSON text (a Google Photos sidecar is)".  JSON text is UTF-8, -16 or -32 (RFC 8259's older editions), told by
+    its first bytes; a UTF-8 BOM was read already."""
+    from facemetrics.sidecar import sidecar_text_time, sidecar_text_unread
+
+    data = json.dumps({"title": "IMG_1.jpg", "photoTakenTime": {"timestamp": "1764662400"}}).encode(encoding)
+    assert sidecar_text_time(data) == "2025-12-02T08:00:00Z" and sidecar_text_unread(data) == ""
