@@ -27,7 +27,8 @@ from .geometry import (
 )
 from .jaw import JawMetrics, jaw_metrics
 from .landmarks import cut_face_edges, detect_landmarks, detection_input, mirrored_landmarks, orientation_scores
-from .loader import Photo, check_source_type, label_text, load_photo, read_taken_at
+from .loader import (FileNote, Photo, check_source_type, file_notes, label_text, load_photo, read_taken_at,
+                     value_range_note)
 from .occlusion import PhotoOcclusion, occlusion_warnings, photo_occlusion
 from .reprs import short_repr
 from .rounding import fixed_uncertainty
@@ -694,10 +695,13 @@ def _located(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     faces = detect_landmarks(rgb) if face is None else detect_landmarks(rgb, face=face)
     alpha = getattr(photo, "alpha", None)  # partly transparent pixels, composited on white (loader)
     if faces is None:
-        frames = next((w for w in getattr(photo, "warnings", ()) if " file holds " in w), "")
+        frames = next(iter(file_notes(getattr(photo, "warnings", ()), FileNote.FRAMES)), "")
         # a transparent picture has its own sentence; a face asked for by rank (``face``) is not a cut face
         cut = cut_face_edges(rgb) if alpha is None and face is None else ()
-        return PhotoAnalysis(**base, status="no_face", error=_no_face_error(label, alpha, frames, cut),
+        said = _no_face_error(label, alpha, frames, cut)
+        if isinstance(photo, Photo) and (held := value_range_note(photo)):  # what a dark 16-bit file holds
+            said += f"; {held}"
+        return PhotoAnalysis(**base, status="no_face", error=said,
                              warnings=tuple(getattr(photo, "warnings", ())))
     pts = np.array(faces.points, dtype=np.float64)  # the analysis' own, read-only: a frozen result
     pts.flags.writeable = False  # cannot be changed in place behind to_row() and a later comparison

@@ -738,10 +738,12 @@ def _file_note_lines(c) -> list[str]:
     frame or image of several (:func:`facemetrics.loader._frames_note`) and a 16- or 32-bit file read as 8-bit
     values (:func:`facemetrics.loader._eight_bit_note`), e.g. "  ! after photo: TIFF file holds 2 pages; only the
     first was measured".  `analyze` and `batch` say them in the ``warnings`` column; `compare` said nothing of them
-    (stop 65's fifth look).  A photo not measured says them in its refusal."""
+    (stop 65's fifth look).  A photo not measured says them in its refusal.  Picked by their kind
+    (:class:`facemetrics.loader.FileNote`), not their words (review r3)."""
+    from .loader import file_notes
+
     return [f"  ! {role} photo: {w}" for role, x in (("before", c.before), ("after", c.after))
-            if x is not None and getattr(x, "ok", True)
-            for w in getattr(x, "warnings", ()) or () if " file holds " in w or " whose largest value is " in w]
+            if x is not None and getattr(x, "ok", True) for w in file_notes(getattr(x, "warnings", ()))]
 
 
 #: how ``compare`` names a capture time's source (:func:`facemetrics.timekeys.capture_time_of`)

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from ._version import __version__
 
-__all__ = ["LEDGER_NAME", "changed_since_written", "file_digest", "forget", "replace_recorded"]
+__all__ = ["LEDGER_NAME", "changed_since_written", "file_digest", "forget", "replace_recorded", "written_by"]
 
 #: the ledger's file name in each output folder (hidden: a dot file)
 LEDGER_NAME = ".facemetrics-outputs"
@@ -97,6 +97,14 @@ def _read(folder: Path) -> dict[str, dict]:
         return {}
     files = obj.get("files") if isinstance(obj, dict) else None
     return {k: v for k, v in files.items() if isinstance(v, dict)} if isinstance(files, dict) else {}
+
+
+def written_by(path) -> str:
+    """The facemetrics version the ledger of ``path``'s folder says last wrote the file ``path``; "" when it names
+    none (no ledger: a folder copied without it, or a file facemetrics did not write).  `timeline` reads it to tell
+    a one-row table's version whole or cut (:func:`facemetrics.batch.timeline._whole_version`, stop 66)."""
+    version = _read(Path(path).parent).get(Path(path).name, {}).get("facemetrics_version", "")
+    return version if isinstance(version, str) else ""
 
 
 def _write(folder: Path, files: dict[str, dict], prune: bool = False) -> None:

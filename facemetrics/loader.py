@@ -178,8 +178,8 @@ from facemetrics.exif import exif_lens, exif_orientation, exif_taken_at, exif_ti
 from facemetrics.jpeg_quality import image_jpeg_quality
 from facemetrics.reprs import short_repr
 from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, container_damage, hevc_errors,
-                                   jpeg_precision, jpeg_scan_start, jpeg_truncated, vp8_ends_early, vp8l_ends_early,
-                                   webp_is_lossless)
+                                   jpeg_precision, jpeg_scan_start, jpeg_truncated, too_little_data, vp8_ends_early,
+                                   vp8l_ends_early, webp_is_lossless)
 from facemetrics.schema import PHOTO_FORMATS
 
 __all__ = [
@@ -230,6 +230,33 @@ _CHECKED_FORMATS = ("JPEG", "WEBP", "HEIF", "AVIF")
 
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
                 b"avif", b"avis")
+
+class FileNote(str):
+    """A note of the loader's on how a file was read (a :attr:`Photo.warnings` entry), its text as any ``str``,
+    with ``kind`` naming which note it is, so that a caller picks it by its kind, not by its words
+    (``compare``'s lines, :func:`facemetrics.cli._file_note_lines`; the ``no_face`` sentence; review r3: they were
+    found by their wording): :data:`FRAMES` (which page, frame or image of several, :func:`_frames_note`) or
+    :data:`EIGHT_BIT` (a 16- or 32-bit file read as 8-bit values, :func:`_eight_bit_note`)."""
+
+    #: the note of a file of several pages / frames / images
+    FRAMES = "frames"
+    #: the note of a 16- or 32-bit file whose values were read as 8-bit ones
+    EIGHT_BIT = "eight_bit"
+
+    def __new__(cls, text: str, kind: str):
+        note = super().__new__(cls, text)
+        note.kind = kind
+        return note
+
+    def __reduce__(self):  # pickled as itself (a worker process sends its photos back), not as a plain str
+        return FileNote, (str(self), self.kind)
+
+
+def file_notes(warnings, kind: str | None = None) -> list[str]:
+    """The loader's notes (:class:`FileNote`) among ``warnings`` (a photo's or an analysis' warnings), of ``kind``
+    when given, in their order."""
+    return [w for w in warnings or () if isinstance(w, FileNote) and (kind is None or w.kind == kind)]
+
 
 @dataclass(frozen=True, eq=False)
 class Photo:
@@ -834,7 +861,10 @@ def _open_image(data: bytes, label: str, sniffed: str | None, max_pixels: int | 
         return Image.open(io.BytesIO(data), formats=_ALLOWED_FORMATS)
     except Image.DecompressionBombError as exc:
         read = None if sniffed == "JPEG" else max_decoded_pixels
-        raise _bomb_error(label, _header_size(data), max_pixels, exc, read, sniffed or "") from None
+        size = _header_size(data)
+        if size is not None and (why := too_little_data(data, sniffed or "", *size)):  # not a photo too large
+            raise PhotoError(label, why, status="unreadable") from None
+        raise _bomb_error(label, size, max_pixels, exc, read, sniffed or "") from None
     except UnidentifiedImageError:
         if sniffed == "HEIF" and pillow_heif is None:
             raise PhotoError(label, NO_HEIF_READER, status="not_an_image") from None
@@ -1017,6 +1047,18 @@ def _check_dimensions(label: str, width: int, height: int, max_pixels: int | Non
         )
 
 
+def _check_header_size(data: bytes, label: str, width: int, height: int, max_pixels: int | None,
+                       read: int | None, fmt: str) -> None:
+    """:func:`_check_dimensions` of a file's header size, a ``too_large`` refusal of a PNG or JPEG whose bytes cannot
+    hold that size (:func:`facemetrics.integrity.too_little_data`: a decompression bomb or a damaged header) made
+    ``unreadable``: its remedy, a smaller copy, no program can make of it (stop 66, k3)."""
+    try:
+        _check_dimensions(label, width, height, max_pixels, read, fmt)
+    except PhotoError as err:
+        why = too_little_data(data, fmt, width, height) if err.status == "too_large" else ""
+        raise (PhotoError(label, why, status="unreadable") if why else err) from None
+
+
 def _n_frames(img: Image.Image, fmt: str) -> int:
     """Pages / frames in the file (1 for JPEG: MPO's extra pictures are previews/depth maps)."""
     if fmt == "JPEG":
@@ -1027,15 +1069,17 @@ def _n_frames(img: Image.Image, fmt: str) -> int:
         return 1
 
 
-def _frames_note(img: Image.Image, fmt: str, n_frames: int) -> str:
-    """The warning of a file of several pages / frames / images: which one was measured."""
+def _frames_note(img: Image.Image, fmt: str, n_frames: int) -> FileNote:
+    """The warning of a file of several pages / frames / images: which one was measured (kind ``frames``)."""
     if fmt == "HEIF":  # pillow-heif opens the primary image, the one viewers show (not always the first)
-        return f"HEIF file holds {n_frames} images; its primary image (the one a viewer shows) was measured"
-    if fmt == "PNG" and img.info.get("default_image"):  # APNG: the first image is not part of the animation
-        return (f"PNG file holds a still default image and an animation of {n_frames - 1} frame(s); the default "
+        text = f"HEIF file holds {n_frames} images; its primary image (the one a viewer shows) was measured"
+    elif fmt == "PNG" and img.info.get("default_image"):  # APNG: the first image is not part of the animation
+        text = (f"PNG file holds a still default image and an animation of {n_frames - 1} frame(s); the default "
                 "image (what a viewer without animation shows, not the animation's first frame) was measured")
-    kind = {"TIFF": "pages", "GIF": "frames", "WEBP": "frames", "PNG": "frames"}.get(fmt, "images")
-    return f"{fmt} file holds {n_frames} {kind}; only the first was measured"
+    else:
+        kind = {"TIFF": "pages", "GIF": "frames", "WEBP": "frames", "PNG": "frames"}.get(fmt, "images")
+        text = f"{fmt} file holds {n_frames} {kind}; only the first was measured"
+    return FileNote(text, FileNote.FRAMES)
 
 
 def _verify_container(data: bytes, label: str, fmt: str, sniffed: str | None, use_sj: bool) -> None:
@@ -1060,7 +1104,7 @@ def _load_pillow(img: Image.Image, label: str, fmt: str) -> None:
         raise PhotoError(label, f"{what} ({msg})" if msg else what, status="unreadable") from None
 
 
-def _eight_bit_note(img: Image.Image, fmt: str, top: int) -> str:
+def _eight_bit_note(img: Image.Image, fmt: str, top: int) -> FileNote:
     """The warning of a one-band 16- or 32-bit integer picture (or a 16-bit colour one) whose largest value
     ``top`` is at most 255, read as 8-bit values (:func:`_full_scale`, :func:`_colour_low_bytes`): the file
     cannot tell an 8-bit picture saved without scaling (Pillow's ``convert("I;16")``, OpenCV's and tifffile's
@@ -1068,10 +1112,36 @@ def _eight_bit_note(img: Image.Image, fmt: str, top: int) -> str:
     65) from a 16-bit photo 257 times darker; "" for other pictures."""
     bits = 32 if img.mode == "I" else 16
     most, factor = (65535, " 257 times") if bits == 16 else (2 ** 31 - 1, "")
-    return (f"{bits}-bit {fmt} whose largest value is {top} of {most}: read as an 8-bit picture (0-255), as a "
-            f"program that saves 8-bit values without scaling them writes it; a {bits}-bit photo that dark would be "
-            f"nearly black, so if this is one, its brightness reads{factor} too high: save an 8-bit copy from the "
-            "program that made it")
+    return FileNote(f"{bits}-bit {fmt} whose largest value is {top} of {most}: read as an 8-bit picture (0-255), as "
+                    f"a program that saves 8-bit values without scaling them writes it; a {bits}-bit photo that dark "
+                    f"would be nearly black, so if this is one, its brightness reads{factor} too high: save an 8-bit "
+                    "copy from the program that made it", FileNote.EIGHT_BIT)
+
+
+def value_range_note(photo: Photo) -> str:
+    """What a 16- or 32-bit PNG or TIFF holds when its largest value is below half of its range (its top bit never
+    set) and above 255, so that it was read scaled from its whole range and reads dark, e.g. "the file is a 16-bit
+    PNG whose values span 0-700 of 0-65535: read scaled from that range (65535 is white), its brightest pixel reads
+    3 of 255; ...": the ``no_face`` sentence says it (stop 66, k3: such a photo was refused "is the face visible,
+    frontal and well lit?" with no word of what the file holds).  "" for any other photo, or one without a file
+    (pixels handed in).  Reads the file again (OpenCV, every bit kept): only for a photo that is refused."""
+    if not photo.path or photo.format not in ("PNG", "TIFF"):
+        return ""
+    try:
+        arr = cv2.imdecode(np.fromfile(photo.path, np.uint8), cv2.IMREAD_UNCHANGED)
+    except (OSError, ValueError, cv2.error):
+        return ""
+    if arr is None or arr.dtype not in (np.uint16, np.int32, np.uint32):
+        return ""
+    colour = arr[..., :3] if arr.ndim == 3 and arr.shape[2] in (3, 4) else arr
+    lo, hi = int(colour.min()), int(colour.max())
+    bits, full = (16, 65535) if arr.dtype == np.uint16 else (32, 2 ** 31 - 1)
+    if not 255 < hi < (full + 1) // 2:
+        return ""
+    return (f"the file is a {bits}-bit {photo.format} whose values span {lo}-{hi} of 0-{full}: read scaled from that "
+            f"range ({full} is white), its brightest pixel reads {int(photo.rgb.max())} of 255, so the picture is dark; "
+            f"if it looks right in the program that made it, that program saved it with values of another range: save "
+            "an 8-bit copy from it")
 
 
 def _colour_low_bytes(data: bytes, fmt: str, rgb: np.ndarray, alpha: np.ndarray | None, orientation: int):
@@ -1276,7 +1346,7 @@ def load_photo(
             # large. Everything else, CMYK JPEG included, is decoded by Pillow.
             use_sj = fmt == "JPEG" and img.mode in ("RGB", "L")
             # the remedy's copy size: a JPEG is decoded reduced, other formats whole
-            _check_dimensions(label, width, height, max_pixels, None if use_sj else max_decoded_pixels, fmt)
+            _check_header_size(data, label, width, height, max_pixels, None if use_sj else max_decoded_pixels, fmt)
             reduce = _jpeg_reduce(width, height, fast, max_decoded_pixels) if use_sj else 1
             if (max_decoded_pixels is not None
                     and (-(-width // reduce)) * (-(-height // reduce)) > max_decoded_pixels):

@@ -92,7 +92,7 @@ def sidecar_text_time(data: bytes) -> str:
     if len(data) > _MAX_BYTES:
         return ""
     try:
-        parsed = json.loads(bytes(data).decode("utf-8-sig"))
+        parsed = json.loads(bytes(data))  # UTF-8 (a BOM too), UTF-16 or -32: json tells
         stamp = int(str(parsed["photoTakenTime"]["timestamp"]).strip())
         when = datetime.fromtimestamp(stamp, timezone.utc)
     except (ValueError, KeyError, TypeError, OverflowError, OSError, UnicodeDecodeError, RecursionError):
@@ -104,14 +104,14 @@ def sidecar_text_time(data: bytes) -> str:
 
 def sidecar_text_unread(data: bytes) -> str:
     """Why a sidecar's content ``data`` gives no capture time (:func:`sidecar_text_time` returns ``""``), as a
-    clause for "not read: ...": over 1 MiB, not UTF-8 JSON, without ``photoTakenTime.timestamp``, or a time
+    clause for "not read: ...": over 1 MiB, not JSON (UTF-8, -16 or -32: a UTF-16 save was refused until stop 66), without ``photoTakenTime.timestamp``, or a time
     outside :data:`facemetrics.timekeys.NAME_YEARS`; ``""`` when it gives one."""
     from .timekeys import NAME_YEARS
 
     if len(data) > _MAX_BYTES:
         return f"it is {len(data) / (1 << 20):.1f} MiB, not a Google Photos sidecar (a few hundred bytes)"
     try:
-        parsed = json.loads(bytes(data).decode("utf-8-sig"))
+        parsed = json.loads(bytes(data))  # UTF-8 (a BOM too), UTF-16 or -32: json tells
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         return "it is not JSON text (a Google Photos sidecar is)"
     try:

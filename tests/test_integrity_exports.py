@@ -28,8 +28,9 @@ def test_every_check_module_s_public_names_are_the_package_s_once():
     names = [n for m in modules for n in getattr(m, "__all__", ())]
     assert len(names) == len(set(names))  # no name public in two modules
     assert sorted(integrity.__all__) == sorted(names)
-    # added since: the one JPEG marker walker and the precision read from it (stop 46, the loader's copy removed)
-    assert set(integrity.__all__) == WRITTEN_BEFORE | {"jpeg_segments", "jpeg_precision"}
+    # added since: the one JPEG marker walker and the precision read from it (stop 46, the loader's copy removed);
+    # the PNG and JPEG capacity checks said before a size refusal (stop 66)
+    assert set(integrity.__all__) == WRITTEN_BEFORE | {"jpeg_segments", "jpeg_precision", "too_little_data"}
     for m in modules:
         for n in getattr(m, "__all__", ()):
             assert getattr(integrity, n) is getattr(m, n), n  # the same object, from the module that defines it

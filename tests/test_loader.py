@@ -631,12 +631,24 @@ def _png_header_only(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
 
 
+def _png_with_room(width: int, height: int) -> bytes:
+    """:func:`_png_header_only` whose IDAT is as long as deflated pixels of that size can be (zero bytes, never
+    decoded): a file that can hold its header's size, so the refusal is its size's.  A header-only one is
+    ``unreadable`` since stop 66 (k3: the file cannot hold its pixels, and a smaller copy of it cannot be made)."""
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = bytes(height * (1 + 3 * width) // 1000)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
 @pytest.mark.parametrize("size", [(12_000, 9_000), (20_000, 20_000)])
 def test_too_large_from_header_before_decoding(tmp_path, size):
     w, h = size
     assert w * h > MAX_PIXELS
     path = tmp_path / "huge.png"
-    path.write_bytes(_png_header_only(w, h))
+    path.write_bytes(_png_with_room(w, h))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with pytest.raises(PhotoError) as ei:
@@ -656,7 +668,7 @@ def test_a_refused_png_says_why_its_copy_must_be_50_mp_under_a_100_mp_limit(tmp_
     limit says both, and the copy's size follows (the largest of the photo's shape within 50 MP)."""
     w, h = size
     path = tmp_path / "huge.png"
-    path.write_bytes(_png_header_only(w, h))
+    path.write_bytes(_png_with_room(w, h))
     with pytest.raises(PhotoError) as ei:
         load_photo(path)
     text = str(ei.value)
@@ -670,7 +682,7 @@ def test_a_refused_png_says_why_its_copy_must_be_50_mp_under_a_100_mp_limit(tmp_
 
 def test_above_pillows_bomb_limit_without_max_pixels_says_that_limit(tmp_path):
     path = tmp_path / "bomb.png"
-    path.write_bytes(_png_header_only(30_000, 30_000))
+    path.write_bytes(_png_with_room(30_000, 30_000))
     with pytest.raises(PhotoError) as ei:
         load_photo(path, max_pixels=None)
     limit = 2 * Image.MAX_IMAGE_PIXELS

@@ -164,7 +164,7 @@ NOT_REMEDIES = {
     "{'all' if n_default == n else n_default}", "{100 * np.mean(alpha < 255)}", "{_limits(ms)}", "{choice}",
     "{effect}", "{entries[i].photo}", "{fmt}", "{frames.replace(' was measured', ' was looked at')}", "{kept}",
     "{len(ours)}", "{n}", "{read}", "{treated.isoformat(timespec='minutes')}", "{unchecked}",
-    "{what}", "{MSG_LIGHTING_FOLDS}",
+    "{what}", "{MSG_LIGHTING_FOLDS}", "{held}",
 }
 
 _CLAUSE = re.compile(r"[;.] ([A-Za-z'][\w'-]*)")

@@ -613,13 +613,15 @@ def long_csv_reading(path) -> tuple[str, str]:
     from .discover import _ENCODING_WORDS
 
     why, text, sep, encoding = _long_decoded(path)
+    end = "" if why else _end_note(path, text, sep)
     if why or (sep == "," and not encoding):
-        return text, ""
+        return text, end
     commas, grouped = 0, []
     if sep != ",":
         rows = list(csv.reader(io.StringIO(text), delimiter=sep))
         header = [h.strip() for h in rows[0]] if rows else []
-        commas, grouped = _read_numbers(rows, [i for i, h in enumerate(header) if h in _NUMBER_COLUMNS])
+        commas, grouped = _read_numbers(rows, [i for i, h in enumerate(header) if h in _NUMBER_COLUMNS],
+                                        first=2 + _sep_line(path))
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(rows)
         text = out.getvalue()
@@ -635,18 +637,29 @@ def long_csv_reading(path) -> tuple[str, str]:
                    f"{cell.strip()} as {read})")
     return text, (f"{Path(path)} is not the UTF-8, comma-separated CSV `facemetrics batch` writes (a spreadsheet "
                   f"saved it): {', '.join(how)}; if a name or a number reads wrong, save it as CSV UTF-8 (Comma "
-                  "delimited) with points as decimal marks, or run `facemetrics batch` again")
+                  "delimited) with points as decimal marks, or run `facemetrics batch` again" + (f". {end}" if end else ""))
 
 
-def _read_numbers(rows: list[list[str]], cols: list[int]) -> tuple[int, list[tuple[int, str, str, str]]]:
+def _sep_line(path) -> int:
+    """1 when the file at ``path`` begins with Excel's ``sep=;`` line (:func:`_long_decoded` drops it, so the table's
+    header is the spreadsheet's row 2), else 0."""
+    from .discover import csv_separator
+
+    with open(path, "rb") as fh:
+        head = fh.read(64).decode("utf-8-sig", "replace")
+    return int(csv_separator(_first_line(head))[1])
+
+
+def _read_numbers(rows: list[list[str]], cols: list[int], first: int = 2) -> tuple[int, list[tuple[int, str, str, str]]]:
     """Rewrite, in place, the cells of ``rows`` (a table's rows, the header first) in the columns ``cols`` that read
     as numbers in the table's decimal mark (:func:`_decimal_mark`) as Python reads a number (``0,35`` -> ``0.35``,
     ``1.234,5`` -> ``1234.5``); others are left as written.  ``(commas, grouped)``: how many decimal commas were read
     as points, and ``(row, column, cell, read)`` of each cell whose thousands separator was dropped (rows counted
-    as a spreadsheet does, the header 1)."""
+    as a spreadsheet does: ``first`` the number of ``rows[1]``, 2 below the header, 3 below Excel's ``sep=;`` line
+    too; it was 2 after that line as well: stop 66, k3)."""
     mark = _decimal_mark([r[i] for r in rows[1:] for i in cols if i < len(r)])
     commas, grouped = 0, []
-    for n, row in enumerate(rows[1:], start=2):
+    for n, row in enumerate(rows[1:], start=first):
         for i in cols:
             read = _plain_number(row[i], mark) if i < len(row) else None
             if read is None or read == row[i]:
@@ -672,6 +685,8 @@ def _cut_short(path: Path, text: str, header: list[str], sep: str = ",") -> str:
     import csv
     import io
 
+    from ..ledger import written_by
+
     body = text.rstrip("\0\r\n\t ")  # NUL bytes and blank lines at the end are no cut
     if not body or "\n" not in body:
         return ""
@@ -693,29 +708,61 @@ def _cut_short(path: Path, text: str, header: list[str], sep: str = ",") -> str:
         col = header.index("facemetrics_version")
         seen = {r[col].strip() for r in rows[1:-1] if len(r) > col}
         last = rows[-1][col].strip()
-        if last in seen or (not seen and _whole_version(last)):  # a whole last row: a spreadsheet's save that
-            return ""                                             # drops the last line end
+        if last in seen or (not seen and _whole_version(last, written_by(path)) is not False):  # a whole
+            return ""  # last row: a spreadsheet's save that drops the last line end (None: cannot tell, read and said)
         return (f"{path} ends in the middle of its last row (a table facemetrics writes ends with a line end)"
                 f"{remedy}")
     return ""
 
 
-def _whole_version(text: str) -> bool:
+def _whole_version(text: str, written_by: str = "") -> bool | None:
     """Is ``text`` (the ``facemetrics_version`` of a change table's only row, which lacks its line end) a whole
-    version number rather than one cut short?  Yes when it reads ``MAJOR.MINOR.PATCH`` and no version up to the
-    running one begins with it (``0.2.41``, ``0.2.9``, ``0.3.0``; not ``0.2.4``, which ``0.2.40`` to ``0.2.42`` begin
-    with, nor ``0.2``).  A version of an earlier minor release than the running one's is read as cut unless its
-    patch is 0 (the last patch of that release is not known here).  A one-row table (a subject's single comparison) saved by a spreadsheet that drops the last line end
-    was refused as cut short: its version had no other row's to match (stop 65, k3)."""
+    version number rather than one cut short?  ``written_by``: the version the folder's ledger
+    (:mod:`facemetrics.ledger`) says wrote the table, "" when it has none (a folder copied without it).
+
+    True when ``text`` is ``written_by``, or reads ``MAJOR.MINOR.PATCH`` and no version up to the running one begins
+    with it (``0.2.41``, ``0.2.9``, ``0.3.0``; not ``0.2.4``, which ``0.2.40`` to ``0.2.42`` begin with, nor
+    ``0.2``); False when it does not read so, is the start of ``written_by``, or a version of the running minor
+    release up to the running one begins with it; None (cannot be told) for a version of an earlier minor release
+    whose patch is not 0: that release's last patch is not known here (``0.2.41`` read by 0.3.x: 0.2.410 would
+    begin with it).  None is read as whole, with a note (:func:`_end_note`): a refusal of a whole table leaves
+    nothing to do but run the batch again, and the note says what to do if it was cut (stop 66, k3: it was
+    refused as cut short).  A one-row table (a subject's single comparison) saved by a spreadsheet that drops the
+    last line end was refused as cut short: its version had no other row's to match (stop 65, k3)."""
     from .._version import __version__
 
+    if written_by and text == written_by:
+        return True
     found = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", text)
-    if not found:
+    if not found or (written_by and written_by.startswith(text)):
         return False
     running = tuple(int(x) for x in re.findall(r"\d+", __version__)[:3])
     if found[3] == "0":  # X.Y.0: no version number begins with it (X.Y.0N is none; review r3: it read as cut)
         return True
+    if (int(found[1]), int(found[2])) < running[:2]:  # an earlier minor release: its last patch is not known
+        return None
     return (int(found[1]), int(found[2]), int(found[3] + "0")) > running  # the least version that extends it
+
+
+def _end_note(path: Path, text: str, sep: str) -> str:
+    """What `timeline` says of a change table read whole though it cannot tell (:func:`_whole_version` None): its
+    only row lacks its line end and its version is of an earlier minor release; "" otherwise."""
+    import csv
+
+    from ..ledger import written_by
+
+    if text.rstrip("\0\t ").endswith(("\n", "\r")):
+        return ""
+    rows = [r for r in csv.reader(io.StringIO(text.rstrip("\0\r\n\t "), newline=None), delimiter=sep) if r]
+    header = [h.strip() for h in rows[0]] if rows else []
+    if len(rows) != 2 or "facemetrics_version" not in header or len(rows[1]) < len(header):
+        return ""
+    last = rows[1][header.index("facemetrics_version")].strip()
+    if _whole_version(last, written_by(path)) is not None:
+        return ""
+    return (f"{Path(path)}'s only row ends without a line end and was written by facemetrics {last}, an earlier "
+            "release whose last version is not known here, so whether the file was cut short inside that version "
+            "cannot be told: read as whole; if it was copied or downloaded and the copy stopped, copy it again")
 
 
 def _read_long(path: Path) -> pd.DataFrame:
@@ -735,14 +782,30 @@ def _read_long(path: Path) -> pd.DataFrame:
 
     if why := long_csv_problem(path):
         raise SeriesError(why)
-    text, how = long_csv_reading(path)  # semicolons, decimal commas, Windows-1252: read (stop 64 g4)
-    source = io.StringIO(text) if how else path
-    table = pd.read_csv(source, keep_default_na=False, na_values=[""], dtype=_TEXT)  # subject "007" is not 7
+    text, _ = long_csv_reading(path)  # semicolons, decimal commas, Windows-1252: read (stop 64 g4)
+    # the text read, not the file: Excel's "sep=," line above a comma table is left out of it (read from the
+    # file it was taken for the header: KeyError 'unit', a traceback; stop 66, k3)
+    table = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""], dtype=_TEXT)  # "007" is not 7
+    rows = _spreadsheet_rows(text, 1 + _sep_line(path))
+    if len(rows) == len(table):  # each row labelled by its spreadsheet row: the fits' messages name it so
+        table.index = pd.Index(rows)
     if "facemetrics_version" in table.columns and "verdict" not in table.columns:  # an edited batch output
         raise SeriesError(f"{path} was written by facemetrics but has lost its verdict column: without it the "
                           "comparisons that read 'uncertain' cannot be left out of the fits (restore the "
                           "column, or run `facemetrics batch` again)")
     return table
+
+
+def _spreadsheet_rows(text: str, header: int = 1) -> list[int]:
+    """The row numbers, as a spreadsheet shows them, of the rows pandas reads from the CSV ``text`` below its
+    header (the spreadsheet's row ``header``: 1, or 2 below Excel's ``sep=;`` line): a quoted value holding line
+    breaks is one row, a blank line a row pandas skips.  The decay fits name a row by its label
+    (:func:`facemetrics.decay.inputs._numbers`): they named its position counted from 0 (stop 66, k3)."""
+    import csv
+
+    records = list(csv.reader(io.StringIO(text, newline=None)))  # CR line ends too (an old Mac save)
+    first = next((i for i, r in enumerate(records) if r), len(records))
+    return [header + i - first for i, r in enumerate(records) if i > first and r]
 
 
 def _regimen_rows(batch_dir: Path, metrics, sides, *, min_effect, n_boot, seed, flow=()):

@@ -125,8 +125,9 @@ def _numbers(col: pd.Series) -> pd.Series:
     Raises
     ------
     SeriesError
-        Naming the column, how many of its cells are not numbers and the first of them (its row, by
-        position); for times written as dates or times of day (ISO 8601 text), what to give instead.
+        Naming the column, how many of its cells are not numbers and the first of them (its row by its index
+        label: `timeline` labels long.csv's rows by their spreadsheet rows, the header row 1; by position counted
+        from 0 until stop 66, which after a filter was not the label); for times written as dates or times of day (ISO 8601 text), what to give instead.
     """
     try:
         return pd.to_numeric(col, errors="raise").astype(float)
@@ -135,7 +136,8 @@ def _numbers(col: pd.Series) -> pd.Series:
     numbers = pd.to_numeric(col, errors="coerce")
     bad = np.flatnonzero(numbers.isna().to_numpy() & ~_blank(col))
     first = col.iloc[bad[0]] if bad.size else None
-    msg = (f"{col.name}: {bad.size} of {len(col)} cells are not numbers (the first, row {bad[0] if bad.size else 0}: "
+    row = col.index[bad[0]] if bad.size else col.index[0]  # by label: `timeline` labels rows as a spreadsheet counts
+    msg = (f"{col.name}: {bad.size} of {len(col)} cells are not numbers (the first, row {row}: "
            f"{first!r})")
     if col.name == "hours_since_treatment" and isinstance(first, str) and _is_date(first):
         msg += ("; they look like dates or times of day: give the hours since the treatment "

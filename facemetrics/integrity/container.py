@@ -29,7 +29,9 @@ __all__ = [
     "jpeg_truncated",
     "png_damage",
     "riff_damage",
+    "too_little_data",
 ]
+
 
 #: PNG chunks are walked up to this many (a real file has a few dozen to a few thousand)
 _PNG_MAX_CHUNKS = 1_000_000
@@ -133,6 +135,17 @@ def _jpeg_data_too_small(data: bytes, width: int, height: int) -> str:
         return (f"truncated or corrupt JPEG data: the header says {width}x{height} pixels, which need at "
                 f"least {need:,} bytes of image data, but the file holds {have:,}")
     return ""
+
+
+def too_little_data(data: bytes, fmt: str, width: int, height: int) -> str:
+    """Why a PNG or JPEG ``data`` (the whole file) whose header says ``width`` x ``height`` px is damaged, or "": the
+    loader's ``unreadable`` message, said before a size refusal (``too_large``, whose remedy, a smaller copy, no
+    program can make of a file that cannot hold its pixels: a decompression bomb or a damaged header; stop 66,
+    k3).  A PNG as :func:`png_damage` (chunks, CRCs, and compressed data too small for the header's size), a JPEG
+    as :func:`_jpeg_data_too_small` (a bit per 8 x 8 block); "" for other formats."""
+    if fmt == "JPEG":
+        return _jpeg_data_too_small(data, width, height)
+    return png_damage(data) if fmt == "PNG" else ""
 
 
 def _no_eoi_reason(data: bytes) -> str:
