@@ -141,7 +141,8 @@ def main(argv=None) -> int:
     ap.add_argument("--from-csv", nargs="*")
     a = ap.parse_args(argv)
     if a.from_csv:
-        df = pd.concat([pd.read_csv(p) for p in a.from_csv], ignore_index=True)
+        df = pd.concat([pd.read_csv(p, keep_default_na=False, na_values=[""]) for p in a.from_csv],  # "null" is a shape
+                       ignore_index=True)
     else:
         t0 = time.time()
         # the held-out zero-start shapes are read with the held-out half, on both halves' seeds

@@ -518,6 +518,23 @@ OPENING_QUESTION = ("The verdicts answer one question for every treatment, the 2
                     "where the report has them.")
 
 
+def unresolved_notes(unresolved: int, against: int) -> list[str]:
+    """The notes under report.md's Figures table for its ``unresolved`` rows with no decay resolved (the "*" cells)
+    and its ``against`` rows whose fitted peak is against the photos' sign (:data:`PEAK_AGAINST_NOTE`)."""
+    lines = []
+    if unresolved:
+        lines += ["", f"\\* No decay resolved: the half-life's 95% CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h "
+                      "bound or has no width, or the half-life sits at the shortest the photos allow (half the first "
+                      "photo's time, `half_life_h_min`; the peak is then an extrapolation to t = 0 of the first "
+                      "photo alone, so it is not shown either), or its CI reaches both that limit and the last "
+                      "photo's time, or the half-life or its CI's upper end lies beyond the last photo's time "
+                      f"(beyond the photos' span), or its CI's upper end is over {HALF_LIFE_SPAN:g}x its lower end. "
+                      "The half-life is then only where the fit stopped and the change cannot be split "
+                      "into a lasting and a transient part (e.g. a change that does not fade over the photos' span); "
+                      "the change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
+    return lines + (["", PEAK_AGAINST_NOTE] if against else [])
+
+
 def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "",
                       left_out=(), follow_on=(), kept=(), before=(), next_before: str = "", light=()) -> str:
     """The text of ``report.md``: verdicts in words, the figures, and the photos left out and why.
@@ -611,17 +628,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
             f"{_ci_cell(r.get('change_24h_test_ci_low'), r.get('change_24h_test_ci_high'))} | "
             f"{transient} | {lasting} | "
             f"{r['verdict']} |")
-    if unresolved:
-        lines += ["", f"\\* No decay resolved: the half-life's 95% CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h "
-                      "bound or has no width, or the half-life sits at the shortest the photos allow (half the first "
-                      "photo's time, `half_life_h_min`; the peak is then an extrapolation to t = 0 of the first "
-                      "photo alone, so it is not shown either), or its CI reaches both that limit and the last "
-                      "photo's time, or the half-life or its CI's upper end lies beyond the last photo's time "
-                      f"(beyond the photos' span), or its CI's upper end is over {HALF_LIFE_SPAN:g}x its lower end. "
-                      "The half-life is then only where the fit stopped and the change cannot be split "
-                      "into a lasting and a transient part (e.g. a change that does not fade over the photos' span); "
-                      "the change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
-    lines += ["", PEAK_AGAINST_NOTE] if against else []
+    lines += unresolved_notes(unresolved, against)
     if no_fit:
         lines += ["", NO_FIT_NOTE]
     lines += source_notes(table)
