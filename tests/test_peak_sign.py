@@ -135,3 +135,16 @@ def test_report_md_shows_the_peak_not_resolved_with_its_note():
     assert "grew after the session to its largest at about 12.0 h" in text
     agree = frame.assign(half_point_basis=BASIS_FIT)
     assert PEAK_AGAINST_NOTE not in timeline_markdown(agree, None)
+
+
+def test_timeline_png_does_not_draw_that_curve_as_a_measured_decay():
+    """timeline.png follows report.md: the fitted curve of a row whose peak is against the photos' sign is drawn as
+    not resolved (dashed, no band), as one with a pinned half-life."""
+    from facemetrics.plots import fit_resolved
+
+    f = _fit()
+    assert f.fit_ok and not fit_resolved(f)
+    from dataclasses import replace
+
+    assert fit_resolved(replace(f, half_point_basis=BASIS_FIT)) == (decay_resolved({**f.to_dict(), "half_point_basis": BASIS_FIT})
+                                                                     and peak_resolved({**f.to_dict(), "half_point_basis": BASIS_FIT}))
