@@ -444,7 +444,10 @@ def half_point_text(r) -> str:
     """How long the change of ``r`` (a timeline row) lasted, read from the photos without assuming a shape
     (``half_point_h`` and its interval, :mod:`facemetrics.decay.half_point`): ``"fell to half by about 4.0 h (95%
     CI 3.0-6.0 h), read from the photos without assuming a shape"``; ``"had not fallen to half by the last photo
-    at 48.0 h"``; "" when the row has no half point and no interval (no fit).  A change that grew after the session
+    at 48.0 h"``; ``"may have fallen to half by about 4.0 h (95% CI from 2.0 h to beyond the last photo at 48.0 h: the
+    photos do not show that it did)"`` when the interval reaches beyond the last photo (a lasting change read "fell to
+    half" so in 5 of 90 studies, docs/validation.md section 26g); "" when the row has no half point and no interval
+    (no fit).  A change that grew after the session
     (``half_point_peak_h``) begins ``"grew after the session to its largest at about 12.0 h, then fell to half of
     that by ..."`` (docs/validation.md section 26): its size grew, of either sign, as "fell to half" is of its size
     ("rose" said of a decrease contradicted its columns)."""
@@ -457,6 +460,9 @@ def half_point_text(r) -> str:
     peak = _float(r.get("half_point_peak_h"))
     rose = f"grew after the session to its largest at about {fixed(peak, 1)} h, then " if math.isfinite(peak) else ""
     of = " of that" if rose else ""
+    if math.isfinite(hp) and math.isfinite(lo) and not math.isfinite(hi):  # the interval does not show it halving
+        return (f"{rose}may have fallen to half{of} by about {fixed(hp, 1)} h ({ci} {span}: the photos do not show that "
+                "it did)")
     if math.isfinite(hp):
         return (f"{rose}fell to half{of} by about {fixed(hp, 1)} h "
                 f"({f'{ci} {span}' if math.isfinite(lo) else 'no interval'}), read from the photos without assuming a "

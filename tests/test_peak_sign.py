@@ -148,3 +148,20 @@ def test_timeline_png_does_not_draw_that_curve_as_a_measured_decay():
 
     assert fit_resolved(replace(f, half_point_basis=BASIS_FIT)) == (decay_resolved({**f.to_dict(), "half_point_basis": BASIS_FIT})
                                                                      and peak_resolved({**f.to_dict(), "half_point_basis": BASIS_FIT}))
+
+
+def test_a_half_point_whose_interval_reaches_past_the_last_photo_is_not_said_to_have_happened():
+    """Section 26g: "fell to half by about 4.0 h (95% CI from 2.0 h to beyond the last photo ...)" was said of
+    changes that do not fade (5 of 150 `lasting` studies); where the interval does not close, the words say "may have".
+    A closed interval, and one with no bootstrap, read as before."""
+    from facemetrics.report import half_point_text
+
+    base = dict(half_point_h=4.02, half_point_h_ci_low=2.0, half_point_h_ci_high=math.nan, last_time_h=48.0,
+                confidence=0.95)
+    assert half_point_text(base) == ("may have fallen to half by about 4.0 h (95% CI from 2.0 h to beyond the last "
+                                     "photo at 48.0 h: the photos do not show that it did)")
+    assert half_point_text(dict(base, half_point_peak_h=12.0, half_point_h=30.0, half_point_h_ci_low=24.0)) == (
+        "grew after the session to its largest at about 12.0 h, then may have fallen to half of that by about 30.0 h "
+        "(95% CI from 24.0 h to beyond the last photo at 48.0 h: the photos do not show that it did)")
+    assert half_point_text(dict(base, half_point_h_ci_high=8.0)).startswith("fell to half by about 4.0 h (95% CI 2.0-8.0 h)")
+    assert half_point_text(dict(base, half_point_h_ci_low=math.nan)).startswith("fell to half by about 4.0 h (no interval)")
