@@ -405,10 +405,11 @@ NOT_RESOLVED_GID = "fit_not_resolved"
 def fit_resolved(f) -> bool:
     """Whether a fit's curve may be drawn as a measured decay with its band: True when it was made and both
     its half-life and its peak are resolved (:func:`facemetrics.decay.claim.decay_resolved` and
-    :func:`~facemetrics.decay.claim.peak_resolved`, the rules report.md and the app follow).  ``f``: a
+    :func:`~facemetrics.decay.claim.peak_resolved`, the rules report.md and the app follow; since stop 66 also
+    False for a fitted peak against the photos' sign, ``half_point_basis`` ``photos``).  ``f``: a
     :class:`~facemetrics.decay.claim.DecayFit`."""
-    row = {k: getattr(f, k) for k in ("half_life_h", "half_life_h_ci_low", "half_life_h_ci_high", "half_life_h_min",
-                                      "last_time_h")}
+    row = {k: getattr(f, k, "") for k in ("half_life_h", "half_life_h_ci_low", "half_life_h_ci_high",
+                                          "half_life_h_min", "last_time_h", "half_point_basis")}
     return bool(f.fit_ok) and decay_resolved(row) and peak_resolved(row)
 
 

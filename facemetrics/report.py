@@ -24,7 +24,8 @@ from .compare.framing import MSG_FACE_CUT
 from .compare.expression import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 from .compare.identity import MSG_MISMATCH
 from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, LASTING_WITHHELD_CELL, decay_resolved, labels_or,
-                          lasting_withheld, peak_resolved, HALF_LIFE_SPAN, unresolved_span)
+                          lasting_withheld, peak_against_photos, peak_resolved, HALF_LIFE_SPAN, unresolved_span,
+                          BASIS_FIT, BASIS_NO_EFFECT, BASIS_PHOTOS, BASIS_SIGNS_DIFFER)
 from .decay.carryover import earlier_text, figure_text, shorten_follow_on
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
@@ -197,6 +198,24 @@ _NO_FIT_STATUSES = ("insufficient_data", "fit_failed", "bootstrap_failed")
 NO_HALF_POINT = ("A row has no half point when its photos show no mean change at any photo time as large as its "
                  "smallest meaningful change (`smallest_meaningful_change` in timeline.csv), or none to halve in the "
                  "fitted curve's direction.")
+#: each reason of :data:`NO_HALF_POINT` by the row's ``half_point_basis``, ending its treatment's "no half point for
+#: ..." line (docs/validation.md section 26f; a row fitted without a bootstrap whose change had not fallen to half
+#: by the last photo has no interval to say so)
+NO_HALF_POINT_WHY = {
+    BASIS_NO_EFFECT: "no photo time's mean change is as large as its smallest meaningful change "
+                     "(`smallest_meaningful_change` in timeline.csv)",
+    BASIS_SIGNS_DIFFER: "the fitted curve and the photos differ in sign, and the photos' change is not beyond their "
+                        "noise",
+    BASIS_FIT: "it had not fallen to half by the last photo, and with no bootstrap there is no interval",
+}
+NO_HALF_POINT_WHY[BASIS_PHOTOS] = NO_HALF_POINT_WHY[BASIS_FIT]
+#: the note under the Figures table when a row's fitted peak is against the photos' sign
+#: (:func:`facemetrics.decay.claim.peak_against_photos`; docs/validation.md section 26f)
+PEAK_AGAINST_NOTE = ("A peak \"not resolved\" on a row whose half point reads the photos' sign (`half_point_basis` "
+                     "`photos` in timeline.csv): the fitted curve's change at the session has the sign opposite to "
+                     "the change the photos show beyond their noise (a change that grew from nothing fits so), so "
+                     "its peak, half-life and lasting / transient split are not figures of the photos; the half point "
+                     "line below gives the photos' own account.")
 #: report.md's figure cells of such a row: each read "n/a [n/a, n/a]", five times, with no word of why (a clinic RF
 #: patient's report, docs/validation.md §12, Round 19)
 NO_FIT_CELL = "no fit"
@@ -425,7 +444,10 @@ def half_point_text(r) -> str:
     """How long the change of ``r`` (a timeline row) lasted, read from the photos without assuming a shape
     (``half_point_h`` and its interval, :mod:`facemetrics.decay.half_point`): ``"fell to half by about 4.0 h (95%
     CI 3.0-6.0 h), read from the photos without assuming a shape"``; ``"had not fallen to half by the last photo
-    at 48.0 h"``; "" when the row has no half point and no interval (no fit).  A change that grew after the session
+    at 48.0 h"``; ``"may have fallen to half by about 4.0 h (95% CI from 2.0 h to beyond the last photo at 48.0 h: the
+    photos do not show that it did)"`` when the interval reaches beyond the last photo (a lasting change read "fell to
+    half" so in 5 of 90 studies, docs/validation.md section 26g); "" when the row has no half point and no interval
+    (no fit).  A change that grew after the session
     (``half_point_peak_h``) begins ``"grew after the session to its largest at about 12.0 h, then fell to half of
     that by ..."`` (docs/validation.md section 26): its size grew, of either sign, as "fell to half" is of its size
     ("rose" said of a decrease contradicted its columns)."""
@@ -438,6 +460,9 @@ def half_point_text(r) -> str:
     peak = _float(r.get("half_point_peak_h"))
     rose = f"grew after the session to its largest at about {fixed(peak, 1)} h, then " if math.isfinite(peak) else ""
     of = " of that" if rose else ""
+    if math.isfinite(hp) and math.isfinite(lo) and not math.isfinite(hi):  # the interval does not show it halving
+        return (f"{rose}may have fallen to half{of} by about {fixed(hp, 1)} h ({ci} {span}: the photos do not show that "
+                "it did)")
     if math.isfinite(hp):
         return (f"{rose}fell to half{of} by about {fixed(hp, 1)} h "
                 f"({f'{ci} {span}' if math.isfinite(lo) else 'no interval'}), read from the photos without assuming a "
@@ -462,14 +487,16 @@ def half_point_lines(pooled: pd.DataFrame) -> list[str]:
         if text:
             items.append(f"- {r['treatment']}, {r['metric']} ({r['side']}): {text}.")
         elif fitted and "half_point_h" in r.index:
-            missing.append((str(r["treatment"]), f"{r['metric']} ({r['side']})"))
+            why = NO_HALF_POINT_WHY.get(r.get("half_point_basis"), "")
+            missing.append((str(r["treatment"]), why, f"{r['metric']} ({r['side']})"))
     if not items and not missing:
         return []
     grew = any("grew after" in i for i in items)
     rose = " (or at its measured peak, where it grew after the session)" if grew else ""
-    treatments = list(dict.fromkeys(tr for tr, _ in missing))
-    none = [f"- {tr}: no half point for {join_words(n for t, n in missing if t == tr)}." for tr in treatments]
-    none += ["", NO_HALF_POINT] if missing else []
+    groups = list(dict.fromkeys((tr, why) for tr, why, _ in missing))
+    none = [f"- {tr}: no half point for {join_words(n for t, w, n in missing if (t, w) == (tr, why))}"
+            f"{f': {why}' if why else ''}." for tr, why in groups]
+    none += ["", NO_HALF_POINT] if any(not why for _, why in groups) else []  # a table without `half_point_basis`
     return ["", "How long the change lasted (the half point: when the measured change fell to half its value at the "
                 f"first photo after treatment{rose}, with no fade shape assumed; the half-life above assumes an "
                 "exponential):", ""] + items + none
@@ -495,6 +522,23 @@ OPENING_QUESTION = ("The verdicts answer one question for every treatment, the 2
                     "follow-on sessions (an earlier session's effect still there when the next began) and in the "
                     "Regimen section (each later session's before photo against the first session's baseline), "
                     "where the report has them.")
+
+
+def unresolved_notes(unresolved: int, against: int) -> list[str]:
+    """The notes under report.md's Figures table for its ``unresolved`` rows with no decay resolved (the "*" cells)
+    and its ``against`` rows whose fitted peak is against the photos' sign (:data:`PEAK_AGAINST_NOTE`)."""
+    lines = []
+    if unresolved:
+        lines += ["", f"\\* No decay resolved: the half-life's 95% CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h "
+                      "bound or has no width, or the half-life sits at the shortest the photos allow (half the first "
+                      "photo's time, `half_life_h_min`; the peak is then an extrapolation to t = 0 of the first "
+                      "photo alone, so it is not shown either), or its CI reaches both that limit and the last "
+                      "photo's time, or the half-life or its CI's upper end lies beyond the last photo's time "
+                      f"(beyond the photos' span), or its CI's upper end is over {HALF_LIFE_SPAN:g}x its lower end. "
+                      "The half-life is then only where the fit stopped and the change cannot be split "
+                      "into a lasting and a transient part (e.g. a change that does not fade over the photos' span); "
+                      "the change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
+    return lines + (["", PEAK_AGAINST_NOTE] if against else [])
 
 
 def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "",
@@ -556,7 +600,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
               "| treatment | metric | side | subject | photos | peak change [95% CI] | half-life h [95% CI] | "
               f"change at 24 h [{table_claim_level(table)} CI] | transient [95% CI] | lasting [95% CI] | verdict |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
-    unresolved = no_fit = marked = 0
+    unresolved = no_fit = marked = against = 0
     for _, r in table.iterrows():
         u = change_unit(r.get("unit") or "", r["metric"])  # every figure of the row is a change: pp for a %
         subj = "all" if is_pooled(r["subject"]) else r["subject"]
@@ -581,6 +625,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
             peak = f"{_fmt(r['peak_change'], u)} {_ci_cell(r['peak_change_ci_low'], r['peak_change_ci_high'])}"
         else:
             peak = NOT_RESOLVED + " *"
+            against += peak_against_photos(r)
         lines.append(
             f"| {r['treatment']} | {r['metric']} | {r['side']} | {subj} | {r['n_photos']} | "
             f"{peak} | "
@@ -589,16 +634,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
             f"{_ci_cell(r.get('change_24h_test_ci_low'), r.get('change_24h_test_ci_high'))} | "
             f"{transient} | {lasting} | "
             f"{r['verdict']} |")
-    if unresolved:
-        lines += ["", f"\\* No decay resolved: the half-life's 95% CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h "
-                      "bound or has no width, or the half-life sits at the shortest the photos allow (half the first "
-                      "photo's time, `half_life_h_min`; the peak is then an extrapolation to t = 0 of the first "
-                      "photo alone, so it is not shown either), or its CI reaches both that limit and the last "
-                      "photo's time, or the half-life or its CI's upper end lies beyond the last photo's time "
-                      f"(beyond the photos' span), or its CI's upper end is over {HALF_LIFE_SPAN:g}x its lower end. "
-                      "The half-life is then only where the fit stopped and the change cannot be split "
-                      "into a lasting and a transient part (e.g. a change that does not fade over the photos' span); "
-                      "the change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
+    lines += unresolved_notes(unresolved, against)
     if no_fit:
         lines += ["", NO_FIT_NOTE]
     lines += source_notes(table)

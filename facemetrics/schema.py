@@ -590,6 +590,14 @@ TIMELINE_COLUMNS_DEF = [
            "larger than the first photo's, in the direction of the fit, by more than the photos' residual spread "
            "allows). Empty when the half point is of "
            "the change at the first photo after treatment, or without a half point interval."),
+    Column("half_point_basis", "", "Which sign the half point reads: `fit` (the fitted curve's at the session, "
+           "`peak_change`, and the photos' agree), `photos` (the photos' largest mean change is beyond "
+           "`smallest_meaningful_change` and their noise with the sign opposite to the curve's, as a change that grew "
+           "from nothing can fit: `peak_change` is then not a figure of the photos, and report.md shows it, the "
+           "half-life and the lasting / transient split \"not resolved\"); with no half point, why: `no_effect` "
+           "(no photo time's mean change is as large as `smallest_meaningful_change`) or `signs_differ` (the "
+           "curve's and the photos' signs differ and the photos' change is not beyond their noise); empty without "
+           "a fit."),
     Column("change_24h", _AS_UNIT, "The change 24 h after treatment: the figure the verdict tests. The fitted "
            "curve's at 24 h (identified even when no decay is resolved), or, when the curve misses the photos "
            "taken 18-30 h after treatment or its shape misses the photos' means at their times "

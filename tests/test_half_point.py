@@ -119,8 +119,8 @@ def test_columns_follow_the_half_life():
     (dict(half_point_h=4.02, half_point_h_ci_low=3.0, half_point_h_ci_high=6.0, last_time_h=24.0, confidence=0.95),
      "fell to half by about 4.0 h (95% CI 3.0-6.0 h), read from the photos without assuming a shape"),
     (dict(half_point_h=4.02, half_point_h_ci_low=3.0, half_point_h_ci_high=math.nan, last_time_h=24.0),
-     "fell to half by about 4.0 h (95% CI from 3.0 h to beyond the last photo at 24.0 h), read from the photos "
-     "without assuming a shape"),
+     "may have fallen to half by about 4.0 h (95% CI from 3.0 h to beyond the last photo at 24.0 h: the photos do not "
+     "show that it did)"),
     (dict(half_point_h=math.nan, half_point_h_ci_low=48.0, half_point_h_ci_high=math.nan, last_time_h=48.0),
      "had not fallen to half by the last photo at 48.0 h"),
     (dict(half_point_h=math.nan, half_point_h_ci_low=12.0, half_point_h_ci_high=math.nan, last_time_h=24.0),

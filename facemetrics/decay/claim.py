@@ -394,6 +394,11 @@ _NEAR_WINDOW_H = (CLAIM_HOURS * (1.0 - NEAR_CLAIM_FRACTION), CLAIM_HOURS * (1.0 
 
 #: ``change_24h_source`` values (:class:`DecayFit`)
 FROM_CURVE, FROM_PHOTOS, FROM_CURVE_UNCHECKED = "curve", "photos_18_30h", "curve_unchecked"
+#: ``half_point_basis`` values (:class:`DecayFit`, :func:`_half_point_basis`): the half point read with the sign the
+#: fitted curve and the photos share; with the photos' sign against the curve's (the fitted peak is then not quoted,
+#: :func:`peak_resolved`; docs/validation.md section 26f); none, the photos showing no change as large as the
+#: margin; none, the two signs differing and the photos' change not beyond their noise
+BASIS_FIT, BASIS_PHOTOS, BASIS_NO_EFFECT, BASIS_SIGNS_DIFFER = "fit", "photos", "no_effect", "signs_differ"
 
 
 def _row_float(r, key: str) -> float:
@@ -407,10 +412,24 @@ def peak_resolved(r) -> bool:
     """False when the fit's half-life sits at the shortest it allows (``half_life_h_min``, half the
     first photo's time): the transient is then fitted to the first photo alone, and ``peak_change``,
     its extrapolation to t = 0, is not measured (a lasting 1.5 mm RF change read a "peak" of 3.53 mm,
-    95 % CI 2.02-4.08, at a half-life of 0.5 h = its limit; series audit, 2026-12-03).  ``r``: a
-    timeline row (mapping); True when it lacks the columns (tables written before 0.2.3)."""
+    95 % CI 2.02-4.08, at a half-life of 0.5 h = its limit; series audit, 2026-12-03).  False also when the
+    half point reads the photos' sign against the fitted curve's (``half_point_basis`` :data:`BASIS_PHOTOS`): a
+    change that grew from nothing fits a peak of the opposite sign, "(peak -0.10 mm ...)" of a change that grew to
+    +1.2 mm (docs/validation.md section 26f).  ``r``: a timeline row (mapping); True when it lacks the columns
+    (tables written before 0.2.3)."""
+    if peak_against_photos(r):
+        return False
     hl, hl_min = _row_float(r, "half_life_h"), _row_float(r, "half_life_h_min")
     return not (math.isfinite(hl) and math.isfinite(hl_min) and hl <= PINNED * hl_min)
+
+
+def peak_against_photos(r) -> bool:
+    """Whether a timeline row (mapping) has its fitted peak against the photos' sign (``half_point_basis``
+    :data:`BASIS_PHOTOS`); False when it lacks the column (tables written before 0.2.44)."""
+    try:
+        return r.get("half_point_basis") == BASIS_PHOTOS
+    except AttributeError:
+        return False
 
 
 def decay_resolved(r) -> bool:
@@ -594,6 +613,10 @@ class DecayFit:
         Hours after treatment of the measured peak the half point is read from when the photos show that the
         change rose after the session (:func:`facemetrics.decay.half_point.peak_time`); NaN when it is read from
         the first photo after treatment, or with no half point interval.
+    half_point_basis : str
+        Which sign the half point reads (:func:`_half_point_basis`): :data:`BASIS_FIT`, :data:`BASIS_PHOTOS` (the
+        fitted peak is then not quoted, :func:`peak_resolved`), or why there is none, :data:`BASIS_NO_EFFECT` or
+        :data:`BASIS_SIGNS_DIFFER`; "" without a fit.
     near_claim : NearClaim or None
         The curve against the photos near 24 h (:mod:`facemetrics.decay.near_claim`, rule 6 of the
         module docstring), with the verdicts read from the curve and from those photos; None when
@@ -649,6 +672,7 @@ class DecayFit:
     half_point_h_ci_low: float = _NAN
     half_point_h_ci_high: float = _NAN
     half_point_peak_h: float = _NAN
+    half_point_basis: str = ""
 
     @property
     def facemetrics_version(self) -> str:
@@ -1018,8 +1042,9 @@ def _half_point(t, y, est: DecayParams, method: str, w, data: pd.DataFrame, sess
     rng = _group_rng(seed, (*key, "half_point"))
     resid = y - est.change_at(t)
     sign = _effect_sign(t, y, est, margin)
+    basis = _half_point_basis(t, y, est, sign, margin)
     if not math.isfinite(sign):
-        return {**dict.fromkeys(HALF_POINT_FIELDS, _NAN), "half_point_peak_h": _NAN}
+        return {**dict.fromkeys(HALF_POINT_FIELDS, _NAN), "half_point_peak_h": _NAN, "half_point_basis": basis}
     start = _peak_start(t, y, est, sign)
     n_boot = w.shape[0]
     if method == "cluster":
@@ -1030,18 +1055,33 @@ def _half_point(t, y, est: DecayParams, method: str, w, data: pd.DataFrame, sess
         keys = pd.Series(data["subject"].to_numpy() if sessions is None else sessions).astype(str)
         hp = half_point_ci(t, y, resid, sign, rng, n_boot, confidence, sessions=pd.factorize(keys)[0], start=start)
     rose = math.isfinite(hp[1]) and start > float(np.min(t[t >= 0]))
-    return {**dict(zip(HALF_POINT_FIELDS, hp)), "half_point_peak_h": start if rose else _NAN}
+    return {**dict(zip(HALF_POINT_FIELDS, hp)), "half_point_peak_h": start if rose else _NAN, "half_point_basis": basis}
 
 
 def _point_half(t, y, est: DecayParams, margin: float = _NAN) -> dict:
     """``half_point_h`` and ``half_point_peak_h`` without a bootstrap (``n_boot=0``): the same point and peak as
     :func:`_half_point`'s."""
     sign = _effect_sign(t, y, est, margin)
+    basis = _half_point_basis(t, y, est, sign, margin)
     if not math.isfinite(sign):
-        return {"half_point_h": _NAN, "half_point_peak_h": _NAN}
+        return {"half_point_h": _NAN, "half_point_peak_h": _NAN, "half_point_basis": basis}
     start = _peak_start(t, y, est, sign)
     return {"half_point_h": half_point(t, y, sign, start=start),
-            "half_point_peak_h": start if start > float(np.min(t[t >= 0])) else _NAN}
+            "half_point_peak_h": start if start > float(np.min(t[t >= 0])) else _NAN, "half_point_basis": basis}
+
+
+def _half_point_basis(t, y, est: DecayParams, sign: float, margin: float = _NAN) -> str:
+    """``half_point_basis`` of a row whose half point :func:`_effect_sign` reads with ``sign`` (NaN: none):
+    :data:`BASIS_FIT` when it is the fitted peak's, :data:`BASIS_PHOTOS` when it is the photos' against the fitted
+    peak's; with no half point, :data:`BASIS_NO_EFFECT` when the photos show no sign or their largest time mean
+    (:func:`facemetrics.decay.half_point.largest_mean`) is below ``margin``, else :data:`BASIS_SIGNS_DIFFER` (the
+    signs differ and the photos' change is not shown beyond their noise, or no margin was given to check it)."""
+    if math.isfinite(sign):
+        return BASIS_FIT if sign == math.copysign(1.0, est.peak) else BASIS_PHOTOS
+    photos = photo_sign(t, y)
+    if not math.isfinite(photos) or largest_mean(t, y, photos) < margin:
+        return BASIS_NO_EFFECT
+    return BASIS_SIGNS_DIFFER
 
 
 def _noise_sd_df(t, y, est: DecayParams, sign: float) -> tuple[float, float]:

@@ -1,0 +1,167 @@
+"""A fitted peak against the photos' sign is not quoted, and each row's "no half point" says why (stop 66, k1;
+docs/validation.md section 26f)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+from facemetrics.decay import analyze_series, claim
+from facemetrics.decay.claim import (BASIS_FIT, BASIS_NO_EFFECT, BASIS_PHOTOS, BASIS_SIGNS_DIFFER, decay_resolved,
+                                     peak_against_photos, peak_resolved)
+from facemetrics.report import (NO_HALF_POINT, NO_HALF_POINT_WHY, NOT_RESOLVED, PEAK_AGAINST_NOTE, half_point_lines,
+                                timeline_markdown)
+from facemetrics.schema import TIMELINE_COLUMNS
+
+_T = np.repeat([0.25, 4.0, 12.0, 24.0, 48.0], 2)
+_RISE = np.repeat([0.0, 0.5, 1.0, 0.6, 0.3], 2)  # mm: grew from nothing to 1.0 mm at 12 h
+_CLEAR, _NOISY = _RISE + np.tile([0.05, -0.05], 5), _RISE + np.tile([0.3, -0.3], 5)
+
+
+def _basis(y, fitted_peak: float, margin: float) -> str:
+    """``claim._half_point_basis`` of photos ``y`` at 0.25-48 h (two a time) with a fit whose peak is
+    ``fitted_peak`` (only its sign is read), given ``claim._effect_sign``'s sign, as the fit asks it."""
+    est = SimpleNamespace(peak=fitted_peak, change_at=lambda x: np.zeros_like(np.asarray(x, dtype=float)))
+    y = np.asarray(y, dtype=float)
+    return claim._half_point_basis(_T, y, est, claim._effect_sign(_T, y, est, margin), margin)
+
+
+def test_the_basis_names_each_branch_of_the_sign():
+    """The photos' largest mean 1.0 mm at 12 h: read with the fit's sign when they agree, with the photos' against it
+    when beyond the noise (unimodal SD 0.07 mm), none when within it (SD 0.42 mm: 3.3 SDs under Student's 4.03, see
+    tests/test_half_point_rise.py), none when below the margin (1.5 mm), none when no margin checks the photos."""
+    assert _basis(_CLEAR, 0.2, 0.3) == BASIS_FIT
+    assert _basis(_NOISY, 0.2, 0.3) == BASIS_FIT  # agreeing signs: the noise is not asked
+    assert _basis(_CLEAR, -0.2, 0.3) == BASIS_PHOTOS
+    assert _basis(_NOISY, -0.2, 0.3) == BASIS_SIGNS_DIFFER
+    assert _basis(_CLEAR, -0.2, 1.5) == BASIS_NO_EFFECT
+    assert _basis(_CLEAR, 0.2, 1.5) == BASIS_NO_EFFECT
+    assert _basis(_CLEAR, -0.2, math.nan) == BASIS_SIGNS_DIFFER
+    assert _basis(_CLEAR, -0.2, 0.0) == BASIS_SIGNS_DIFFER
+    assert _basis(np.zeros(10), 0.2, 0.3) == BASIS_NO_EFFECT  # photos with no sign at all
+
+
+def test_the_peak_is_not_resolved_when_the_photos_sign_is_read_against_it():
+    row = dict(half_life_h=6.0, half_life_h_min=0.125, half_life_h_ci_low=3.0, half_life_h_ci_high=9.0,
+               last_time_h=48.0)
+    assert peak_resolved(row) and decay_resolved(row)
+    for basis in (BASIS_FIT, BASIS_NO_EFFECT, BASIS_SIGNS_DIFFER, ""):
+        assert peak_resolved(dict(row, half_point_basis=basis)) and not peak_against_photos(dict(row, half_point_basis=basis))
+    against = dict(row, half_point_basis=BASIS_PHOTOS)
+    assert peak_against_photos(against) and not peak_resolved(against)
+    assert not decay_resolved(against)  # the half-life and the lasting / transient split of that curve too
+    assert peak_resolved(pd.Series(dict(row, half_point_basis=math.nan)))  # timeline.csv read back: "" is NaN
+
+
+def _zero_start() -> pd.DataFrame:
+    """Three subjects, the demo's 9 times: 0 mm at the session, growing in a straight line to 1.2 mm at 12 h, back
+    to 0 at 36 h (bench/fade_shapes.py's ``zero_12h_linear``), with fixed photo errors of +-0.05 mm."""
+    t = np.array([0.25, 0.5, 1, 2, 4, 8, 12, 24, 48])
+    true = np.where(t <= 12, 0.1 * t, np.maximum(0.0, 1.2 * (36 - t) / 24))
+    rows = [pd.DataFrame(dict(subject=f"S{s}", hours_since_treatment=t,
+                              value=true * (0.9 + 0.1 * s) + 0.05 * np.cos(3.0 * t + s)))
+            for s in range(3)]
+    return pd.concat(rows, ignore_index=True).assign(treatment="sim", metric="jawline_lift_mm", side="mean", unit="mm")
+
+
+def _fit(monkeypatch=None, old=False, n_boot=100):
+    if old:  # the package before stop 66: the pinned half-life alone decides
+        monkeypatch.setattr(claim, "peak_resolved",
+                            lambda r: peak_resolved({k: v for k, v in dict(r).items() if k != "half_point_basis"}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return analyze_series(_zero_start(), per_subject=False, n_boot=n_boot, seed=1).fits[0]
+
+
+def test_a_change_that_grew_from_nothing_does_not_quote_its_fitted_peak(monkeypatch):
+    """The exponential fits a negative peak to a change that grew to +1.2 mm; the half point reads the photos'
+    sign, and the peak is not shown or quoted.  Only the words change: the verdict, the half point and every
+    figure are the fit's as before (the verdict's category does not read the peak)."""
+    new = _fit()
+    assert new.half_point_basis == BASIS_PHOTOS and new.peak_change < 0 and new.half_point_peak_h == 12.0
+    assert not peak_resolved(new.to_dict())
+    assert "peak -" not in new.reason and "a peak of -" not in new.reason
+    before = _fit(monkeypatch, old=True)
+    assert before.verdict == new.verdict
+    for k in ("peak_change", "half_life_h", "change_24h", "half_point_h", "half_point_h_ci_low", "half_point_h_ci_high"):
+        assert np.isclose(getattr(before, k), getattr(new, k), equal_nan=True), k
+    point = _fit(n_boot=0)
+    assert point.half_point_basis == BASIS_PHOTOS  # the point fit (n_boot=0) says the same
+
+
+def test_the_column_sits_after_the_half_point_columns():
+    i = TIMELINE_COLUMNS.index("half_point_basis")
+    assert TIMELINE_COLUMNS[i - 1] == "half_point_peak_h"
+
+
+def _row(**kw) -> dict:
+    return dict(dict(treatment="mc", metric="jawline_lift_mm", side="mean", status="ok", half_point_h=math.nan,
+                     half_point_h_ci_low=math.nan, half_point_h_ci_high=math.nan, last_time_h=48.0, confidence=0.95,
+                     half_point_basis=BASIS_NO_EFFECT), **kw)
+
+
+def test_each_rows_no_half_point_line_says_why():
+    """Review r2 (stop 65) left the line naming the rows without which reason holds for each; each treatment's rows
+    are now grouped by their reason (exact words), and the general sentence is kept only for a table without the
+    column."""
+    lines = half_point_lines(pd.DataFrame([
+        _row(metric="nlf_depth", side="left"), _row(metric="nlf_depth", side="right"),
+        _row(metric="jaw_width_flow_mm", half_point_basis=BASIS_SIGNS_DIFFER),
+        _row(treatment="rf", metric="nlf_depth", side="left")]))
+    assert lines[-3:] == [
+        "- mc: no half point for nlf_depth (left) and nlf_depth (right): no photo time's mean change is as large as "
+        "its smallest meaningful change (`smallest_meaningful_change` in timeline.csv).",
+        "- mc: no half point for jaw_width_flow_mm (mean): the fitted curve and the photos differ in sign, and the "
+        "photos' change is not beyond their noise.",
+        "- rf: no half point for nlf_depth (left): no photo time's mean change is as large as its smallest "
+        "meaningful change (`smallest_meaningful_change` in timeline.csv)."]
+    assert NO_HALF_POINT not in lines
+    unsaid = half_point_lines(pd.DataFrame([_row(status="no_bootstrap", half_point_basis=BASIS_FIT)]))
+    assert unsaid[-1] == f"- mc: no half point for jawline_lift_mm (mean): {NO_HALF_POINT_WHY[BASIS_FIT]}."
+    old = half_point_lines(pd.DataFrame([{k: v for k, v in _row().items() if k != "half_point_basis"}]))
+    assert old[-3:] == ["- mc: no half point for jawline_lift_mm (mean).", "", NO_HALF_POINT]
+
+
+def test_report_md_shows_the_peak_not_resolved_with_its_note():
+    frame = analyze_series(_zero_start(), per_subject=False, n_boot=100, seed=1).to_frame()
+    text = timeline_markdown(frame, None)
+    row = next(line for line in text.splitlines() if line.startswith("| sim | jawline_lift_mm"))
+    assert row.split(" | ")[5] == f"{NOT_RESOLVED} *"
+    assert PEAK_AGAINST_NOTE in text
+    assert "grew after the session to its largest at about 12.0 h" in text
+    agree = frame.assign(half_point_basis=BASIS_FIT)
+    assert PEAK_AGAINST_NOTE not in timeline_markdown(agree, None)
+
+
+def test_timeline_png_does_not_draw_that_curve_as_a_measured_decay():
+    """timeline.png follows report.md: the fitted curve of a row whose peak is against the photos' sign is drawn as
+    not resolved (dashed, no band), as one with a pinned half-life."""
+    from facemetrics.plots import fit_resolved
+
+    f = _fit()
+    assert f.fit_ok and not fit_resolved(f)
+    from dataclasses import replace
+
+    assert fit_resolved(replace(f, half_point_basis=BASIS_FIT)) == (decay_resolved({**f.to_dict(), "half_point_basis": BASIS_FIT})
+                                                                     and peak_resolved({**f.to_dict(), "half_point_basis": BASIS_FIT}))
+
+
+def test_a_half_point_whose_interval_reaches_past_the_last_photo_is_not_said_to_have_happened():
+    """Section 26g: "fell to half by about 4.0 h (95% CI from 2.0 h to beyond the last photo ...)" was said of
+    changes that do not fade (5 of 150 `lasting` studies); where the interval does not close, the words say "may have".
+    A closed interval, and one with no bootstrap, read as before."""
+    from facemetrics.report import half_point_text
+
+    base = dict(half_point_h=4.02, half_point_h_ci_low=2.0, half_point_h_ci_high=math.nan, last_time_h=48.0,
+                confidence=0.95)
+    assert half_point_text(base) == ("may have fallen to half by about 4.0 h (95% CI from 2.0 h to beyond the last "
+                                     "photo at 48.0 h: the photos do not show that it did)")
+    assert half_point_text(dict(base, half_point_peak_h=12.0, half_point_h=30.0, half_point_h_ci_low=24.0)) == (
+        "grew after the session to its largest at about 12.0 h, then may have fallen to half of that by about 30.0 h "
+        "(95% CI from 24.0 h to beyond the last photo at 48.0 h: the photos do not show that it did)")
+    assert half_point_text(dict(base, half_point_h_ci_high=8.0)).startswith("fell to half by about 4.0 h (95% CI 2.0-8.0 h)")
+    assert half_point_text(dict(base, half_point_h_ci_low=math.nan)).startswith("fell to half by about 4.0 h (no interval)")
