@@ -11,8 +11,8 @@ endings, quoting, a byte-order mark) changes the bytes: it counts as a change, t
 
 The ledger::
 
-    {"facemetrics_version": "0.2.43", "about": "...",
-     "files": {"photos.csv": {"size": 1234, "sha256": "9f2c...", "facemetrics_version": "0.2.43",
+    {"facemetrics_version": "0.2.44", "about": "...",
+     "files": {"photos.csv": {"size": 1234, "sha256": "9f2c...", "facemetrics_version": "0.2.44",
                               "previous": {"size": 1200, "sha256": "77ab..."}}, ...}}
 
 - It is replaced atomically (a temporary file and ``os.replace``) under an exclusive lock of the folder
