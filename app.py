@@ -957,15 +957,15 @@ def own_error(a: fm.PhotoAnalysis) -> str:
     return str(a.error or "").removeprefix(f"{a.name}: ")
 
 
-def photo_cards(analyses: list[fm.PhotoAnalysis], figures: bool = False) -> None:
+def photo_cards(analyses: list[fm.PhotoAnalysis], figures: bool = False, example: bool = False) -> None:
     """A thumbnail per photo with why it cannot be used, or its quality flags; with ``figures`` (no
     comparison on the page: one usable photo), one photo a row, a usable one with its main figures
-    beside it (:func:`photo_figures`)."""
+    beside it (:func:`photo_figures`); ``example``: the bundled example's photos (:func:`photo_card`)."""
     if figures:
         for a in analyses:
             left, right = st.columns([1, 2])
             with left:
-                photo_card(a)
+                photo_card(a, example)
             if a.ok:
                 # the floors at this photo's pixel size as a comparison reads them (pair_mm_per_px: per
                 # analysed pixel; a pair's is the coarser photo's)
@@ -980,11 +980,13 @@ def photo_cards(analyses: list[fm.PhotoAnalysis], figures: bool = False) -> None
     for start in range(0, len(analyses), 4):
         for col, a in zip(st.columns(4), analyses[start:start + 4]):
             with col:
-                photo_card(a)
+                photo_card(a, example)
 
 
-def photo_card(a: fm.PhotoAnalysis) -> None:
-    """One photo's thumbnail (or name) and why it cannot be used, or its quality flags."""
+def photo_card(a: fm.PhotoAnalysis, example: bool = False) -> None:
+    """One photo's thumbnail (or name) and why it cannot be used, or its quality flags and what to do about them
+    (:func:`facemetrics.flags.flag_advice`): for the next photos, or with ``example`` (the bundled example: the
+    project's sample photos, which the user did not take; stop 66) for the user's own."""
     if a.photo is not None:
         st.image(thumbnail(a.photo.sha256, a), caption=md(a.name), width="stretch")
     else:
@@ -997,9 +999,9 @@ def photo_card(a: fm.PhotoAnalysis) -> None:
         return
     notes = [*(a.quality.flags if a.quality is not None else ()), *a.warnings]
     if notes:
-        from facemetrics.quality import flag_advice  # what to do: the card said only what was wrong (stop 65)
+        from facemetrics.flags import NEXT_PHOTOS, OWN_PHOTOS, flag_advice  # what to do (stop 65)
 
-        todo = flag_advice(a.quality.flags if a.quality is not None else ())
+        todo = flag_advice(a.quality.flags if a.quality is not None else (), OWN_PHOTOS if example else NEXT_PHOTOS)
         said = md_message("; ".join(notes))
         st.warning("Usable, but: " + (f"{said.rstrip('.')}. {md(todo)}" if todo else said),
                    icon=":material/warning:")
@@ -3175,7 +3177,7 @@ def compare_view() -> None:
         st.subheader("Photos", anchor=False)
         for note in duplicates:
             st.warning("Duplicate: " + md(note), icon=":material/content_copy:")
-        photo_cards(analyses, figures=sum(a.ok for a in analyses) == 1)  # no comparison: its figures
+        photo_cards(analyses, figures=sum(a.ok for a in analyses) == 1, example=example)  # one usable: its figures
     with tabs[1]:
         out.update(timeline_tab(pairs, example))
     # the comparisons made on this page (none made here: only looked up) decide which face a row describes
