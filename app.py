@@ -2335,7 +2335,7 @@ def _study_new_subject(store) -> None:
     # took the click that moved the focus and did nothing (two clicks per subject; a newcomer's walk, stop 63)
     clicked = st.button("Create subject", key="study-create")
     if clicked and not name.strip():
-        study_said(st.warning, NAME_MISSING)
+        study_said(st.warning, NAME_MISSING, action=True)
     elif clicked:
         # a stored subject of that name (``Anna`` for ``anna``) is selected, not said to be created (review g3)
         stored = [n for n in store.subjects()["name"].tolist() if name_key(n) == name_key(name_text(name))]
@@ -2358,7 +2358,8 @@ def _study_delete_subject(store, subject: str) -> None:
     same = unicodedata.normalize("NFC", confirm.strip()) == unicodedata.normalize("NFC", subject)
     clicked = st.button("Delete subject", key="study-delete")  # never disabled: see "Create subject"
     if clicked and not same:
-        study_said(st.warning, f"Type the subject's name, {md(repr(subject))}, in the field above to delete it.")
+        study_said(st.warning, f"Type the subject's name, {md(repr(subject))}, in the field above to delete it.",
+                   action=True)
     elif clicked:
         out = store.delete_subject(subject)
         study_report.clear()
@@ -2411,16 +2412,18 @@ _FLASH_SLOT = "study-flash-slot"
 _SAID_NOW, _SAID_BEFORE, _SAID_STANDING = "study-said-now", "study-said-before", "study-said-standing"
 
 
-def study_said(say, text: str, **kwargs) -> None:
+def study_said(say, text: str, action: bool = False, **kwargs) -> None:
     """Show ``text`` with ``say`` (``st.error``, ``st.warning``), what went wrong with the action just done, in place
     of the last action's kept message (:func:`study_flash`), which is forgotten: it stayed beside the new error, a
     success and an error about different actions at once (review of stop 64).  A text already shown when the message
     was kept (a warning that stands on every run while its cause does: a file in the uploader) is shown beside it:
     it forgot every later action's message on the run it was first shown (review r4, stop 65).  A kept warning (a
-    copy of a photo that could not be deleted, a photo not saved) is not forgotten either: it named the file once."""
+    copy of a photo that could not be deleted, a photo not saved) is not forgotten either: it named the file once.
+    An ``action``'s own message (a button's: a name missing or mistyped, a session not logged) never stands: said on
+    the run before a success was kept and said again by the same click, it stood beside the success (stop 66)."""
     st.session_state.setdefault(_SAID_NOW, set()).add(text)
     flash = st.session_state.get("study-flash")
-    if text in st.session_state.get(_SAID_STANDING, ()) or (flash and flash[1]):
+    if (text in st.session_state.get(_SAID_STANDING, ()) and not action) or (flash and flash[1]):
         say(text, **kwargs)
         return
     for key in ("study-flash", "study-flash-for"):
@@ -2465,7 +2468,7 @@ def _study_page(store) -> None:
                 store.log_session(subject, treatment, when, device=device,
                                   settings={"settings": settings} if settings.strip() else None)
             except StoreError as exc:
-                study_said(st.error, md(exc))
+                study_said(st.error, md(exc), action=True)
             else:
                 study_flash(f"Session logged: {md(treatment)} at {md(when)}.")
                 st.rerun()

@@ -751,6 +751,26 @@ def test_a_kept_success_gives_way_to_a_new_actions_error(store_dir):
     assert not at.success and not any("Type the subject's name" in str(w.value) for w in at.warning)
 
 
+def test_an_actions_warning_said_again_takes_the_kept_success_place(store_dir):
+    """An action's warning is no warning standing on the page: shown on the run before a success was kept (a name
+    mistyped to confirm a delete, then a session logged), the same warning said again by the same action (the name
+    mistyped again) stood beside the success, "Session logged" and "Type the subject's name" at once (stop 66).  It
+    takes the success's place, as any action's warning does."""
+    at = _study_app()
+    at.text_input(key="study-new-name").input("me")
+    _ok(at.button(key="study-create").click().run())
+    at.text_input(key="study-delete-confirm").input("not me")
+    _ok(at.button(key="study-delete").click().run())
+    assert any("Type the subject's name" in str(w.value) for w in at.warning) and not at.success, _texts(at)
+    at.text_input(key="study-treated-at").input(T0.strftime("%Y-%m-%d %H:%M"))
+    _ok(at.button(key="study-log").click().run())
+    assert any("Session logged" in str(s.value) for s in at.success), _texts(at)
+    assert not any("Type the subject's name" in str(w.value) for w in at.warning), _texts(at)
+    _ok(at.button(key="study-delete").click().run())  # "not me" still in the field
+    assert any("Type the subject's name" in str(w.value) for w in at.warning), _texts(at)
+    assert not at.success, ([str(s.value) for s in at.success], _texts(at))
+
+
 def test_a_later_actions_message_is_not_hidden_by_a_warning_still_standing_on_the_page(store_dir):
     """``study_said`` forgot the kept message on every run (review r4, stop 65): a warning that stands on each run
     while its cause does (a sidecar left in the uploader that cannot be read) forgot the message of each later action
