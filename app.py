@@ -997,16 +997,27 @@ def photo_card(a: fm.PhotoAnalysis, example: bool = False) -> None:
         st.error(md(unread[0].upper() + unread[1:] + (f": {todo}" if todo else "")) if unread else
                  f"Cannot be used: {md(own_error(a))}", icon=":material/block:")
         return
-    notes = [*(a.quality.flags if a.quality is not None else ()), *a.warnings]
+    notes = flag_notes(a, example)
     if notes:
-        from facemetrics.flags import NEXT_PHOTOS, OWN_PHOTOS, flag_advice  # what to do (stop 65)
-
-        todo = flag_advice(a.quality.flags if a.quality is not None else (), OWN_PHOTOS if example else NEXT_PHOTOS)
-        said = md_message("; ".join(notes))
-        st.warning("Usable, but: " + (f"{said.rstrip('.')}. {md(todo)}" if todo else said),
-                   icon=":material/warning:")
+        st.warning("Usable, but: " + notes, icon=":material/warning:")
     else:
         st.success("Usable", icon=":material/check:")
+
+
+def flag_notes(a: fm.PhotoAnalysis, example: bool = False) -> str:
+    """A usable photo's quality flags and warnings as its card says them (markdown), then what to do about the flags
+    (:func:`facemetrics.flags.flag_advice`: for the next photos, or with ``example``, the bundled example's photos,
+    for the user's own); ``""`` for none.  *My study*'s line of a new photo says the same (stop 66: a later photo's
+    line said "taken like your baseline" of a smiling photo, its flags unsaid, and the first photo's had no advice)."""
+    from facemetrics.flags import NEXT_PHOTOS, OWN_PHOTOS, flag_advice  # what to do (stop 65)
+
+    flags = a.quality.flags if a.quality is not None else ()
+    notes = [*flags, *a.warnings]
+    if not notes:
+        return ""
+    todo = flag_advice(flags, OWN_PHOTOS if example else NEXT_PHOTOS)
+    said = md_message("; ".join(notes))
+    return f"{said.rstrip('.')}. {md(todo)}" if todo else said
 
 
 #: how :func:`photo_cards` shows a photo's figures: each value with its ± at about 95 %, as the comparison tables show
@@ -2649,8 +2660,10 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
             why_not[name] = " ".join(advice)  # said again after "Add" (it said only "retake it")
             continue
         keep[name] = ""
-        notes = [*(new_ana.quality.flags if new_ana.quality is not None else ()), *new_ana.warnings]
-        if base_row is not None:
+        notes = flag_notes(new_ana)  # its flags, and what to do about them (stop 66: unsaid once it was checked)
+        if base_row is not None and notes:
+            st.warning(f"{md(name)}: taken like {like}, but: {notes}", icon=":material/warning:")
+        elif base_row is not None:
             st.success(f"{md(name)}: taken like {like}.", icon=":material/check:")
         else:  # a before photo may become the baseline every later photo is checked against
             _say_first_photo(name, notes, first_photo_note(roles.get(name, ""), before_ok))
@@ -2782,11 +2795,11 @@ def _first_roles(store, analysed: list, sess, taken: str, typed: bool, sidecars:
     return roles, any(a.ok and roles.get(name) == "baseline" for name, _, a in analysed)
 
 
-def _say_first_photo(name: str, notes: list, first: str) -> None:
-    """A usable photo's line when no photo is measured yet: its flags and warnings (``notes``), then ``first``
-    (:func:`facemetrics.capture.first_photo_note`)."""
+def _say_first_photo(name: str, notes: str, first: str) -> None:
+    """A usable photo's line when no photo is measured yet: its flags and warnings and what to do about them
+    (``notes``, :func:`flag_notes`), then ``first`` (:func:`facemetrics.capture.first_photo_note`)."""
     if notes:
-        st.warning(f"{md(name)}: usable, but: " + md_message("; ".join(notes)) + ". " + first, icon=":material/warning:")
+        st.warning(f"{md(name)}: usable, but: {notes.rstrip('.')}. " + first, icon=":material/warning:")
     else:
         st.success(f"{md(name)}: usable. " + first, icon=":material/check:")
 

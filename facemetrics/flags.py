@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from .listing import join_words
 
-#: each quality flag's code and the words its text begins with: :func:`~facemetrics.quality.quality_flags` writes them, :func:`flag_code`
-#: reads the code back from a flag's text (``photos.csv`` keeps the texts); what a flag asks for (:data:`FLAG_ADVICE`,
-#: the batch's before-photo remedy) is chosen by its code, so a flag reworded here is reworded where it is read too
-#: (stop 66: a remedy was chosen by matching a sentence's wording)
+#: each quality flag's code and the words its text begins with: :func:`~facemetrics.quality.quality_flags` writes
+#: them, :func:`flag_code` reads the code back from a flag's text (``photos.csv`` keeps the texts); what a flag asks
+#: for (:data:`FLAG_ADVICE`, the batch's before-photo remedy) is chosen by its code, so a flag reworded here is
+#: reworded where it is read too (stop 66: a remedy was chosen by matching a sentence's wording)
 FLAG_STARTS = {
     "irises_hidden": "irises not visible",
     "ipd": "implausible inter-pupillary distance",
@@ -46,9 +46,10 @@ FLAG_ADVICE = {
     "yaw": "face the camera straight on",
     "pitch": "hold your chin level",
     "roll": "hold your head upright",
-    # too few pixels to the mm: a sharper camera is no cure (sharpness is the blur flag's; review r4, stop 65)
-    "resolution": "come closer, so the face fills more of the picture, and use the full-size photo, not a reduced copy",
-    "blur": "hold the phone still and let it focus",
+    # too few pixels to the mm: a sharper camera is no cure (sharpness is the blur flag's; review r4, stop 65); its
+    # "and" in brackets: listed with another remedy it read "..., not a reduced copy and find more light" (stop 66)
+    "resolution": "put more pixels on the face (come closer, and use the full-size photo, not a reduced copy)",
+    "blur": "hold the phone still until it has focused",
     "dark": "find more light on your face (face a window)",
     "bright": "step out of direct light",
     "clipped": "use soft, even light on the face (no direct sun, flash or deep shadow)",
@@ -77,9 +78,9 @@ def flag_remedies(flags) -> list[str]:
 
 
 def flag_advice(flags, lead: str = NEXT_PHOTOS) -> str:
-    """What to do about a usable photo's quality ``flags`` (:func:`~facemetrics.quality.quality_flags`' texts), as one sentence that begins
-    with ``lead`` (:data:`NEXT_PHOTOS`: "For the next photos: keep a relaxed, neutral expression and close your mouth
-    gently."; :data:`OWN_PHOTOS` for the bundled example's photos): :func:`flag_remedies`; ``""`` when no flag has
-    one."""
+    """What to do about a usable photo's quality ``flags`` (:func:`~facemetrics.quality.quality_flags`' texts), as one
+    sentence that begins with ``lead`` (:data:`NEXT_PHOTOS`: "For the next photos: keep a relaxed, neutral expression
+    and close your mouth gently."; :data:`OWN_PHOTOS` for the bundled example's photos): :func:`flag_remedies`; ``""``
+    when no flag has one."""
     todo = flag_remedies(flags)
     return f"{lead}: {join_words(todo)}." if todo else ""

@@ -99,3 +99,16 @@ def test_a_before_photo_cut_by_the_edge_is_asked_for_the_whole_face_not_a_closed
     assert said["turned"].endswith(f"{AT_FAULT_REMEDY} and, in them, face the camera straight on")
     assert said["both"].endswith(f"{AT_FAULT_REMEDY} and, in them, keep the whole face, chin included, in the "
                                  "picture, keep a relaxed, neutral expression and close your mouth gently")
+
+
+def test_each_remedy_reads_as_one_item_of_a_list():
+    """The remedies are listed "a, b and c": a remedy's own "and" outside brackets ran two into one ("come closer, ...,
+    and use the full-size photo, not a reduced copy and find more light on your face", a low-resolution, dark photo:
+    debruine pose 2; "hold the phone still and let it focus and ...", stop 66)."""
+    import re
+
+    for advice in FLAG_ADVICE.values():
+        assert " and " not in re.sub(r"\([^)]*\)", "", advice), advice
+    said = flag_advice(quality_flags(dict(OK, face_luminance=40.0), 0.69))
+    assert said == ("For the next photos: put more pixels on the face (come closer, and use the full-size photo, not "
+                    "a reduced copy) and find more light on your face (face a window)."), said
