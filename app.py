@@ -562,15 +562,14 @@ def made_comparison(memo: dict, pair: "Pair"):
 
 
 def comparison_crashed_message(exc) -> str:
-    """What the page says when a comparison crashed the face finder (:data:`facemetrics.isolated.MSG_COMPARISON_CRASHED`,
-    worded for the app)."""
-    from facemetrics.isolated import MSG_COMPARISON_CRASHED
+    """What the page says when a comparison crashed the face finder: the finding of
+    :data:`facemetrics.isolated.MSG_COMPARISON_CRASHED` (``COMPARISON_CRASHED_FINDING``) with the app's remedy."""
+    from facemetrics.isolated import COMPARISON_CRASHED_FINDING
 
     before, after = getattr(exc, "pair", ("the before photo", "the after photo"))
-    text = MSG_COMPARISON_CRASHED.format(after=after, before=before, how=exc.how)
-    return text.replace("; no changes, nothing written. Re-save these photos as PNG or JPEG and compare again",
-                        "; no changes for this pair. Re-save these photos as PNG or JPEG and upload those files "
-                        "instead: your other photos and results are kept")
+    return (COMPARISON_CRASHED_FINDING.format(after=after, before=before, how=exc.how)
+            + "; no changes for this pair. Re-save these photos as PNG or JPEG and upload those files instead: your "
+              "other photos and results are kept")
 
 
 def order_checked(pair: "Pair") -> bool:
