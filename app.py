@@ -562,15 +562,14 @@ def made_comparison(memo: dict, pair: "Pair"):
 
 
 def comparison_crashed_message(exc) -> str:
-    """What the page says when a comparison crashed the face finder (:data:`facemetrics.isolated.MSG_COMPARISON_CRASHED`,
-    worded for the app)."""
-    from facemetrics.isolated import MSG_COMPARISON_CRASHED
+    """What the page says when a comparison crashed the face finder: the finding of
+    :data:`facemetrics.isolated.MSG_COMPARISON_CRASHED` (``COMPARISON_CRASHED_FINDING``) with the app's remedy."""
+    from facemetrics.isolated import COMPARISON_CRASHED_FINDING
 
     before, after = getattr(exc, "pair", ("the before photo", "the after photo"))
-    text = MSG_COMPARISON_CRASHED.format(after=after, before=before, how=exc.how)
-    return text.replace("; no changes, nothing written. Re-save these photos as PNG or JPEG and compare again",
-                        "; no changes for this pair. Re-save these photos as PNG or JPEG and upload those files "
-                        "instead: your other photos and results are kept")
+    return (COMPARISON_CRASHED_FINDING.format(after=after, before=before, how=exc.how)
+            + "; no changes for this pair. Re-save these photos as PNG or JPEG and upload those files instead: your "
+              "other photos and results are kept")
 
 
 def order_checked(pair: "Pair") -> bool:
@@ -957,15 +956,15 @@ def own_error(a: fm.PhotoAnalysis) -> str:
     return str(a.error or "").removeprefix(f"{a.name}: ")
 
 
-def photo_cards(analyses: list[fm.PhotoAnalysis], figures: bool = False) -> None:
+def photo_cards(analyses: list[fm.PhotoAnalysis], figures: bool = False, example: bool = False) -> None:
     """A thumbnail per photo with why it cannot be used, or its quality flags; with ``figures`` (no
     comparison on the page: one usable photo), one photo a row, a usable one with its main figures
-    beside it (:func:`photo_figures`)."""
+    beside it (:func:`photo_figures`); ``example``: the bundled example's photos (:func:`photo_card`)."""
     if figures:
         for a in analyses:
             left, right = st.columns([1, 2])
             with left:
-                photo_card(a)
+                photo_card(a, example)
             if a.ok:
                 # the floors at this photo's pixel size as a comparison reads them (pair_mm_per_px: per
                 # analysed pixel; a pair's is the coarser photo's)
@@ -980,11 +979,13 @@ def photo_cards(analyses: list[fm.PhotoAnalysis], figures: bool = False) -> None
     for start in range(0, len(analyses), 4):
         for col, a in zip(st.columns(4), analyses[start:start + 4]):
             with col:
-                photo_card(a)
+                photo_card(a, example)
 
 
-def photo_card(a: fm.PhotoAnalysis) -> None:
-    """One photo's thumbnail (or name) and why it cannot be used, or its quality flags."""
+def photo_card(a: fm.PhotoAnalysis, example: bool = False) -> None:
+    """One photo's thumbnail (or name) and why it cannot be used, or its quality flags and what to do about them
+    (:func:`facemetrics.flags.flag_advice`): for the next photos, or with ``example`` (the bundled example: the
+    project's sample photos, which the user did not take; stop 66) for the user's own."""
     if a.photo is not None:
         st.image(thumbnail(a.photo.sha256, a), caption=md(a.name), width="stretch")
     else:
@@ -995,16 +996,27 @@ def photo_card(a: fm.PhotoAnalysis) -> None:
         st.error(md(unread[0].upper() + unread[1:] + (f": {todo}" if todo else "")) if unread else
                  f"Cannot be used: {md(own_error(a))}", icon=":material/block:")
         return
-    notes = [*(a.quality.flags if a.quality is not None else ()), *a.warnings]
+    notes = flag_notes(a, example)
     if notes:
-        from facemetrics.quality import flag_advice  # what to do: the card said only what was wrong (stop 65)
-
-        todo = flag_advice(a.quality.flags if a.quality is not None else ())
-        said = md_message("; ".join(notes))
-        st.warning("Usable, but: " + (f"{said.rstrip('.')}. {md(todo)}" if todo else said),
-                   icon=":material/warning:")
+        st.warning("Usable, but: " + notes, icon=":material/warning:")
     else:
         st.success("Usable", icon=":material/check:")
+
+
+def flag_notes(a: fm.PhotoAnalysis, example: bool = False) -> str:
+    """A usable photo's quality flags and warnings as its card says them (markdown), then what to do about the flags
+    (:func:`facemetrics.flags.flag_advice`: for the next photos, or with ``example``, the bundled example's photos,
+    for the user's own); ``""`` for none.  *My study*'s line of a new photo says the same (stop 66: a later photo's
+    line said "taken like your baseline" of a smiling photo, its flags unsaid, and the first photo's had no advice)."""
+    from facemetrics.flags import NEXT_PHOTOS, OWN_PHOTOS, flag_advice  # what to do (stop 65)
+
+    flags = a.quality.flags if a.quality is not None else ()
+    notes = [*flags, *a.warnings]
+    if not notes:
+        return ""
+    todo = flag_advice(flags, OWN_PHOTOS if example else NEXT_PHOTOS)
+    said = md_message("; ".join(notes))
+    return f"{said.rstrip('.')}. {md(todo)}" if todo else said
 
 
 #: how :func:`photo_cards` shows a photo's figures: each value with its ± at about 95 %, as the comparison tables show
@@ -2333,7 +2345,7 @@ def _study_new_subject(store) -> None:
     # took the click that moved the focus and did nothing (two clicks per subject; a newcomer's walk, stop 63)
     clicked = st.button("Create subject", key="study-create")
     if clicked and not name.strip():
-        study_said(st.warning, NAME_MISSING)
+        study_said(st.warning, NAME_MISSING, action=True)
     elif clicked:
         # a stored subject of that name (``Anna`` for ``anna``) is selected, not said to be created (review g3)
         stored = [n for n in store.subjects()["name"].tolist() if name_key(n) == name_key(name_text(name))]
@@ -2356,7 +2368,8 @@ def _study_delete_subject(store, subject: str) -> None:
     same = unicodedata.normalize("NFC", confirm.strip()) == unicodedata.normalize("NFC", subject)
     clicked = st.button("Delete subject", key="study-delete")  # never disabled: see "Create subject"
     if clicked and not same:
-        study_said(st.warning, f"Type the subject's name, {md(repr(subject))}, in the field above to delete it.")
+        study_said(st.warning, f"Type the subject's name, {md(repr(subject))}, in the field above to delete it.",
+                   action=True)
     elif clicked:
         out = store.delete_subject(subject)
         study_report.clear()
@@ -2409,16 +2422,18 @@ _FLASH_SLOT = "study-flash-slot"
 _SAID_NOW, _SAID_BEFORE, _SAID_STANDING = "study-said-now", "study-said-before", "study-said-standing"
 
 
-def study_said(say, text: str, **kwargs) -> None:
+def study_said(say, text: str, action: bool = False, **kwargs) -> None:
     """Show ``text`` with ``say`` (``st.error``, ``st.warning``), what went wrong with the action just done, in place
     of the last action's kept message (:func:`study_flash`), which is forgotten: it stayed beside the new error, a
     success and an error about different actions at once (review of stop 64).  A text already shown when the message
     was kept (a warning that stands on every run while its cause does: a file in the uploader) is shown beside it:
     it forgot every later action's message on the run it was first shown (review r4, stop 65).  A kept warning (a
-    copy of a photo that could not be deleted, a photo not saved) is not forgotten either: it named the file once."""
+    copy of a photo that could not be deleted, a photo not saved) is not forgotten either: it named the file once.
+    An ``action``'s own message (a button's: a name missing or mistyped, a session not logged) never stands: said on
+    the run before a success was kept and said again by the same click, it stood beside the success (stop 66)."""
     st.session_state.setdefault(_SAID_NOW, set()).add(text)
     flash = st.session_state.get("study-flash")
-    if text in st.session_state.get(_SAID_STANDING, ()) or (flash and flash[1]):
+    if (text in st.session_state.get(_SAID_STANDING, ()) and not action) or (flash and flash[1]):
         say(text, **kwargs)
         return
     for key in ("study-flash", "study-flash-for"):
@@ -2463,7 +2478,7 @@ def _study_page(store) -> None:
                 store.log_session(subject, treatment, when, device=device,
                                   settings={"settings": settings} if settings.strip() else None)
             except StoreError as exc:
-                study_said(st.error, md(exc))
+                study_said(st.error, md(exc), action=True)
             else:
                 study_flash(f"Session logged: {md(treatment)} at {md(when)}.")
                 st.rerun()
@@ -2644,8 +2659,10 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
             why_not[name] = " ".join(advice)  # said again after "Add" (it said only "retake it")
             continue
         keep[name] = ""
-        notes = [*(new_ana.quality.flags if new_ana.quality is not None else ()), *new_ana.warnings]
-        if base_row is not None:
+        notes = flag_notes(new_ana)  # its flags, and what to do about them (stop 66: unsaid once it was checked)
+        if base_row is not None and notes:
+            st.warning(f"{md(name)}: taken like {like}, but: {notes}", icon=":material/warning:")
+        elif base_row is not None:
             st.success(f"{md(name)}: taken like {like}.", icon=":material/check:")
         else:  # a before photo may become the baseline every later photo is checked against
             _say_first_photo(name, notes, first_photo_note(roles.get(name, ""), before_ok))
@@ -2777,11 +2794,11 @@ def _first_roles(store, analysed: list, sess, taken: str, typed: bool, sidecars:
     return roles, any(a.ok and roles.get(name) == "baseline" for name, _, a in analysed)
 
 
-def _say_first_photo(name: str, notes: list, first: str) -> None:
-    """A usable photo's line when no photo is measured yet: its flags and warnings (``notes``), then ``first``
-    (:func:`facemetrics.capture.first_photo_note`)."""
+def _say_first_photo(name: str, notes: str, first: str) -> None:
+    """A usable photo's line when no photo is measured yet: its flags and warnings and what to do about them
+    (``notes``, :func:`flag_notes`), then ``first`` (:func:`facemetrics.capture.first_photo_note`)."""
     if notes:
-        st.warning(f"{md(name)}: usable, but: " + md_message("; ".join(notes)) + ". " + first, icon=":material/warning:")
+        st.warning(f"{md(name)}: usable, but: {notes.rstrip('.')}. " + first, icon=":material/warning:")
     else:
         st.success(f"{md(name)}: usable. " + first, icon=":material/check:")
 
@@ -3175,7 +3192,7 @@ def compare_view() -> None:
         st.subheader("Photos", anchor=False)
         for note in duplicates:
             st.warning("Duplicate: " + md(note), icon=":material/content_copy:")
-        photo_cards(analyses, figures=sum(a.ok for a in analyses) == 1)  # no comparison: its figures
+        photo_cards(analyses, figures=sum(a.ok for a in analyses) == 1, example=example)  # one usable: its figures
     with tabs[1]:
         out.update(timeline_tab(pairs, example))
     # the comparisons made on this page (none made here: only looked up) decide which face a row describes

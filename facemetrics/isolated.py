@@ -35,10 +35,13 @@ MSG_PHOTO_CRASHED = ("{name}: the photo crashed the face finder (the process mea
                      "not measured. Re-save it as PNG or JPEG (open it in an image editor and export it) and "
                      "{again}")
 
-#: what ``compare`` says when the comparison itself (each photo measured on its own) ended the worker twice
-MSG_COMPARISON_CRASHED = ("comparing {after} with {before} crashed the face finder (the process ended with {how}, "
-                          "twice; each photo on its own was measured); no changes, nothing written. Re-save these "
-                          "photos as PNG or JPEG and compare again")
+#: what ``compare`` says when the comparison itself (each photo measured on its own) ended the worker twice: what
+#: happened, then the command line's remedy (the app says its own after the same finding: app.py
+#: ``comparison_crashed_message``, which replaced this sentence's remedy by matching its words until stop 66)
+COMPARISON_CRASHED_FINDING = ("comparing {after} with {before} crashed the face finder (the process ended with {how}, "
+                              "twice; each photo on its own was measured)")
+MSG_COMPARISON_CRASHED = (COMPARISON_CRASHED_FINDING + "; no changes, nothing written. Re-save these photos as PNG or "
+                          "JPEG and compare again")
 
 #: run every :meth:`Worker.call` in a worker process (False: in this process, unprotected; the benches'
 #: baseline, bench/bench_isolate.py)

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from . import sharing
-from .listing import join_words
+from .flags import FLAG_STARTS
 from .rounding import fixed_uncertainty
 from .geometry import (
     BROW_LEFT, BROW_RIGHT, IPD_RANGE_MM, LEFT_EYE_CONTOUR, LEFT_IRIS, LOWER_LIP_INNER, LOWER_OVAL, MOUTH_LEFT,
@@ -699,83 +699,54 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     """
     flags = []
     if q.get("irises_hidden"):
-        flags.append("irises not visible (eyes closed, covered or outside the picture): the mm scale is unreliable; "
-                     "use a photo with open, uncovered eyes")
+        flags.append(f"{FLAG_STARTS['irises_hidden']} (eyes closed, covered or outside the picture): the mm scale is "
+                     "unreliable; use a photo with open, uncovered eyes")
     ipd = q.get("ipd_mm")
     if ipd is not None and q.get("calibration_source") != "user_ipd" and not (
             IPD_RANGE_MM[0] <= ipd <= IPD_RANGE_MM[1]):
         # with the mm scale's 95 % uncertainty (stop 62, h7), none with the user's own scale (taken as given)
         sd_pct = q.get("scale_uncertainty_pct", float("nan"))
         u = "" if not np.isfinite(sd_pct) else f" ± {fixed_uncertainty(IPD_COVERAGE_K * ipd * sd_pct / 100.0, 1)}"
-        flags.append(f"implausible inter-pupillary distance ({ipd:.1f}{u} mm, adult range "
+        flags.append(f"{FLAG_STARTS['ipd']} ({ipd:.1f}{u} mm, adult range "
                      f"{IPD_RANGE_MM[0]:.0f}-{IPD_RANGE_MM[1]:.0f} mm): the mm scale is doubtful (on the command line: "
                      "--ipd-mm or --mm-per-px)")
     if q.get("cut_landmarks", 0):
-        flags.append(f"face cut by the image edge ({q['cut_landmarks']} of the {len(LOWER_OVAL)} jaw-line "
+        flags.append(f"{FLAG_STARTS['cut']} ({q['cut_landmarks']} of the {len(LOWER_OVAL)} jaw-line "
                      "landmarks outside the picture: guessed)")
     # yaw and pitch with the 95 % uncertainty of the gate's refusal on the same estimates (stop 62, h12); roll with
     # ROLL_UNCERTAINTY_DEG, measured on rotated renders (stop 63)
     if abs(q["yaw_deg"]) > MAX_YAW_DEG:
-        flags.append(f"head turned (yaw {q['yaw_deg']:+.0f} ± {_pose_u(q['yaw_deg'])} deg, limit ±{MAX_YAW_DEG:.0f} deg"
+        flags.append(f"{FLAG_STARTS['yaw']} (yaw {q['yaw_deg']:+.0f} ± {_pose_u(q['yaw_deg'])} deg, limit ±{MAX_YAW_DEG:.0f} deg"
                      f"{_beyond_checked(q['yaw_deg'], POSE_UNCERTAINTY_CHECKED_DEG, 'head turns')})")
     if abs(q["pitch_deg"]) > MAX_PITCH_DEG:
-        flags.append(f"head tilted up/down (pitch {q['pitch_deg']:+.0f} ± {_pose_u(q['pitch_deg'])} deg, limit "
+        flags.append(f"{FLAG_STARTS['pitch']} (pitch {q['pitch_deg']:+.0f} ± {_pose_u(q['pitch_deg'])} deg, limit "
                      f"±{MAX_PITCH_DEG:.0f} deg{_beyond_checked(q['pitch_deg'], POSE_UNCERTAINTY_CHECKED_DEG, 'tilts')})")
     if abs(q["roll_deg"]) > MAX_ROLL_DEG:
         beyond = _beyond_checked(q["roll_deg"], ROLL_UNCERTAINTY_CHECKED_DEG, "rotations")
-        flags.append(f"head tilted sideways (roll {q['roll_deg']:+.0f} ± {fixed_uncertainty(ROLL_UNCERTAINTY_DEG, 0)} "
+        flags.append(f"{FLAG_STARTS['roll']} (roll {q['roll_deg']:+.0f} ± {fixed_uncertainty(ROLL_UNCERTAINTY_DEG, 0)} "
                      f"deg, limit ±{MAX_ROLL_DEG:.0f} deg{beyond})")
     if mm_per_px > MAX_MM_PER_PX:
-        flags.append(f"low resolution ({mm_per_px:.2f} mm/px, limit {MAX_MM_PER_PX} mm/px)")
+        flags.append(f"{FLAG_STARTS['resolution']} ({mm_per_px:.2f} mm/px, limit {MAX_MM_PER_PX} mm/px)")
     if q["sharpness"] < MIN_SHARPNESS:
-        flags.append(f"blurry (sharpness {q['sharpness']:.1f}, limit {MIN_SHARPNESS}: {SHARPNESS_WHAT})")
+        flags.append(f"{FLAG_STARTS['blur']} (sharpness {q['sharpness']:.1f}, limit {MIN_SHARPNESS}: {SHARPNESS_WHAT})")
     lo, hi = LUMINANCE_RANGE
     # with the 95 % uncertainty of the gate's lighting warning on the same reading (stop 62, h12): "< 0.5" here
     lum = q["face_luminance"]
     lum_u = fixed_uncertainty(lum * np.expm1(LUMINANCE_FLOOR_LOG), 0)
     if lum < lo:
-        flags.append(f"too dark (face luminance {lum:.0f} ± {lum_u} of 255, limit {lo:.0f} of 255)")
+        flags.append(f"{FLAG_STARTS['dark']} (face luminance {lum:.0f} ± {lum_u} of 255, limit {lo:.0f} of 255)")
     elif lum > hi:
-        flags.append(f"too bright (face luminance {lum:.0f} ± {lum_u} of 255, limit {hi:.0f} of 255)")
+        flags.append(f"{FLAG_STARTS['bright']} (face luminance {lum:.0f} ± {lum_u} of 255, limit {hi:.0f} of 255)")
     if q["clipped_fraction"] > MAX_CLIPPED_FRACTION:
-        flags.append(f"clipped highlights/shadows ({100 * q['clipped_fraction']:.0f}% of face, "
+        flags.append(f"{FLAG_STARTS['clipped']} ({100 * q['clipped_fraction']:.0f}% of face, "
                      f"limit {100 * MAX_CLIPPED_FRACTION:.0f}%)")
     if q.get("smile_score", float("nan")) > MAX_SMILE_SCORE:  # NaN / absent (older rows): no flag
-        flags.append(f"smiling (smile score {q['smile_score']:.2f} SD, limit {MAX_SMILE_SCORE} SD: {SMILE_WHAT})")
+        flags.append(f"{FLAG_STARTS['smiling']} (smile score {q['smile_score']:.2f} SD, limit {MAX_SMILE_SCORE} SD: {SMILE_WHAT})")
     if q["mouth_opening_ratio"] > MAX_MOUTH_OPENING:
-        flags.append(f"mouth open (opening {q['mouth_opening_ratio']:.3f}, limit {MAX_MOUTH_OPENING}: {OPENING_WHAT})")
+        flags.append(f"{FLAG_STARTS['mouth_open']} (opening {q['mouth_opening_ratio']:.3f}, limit {MAX_MOUTH_OPENING}: {OPENING_WHAT})")
     jq = q.get("jpeg_quality", float("nan"))  # NaN for PNG, HEIC, ... and older rows: no flag
     if jq is not None and np.isfinite(jq) and jq < MIN_JPEG_QUALITY:
-        flags.append(f"low JPEG quality (saved at quality {jq:.0f} of 100, read from the file, limit "
+        flags.append(f"{FLAG_STARTS['jpeg']} (saved at quality {jq:.0f} of 100, read from the file, limit "
                      f"{MIN_JPEG_QUALITY}: a comparison with it shows no lift, fold, jaw, mouth or cheek verdict, so "
                      "use the original photo, not a compressed copy)")
     return tuple(flags)
-
-
-#: what to do about each quality flag a usable photo can carry (:func:`quality_flags`, by how the flag begins), for
-#: the app's photo card: it listed the flags ("Usable, but: smiling (...); clipped highlights/shadows (...)") and
-#: said nothing of what to do (a newcomer's walk, stop 65).  The irises', the inter-pupillary distance's and the low
-#: JPEG quality's flags say their remedy themselves; a flag of none of these starts gets none.
-FLAG_ADVICE = (
-    ("face cut by the image edge", "keep the whole face, chin included, in the picture"),
-    ("head turned", "face the camera straight on"),
-    ("head tilted up/down", "hold your chin level"),
-    ("head tilted sideways", "hold your head upright"),
-    # too few pixels to the mm: a sharper camera is no cure (sharpness is the blur flag's; review r4, stop 65)
-    ("low resolution", "come closer, so the face fills more of the picture, and use the full-size photo, not a "
-                       "reduced copy"),
-    ("blurry", "hold the phone still and let it focus"),
-    ("too dark", "find more light on your face (face a window)"),
-    ("too bright", "step out of direct light"),
-    ("clipped highlights/shadows", "use soft, even light on the face (no direct sun, flash or deep shadow)"),
-    ("smiling", "keep a relaxed, neutral expression"),
-    ("mouth open", "close your mouth gently"),
-)
-
-
-def flag_advice(flags) -> str:
-    """What to do about a usable photo's quality ``flags`` (:func:`quality_flags`' texts), as one sentence for the
-    next photos ("For the next photos: keep a relaxed, neutral expression and close your mouth gently."), each
-    remedy of :data:`FLAG_ADVICE` once, in its order; ``""`` when no flag has one."""
-    todo = [advice for start, advice in FLAG_ADVICE if any(str(f).startswith(start) for f in flags)]
-    return f"For the next photos: {join_words(todo)}." if todo else ""

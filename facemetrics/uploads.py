@@ -42,6 +42,7 @@ from .decay.claim import SAME_PHOTO_TIME_H
 from .decay.wording import decimals_for
 from .errors import StoreError
 from .export import rows_frame
+from .flags import FLAG_STARTS, flag_code  # a flag read by its code, not its wording (stop 66)
 from .pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pair_photos, too_early, too_late
 from .rounding import fixed
 from .schema import BATCH_COLUMNS, PHOTO_COLUMNS
@@ -676,8 +677,8 @@ def smile_flag(a) -> str:
     fires on 11 of the 12 debruine pose pairs, none of them smiling)."""
     q = getattr(a, "quality", None)
     for f in (q.flags if q is not None else ()):
-        if f.startswith("smiling"):
-            return f.split(":", 1)[0].removeprefix("smiling").strip(" ()") or "smiling"
+        if flag_code(f) == "smiling":
+            return f.split(":", 1)[0].removeprefix(FLAG_STARTS["smiling"]).strip(" ()") or FLAG_STARTS["smiling"]
     return ""
 
 

@@ -2489,6 +2489,10 @@ def test_the_page_warns_of_a_before_photo_dated_after_the_treatment(after_bytes)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not any(MSG_BEFORE_TAKEN_AFTER in str(t) for t in _texts(at))
+    # the user's own uploads (here the sample photo, smiling): their cards speak of the next photos (stop 66: the
+    # bundled example's, of the user's own)
+    cards = [str(w.value) for w in at.warning if str(w.value).startswith("Usable, but: ")]
+    assert cards and all("For the next photos: " in c and "own photos" not in c for c in cards), cards
     _edit_roles(at, {0: {"hours_since_treatment": -1.0}, 2: {"role": "before", "hours_since_treatment": 0.5}})
     warned = [str(w.value).replace("\\", "") for w in at.warning]
     late = [w for w in warned if MSG_BEFORE_TAKEN_AFTER in w]
@@ -2504,9 +2508,11 @@ def test_the_page_warns_of_a_before_photo_dated_after_the_treatment(after_bytes)
 
 def test_a_flagged_photos_card_says_what_to_do(example_page):
     """A usable photo's card listed its flags ("Usable, but: smiling (...); mouth open (...)") and said nothing of
-    what to do (a newcomer's walk, stop 65): it ends with the flags' remedies (``quality.flag_advice``)."""
+    what to do (a newcomer's walk, stop 65): it ends with the flags' remedies (``flags.flag_advice``).  The bundled
+    example's photos are the project's: their remedies are for the user's own photos, not "the next photos" (stop 66)."""
     cards = [str(w.value).replace("\\", "") for w in example_page.warning if str(w.value).startswith("Usable, but: ")]
     assert len(cards) == 2, cards
     for card in cards:
-        assert "For the next photos: " in card and "keep a relaxed, neutral expression" in card, card
+        assert "For your own photos: " in card and "keep a relaxed, neutral expression" in card, card
+        assert "next photos" not in card, card
         assert "close your mouth gently." in card and ".." not in card

@@ -251,3 +251,19 @@ def test_a_crash_remembered_for_a_photo_id_is_not_given_to_a_new_photo_of_that_i
         assert new.photo_id == old.photo_id  # the id is reused
         assert app.stored_analyses(store, [new.photo_id]) == [{"status": "ok", "measured": new.photo_id}]
         assert asked == [new.photo_id]
+
+
+def test_the_pages_crash_message_is_the_findings_with_its_own_remedy(monkeypatch):
+    """The page swapped the command line's remedy of ``isolated.MSG_COMPARISON_CRASHED`` for its own by matching the
+    remedy's words (a reworded remedy would have reached the page, "compare again", silently; stop 66): it says the
+    finding (``COMPARISON_CRASHED_FINDING``) with its own remedy, whatever the command line's says."""
+    import facemetrics.isolated as isolated
+    from conftest import app_module
+
+    monkeypatch.setattr(isolated, "MSG_COMPARISON_CRASHED", isolated.COMPARISON_CRASHED_FINDING + "; run it again")
+    exc = isolated.NativeCrash("SIGSEGV")
+    exc.pair = ("b.jpg", "a.jpg")
+    said = app_module().comparison_crashed_message(exc)
+    assert said == ("comparing a.jpg with b.jpg crashed the face finder (the process ended with SIGSEGV, twice; each "
+                    "photo on its own was measured); no changes for this pair. Re-save these photos as PNG or JPEG and "
+                    "upload those files instead: your other photos and results are kept"), said

@@ -413,6 +413,27 @@ def test_an_after_photo_with_no_before_photo_is_not_told_it_becomes_the_baseline
     assert after and MSG_FIRST_AFTER_WITH_BEFORE in after[0], texts
 
 
+def test_a_flagged_study_photo_says_its_flags_and_what_to_do_about_them(store_dir, sample_path):
+    """*My study*'s line of a new photo said "taken like your first stored photo" of a photo flagged smiling with its
+    mouth open, its flags unsaid once a stored photo was there to check it against, and the first photo's line listed
+    its flags without what to do (stop 66).  Both now say the flags and the photo card's remedies."""
+    todo = "For the next photos: keep a relaxed, neutral expression and close your mouth gently."
+    at = _study_with_session()
+    data = sample_path.read_bytes()
+    at.file_uploader(key="study-upload-0").set_value([("after.jpg", data, "image/jpeg")])
+    _ok(at.run())
+    (first,) = [t for t in _shown(at) if t.startswith("after.jpg: usable, but: smiling (")]
+    assert f"mouth open (opening 0.159, limit 0.15: the gap between the inner lips over the mouth's width). {todo} " \
+           in first, first
+    _ok(at.button(key="study-add").click().run())
+    at.file_uploader(key="study-upload-1").set_value([("IMG_20261102_093000.jpg", _without_exif(data), "image/jpeg")])
+    _ok(at.run())
+    (said,) = [t for t in _shown(at) if "20261102" in t]
+    assert said.startswith("IMG_20261102_093000.jpg: taken like your first stored photo, after.jpg") and \
+        ", but: smiling (" in said and said.endswith(todo), said
+    assert not [s for s in at.success if "20261102" in str(s.value)]
+
+
 def test_a_study_with_only_after_photos_has_no_baseline_to_be_taken_like(store_dir, sample_path):
     """*My study*: the reference a new photo is checked against was the first measured stored photo, whatever its
     role, and the line said "taken like your baseline" of an after photo (stop 54).  With only an after photo stored
@@ -749,6 +770,26 @@ def test_a_kept_success_gives_way_to_a_new_actions_error(store_dir):
     assert any("Type the subject's name" in str(w.value) for w in at.warning) and not at.success
     _ok(at.run())  # a run of no action (a field's focus change): the error is gone, the success not back
     assert not at.success and not any("Type the subject's name" in str(w.value) for w in at.warning)
+
+
+def test_an_actions_warning_said_again_takes_the_kept_success_place(store_dir):
+    """An action's warning is no warning standing on the page: shown on the run before a success was kept (a name
+    mistyped to confirm a delete, then a session logged), the same warning said again by the same action (the name
+    mistyped again) stood beside the success, "Session logged" and "Type the subject's name" at once (stop 66).  It
+    takes the success's place, as any action's warning does."""
+    at = _study_app()
+    at.text_input(key="study-new-name").input("me")
+    _ok(at.button(key="study-create").click().run())
+    at.text_input(key="study-delete-confirm").input("not me")
+    _ok(at.button(key="study-delete").click().run())
+    assert any("Type the subject's name" in str(w.value) for w in at.warning) and not at.success, _texts(at)
+    at.text_input(key="study-treated-at").input(T0.strftime("%Y-%m-%d %H:%M"))
+    _ok(at.button(key="study-log").click().run())
+    assert any("Session logged" in str(s.value) for s in at.success), _texts(at)
+    assert not any("Type the subject's name" in str(w.value) for w in at.warning), _texts(at)
+    _ok(at.button(key="study-delete").click().run())  # "not me" still in the field
+    assert any("Type the subject's name" in str(w.value) for w in at.warning), _texts(at)
+    assert not at.success, ([str(s.value) for s in at.success], _texts(at))
 
 
 def test_a_later_actions_message_is_not_hidden_by_a_warning_still_standing_on_the_page(store_dir):

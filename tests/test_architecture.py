@@ -213,7 +213,7 @@ BELOW_THE_GATE = ("compare.regions", "compare.measure", "compare.floors", "compa
 
 #: base modules (docs/architecture.md's "base" row): they import nothing from facemetrics but one another, so that every
 #: layer may use them (``listing``: the one rule of a list of names, stop 60)
-BASE = ("schema", "pairing", "timekeys", "rounding", "listing", "errors", "threads", "sharing", "messages", "reprs",
+BASE = ("schema", "pairing", "timekeys", "rounding", "listing", "flags", "errors", "threads", "sharing", "messages", "reprs",
         "_version")
 
 

@@ -1,10 +1,12 @@
 """What to do about a usable photo's quality flags (``facemetrics.quality.flag_advice``): the app's photo card listed
 the flags ("Usable, but: smiling (...); clipped highlights/shadows (...)") and said nothing of what to do (a
-newcomer's walk, stop 65).  Synthetic quality readings, nothing measured."""
+newcomer's walk, stop 65).  Since stop 66 the remedy is chosen by the flag's code (``facemetrics.flags``), not by
+matching a sentence's wording.  Synthetic quality readings, nothing measured."""
 
 from __future__ import annotations
 
-from facemetrics.quality import FLAG_ADVICE, flag_advice, quality_flags
+from facemetrics.flags import FLAG_ADVICE, FLAG_STARTS, OWN_PHOTOS, flag_advice, flag_code, flag_remedies
+from facemetrics.quality import quality_flags
 
 OK = dict(yaw_deg=0.0, pitch_deg=0.0, roll_deg=0.0, sharpness=500.0, face_luminance=120.0, clipped_fraction=0.0,
           smile_score=0.0, mouth_opening_ratio=0.0)
@@ -16,11 +18,10 @@ def test_each_flag_a_usable_photo_can_carry_gets_its_remedy():
     bad = dict(yaw_deg=30.0, pitch_deg=30.0, roll_deg=30.0, sharpness=0.1, face_luminance=5.0, clipped_fraction=0.5,
                smile_score=9.0, mouth_opening_ratio=0.9, cut_landmarks=3)
     flags = quality_flags(dict(OK, **bad), 5.0)
-    starts = [s for s, _ in FLAG_ADVICE]
-    assert all(any(f.startswith(s) for s in starts) for f in flags), flags
+    assert all(flag_code(f) in FLAG_ADVICE for f in flags), flags
     said = flag_advice(flags)
     assert said.startswith("For the next photos: ") and said.endswith(".") and ";" not in said
-    assert all(advice in said for _, advice in FLAG_ADVICE if advice != "step out of direct light")
+    assert all(advice in said for advice in FLAG_ADVICE.values() if advice != "step out of direct light")
     assert "step out of direct light" in flag_advice(quality_flags(dict(OK, face_luminance=250.0), 0.2))
 
 
@@ -41,3 +42,73 @@ def test_a_low_resolution_is_not_told_to_get_a_sharper_camera():
     said = flag_advice(quality_flags(OK, 0.8))
     assert "low resolution" in quality_flags(OK, 0.8)[0] and "sharp" not in said
     assert "come closer" in said and "full-size photo" in said
+
+
+#: a reading that raises every quality flag there is but "too bright" (its "too dark" instead)
+EVERY = dict(yaw_deg=30.0, pitch_deg=30.0, roll_deg=30.0, sharpness=0.1, face_luminance=5.0, clipped_fraction=0.5,
+             smile_score=9.0, mouth_opening_ratio=0.9, cut_landmarks=3, irises_hidden=True, ipd_mm=30.0,
+             calibration_source="iris", jpeg_quality=20.0)
+
+
+def test_every_flag_is_read_back_by_its_code():
+    """Each flag :func:`quality_flags` writes is read back to the code it was written from (``flag_code``), every code
+    of ``FLAG_STARTS`` is written by some reading, and a text that is no flag has no code."""
+    codes = [flag_code(f) for f in quality_flags(EVERY, 5.0)]
+    codes += [flag_code(f) for f in quality_flags(dict(OK, face_luminance=250.0), 0.2)]
+    assert sorted(codes) == sorted(FLAG_STARTS), codes
+    assert set(FLAG_ADVICE) <= set(FLAG_STARTS)
+    assert flag_code("the before photo is the likely cause") == "" and flag_remedies(["something else"]) == []
+
+
+def test_a_reworded_flag_keeps_its_remedy(monkeypatch):
+    """A remedy was chosen by matching a sentence's wording (stop 66): a flag reworded where it is written is read by
+    its code, so it keeps its remedy, on the card and in the batch's message on a before photo."""
+    from facemetrics.batch.tables import at_fault_remedy
+
+    monkeypatch.setitem(FLAG_STARTS, "cut", "chin outside the picture")
+    (flag,) = quality_flags(dict(OK, cut_landmarks=4), 0.2)
+    assert flag.startswith("chin outside the picture (4 of the ") and flag_code(flag) == "cut"
+    assert flag_advice([flag]) == "For the next photos: keep the whole face, chin included, in the picture."
+    assert at_fault_remedy([flag]).endswith("retake the session's before photos and, in them, keep the whole face, "
+                                            "chin included, in the picture")
+
+
+def test_the_bundled_examples_cards_speak_of_the_users_own_photos():
+    """The bundled example's photos are the project's, not the user's: "For the next photos" told the user what to do
+    about photos they did not take (stop 66)."""
+    flags = quality_flags(dict(OK, smile_score=5.0, mouth_opening_ratio=0.16), 0.2)
+    assert flag_advice(flags, OWN_PHOTOS) == ("For your own photos: keep a relaxed, neutral expression and close your "
+                                              "mouth gently.")
+
+
+def test_a_before_photo_cut_by_the_edge_is_asked_for_the_whole_face_not_a_closed_mouth():
+    """A before photo flagged only "face cut by the image edge", the likely cause of an unreadable comparison, was asked
+    for "a relaxed, closed mouth" (the remedy of a smile, said of every before photo; stop 66): the remedy is its flags'
+    own, each once, in the card's order."""
+    from facemetrics.batch.tables import AT_FAULT_REMEDY, MSG_BEFORE_PHOTO_AT_FAULT, baseline_messages
+
+    post = dict(photo="S/p.jpg", role="post", quality_flags="")
+    unread = {"status": "warning", "rows": [dict(metric="jawline_lift_mm", verdict="uncertain")]}
+    said = {}
+    for name, bad in (("cut", dict(cut_landmarks=3)), ("turned", dict(yaw_deg=-14.0)),
+                      ("both", dict(cut_landmarks=3, smile_score=4.0, mouth_opening_ratio=0.3))):
+        before = dict(photo="S/a.jpg", role="baseline", quality_flags="; ".join(quality_flags(dict(OK, **bad), 0.2)))
+        (said[name],) = baseline_messages(post, [before], unread)
+        assert said[name].startswith(MSG_BEFORE_PHOTO_AT_FAULT) and "closed mouth" not in said[name], said[name]
+    assert said["cut"].endswith(f"{AT_FAULT_REMEDY} and, in them, keep the whole face, chin included, in the picture")
+    assert said["turned"].endswith(f"{AT_FAULT_REMEDY} and, in them, face the camera straight on")
+    assert said["both"].endswith(f"{AT_FAULT_REMEDY} and, in them, keep the whole face, chin included, in the "
+                                 "picture, keep a relaxed, neutral expression and close your mouth gently")
+
+
+def test_each_remedy_reads_as_one_item_of_a_list():
+    """The remedies are listed "a, b and c": a remedy's own "and" outside brackets ran two into one ("come closer, ...,
+    and use the full-size photo, not a reduced copy and find more light on your face", a low-resolution, dark photo:
+    debruine pose 2; "hold the phone still and let it focus and ...", stop 66)."""
+    import re
+
+    for advice in FLAG_ADVICE.values():
+        assert " and " not in re.sub(r"\([^)]*\)", "", advice), advice
+    said = flag_advice(quality_flags(dict(OK, face_luminance=40.0), 0.69))
+    assert said == ("For the next photos: put more pixels on the face (come closer, and use the full-size photo, not "
+                    "a reduced copy) and find more light on your face (face a window)."), said

@@ -277,8 +277,10 @@ def test_a_smiling_and_compressed_before_photo_gets_both_remedies():
     assert fault.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a.jpg is flagged {smile}, "
                             "low JPEG quality (saved at quality 50 of 100, read from the file, limit 70) and the "
                             "after photo is not")
-    assert fault.endswith(AT_FAULT_REMEDY + JPEG_ALSO_REMEDY) and ";" not in fault
+    assert fault.endswith(AT_FAULT_REMEDY + " and, in them, keep a relaxed, neutral expression" + JPEG_ALSO_REMEDY)
+    assert ";" not in fault
     assert fault.count("compressed cop") == 1 and "retake" in fault
     # a smile alone: the retake remedy alone, as before
     (plain,) = baseline_messages(post, [dict(before, quality_flags=smile)], unread)
-    assert plain.endswith(AT_FAULT_REMEDY) and "compressed" not in plain
+    assert plain.endswith(AT_FAULT_REMEDY + " and, in them, keep a relaxed, neutral expression")
+    assert "compressed" not in plain

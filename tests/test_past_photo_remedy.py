@@ -85,17 +85,18 @@ def test_a_past_days_before_photo_at_fault_is_not_asked_to_be_retaken():
     """The batch's "the before photo is the likely cause ... retake the session's before photos" asked a regimen
     comparison (a later session's before photo against the first session's) and a next session's before photo for
     a photo of a past day (stop 62, h12); an after photo's comparison keeps it."""
-    from facemetrics.batch.results import PAST_AT_FAULT_REMEDY
-    from facemetrics.batch.tables import AT_FAULT_REMEDY, MSG_BEFORE_PHOTO_AT_FAULT
+    from facemetrics.batch.tables import AT_FAULT_REMEDY, MSG_BEFORE_PHOTO_AT_FAULT, PAST_AT_FAULT_REMEDY
 
     old = "retake the session's before photos"
     (plain,) = [m for m in _at_fault(_r()) if m.startswith(MSG_BEFORE_PHOTO_AT_FAULT)]
-    assert plain.endswith(AT_FAULT_REMEDY) and old in plain
+    todo = "face the camera straight on"  # what the before photo's flag asks (stop 66: "a relaxed, closed mouth")
+    assert plain.endswith(f"{AT_FAULT_REMEDY} and, in them, {todo}") and old in plain
     for kind, extra in (("regimen", dict(_pre_session=True)), ("next_before", dict(_next_session="2026-11-09T18:00"))):
         msgs = _at_fault(_r(**extra))
         (said,) = [m for m in msgs if m.startswith(MSG_BEFORE_PHOTO_AT_FAULT)]
         assert old not in said and not any(RETAKE in m for m in msgs), msgs
-        assert said == plain.replace(AT_FAULT_REMEDY, PAST_AT_FAULT_REMEDY[kind]) and "cannot be retaken" in said
+        assert said == plain.replace(f"{AT_FAULT_REMEDY} and, in them, {todo}", f"{PAST_AT_FAULT_REMEDY[kind]}, {todo}")
+        assert "cannot be retaken" in said and "closed mouth" not in said
         assert "head turned (yaw +23 deg" in said and ";" not in said  # the finding kept; one message
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .tables import (AT_FAULT_REMEDY, MSG_BEFORE_PHOTO_AT_FAULT, baseline_messages, before_taken_after, later_treatment_message, next_before_message,
-                     no_change_wording, same_picture_left_out, same_picture_rows)
+from .tables import (baseline_messages, before_taken_after, later_treatment_message, next_before_message,
+                     no_change_wording, past_photo_kind, same_picture_left_out, same_picture_rows)
 
 #: statuses of a comparison that has no measurement to flag
 _NOT_MEASURED = ("refused", "error")
@@ -34,9 +34,9 @@ PAST_PHOTO_REMEDY = {
 }
 
 #: compare's other remedies that retake a photo of the pair, and what a comparison of a past day's photo says instead
-#: (both its photos are a past day's: :data:`PAST_AT_FAULT_REMEDY`): the gate's cut face ("retake it", of the photo it
-#: names) and the light from another side (``compare.light.light_messages``: "retake both photos"); they were left
-#: asking to retake them (stop 62's review, r2)
+#: (both its photos are a past day's: :data:`~facemetrics.batch.tables.PAST_AT_FAULT_REMEDY`): the gate's cut face
+#: ("retake it", of the photo it names) and the light from another side (``compare.light.light_messages``: "retake
+#: both photos"); they were left asking to retake them (stop 62's review, r2)
 PAST_OTHER_REMEDIES = (
     ("retake it with the whole face in the picture",
      "take the next session's before photo with the whole face in the picture (this photo, of a past day, cannot be "
@@ -63,20 +63,6 @@ PAST_OTHER_REMEDIES = (
      "Take the next session's before photo with the jaw and cheeks uncovered (photos of past days cannot be "
      "retaken)"),
 )
-
-#: what the batch's message that the before photo is the likely cause (:data:`~facemetrics.batch.tables.
-#: MSG_BEFORE_PHOTO_AT_FAULT`) says of a past day's photo in place of :data:`~facemetrics.batch.tables.AT_FAULT_REMEDY`
-#: ("retake the session's before photos", of a session days ago: stop 62, h12), by what the photo is (as
-#: :data:`PAST_PHOTO_REMEDY`): its before photo is then a past day's too
-PAST_AT_FAULT_REMEDY = {
-    "regimen": ("so it is this before photo that differs, and it cannot be retaken (the first session's before photo, "
-                "taken on a past day), and the regimen's later comparisons with it may be unreadable too: take the "
-                "next sessions' before photos facing the camera with a relaxed, closed mouth"),
-    "next_before": ("so it is this before photo that differs, and it cannot be retaken (this session's before photo, "
-                    "taken on a past day): take the next sessions' before photos facing the camera with a relaxed, "
-                    "closed mouth"),
-}
-
 
 def with_before_taken_after(r: dict, base: list[dict], result: dict) -> dict:
     """``result`` of a comparison one of whose 'before' photos was taken at or after the treatment time (its
@@ -207,18 +193,16 @@ def with_past_photo_remedy(r: dict, result: dict, raw: dict) -> dict:
     batch's pre-session photo (``r["_pre_session"]``, :class:`facemetrics.batch.runner.Provenance`) or a next
     session's before photo read as the earlier session's photo (``r["_next_session"]``,
     :func:`facemetrics.batch.tables.next_before_message`), with compare's "retake the after photo ..." remedies
-    (:data:`_RETAKE_AFTER`) replaced by what can be done (:data:`PAST_PHOTO_REMEDY`), and the batch's message that
-    its before photo (a past day's too) is the likely cause with :data:`PAST_AT_FAULT_REMEDY` in place of its
-    "retake the session's before photos" (:data:`~facemetrics.batch.tables.AT_FAULT_REMEDY`).  Of the other
-    messages only compare's own (the first ``len(raw["messages"])``) are read.  ``result`` itself for any other
-    comparison."""
-    kind = "regimen" if r.get("_pre_session") else "next_before" if r.get("_next_session") else ""
+    (:data:`_RETAKE_AFTER`) replaced by what can be done (:data:`PAST_PHOTO_REMEDY`).  Only compare's own messages
+    (the first ``len(raw["messages"])``) are read: the batch's message that its before photo (a past day's too) is
+    the likely cause says the past day's remedy itself (:func:`facemetrics.batch.tables.past_photo_kind`; it was
+    reworded here by matching its sentence: stop 66).  ``result`` itself for any other comparison."""
+    kind = past_photo_kind(r)
     n = len(raw.get("messages") or ())
     if not kind:
         return result
     said = [_past_remedies(_RETAKE_AFTER.sub(PAST_PHOTO_REMEDY[kind], str(m))) for m in result["messages"][:n]]
-    said += [str(m).replace(AT_FAULT_REMEDY, PAST_AT_FAULT_REMEDY[kind]) if str(m).startswith(
-        MSG_BEFORE_PHOTO_AT_FAULT) else m for m in result["messages"][n:]]
+    said += list(result["messages"][n:])
     return result if said == list(result["messages"]) else dict(result, messages=said)
 
 

@@ -12,6 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from .._version import __version__
+from ..flags import FLAG_STARTS, flag_code, flag_remedies
+from ..listing import join_words
 from ..messages import split_messages
 from ..pairing import PairingPhoto, pair_photos, too_early, too_late
 from ..schema import LONG_COLUMNS, side_column
@@ -608,8 +610,9 @@ def _name_before_photos_alone(with_role: list[dict], sessions: dict, pairing) ->
 #: since stop 64: a compressed copy as the first before photo took every verdict of its session).  A low resolution, blur or light only warn.  What the gate reads is the change between the
 #: two photos, so a fault most of the session's after photos have too (an off-axis camera: every photo
 #: turned alike) is no fault of a before photo's: :func:`shared_faults`, :func:`baseline_rank`.
-BASELINE_FAULTS = ("smiling", "mouth open", "head turned", "head tilted up/down", "face cut by the image edge",
-                   "low JPEG quality")
+#: By their codes (:data:`facemetrics.flags.FLAG_STARTS`).
+BASELINE_FAULT_CODES = ("smiling", "mouth_open", "yaw", "pitch", "cut", "jpeg")
+BASELINE_FAULTS = tuple(FLAG_STARTS[code] for code in BASELINE_FAULT_CODES)
 
 
 def baseline_faults(r: dict) -> list[str]:
@@ -623,8 +626,8 @@ def baseline_faults(r: dict) -> list[str]:
 #: the :data:`BASELINE_FAULTS` whose flag gives the angle's sign (``facemetrics.quality.quality_flags``: "head turned
 #: (yaw +12 deg, limit 10)"), with the angle's name and the kind of each direction (the signs of ``yaw_deg``, > 0:
 #: the face turned towards the subject's left, and ``pitch_deg``, > 0: chin up; docs/metrics.md)
-_DIRECTED_FAULTS = {"head turned": ("yaw", "head turned to the subject's left", "head turned to the subject's right"),
-                    "head tilted up/down": ("pitch", "head tilted up (chin up)", "head tilted down (chin down)")}
+_DIRECTED_FAULTS = {FLAG_STARTS["yaw"]: ("yaw", "head turned to the subject's left", "head turned to the subject's right"),
+                    FLAG_STARTS["pitch"]: ("pitch", "head tilted up (chin up)", "head tilted down (chin down)")}
 
 
 def _fault_kind(flag: str, directed: bool = True) -> str:
@@ -687,14 +690,44 @@ MSG_BEFORE_PHOTO_AT_FAULT = "the before photo is the likely cause"
 #: lip-shape check misses (London 003 neutral -> smiling: smile index within ±0.10, smile score 1.57 SD) was said
 #: nowhere but photos.csv's quality_flags (u4's audit of a real study, stop 54)
 MSG_AFTER_PHOTO_SMILING = "the after photo is flagged smiling"
-#: the end of :data:`MSG_BEFORE_PHOTO_AT_FAULT`'s message: what follows for the other messages, and the remedy; a
-#: comparison of a past day's photo (a regimen's, a next session's before photo) says
-#: :data:`facemetrics.batch.results.PAST_AT_FAULT_REMEDY` instead (:func:`facemetrics.batch.results.with_past_photo_remedy`)
+#: the end of :data:`MSG_BEFORE_PHOTO_AT_FAULT`'s message: what follows for the other messages, then the remedy of the
+#: before photo's own flags (:func:`at_fault_remedy`); a comparison of a past day's photo (a regimen's, a next
+#: session's before photo) says :data:`PAST_AT_FAULT_REMEDY` instead
 AT_FAULT_REMEDY = ("so where the other messages ask to retake the after photo or leave a repeat photo out, it is this "
-                   "before photo that differs: retake the session's before photos facing the camera with a relaxed, "
-                   "closed mouth")
+                   "before photo that differs: retake the session's before photos")
+#: what :data:`MSG_BEFORE_PHOTO_AT_FAULT`'s message says of a past day's photo in place of :data:`AT_FAULT_REMEDY`
+#: ("retake the session's before photos", of a session days ago: stop 62, h12), by what the photo is
+#: (:func:`past_photo_kind`): its before photo is then a past day's too; the remedy of its flags follows
+PAST_AT_FAULT_REMEDY = {
+    "regimen": ("so it is this before photo that differs, and it cannot be retaken (the first session's before photo, "
+                "taken on a past day), and the regimen's later comparisons with it may be unreadable too: in the "
+                "next sessions' before photos"),
+    "next_before": ("so it is this before photo that differs, and it cannot be retaken (this session's before photo, "
+                    "taken on a past day): in the next sessions' before photos"),
+}
+
+
+def past_photo_kind(r: dict) -> str:
+    """What a compared photo row ``r`` is when it is a past day's photo that the user cannot retake: ``"regimen"``, a
+    regimen batch's pre-session photo (``r["_pre_session"]``), ``"next_before"``, a next session's before photo read
+    as the earlier session's photo (``r["_next_session"]``), else ``""``."""
+    return "regimen" if r.get("_pre_session") else "next_before" if r.get("_next_session") else ""
+
+
+def at_fault_remedy(flags, past: str = "") -> str:
+    """The remedy :data:`MSG_BEFORE_PHOTO_AT_FAULT`'s message ends with: :data:`AT_FAULT_REMEDY` (or
+    :data:`PAST_AT_FAULT_REMEDY` of the kind ``past``, :func:`past_photo_kind`) and what to do about the before
+    photo's ``flags`` (quality flags' texts), chosen by their codes (:func:`facemetrics.flags.flag_remedies`): "...
+    retake the session's before photos and, in them, keep the whole face, chin included, in the picture".  It asked
+    every before photo for "a relaxed, closed mouth", one cut by the image edge too (stop 66)."""
+    todo = join_words(flag_remedies(flags))
+    if past:
+        return f"{PAST_AT_FAULT_REMEDY[past]}, {todo}" if todo else PAST_AT_FAULT_REMEDY[past]
+    return f"{AT_FAULT_REMEDY} and, in them, {todo}" if todo else AT_FAULT_REMEDY
+
+
 #: the start of the quality flag of a photo saved at a low JPEG quality (:func:`facemetrics.quality.quality_flags`)
-MSG_LOW_JPEG_FLAG = "low JPEG quality"
+MSG_LOW_JPEG_FLAG = FLAG_STARTS["jpeg"]
 #: :data:`AT_FAULT_REMEDY` where the before photo's only such flag is a low JPEG quality: no retake, its original
 JPEG_AT_FAULT_REMEDY = ("so it is this before photo that takes the comparisons' verdicts: use its original (the camera's "
                         "own file), not a compressed copy (messaging apps and web uploads re-compress photos)")
@@ -775,12 +808,12 @@ def _after_smiling_message(r: dict, before: dict, result: dict) -> list[str]:
     quoted with its figures, without its definition."""
     from ..compare.expression import MSG_EXPRESSION
 
-    smiles = [f for f in baseline_faults(r) if f.startswith("smiling")]
-    if not smiles or any(f.startswith("smiling") for f in baseline_faults(before)) or any(
+    smiles = [f for f in baseline_faults(r) if flag_code(f) == "smiling"]
+    if not smiles or any(flag_code(f) == "smiling" for f in baseline_faults(before)) or any(
             str(m).startswith(MSG_EXPRESSION + ":") for m in result.get("messages") or ()):
         return []
     flag = smiles[0].split(": ", 1)[0] + (")" if ": " in smiles[0] and "(" in smiles[0].split(": ", 1)[0] else "")
-    return [f"{MSG_AFTER_PHOTO_SMILING} ({flag.removeprefix('smiling').strip(' ()')}) and its before photo "
+    return [f"{MSG_AFTER_PHOTO_SMILING} ({flag.removeprefix(FLAG_STARTS['smiling']).strip(' ()')}) and its before photo "
             f"{before['photo']} is not, as photos.csv's quality_flags say: a smile raises the mouth corners and "
             "cheeks and deepens and lengthens the nasolabial folds, so the lift and fold changes of this "
             "comparison may be the smile's, not the skin's, whatever their verdicts; take both photos with the "
@@ -794,8 +827,9 @@ def _at_fault_message(r: dict, before: dict, shared: frozenset) -> list[str]:
     (:func:`_fault_kind`: a head turned or tilted the other way than the after photo's is such a flag, the two
     about twice the angle apart; an after photo's flag that gives no sign stands for both directions).  A low JPEG
     quality's flag is quoted by its figures (:func:`_flag_figures`): the remedy asks for the original, the flag's own
-    words said it again; :data:`JPEG_AT_FAULT_REMEDY` where it is the only flag, else :data:`AT_FAULT_REMEDY` (a
-    retake) and :data:`JPEG_ALSO_REMEDY` (from the camera's own file)."""
+    words said it again; :data:`JPEG_AT_FAULT_REMEDY` where it is the only flag, else :func:`at_fault_remedy` (a
+    retake, of what the flags ask; a past day's photo, :func:`past_photo_kind`, asks it of the next sessions' before
+    photos) and :data:`JPEG_ALSO_REMEDY` (from the camera's own file)."""
     flags = _counted_faults(before, shared | _fault_kinds(r))
     if not flags:
         return []
@@ -808,12 +842,12 @@ def _at_fault_message(r: dict, before: dict, shared: frozenset) -> list[str]:
         after = f"the after photo is flagged the other way ({', '.join(theirs)})"
     else:
         after = f"the after photo is not, or is flagged the other way ({', '.join(theirs)})"
-    low = any(f.startswith(MSG_LOW_JPEG_FLAG) for f in flags)
-    remedy = AT_FAULT_REMEDY if any(not f.startswith(MSG_LOW_JPEG_FLAG) for f in flags) else JPEG_AT_FAULT_REMEDY
-    if low and remedy is AT_FAULT_REMEDY:  # a retake, from the camera's own file (review of stop 64)
-        remedy += JPEG_ALSO_REMEDY
+    low = any(flag_code(f) == "jpeg" for f in flags)
+    remedy = JPEG_AT_FAULT_REMEDY
+    if any(flag_code(f) != "jpeg" for f in flags):  # a retake, of what the flags ask (stop 66), from the camera's
+        remedy = at_fault_remedy(flags, past_photo_kind(r)) + (JPEG_ALSO_REMEDY if low else "")  # own file (stop 64)
     # the low quality's flag by its figures alone: the flag's "so use the original photo" is the remedy's
-    flags = [_flag_figures(f) if f.startswith(MSG_LOW_JPEG_FLAG) else f for f in flags]
+    flags = [_flag_figures(f) if flag_code(f) == "jpeg" else f for f in flags]
     return [f"{MSG_BEFORE_PHOTO_AT_FAULT}: {before['photo']} is flagged {', '.join(flags)} and {after}, and no "
             "before photo of this session has fewer such flags (not counting those most of the session's after "
             f"photos have too), {remedy}"]
