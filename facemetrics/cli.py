@@ -1742,6 +1742,23 @@ def _no_command(argv: list[str]) -> str:
             "'See it work on the bundled sample photos'); `facemetrics COMMAND --help` gives its options")
 
 
+def _unrecognized(extra: list[str], command: argparse.ArgumentParser, top: argparse.ArgumentParser) -> str:
+    """argparse's "unrecognized arguments: ..." of ``extra`` (what neither ``top``, facemetrics' parser, nor
+    ``command``, the command's own, read), and where to give an option of one of them given on the other's side of
+    the command word: ``facemetrics batch DIR -o OUT -v`` (``-v`` is facemetrics' own, given before the command) and
+    ``facemetrics --force batch ...`` (the command's, given after it).  Both were said "unrecognized" after the
+    command's usage, which lists ``--force`` and not ``-v`` (review r3 of the lead's usage fix, stop 66)."""
+    said = f"unrecognized arguments: {' '.join(extra)}"
+    words = command.prog.split(" ", 1)[-1]  # "batch", "study report"
+    for name in dict.fromkeys(x.split("=", 1)[0] for x in extra if x.startswith("-")):
+        if name in command._option_string_actions:  # argparse keeps them only there (no public accessor)
+            said += f"; {name} is an option of {command.prog}: give it after {words!r}"
+        elif (action := top._option_string_actions.get(name)) is not None:
+            example = f"{top.prog} {name}" + ("" if isinstance(action, argparse._VersionAction) else f" {words} ...")
+            said += f"; {name} is an option of {top.prog} itself: give it before the command ({example})"
+    return said
+
+
 def _dashed_files(argv: list[str]) -> str:
     """What to say after argparse's usage error when a file given starts with ``-`` (``-after.jpg``): argparse reads
     it as an option and said only "the following arguments are required: after" or "unrecognized arguments"
@@ -1762,9 +1779,10 @@ def main(argv: list[str] | None = None) -> int:
         print(missing, file=sys.stderr)
         return 2
     try:
-        args, extra = build_parser().parse_known_args(argv)
+        parser = build_parser()
+        args, extra = parser.parse_known_args(argv)
         if extra:  # an option the command does not have: said with the command's own usage (_name_own_parsers)
-            args.usage_parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            args.usage_parser.error(_unrecognized(extra, args.usage_parser, parser))
     except SystemExit as exc:  # argparse's usage error (2), or --help / --version (0)
         if exc.code == 2 and (dashed := _dashed_files(sys.argv[1:] if argv is None else list(argv))):
             print(dashed, file=sys.stderr)
