@@ -51,12 +51,17 @@ def test_the_thousands_note_counts_rows_below_excels_sep_line(tmp_path):
     (tmp_path / "long.csv").write_text(content, encoding="utf-8")
     _, note = long_csv_reading(tmp_path / "long.csv")
     assert "(row 3's hours_since_treatment 1.234,5 as 1234.5)" in note, note
+    # a blank line below the sep= line (dropped with it) is a spreadsheet row too (review r3: row 3 was said)
+    (tmp_path / "long.csv").write_text(content.replace("sep=;\n", "sep=;\n\n"), encoding="utf-8")
+    _, note = long_csv_reading(tmp_path / "long.csv")
+    assert "(row 4's hours_since_treatment 1.234,5 as 1234.5)" in note, note
     (tmp_path / "long.csv").write_text(content.split("\n", 1)[1], encoding="utf-8")
     _, note = long_csv_reading(tmp_path / "long.csv")
     assert "(row 2's hours_since_treatment 1.234,5 as 1234.5)" in note, note
 
 
-@pytest.mark.parametrize("prefix, blank, row", [("", "", 5), ("sep=,\n", "", 6), ("", "\n", 6)])
+@pytest.mark.parametrize("prefix, blank, row", [("", "", 5), ("sep=,\n", "", 6), ("", "\n", 6),
+                                                ("sep=,\n\n", "", 7), ("\ufeffsep=,\r\n\r\n\r\n", "", 8)])
 def test_a_cell_that_is_no_number_is_named_by_its_spreadsheet_row(tmp_path, capsys, prefix, blank, row):
     """Before: "value: 1 of 8 cells are not numbers (the first, row 3: 'n/a')" for the cell on the spreadsheet's
     row 5 (the header row 1): the fits counted rows from 0 below the header (and skipped blank lines)."""

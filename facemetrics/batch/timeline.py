@@ -641,13 +641,18 @@ def long_csv_reading(path) -> tuple[str, str]:
 
 
 def _sep_line(path) -> int:
-    """1 when the file at ``path`` begins with Excel's ``sep=;`` line (:func:`_long_decoded` drops it, so the table's
-    header is the spreadsheet's row 2), else 0."""
+    """The spreadsheet rows above the table's header that :func:`_long_decoded` drops: Excel's ``sep=;`` line and
+    any blank lines below it (1 for the line alone, so the header is the spreadsheet's row 2), 0 without that
+    line.  The blank lines were not counted, so a row was named one too high for each (review r3, stop 66)."""
     from .discover import csv_separator
 
     with open(path, "rb") as fh:
-        head = fh.read(64).decode("utf-8-sig", "replace")
-    return int(csv_separator(_first_line(head))[1])
+        head = fh.read(4096).decode("utf-8-sig", "replace")
+    first = _first_line(head)
+    if not csv_separator(first)[1]:
+        return 0
+    rest = head[len(first):]
+    return len(re.findall(r"\r\n|\r|\n", rest[:len(rest) - len(rest.lstrip("\r\n"))]))
 
 
 def _read_numbers(rows: list[list[str]], cols: list[int], first: int = 2) -> tuple[int, list[tuple[int, str, str, str]]]:
