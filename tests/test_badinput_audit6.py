@@ -61,7 +61,8 @@ def test_the_thousands_note_counts_rows_below_excels_sep_line(tmp_path):
 
 
 @pytest.mark.parametrize("prefix, blank, row", [("", "", 5), ("sep=,\n", "", 6), ("", "\n", 6),
-                                                ("sep=,\n\n", "", 7), ("\ufeffsep=,\r\n\r\n\r\n", "", 8)])
+                                                ("sep=,\n\n", "", 7), ("\ufeffsep=,\r\n\r\n\r\n", "", 8),
+                                                ("", "  \t\n", 6)])
 def test_a_cell_that_is_no_number_is_named_by_its_spreadsheet_row(tmp_path, capsys, prefix, blank, row):
     """Before: "value: 1 of 8 cells are not numbers (the first, row 3: 'n/a')" for the cell on the spreadsheet's
     row 5 (the header row 1): the fits counted rows from 0 below the header (and skipped blank lines)."""

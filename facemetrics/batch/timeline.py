@@ -804,13 +804,15 @@ def _read_long(path: Path) -> pd.DataFrame:
 def _spreadsheet_rows(text: str, header: int = 1) -> list[int]:
     """The row numbers, as a spreadsheet shows them, of the rows pandas reads from the CSV ``text`` below its
     header (the spreadsheet's row ``header``: 1, or 2 below Excel's ``sep=;`` line): a quoted value holding line
-    breaks is one row, a blank line a row pandas skips.  The decay fits name a row by its label
-    (:func:`facemetrics.decay.inputs._numbers`): they named its position counted from 0 (stop 66, k3)."""
+    breaks is one row, a blank line (or one of spaces and tabs alone: review r3, it made the count differ from
+    pandas' rows, so every row was named by its position again) a row pandas skips.  The decay fits name a row by
+    its label (:func:`facemetrics.decay.inputs._numbers`): they named its position counted from 0 (stop 66, k3)."""
     import csv
 
     records = list(csv.reader(io.StringIO(text, newline=None)))  # CR line ends too (an old Mac save)
-    first = next((i for i, r in enumerate(records) if r), len(records))
-    return [header + i - first for i, r in enumerate(records) if i > first and r]
+    read = [bool(r) and (len(r) > 1 or bool(r[0].strip())) for r in records]
+    first = next((i for i, r in enumerate(read) if r), len(records))
+    return [header + i - first for i, r in enumerate(read) if i > first and r]
 
 
 def _regimen_rows(batch_dir: Path, metrics, sides, *, min_effect, n_boot, seed, flow=()):
