@@ -113,6 +113,25 @@ def test_a_dark_16_bit_photo_refused_no_face_says_what_the_file_holds(tmp_path, 
         a.error)  # colour: Pillow keeps each value's high byte (700 // 256), grey: scaled, rounded
 
 
+def test_a_dark_partly_transparent_16_bit_photo_says_its_shown_pixels_range(tmp_path):
+    """Review r3: a dark 16-bit PNG with a transparent band (shown on white) was said to read "its brightest pixel
+    reads 255 of 255, so the picture is dark": the white of the transparent pixels, not the photo's."""
+    import cv2
+    import numpy as np
+
+    import facemetrics as fm
+
+    arr = np.zeros((200, 200, 4), np.uint16)
+    arr[..., :3] = np.random.default_rng(0).integers(0, 700, (200, 200, 3))
+    arr[..., 3] = 65535
+    arr[:50, :, 3] = 0
+    arr[:50, :, :3] = 30000  # what transparent pixels hold is not shown
+    cv2.imwrite(str(tmp_path / "dark.png"), arr)
+    a = fm.analyze_photo(tmp_path / "dark.png")
+    assert a.status == "no_face", a.status
+    assert "values span 0-699 of 0-65535" in a.error and "reads 2 of 255, so the picture is dark" in a.error, a.error
+
+
 def test_a_bright_16_bit_photo_refused_no_face_says_nothing_of_its_range(tmp_path):
     """Shows what stays: a 16-bit file that uses the top half of its range is no dark reading; a blank one's
     refusal is as before."""
