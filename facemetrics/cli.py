@@ -1081,7 +1081,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
         return 2
     entries = discover(args.folder, args.manifest)
     print("".join(f"{n}\n" for n in manifest_order_notes(args.manifest)), end="")  # 24/11/2026: its order, said
-    added = dup = bad = 0
+    added = dup = bad = unplaced = 0
     notes: dict[str, None] = {}
     timed = []  # (entry, its photo's EXIF time) of each photo imported: the manifest's time wins, as in `batch`
     unfit = []  # Excluded entries of a manifest that does not fit the folder: said after, grouped, with what to do
@@ -1126,7 +1126,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                     bad += 1
                     _print_not_imported(e, r, untimed)
             _print_moved(moved)
-            _print_unplaced(store, placed)
+            unplaced = _print_unplaced(store, placed)
     except StoreError as exc:  # the store itself (a newer schema ...): nothing can be imported
         print(f"facemetrics study import: {exc}", file=sys.stderr)
         return 2
@@ -1140,7 +1140,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     print(f"{added} photo(s) imported, {dup} already there, {bad} not imported; {where}")
     # every photo placed and timed by the folders, EXIF and file names: a manifest-like CSV is "not needed", as
     # `batch` says (said "give it with --manifest" on the demo's own folder: a newcomer's walk, stop 66)
-    all_placed = bool(entries) and not bad and not unfit and not untimed
+    all_placed = bool(entries) and not bad and not unfit and not untimed and not unplaced
     for line in _import_lines(args, entries, unfit, untimed, all_placed=all_placed):
         print(line)
     if not entries:  # said "0 photo(s) imported" and exit status 0, where `study add` says none was found (stop 64)
@@ -1198,14 +1198,16 @@ def _print_not_imported(e, r, untimed: list) -> None:
     print(f"{e.photo}: not imported - {msg}")
 
 
-def _print_unplaced(store, placed) -> None:
+def _print_unplaced(store, placed) -> int:
     """`study import`'s line for each photo imported (``placed``: ``(entry, AddResult)``) whose only time is in UTC
     and that the report cannot place among its session's photos, read once all are imported (one photo is added at
-    a time: a later one with an offset places it; :meth:`facemetrics.store.Store.utc_left_out_notes`)."""
+    a time: a later one with an offset places it; :meth:`facemetrics.store.Store.utc_left_out_notes`).  How many
+    (a manifest-like CSV is then no "not needed here": review r3)."""
     unplaced = store.utc_left_out_notes([r.photo_id for _, r in placed], how=UTC_REMEDY_IMPORT)
     for e, r in placed:
         if r.photo_id in unplaced:
             print(f"{e.photo}: imported - {unplaced[r.photo_id]}")
+    return sum(r.photo_id in unplaced for _, r in placed)
 
 
 def _import_lines(args: argparse.Namespace, entries, unfit, untimed, all_placed: bool = False) -> list[str]:
