@@ -1138,10 +1138,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     where = (f"store: {store.dir}" if store.db_path.exists()  # nothing written: none created (lazy), as `study add`
              else f"no store was created at {store.dir}")
     print(f"{added} photo(s) imported, {dup} already there, {bad} not imported; {where}")
-    # every photo placed and timed by the folders, EXIF and file names: a manifest-like CSV is "not needed", as
-    # `batch` says (said "give it with --manifest" on the demo's own folder: a newcomer's walk, stop 66)
-    all_placed = bool(entries) and not bad and not unfit and not untimed and not unplaced
-    for line in _import_lines(args, entries, unfit, untimed, all_placed=all_placed):
+    for line in _import_lines(args, entries, unfit, untimed, left=bad + unplaced):
         print(line)
     if not entries:  # said "0 photo(s) imported" and exit status 0, where `study add` says none was found (stop 64)
         why = (f": {legible(str(args.manifest))} lists none" if args.manifest else " (a study folder holds "
@@ -1210,13 +1207,17 @@ def _print_unplaced(store, placed) -> int:
     return sum(r.photo_id in unplaced for _, r in placed)
 
 
-def _import_lines(args: argparse.Namespace, entries, unfit, untimed, all_placed: bool = False) -> list[str]:
+def _import_lines(args: argparse.Namespace, entries, unfit, untimed, left: int = 0) -> list[str]:
     """The console lines after `study import`'s summary (:mod:`facemetrics.batch.console`): files filed twice,
     a manifest that does not fit the folder (``unfit``: :class:`facemetrics.batch.Excluded`), the photos
-    without a capture time (``untimed``), the files not read (``all_placed``: as
-    :func:`facemetrics.batch.console.skipped_lines`).  Reads the files' bytes (:func:`_import_files`)."""
+    without a capture time (``untimed``), the files not read (a manifest-like CSV "not needed" when every photo
+    was placed and timed, as :func:`facemetrics.batch.console.skipped_lines` says it in `batch`: none ``unfit``,
+    ``untimed`` nor ``left``, the photos not imported or whose UTC time the report cannot place; it said "give it
+    with --manifest" on the demo's own folder: a newcomer's walk, stop 66).  Reads the files' bytes
+    (:func:`_import_files`)."""
     from .batch import console
 
+    all_placed = bool(entries) and not unfit and not untimed and not left
     return (console.identical_files_lines(_import_files(entries, args.subject, args.manifest),
                                           within_session=False, again=_IMPORT_AGAIN, used=console.COPIES_STORED)
             + console.manifest_lines(unfit, args.manifest)
