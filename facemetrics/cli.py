@@ -1081,7 +1081,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
         return 2
     entries = discover(args.folder, args.manifest)
     print("".join(f"{n}\n" for n in manifest_order_notes(args.manifest)), end="")  # 24/11/2026: its order, said
-    added = dup = bad = 0
+    added = dup = bad = unplaced = 0
     notes: dict[str, None] = {}
     timed = []  # (entry, its photo's EXIF time) of each photo imported: the manifest's time wins, as in `batch`
     unfit = []  # Excluded entries of a manifest that does not fit the folder: said after, grouped, with what to do
@@ -1126,7 +1126,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                     bad += 1
                     _print_not_imported(e, r, untimed)
             _print_moved(moved)
-            _print_unplaced(store, placed)
+            unplaced = _print_unplaced(store, placed)
     except StoreError as exc:  # the store itself (a newer schema ...): nothing can be imported
         print(f"facemetrics study import: {exc}", file=sys.stderr)
         return 2
@@ -1138,10 +1138,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     where = (f"store: {store.dir}" if store.db_path.exists()  # nothing written: none created (lazy), as `study add`
              else f"no store was created at {store.dir}")
     print(f"{added} photo(s) imported, {dup} already there, {bad} not imported; {where}")
-    # every photo placed and timed by the folders, EXIF and file names: a manifest-like CSV is "not needed", as
-    # `batch` says (said "give it with --manifest" on the demo's own folder: a newcomer's walk, stop 66)
-    all_placed = bool(entries) and not bad and not unfit and not untimed
-    for line in _import_lines(args, entries, unfit, untimed, all_placed=all_placed):
+    for line in _import_lines(args, entries, unfit, untimed, left=bad + unplaced):
         print(line)
     if not entries:  # said "0 photo(s) imported" and exit status 0, where `study add` says none was found (stop 64)
         why = (f": {legible(str(args.manifest))} lists none" if args.manifest else " (a study folder holds "
@@ -1198,23 +1195,29 @@ def _print_not_imported(e, r, untimed: list) -> None:
     print(f"{e.photo}: not imported - {msg}")
 
 
-def _print_unplaced(store, placed) -> None:
+def _print_unplaced(store, placed) -> int:
     """`study import`'s line for each photo imported (``placed``: ``(entry, AddResult)``) whose only time is in UTC
     and that the report cannot place among its session's photos, read once all are imported (one photo is added at
-    a time: a later one with an offset places it; :meth:`facemetrics.store.Store.utc_left_out_notes`)."""
+    a time: a later one with an offset places it; :meth:`facemetrics.store.Store.utc_left_out_notes`).  How many
+    (a manifest-like CSV is then no "not needed here": review r3)."""
     unplaced = store.utc_left_out_notes([r.photo_id for _, r in placed], how=UTC_REMEDY_IMPORT)
     for e, r in placed:
         if r.photo_id in unplaced:
             print(f"{e.photo}: imported - {unplaced[r.photo_id]}")
+    return sum(r.photo_id in unplaced for _, r in placed)
 
 
-def _import_lines(args: argparse.Namespace, entries, unfit, untimed, all_placed: bool = False) -> list[str]:
+def _import_lines(args: argparse.Namespace, entries, unfit, untimed, left: int = 0) -> list[str]:
     """The console lines after `study import`'s summary (:mod:`facemetrics.batch.console`): files filed twice,
     a manifest that does not fit the folder (``unfit``: :class:`facemetrics.batch.Excluded`), the photos
-    without a capture time (``untimed``), the files not read (``all_placed``: as
-    :func:`facemetrics.batch.console.skipped_lines`).  Reads the files' bytes (:func:`_import_files`)."""
+    without a capture time (``untimed``), the files not read (a manifest-like CSV "not needed" when every photo
+    was placed and timed, as :func:`facemetrics.batch.console.skipped_lines` says it in `batch`: none ``unfit``,
+    ``untimed`` nor ``left``, the photos not imported or whose UTC time the report cannot place; it said "give it
+    with --manifest" on the demo's own folder: a newcomer's walk, stop 66).  Reads the files' bytes
+    (:func:`_import_files`)."""
     from .batch import console
 
+    all_placed = bool(entries) and not unfit and not untimed and not left
     return (console.identical_files_lines(_import_files(entries, args.subject, args.manifest),
                                           within_session=False, again=_IMPORT_AGAIN, used=console.COPIES_STORED)
             + console.manifest_lines(unfit, args.manifest)
@@ -1742,6 +1745,23 @@ def _no_command(argv: list[str]) -> str:
             "'See it work on the bundled sample photos'); `facemetrics COMMAND --help` gives its options")
 
 
+def _unrecognized(extra: list[str], command: argparse.ArgumentParser, top: argparse.ArgumentParser) -> str:
+    """argparse's "unrecognized arguments: ..." of ``extra`` (what neither ``top``, facemetrics' parser, nor
+    ``command``, the command's own, read), and where to give an option of one of them given on the other's side of
+    the command word: ``facemetrics batch DIR -o OUT -v`` (``-v`` is facemetrics' own, given before the command) and
+    ``facemetrics --force batch ...`` (the command's, given after it).  Both were said "unrecognized" after the
+    command's usage, which lists ``--force`` and not ``-v`` (review r3 of the lead's usage fix, stop 66)."""
+    said = f"unrecognized arguments: {' '.join(extra)}"
+    words = command.prog.split(" ", 1)[-1]  # "batch", "study report"
+    for name in dict.fromkeys(x.split("=", 1)[0] for x in extra if x.startswith("-")):
+        if name in command._option_string_actions:  # argparse keeps them only there (no public accessor)
+            said += f"; {name} is an option of {command.prog}: give it after {words!r}"
+        elif (action := top._option_string_actions.get(name)) is not None:
+            example = f"{top.prog} {name}" + ("" if isinstance(action, argparse._VersionAction) else f" {words} ...")
+            said += f"; {name} is an option of {top.prog} itself: give it before the command ({example})"
+    return said
+
+
 def _dashed_files(argv: list[str]) -> str:
     """What to say after argparse's usage error when a file given starts with ``-`` (``-after.jpg``): argparse reads
     it as an option and said only "the following arguments are required: after" or "unrecognized arguments"
@@ -1762,9 +1782,10 @@ def main(argv: list[str] | None = None) -> int:
         print(missing, file=sys.stderr)
         return 2
     try:
-        args, extra = build_parser().parse_known_args(argv)
+        parser = build_parser()
+        args, extra = parser.parse_known_args(argv)
         if extra:  # an option the command does not have: said with the command's own usage (_name_own_parsers)
-            args.usage_parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            args.usage_parser.error(_unrecognized(extra, args.usage_parser, parser))
     except SystemExit as exc:  # argparse's usage error (2), or --help / --version (0)
         if exc.code == 2 and (dashed := _dashed_files(sys.argv[1:] if argv is None else list(argv))):
             print(dashed, file=sys.stderr)

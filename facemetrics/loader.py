@@ -1134,12 +1134,18 @@ def value_range_note(photo: Photo) -> str:
     if arr is None or arr.dtype not in (np.uint16, np.int32, np.uint32):
         return ""
     colour = arr[..., :3] if arr.ndim == 3 and arr.shape[2] in (3, 4) else arr
+    # the pixels shown: a transparent one's values are not, and it reads white (composited; review r3: a partly
+    # transparent dark file was said to read "255 of 255, so the picture is dark")
+    colour = colour[arr[..., 3] > 0] if arr.ndim == 3 and arr.shape[2] == 4 else colour
+    shown = photo.rgb if photo.alpha is None else photo.rgb[photo.alpha == 255]
+    if not colour.size or not shown.size:
+        return ""
     lo, hi = int(colour.min()), int(colour.max())
     bits, full = (16, 65535) if arr.dtype == np.uint16 else (32, 2 ** 31 - 1)
     if not 255 < hi < (full + 1) // 2:
         return ""
     return (f"the file is a {bits}-bit {photo.format} whose values span {lo}-{hi} of 0-{full}: read scaled from that "
-            f"range ({full} is white), its brightest pixel reads {int(photo.rgb.max())} of 255, so the picture is dark; "
+            f"range ({full} is white), its brightest pixel reads {int(shown.max())} of 255, so the picture is dark; "
             f"if it looks right in the program that made it, that program saved it with values of another range: save "
             "an 8-bit copy from it")
 

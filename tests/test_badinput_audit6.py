@@ -51,12 +51,18 @@ def test_the_thousands_note_counts_rows_below_excels_sep_line(tmp_path):
     (tmp_path / "long.csv").write_text(content, encoding="utf-8")
     _, note = long_csv_reading(tmp_path / "long.csv")
     assert "(row 3's hours_since_treatment 1.234,5 as 1234.5)" in note, note
+    # a blank line below the sep= line (dropped with it) is a spreadsheet row too (review r3: row 3 was said)
+    (tmp_path / "long.csv").write_text(content.replace("sep=;\n", "sep=;\n\n"), encoding="utf-8")
+    _, note = long_csv_reading(tmp_path / "long.csv")
+    assert "(row 4's hours_since_treatment 1.234,5 as 1234.5)" in note, note
     (tmp_path / "long.csv").write_text(content.split("\n", 1)[1], encoding="utf-8")
     _, note = long_csv_reading(tmp_path / "long.csv")
     assert "(row 2's hours_since_treatment 1.234,5 as 1234.5)" in note, note
 
 
-@pytest.mark.parametrize("prefix, blank, row", [("", "", 5), ("sep=,\n", "", 6), ("", "\n", 6)])
+@pytest.mark.parametrize("prefix, blank, row", [("", "", 5), ("sep=,\n", "", 6), ("", "\n", 6),
+                                                ("sep=,\n\n", "", 7), ("\ufeffsep=,\r\n\r\n\r\n", "", 8),
+                                                ("", "  \t\n", 6)])
 def test_a_cell_that_is_no_number_is_named_by_its_spreadsheet_row(tmp_path, capsys, prefix, blank, row):
     """Before: "value: 1 of 8 cells are not numbers (the first, row 3: 'n/a')" for the cell on the spreadsheet's
     row 5 (the header row 1): the fits counted rows from 0 below the header (and skipped blank lines)."""
@@ -105,6 +111,25 @@ def test_a_dark_16_bit_photo_refused_no_face_says_what_the_file_holds(tmp_path, 
     assert (f"; the file is a 16-bit PNG whose values span {int(arr.min())}-{top} of 0-65535: read scaled from that "
             f"range (65535 is white), its brightest pixel reads {2 if colour else 3} of 255, so the picture is dark") in a.error, (
         a.error)  # colour: Pillow keeps each value's high byte (700 // 256), grey: scaled, rounded
+
+
+def test_a_dark_partly_transparent_16_bit_photo_says_its_shown_pixels_range(tmp_path):
+    """Review r3: a dark 16-bit PNG with a transparent band (shown on white) was said to read "its brightest pixel
+    reads 255 of 255, so the picture is dark": the white of the transparent pixels, not the photo's."""
+    import cv2
+    import numpy as np
+
+    import facemetrics as fm
+
+    arr = np.zeros((200, 200, 4), np.uint16)
+    arr[..., :3] = np.random.default_rng(0).integers(0, 700, (200, 200, 3))
+    arr[..., 3] = 65535
+    arr[:50, :, 3] = 0
+    arr[:50, :, :3] = 30000  # what transparent pixels hold is not shown
+    cv2.imwrite(str(tmp_path / "dark.png"), arr)
+    a = fm.analyze_photo(tmp_path / "dark.png")
+    assert a.status == "no_face", a.status
+    assert "values span 0-699 of 0-65535" in a.error and "reads 2 of 255, so the picture is dark" in a.error, a.error
 
 
 def test_a_bright_16_bit_photo_refused_no_face_says_nothing_of_its_range(tmp_path):

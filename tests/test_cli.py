@@ -1623,6 +1623,26 @@ def test_an_option_a_command_does_not_have_is_said_with_that_commands_usage(argv
     assert err.startswith(f"usage: {command} [-h]"), err
     assert err.rstrip().endswith(f"{command}: error: unrecognized arguments: {extra}"), err
 
+@pytest.mark.parametrize("argv, said", [
+    (["batch", "DIR", "-o", "OUT", "-v"], "-v is an option of facemetrics itself: give it before the command "
+                                          "(facemetrics -v batch ...)"),
+    (["study", "report", "-o", "OUT", "--verbose"], "--verbose is an option of facemetrics itself: give it before "
+                                                    "the command (facemetrics --verbose study report ...)"),
+    (["--force", "batch", "DIR", "-o", "OUT"], "--force is an option of facemetrics batch: give it after 'batch'"),
+    (["compare", "a.jpg", "b.jpg", "--version"], "--version is an option of facemetrics itself: give it before the "
+                                                 "command (facemetrics --version)"),
+])
+def test_an_option_given_on_the_wrong_side_of_the_command_says_where_it_goes(argv, said, capsys):
+    """Review r3 of the usage fix (stop 66): `batch DIR -o OUT -v` was "unrecognized arguments: -v" after batch's
+    usage, which does not list -v, and `--force batch ...` "unrecognized arguments: --force" after a usage that
+    lists --force."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.rstrip()
+    assert err.endswith(f": error: unrecognized arguments: {argv[-1] if argv[0] != '--force' else '--force'}; {said}"), err
+
+
 _LONG_HEAD = "subject,treatment,hours_since_treatment,metric,side,value,unit,noise_floor\n"
 
 

@@ -110,3 +110,19 @@ def test_study_add_and_import_say_it_on_the_console(tmp_path, capsys):
     assert main(["study", "import", str(folder), "--no-measure", "--store", str(tmp_path / "s3")]) == 0
     out = capsys.readouterr().out
     assert "2 photo(s) imported" in out and "leaves it out" not in out, out
+
+
+def test_study_import_names_a_manifest_like_csv_while_a_photo_is_left_unplaced(tmp_path, capsys):
+    """Review r3 of c7decee: a photo imported whose UTC time the report cannot place is no photo "placed and timed",
+    so the folder's manifest-like CSV (which can give the offset) is named with --manifest, not "not needed here"."""
+    from facemetrics.cli import main
+
+    folder = tmp_path / "study"
+    _stripped(folder / "ann" / "mc", PIXEL)
+    (folder / "ann" / "mc" / "treated_at.txt").write_text(TREATED)
+    (folder / "manifest.csv").write_text(f"photo,subject,treatment,treated_at\nann/mc/{PIXEL},ann,mc,{TREATED}+01:00\n")
+    assert main(["study", "import", str(folder), "--no-measure", "--store", str(tmp_path / "s")]) == 0
+    out = capsys.readouterr().out
+    assert f"ann/mc/{PIXEL}: imported - its capture time" in out, out
+    assert "manifest.csv looks like a manifest (its columns" in out, out
+    assert "not needed here" not in out and f"give it with --manifest {folder / 'manifest.csv'}" in out, out

@@ -641,13 +641,18 @@ def long_csv_reading(path) -> tuple[str, str]:
 
 
 def _sep_line(path) -> int:
-    """1 when the file at ``path`` begins with Excel's ``sep=;`` line (:func:`_long_decoded` drops it, so the table's
-    header is the spreadsheet's row 2), else 0."""
+    """The spreadsheet rows above the table's header that :func:`_long_decoded` drops: Excel's ``sep=;`` line and
+    any blank lines below it (1 for the line alone, so the header is the spreadsheet's row 2), 0 without that
+    line.  The blank lines were not counted, so a row was named one too high for each (review r3, stop 66)."""
     from .discover import csv_separator
 
     with open(path, "rb") as fh:
-        head = fh.read(64).decode("utf-8-sig", "replace")
-    return int(csv_separator(_first_line(head))[1])
+        head = fh.read(4096).decode("utf-8-sig", "replace")
+    first = _first_line(head)
+    if not csv_separator(first)[1]:
+        return 0
+    rest = head[len(first):]
+    return len(re.findall(r"\r\n|\r|\n", rest[:len(rest) - len(rest.lstrip("\r\n"))]))
 
 
 def _read_numbers(rows: list[list[str]], cols: list[int], first: int = 2) -> tuple[int, list[tuple[int, str, str, str]]]:
@@ -799,13 +804,15 @@ def _read_long(path: Path) -> pd.DataFrame:
 def _spreadsheet_rows(text: str, header: int = 1) -> list[int]:
     """The row numbers, as a spreadsheet shows them, of the rows pandas reads from the CSV ``text`` below its
     header (the spreadsheet's row ``header``: 1, or 2 below Excel's ``sep=;`` line): a quoted value holding line
-    breaks is one row, a blank line a row pandas skips.  The decay fits name a row by its label
-    (:func:`facemetrics.decay.inputs._numbers`): they named its position counted from 0 (stop 66, k3)."""
+    breaks is one row, a blank line (or one of spaces and tabs alone: review r3, it made the count differ from
+    pandas' rows, so every row was named by its position again) a row pandas skips.  The decay fits name a row by
+    its label (:func:`facemetrics.decay.inputs._numbers`): they named its position counted from 0 (stop 66, k3)."""
     import csv
 
     records = list(csv.reader(io.StringIO(text, newline=None)))  # CR line ends too (an old Mac save)
-    first = next((i for i, r in enumerate(records) if r), len(records))
-    return [header + i - first for i, r in enumerate(records) if i > first and r]
+    read = [bool(r) and (len(r) > 1 or bool(r[0].strip())) for r in records]
+    first = next((i for i, r in enumerate(read) if r), len(records))
+    return [header + i - first for i, r in enumerate(read) if i > first and r]
 
 
 def _regimen_rows(batch_dir: Path, metrics, sides, *, min_effect, n_boot, seed, flow=()):
