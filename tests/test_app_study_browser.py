@@ -149,10 +149,13 @@ def _download(page, button, path: Path, server_log: Path, sync_api) -> Path:
 
     "Download the study" is made when clicked (app.py: ``st.download_button`` given a callable): the click asks the
     server for the ZIP, made in a thread of Streamlit's, and the download starts once it is made; under load that is
-    the time of a timeline's fit (:data:`FIT_WAIT_MS`).  ``button`` is the latest run's (:func:`_current_button`): a
-    faded button of an earlier run asks for a file the server has dropped.  Until stop 66 this clicked up to 3 times
-    (CI once saw a click with no download, stop 16, never reproduced); a click with no download now fails and says
-    what the button and the server showed."""
+    the time of a timeline's fit (:data:`FIT_WAIT_MS`); Streamlit shows the button disabled, with a spinner, until
+    then.  ``button`` is the latest run's (:func:`_current_button`): a faded button of an earlier run asks for a file
+    the server has dropped.  Until stop 66 this waited 20 s for the download and clicked again, up to 3 times (CI
+    once saw a click with no download, stop 16).  Beside 2 CPU hogs the first click's ZIP came after the 20 s (the
+    button read disabled 20 s after the click: still asking; stop 66, k4); the second click, Playwright's, waited for
+    the button to be enabled again, so the download it took was the first click's, and it asked for a second ZIP.  A
+    click with no download now fails and says what the button and the server showed."""
     wait_settled(page, log=server_log, what="before the download")
     wait_shown(button, 30_000, "the download button of the latest run", server_log)
     try:
@@ -161,7 +164,8 @@ def _download(page, button, path: Path, server_log: Path, sync_api) -> Path:
     except sync_api.TimeoutError:
         errors = page.locator("[data-testid=stDownloadButtonError]").all_inner_texts()
         raise AssertionError(f"one click on the download button gave no download in {FIT_WAIT_MS / 1000:.0f} s; "
-                             f"the button enabled: {button.is_enabled()}, its errors {errors}; "
+                             f"the button enabled: {button.is_enabled()} (disabled: the ZIP still being made), "
+                             f"its errors {errors} (said for 5 s); "
                              f"{page_state(page, server_log)}") from None
     dl.value.save_as(path)
     return path
