@@ -25,7 +25,7 @@ from .compare.expression import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 from .compare.identity import MSG_MISMATCH
 from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, LASTING_WITHHELD_CELL, decay_resolved, labels_or,
                           lasting_withheld, peak_against_photos, peak_resolved, HALF_LIFE_SPAN, unresolved_span,
-                          BASIS_FIT, BASIS_NO_EFFECT, BASIS_PHOTOS, BASIS_SIGNS_DIFFER)
+                          BASIS_FIT, BASIS_NO_EFFECT, BASIS_PHOTOS, BASIS_REVERSED, BASIS_SIGNS_DIFFER)
 from .decay.carryover import earlier_text, figure_text, shorten_follow_on
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
@@ -208,7 +208,7 @@ NO_HALF_POINT_WHY = {
                         "noise",
     BASIS_FIT: "it had not fallen to half by the last photo, and with no bootstrap there is no interval",
 }
-NO_HALF_POINT_WHY[BASIS_PHOTOS] = NO_HALF_POINT_WHY[BASIS_FIT]
+NO_HALF_POINT_WHY[BASIS_PHOTOS] = NO_HALF_POINT_WHY[BASIS_REVERSED] = NO_HALF_POINT_WHY[BASIS_FIT]
 #: the note under the Figures table when a row's fitted peak is against the photos' sign
 #: (:func:`facemetrics.decay.claim.peak_against_photos`; docs/validation.md section 26f)
 PEAK_AGAINST_NOTE = ("A peak \"not resolved\" on a row whose half point reads the photos' sign (`half_point_basis` "

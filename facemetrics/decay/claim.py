@@ -399,6 +399,10 @@ FROM_CURVE, FROM_PHOTOS, FROM_CURVE_UNCHECKED = "curve", "photos_18_30h", "curve
 #: :func:`peak_resolved`; docs/validation.md section 26f); none, the photos showing no change as large as the
 #: margin; none, the two signs differing and the photos' change not beyond their noise
 BASIS_FIT, BASIS_PHOTOS, BASIS_NO_EFFECT, BASIS_SIGNS_DIFFER = "fit", "photos", "no_effect", "signs_differ"
+#: ``half_point_basis`` of a change that reversed: the half point reads the photos' sign against the fitted peak's, as
+#: :data:`BASIS_PHOTOS`, but the photos also show the fitted peak's sign beyond the margin and their noise (an early lift
+#: that turned into a sag), so the peak is a figure of the photos and is shown (docs/validation.md section 26h)
+BASIS_REVERSED = "reversed"
 
 
 def _row_float(r, key: str) -> float:
@@ -1077,7 +1081,11 @@ def _half_point_basis(t, y, est: DecayParams, sign: float, margin: float = _NAN)
     (:func:`facemetrics.decay.half_point.largest_mean`) is below ``margin``, else :data:`BASIS_SIGNS_DIFFER` (the
     signs differ and the photos' change is not shown beyond their noise, or no margin was given to check it)."""
     if math.isfinite(sign):
-        return BASIS_FIT if sign == math.copysign(1.0, est.peak) else BASIS_PHOTOS
+        fit = math.copysign(1.0, est.peak)
+        if sign == fit:
+            return BASIS_FIT
+        shown = largest_mean(t, y, fit) >= margin and largest_beyond_noise(t, y, fit, *_noise_sd_df(t, y, est, fit))
+        return BASIS_REVERSED if shown else BASIS_PHOTOS
     photos = photo_sign(t, y)
     if not math.isfinite(photos) or largest_mean(t, y, photos) < margin:
         return BASIS_NO_EFFECT
