@@ -13,8 +13,8 @@ import pandas as pd
 from facemetrics.decay import analyze_series, claim
 from facemetrics.decay.claim import (BASIS_FIT, BASIS_NO_EFFECT, BASIS_PHOTOS, BASIS_REVERSED, BASIS_SIGNS_DIFFER,
                                      decay_resolved, peak_against_photos, peak_resolved)
-from facemetrics.report import (NO_HALF_POINT, NO_HALF_POINT_WHY, NOT_RESOLVED, PEAK_AGAINST_NOTE, half_point_lines,
-                                timeline_markdown)
+from facemetrics.report import (NO_HALF_POINT, NO_HALF_POINT_UNTESTED, NO_HALF_POINT_WHY, NOT_RESOLVED,
+                                PEAK_AGAINST_NOTE, half_point_lines, timeline_markdown)
 from facemetrics.schema import TIMELINE_COLUMNS
 
 _T = np.repeat([0.25, 4.0, 12.0, 24.0, 48.0], 2)
@@ -122,7 +122,7 @@ def test_the_column_sits_after_the_half_point_columns():
 def _row(**kw) -> dict:
     return dict(dict(treatment="mc", metric="jawline_lift_mm", side="mean", status="ok", half_point_h=math.nan,
                      half_point_h_ci_low=math.nan, half_point_h_ci_high=math.nan, last_time_h=48.0, confidence=0.95,
-                     half_point_basis=BASIS_NO_EFFECT), **kw)
+                     half_point_basis=BASIS_NO_EFFECT, smallest_meaningful_change=0.3), **kw)
 
 
 def test_each_rows_no_half_point_line_says_why():
@@ -143,6 +143,9 @@ def test_each_rows_no_half_point_line_says_why():
     assert NO_HALF_POINT not in lines
     unsaid = half_point_lines(pd.DataFrame([_row(status="no_bootstrap", half_point_basis=BASIS_FIT)]))
     assert unsaid[-1] == f"- mc: no half point for jawline_lift_mm (mean): {NO_HALF_POINT_WHY[BASIS_FIT]}."
+    untested = half_point_lines(pd.DataFrame([_row(half_point_basis=BASIS_SIGNS_DIFFER, smallest_meaningful_change=0.0)]))
+    assert untested[-1] == f"- mc: no half point for jawline_lift_mm (mean): {NO_HALF_POINT_UNTESTED}."  # review r1
+    assert "not beyond their noise" not in untested[-1]  # with a margin of 0 the noise is not tested (_effect_sign)
     old = half_point_lines(pd.DataFrame([{k: v for k, v in _row().items() if k != "half_point_basis"}]))
     assert old[-3:] == ["- mc: no half point for jawline_lift_mm (mean).", "", NO_HALF_POINT]
 
