@@ -143,7 +143,8 @@ def test_each_rows_no_half_point_line_says_why():
     assert NO_HALF_POINT not in lines
     unsaid = half_point_lines(pd.DataFrame([_row(status="no_bootstrap", half_point_basis=BASIS_FIT)]))
     assert unsaid[-1] == f"- mc: no half point for jawline_lift_mm (mean): {NO_HALF_POINT_WHY[BASIS_FIT]}."
-    untested = half_point_lines(pd.DataFrame([_row(half_point_basis=BASIS_SIGNS_DIFFER, smallest_meaningful_change=0.0)]))
+    untested = half_point_lines(pd.DataFrame([_row(half_point_basis=BASIS_SIGNS_DIFFER,
+                                                   smallest_meaningful_change=0.0)]))
     assert untested[-1] == f"- mc: no half point for jawline_lift_mm (mean): {NO_HALF_POINT_UNTESTED}."  # review r1
     assert "not beyond their noise" not in untested[-1]  # with a margin of 0 the noise is not tested (_effect_sign)
     old = half_point_lines(pd.DataFrame([{k: v for k, v in _row().items() if k != "half_point_basis"}]))

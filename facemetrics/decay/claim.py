@@ -399,9 +399,10 @@ FROM_CURVE, FROM_PHOTOS, FROM_CURVE_UNCHECKED = "curve", "photos_18_30h", "curve
 #: :func:`peak_resolved`; docs/validation.md section 26f); none, the photos showing no change as large as the
 #: margin; none, the two signs differing and the photos' change not beyond their noise
 BASIS_FIT, BASIS_PHOTOS, BASIS_NO_EFFECT, BASIS_SIGNS_DIFFER = "fit", "photos", "no_effect", "signs_differ"
-#: ``half_point_basis`` of a change that reversed: the half point reads the photos' sign against the fitted peak's, as
-#: :data:`BASIS_PHOTOS`, but the photos also show the fitted peak's sign beyond the margin and their noise (an early lift
-#: that turned into a sag), so the peak is a figure of the photos and is shown (docs/validation.md section 26h)
+#: ``half_point_basis`` of a change that reversed: the half point reads the photos' sign against the fitted peak's,
+#: as :data:`BASIS_PHOTOS`, but the photos also show the fitted peak's sign, at two photo times or more and beyond
+#: the margin and their noise (an early lift turned into a sag), so the peak is a figure of the photos and is shown
+#: (docs/validation.md section 26h)
 BASIS_REVERSED = "reversed"
 
 

@@ -43,7 +43,8 @@ import math
 import numpy as np
 
 __all__ = ["HALF_POINT_FIELDS", "RISE_ALPHA", "half_point", "half_point_ci", "isotonic_decreasing", "largest_mean",
-           "largest_beyond_noise", "times_reaching", "peak_time", "photo_bracket", "photo_sign", "unimodal_sd", "unimodal_sd_df"]
+           "largest_beyond_noise", "peak_time", "photo_bracket", "photo_sign", "times_reaching", "unimodal_sd",
+           "unimodal_sd_df"]
 
 #: the DecayFit fields (and timeline columns) :func:`half_point_ci` fills, in its order
 HALF_POINT_FIELDS = ("half_point_h", "half_point_h_ci_low", "half_point_h_ci_high")
