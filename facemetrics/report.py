@@ -25,7 +25,7 @@ from .compare.expression import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 from .compare.identity import MSG_MISMATCH
 from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, LASTING_WITHHELD_CELL, decay_resolved, labels_or,
                           lasting_withheld, peak_against_photos, peak_resolved, HALF_LIFE_SPAN, unresolved_span,
-                          BASIS_FIT, BASIS_NO_EFFECT, BASIS_PHOTOS, BASIS_SIGNS_DIFFER)
+                          BASIS_FIT, BASIS_NO_EFFECT, BASIS_PHOTOS, BASIS_REVERSED, BASIS_SIGNS_DIFFER)
 from .decay.carryover import earlier_text, figure_text, shorten_follow_on
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
@@ -208,7 +208,10 @@ NO_HALF_POINT_WHY = {
                         "noise",
     BASIS_FIT: "it had not fallen to half by the last photo, and with no bootstrap there is no interval",
 }
-NO_HALF_POINT_WHY[BASIS_PHOTOS] = NO_HALF_POINT_WHY[BASIS_FIT]
+#: the reason of a `signs_differ` row whose margin is 0 (:func:`_no_half_point_why`: the noise was not tested)
+NO_HALF_POINT_UNTESTED = ("the fitted curve and the photos differ in sign, and with no margin "
+                          "(`smallest_meaningful_change` 0) the photos' change is not tested against their noise")
+NO_HALF_POINT_WHY[BASIS_PHOTOS] = NO_HALF_POINT_WHY[BASIS_REVERSED] = NO_HALF_POINT_WHY[BASIS_FIT]
 #: the note under the Figures table when a row's fitted peak is against the photos' sign
 #: (:func:`facemetrics.decay.claim.peak_against_photos`; docs/validation.md section 26f)
 PEAK_AGAINST_NOTE = ("A peak \"not resolved\" on a row whose half point reads the photos' sign (`half_point_basis` "
@@ -475,6 +478,17 @@ def half_point_text(r) -> str:
     return ""
 
 
+def _no_half_point_why(r) -> str:
+    """The reason ending a row's "no half point" line (:data:`NO_HALF_POINT_WHY` by ``half_point_basis``; "" for a
+    table without the column).  A `signs_differ` row with no margin (``smallest_meaningful_change`` 0, as
+    ``--min-effect 0`` gives a row without a noise floor) had its photos' change not tested against the noise at all
+    (:func:`facemetrics.decay.claim._effect_sign`), so it says that, not that the change is within the noise."""
+    basis = r.get("half_point_basis")
+    if basis == BASIS_SIGNS_DIFFER and not _float(r.get("smallest_meaningful_change")) > 0:
+        return NO_HALF_POINT_UNTESTED
+    return NO_HALF_POINT_WHY.get(basis, "")
+
+
 def half_point_lines(pooled: pd.DataFrame) -> list[str]:
     """report.md's lines on how long each pooled row's change lasted (:func:`half_point_text`), under the Figures
     table; none when no row has a half point.  The heading names the measured peak only when a row grew after the
@@ -487,7 +501,7 @@ def half_point_lines(pooled: pd.DataFrame) -> list[str]:
         if text:
             items.append(f"- {r['treatment']}, {r['metric']} ({r['side']}): {text}.")
         elif fitted and "half_point_h" in r.index:
-            why = NO_HALF_POINT_WHY.get(r.get("half_point_basis"), "")
+            why = _no_half_point_why(r)
             missing.append((str(r["treatment"]), why, f"{r['metric']} ({r['side']})"))
     if not items and not missing:
         return []

@@ -594,7 +594,10 @@ TIMELINE_COLUMNS_DEF = [
            "`peak_change`, and the photos' agree), `photos` (the photos' largest mean change is beyond "
            "`smallest_meaningful_change` and their noise with the sign opposite to the curve's, as a change that grew "
            "from nothing can fit: `peak_change` is then not a figure of the photos, and report.md shows it, the "
-           "half-life and the lasting / transient split \"not resolved\"); with no half point, why: `no_effect` "
+           "half-life and the lasting / transient split \"not resolved\"), `reversed` (as `photos`, but "
+           "the photos also show the curve's sign, reaching `smallest_meaningful_change` at two photo times or more "
+           "and beyond their noise: a change that reversed, e.g. an early lift turned into a sag, whose fitted peak "
+           "is shown); with no half point, why: `no_effect` "
            "(no photo time's mean change is as large as `smallest_meaningful_change`) or `signs_differ` (the "
            "curve's and the photos' signs differ and the photos' change is not beyond their noise); empty without "
            "a fit."),

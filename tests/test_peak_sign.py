@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 
 from facemetrics.decay import analyze_series, claim
-from facemetrics.decay.claim import (BASIS_FIT, BASIS_NO_EFFECT, BASIS_PHOTOS, BASIS_SIGNS_DIFFER, decay_resolved,
-                                     peak_against_photos, peak_resolved)
-from facemetrics.report import (NO_HALF_POINT, NO_HALF_POINT_WHY, NOT_RESOLVED, PEAK_AGAINST_NOTE, half_point_lines,
-                                timeline_markdown)
+from facemetrics.decay.claim import (BASIS_FIT, BASIS_NO_EFFECT, BASIS_PHOTOS, BASIS_REVERSED, BASIS_SIGNS_DIFFER,
+                                     decay_resolved, peak_against_photos, peak_resolved)
+from facemetrics.report import (NO_HALF_POINT, NO_HALF_POINT_UNTESTED, NO_HALF_POINT_WHY, NOT_RESOLVED,
+                                PEAK_AGAINST_NOTE, half_point_lines, timeline_markdown)
 from facemetrics.schema import TIMELINE_COLUMNS
 
 _T = np.repeat([0.25, 4.0, 12.0, 24.0, 48.0], 2)
@@ -43,6 +43,26 @@ def test_the_basis_names_each_branch_of_the_sign():
     assert _basis(_CLEAR, -0.2, math.nan) == BASIS_SIGNS_DIFFER
     assert _basis(_CLEAR, -0.2, 0.0) == BASIS_SIGNS_DIFFER
     assert _basis(np.zeros(10), 0.2, 0.3) == BASIS_NO_EFFECT  # photos with no sign at all
+
+
+_REVERSAL = np.repeat([0.8, 0.7, -0.6, -1.2, -1.2], 2) + np.tile([0.05, -0.05], 5)  # mm: a lift turned into a sag
+
+
+def test_a_change_that_reversed_keeps_its_fitted_peak():
+    """Review r1 (section 26h): an early lift of 0.8 mm that turned into a sag of -1.2 mm fits a positive peak; the
+    half point reads the photos' larger, negative, change, but the photos show the lift at two photo times, beyond the
+    margin and their noise, so the peak is theirs and is shown (k1's rule read `photos` and hid it); a photo time
+    alone below the baseline does not make a change that grew a reversal (section 26h's candidate R did)."""
+    assert _basis(_REVERSAL, 0.2, 0.3) == BASIS_REVERSED
+    assert _basis(_REVERSAL, -0.2, 0.3) == BASIS_FIT
+    assert _basis(_REVERSAL, 0.2, 0.9) == BASIS_PHOTOS  # the lift (0.8 mm) short of the margin: not shown by the photos
+    one_time = np.repeat([-0.5, 0.1, 0.6, 1.2, 1.2], 2) + np.tile([0.05, -0.05], 5)  # a baseline error, then growth
+    assert _basis(one_time, -0.2, 0.3) == BASIS_PHOTOS  # the fitted sign at one photo time only (R2, not R)
+    noisy_lift = np.repeat([0.8, 0.7, -0.6, -1.2, -1.2], 2) + np.tile([0.6, -0.6], 5)
+    assert _basis(noisy_lift, 0.2, 0.3) != BASIS_REVERSED  # the lift not beyond the noise
+    row = dict(half_life_h=6.0, half_life_h_min=0.125, half_life_h_ci_low=3.0, half_life_h_ci_high=9.0,
+               last_time_h=48.0, half_point_basis=BASIS_REVERSED)
+    assert peak_resolved(row) and decay_resolved(row) and not peak_against_photos(row)
 
 
 def test_the_peak_is_not_resolved_when_the_photos_sign_is_read_against_it():
@@ -86,6 +106,7 @@ def test_a_change_that_grew_from_nothing_does_not_quote_its_fitted_peak(monkeypa
     assert not peak_resolved(new.to_dict())
     assert "peak -" not in new.reason and "a peak of -" not in new.reason
     before = _fit(monkeypatch, old=True)
+    assert "(peak -0.12 mm" in before.reason  # what the words said before stop 66
     assert before.verdict == new.verdict
     for k in ("peak_change", "half_life_h", "change_24h", "half_point_h", "half_point_h_ci_low", "half_point_h_ci_high"):
         assert np.isclose(getattr(before, k), getattr(new, k), equal_nan=True), k
@@ -101,7 +122,7 @@ def test_the_column_sits_after_the_half_point_columns():
 def _row(**kw) -> dict:
     return dict(dict(treatment="mc", metric="jawline_lift_mm", side="mean", status="ok", half_point_h=math.nan,
                      half_point_h_ci_low=math.nan, half_point_h_ci_high=math.nan, last_time_h=48.0, confidence=0.95,
-                     half_point_basis=BASIS_NO_EFFECT), **kw)
+                     half_point_basis=BASIS_NO_EFFECT, smallest_meaningful_change=0.3), **kw)
 
 
 def test_each_rows_no_half_point_line_says_why():
@@ -122,6 +143,10 @@ def test_each_rows_no_half_point_line_says_why():
     assert NO_HALF_POINT not in lines
     unsaid = half_point_lines(pd.DataFrame([_row(status="no_bootstrap", half_point_basis=BASIS_FIT)]))
     assert unsaid[-1] == f"- mc: no half point for jawline_lift_mm (mean): {NO_HALF_POINT_WHY[BASIS_FIT]}."
+    untested = half_point_lines(pd.DataFrame([_row(half_point_basis=BASIS_SIGNS_DIFFER,
+                                                   smallest_meaningful_change=0.0)]))
+    assert untested[-1] == f"- mc: no half point for jawline_lift_mm (mean): {NO_HALF_POINT_UNTESTED}."  # review r1
+    assert "not beyond their noise" not in untested[-1]  # with a margin of 0 the noise is not tested (_effect_sign)
     old = half_point_lines(pd.DataFrame([{k: v for k, v in _row().items() if k != "half_point_basis"}]))
     assert old[-3:] == ["- mc: no half point for jawline_lift_mm (mean).", "", NO_HALF_POINT]
 
@@ -142,12 +167,16 @@ def test_timeline_png_does_not_draw_that_curve_as_a_measured_decay():
     not resolved (dashed, no band), as one with a pinned half-life."""
     from facemetrics.plots import fit_resolved
 
-    f = _fit()
-    assert f.fit_ok and not fit_resolved(f)
     from dataclasses import replace
 
-    assert fit_resolved(replace(f, half_point_basis=BASIS_FIT)) == (decay_resolved({**f.to_dict(), "half_point_basis": BASIS_FIT})
-                                                                     and peak_resolved({**f.to_dict(), "half_point_basis": BASIS_FIT}))
+    f = _fit()
+    assert f.fit_ok and not fit_resolved(f)
+    # that fit's half-life is not resolved anyway (review r1): one that is, with each basis
+    resolved = replace(f, half_life_h=6.0, half_life_h_ci_low=3.0, half_life_h_ci_high=9.0, half_life_h_min=0.125,
+                       last_time_h=48.0)
+    assert fit_resolved(replace(resolved, half_point_basis=BASIS_FIT))
+    assert fit_resolved(replace(resolved, half_point_basis=BASIS_REVERSED))
+    assert not fit_resolved(replace(resolved, half_point_basis=BASIS_PHOTOS))
 
 
 def test_a_half_point_whose_interval_reaches_past_the_last_photo_is_not_said_to_have_happened():

@@ -282,7 +282,7 @@ from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
 from .late_photos import LateTime, late_photos, off_curve
 from .half_point import (HALF_POINT_FIELDS, half_point, half_point_ci, largest_beyond_noise, largest_mean, peak_time,
-                         photo_sign, unimodal_sd_df)
+                         photo_sign, times_reaching, unimodal_sd_df)
 from .half_life_ci import profile_interval
 from .time_unit import time_unit_note
 from ..timekeys import date_alone
@@ -399,6 +399,11 @@ FROM_CURVE, FROM_PHOTOS, FROM_CURVE_UNCHECKED = "curve", "photos_18_30h", "curve
 #: :func:`peak_resolved`; docs/validation.md section 26f); none, the photos showing no change as large as the
 #: margin; none, the two signs differing and the photos' change not beyond their noise
 BASIS_FIT, BASIS_PHOTOS, BASIS_NO_EFFECT, BASIS_SIGNS_DIFFER = "fit", "photos", "no_effect", "signs_differ"
+#: ``half_point_basis`` of a change that reversed: the half point reads the photos' sign against the fitted peak's,
+#: as :data:`BASIS_PHOTOS`, but the photos also show the fitted peak's sign, at two photo times or more and beyond
+#: the margin and their noise (an early lift turned into a sag), so the peak is a figure of the photos and is shown
+#: (docs/validation.md section 26h)
+BASIS_REVERSED = "reversed"
 
 
 def _row_float(r, key: str) -> float:
@@ -615,8 +620,9 @@ class DecayFit:
         the first photo after treatment, or with no half point interval.
     half_point_basis : str
         Which sign the half point reads (:func:`_half_point_basis`): :data:`BASIS_FIT`, :data:`BASIS_PHOTOS` (the
-        fitted peak is then not quoted, :func:`peak_resolved`), or why there is none, :data:`BASIS_NO_EFFECT` or
-        :data:`BASIS_SIGNS_DIFFER`; "" without a fit.
+        fitted peak is then not quoted, :func:`peak_resolved`), :data:`BASIS_REVERSED` (the photos show both signs:
+        the peak is quoted), or why there is none, :data:`BASIS_NO_EFFECT` or :data:`BASIS_SIGNS_DIFFER`; "" without
+        a fit.
     near_claim : NearClaim or None
         The curve against the photos near 24 h (:mod:`facemetrics.decay.near_claim`, rule 6 of the
         module docstring), with the verdicts read from the curve and from those photos; None when
@@ -1073,11 +1079,20 @@ def _point_half(t, y, est: DecayParams, margin: float = _NAN) -> dict:
 def _half_point_basis(t, y, est: DecayParams, sign: float, margin: float = _NAN) -> str:
     """``half_point_basis`` of a row whose half point :func:`_effect_sign` reads with ``sign`` (NaN: none):
     :data:`BASIS_FIT` when it is the fitted peak's, :data:`BASIS_PHOTOS` when it is the photos' against the fitted
-    peak's; with no half point, :data:`BASIS_NO_EFFECT` when the photos show no sign or their largest time mean
+    peak's, :data:`BASIS_REVERSED` when so but the photos also show the fitted peak's sign: their time means in that
+    sign reach ``margin`` at two photo times or more (:func:`facemetrics.decay.half_point.times_reaching`) and the
+    largest lies beyond the noise (:func:`_noise_sd_df` in that sign); an early lift of 0.8 mm turned into a sag of
+    -1.2 mm was read ``photos`` and its peak of +0.99 mm hidden (docs/validation.md section 26h); with no half point,
+    :data:`BASIS_NO_EFFECT` when the photos show no sign or their largest time mean
     (:func:`facemetrics.decay.half_point.largest_mean`) is below ``margin``, else :data:`BASIS_SIGNS_DIFFER` (the
     signs differ and the photos' change is not shown beyond their noise, or no margin was given to check it)."""
     if math.isfinite(sign):
-        return BASIS_FIT if sign == math.copysign(1.0, est.peak) else BASIS_PHOTOS
+        fit = math.copysign(1.0, est.peak)
+        if sign == fit:
+            return BASIS_FIT
+        shown = (times_reaching(t, y, fit, margin) >= 2
+                 and largest_beyond_noise(t, y, fit, *_noise_sd_df(t, y, est, fit)))
+        return BASIS_REVERSED if shown else BASIS_PHOTOS
     photos = photo_sign(t, y)
     if not math.isfinite(photos) or largest_mean(t, y, photos) < margin:
         return BASIS_NO_EFFECT

@@ -43,7 +43,8 @@ import math
 import numpy as np
 
 __all__ = ["HALF_POINT_FIELDS", "RISE_ALPHA", "half_point", "half_point_ci", "isotonic_decreasing", "largest_mean",
-           "largest_beyond_noise", "peak_time", "photo_bracket", "photo_sign", "unimodal_sd", "unimodal_sd_df"]
+           "largest_beyond_noise", "peak_time", "photo_bracket", "photo_sign", "times_reaching", "unimodal_sd",
+           "unimodal_sd_df"]
 
 #: the DecayFit fields (and timeline columns) :func:`half_point_ci` fills, in its order
 HALF_POINT_FIELDS = ("half_point_h", "half_point_h_ci_low", "half_point_h_ci_high")
@@ -188,6 +189,26 @@ def largest_mean(t, y, sign: float) -> float:
     """
     means = _time_means(t, y, sign)
     return _NAN if means is None else float(np.max(means[1]))
+
+
+def times_reaching(t, y, sign: float, margin: float) -> int:
+    """How many photo times (at or after treatment, the photos at one time pooled) have a mean change, signed
+    ``sign``, of at least ``margin`` (metric unit; NaN: none counted).
+
+    ``analyze_series`` shows a fitted peak against the photos' larger change of the other sign only where the photos
+    show the peak's sign at two photo times or more (a change that reversed), as a verdict reads an initial effect
+    only when seen at two photo times: at one, one subject's first photo 0.48 mm below its baseline was read as a
+    reversal of a change that grew (docs/validation.md section 26h).
+
+    Examples
+    --------
+    >>> times_reaching([-1, 0.25, 0.25, 4, 24], [9.0, 0.8, 0.6, 0.5, -1.2], 1.0, 0.3)
+    2
+    >>> times_reaching([0.25, 4, 24], [0.8, 0.1, -1.2], 1.0, 0.3)
+    1
+    """
+    means = _time_means(t, y, sign)
+    return 0 if means is None else int(np.count_nonzero(means[1] >= margin))
 
 
 def largest_beyond_noise(t, y, sign: float, sd: float, df: float = math.inf) -> bool:
