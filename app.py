@@ -2107,6 +2107,9 @@ def fmt_h(r) -> str:
         return "n/a"
     lo, hi = getattr(r, "half_life_h_ci_low", float("nan")), getattr(r, "half_life_h_ci_high", float("nan"))
     row = r._asdict() if hasattr(r, "_asdict") else vars(r)
+    if fm_report.peak_against_photos(row):  # said "no fading part to time", not this row's reason (stop 66, r1)
+        return ("not resolved (the fitted curve's change at the session has the sign opposite to the photos' "
+                "change beyond their noise: report.md's half point line gives the photos' own account)")
     if not fm_report.decay_resolved(row):
         if fm_report.unresolved_span(row):  # the rule report.md and timeline.png follow (docs/validation.md, 2026-12-05)
             return (f"{fm_report.not_resolved_text(row)}: the photos do not show the fading part halve; "

@@ -1160,6 +1160,12 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
     assert none.startswith("3.4 h (no 95% CI"), none
     assert app.fmt_h(SimpleNamespace(half_life_h=3.44, half_life_h_ci_low=2.46, half_life_h_ci_high=nan)) == \
         "3.4 h (95% CI 2.5 to ? h)"
+    # a row whose half point reads the photos' sign against the fitted peak (half_point_basis 'photos', stop 66):
+    # its own reason, not "no fading part to time"; a resolved-looking fit of that kind is not shown as a half-life
+    against = SimpleNamespace(**{**vars(ok), "half_point_basis": "photos"})
+    assert app.fmt_h(against).startswith("not resolved (the fitted curve's change at the session has the sign "
+                                         "opposite to the photos'"), app.fmt_h(against)
+    assert app.fmt_h(SimpleNamespace(**{**vars(ok), "half_point_basis": "fit"})) == app.fmt_h(ok)
 
 
 def test_timeline_table_shows_no_more_digits_than_its_cis():
