@@ -27,6 +27,11 @@ values.  Success per figure: at least 93 % of the held-out pairs within its ``±
 on all pairs; the clipped fraction's on those at 2.5 % or more), reported with a Wilson 95 % interval (pairs of one
 face are not independent; the interval is too narrow).  A figure that succeeds gets its ``±`` in the flag text; one
 that fails keeps none and its figures are reported.
+
+Outcome (2026-12-07, docs/validation.md "Stop 66 (k6)"): tuning 95th percentiles 0.177 SD, 0.0090 and 0.054 x share
+-> 0.18, 0.0091, 0.055; held out once: smile score 347/364 = 95.3 % (92.6-97.1 %, shipped as
+``quality.SMILE_SCORE_REPEAT_SD``; 86.2 % on the 5 photos above the flag's limit), opening 323/364 = 88.7 %
+(85.1-91.6 %: failed, no ±), clipped share 135/144 = 93.8 % (88.5-96.7 %, shipped as ``quality.CLIPPED_REPEAT_REL``).
 """
 
 from __future__ import annotations
