@@ -81,6 +81,7 @@ from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       REMEDY_SWAP, refusal_reasons)
 from facemetrics.decay.wording import UNIT_WORDS, change_unit, decimals_for
+from facemetrics.flags import IPD_REMEDY
 from facemetrics.rounding import fixed, fixed_uncertainty
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
@@ -314,10 +315,15 @@ _CODE_SPAN = re.compile(r"`([A-Za-z_][A-Za-z0-9_ .\-]*)`")
 
 #: the library's remedies worded for the command line, each with the app's way of doing it (its control), which
 #: :func:`app_remedy` puts in their place on the page: "compare again with the earlier photo as the before photo"
-#: told an app user no way to do it (browser audit, 2026-12-05); the downloads keep the library's words
+#: told an app user no way to do it (browser audit, 2026-12-05); the downloads keep the library's words.  The
+#: implausible inter-pupillary distance flag's "(on the command line: --ipd-mm or --mm-per-px)" likewise: the app
+#: takes no known scale, so its card says what an app user can do, and where a known scale can be given (stop 66)
 APP_REMEDIES = {
     REMEDY_SWAP: ("set the earlier photo's 'role' to 'before' and the later one's to 'after' in the roles table "
                   "(its 'role' column), to compare them with the earlier photo as the before photo"),
+    IPD_REMEDY: ("(the app cannot be told the scale: take the photo again facing the camera, both eyes open and "
+                 "uncovered, without glasses; or measure it with the command line, which takes your own "
+                 "inter-pupillary distance, --ipd-mm, or the scale, --mm-per-px)"),
 }
 
 

@@ -57,6 +57,11 @@ FLAG_ADVICE = {
     "mouth_open": "close your mouth gently",
 }
 
+#: the implausible inter-pupillary distance flag's remedy (:func:`~facemetrics.quality.quality_flags`), in the command
+#: line's words: give the scale the photo cannot be trusted for.  The app, which takes no known scale, puts its own
+#: words in its place (``app.APP_REMEDIES``): "on the command line" told an app user nothing they could do (stop 66)
+IPD_REMEDY = "(on the command line: --ipd-mm or --mm-per-px)"
+
 #: what :func:`flag_advice`'s sentence begins with: about the user's next photos, or (the bundled example's cards: the
 #: project's sample photos, which the user did not take; stop 66) about the user's own
 NEXT_PHOTOS, OWN_PHOTOS = "For the next photos", "For your own photos"

@@ -159,7 +159,7 @@ def test_the_quality_flags_give_each_value_and_limit_with_its_unit():
     assert flags["head tilted sideways"] == "head tilted sideways (roll +20 ± 1 deg, limit ±15 deg)"
     assert flags["low resolution"] == "low resolution (0.61 mm/px, limit 0.5 mm/px)"
     assert flags["too dark"] == "too dark (face luminance 30 ± < 0.5 of 255, limit 60 of 255)"
-    assert flags["clipped highlights/shadows"] == "clipped highlights/shadows (12% of face, limit 5%)"
+    assert flags["clipped highlights/shadows"] == "clipped highlights/shadows (12.0 ± 0.7% of face, limit 5%)"
     assert flags["implausible inter-pupillary distance"].startswith(
         "implausible inter-pupillary distance (45.0 mm, adult range 50-80 mm): ")
     bright = {f.split(" (")[0]: f for f in quality_flags(dict(q, face_luminance=240.0), 0.2)}["too bright"]

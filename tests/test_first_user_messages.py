@@ -169,7 +169,7 @@ def test_the_quality_flags_say_what_their_numbers_are_measured_in():
     q = dict(yaw_deg=0.0, pitch_deg=0.0, roll_deg=0.0, sharpness=0.5, face_luminance=120.0, clipped_fraction=0.0,
              smile_score=4.93, mouth_opening_ratio=0.174)
     flags = {f.split(" (")[0]: f for f in quality_flags(q, 0.2)}
-    assert flags["smiling"].startswith(f"smiling (smile score 4.93 SD, limit {MAX_SMILE_SCORE} SD: ")
+    assert flags["smiling"].startswith(f"smiling (smile score 4.93 ± 0.18 SD, limit {MAX_SMILE_SCORE} SD: ")
     assert "over the distance between the pupils" in flags["smiling"] and "neutral faces" in flags["smiling"]
     assert flags["mouth open"] == (f"mouth open (opening 0.174, limit {MAX_MOUTH_OPENING}: the gap between the "
                                    "inner lips over the mouth's width)")

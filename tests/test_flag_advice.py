@@ -112,3 +112,47 @@ def test_each_remedy_reads_as_one_item_of_a_list():
     said = flag_advice(quality_flags(dict(OK, face_luminance=40.0), 0.69))
     assert said == ("For the next photos: put more pixels on the face (come closer, and use the full-size photo, not "
                     "a reduced copy) and find more light on your face (face a window)."), said
+
+
+def test_the_smiling_and_clipped_flags_give_their_figures_with_their_repeat_range():
+    """The smiling, mouth-open and clipped flags gave their score, opening or share with no ± (a newcomer's walk, stop
+    66), where the pose and light flags give theirs: the smile score and the clipped share now have the 95 % range of
+    a repeat reading measured by ``bench/flag_figures_s66.py`` (docs/validation.md "Stop 66 (k6)"; the clipped
+    share's ± is relative to it); the opening's failed its held-out check and it keeps none."""
+    from facemetrics.quality import CLIPPED_REPEAT_REL, SMILE_SCORE_REPEAT_SD
+
+    q = dict(OK, smile_score=1.52, mouth_opening_ratio=0.174, clipped_fraction=0.12)
+    flags = {flag_code(f): f for f in quality_flags(q, 0.2)}
+    assert flags["smiling"].startswith("smiling (smile score 1.52 ± 0.18 SD, limit 1.35 SD: the mean of how far")
+    assert flags["mouth_open"].startswith("mouth open (opening 0.174, limit 0.15: the gap between")
+    assert flags["clipped"] == "clipped highlights/shadows (12.0 ± 0.7% of face, limit 5%)"  # 12 x 0.055 = 0.66
+    # the clipped share's ± grows with it (0.055 x the share), and one below the last decimal reads as a bound
+    big = {flag_code(f): f for f in quality_flags(dict(OK, clipped_fraction=0.5), 0.2)}["clipped"]
+    assert big.startswith(f"clipped highlights/shadows (50.0 ± {100 * 0.5 * CLIPPED_REPEAT_REL:.1f}% of face")
+    assert big.startswith("clipped highlights/shadows (50.0 ± 2.8% of face")
+    # the ± are the measured constants, said at the figures' decimals
+    assert (SMILE_SCORE_REPEAT_SD, CLIPPED_REPEAT_REL) == (0.18, 0.055)
+    # the batch and the app still quote the figures up to the first colon, ± included
+    from facemetrics.uploads import smile_flag
+    from types import SimpleNamespace
+    assert smile_flag(SimpleNamespace(ok=True, quality=SimpleNamespace(flags=(flags["smiling"],)))) == \
+        "smile score 1.52 ± 0.18 SD, limit 1.35 SD"
+
+
+def test_the_ipd_flag_tells_an_app_user_what_they_can_do():
+    """The implausible inter-pupillary distance flag said "(on the command line: --ipd-mm or --mm-per-px)" on the
+    app's photo card too, where no scale can be given (stop 66): the app says what an app user can do; the command
+    line's words stay in the flag (photos.csv, the CLI)."""
+    from conftest import app_module
+    from facemetrics.flags import IPD_REMEDY
+
+    (flag,) = quality_flags(dict(OK, ipd_mm=45.0, calibration_source="iris", scale_uncertainty_pct=2.0), 0.2)
+    assert flag == ("implausible inter-pupillary distance (45.0 ± 1.8 mm, adult range 50-80 mm): the mm scale is "
+                    "doubtful (on the command line: --ipd-mm or --mm-per-px)") and flag.endswith(IPD_REMEDY)
+    app = app_module()
+    here = app.app_remedy(flag)
+    assert here.startswith("implausible inter-pupillary distance (45.0 ± 1.8 mm, adult range 50-80 mm): the mm scale "
+                           "is doubtful (the app cannot be told the scale: take the photo again facing the camera")
+    assert IPD_REMEDY not in here and here.endswith("--mm-per-px)")
+    shown = app.md_message(flag)  # the card's text: Markdown-escaped
+    assert "take the photo again facing the camera" in shown and "on the command line: " not in shown
