@@ -112,3 +112,13 @@ def test_each_remedy_reads_as_one_item_of_a_list():
     said = flag_advice(quality_flags(dict(OK, face_luminance=40.0), 0.69))
     assert said == ("For the next photos: put more pixels on the face (come closer, and use the full-size photo, not "
                     "a reduced copy) and find more light on your face (face a window)."), said
+
+
+def test_a_flags_start_counts_only_as_a_whole_phrase():
+    """``flag_code`` read any text that began with a flag's words as that flag: compare's "mouth opening changed by
+    ..." as "mouth open", the batch's "head turned to the subject's left" (a kind of fault, no flag) as "head turned"
+    (review r2, stop 66).  A flag's start counts followed by its brackets, or alone ("smiling" without figures)."""
+    assert flag_code("mouth opening changed by +0.05 ± 0.02 (limit ±0.03)") == ""
+    assert flag_code("head turned to the subject's left") == "" and flag_code("smiling against neutral") == ""
+    assert flag_code("smiling") == "smiling" and flag_code("mouth open (opening 0.159, limit 0.15: x)") == "mouth_open"
+    assert flag_remedies(["mouth opening changed by +0.05"]) == []
