@@ -807,6 +807,7 @@ def test_an_actions_warnings_and_successes_in_turn_leave_one_message_each_run(st
     at.text_input(key="study-new-name").input("me")
     _ok(at.button(key="study-create").click().run())
     at.text_input(key="study-delete-confirm").input("not me")
+    ok = None  # the success kept by the last "Log session"
     for k, when in enumerate((T0, T0.replace(hour=20))):
         if k:  # a session logged: the form is shut until opened (a run of no action: the success stays)
             _ok(at.toggle(key=f"study-log-open-{k}").set_value(True).run())
