@@ -122,6 +122,9 @@ def test_a_flags_start_counts_only_as_a_whole_phrase():
     assert flag_code("head turned to the subject's left") == "" and flag_code("smiling against neutral") == ""
     assert flag_code("smiling") == "smiling" and flag_code("mouth open (opening 0.159, limit 0.15: x)") == "mouth_open"
     assert flag_remedies(["mouth opening changed by +0.05"]) == []
+    from facemetrics.batch.tables import baseline_faults  # the batch reads a before photo's faults by the same rule
+
+    assert baseline_faults(dict(quality_flags="mouth opening changed by +0.05; smiling")) == ["smiling"]
     # no start is another's first words: a flag is read as one code whatever FLAG_STARTS' order
     assert not [(a, b) for a in FLAG_STARTS.values() for b in FLAG_STARTS.values() if a != b and b.startswith(a)]
 

@@ -617,10 +617,11 @@ BASELINE_FAULTS = tuple(FLAG_STARTS[code] for code in BASELINE_FAULT_CODES)
 
 def baseline_faults(r: dict) -> list[str]:
     """The quality flags of a photo row (its ``quality_flags`` text) that make it unfit as its
-    session's before photo (:data:`BASELINE_FAULTS`), whole, in their order; [] for none."""
+    session's before photo (:data:`BASELINE_FAULT_CODES`, read by :func:`facemetrics.flags.flag_code`, as every
+    reader of a flag reads it), whole, in their order; [] for none."""
     text = r.get("quality_flags")
     parts = split_messages(text)  # a flag's "(...; ...)" kept whole
-    return [f for f in parts if f.startswith(BASELINE_FAULTS)]
+    return [f for f in parts if flag_code(f) in BASELINE_FAULT_CODES]
 
 
 #: the :data:`BASELINE_FAULTS` whose flag gives the angle's sign (``facemetrics.quality.quality_flags``: "head turned
@@ -634,7 +635,7 @@ def _fault_kind(flag: str, directed: bool = True) -> str:
     """The kind of one of :func:`baseline_faults`: its :data:`BASELINE_FAULTS` start, for a turned or tilted
     head with its direction (:data:`_DIRECTED_FAULTS`; a before photo turned +12 deg and after photos turned
     -12 deg differ by 24 deg: no fault shared) unless ``directed`` is False or the flag gives no sign."""
-    kind = next(k for k in BASELINE_FAULTS if flag.startswith(k))
+    kind = FLAG_STARTS[flag_code(flag)]
     if directed and kind in _DIRECTED_FAULTS:
         angle, positive, negative = _DIRECTED_FAULTS[kind]
         m = re.match(rf"{re.escape(kind)} \({angle} ([+-])\d", flag)
