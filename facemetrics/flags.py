@@ -69,10 +69,13 @@ NEXT_PHOTOS, OWN_PHOTOS = "For the next photos", "For your own photos"
 
 def flag_code(flag) -> str:
     """The code (a key of :data:`FLAG_STARTS`) of one quality flag's text, as :func:`quality_flags` wrote it or
-    ``photos.csv``'s ``quality_flags`` keep it ("smiling (smile score 1.57 SD, ...)" -> ``"smiling"``); ``""`` for a
-    text that is no quality flag."""
+    ``photos.csv``'s ``quality_flags`` keep it ("smiling (smile score 1.57 SD, ...)" -> ``"smiling"``; a start alone,
+    "smiling", too); ``""`` for a text that is no quality flag.  A start counts only as a whole phrase, followed by
+    the flag's brackets or nothing: compare's "mouth opening changed by ..." is no "mouth open" flag, nor the batch's
+    "head turned to the subject's left" (a kind, ``batch.tables._fault_kind``) a flag (review r2, stop 66)."""
     text = str(flag)
-    return next((code for code, start in FLAG_STARTS.items() if text.startswith(start)), "")
+    return next((code for code, start in FLAG_STARTS.items()
+                 if text.startswith(start) and text[len(start):len(start) + 2] in ("", " (")), "")
 
 
 def flag_remedies(flags) -> list[str]:

@@ -792,6 +792,44 @@ def test_an_actions_warning_said_again_takes_the_kept_success_place(store_dir):
     assert not at.success, ([str(s.value) for s in at.success], _texts(at))
 
 
+def test_an_actions_warnings_and_successes_in_turn_leave_one_message_each_run(store_dir):
+    """The kept-message rule over the sequence a user makes (review r2, stop 66): a warning, a success, the same
+    warning, a second success, a run of no action, the same warning again, then another action's error and the first
+    warning: each run shows the last action's message alone, never a success beside an action's warning, and a run
+    of no action changes nothing.  The second success was kept with the warning standing on the run before it."""
+    warned = "Type the subject's name"
+
+    def said(at):
+        return ([str(s.value) for s in at.success], [str(w.value) for w in at.warning if warned in str(w.value)],
+                [str(e.value) for e in at.error])
+
+    at = _study_app()
+    at.text_input(key="study-new-name").input("me")
+    _ok(at.button(key="study-create").click().run())
+    at.text_input(key="study-delete-confirm").input("not me")
+    ok = None  # the success kept by the last "Log session"
+    for k, when in enumerate((T0, T0.replace(hour=20))):
+        if k:  # a session logged: the form is shut until opened (a run of no action: the success stays)
+            _ok(at.toggle(key=f"study-log-open-{k}").set_value(True).run())
+            assert said(at)[0] == [ok], said(at)
+        _ok(at.button(key="study-delete").click().run())
+        assert not said(at)[0] and said(at)[1], said(at)
+        at.text_input(key="study-treated-at").input(when.strftime("%Y-%m-%d %H:%M"))
+        _ok(at.button(key="study-log").click().run())
+        (ok,), none, _ = said(at)
+        assert ok.startswith("Session logged") and not none, said(at)
+    _ok(at.run())  # no action: the success stays, the warning does not come back
+    assert said(at)[0] == [ok] and not said(at)[1], said(at)
+    _ok(at.button(key="study-delete").click().run())
+    assert not said(at)[0] and len(said(at)[1]) == 1, said(at)
+    _ok(at.toggle(key="study-log-open-2").set_value(True).run())
+    at.text_input(key="study-treated-at").input("next Tuesday")
+    _ok(at.button(key="study-log").click().run())  # another action's error takes the warning's place
+    assert said(at)[2] and not said(at)[1] and not said(at)[0], said(at)
+    _ok(at.button(key="study-delete").click().run())
+    assert not said(at)[2] and said(at)[1] and not said(at)[0], said(at)
+
+
 def test_a_later_actions_message_is_not_hidden_by_a_warning_still_standing_on_the_page(store_dir):
     """``study_said`` forgot the kept message on every run (review r4, stop 65): a warning that stands on each run
     while its cause does (a sidecar left in the uploader that cannot be read) forgot the message of each later action

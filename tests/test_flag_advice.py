@@ -156,3 +156,59 @@ def test_the_ipd_flag_tells_an_app_user_what_they_can_do():
     assert IPD_REMEDY not in here and here.endswith("--mm-per-px)")
     shown = app.md_message(flag)  # the card's text: Markdown-escaped
     assert "take the photo again facing the camera" in shown and "on the command line: " not in shown
+
+
+def test_a_flags_start_counts_only_as_a_whole_phrase():
+    """``flag_code`` read any text that began with a flag's words as that flag: compare's "mouth opening changed by
+    ..." as "mouth open", the batch's "head turned to the subject's left" (a kind of fault, no flag) as "head turned"
+    (review r2, stop 66).  A flag's start counts followed by its brackets, or alone ("smiling" without figures)."""
+    assert flag_code("mouth opening changed by +0.05 ± 0.02 (limit ±0.03)") == ""
+    assert flag_code("head turned to the subject's left") == "" and flag_code("smiling against neutral") == ""
+    assert flag_code("smiling") == "smiling" and flag_code("mouth open (opening 0.159, limit 0.15: x)") == "mouth_open"
+    assert flag_remedies(["mouth opening changed by +0.05"]) == []
+    from facemetrics.batch.tables import baseline_faults  # the batch reads a before photo's faults by the same rule
+
+    assert baseline_faults(dict(quality_flags="mouth opening changed by +0.05; smiling")) == ["smiling"]
+    # no start is another's first words: a flag is read as one code whatever FLAG_STARTS' order
+    assert not [(a, b) for a in FLAG_STARTS.values() for b in FLAG_STARTS.values() if a != b and b.startswith(a)]
+
+
+#: a photos.csv ``quality_flags`` cell as version 0.2.43 wrote it (before the codes: ``quality_flags`` of 67f7409, one
+#: flag of each kind), read back by ``study report`` and ``facemetrics timeline`` from an earlier batch's folder
+OLD_CELL = "; ".join((
+    "irises not visible (eyes closed, covered or outside the picture): the mm scale is unreliable; use a photo with "
+    "open, uncovered eyes",
+    "implausible inter-pupillary distance (30.0 ± 1.2 mm, adult range 50-80 mm): the mm scale is doubtful (on the "
+    "command line: --ipd-mm or --mm-per-px)",
+    "face cut by the image edge (3 of the 23 jaw-line landmarks outside the picture: guessed)",
+    "head turned (yaw +30 ± 13 deg, limit ±8 deg; its ± was measured on head turns up to 20 deg and is extrapolated "
+    "here)",
+    "head tilted up/down (pitch -30 ± 13 deg, limit ±12 deg; its ± was measured on tilts up to 20 deg and is "
+    "extrapolated here)",
+    "head tilted sideways (roll +30 ± 1 deg, limit ±15 deg; its ± was measured on rotations up to 28 deg and is "
+    "extrapolated here)",
+    "low resolution (5.00 mm/px, limit 0.5 mm/px)",
+    "blurry (sharpness 0.1, limit 1.0: the variance of the Laplacian of the face's luminance over its mean, x 1000, "
+    "read at 0.25 mm/px)",
+    "too dark (face luminance 5 ± < 0.5 of 255, limit 60 of 255)",
+    "too bright (face luminance 250 ± 1 of 255, limit 220 of 255)",
+    "clipped highlights/shadows (50% of face, limit 5%)",
+    "smiling (smile score 9.00 SD, limit 1.35 SD: the mean of how far the mouth's width and its corners' height, each "
+    "over the distance between the pupils, lie above neutral faces', in their standard deviations)",
+    "mouth open (opening 0.900, limit 0.15: the gap between the inner lips over the mouth's width)",
+    "low JPEG quality (saved at quality 20 of 100, read from the file, limit 70: a comparison with it shows no lift, "
+    "fold, jaw, mouth or cheek verdict, so use the original photo, not a compressed copy)"))
+
+
+def test_a_cell_written_by_an_earlier_version_reads_back_to_its_codes():
+    """The codes are read from a flag's words (``flag_code``): a photos.csv written before them (0.2.43) reads back to
+    one code a flag, and its before photo's remedy to each of its baseline faults' (review r2, stop 66)."""
+    from facemetrics.batch.tables import at_fault_remedy, baseline_faults
+    from facemetrics.messages import split_messages
+
+    assert [flag_code(f) for f in split_messages(OLD_CELL)] == list(FLAG_STARTS)
+    faults = baseline_faults(dict(quality_flags=OLD_CELL))
+    assert sorted(flag_code(f) for f in faults) == sorted(("cut", "yaw", "pitch", "smiling", "mouth_open", "jpeg"))
+    assert at_fault_remedy(faults).endswith(" and, in them, keep the whole face, chin included, in the picture, face "
+                                            "the camera straight on, hold your chin level, keep a relaxed, neutral "
+                                            "expression and close your mouth gently")

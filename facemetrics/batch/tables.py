@@ -617,10 +617,11 @@ BASELINE_FAULTS = tuple(FLAG_STARTS[code] for code in BASELINE_FAULT_CODES)
 
 def baseline_faults(r: dict) -> list[str]:
     """The quality flags of a photo row (its ``quality_flags`` text) that make it unfit as its
-    session's before photo (:data:`BASELINE_FAULTS`), whole, in their order; [] for none."""
+    session's before photo (:data:`BASELINE_FAULT_CODES`, read by :func:`facemetrics.flags.flag_code`, as every
+    reader of a flag reads it), whole, in their order; [] for none."""
     text = r.get("quality_flags")
     parts = split_messages(text)  # a flag's "(...; ...)" kept whole
-    return [f for f in parts if f.startswith(BASELINE_FAULTS)]
+    return [f for f in parts if flag_code(f) in BASELINE_FAULT_CODES]
 
 
 #: the :data:`BASELINE_FAULTS` whose flag gives the angle's sign (``facemetrics.quality.quality_flags``: "head turned
@@ -634,7 +635,7 @@ def _fault_kind(flag: str, directed: bool = True) -> str:
     """The kind of one of :func:`baseline_faults`: its :data:`BASELINE_FAULTS` start, for a turned or tilted
     head with its direction (:data:`_DIRECTED_FAULTS`; a before photo turned +12 deg and after photos turned
     -12 deg differ by 24 deg: no fault shared) unless ``directed`` is False or the flag gives no sign."""
-    kind = next(k for k in BASELINE_FAULTS if flag.startswith(k))
+    kind = FLAG_STARTS[flag_code(flag)]
     if directed and kind in _DIRECTED_FAULTS:
         angle, positive, negative = _DIRECTED_FAULTS[kind]
         m = re.match(rf"{re.escape(kind)} \({angle} ([+-])\d", flag)
@@ -697,13 +698,15 @@ AT_FAULT_REMEDY = ("so where the other messages ask to retake the after photo or
                    "before photo that differs: retake the session's before photos")
 #: what :data:`MSG_BEFORE_PHOTO_AT_FAULT`'s message says of a past day's photo in place of :data:`AT_FAULT_REMEDY`
 #: ("retake the session's before photos", of a session days ago: stop 62, h12), by what the photo is
-#: (:func:`past_photo_kind`): its before photo is then a past day's too; the remedy of its flags follows
+#: (:func:`past_photo_kind`): its before photo is then a past day's too; the remedy of its flags follows as
+#: :data:`AT_FAULT_REMEDY`'s does ("... and, in them, ..."); its "take" begins the remedy (``messages.remedy_start``:
+#: "...: in the next sessions' before photos, ..." began none, and with no flag's remedy it ended there; review r2)
 PAST_AT_FAULT_REMEDY = {
     "regimen": ("so it is this before photo that differs, and it cannot be retaken (the first session's before photo, "
-                "taken on a past day), and the regimen's later comparisons with it may be unreadable too: in the "
+                "taken on a past day), and the regimen's later comparisons with it may be unreadable too: take the "
                 "next sessions' before photos"),
     "next_before": ("so it is this before photo that differs, and it cannot be retaken (this session's before photo, "
-                    "taken on a past day): in the next sessions' before photos"),
+                    "taken on a past day): take the next sessions' before photos"),
 }
 
 
@@ -721,9 +724,8 @@ def at_fault_remedy(flags, past: str = "") -> str:
     retake the session's before photos and, in them, keep the whole face, chin included, in the picture".  It asked
     every before photo for "a relaxed, closed mouth", one cut by the image edge too (stop 66)."""
     todo = join_words(flag_remedies(flags))
-    if past:
-        return f"{PAST_AT_FAULT_REMEDY[past]}, {todo}" if todo else PAST_AT_FAULT_REMEDY[past]
-    return f"{AT_FAULT_REMEDY} and, in them, {todo}" if todo else AT_FAULT_REMEDY
+    remedy = PAST_AT_FAULT_REMEDY[past] if past else AT_FAULT_REMEDY
+    return f"{remedy} and, in them, {todo}" if todo else remedy
 
 
 #: the start of the quality flag of a photo saved at a low JPEG quality (:func:`facemetrics.quality.quality_flags`)
