@@ -70,12 +70,55 @@ def one(path: Path, h: float) -> list[dict]:
     return out
 
 
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return max(0.0, c - h), min(1.0, c + h)
+
+
+def summary(lines: list[str]) -> None:
+    """Counts over the printed rows: cut pairs, the flow cues' false "expression may differ" as the code said it
+    (``maybe``; the lips' own "expression differs" counted apart), and with the candidate (the rise cue not read
+    on a cut pair: only the widening cue left), with Wilson 95 % intervals."""
+    rows = [json.loads(x) for x in lines if x.startswith("{")]
+    rows = [r for r in rows if r.get("cut") is not None]
+    cut = [r for r in rows if r["cut"] > 0]
+    from facemetrics.compare.expression import MAX_MOUTH_CORNER_RISE_MM as RISE, MAX_MOUTH_WIDENING_MM as WID
+    flow_said = [r for r in cut if r["rise"] > RISE or abs(r["widening"]) > WID]
+    rise = [r for r in cut if r["rise"] > RISE]
+    after = [r for r in cut if abs(r["widening"]) > WID]
+    maybe = [r for r in cut if r["maybe"]]
+    differs = [r for r in cut if r["differs"]]
+    n = len(cut)
+    print(f"pairs {len(rows)} ({len({r['face'] for r in rows})} faces), cut (a jaw-line landmark outside) {n}, "
+          f"uncut {len(rows) - n}")
+    for name, sel in (("flow cue beyond its limit (before)", flow_said), ("rise cue beyond 0.6 mm", rise),
+                      ("said 'expression may differ'", maybe), ("said 'expression differs' (lips' shape)", differs),
+                      ("flow cue beyond its limit with the candidate", after)):
+        lo, hi = wilson(len(sel), n)
+        print(f"{name}: {len(sel)}/{n} = {100 * len(sel) / max(n, 1):.1f} % ({100 * lo:.1f}-{100 * hi:.1f} %)")
+    for h in sorted({r["h"] for r in cut}):
+        sub = [r for r in cut if r["h"] == h]
+        print(f"  h {h}: cut pairs {len(sub)}, rise beyond {sum(r['rise'] > RISE for r in sub)}, "
+              f"rise median {np.median([r['rise'] for r in sub]):.2f} mm, max {max(r['rise'] for r in sub):.1f} mm")
+    print("uncut pairs with a flow cue beyond its limit:",
+          sum(r["rise"] > RISE or abs(r["widening"]) > WID for r in rows if r["cut"] == 0))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--held-out", action="store_true")
     ap.add_argument("--faces", type=int, default=0)
     ap.add_argument("--heights", type=float, nargs="*", default=list(HEIGHTS))
+    ap.add_argument("--summary", help="a file of this script's printed rows: the counts")
     args = ap.parse_args()
+    if args.summary:
+        summary(Path(args.summary).read_text().splitlines())
+        return
     paths = faces(args.held_out)
     if args.faces:
         paths = paths[: args.faces]
