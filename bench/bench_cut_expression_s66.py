@@ -98,7 +98,7 @@ def summary(lines: list[str]) -> None:
           f"uncut {len(rows) - n}")
     for name, sel in (("flow cue beyond its limit (before)", flow_said), ("rise cue beyond 0.6 mm", rise),
                       ("said 'expression may differ'", maybe), ("said 'expression differs' (lips' shape)", differs),
-                      ("flow cue beyond its limit with the candidate", after)):
+                      ("widening cue beyond 0.5 mm (left by the first candidate)", after)):
         lo, hi = wilson(len(sel), n)
         print(f"{name}: {len(sel)}/{n} = {100 * len(sel) / max(n, 1):.1f} % ({100 * lo:.1f}-{100 * hi:.1f} %)")
     for h in sorted({r["h"] for r in cut}):
