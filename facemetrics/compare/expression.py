@@ -215,12 +215,20 @@ def lip_shape_changes(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     return out
 
 
-def _flow_expression_cues(c: dict) -> list[str]:
+def _flow_expression_cues(c: dict, face_cut: bool = False) -> list[str]:
     """The expression cues of :func:`gate` read from the pose-corrected flow (the pair's cues ``c``), each
     as a message part: the mouth corners moved wider or narrower beyond :data:`MAX_MOUTH_WIDENING_MM`, or a
     corner moved against the jowl below it beyond :data:`MAX_MOUTH_CORNER_RISE_MM` (mm), each with its noise
-    floor (:data:`MOUTH_WIDENING_FLOOR_MM`, :data:`MOUTH_CORNER_RISE_FLOOR_MM`)."""
+    floor (:data:`MOUTH_WIDENING_FLOOR_MM`, :data:`MOUTH_CORNER_RISE_FLOOR_MM`).
+
+    With ``face_cut`` (a photo of the pair has a jaw-line landmark outside the picture,
+    :func:`facemetrics.quality.cut_landmarks`) neither cue is read: the jowl's flow, and near a deep cut the mouth
+    corners', lie where the picture has no pixels (a face cut from the bottom against itself uncut, the expression
+    identical: one cue or the other beyond its limit on most pairs; docs/validation.md §29, stop 66, k9); the
+    gate's cut message says so."""
     out = []
+    if face_cut:
+        return out
     if abs(c["mouth_widening_mm"]) > MAX_MOUTH_WIDENING_MM:
         word = "wider" if c["mouth_widening_mm"] > 0 else "narrower"
         out.append(f"mouth corners moved {fixed(abs(c['mouth_widening_mm']), 1)} mm {word} "

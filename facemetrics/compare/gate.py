@@ -450,14 +450,16 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
         pose_refuse, pose_msgs = pose_messages(c, expression_changed=bool(shape), lower_face_unread=unread)
         refuse = refuse or pose_refuse
         msgs += pose_msgs
-        expr += _flow_expression_cues(c)
+        expr += _flow_expression_cues(c, face_cut=bool(qa.cut_landmarks or qb.cut_landmarks))
     msgs += _expression_messages(expr, bool(shape))
     for label, q in (("before", qa), ("after", qb)):
         if q.cut_landmarks:
             msgs.append(f"{MSG_FACE_CUT} in the {label} photo ({q.cut_landmarks} jaw-line "
                         "landmarks outside the picture, where Face Mesh guesses them and fits the rest of the face "
                         "to the guess): the lifts, folds and the jaw, mouth and cheek metrics rest on that guess, so "
-                        "they are shown without a verdict ('uncertain'; the head-pose rows keep theirs); retake it "
+                        "they are shown without a verdict ('uncertain'; the head-pose rows keep theirs), and the "
+                        "expression check does not read how the mouth corners moved, which needs the skin around and "
+                        "below them; retake it "
                         "with the whole face in the picture")
     la, lb = qa.face_luminance, qb.face_luminance
     if la > 0 and abs(lb / la - 1) > MAX_LUMINANCE_CHANGE:
