@@ -27,6 +27,14 @@ R failed its held-out run (one zero-start study read ``reversed`` with a negativ
 fitted peak's sign shown at two photo times or more) is tuned on both halves above and held out on ``--half fresh``:
 fresh seeds for the reversal shapes (k 20-39), ``FRESH_SHAPES`` and ``null_rise``'s one-subject nulls, every study
 fitted (``k1`` is then read off the same fit, as above).
+
+Section 26i (k8): candidate S hides the fitted peak on a ``signs_differ`` row unless the photos show its sign as R2
+asks (``signs_differ_shown``); ``--half k8_tuning`` / ``k8_held`` fit the reversal shapes and ``K8_SHAPES`` on fresh
+seeds ``SeedSequence([20261207, 66, 10 | 11, ...])``, "before" (section 26h's rule) and "after" read off one fit, and
+each ``signs_differ`` study re-fitted with ``n_boot`` 200 with S and without it to compare its verdict::
+
+    PYTHONPATH=. python bench/reversal_peak.py --half k8_tuning --csv /tmp/k8_tune.csv
+    PYTHONPATH=. python bench/reversal_peak.py --from-csv /tmp/k8_tune.csv
 """
 
 from __future__ import annotations
