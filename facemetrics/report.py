@@ -24,8 +24,9 @@ from .compare.framing import MSG_FACE_CUT
 from .compare.expression import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 from .compare.identity import MSG_MISMATCH
 from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, LASTING_WITHHELD_CELL, decay_resolved, labels_or,
-                          lasting_withheld, peak_against_photos, peak_resolved, HALF_LIFE_SPAN, unresolved_span,
-                          BASIS_FIT, BASIS_NO_EFFECT, BASIS_PHOTOS, BASIS_REVERSED, BASIS_SIGNS_DIFFER)
+                          lasting_withheld, peak_against_photos, peak_resolved, peak_unshown, HALF_LIFE_SPAN,
+                          unresolved_span, BASIS_FIT, BASIS_NO_EFFECT, BASIS_PHOTOS, BASIS_REVERSED,
+                          BASIS_SIGNS_DIFFER, BASIS_SIGNS_DIFFER_SHOWN)
 from .decay.carryover import earlier_text, figure_text, shorten_follow_on
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
@@ -212,6 +213,7 @@ NO_HALF_POINT_WHY = {
 NO_HALF_POINT_UNTESTED = ("the fitted curve and the photos differ in sign, and with no margin "
                           "(`smallest_meaningful_change` 0) the photos' change is not tested against their noise")
 NO_HALF_POINT_WHY[BASIS_PHOTOS] = NO_HALF_POINT_WHY[BASIS_REVERSED] = NO_HALF_POINT_WHY[BASIS_FIT]
+NO_HALF_POINT_WHY[BASIS_SIGNS_DIFFER_SHOWN] = NO_HALF_POINT_WHY[BASIS_SIGNS_DIFFER]
 #: the note under the Figures table when a row's fitted peak is against the photos' sign
 #: (:func:`facemetrics.decay.claim.peak_against_photos`; docs/validation.md section 26f)
 PEAK_AGAINST_NOTE = ("A peak \"not resolved\" on a row whose half point reads the photos' sign (`half_point_basis` "
@@ -219,6 +221,13 @@ PEAK_AGAINST_NOTE = ("A peak \"not resolved\" on a row whose half point reads th
                      "the change the photos show beyond their noise (a change that grew from nothing fits so), so "
                      "its peak, half-life and lasting / transient split are not figures of the photos; the half point "
                      "line below gives the photos' own account.")
+#: the note under the Figures table when a row's fitted peak has the sign opposite to the photos' larger change and
+#: the photos do not show its sign (:func:`facemetrics.decay.claim.peak_unshown`; docs/validation.md section 26i)
+PEAK_UNSHOWN_NOTE = ("A peak \"not resolved\" on a row whose fitted curve and photos differ in sign "
+                     "(`half_point_basis` `signs_differ` in timeline.csv): the photos' larger change has the sign "
+                     "opposite to the fitted curve's at the session, though not beyond their noise, and they do not "
+                     "show the curve's sign at two photo times or more beyond it, so its peak, half-life and lasting / "
+                     "transient split are not figures of the photos.")
 #: report.md's figure cells of such a row: each read "n/a [n/a, n/a]", five times, with no word of why (a clinic RF
 #: patient's report, docs/validation.md §12, Round 19)
 NO_FIT_CELL = "no fit"
@@ -484,7 +493,7 @@ def _no_half_point_why(r) -> str:
     ``--min-effect 0`` gives a row without a noise floor) had its photos' change not tested against the noise at all
     (:func:`facemetrics.decay.claim._effect_sign`), so it says that, not that the change is within the noise."""
     basis = r.get("half_point_basis")
-    if basis == BASIS_SIGNS_DIFFER and not _float(r.get("smallest_meaningful_change")) > 0:
+    if basis in (BASIS_SIGNS_DIFFER, BASIS_SIGNS_DIFFER_SHOWN) and not _float(r.get("smallest_meaningful_change")) > 0:
         return NO_HALF_POINT_UNTESTED
     return NO_HALF_POINT_WHY.get(basis, "")
 
@@ -538,9 +547,10 @@ OPENING_QUESTION = ("The verdicts answer one question for every treatment, the 2
                     "where the report has them.")
 
 
-def unresolved_notes(unresolved: int, against: int) -> list[str]:
-    """The notes under report.md's Figures table for its ``unresolved`` rows with no decay resolved (the "*" cells)
-    and its ``against`` rows whose fitted peak is against the photos' sign (:data:`PEAK_AGAINST_NOTE`)."""
+def unresolved_notes(unresolved: int, against: int, unshown: int = 0) -> list[str]:
+    """The notes under report.md's Figures table for its ``unresolved`` rows with no decay resolved (the "*" cells),
+    its ``against`` rows whose fitted peak is against the photos' sign (:data:`PEAK_AGAINST_NOTE`) and its
+    ``unshown`` rows whose fitted peak's sign the photos do not show (:data:`PEAK_UNSHOWN_NOTE`)."""
     lines = []
     if unresolved:
         lines += ["", f"\\* No decay resolved: the half-life's 95% CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h "
@@ -552,7 +562,7 @@ def unresolved_notes(unresolved: int, against: int) -> list[str]:
                       "The half-life is then only where the fit stopped and the change cannot be split "
                       "into a lasting and a transient part (e.g. a change that does not fade over the photos' span); "
                       "the change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
-    return lines + (["", PEAK_AGAINST_NOTE] if against else [])
+    return lines + (["", PEAK_AGAINST_NOTE] if against else []) + (["", PEAK_UNSHOWN_NOTE] if unshown else [])
 
 
 def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "",
@@ -614,7 +624,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
               "| treatment | metric | side | subject | photos | peak change [95% CI] | half-life h [95% CI] | "
               f"change at 24 h [{table_claim_level(table)} CI] | transient [95% CI] | lasting [95% CI] | verdict |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
-    unresolved = no_fit = marked = against = 0
+    unresolved = no_fit = marked = against = unshown = 0
     for _, r in table.iterrows():
         u = change_unit(r.get("unit") or "", r["metric"])  # every figure of the row is a change: pp for a %
         subj = "all" if is_pooled(r["subject"]) else r["subject"]
@@ -640,6 +650,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
         else:
             peak = NOT_RESOLVED + " *"
             against += peak_against_photos(r)
+            unshown += peak_unshown(r)
         lines.append(
             f"| {r['treatment']} | {r['metric']} | {r['side']} | {subj} | {r['n_photos']} | "
             f"{peak} | "
@@ -648,7 +659,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
             f"{_ci_cell(r.get('change_24h_test_ci_low'), r.get('change_24h_test_ci_high'))} | "
             f"{transient} | {lasting} | "
             f"{r['verdict']} |")
-    lines += unresolved_notes(unresolved, against)
+    lines += unresolved_notes(unresolved, against, unshown)
     if no_fit:
         lines += ["", NO_FIT_NOTE]
     lines += source_notes(table)

@@ -598,9 +598,12 @@ TIMELINE_COLUMNS_DEF = [
            "the photos also show the curve's sign, reaching `smallest_meaningful_change` at two photo times or more "
            "and beyond their noise: a change that reversed, e.g. an early lift turned into a sag, whose fitted peak "
            "is shown); with no half point, why: `no_effect` "
-           "(no photo time's mean change is as large as `smallest_meaningful_change`) or `signs_differ` (the "
-           "curve's and the photos' signs differ and the photos' change is not beyond their noise); empty without "
-           "a fit."),
+           "(no photo time's mean change is as large as `smallest_meaningful_change`), `signs_differ` (the "
+           "curve's and the photos' signs differ and the photos' change is not beyond their noise; the photos do "
+           "not show the curve's sign at two photo times or more beyond their noise either, so report.md shows "
+           "`peak_change`, the half-life and the split \"not resolved\") or `signs_differ_shown` (as "
+           "`signs_differ`, but the photos show the curve's sign as for `reversed`: its peak is shown); empty "
+           "without a fit."),
     Column("change_24h", _AS_UNIT, "The change 24 h after treatment: the figure the verdict tests. The fitted "
            "curve's at 24 h (identified even when no decay is resolved), or, when the curve misses the photos "
            "taken 18-30 h after treatment or its shape misses the photos' means at their times "

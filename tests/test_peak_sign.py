@@ -12,9 +12,11 @@ import pandas as pd
 
 from facemetrics.decay import analyze_series, claim
 from facemetrics.decay.claim import (BASIS_FIT, BASIS_NO_EFFECT, BASIS_PHOTOS, BASIS_REVERSED, BASIS_SIGNS_DIFFER,
-                                     decay_resolved, peak_against_photos, peak_resolved)
+                                     BASIS_SIGNS_DIFFER_SHOWN, decay_resolved, peak_against_photos, peak_resolved,
+                                     peak_unshown)
 from facemetrics.report import (NO_HALF_POINT, NO_HALF_POINT_UNTESTED, NO_HALF_POINT_WHY, NOT_RESOLVED,
-                                PEAK_AGAINST_NOTE, half_point_lines, timeline_markdown)
+                                PEAK_AGAINST_NOTE, PEAK_UNSHOWN_NOTE, half_point_lines, timeline_markdown,
+                                unresolved_notes)
 from facemetrics.schema import TIMELINE_COLUMNS
 
 _T = np.repeat([0.25, 4.0, 12.0, 24.0, 48.0], 2)
@@ -69,8 +71,9 @@ def test_the_peak_is_not_resolved_when_the_photos_sign_is_read_against_it():
     row = dict(half_life_h=6.0, half_life_h_min=0.125, half_life_h_ci_low=3.0, half_life_h_ci_high=9.0,
                last_time_h=48.0)
     assert peak_resolved(row) and decay_resolved(row)
-    for basis in (BASIS_FIT, BASIS_NO_EFFECT, BASIS_SIGNS_DIFFER, ""):
+    for basis in (BASIS_FIT, BASIS_NO_EFFECT, BASIS_SIGNS_DIFFER_SHOWN, ""):
         assert peak_resolved(dict(row, half_point_basis=basis)) and not peak_against_photos(dict(row, half_point_basis=basis))
+    assert not peak_resolved(dict(row, half_point_basis=BASIS_SIGNS_DIFFER))  # since section 26i (k8)
     against = dict(row, half_point_basis=BASIS_PHOTOS)
     assert peak_against_photos(against) and not peak_resolved(against)
     assert not decay_resolved(against)  # the half-life and the lasting / transient split of that curve too
@@ -194,3 +197,70 @@ def test_a_half_point_whose_interval_reaches_past_the_last_photo_is_not_said_to_
         "(95% CI from 24.0 h to beyond the last photo at 48.0 h: the photos do not show that it did)")
     assert half_point_text(dict(base, half_point_h_ci_high=8.0)).startswith("fell to half by about 4.0 h (95% CI 2.0-8.0 h)")
     assert half_point_text(dict(base, half_point_h_ci_low=math.nan)).startswith("fell to half by about 4.0 h (no interval)")
+
+
+_WOBBLE = np.repeat([-0.5, 0.6, 0.3, -0.6, -0.7], 2) + np.tile([0.08, -0.08], 5)  # mm: a lift at 4 and 12 h, a sag
+
+
+def test_a_peak_on_a_signs_differ_row_is_shown_only_where_the_photos_show_its_sign():
+    """Section 26i (k8): the curve's and the photos' signs differ and the photos' larger (negative) change is not
+    beyond their noise: no half point.  The fitted positive peak is shown only where the photos show its sign at two
+    photo times or more (0.6 and 0.3 mm reach the 0.3 mm margin) beyond their noise (``signs_differ_shown``); at one
+    photo time, or with a margin above the lift, it reads "not resolved" with the half-life and the split, as every
+    such peak shown on a change that grew from nothing was wrong-signed (24 of 24 tuning studies)."""
+    assert _basis(_WOBBLE, 0.2, 0.3) == BASIS_SIGNS_DIFFER_SHOWN
+    assert _basis(_WOBBLE, 0.2, 0.35) == BASIS_SIGNS_DIFFER  # 0.3 mm at 12 h short of the margin: one photo time
+    assert _basis(_NOISY, -0.2, 0.3) == BASIS_SIGNS_DIFFER  # the negative peak of a change that grew: not shown
+    row = dict(half_life_h=6.0, half_life_h_min=0.125, half_life_h_ci_low=3.0, half_life_h_ci_high=9.0,
+               last_time_h=48.0)
+    hidden, shown = dict(row, half_point_basis=BASIS_SIGNS_DIFFER), dict(row, half_point_basis=BASIS_SIGNS_DIFFER_SHOWN)
+    assert peak_unshown(hidden) and not peak_resolved(hidden) and not decay_resolved(hidden)
+    assert not peak_against_photos(hidden)  # not the `photos` note: the photos' change is not beyond their noise
+    assert peak_resolved(shown) and decay_resolved(shown) and not peak_unshown(shown)
+    assert not peak_unshown(pd.Series(dict(row, half_point_basis=math.nan))) and not peak_unshown(None)
+
+
+def test_a_signs_differ_rows_note_and_no_half_point_line():
+    """The Figures table's note names the reason (not the `photos` one), and both `signs_differ` bases end their
+    "no half point" line with the same reason (the row has none either way)."""
+    assert unresolved_notes(0, 0, 1) == ["", PEAK_UNSHOWN_NOTE]
+    assert unresolved_notes(0, 1, 1) == ["", PEAK_AGAINST_NOTE, "", PEAK_UNSHOWN_NOTE]
+    assert unresolved_notes(0, 0) == []
+    assert "`signs_differ`" in PEAK_UNSHOWN_NOTE and "two photo times" in PEAK_UNSHOWN_NOTE
+    lines = half_point_lines(pd.DataFrame([_row(half_point_basis=BASIS_SIGNS_DIFFER),
+                                           _row(metric="nlf_depth", half_point_basis=BASIS_SIGNS_DIFFER_SHOWN)]))
+    assert lines[-1] == ("- mc: no half point for jawline_lift_mm (mean) and nlf_depth (mean): the fitted curve and "
+                         "the photos differ in sign, and the photos' change is not beyond their noise.")
+    untested = half_point_lines(pd.DataFrame([_row(half_point_basis=BASIS_SIGNS_DIFFER_SHOWN,
+                                                   smallest_meaningful_change=0.0)]))
+    assert untested[-1] == f"- mc: no half point for jawline_lift_mm (mean): {NO_HALF_POINT_UNTESTED}."
+
+
+def _grew_noisily() -> pd.DataFrame:
+    """One subject, the demo's 9 times: a change that grew from 0 to about 1 mm at 12 h, with photo errors of about
+    0.3 mm (``zero_12h_linear`` plus normal errors, rounded): the exponential fits a negative peak."""
+    t = [0.25, 0.5, 1, 2, 4, 8, 12, 24, 48]
+    y = [-0.22, -0.35, 0.03, 0.33, 0.74, 0.83, 1.03, 0.36, 0.22]
+    return pd.DataFrame(dict(subject="S0", hours_since_treatment=t, value=y, treatment="sim",
+                             metric="jawline_lift_mm", side="mean", unit="mm"))
+
+
+def test_report_md_hides_a_signs_differ_peak_the_photos_do_not_show(monkeypatch):
+    """Section 26i: the peak of -0.54 mm of a change that grew is "not resolved" with its note; before stop 66 (k8)
+    it was quoted.  The verdict and the half point do not change."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = analyze_series(_grew_noisily(), per_subject=False, n_boot=100, seed=1)
+        f = res.fits[0]
+        assert f.half_point_basis == BASIS_SIGNS_DIFFER and f.peak_change < -0.3
+        text = timeline_markdown(res.to_frame(), None)
+        monkeypatch.setattr(claim, "peak_unshown", lambda r: False)
+        old = analyze_series(_grew_noisily(), per_subject=False, n_boot=100, seed=1)
+        before = timeline_markdown(old.to_frame(), None)  # the rule before section 26i (claim.peak_resolved patched)
+    row = next(line for line in text.splitlines() if line.startswith("| sim | jawline_lift_mm"))
+    assert row.split(" | ")[5] == f"{NOT_RESOLVED} *"
+    assert PEAK_UNSHOWN_NOTE in text and PEAK_AGAINST_NOTE not in text
+    assert old.fits[0].verdict == f.verdict
+    assert np.isclose(old.fits[0].half_point_h, f.half_point_h, equal_nan=True)
+    assert PEAK_UNSHOWN_NOTE not in before
+    assert next(line for line in before.splitlines() if line.startswith("| sim | jawline_lift_mm")).split(" | ")[5].startswith("-0.5")

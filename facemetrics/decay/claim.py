@@ -404,6 +404,11 @@ BASIS_FIT, BASIS_PHOTOS, BASIS_NO_EFFECT, BASIS_SIGNS_DIFFER = "fit", "photos", 
 #: the margin and their noise (an early lift turned into a sag), so the peak is a figure of the photos and is shown
 #: (docs/validation.md section 26h)
 BASIS_REVERSED = "reversed"
+#: ``half_point_basis`` of a :data:`BASIS_SIGNS_DIFFER` row whose photos show the fitted peak's sign as
+#: :data:`BASIS_REVERSED` asks (two photo times or more, beyond the margin and their noise): its peak is shown; on the
+#: other :data:`BASIS_SIGNS_DIFFER` rows it is not (every one shown on a change that grew from nothing or faded had
+#: the wrong sign; docs/validation.md section 26i)
+BASIS_SIGNS_DIFFER_SHOWN = "signs_differ_shown"
 
 
 def _row_float(r, key: str) -> float:
@@ -420,9 +425,11 @@ def peak_resolved(r) -> bool:
     95 % CI 2.02-4.08, at a half-life of 0.5 h = its limit; series audit, 2026-12-03).  False also when the
     half point reads the photos' sign against the fitted curve's (``half_point_basis`` :data:`BASIS_PHOTOS`): a
     change that grew from nothing fits a peak of the opposite sign, "(peak -0.10 mm ...)" of a change that grew to
-    +1.2 mm (docs/validation.md section 26f).  ``r``: a timeline row (mapping); True when it lacks the columns
+    +1.2 mm (docs/validation.md section 26f); and on a row whose curve and photos differ in sign with no half point
+    (:data:`BASIS_SIGNS_DIFFER`, :func:`peak_unshown`), where every peak shown on a change that grew from nothing or
+    faded had the wrong sign (section 26i).  ``r``: a timeline row (mapping); True when it lacks the columns
     (tables written before 0.2.3)."""
-    if peak_against_photos(r):
+    if peak_against_photos(r) or peak_unshown(r):
         return False
     hl, hl_min = _row_float(r, "half_life_h"), _row_float(r, "half_life_h_min")
     return not (math.isfinite(hl) and math.isfinite(hl_min) and hl <= PINNED * hl_min)
@@ -433,6 +440,17 @@ def peak_against_photos(r) -> bool:
     :data:`BASIS_PHOTOS`); False when it lacks the column (tables written before 0.2.44)."""
     try:
         return r.get("half_point_basis") == BASIS_PHOTOS
+    except AttributeError:
+        return False
+
+
+def peak_unshown(r) -> bool:
+    """Whether a timeline row (mapping) has its fitted curve and photos differing in sign, the photos' change not
+    beyond their noise and the fitted peak's sign not shown by the photos at two photo times or more
+    (``half_point_basis`` :data:`BASIS_SIGNS_DIFFER`; docs/validation.md section 26i); False when it lacks the
+    column."""
+    try:
+        return r.get("half_point_basis") == BASIS_SIGNS_DIFFER
     except AttributeError:
         return False
 
@@ -621,8 +639,9 @@ class DecayFit:
     half_point_basis : str
         Which sign the half point reads (:func:`_half_point_basis`): :data:`BASIS_FIT`, :data:`BASIS_PHOTOS` (the
         fitted peak is then not quoted, :func:`peak_resolved`), :data:`BASIS_REVERSED` (the photos show both signs:
-        the peak is quoted), or why there is none, :data:`BASIS_NO_EFFECT` or :data:`BASIS_SIGNS_DIFFER`; "" without
-        a fit.
+        the peak is quoted), or why there is none, :data:`BASIS_NO_EFFECT`, :data:`BASIS_SIGNS_DIFFER` (the peak is
+        then not quoted) or :data:`BASIS_SIGNS_DIFFER_SHOWN` (the photos show the peak's sign: it is quoted); ""
+        without a fit.
     near_claim : NearClaim or None
         The curve against the photos near 24 h (:mod:`facemetrics.decay.near_claim`, rule 6 of the
         module docstring), with the verdicts read from the curve and from those photos; None when
@@ -1085,18 +1104,25 @@ def _half_point_basis(t, y, est: DecayParams, sign: float, margin: float = _NAN)
     -1.2 mm was read ``photos`` and its peak of +0.99 mm hidden (docs/validation.md section 26h); with no half point,
     :data:`BASIS_NO_EFFECT` when the photos show no sign or their largest time mean
     (:func:`facemetrics.decay.half_point.largest_mean`) is below ``margin``, else :data:`BASIS_SIGNS_DIFFER` (the
-    signs differ and the photos' change is not shown beyond their noise, or no margin was given to check it)."""
+    signs differ and the photos' change is not shown beyond their noise, or no margin was given to check it), or
+    :data:`BASIS_SIGNS_DIFFER_SHOWN` when so but the photos show the fitted peak's sign as for
+    :data:`BASIS_REVERSED` (its peak is then shown; section 26i)."""
     if math.isfinite(sign):
         fit = math.copysign(1.0, est.peak)
         if sign == fit:
             return BASIS_FIT
-        shown = (times_reaching(t, y, fit, margin) >= 2
-                 and largest_beyond_noise(t, y, fit, *_noise_sd_df(t, y, est, fit)))
-        return BASIS_REVERSED if shown else BASIS_PHOTOS
+        return BASIS_REVERSED if _sign_shown(t, y, est, fit, margin) else BASIS_PHOTOS
     photos = photo_sign(t, y)
     if not math.isfinite(photos) or largest_mean(t, y, photos) < margin:
         return BASIS_NO_EFFECT
-    return BASIS_SIGNS_DIFFER
+    return BASIS_SIGNS_DIFFER_SHOWN if _sign_shown(t, y, est, math.copysign(1.0, est.peak), margin) else BASIS_SIGNS_DIFFER
+
+
+def _sign_shown(t, y, est: DecayParams, sign: float, margin: float) -> bool:
+    """Whether the photos show ``sign``: their time means in it reach ``margin`` at two photo times or more and the
+    largest lies beyond the noise (:func:`_noise_sd_df` in that sign; docs/validation.md sections 26h, 26i)."""
+    return (times_reaching(t, y, sign, margin) >= 2
+            and largest_beyond_noise(t, y, sign, *_noise_sd_df(t, y, est, sign)))
 
 
 def _noise_sd_df(t, y, est: DecayParams, sign: float) -> tuple[float, float]:
