@@ -2116,6 +2116,9 @@ def fmt_h(r) -> str:
     if fm_report.peak_against_photos(row):  # said "no fading part to time", not this row's reason (stop 66, r1)
         return ("not resolved (the fitted curve's change at the session has the sign opposite to the photos' "
                 "change beyond their noise: report.md's half point line gives the photos' own account)")
+    if fm_report.peak_unshown(row):  # half_point_basis 'signs_differ' (stop 66, k8; docs/validation.md 26i)
+        return ("not resolved (the fitted curve's change at the session has the sign opposite to the photos' larger "
+                "change, and the photos do not show the curve's sign at two photo times or more beyond their noise)")
     if not fm_report.decay_resolved(row):
         if fm_report.unresolved_span(row):  # the rule report.md and timeline.png follow (docs/validation.md, 2026-12-05)
             return (f"{fm_report.not_resolved_text(row)}: the photos do not show the fading part halve; "

@@ -1166,6 +1166,12 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
     assert app.fmt_h(against).startswith("not resolved (the fitted curve's change at the session has the sign "
                                          "opposite to the photos'"), app.fmt_h(against)
     assert app.fmt_h(SimpleNamespace(**{**vars(ok), "half_point_basis": "fit"})) == app.fmt_h(ok)
+    # 'signs_differ' (the photos within their noise, the curve's sign not shown twice: stop 66, k8) says its own
+    unshown = app.fmt_h(SimpleNamespace(**{**vars(ok), "half_point_basis": "signs_differ"}))
+    assert unshown.startswith("not resolved (the fitted curve's change at the session has the sign opposite to the "
+                              "photos' larger change, and the photos do not show"), unshown
+    for shown in ("signs_differ_shown", "reversed", "no_effect"):  # the peak shown: the fit's half-life as it is
+        assert app.fmt_h(SimpleNamespace(**{**vars(ok), "half_point_basis": shown})) == app.fmt_h(ok), shown
 
 
 def test_timeline_table_shows_no_more_digits_than_its_cis():
