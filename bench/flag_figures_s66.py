@@ -8,7 +8,8 @@ theirs).
 Needs ../shared/faces; caches rows to /tmp/k6_flags_<split>.json (``--cached`` re-reads them).  The splits are
 ``bench/accuracy.py``'s ``london_split`` (neutral and smiling photos of the same faces) and ``canada_split``.
 
-Repeat pairs (same face, same expression, same light: what a second photo taken seconds later would differ by):
+Repeat pairs (the same photo measured again after small changes to its pixels, Face Mesh run again: not a second
+photo, whose pitch, distance, face and exposure also differ; review r4, docs/validation.md 28b):
 
 - smile score (``quality.smile_score``, SD units) and mouth opening (``quality.mouth_opening_ratio``): the photo
   against each of the 13 nuisances of ``simulate.NUISANCES`` but the identity (as ``bench/expression_cue_uncertainty.py``

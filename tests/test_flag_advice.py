@@ -212,3 +212,20 @@ def test_a_cell_written_by_an_earlier_version_reads_back_to_its_codes():
     assert at_fault_remedy(faults).endswith(" and, in them, keep the whole face, chin included, in the picture, face "
                                             "the camera straight on, hold your chin level, keep a relaxed, neutral "
                                             "expression and close your mouth gently")
+
+
+def test_an_after_photo_flagged_smiling_is_quoted_with_its_figures_or_without_brackets():
+    """The batch's "the after photo is flagged smiling (...)" quoted the flag's figures with its own copy of
+    ``batch.tables._flag_figures``: the ± of stop 66 came through, but a flag without figures ("smiling", as
+    ``uploads.smile_flag`` reads older rows) read "flagged smiling () and its before photo ..." (review r4, stop 66).
+    Now the figures are ``_flag_figures``' and a flag with none is named without brackets."""
+    from facemetrics.batch.tables import MSG_AFTER_PHOTO_SMILING, baseline_messages
+
+    before = dict(photo="B/rf/a.jpg", role="baseline", quality_flags="")
+    read = {"status": "ok", "messages": [], "rows": [dict(metric="jawline_lift_mm", verdict="lift")]}
+    (flag,) = [f for f in quality_flags(dict(OK, smile_score=1.52), 0.2) if flag_code(f) == "smiling"]
+    (msg,) = baseline_messages(dict(photo="B/rf/b.jpg", role="post", quality_flags=flag), [before], read)
+    assert msg.startswith(f"{MSG_AFTER_PHOTO_SMILING} (smile score 1.52 ± 0.18 SD, limit 1.35 SD) and its before "
+                          "photo B/rf/a.jpg is not"), msg
+    (bare,) = baseline_messages(dict(photo="B/rf/b.jpg", role="post", quality_flags="smiling"), [before], read)
+    assert bare.startswith(f"{MSG_AFTER_PHOTO_SMILING} and its before photo B/rf/a.jpg is not"), bare

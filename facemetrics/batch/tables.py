@@ -807,15 +807,15 @@ def _after_smiling_message(r: dict, before: dict, result: dict) -> list[str]:
     """:data:`MSG_AFTER_PHOTO_SMILING` for the post photo ``r`` flagged smiling (its quality flags) compared with
     ``before``, which is not (``[]`` or one message), unless compare's own messages already say the expression
     differs (:data:`facemetrics.compare.expression.MSG_EXPRESSION`, its rows then ``uncertain``).  The flag is
-    quoted with its figures, without its definition."""
+    quoted with its figures (:func:`_flag_figures`), without its definition; one without figures is named alone."""
     from ..compare.expression import MSG_EXPRESSION
 
     smiles = [f for f in baseline_faults(r) if flag_code(f) == "smiling"]
     if not smiles or any(flag_code(f) == "smiling" for f in baseline_faults(before)) or any(
             str(m).startswith(MSG_EXPRESSION + ":") for m in result.get("messages") or ()):
         return []
-    flag = smiles[0].split(": ", 1)[0] + (")" if ": " in smiles[0] and "(" in smiles[0].split(": ", 1)[0] else "")
-    return [f"{MSG_AFTER_PHOTO_SMILING} ({flag.removeprefix(FLAG_STARTS['smiling']).strip(' ()')}) and its before photo "
+    figures = _flag_figures(smiles[0]).removeprefix(FLAG_STARTS["smiling"]).strip(" ()")  # none: "smiling" alone
+    return [f"{MSG_AFTER_PHOTO_SMILING}{f' ({figures})' if figures else ''} and its before photo "
             f"{before['photo']} is not, as photos.csv's quality_flags say: a smile raises the mouth corners and "
             "cheeks and deepens and lengthens the nasolabial folds, so the lift and fold changes of this "
             "comparison may be the smile's, not the skin's, whatever their verdicts; take both photos with the "
