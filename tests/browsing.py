@@ -431,3 +431,86 @@ def stop_after_last_browser_test(item, nextitem) -> None:
     rest = items[items.index(nextitem):] if nextitem is not None and nextitem in items else []
     if not any(USES_BROWSER in i.fixturenames for i in rest):
         _SESSION.stop()
+
+
+#: JavaScript: whether the expander holding an element (if any) still runs its opening animation
+MOVING = "e => { const d = e.closest('details'); return !!d && (d.getAnimations({subtree: true}).length > 0" \
+         " || d.scrollTop > 0); }"
+
+
+def wait_still(locator, what: str, log: Path | None = None, timeout_ms: int = 120_000) -> float:
+    """Until ``locator``'s box has not moved for 0.5 s and its expander's animation has ended (:data:`MOVING`), as
+    a user waits for what they opened to stop moving before aiming at it: an expander opens with an animation (longer
+    under load), and a button inside it was measured 58 px above where it came to rest (2026-12-07).  Returns the
+    wait, seconds."""
+    t0 = time.monotonic()
+    deadline, last, since = t0 + timeout_ms / 1000, None, t0
+    while time.monotonic() < deadline:
+        box = locator.bounding_box()
+        if box != last or locator.evaluate(MOVING):
+            last, since = box, time.monotonic()
+        elif box is not None and time.monotonic() - since >= 0.5:
+            return time.monotonic() - t0
+        locator.page.wait_for_timeout(100)
+    raise AssertionError(f"{what} still moved after {timeout_ms / 1000:.0f} s; {page_state(locator.page, log)}")
+
+
+class RunWatch:
+    """The app's script runs as the page's websocket to its server says them: the reruns the page asks for (Streamlit's
+    ``BackMsg.rerun_script``, with the widgets' values) and the runs' starts and ends (``ForwardMsg.new_session``,
+    ``script_finished``), each with its time (s, :func:`time.monotonic`).  Made before the page opens its websocket
+    (before :func:`open_app`; a reload opens a new one, watched too).
+
+    The sign that a value typed and sent has been run: the page's script state (:data:`SETTLED`) reads "notRunning"
+    until the server answers, and a short run may never show "running"; what the app draws may not depend on the
+    value (*My study*'s 'Treated at' is read only when "Log session" is clicked).  The rerun request carries the
+    value, and the run that ends after it, whole, has read it (stop 66, k7)."""
+
+    def __init__(self, page):
+        self.events: list[tuple] = []  # ("asked", t, [string values]) | ("started", t) | ("ended", t, status)
+        page.on("websocket", self._socket)
+
+    def _socket(self, ws) -> None:
+        ws.on("framesent", lambda payload: self._frame(True, payload))
+        ws.on("framereceived", lambda payload: self._frame(False, payload))
+
+    def _frame(self, sent: bool, payload) -> None:
+        if not isinstance(payload, (bytes, bytearray)):
+            return
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        now = time.monotonic()
+        try:
+            msg = (BackMsg if sent else ForwardMsg).FromString(bytes(payload))
+        except Exception:  # noqa: BLE001 - not a message of Streamlit's: not a run
+            return
+        kind = msg.WhichOneof("type")
+        if sent and kind == "rerun_script":
+            values = [w.string_value for w in msg.rerun_script.widget_states.widgets
+                      if w.WhichOneof("value") == "string_value"]
+            self.events.append(("asked", now, values))
+        elif not sent and kind == "new_session":
+            self.events.append(("started", now))
+        elif not sent and kind == "script_finished":
+            self.events.append(("ended", now, ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)))
+
+    def _ended_with(self, value: str, since: float) -> bool:
+        asked = [i for i, e in enumerate(self.events) if e[0] == "asked" and e[1] >= since and value in e[2]]
+        return bool(asked) and any(e[0] == "ended" and e[2] == "FINISHED_SUCCESSFULLY"
+                                   for e in self.events[asked[0] + 1:])
+
+    def wait_run_with(self, page, value: str, since: float, timeout_ms: int, what: str,
+                      log: Path | None = None) -> float:
+        """Until a rerun asked at or after ``since`` (:func:`time.monotonic`) with ``value`` among the widgets'
+        values has been followed by a run that ended whole (not cut short by a later rerun, whose own end counts:
+        it has the value too).  Returns the wait, seconds; the failure says the runs seen and the page's state."""
+        t0 = time.monotonic()
+        deadline = t0 + timeout_ms / 1000
+        while not self._ended_with(value, since):
+            if time.monotonic() > deadline:
+                seen = [(e[0], round(e[1] - since, 2)) + tuple(e[2:]) for e in self.events if e[1] >= since]
+                raise AssertionError(f"{what}: no run with {value!r} ended in {timeout_ms / 1000:.0f} s (the runs "
+                                     f"seen since, s after: {seen}); {page_state(page, log)}")
+            page.wait_for_timeout(50)  # lets Playwright deliver the websocket's frames
+        return time.monotonic() - t0

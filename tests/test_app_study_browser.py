@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from browsing import act, need_browser, open_app, page_state, running_app, wait_current, wait_settled, wait_shown
+from browsing import (RunWatch, act, need_browser, open_app, page_state, running_app, wait_current, wait_settled,
+                      wait_shown, wait_still)
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 11, 2, 8, 0, 0)
@@ -53,19 +54,26 @@ def _study_mode(page, url, log: Path) -> None:
     wait_settled(page, log=log, what="after choosing My study")
 
 
-def _type_and_enter(page, field, text: str, what: str, log: Path) -> None:
-    """Type ``text`` into ``field`` on a settled page and press Enter, then wait for what a user sees of it: the
-    field's "Press Enter to apply" gone (the value was sent), and the run's end.  It waited (:func:`browsing.act`)
-    for a run to start after the Enter, and CI once failed so ("Enter in 'Treated at': the run it asked for did not
-    start and end in 120 s", stop 63): a run can start and end between two of the page's redraws, never showing
-    "running".  Whether the typed value was taken is checked by what it is typed for ("Session logged: ... at" the
-    typed time; "Subject 'me' created")."""
+def _type_and_enter(page, runs: RunWatch, field, button, text: str, what: str, log: Path, steps: list) -> None:
+    """Type ``text`` into ``field`` on a settled page and press Enter, then wait, as a user waits before clicking
+    ``button`` (a locator), for the run the Enter asked for to have ended (:meth:`browsing.RunWatch.wait_run_with`:
+    the server's own "script finished" after the page's rerun request carrying ``text``), the page settled, and
+    ``button`` still (:func:`browsing.wait_still`); the waits are added to ``steps``.
+
+    Until stop 66 it waited for "Press Enter to apply" gone and the run's end (:data:`browsing.SETTLED`): the page
+    reads "notRunning" until the server answers, and the wait passed before the Enter's run had begun (for up to
+    0.5 s); that run then moved 'Log session' 16 px down and back, settling 0.6-1.9 s after the wait, and day 1's
+    click was lost (mouse-down on the button, mouse-up on an input; k4, stop 66).  The app draws nothing from the
+    typed value before the button is clicked, so the sign is the websocket's.  Whether the typed value was taken is
+    checked by what it is typed for ("Session logged: ... at" the typed time; "Subject 'me' created")."""
     wait_settled(page, log=log, what=f"before {what}")
     field.fill(text)
     assert field.input_value() == text, (field.input_value(), text)
+    since = time.monotonic()
     field.press("Enter")
-    wait_shown(page.get_by_text("Press Enter to apply"), 120_000, f"{what}: the typed value sent", log, state="hidden")
+    steps.append((f"{what}: its run ended", round(runs.wait_run_with(page, text, since, 120_000, what, log), 1)))
     wait_settled(page, log=log, what=f"after {what}")
+    steps.append((f"{what}: the button still", round(wait_still(button, f"{what}: the button", log), 1)))
 
 
 def _wait_text(page, pattern, timeout_ms: int, server_log: Path, sync_api, steps: list) -> None:
@@ -181,12 +189,14 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
         ctx = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
         ctx.grant_permissions(["camera"], origin=url)
         page = ctx.new_page()
+        runs = RunWatch(page)  # the runs the page asks for and the server's answers (its websocket)
         _study_mode(page, url, log)
         # every action on a settled page (browsing.act / wait_settled): one made while a run was going on was made
         # on the run before's elements (stop 49's CI: a click on 'Add to my study' 0.0 s after the upload, lost)
         name_field = page.get_by_label("New subject's name (or a code)")
-        _type_and_enter(page, name_field, "me", "Enter in the new subject's name", log)
-        page.get_by_role("button", name="Create subject").click()
+        create = page.get_by_role("button", name="Create subject")
+        _type_and_enter(page, runs, name_field, create, "me", "Enter in the new subject's name", log, steps)
+        create.click()
         _wait_text(page, "Subject 'me' created", 120_000, log, sync_api, steps)
         for d, photos in enumerate(days):
             log_button = page.get_by_role("button", name="Log session")
@@ -200,7 +210,7 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
             wait_shown(log_button, 30_000, f"day {d}: the 'Log session' button", log)
             when = (T0 + timedelta(days=d)).strftime("%Y-%m-%d %H:%M")
             field = page.get_by_label("Treated at (YYYY-MM-DD HH:MM)")
-            _type_and_enter(page, field, when, f"day {d}: Enter in 'Treated at'", log)
+            _type_and_enter(page, runs, field, log_button, when, f"day {d}: Enter in 'Treated at'", log, steps)
             log_button.click()
             _wait_text(page, re.compile(r"Session logged: .* at " + re.escape(when)), 120_000, log, sync_api, steps)
             wait_shown(page.locator("input[type=file]").first, 30_000, f"day {d}: the uploader", log, state="attached")

@@ -11,11 +11,10 @@ installed.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from browsing import need_browser, open_app, page_state, running_app, wait_current, wait_settled, wait_shown
+from browsing import (need_browser, open_app, page_state, running_app, wait_current, wait_settled, wait_shown,
+                      wait_still)
 
 pytest.importorskip("streamlit")
 
@@ -29,7 +28,7 @@ PRESS_MS = 800
 
 def _click_as_a_user(page, name: str, log) -> None:
     """A click in the middle of the button ``name``, held down :data:`PRESS_MS` as a slow user's is, once the button
-    has stopped moving (:func:`_wait_still`) and with Playwright's own checks that the button is in the window,
+    has stopped moving (:func:`browsing.wait_still`) and with Playwright's own checks that the button is in the window,
     stable and the element the mouse would reach (a disabled button fails at once, as a user's click would be lost
     on it, rather than wait in Playwright's click).  A plain ``page.mouse.click`` at a box measured earlier started
     no run in the submitted CI of 2026-12-07 (the no-name click: no note in 30 s, the page settled); not reproduced
@@ -38,7 +37,7 @@ def _click_as_a_user(page, name: str, log) -> None:
     after the click).  A failure now says the last mouse events and what they reached (browsing.WATCH_CLICKS)."""
     button = page.get_by_role("button", name=name)
     button.scroll_into_view_if_needed()  # as a user scrolls to it: "Delete subject" can be below the window's edge
-    _wait_still(button, f"the '{name}' button", log)
+    wait_still(button, f"the '{name}' button", log)
     # Playwright's click waits for an enabled button, a user's does not: a button disabled until its field's value
     # is sent (stop 63's two-click bug) failed here as a 30 s "element is not enabled" timeout (review r1, stop 65)
     if button.is_disabled():
@@ -46,26 +45,6 @@ def _click_as_a_user(page, name: str, log) -> None:
                              "only send the field's value and enable it, so each action takes two clicks; "
                              + page_state(page, log))
     button.click(delay=PRESS_MS, timeout=30_000)
-
-
-#: JavaScript: whether the expander holding an element (if any) still runs its opening animation
-_MOVING = "e => { const d = e.closest('details'); return !!d && (d.getAnimations({subtree: true}).length > 0" \
-          " || d.scrollTop > 0); }"
-
-
-def _wait_still(locator, what: str, log, timeout_ms: int = 120_000) -> None:
-    """Until ``locator``'s box has not moved for 0.5 s and its expander's animation has ended (:data:`_MOVING`), as
-    a user waits for what they opened to stop moving before aiming at it: an expander opens with an animation (longer under load), and a button inside it was measured
-    58 px above where it came to rest (2026-12-07)."""
-    deadline, last, since = time.monotonic() + timeout_ms / 1000, None, time.monotonic()
-    while time.monotonic() < deadline:
-        box = locator.bounding_box()
-        if box != last or locator.evaluate(_MOVING):
-            last, since = box, time.monotonic()
-        elif box is not None and time.monotonic() - since >= 0.5:
-            return
-        locator.page.wait_for_timeout(100)
-    raise AssertionError(f"{what} still moved after {timeout_ms / 1000:.0f} s; {page_state(locator.page, log)}")
 
 
 def _type(page, label: str, text: str) -> None:
@@ -77,8 +56,8 @@ def test_a_typed_name_and_one_click_create_and_delete_a_subject(browser, tmp_pat
     """Create, then delete: the confirmation is typed while "Subject 'me' created" is shown.  Until stop 64 the
     run the field's focus change started (at the click's mouse-down) no longer showed that message, every element
     under it was drawn anew, "Delete this subject" closed, and a slow click did nothing (:data:`PRESS_MS`; Streamlit
-    issue 8725).  The losses stop 63 saw with Playwright's instant click were this test's aim (:func:`_wait_still`,
-    :func:`_click_as_a_user`)."""
+    issue 8725).  The losses stop 63 saw with Playwright's instant click were this test's aim
+    (:func:`browsing.wait_still`, :func:`_click_as_a_user`)."""
     need_browser()
     log = tmp_path / "streamlit.log"
     with running_app(tmp_path, {"FACEMETRICS_STORE": str(tmp_path / "store")}) as url:
