@@ -502,9 +502,15 @@ def _no_half_point_why(r) -> str:
     ``--min-effect 0`` gives a row without a noise floor) had its photos' change not tested against the noise at all
     (:func:`facemetrics.decay.claim._effect_sign`), so it says that, not that the change is within the noise."""
     basis = r.get("half_point_basis")
-    if basis in (BASIS_SIGNS_DIFFER, BASIS_SIGNS_DIFFER_SHOWN) and not _float(r.get("smallest_meaningful_change")) > 0:
+    if basis in (BASIS_SIGNS_DIFFER, BASIS_SIGNS_DIFFER_SHOWN) and _no_margin(r):
         return NO_HALF_POINT_UNTESTED
     return NO_HALF_POINT_WHY.get(basis, "")
+
+
+def _no_margin(r) -> bool:
+    """Whether a timeline row has no margin (``smallest_meaningful_change`` 0 or missing), so its photos' change was
+    not tested against their noise (:data:`NO_HALF_POINT_UNTESTED`, :data:`PEAK_UNSHOWN_UNTESTED_NOTE`)."""
+    return not _float(r.get("smallest_meaningful_change")) > 0
 
 
 def half_point_lines(pooled: pd.DataFrame) -> list[str]:
@@ -662,7 +668,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
             peak = NOT_RESOLVED + " *"
             against += peak_against_photos(r)
             unshown += peak_unshown(r)
-            untested += peak_unshown(r) and not _float(r.get("smallest_meaningful_change")) > 0
+            untested += peak_unshown(r) and _no_margin(r)
         lines.append(
             f"| {r['treatment']} | {r['metric']} | {r['side']} | {subj} | {r['n_photos']} | "
             f"{peak} | "
