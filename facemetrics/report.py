@@ -228,6 +228,15 @@ PEAK_UNSHOWN_NOTE = ("A peak \"not resolved\" on a row whose fitted curve and ph
                      "opposite to the fitted curve's at the session, though not beyond their noise, and they do not "
                      "show the curve's sign at two photo times or more beyond it, so its peak, half-life and lasting / "
                      "transient split are not figures of the photos.")
+#: that note for a `signs_differ` row with no margin (``smallest_meaningful_change`` 0: the photos' change was not tested
+#: against their noise, :data:`NO_HALF_POINT_UNTESTED`); the note above said "though not beyond their noise" beside
+#: that line in the same report.md (review r5 of k8, stop 66)
+PEAK_UNSHOWN_UNTESTED_NOTE = ("A peak \"not resolved\" on a row whose fitted curve and photos differ in sign with no "
+                              "margin (`half_point_basis` `signs_differ`, `smallest_meaningful_change` 0 in "
+                              "timeline.csv): the photos' larger change has the sign opposite to the fitted curve's at "
+                              "the session and was not tested against their noise, and they do not show the curve's "
+                              "sign at two photo times or more beyond it, so its peak, half-life and lasting / "
+                              "transient split are not figures of the photos.")
 #: report.md's figure cells of such a row: each read "n/a [n/a, n/a]", five times, with no word of why (a clinic RF
 #: patient's report, docs/validation.md §12, Round 19)
 NO_FIT_CELL = "no fit"
@@ -493,9 +502,15 @@ def _no_half_point_why(r) -> str:
     ``--min-effect 0`` gives a row without a noise floor) had its photos' change not tested against the noise at all
     (:func:`facemetrics.decay.claim._effect_sign`), so it says that, not that the change is within the noise."""
     basis = r.get("half_point_basis")
-    if basis in (BASIS_SIGNS_DIFFER, BASIS_SIGNS_DIFFER_SHOWN) and not _float(r.get("smallest_meaningful_change")) > 0:
+    if basis in (BASIS_SIGNS_DIFFER, BASIS_SIGNS_DIFFER_SHOWN) and _no_margin(r):
         return NO_HALF_POINT_UNTESTED
     return NO_HALF_POINT_WHY.get(basis, "")
+
+
+def _no_margin(r) -> bool:
+    """Whether a timeline row has no margin (``smallest_meaningful_change`` 0 or missing), so its photos' change was
+    not tested against their noise (:data:`NO_HALF_POINT_UNTESTED`, :data:`PEAK_UNSHOWN_UNTESTED_NOTE`)."""
+    return not _float(r.get("smallest_meaningful_change")) > 0
 
 
 def half_point_lines(pooled: pd.DataFrame) -> list[str]:
@@ -547,10 +562,11 @@ OPENING_QUESTION = ("The verdicts answer one question for every treatment, the 2
                     "where the report has them.")
 
 
-def unresolved_notes(unresolved: int, against: int, unshown: int = 0) -> list[str]:
+def unresolved_notes(unresolved: int, against: int, unshown: int = 0, untested: int = 0) -> list[str]:
     """The notes under report.md's Figures table for its ``unresolved`` rows with no decay resolved (the "*" cells),
     its ``against`` rows whose fitted peak is against the photos' sign (:data:`PEAK_AGAINST_NOTE`) and its
-    ``unshown`` rows whose fitted peak's sign the photos do not show (:data:`PEAK_UNSHOWN_NOTE`)."""
+    ``unshown`` rows whose fitted peak's sign the photos do not show (:data:`PEAK_UNSHOWN_NOTE`), ``untested`` of
+    them with no margin (:data:`PEAK_UNSHOWN_UNTESTED_NOTE`)."""
     lines = []
     if unresolved:
         lines += ["", f"\\* No decay resolved: the half-life's 95% CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h "
@@ -562,7 +578,8 @@ def unresolved_notes(unresolved: int, against: int, unshown: int = 0) -> list[st
                       "The half-life is then only where the fit stopped and the change cannot be split "
                       "into a lasting and a transient part (e.g. a change that does not fade over the photos' span); "
                       "the change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
-    return lines + (["", PEAK_AGAINST_NOTE] if against else []) + (["", PEAK_UNSHOWN_NOTE] if unshown else [])
+    return (lines + (["", PEAK_AGAINST_NOTE] if against else []) + (["", PEAK_UNSHOWN_NOTE] if unshown > untested else [])
+            + (["", PEAK_UNSHOWN_UNTESTED_NOTE] if untested else []))
 
 
 def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "",
@@ -624,7 +641,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
               "| treatment | metric | side | subject | photos | peak change [95% CI] | half-life h [95% CI] | "
               f"change at 24 h [{table_claim_level(table)} CI] | transient [95% CI] | lasting [95% CI] | verdict |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
-    unresolved = no_fit = marked = against = unshown = 0
+    unresolved = no_fit = marked = against = unshown = untested = 0
     for _, r in table.iterrows():
         u = change_unit(r.get("unit") or "", r["metric"])  # every figure of the row is a change: pp for a %
         subj = "all" if is_pooled(r["subject"]) else r["subject"]
@@ -651,6 +668,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
             peak = NOT_RESOLVED + " *"
             against += peak_against_photos(r)
             unshown += peak_unshown(r)
+            untested += peak_unshown(r) and _no_margin(r)
         lines.append(
             f"| {r['treatment']} | {r['metric']} | {r['side']} | {subj} | {r['n_photos']} | "
             f"{peak} | "
@@ -659,7 +677,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
             f"{_ci_cell(r.get('change_24h_test_ci_low'), r.get('change_24h_test_ci_high'))} | "
             f"{transient} | {lasting} | "
             f"{r['verdict']} |")
-    lines += unresolved_notes(unresolved, against, unshown)
+    lines += unresolved_notes(unresolved, against, unshown, untested)
     if no_fit:
         lines += ["", NO_FIT_NOTE]
     lines += source_notes(table)

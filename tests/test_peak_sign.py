@@ -264,3 +264,20 @@ def test_report_md_hides_a_signs_differ_peak_the_photos_do_not_show(monkeypatch)
     assert np.isclose(old.fits[0].half_point_h, f.half_point_h, equal_nan=True)
     assert PEAK_UNSHOWN_NOTE not in before
     assert next(line for line in before.splitlines() if line.startswith("| sim | jawline_lift_mm")).split(" | ")[5].startswith("-0.5")
+
+
+def test_a_signs_differ_row_with_no_margin_is_not_said_to_be_within_the_noise():
+    """Review r5 (stop 66) of k8: with ``--min-effect 0`` (`smallest_meaningful_change` 0) the photos' change is not
+    tested against their noise (the row's "no half point" line says so, review r1), yet the peak's note said "though
+    not beyond their noise" in the same report.md, of a change that grew clearly to 1.0 mm."""
+    from facemetrics.report import PEAK_UNSHOWN_UNTESTED_NOTE
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = analyze_series(_grew_noisily(), per_subject=False, n_boot=100, seed=1, min_effect=0)
+    assert res.fits[0].half_point_basis == BASIS_SIGNS_DIFFER and res.fits[0].smallest_meaningful_change == 0
+    text = timeline_markdown(res.to_frame(), None)
+    assert NO_HALF_POINT_UNTESTED in text
+    assert "not beyond their noise" not in text
+    assert PEAK_UNSHOWN_UNTESTED_NOTE in text and PEAK_UNSHOWN_NOTE not in text
+    assert unresolved_notes(0, 0, 2, 1) == ["", PEAK_UNSHOWN_NOTE, "", PEAK_UNSHOWN_UNTESTED_NOTE]
