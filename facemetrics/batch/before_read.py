@@ -166,10 +166,11 @@ def figures_left_out(check, row) -> str:
 
 
 def _blank_figures(out: pd.DataFrame, fitted: pd.DataFrame, odd, open_pooled: pd.Series) -> dict:
-    """Empty the figures (:data:`~facemetrics.decay.claim.FIT_FIGURES`) of every row of ``out`` whose fit holds an
-    odd session of ``odd`` (:class:`BeforeCheck`; the subject's own rows of that treatment, and the pooled rows of
-    it in ``open_pooled``: those not refitted) in place, and end each one's ``reason`` with one
-    :func:`figures_left_out` naming every such session (§21b).  ``fitted``: the rows as fitted (before
+    """Empty the figures (:data:`~facemetrics.decay.claim.FIT_FIGURES`, and ``half_point_basis``: its peak read "not
+    resolved *" beside them, stop 66) of every row of ``out`` whose fit holds an odd session of ``odd``
+    (:class:`BeforeCheck`; the subject's own rows of that treatment, and the pooled rows of it in ``open_pooled``:
+    those not refitted) in place, and end each one's ``reason`` with one :func:`figures_left_out` naming every such
+    session (§21b).  ``fitted``: the rows as fitted (before
     :func:`before_read`), for the verdict and figure with the sessions.  Returns ``{(treatment, metric, side,
     subject or ""): (before photo, ...)}`` of the rows emptied (:data:`~facemetrics.decay.claim.FIGURES_LEFT_OUT`)."""
     figures = [c for c in FIT_FIGURES if c in out.columns]
@@ -183,6 +184,8 @@ def _blank_figures(out: pd.DataFrame, fitted: pd.DataFrame, odd, open_pooled: pd
             continue  # no odd session in its fit; or no fit made (or emptied already): nothing shown to leave out
         said = figures_left_out(held, fitted.loc[i])
         out.loc[i, figures] = float("nan")
+        if "half_point_basis" in out.columns:  # the fit's too: its peak read "not resolved *" beside empty figures
+            out.loc[i, "half_point_basis"] = ""
         reason = str(out.loc[i, "reason"] or "").strip()
         out.loc[i, "reason"] = f"{reason}{'' if not reason or reason.endswith('.') else '.'} {said}.".strip()
         key = tuple(str(out.loc[i, k]) if k in out.columns else "" for k in ("treatment", "metric", "side"))
