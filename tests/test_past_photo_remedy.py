@@ -162,6 +162,26 @@ def test_each_replaced_remedy_is_still_a_message_of_the_package():
     assert not missing, missing
 
 
+
+def test_each_retake_after_form_is_still_a_message_of_the_package():
+    """``batch.results._RETAKE_AFTER`` replaces compare's "retake the after photo ..." by text, as
+    :data:`PAST_OTHER_REMEDIES` does: each of its two forms must still be said by the module that says it, or a
+    remedy reworded there would silently stop being replaced (unguarded until stop 66: review of k2)."""
+    import inspect
+
+    import facemetrics.compare.gate as gate
+    import facemetrics.compare.identity as identity
+    import facemetrics.compare.pose as pose
+    from facemetrics.batch.results import _RETAKE_AFTER
+
+    def said(m):  # the module's text with adjacent string literals joined (f-strings included)
+        return re.sub(r'"\s*\n\s*(f?)"', "", inspect.getsource(m))
+
+    for m, form in ((gate, "retake the after photo facing the camera as in the before photo"),
+                    (pose, "retake the after photo facing the camera as in the before photo"),
+                    (identity, "retake the after photo like the before photo")):
+        assert form in said(m) and _RETAKE_AFTER.fullmatch(form), (m.__name__, form)
+
 def test_a_past_days_at_fault_remedy_is_a_remedy_and_a_whole_sentence():
     """A past day's before photo at fault ended "...: in the next sessions' before photos, face the camera straight
     on": no remedy to ``messages.remedy_start`` (which keeps a remedy whole where a message is shortened), and with
