@@ -148,11 +148,11 @@ def tune(d: pd.DataFrame) -> tuple[float, float]:
 
 
 def wilson(k: int, n: int) -> str:
-    z = 1.96
-    p = k / n
-    c = (p + z * z / (2 * n)) / (1 + z * z / n)
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return f"{k}/{n} ({100 * p:.1f} %, 95 % CI {100 * (c - h):.1f}-{100 * (c + h):.1f} %)"
+    """``k/n`` with its rate and Wilson 95 % interval (SciPy's ``binomtest``), as the validation sections quote it."""
+    from scipy.stats import binomtest
+
+    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return f"{k}/{n} ({100 * k / n:.1f} %, 95 % CI {100 * ci.low:.1f}-{100 * ci.high:.1f} %)"
 
 
 def summary(s: pd.DataFrame, limit: float = 10.0) -> None:
